@@ -1,0 +1,234 @@
+package dev.cloak.driver.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The immutable policy of a Cloak data source: key hierarchy, encrypted columns, access rules, network
+ * and statement settings. Built from a policy file by {@link PolicyFile#load(String)} or in code with
+ * {@link #builder()}; both produce the same object.
+ */
+public final class CloakConfig {
+
+    /** The default lifetime of an unwrapped keyset in memory. */
+    public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(15);
+    public static final long DEFAULT_CACHE_MAX_ENTRIES = 10_000;
+    public static final int DEFAULT_STATEMENT_CACHE_SIZE = 10_000;
+
+    private final String source;
+    private final String masterKey;
+    private final String keyStore;
+    private final Duration cacheTtl;
+    private final long cacheMaxEntries;
+    private final boolean autoCreateKeys;
+    private final List<ColumnPolicy> columns;
+    private final DecryptAccess defaultAccess;
+    private final List<AccessRule> accessRules;
+    private final boolean requireTls;
+    private final int statementCacheSize;
+
+    private CloakConfig(Builder b) {
+        this.source = b.source;
+        this.masterKey = b.masterKey;
+        this.keyStore = b.keyStore;
+        this.cacheTtl = b.cacheTtl;
+        this.cacheMaxEntries = b.cacheMaxEntries;
+        this.autoCreateKeys = b.autoCreateKeys;
+        this.columns = List.copyOf(b.columns);
+        this.defaultAccess = b.defaultAccess;
+        this.accessRules = List.copyOf(b.accessRules);
+        this.requireTls = b.requireTls;
+        this.statementCacheSize = b.statementCacheSize;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Where this policy came from: the policy file's path, or {@code "builder"}. */
+    public String source() {
+        return source;
+    }
+
+    /** The master key URI ({@code local:…} or {@code pkcs11:…}). */
+    public String masterKey() {
+        return masterKey;
+    }
+
+    /** The key store: {@code database} or {@code file:PATH}. */
+    public String keyStore() {
+        return keyStore;
+    }
+
+    public Duration cacheTtl() {
+        return cacheTtl;
+    }
+
+    public long cacheMaxEntries() {
+        return cacheMaxEntries;
+    }
+
+    /** Whether a key domain's keyset is created on first use ({@code keyring.auto-create}). */
+    public boolean autoCreateKeys() {
+        return autoCreateKeys;
+    }
+
+    public List<ColumnPolicy> columns() {
+        return columns;
+    }
+
+    /** What principals get that no rule names ({@code access.default}): ALLOW or DENY. */
+    public DecryptAccess defaultAccess() {
+        return defaultAccess;
+    }
+
+    public List<AccessRule> accessRules() {
+        return accessRules;
+    }
+
+    public boolean requireTls() {
+        return requireTls;
+    }
+
+    public int statementCacheSize() {
+        return statementCacheSize;
+    }
+
+    @Override
+    public String toString() {
+        // The master key URI may carry a module path and a PIN source, never a PIN: still, keep it out.
+        return "CloakConfig[source=" + source + ", columns=" + columns.size() + ", keyStore=" + keyStore + "]";
+    }
+
+    /** Builds a {@link CloakConfig}; every setting has the policy file's default. */
+    public static final class Builder {
+        private String source = "builder";
+        private String masterKey;
+        private String keyStore = "database";
+        private Duration cacheTtl = DEFAULT_CACHE_TTL;
+        private long cacheMaxEntries = DEFAULT_CACHE_MAX_ENTRIES;
+        private boolean autoCreateKeys = true;
+        private final List<ColumnPolicy> columns = new ArrayList<>();
+        private DecryptAccess defaultAccess = DecryptAccess.ALLOW;
+        private final List<AccessRule> accessRules = new ArrayList<>();
+        private boolean requireTls = true;
+        private int statementCacheSize = DEFAULT_STATEMENT_CACHE_SIZE;
+
+        private Builder() {
+        }
+
+        public Builder source(String source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        public Builder masterKey(String uri) {
+            this.masterKey = Objects.requireNonNull(uri, "masterKey");
+            return this;
+        }
+
+        /** {@code database} or {@code file:PATH}. */
+        public Builder keyStore(String store) {
+            this.keyStore = Objects.requireNonNull(store, "keyStore");
+            return this;
+        }
+
+        public Builder cache(Duration ttl, long maxEntries) {
+            if (ttl.isNegative() || ttl.isZero()) {
+                throw new IllegalArgumentException("cache ttl must be positive");
+            }
+            if (maxEntries < 1) {
+                throw new IllegalArgumentException("cache max-entries must be at least 1");
+            }
+            this.cacheTtl = ttl;
+            this.cacheMaxEntries = maxEntries;
+            return this;
+        }
+
+        public Builder autoCreateKeys(boolean autoCreate) {
+            this.autoCreateKeys = autoCreate;
+            return this;
+        }
+
+        /** Adds an encrypted column that owns its key; {@code name} is {@code table.column} or {@code schema.table.column}. */
+        public Builder column(String name, ColumnType type, EncryptionMode mode) {
+            return column(name, type, mode, 0, null);
+        }
+
+        /**
+         * Adds an encrypted column.
+         *
+         * @param pad       pad to a multiple of this many bytes, 0 for none
+         * @param keyColumn the policy name of the column whose key this one shares, or {@code null} for its own
+         */
+        public Builder column(String name, ColumnType type, EncryptionMode mode, int pad, String keyColumn) {
+            return column(ColumnNames.policy(name, type, mode, pad, 0, keyColumn));
+        }
+
+        public Builder column(ColumnPolicy column) {
+            this.columns.add(Objects.requireNonNull(column, "column"));
+            return this;
+        }
+
+        /** ALLOW or DENY for principals that no rule names. */
+        public Builder defaultAccess(DecryptAccess access) {
+            if (access != DecryptAccess.ALLOW && access != DecryptAccess.DENY) {
+                throw new IllegalArgumentException("access.default must be allow or deny");
+            }
+            this.defaultAccess = access;
+            return this;
+        }
+
+        public Builder accessRule(AccessRule rule) {
+            this.accessRules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        public Builder requireTls(boolean requireTls) {
+            this.requireTls = requireTls;
+            return this;
+        }
+
+        public Builder statementCacheSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("statements.cache-size must be at least 1");
+            }
+            this.statementCacheSize = size;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException when the policy is inconsistent: no master key, a column listed
+         *     twice, a key shared between columns of different modes or types, an unknown key column
+         */
+        public CloakConfig build() {
+            if (masterKey == null || masterKey.isBlank()) {
+                throw new IllegalArgumentException("keyring.master-key is required");
+            }
+            Set<String> seen = new HashSet<>();
+            for (ColumnPolicy c : columns) {
+                if (!seen.add(c.name().toLowerCase(Locale.ROOT))) {
+                    throw new IllegalArgumentException("column " + c.name() + " is listed twice");
+                }
+            }
+            for (ColumnPolicy c : columns) {
+                if (c.keyDomain().equals(c.ownDomain())) {
+                    continue;
+                }
+                ColumnPolicy owner = columns.stream().filter(o -> o.ownDomain().equals(c.keyDomain())).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "column " + c.name() + " shares the key of " + c.keyDomain() + ", which is not an encrypted column"));
+                if (owner.mode() != c.mode()) {
+                    throw new IllegalArgumentException("column " + c.name() + " shares the key of " + owner.name()
+                            + " but has another mode (" + c.mode().policyName() + " vs " + owner.mode().policyName() + ")");
+                }
+            }
+            return new CloakConfig(this);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.cloak.driver.config;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One encrypted column of the policy: where it is, its logical type, how it is encrypted and which
+ * key domain owns its key.
+ *
+ * @param schema    the schema, or {@code null} when the policy names none (then any schema matches)
+ * @param table     the table name as written in the policy (quotes removed)
+ * @param column    the column name as written in the policy (quotes removed)
+ * @param quoted    whether the policy quoted the names, which makes them match exactly
+ * @param type      the logical type
+ * @param mode      randomized or deterministic
+ * @param keyDomain lower-case {@code table.column} of the column that owns the key
+ * @param pad       pad the encoded plaintext to a multiple of this many bytes; 0 for none
+ * @param size      the declared maximum (characters for varchar, bytes for bytes); 0 for none
+ */
+public record ColumnPolicy(String schema, String table, String column, boolean quoted, ColumnType type,
+                           EncryptionMode mode, String keyDomain, int pad, int size) {
+
+    public ColumnPolicy {
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(column, "column");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(keyDomain, "keyDomain");
+        if (pad < 0 || pad > 4096) {
+            throw new IllegalArgumentException("pad must be between 0 and 4096");
+        }
+        if (size < 0) {
+            throw new IllegalArgumentException("size must not be negative");
+        }
+    }
+
+    /** The name of this column as the policy file writes it: {@code table.column} or {@code schema.table.column}. */
+    public String name() {
+        return schema == null ? table + "." + column : schema + "." + table + "." + column;
+    }
+
+    /** Lower-case {@code table.column}: the key domain of a column that owns its key. */
+    public String ownDomain() {
+        return (table + "." + column).toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return name() + " (" + type.policyName() + ", " + mode.policyName() + ")";
+    }
+}
