@@ -1,0 +1,162 @@
+package dev.cloak.keyring;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps wrapped keysets in one JSON file,
+ * {@code {"version":1,"keysets":[{"domain":…,"purpose":…,"master":…,"keyset":base64}]}}.
+ * Writes replace the file atomically (temp file + atomic move) while holding a lock on a sibling
+ * {@code .lock} file, so several threads and processes can share it; reads need no lock.
+ */
+public final class FileKeyStore implements KeyStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileKeyStore.class);
+    private static final int FORMAT_VERSION = 1;
+
+    // a JVM may hold one FileLock per file, so threads and instances in one process queue here first
+    private static final ConcurrentMap<Path, ReentrantLock> PROCESS_LOCKS = new ConcurrentHashMap<>();
+
+    private final Path path;
+    private final Path lockPath;
+
+    /** A store kept in the file at {@code path}; the file is created on the first insert. */
+    public FileKeyStore(Path path) {
+        this.path = Objects.requireNonNull(path, "path").toAbsolutePath().normalize();
+        this.lockPath = this.path.resolveSibling(this.path.getFileName() + ".lock");
+    }
+
+    @Override
+    public Optional<WrappedKeyset> read(String domain) throws KeyringException {
+        return find(load(), domain);
+    }
+
+    @Override
+    public WrappedKeyset insertIfAbsent(WrappedKeyset keyset) throws KeyringException {
+        ReentrantLock processLock = PROCESS_LOCKS.computeIfAbsent(path, p -> new ReentrantLock());
+        processLock.lock();
+        try {
+            Files.createDirectories(path.getParent());
+            try (FileChannel channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = channel.lock()) {
+                List<WrappedKeyset> keysets = load();
+                Optional<WrappedKeyset> existing = find(keysets, keyset.domain());
+                if (existing.isPresent()) {
+                    return existing.get();
+                }
+                List<WrappedKeyset> updated = new ArrayList<>(keysets);
+                updated.add(keyset);
+                write(updated);
+                LOG.info("Stored keyset of key domain {} in {}", keyset.domain(), path);
+                return keyset;
+            }
+        } catch (IOException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "key store file " + path + " cannot be written", e);
+        } finally {
+            processLock.unlock();
+        }
+    }
+
+    private static Optional<WrappedKeyset> find(List<WrappedKeyset> keysets, String domain) {
+        return keysets.stream().filter(k -> k.domain().equals(domain)).findFirst();
+    }
+
+    private List<WrappedKeyset> load() throws KeyringException {
+        String json;
+        try {
+            json = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException missing) {
+            return List.of();
+        } catch (IOException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "key store file " + path + " cannot be read", e);
+        }
+        try {
+            return parse(json);
+        } catch (RuntimeException e) {
+            // a malformed store is unusable, but the parser's message could quote its content
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "key store file " + path + " is not a valid Cloak key store (version " + FORMAT_VERSION + ")");
+        }
+    }
+
+    private static List<WrappedKeyset> parse(String json) {
+        JsonObject root = JsonParser.parseString(json).getAsJsonObject();
+        if (root.get("version").getAsInt() != FORMAT_VERSION) {
+            throw new JsonParseException("unsupported version");
+        }
+        List<WrappedKeyset> keysets = new ArrayList<>();
+        for (JsonElement element : root.getAsJsonArray("keysets")) {
+            JsonObject entry = element.getAsJsonObject();
+            keysets.add(new WrappedKeyset(
+                    entry.get("domain").getAsString(),
+                    entry.get("purpose").getAsString(),
+                    Base64.getDecoder().decode(entry.get("keyset").getAsString()),
+                    entry.get("master").getAsString()));
+        }
+        return keysets;
+    }
+
+    private void write(List<WrappedKeyset> keysets) throws IOException {
+        JsonArray array = new JsonArray();
+        for (WrappedKeyset keyset : keysets) {
+            JsonObject entry = new JsonObject();
+            entry.addProperty("domain", keyset.domain());
+            entry.addProperty("purpose", keyset.purpose());
+            entry.addProperty("master", keyset.masterKeyUri());
+            entry.addProperty("keyset", Base64.getEncoder().encodeToString(keyset.ciphertext()));
+            array.add(entry);
+        }
+        JsonObject root = new JsonObject();
+        root.addProperty("version", FORMAT_VERSION);
+        root.add("keysets", array);
+
+        Path temp = createOwnerOnlyTempFile(path.getParent());
+        try {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                out.write(StandardCharsets.UTF_8.encode(root.toString()));
+                out.force(true);
+            }
+            Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static Path createOwnerOnlyTempFile(Path dir) throws IOException {
+        try {
+            return Files.createTempFile(dir, ".cloak-keys", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            return Files.createTempFile(dir, ".cloak-keys", ".tmp");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileKeyStore[" + path + "]";
+    }
+}

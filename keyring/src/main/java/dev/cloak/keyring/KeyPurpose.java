@@ -1,0 +1,67 @@
+package dev.cloak.keyring;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.DeterministicAead;
+import com.google.crypto.tink.Parameters;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import com.google.crypto.tink.daead.DeterministicAeadConfig;
+import com.google.crypto.tink.daead.PredefinedDeterministicAeadParameters;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+
+/** What a key domain's keyset is for: its stored name, its Tink template and the primitive it builds. */
+enum KeyPurpose {
+    AEAD("aead", PredefinedAeadParameters.AES256_GCM, Aead.class),
+    DETERMINISTIC_AEAD("deterministic-aead", PredefinedDeterministicAeadParameters.AES256_SIV, DeterministicAead.class);
+
+    private final String storedName;
+    private final Parameters template;
+    private final Class<?> primitive;
+
+    KeyPurpose(String storedName, Parameters template, Class<?> primitive) {
+        this.storedName = storedName;
+        this.template = template;
+        this.primitive = primitive;
+    }
+
+    /** The name kept in the key store ({@code "aead"} or {@code "deterministic-aead"}). */
+    String storedName() {
+        return storedName;
+    }
+
+    Parameters template() {
+        return template;
+    }
+
+    Class<?> primitive() {
+        return primitive;
+    }
+
+    /** Associated data binding a wrapped keyset to its domain and purpose, so a keyset cannot be moved. */
+    byte[] associatedData(String domain) {
+        return ("cloak/keyset/v1/" + domain + "/" + storedName).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Registers the Tink key managers once per class loader; safe to call from any thread. */
+    static void ensureRegistered() throws GeneralSecurityException {
+        if (Registration.FAILURE != null) {
+            throw new GeneralSecurityException("Tink registration failed", Registration.FAILURE);
+        }
+    }
+
+    /** Holder idiom: the JVM runs the registration exactly once, on first use. */
+    private static final class Registration {
+        static final GeneralSecurityException FAILURE = register();
+
+        private static GeneralSecurityException register() {
+            try {
+                AeadConfig.register();
+                DeterministicAeadConfig.register();
+                return null;
+            } catch (GeneralSecurityException e) {
+                return e;
+            }
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package dev.cloak.keyring;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.DeterministicAead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands out one Tink primitive per key domain. A master key wraps one keyset per domain; wrapped
+ * keysets live in a {@link KeyStore}; unwrapped primitives are cached, so a warm keyring calls
+ * neither the store nor the master key. Safe for concurrent use.
+ */
+public final class Keyring implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Keyring.class);
+
+    private final KeyringSettings settings;
+    private final KeyStore store;
+    private final Aead masterKey;
+    private final Cache<CacheKey, Object> primitives;
+    private volatile boolean closed;
+
+    private Keyring(KeyringSettings settings, KeyStore store, Aead masterKey, Ticker ticker) {
+        this.settings = settings;
+        this.store = store;
+        this.masterKey = masterKey;
+        this.primitives = Caffeine.newBuilder()
+                .expireAfterWrite(settings.cacheTtl())
+                .maximumSize(settings.cacheMaxEntries())
+                .ticker(ticker)
+                .build();
+    }
+
+    /** Opens the master key named by settings.masterKeyUri() through the MasterKeyProvider whose supports() accepts it. */
+    public static Keyring open(KeyringSettings settings, KeyStore store) throws KeyringException {
+        return open(settings, store, installedProviders(), Ticker.systemTicker());
+    }
+
+    /** As {@link #open(KeyringSettings, KeyStore)}, with the providers and the cache clock given (tests). */
+    static Keyring open(KeyringSettings settings, KeyStore store, List<MasterKeyProvider> providers, Ticker ticker)
+            throws KeyringException {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(store, "store");
+        try {
+            KeyPurpose.ensureRegistered();
+        } catch (GeneralSecurityException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "Tink could not be initialised", e);
+        }
+        String uri = settings.masterKeyUri();
+        MasterKeyProvider provider = providers.stream()
+                .filter(p -> p.supports(uri))
+                .findFirst()
+                .orElseThrow(() -> new KeyringException(KeyringException.Kind.INVALID,
+                        "no master-key provider supports scheme '" + MasterKeyUris.scheme(uri) + "'"));
+        Aead masterKey;
+        try {
+            masterKey = provider.open(uri);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "master key (scheme '" + MasterKeyUris.scheme(uri) + "') cannot be opened", e);
+        }
+        if (masterKey == null) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "master key (scheme '" + MasterKeyUris.scheme(uri) + "') cannot be opened");
+        }
+        return new Keyring(settings, store, masterKey, ticker);
+    }
+
+    /** ServiceLoader providers first, so a deployment can override a scheme, then the built-ins. */
+    private static List<MasterKeyProvider> installedProviders() {
+        List<MasterKeyProvider> providers = new ArrayList<>();
+        ServiceLoader<MasterKeyProvider> loader = ServiceLoader.load(MasterKeyProvider.class, Keyring.class.getClassLoader());
+        try {
+            loader.forEach(providers::add);
+        } catch (ServiceConfigurationError e) {
+            LOG.warn("Ignoring a master-key provider that cannot be loaded: {}", e.getMessage());
+        }
+        providers.add(new LocalMasterKeyProvider());
+        return providers;
+    }
+
+    /** The AES256_GCM primitive of a (randomized) key domain; created on first use when autoCreate. */
+    public Aead aead(String domain) throws KeyringException {
+        return (Aead) primitive(domain, KeyPurpose.AEAD);
+    }
+
+    /** The AES256_SIV primitive of a (deterministic) key domain; created on first use when autoCreate. */
+    public DeterministicAead deterministicAead(String domain) throws KeyringException {
+        return (DeterministicAead) primitive(domain, KeyPurpose.DETERMINISTIC_AEAD);
+    }
+
+    /** Drops every cached primitive; later calls fail as UNAVAILABLE. */
+    @Override
+    public void close() {
+        closed = true;
+        primitives.invalidateAll();
+    }
+
+    private Object primitive(String domain, KeyPurpose purpose) throws KeyringException {
+        Objects.requireNonNull(domain, "domain");
+        if (domain.isBlank()) {
+            throw new KeyringException(KeyringException.Kind.INVALID, "key domain is blank");
+        }
+        if (closed) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "keyring is closed");
+        }
+        try {
+            // Caffeine loads each key once even under contention, and does not cache a failed load
+            return primitives.get(new CacheKey(domain, purpose), this::loadUnchecked);
+        } catch (LoadFailure e) {
+            throw e.keyringException();
+        }
+    }
+
+    private Object loadUnchecked(CacheKey key) {
+        try {
+            return load(key.domain(), key.purpose());
+        } catch (KeyringException e) {
+            throw new LoadFailure(e);
+        }
+    }
+
+    private Object load(String domain, KeyPurpose purpose) throws KeyringException {
+        Optional<WrappedKeyset> stored = readStore(domain);
+        if (stored.isPresent()) {
+            return unwrap(stored.get(), purpose);
+        }
+        if (!settings.autoCreate()) {
+            throw new KeyringException(KeyringException.Kind.NO_SUCH_KEY,
+                    "key domain " + domain + " has no keyset and auto-create is off; create it with `cloak keys init "
+                            + domain + "`");
+        }
+        return create(domain, purpose);
+    }
+
+    private Object create(String domain, KeyPurpose purpose) throws KeyringException {
+        KeysetHandle handle;
+        byte[] wrapped;
+        try {
+            handle = KeysetHandle.generateNew(purpose.template());
+        } catch (GeneralSecurityException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "cannot generate a keyset for key domain " + domain, e);
+        }
+        try {
+            wrapped = TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, masterKey, purpose.associatedData(domain));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "master key failed to wrap the new keyset of key domain " + domain, e);
+        }
+        WrappedKeyset candidate = new WrappedKeyset(domain, purpose.storedName(), wrapped, settings.masterKeyUri());
+        WrappedKeyset winner;
+        try {
+            winner = store.insertIfAbsent(candidate);
+        } catch (RuntimeException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "key store failed to store the keyset of key domain " + domain, e);
+        }
+        if (winner == null) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "key store returned nothing for key domain " + domain);
+        }
+        if (!winner.equals(candidate)) {
+            // another process created the domain first: everyone uses the stored keyset
+            LOG.info("Key domain {} was created concurrently elsewhere; using the stored keyset", domain);
+            return unwrap(winner, purpose);
+        }
+        LOG.info("Created keyset of key domain {} ({})", domain, purpose.storedName());
+        return build(handle, domain, purpose);
+    }
+
+    private Optional<WrappedKeyset> readStore(String domain) throws KeyringException {
+        try {
+            Optional<WrappedKeyset> stored = store.read(domain);
+            if (stored == null) {
+                throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                        "key store returned nothing for key domain " + domain);
+            }
+            return stored;
+        } catch (RuntimeException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "key store failed to read key domain " + domain, e);
+        }
+    }
+
+    private Object unwrap(WrappedKeyset stored, KeyPurpose purpose) throws KeyringException {
+        String domain = stored.domain();
+        if (!purpose.storedName().equals(stored.purpose())) {
+            throw new KeyringException(KeyringException.Kind.INVALID, "key domain " + domain + " is stored for purpose '"
+                    + safePurpose(stored.purpose()) + "', not '" + purpose.storedName() + "'");
+        }
+        KeysetHandle handle;
+        try {
+            handle = TinkProtoKeysetFormat.parseEncryptedKeyset(stored.ciphertext(), masterKey,
+                    purpose.associatedData(domain));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            if (causedByIo(e)) {
+                throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                        "master key cannot be reached to unwrap key domain " + domain, e);
+            }
+            throw new KeyringException(KeyringException.Kind.INVALID, "keyset of key domain " + domain
+                    + " does not unwrap under the configured master key", e);
+        }
+        LOG.debug("Unwrapped keyset of key domain {}", domain);
+        return build(handle, domain, purpose);
+    }
+
+    private static Object build(KeysetHandle handle, String domain, KeyPurpose purpose) throws KeyringException {
+        try {
+            return handle.getPrimitive(RegistryConfiguration.get(), purpose.primitive());
+        } catch (GeneralSecurityException e) {
+            throw new KeyringException(KeyringException.Kind.INVALID,
+                    "keyset of key domain " + domain + " is not a " + purpose.storedName() + " keyset", e);
+        }
+    }
+
+    /** A remote master key reports a network failure as a GeneralSecurityException caused by an IOException. */
+    private static boolean causedByIo(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The stored purpose when it is one of ours; anything else is not echoed. */
+    private static String safePurpose(String purpose) {
+        for (KeyPurpose p : KeyPurpose.values()) {
+            if (p.storedName().equals(purpose)) {
+                return purpose;
+            }
+        }
+        return "(unrecognised)";
+    }
+
+    /** Caches are keyed by domain and purpose, so one name cannot yield the wrong primitive type. */
+    private record CacheKey(String domain, KeyPurpose purpose) {
+    }
+
+    /** Carries a checked failure out of Caffeine's loader, which only lets unchecked exceptions through. */
+    private static final class LoadFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LoadFailure(KeyringException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+
+        KeyringException keyringException() {
+            return (KeyringException) getCause();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Keyring[master=" + MasterKeyUris.scheme(settings.masterKeyUri()) + ":…, store=" + store
+                + ", cached=" + primitives.estimatedSize() + "]";
+    }
+}
