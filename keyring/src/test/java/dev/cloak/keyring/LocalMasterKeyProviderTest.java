@@ -1,0 +1,77 @@
+package dev.cloak.keyring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.crypto.tink.Aead;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalMasterKeyProviderTest {
+
+    private static final byte[] KEYSET = {1, 2, 3, 4};
+    private static final byte[] AD = {9};
+
+    @TempDir
+    Path dir;
+
+    private final LocalMasterKeyProvider provider = new LocalMasterKeyProvider();
+
+    @Test
+    void supportsOnlyTheLocalScheme() {
+        assertThat(provider.supports("local:file:./m.json")).isTrue();
+        assertThat(provider.supports("local:./m.json")).isTrue();
+        assertThat(provider.supports("pkcs11:token=cloak;object=master")).isFalse();
+        assertThat(provider.supports("file:local:m.json")).isFalse();
+    }
+
+    @Test
+    void missingFileIsCreatedOwnerOnly() throws Exception {
+        Path file = dir.resolve("keys/master.json");
+
+        provider.open("local:file:" + file);
+
+        assertThat(file).exists();
+        assertThat(Files.readString(file)).contains("AesGcmKey");
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        }
+    }
+
+    @Test
+    void reopeningTheFileGivesTheSameKeyInBothUriForms() throws Exception {
+        Path file = dir.resolve("master.json");
+        byte[] wrapped = provider.open("local:file:" + file).encrypt(KEYSET, AD);
+
+        Aead reopened = provider.open("local:" + file);
+
+        assertThat(reopened.decrypt(wrapped, AD)).isEqualTo(KEYSET);
+    }
+
+    @Test
+    void differentFilesHoldDifferentKeys() throws Exception {
+        byte[] wrapped = provider.open("local:file:" + dir.resolve("a.json")).encrypt(KEYSET, AD);
+        Aead other = provider.open("local:file:" + dir.resolve("b.json"));
+
+        assertThatThrownBy(() -> other.decrypt(wrapped, AD)).isInstanceOf(GeneralSecurityException.class);
+    }
+
+    @Test
+    void uriWithoutAPathIsRejected() {
+        assertThatThrownBy(() -> provider.open("local:file:")).isInstanceOf(GeneralSecurityException.class)
+                .hasMessageContaining("names no file");
+    }
+
+    @Test
+    void fileThatIsNotAKeysetCannotBeOpened() throws Exception {
+        Path file = dir.resolve("master.json");
+        Files.writeString(file, "not a keyset");
+
+        assertThatThrownBy(() -> provider.open("local:file:" + file)).isInstanceOf(GeneralSecurityException.class);
+    }
+}
