@@ -9,6 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +66,38 @@ class LocalMasterKeyProviderTest {
         Aead other = provider.open("local:file:" + dir.resolve("b.json"));
 
         assertThatThrownBy(() -> other.decrypt(wrapped, AD)).isInstanceOf(GeneralSecurityException.class);
+    }
+
+    @Test
+    void threadsRacingToCreateTheFileEndWithOneKey() throws Exception {
+        String uri = "local:file:" + dir.resolve("master.json");
+        int racers = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Aead>> results = new ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return provider.open(uri);
+                }));
+            }
+            start.countDown();
+            List<Aead> keys = new ArrayList<>();
+            for (Future<Aead> result : results) {
+                keys.add(result.get(30, TimeUnit.SECONDS));
+            }
+
+            byte[] wrapped = keys.get(0).encrypt(KEYSET, AD);
+            for (Aead key : keys) {
+                assertThat(key.decrypt(wrapped, AD)).isEqualTo(KEYSET);
+            }
+            try (var files = Files.list(dir)) {
+                assertThat(files).containsExactly(dir.resolve("master.json"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
