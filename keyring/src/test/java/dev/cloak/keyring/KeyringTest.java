@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,6 +102,51 @@ class KeyringTest {
             }
             assertThat(callsWhenWarm).isEqualTo(4);
             assertThat(store.calls()).isEqualTo(callsWhenWarm);
+        }
+    }
+
+    @Test
+    void warmCacheMakesNoMasterKeyCall() throws Exception {
+        AtomicInteger masterKeyCalls = new AtomicInteger();
+        MasterKeyProvider counting = new MasterKeyProvider() {
+            private final LocalMasterKeyProvider local = new LocalMasterKeyProvider();
+
+            @Override
+            public boolean supports(String uri) {
+                return local.supports(uri);
+            }
+
+            @Override
+            public Aead open(String uri) throws GeneralSecurityException {
+                Aead master = local.open(uri);
+                return new Aead() {
+                    @Override
+                    public byte[] encrypt(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
+                        masterKeyCalls.incrementAndGet();
+                        return master.encrypt(plaintext, associatedData);
+                    }
+
+                    @Override
+                    public byte[] decrypt(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
+                        masterKeyCalls.incrementAndGet();
+                        return master.decrypt(ciphertext, associatedData);
+                    }
+                };
+            }
+        };
+        MemoryKeyStore store = new MemoryKeyStore();
+        try (Keyring creator = open(store)) {
+            creator.aead("patients.name");
+        }
+        KeyringSettings settings = Fixtures.settings(dir.resolve("master.json"), false);
+        try (Keyring keyring = Keyring.open(settings, store, List.of(counting), System::nanoTime)) {
+            keyring.aead("patients.name");
+            assertThat(masterKeyCalls.get()).isEqualTo(1);
+
+            for (int i = 0; i < 100; i++) {
+                keyring.aead("patients.name").encrypt(PLAINTEXT, Fixtures.AD);
+            }
+            assertThat(masterKeyCalls.get()).isEqualTo(1);
         }
     }
 
