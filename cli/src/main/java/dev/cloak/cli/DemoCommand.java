@@ -105,7 +105,7 @@ public final class DemoCommand implements Callable<Integer> {
                 createTable(raw);
                 try (Connection app = DriverManager.getConnection("jdbc:cloak:" + database, cloakSettings)) {
                     insert(app);
-                    out.println("Inserted " + PATIENTS.size() + " patients through jdbc:cloak:h2:mem:…");
+                    out.println("Inserted " + PATIENTS.size() + " patients through jdbc:cloak:h2:mem:...");
                     out.println();
                     printSideBySide(readThroughCloak(app), readRaw(raw), out);
                     out.println();
@@ -175,7 +175,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         int width = Math.max(APP_HEADER.length(),
                 app.stream().mapToInt(p -> p.name().length()).max().orElse(0));
-        String row = "%-3s %-6s %-" + width + "s  %s%n";
+        String row = "%-3s %-6s  %-" + width + "s  %s%n";
         out.printf(row, "id", "column", APP_HEADER, STORED_HEADER);
         out.printf(row, "--", "------", "-".repeat(width), "-".repeat(44));
         for (int i = 0; i < app.size(); i++) {
@@ -186,7 +186,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf(row, "", "name", p.name(), StoredCell.describe(s.name()));
             out.printf(row, "", "dob", p.dob(), StoredCell.describe(s.dob()));
         }
-        out.println("cell = 01 (format) · mode (01 randomized, 02 deterministic) · key id · Tink ciphertext");
+        out.println("cell = 01 (format), mode (01 randomized, 02 deterministic), key id, Tink ciphertext");
     }
 
     /** Fails the demo, rather than show a misleading table, if a stored value is not a Cloak cell. */

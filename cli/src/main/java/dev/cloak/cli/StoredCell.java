@@ -4,7 +4,7 @@ import java.util.HexFormat;
 
 /**
  * A short, printable view of what the database holds in an encrypted column: the cell of SPEC §2.3,
- * {@code 01} (format) · mode ({@code 01} randomized, {@code 02} deterministic) · Tink key id · ciphertext.
+ * {@code 01} (format), mode ({@code 01} randomized, {@code 02} deterministic), Tink key id, ciphertext.
  */
 final class StoredCell {
 
@@ -27,7 +27,7 @@ final class StoredCell {
         return stored != null && stored.length > HEAD && stored[0] == FORMAT_V1 && stored[1] == mode;
     }
 
-    /** E.g. {@code 01 02 01a4c3b2f0 7d1e09c2aa5b…93e0c1f4 (35 bytes)}: format, mode, key id, shortened ciphertext. */
+    /** E.g. {@code 01 02 01a4c3b2f0 7d1e09c2aa5b...93e0c1f4 (35 bytes)}: format, mode, key id, shortened ciphertext. */
     static String describe(byte[] stored) {
         if (stored == null) {
             return "NULL";
@@ -39,7 +39,7 @@ final class StoredCell {
         int bodyLength = stored.length - HEAD;
         String body = bodyLength <= SHOWN_BODY_START + SHOWN_BODY_END
                 ? HEX.formatHex(stored, HEAD, stored.length)
-                : HEX.formatHex(stored, HEAD, HEAD + SHOWN_BODY_START) + "…"
+                : HEX.formatHex(stored, HEAD, HEAD + SHOWN_BODY_START) + "..."
                         + HEX.formatHex(stored, stored.length - SHOWN_BODY_END, stored.length);
         return HEX.formatHex(stored, 0, 1) + " " + HEX.formatHex(stored, 1, 2) + " "
                 + HEX.formatHex(stored, 2, HEAD) + " " + body + size;

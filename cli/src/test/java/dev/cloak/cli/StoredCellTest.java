@@ -13,7 +13,7 @@ class StoredCellTest {
     void describeSeparatesFormatModeKeyIdAndShortensTheCiphertext() {
         byte[] cell = HEX.parseHex("0102" + "01a4c3b2f0" + "00112233445566778899aabbccddeeff" + "deadbeef");
 
-        assertThat(StoredCell.describe(cell)).isEqualTo("01 02 01a4c3b2f0 001122334455…deadbeef (27 bytes)");
+        assertThat(StoredCell.describe(cell)).isEqualTo("01 02 01a4c3b2f0 001122334455...deadbeef (27 bytes)");
     }
 
     @Test
