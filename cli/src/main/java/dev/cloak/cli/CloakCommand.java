@@ -38,8 +38,8 @@ public final class CloakCommand implements Runnable {
 
     @Override
     public void run() {
-        // `cloak` alone does nothing useful: show what it can do instead of failing silently.
-        spec.commandLine().usage(spec.commandLine().getOut());
+        // `cloak` alone does nothing: a usage error (exit 2) that lists what it can do.
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
     }
 
     private static int reportFailure(Exception failure, CommandLine command, CommandLine.ParseResult parsed) {

@@ -33,10 +33,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
-        description = {
-            "Shows Cloak at work on an embedded H2 database with a development key:",
-            "what the application reads beside what the database stores."
-        })
+        description = "Shows what an application reads beside what the database stores (embedded H2, development key).")
 public final class DemoCommand implements Callable<Integer> {
 
     /** The header of the column that shows what the database holds; the demo test reads the table by it. */

@@ -33,7 +33,7 @@ class CloakCommandTest {
         int exit = cloak(CloakCommand.commandLine(), "demo", "--help");
 
         assertThat(exit).isZero();
-        assertThat(out.toString()).contains("Usage: cloak demo").contains("embedded H2");
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("Usage: cloak demo").contains("embedded H2, development key");
     }
 
     @Test
@@ -42,6 +42,14 @@ class CloakCommandTest {
 
         assertThat(exit).isZero();
         assertThat(out.toString()).startsWith("cloak ").contains("Java");
+    }
+
+    @Test
+    void cloakWithoutASubcommandIsAUsageErrorThatListsTheSubcommands() {
+        int exit = cloak(CloakCommand.commandLine());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("Missing subcommand").contains("demo");
     }
 
     @Test
