@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
+        versionProvider = CloakCommand.Version.class,
         description = "Shows what an application reads beside what the database stores (embedded H2, development key).")
 public final class DemoCommand implements Callable<Integer> {
 
@@ -170,6 +171,9 @@ public final class DemoCommand implements Callable<Integer> {
             throw new IllegalStateException("expected " + PATIENTS.size() + " patients, the application read "
                     + app.size() + " and the database holds " + stored.size());
         }
+        for (int i = 0; i < app.size(); i++) {
+            checkEncrypted(app.get(i), stored.get(i));
+        }
         int width = Math.max(APP_HEADER.length(),
                 app.stream().mapToInt(p -> p.name().length()).max().orElse(0));
         String row = "%-3s %-6s  %-" + width + "s  %s%n";
@@ -178,7 +182,6 @@ public final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < app.size(); i++) {
             Patient p = app.get(i);
             StoredRow s = stored.get(i);
-            checkEncrypted(p, s);
             out.printf(row, p.id(), "ssn", p.ssn(), StoredCell.describe(s.ssn()));
             out.printf(row, "", "name", p.name(), StoredCell.describe(s.name()));
             out.printf(row, "", "dob", p.dob(), StoredCell.describe(s.dob()));
