@@ -73,8 +73,13 @@ public class PassThroughBenchmark {
     /** Closes both connections and removes the development key files. */
     @TearDown(Level.Trial)
     public void close() throws IOException, SQLException {
-        try (Connection r = rawConnection; Connection c = cloakConnection; Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
+        try {
+            cloakConnection.close();
+            rawConnection.close();
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
+            }
         }
     }
 
