@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
@@ -113,6 +114,28 @@ class DatabaseHarnessTest {
             assertThat(yaml.split("\n")[Fixture.FIRST_COLUMN_LINE - 1])
                     .isEqualTo("  patients.ssn: { type: varchar, mode: deterministic }");
             assertThat(yaml).contains("require-tls: false").contains("master-key: \"local:file:" + dir);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void transparencyScriptRunsOnTheRawDriver(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            List<String> outcomes = TransparencyTest.outcomes(fx.raw(), fx.table("harness_tr"));
+            assertThat(outcomes).contains("create=0", "insert=1", "update=2", "delete=1", "empty=true")
+                    .anyMatch(o -> o.startsWith("duplicate state=23"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void insertSelectOrderByIsValidSqlSoItsRejectionProvesNothingWasSent(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("harness_order");
+            fx.rawExecute("CREATE TABLE " + t + " (id INT PRIMARY KEY, ssn " + db.binaryType() + ", age " + db.binaryType()
+                    + ", note VARCHAR(20))", "INSERT INTO " + t + " (id, note) VALUES (1, 'n1'), (2, 'n2')");
+            fx.rawExecute("INSERT INTO " + t + " (id, ssn, age, note) SELECT id + 100, ssn, age, note FROM " + t + " ORDER BY ssn");
+            assertThat(fx.rawCount(t)).isEqualTo(4);
         }
     }
 }

@@ -30,7 +30,7 @@ class TransparencyTest {
     }
 
     /** Runs one script against {@code table} and records every observable outcome except the table's name. */
-    private static List<String> outcomes(Connection c, String table) throws SQLException {
+    static List<String> outcomes(Connection c, String table) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement st = c.createStatement()) {
             out.add("create=" + st.executeUpdate("CREATE TABLE " + table + " (id INT PRIMARY KEY, name VARCHAR(50), amount DECIMAL(10,2))"));
