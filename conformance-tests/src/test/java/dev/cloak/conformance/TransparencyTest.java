@@ -97,8 +97,12 @@ class TransparencyTest {
             Connection c = fx.cloak(fx.policy().column(configured + ".ssn", "varchar", "deterministic").write());
             String missing = "tr_no_such_table_" + System.nanoTime();
 
-            SQLException viaRaw = Expect.sqlException(() -> fx.raw().createStatement().executeQuery("SELECT * FROM " + missing));
-            SQLException viaCloak = Expect.sqlException(() -> c.createStatement().executeQuery("SELECT * FROM " + missing));
+            SQLException viaRaw;
+            SQLException viaCloak;
+            try (Statement raw = fx.raw().createStatement(); Statement cloak = c.createStatement()) {
+                viaRaw = Expect.sqlException(() -> raw.executeQuery("SELECT * FROM " + missing));
+                viaCloak = Expect.sqlException(() -> cloak.executeQuery("SELECT * FROM " + missing));
+            }
 
             assertThat(viaCloak.getSQLState()).isEqualTo(viaRaw.getSQLState());
             assertThat(viaCloak.getErrorCode()).isEqualTo(viaRaw.getErrorCode());
