@@ -1,0 +1,202 @@
+package dev.cloak.conformance;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.cloak.driver.config.CloakConfig;
+
+/**
+ * One test's view of one database: unique table names that are dropped at the end, a raw connection,
+ * Cloak connections and policy files with their own development keys in the test's temporary folder.
+ */
+final class Fixture implements AutoCloseable {
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final TestDatabase db;
+    private final Path dir;
+    private final Deque<String> tables = new ArrayDeque<>();
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private Connection raw;
+
+    private Fixture(TestDatabase db, Path dir) {
+        this.db = db;
+        this.dir = dir;
+    }
+
+    /** Opens a fixture; aborts the test when {@code db} is not available in this run. */
+    static Fixture open(TestDatabase db, Path dir) {
+        db.rawUrl();
+        return new Fixture(db, dir);
+    }
+
+    TestDatabase db() {
+        return db;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** A table name nobody else uses, e.g. {@code patients_12_48213}; dropped when the fixture closes. */
+    String table(String base) {
+        // Digits only, so a suffix never contains a plaintext a test searches for in messages.
+        String name = base + "_" + COUNTER.incrementAndGet() + "_" + ThreadLocalRandom.current().nextInt(10_000, 100_000);
+        tables.push(name);
+        return name;
+    }
+
+    /** The shared raw (non-Cloak) connection of this test, auto-commit on. */
+    Connection raw() throws SQLException {
+        if (raw == null) {
+            raw = db.openRaw();
+        }
+        return raw;
+    }
+
+    /** Runs statements through the raw driver, e.g. the DDL of a test table. */
+    void rawExecute(String... sql) throws SQLException {
+        try (Statement st = raw().createStatement()) {
+            for (String s : sql) {
+                st.execute(s);
+            }
+        }
+    }
+
+    /** The number of rows in {@code table}, counted through the raw driver. */
+    long rawCount(String table) throws SQLException {
+        try (Statement st = raw().createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The stored bytes of {@code column}, read through the raw driver, ordered by {@code id}. */
+    List<byte[]> rawCells(String table, String column) throws SQLException {
+        List<byte[]> cells = new ArrayList<>();
+        try (Statement st = raw().createStatement();
+             ResultSet rs = st.executeQuery("SELECT " + column + " FROM " + table + " ORDER BY id")) {
+            while (rs.next()) {
+                cells.add(rs.getBytes(1));
+            }
+        }
+        return cells;
+    }
+
+    /** The master key URI of this test's development keyring (created by Cloak when absent). */
+    String masterKeyUri() {
+        return "local:file:" + dir.resolve("master.json");
+    }
+
+    /** The key store URI of this test's development keyring. */
+    String keyStoreUri() {
+        return "file:" + dir.resolve("keys.json");
+    }
+
+    /** Starts a policy file for this test's keyring. */
+    Policy policy() {
+        return new Policy();
+    }
+
+    /** A programmatic policy equal to what {@link Policy#write()} would produce, for {@code CloakDataSource}. */
+    CloakConfig.Builder configBuilder() {
+        return CloakConfig.builder().masterKey(masterKeyUri()).keyStore(keyStoreUri()).requireTls(false);
+    }
+
+    /** A Cloak connection over {@code jdbc:cloak:…} with the policy passed as the property {@code cloak.config}. */
+    Connection cloak(Path policyFile) throws SQLException {
+        CloakDriverPresence.require();
+        Properties props = new Properties();
+        props.setProperty("cloak.config", "file:" + policyFile);
+        Connection c = DriverManager.getConnection(db.cloakUrl(), props);
+        resources.push(c);
+        return c;
+    }
+
+    /** Closes what the test opened, then drops its tables through the raw driver. */
+    @Override
+    public void close() throws Exception {
+        Exception failure = null;
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+        if (raw != null || !tables.isEmpty()) {
+            try (Connection c = raw(); Statement st = c.createStatement()) {
+                while (!tables.isEmpty()) {
+                    st.execute("DROP TABLE IF EXISTS " + tables.pop());
+                }
+            } catch (SQLException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** A policy file (SPEC §2.2) written into the test's folder. */
+    final class Policy {
+        private final Map<String, String> columns = new LinkedHashMap<>();
+
+        /** Adds {@code table.column: {type: TYPE, mode: MODE}}. */
+        Policy column(String name, String type, String mode) {
+            columns.put(name, "{ type: " + type + ", mode: " + mode + " }");
+            return this;
+        }
+
+        /** Adds a column whose policy entry is written verbatim, e.g. to test policy errors. */
+        Policy rawColumn(String name, String entry) {
+            columns.put(name, entry);
+            return this;
+        }
+
+        /** The YAML text; columns start at line {@link #FIRST_COLUMN_LINE}. */
+        String yaml() {
+            StringBuilder y = new StringBuilder()
+                    .append("version: 1\n")
+                    .append("keyring:\n")
+                    .append("  master-key: \"").append(masterKeyUri()).append("\"\n")
+                    .append("  store: \"").append(keyStoreUri()).append("\"\n")
+                    .append("network:\n")
+                    .append("  require-tls: false\n")
+                    .append("columns:\n");
+            columns.forEach((name, entry) -> y.append("  ").append(name).append(": ").append(entry).append('\n'));
+            return y.toString();
+        }
+
+        /** Writes the file and returns its path. */
+        Path write() {
+            Path file = dir.resolve("cloak-" + COUNTER.incrementAndGet() + ".yaml");
+            try {
+                Files.writeString(file, yaml(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return file;
+        }
+    }
+
+    /** The 1-based line of the first column entry in a written policy. */
+    static final int FIRST_COLUMN_LINE = 8;
+}
