@@ -27,6 +27,7 @@ public final class PolicyException extends SQLException {
         this(source, line, setting, problem, null);
     }
 
+    /** As {@link #PolicyException(String, int, String, String)}, with the I/O or parser failure as cause. */
     public PolicyException(String source, int line, String setting, String problem, Throwable cause) {
         super(format(source, line, setting, problem), SQL_STATE, cause);
         this.source = source;

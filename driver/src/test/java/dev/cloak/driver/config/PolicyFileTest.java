@@ -376,4 +376,14 @@ class PolicyFileTest {
                 .isInstanceOf(PolicyException.class)
                 .hasMessageStartingWith(file + ":5: columns.t.c.type: ");
     }
+
+    @Test
+    void builderRejectsAKeySharedAcrossTypesAsTheFileDoes() {
+        assertThatThrownBy(() -> CloakConfig.builder().masterKey("local:file:./m.json")
+                .column("patients.ssn", ColumnType.VARCHAR, EncryptionMode.DETERMINISTIC)
+                .column("visits.ssn", ColumnType.BIGINT, EncryptionMode.DETERMINISTIC, 0, "patients.ssn")
+                .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("another type");
+    }
 }
