@@ -415,6 +415,7 @@ public final class PolicyFile {
             throw error(rules.value, "access.rules", "must be a list of rules");
         }
         int i = 0;
+        Map<String, String> ruled = new HashMap<>(); // principal + column -> the rule that decided it
         for (Node ruleNode : seq.getValue()) {
             String setting = "access.rules[" + i++ + "]";
             Map<String, Entry> rule = mapping(ruleNode, setting, RULE);
@@ -455,6 +456,11 @@ public final class PolicyFile {
                 }
                 if (!known) {
                     throw error(c, setting + ".columns", name + " is not an encrypted column of this policy");
+                }
+                // Two rules for one principal and column would leave what it gets to rule order: refuse instead.
+                String earlier = ruled.putIfAbsent(who + "\u0000" + name.toLowerCase(Locale.ROOT), setting);
+                if (earlier != null) {
+                    throw error(c, setting + ".columns", name + " already has a rule for principal " + who + " in " + earlier);
                 }
                 names.add(name);
             }

@@ -304,4 +304,30 @@ class CellCodecTest {
         assertThat(codec.toString()).contains("patients.ssn").doesNotContain("Aead");
         assertThat(codec.column().name()).isEqualTo("patients.ssn");
     }
+
+    @ParameterizedTest
+    @EnumSource(EncryptionMode.class)
+    void oneCodecServesManyThreads(EncryptionMode mode) throws Exception {
+        CellCodec codec = new CellCodec(column(ColumnType.BIGINT, mode), keys);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                long base = t * 1_000_000L;
+                results.add(pool.submit(() -> {
+                    for (long v = base; v < base + 500; v++) {
+                        if (!Long.valueOf(v).equals(codec.decrypt(codec.encrypt(v, Types.BIGINT)))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> r : results) {
+                assertThat(r.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -386,4 +386,12 @@ class PolicyFileTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("another type");
     }
+
+    @Test
+    void twoRulesForOnePrincipalAndColumnAreRejected() {
+        rejects(HEAD + "columns:\n  t.c: { type: int, mode: randomized }\naccess:\n  rules:\n"
+                + "    - { principal: bob, columns: [t.c], decrypt: deny }\n"
+                + "    - { principal: bob, columns: [T.C], decrypt: allow }\n", 9, "access.rules[1].columns")
+                .hasMessageContaining("already has a rule for principal bob in access.rules[0]");
+    }
 }
