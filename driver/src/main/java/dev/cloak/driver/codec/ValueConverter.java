@@ -324,6 +324,10 @@ public final class ValueConverter {
         if (v instanceof LocalDate d) {
             return d.atStartOfDay();
         }
+        if (v.getClass() == java.util.Date.class) {
+            // A plain java.util.Date is an instant; read it in the JVM's zone, as a Timestamp would be.
+            return LocalDateTime.ofInstant(((java.util.Date) v).toInstant(), java.time.ZoneId.systemDefault());
+        }
         if (v instanceof String s) {
             String t = s.strip();
             if (t.length() > 10 && t.charAt(10) == ' ') {
@@ -344,6 +348,8 @@ public final class ValueConverter {
             instant = i;
         } else if (v instanceof java.sql.Timestamp t) {
             instant = t.toInstant();
+        } else if (v.getClass() == java.util.Date.class) {
+            instant = ((java.util.Date) v).toInstant();
         } else if (v instanceof String s) {
             String t = s.strip();
             if (t.length() > 10 && t.charAt(10) == ' ') {

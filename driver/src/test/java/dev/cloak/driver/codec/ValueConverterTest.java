@@ -231,6 +231,9 @@ class ValueConverterTest {
                 .isEqualTo(OffsetDateTime.of(2024, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC));
         assertThat(canonical(ColumnType.TIMESTAMPTZ, Instant.EPOCH)).isEqualTo(OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC));
         assertThat(canonical(ColumnType.UUID, "00000000-0000-0001-0000-000000000002")).isEqualTo(new UUID(1, 2));
+        java.util.Date legacy = new java.util.Date(1_700_000_000_123L);
+        assertThat(canonical(ColumnType.TIMESTAMPTZ, legacy)).isEqualTo(Instant.ofEpochMilli(1_700_000_000_123L).atOffset(ZoneOffset.UTC));
+        assertThat(canonical(ColumnType.TIMESTAMP, legacy)).isEqualTo(new Timestamp(1_700_000_000_123L).toLocalDateTime());
     }
 
     @Test
