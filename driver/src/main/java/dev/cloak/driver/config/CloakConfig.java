@@ -223,6 +223,15 @@ public final class CloakConfig {
                 ColumnPolicy owner = columns.stream().filter(o -> o.ownDomain().equals(c.keyDomain())).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException(
                                 "column " + c.name() + " shares the key of " + c.keyDomain() + ", which is not an encrypted column"));
+                if (!owner.keyDomain().equals(owner.ownDomain())) {
+                    throw new IllegalArgumentException("column " + c.name() + " shares the key of " + owner.name()
+                            + ", which shares another column's key itself; name the key's owner " + owner.keyDomain());
+                }
+                if (owner.type() != c.type()) {
+                    // Cells carry a type tag: a shared key across types could never join or compare equal.
+                    throw new IllegalArgumentException("column " + c.name() + " shares the key of " + owner.name()
+                            + " but has another type (" + c.type().policyName() + " vs " + owner.type().policyName() + ")");
+                }
                 if (owner.mode() != c.mode()) {
                     throw new IllegalArgumentException("column " + c.name() + " shares the key of " + owner.name()
                             + " but has another mode (" + c.mode().policyName() + " vs " + owner.mode().policyName() + ")");
