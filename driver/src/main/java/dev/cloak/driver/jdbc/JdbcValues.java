@@ -8,6 +8,8 @@ import java.nio.charset.Charset;
 import java.sql.Blob;
 import java.sql.Clob;
 import java.sql.SQLException;
+import java.sql.SQLType;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -19,12 +21,12 @@ import java.util.Calendar;
  * Turns the JDBC value shapes that cannot be encrypted as they stand (streams, readers, LOBs, values
  * with a calendar) into plain Java values, so that an encrypted parameter or cell sees one object.
  */
-final class LobContent {
+final class JdbcValues {
 
     /** No length argument: read to the end of the stream. */
     static final long TO_END = -1;
 
-    private LobContent() {
+    private JdbcValues() {
     }
 
     /** The bytes of {@code in}, all of them or exactly {@code length}; {@code null} stays {@code null}. */
@@ -106,6 +108,12 @@ final class LobContent {
     /** The wall-clock date and time of {@code timestamp} (nanoseconds kept) as seen in the calendar's zone. */
     static LocalDateTime localDateTime(java.sql.Timestamp timestamp, Calendar cal) {
         return timestamp == null ? null : timestamp.toInstant().atZone(zone(cal)).toLocalDateTime();
+    }
+
+    /** The vendor type number of a {@link SQLType}, or {@link Types#OTHER} when it has none. */
+    static int typeNumber(SQLType type) {
+        Integer number = type == null ? null : type.getVendorTypeNumber();
+        return number == null ? Types.OTHER : number;
     }
 
     private static ZoneId zone(Calendar cal) {
