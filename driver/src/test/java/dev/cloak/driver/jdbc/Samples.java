@@ -129,6 +129,12 @@ final class Samples {
                 throw new IllegalStateException(e);
             }
         }
+        if (type == int[].class) {
+            return new int[] {1};
+        }
+        if (type == String[].class) {
+            return new String[] {"id"};
+        }
         if (type == Map.class) {
             return Map.of();
         }
