@@ -23,18 +23,48 @@ import java.util.Calendar;
  */
 final class JdbcValues {
 
-    /** No length argument: read to the end of the stream. */
-    static final long TO_END = -1;
+    // Internal marker for the setters without a length argument; callers' lengths are checked to be >= 0.
+    private static final long TO_END = -1;
 
     private JdbcValues() {
     }
 
-    /** The bytes of {@code in}, all of them or exactly {@code length}; {@code null} stays {@code null}. */
+    /** All bytes of {@code in}; {@code null} stays {@code null}. */
+    static byte[] bytes(InputStream in) throws SQLException {
+        return read(in, TO_END);
+    }
+
+    /** Exactly {@code length} bytes of {@code in}; {@code null} stays {@code null}. */
     static byte[] bytes(InputStream in, long length) throws SQLException {
+        return read(in, checked(length));
+    }
+
+    /** All characters of {@code reader}; {@code null} stays {@code null}. */
+    static String text(Reader reader) throws SQLException {
+        return read(reader, TO_END);
+    }
+
+    /** Exactly {@code length} characters of {@code reader}; {@code null} stays {@code null}. */
+    static String text(Reader reader, long length) throws SQLException {
+        return read(reader, checked(length));
+    }
+
+    /** All bytes of {@code in} decoded with {@code charset} (ASCII and Unicode streams). */
+    static String text(InputStream in, Charset charset) throws SQLException {
+        byte[] bytes = read(in, TO_END);
+        return bytes == null ? null : new String(bytes, charset);
+    }
+
+    /** Exactly {@code length} bytes of {@code in} decoded with {@code charset}. */
+    static String text(InputStream in, long length, Charset charset) throws SQLException {
+        byte[] bytes = read(in, checked(length));
+        return bytes == null ? null : new String(bytes, charset);
+    }
+
+    private static byte[] read(InputStream in, long length) throws SQLException {
         if (in == null) {
             return null;
         }
-        checkLength(length);
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];
@@ -54,12 +84,10 @@ final class JdbcValues {
         }
     }
 
-    /** The characters of {@code reader}, all of them or exactly {@code length}; {@code null} stays {@code null}. */
-    static String text(Reader reader, long length) throws SQLException {
+    private static String read(Reader reader, long length) throws SQLException {
         if (reader == null) {
             return null;
         }
-        checkLength(length);
         try {
             StringBuilder out = new StringBuilder();
             char[] buffer = new char[8192];
@@ -79,20 +107,14 @@ final class JdbcValues {
         }
     }
 
-    /** The text of a byte stream in {@code charset} (ASCII and Unicode streams). */
-    static String text(InputStream in, long length, Charset charset) throws SQLException {
-        byte[] bytes = bytes(in, length);
-        return bytes == null ? null : new String(bytes, charset);
-    }
-
     /** The whole content of a {@link Blob}; {@code null} stays {@code null}. */
     static byte[] bytes(Blob blob) throws SQLException {
-        return blob == null ? null : bytes(blob.getBinaryStream(), TO_END);
+        return blob == null ? null : read(blob.getBinaryStream(), TO_END);
     }
 
     /** The whole content of a {@link Clob} (or NClob); {@code null} stays {@code null}. */
     static String text(Clob clob) throws SQLException {
-        return clob == null ? null : text(clob.getCharacterStream(), TO_END);
+        return clob == null ? null : read(clob.getCharacterStream(), TO_END);
     }
 
     /** The calendar date of {@code date} as seen in the calendar's zone. */
@@ -120,10 +142,11 @@ final class JdbcValues {
         return cal == null ? ZoneId.systemDefault() : cal.getTimeZone().toZoneId();
     }
 
-    private static void checkLength(long length) throws SQLException {
-        if (length < 0 && length != TO_END) {
+    private static long checked(long length) throws SQLException {
+        if (length < 0) {
             throw new SQLException("Stream length must not be negative: " + length, "22023");
         }
+        return length;
     }
 
     // A short stream would silently encrypt a truncated value; JDBC says the length is exact.

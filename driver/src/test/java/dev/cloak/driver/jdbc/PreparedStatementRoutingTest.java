@@ -109,6 +109,16 @@ class PreparedStatementRoutingTest {
     }
 
     @Test
+    void negativeStreamLengthIsRefused() {
+        TestStatement statement = new TestStatement(Recorder.record(PreparedStatement.class, Recorder.defaults()), true);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> statement.setAsciiStream(1,
+                        new java.io.ByteArrayInputStream(new byte[] {65}), -1))
+                .isInstanceOf(SQLException.class).hasMessageContaining("negative");
+        assertThat(statement.bound).isEmpty();
+    }
+
+    @Test
     void streamLongerThanItsDeclaredLengthIsCutAtTheLength() throws SQLException {
         TestStatement statement = new TestStatement(Recorder.record(PreparedStatement.class, Recorder.defaults()), true);
 
