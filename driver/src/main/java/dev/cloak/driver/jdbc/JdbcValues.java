@@ -80,7 +80,7 @@ final class JdbcValues {
             requireComplete(length, out.size());
             return out.toByteArray();
         } catch (IOException e) {
-            throw new SQLException("Reading the stream of an encrypted value failed", "22000", e);
+            throw new SQLException("Reading the stream of an encrypted value failed", e);
         }
     }
 
@@ -103,7 +103,7 @@ final class JdbcValues {
             requireComplete(length, out.length());
             return out.toString();
         } catch (IOException e) {
-            throw new SQLException("Reading the reader of an encrypted value failed", "22000", e);
+            throw new SQLException("Reading the reader of an encrypted value failed", e);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.cloak.driver.jdbc;
 
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Calendar;
 
