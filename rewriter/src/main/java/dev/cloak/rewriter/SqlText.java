@@ -66,6 +66,49 @@ final class SqlText {
         return max;
     }
 
+    /**
+     * Counts how often each of the given lower-case words occurs as an identifier: plain or quoted, outside
+     * string literals and comments, compared case-insensitively.
+     */
+    static java.util.Map<String, Integer> countIdentifiers(String sql, java.util.Set<String> lowerCaseWords) {
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        int length = sql.length();
+        int i = 0;
+        while (i < length) {
+            char c = sql.charAt(i);
+            if (c == '\'') {
+                i = skipQuoted(sql, i, c);
+            } else if (c == '"' || c == '`') {
+                int end = skipQuoted(sql, i, c);
+                String inner = sql.substring(i + 1, Math.max(i + 1, end - 1));
+                count(counts, inner, lowerCaseWords);
+                i = end;
+            } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? length : end + 1;
+            } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? length : end + 2;
+            } else if (isWordChar(c)) {
+                int start = i;
+                while (i < length && isWordChar(sql.charAt(i))) {
+                    i++;
+                }
+                count(counts, sql.substring(start, i), lowerCaseWords);
+            } else {
+                i++;
+            }
+        }
+        return counts;
+    }
+
+    private static void count(java.util.Map<String, Integer> counts, String word, java.util.Set<String> words) {
+        String lower = word.toLowerCase(java.util.Locale.ROOT);
+        if (words.contains(lower)) {
+            counts.merge(lower, 1, Integer::sum);
+        }
+    }
+
     static boolean isWordChar(char c) {
         return Character.isLetterOrDigit(c) || c == '_' || c == '$';
     }

@@ -77,7 +77,7 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
  */
 final class StatementAnalyzer {
 
-    private static final String NOT_YET = " is not supported yet on configured tables";
+    private static final String NOT_YET = " is not supported yet";
 
     private final EncryptedSchema schema;
     private final String sql;
@@ -86,6 +86,7 @@ final class StatementAnalyzer {
     private final Set<Integer> plainParameters = new HashSet<>();
     private final Set<Column> approved = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<String, EncryptedColumn> aliases = new HashMap<>();
+    private final List<String> aliasNames = new ArrayList<>();
     private Table target;
 
     StatementAnalyzer(EncryptedSchema schema, String sql, int parameterCount) {
@@ -119,8 +120,8 @@ final class StatementAnalyzer {
             List<Table> tables = truncate.getTables() != null ? truncate.getTables() : List.of(truncate.getTable());
             return tables.stream().anyMatch(this::isConfigured) ? ddlPlan() : passThrough();
         }
-        throw new Rejection(statementWord(statement) + " on configured table " + configuredName(statement)
-                + NOT_YET + ": use INSERT, UPDATE, DELETE or SELECT with ? parameters");
+        throw new Rejection(statementWord(statement) + " in a statement that names configured table "
+                + configuredName(statement) + NOT_YET + ": use INSERT, UPDATE, DELETE or SELECT with ? parameters");
     }
 
     private StatementPlan ddl(Table table) {
@@ -143,7 +144,7 @@ final class StatementAnalyzer {
             return passThrough();
         }
         if (walk.namedParameters > 0) {
-            throw new Rejection("named parameters on configured table " + configuredName(walk)
+            throw new Rejection("a named parameter on configured table " + configuredName(walk)
                     + NOT_YET + ": use ? parameters");
         }
         List<Projection> projections;
@@ -175,6 +176,7 @@ final class StatementAnalyzer {
                         + " select it on its own, or assign it a ? parameter");
             }
         }
+        checkEveryMentionSeen();
         Set<Integer> seen = new HashSet<>(plainParameters);
         seen.addAll(slots.keySet());
         for (JdbcParameter parameter : walk.parameters) {
@@ -188,6 +190,42 @@ final class StatementAnalyzer {
             throw new Rejection("the ? parameters of this statement on configured table " + configuredName(walk)
                     + " could not all be located: Cloak does not send what it cannot analyse");
         }
+    }
+
+    /**
+     * The text must name each encrypted column no more often than the analysis approved it (plus aliases that
+     * happen to share its name): a reference the parser's visitors skipped would otherwise go unchecked.
+     */
+    private void checkEveryMentionSeen() {
+        Map<String, EncryptedColumn> byName = new HashMap<>();
+        for (EncryptedColumn column : schema.columnsOf(target.getSchemaName(), target.getName())) {
+            byName.put(column.column().toLowerCase(Locale.ROOT), column);
+        }
+        if (byName.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> allowed = new HashMap<>();
+        for (Column column : approved) {
+            allowed.merge(key(column.getColumnName()), 1, Integer::sum);
+        }
+        for (String alias : aliasNames) {
+            allowed.merge(alias, 1, Integer::sum);
+        }
+        if (target.getAlias() != null) {
+            allowed.merge(key(target.getAlias().getName()), 1, Integer::sum);
+        }
+        for (String name : List.of(target.getName(), String.valueOf(target.getSchemaName()))) {
+            allowed.merge(key(name), 1, Integer::sum);
+        }
+        Map<String, Integer> mentions = SqlText.countIdentifiers(sql, byName.keySet());
+        mentions.forEach((name, count) -> {
+            if (count > allowed.getOrDefault(name, 0)) {
+                EncryptedColumn column = byName.get(name);
+                throw new Rejection(column.mode() + " column " + column.name()
+                        + " is used where Cloak cannot handle it yet: compare it with ? parameters,"
+                        + " select it on its own, or assign it a ? parameter");
+            }
+        });
     }
 
     // ---------------------------------------------------------------- SELECT
@@ -206,11 +244,11 @@ final class StatementAnalyzer {
                     + NOT_YET + ": write a plain SELECT");
         }
         if (!(plain.getFromItem() instanceof Table table)) {
-            throw new Rejection("subqueries over configured table " + configuredName(walk)
+            throw new Rejection("a subquery over configured table " + configuredName(walk)
                     + NOT_YET + ": select from the table directly");
         }
         if (notEmpty(plain.getJoins()) || notEmpty(plain.getLateralViews())) {
-            throw new Rejection("joins with configured table " + configuredName(walk)
+            throw new Rejection("a join with configured table " + configuredName(walk)
                     + NOT_YET + ": query each table on its own");
         }
         if (notEmpty(plain.getIntoTables()) || plain.getIntoTempTable() != null) {
@@ -267,6 +305,9 @@ final class StatementAnalyzer {
             } else {
                 plain(expression, "expression in the select list");
                 projections.add(new Projection.Column(null));
+            }
+            if (item.getAlias() != null) {
+                aliasNames.add(key(item.getAlias().getName()));
             }
         }
         return projections;
@@ -704,19 +745,19 @@ final class StatementAnalyzer {
 
         @Override
         public <S> Void visit(JdbcNamedParameter parameter, S context) {
-            throw new Rejection("named parameters on configured table " + tableName() + NOT_YET
+            throw new Rejection("a named parameter on configured table " + tableName() + NOT_YET
                     + ": use ? parameters");
         }
 
         @Override
         public <S> Void visit(ParenthesedSelect select, S context) {
-            throw new Rejection("subqueries in statements on configured table " + tableName() + NOT_YET
+            throw new Rejection("a subquery in a statement on configured table " + tableName() + NOT_YET
                     + ": run the subquery on its own");
         }
 
         @Override
         public <S> Void visit(Select select, S context) {
-            throw new Rejection("subqueries in statements on configured table " + tableName() + NOT_YET
+            throw new Rejection("a subquery in a statement on configured table " + tableName() + NOT_YET
                     + ": run the subquery on its own");
         }
 
@@ -787,7 +828,7 @@ final class StatementAnalyzer {
 
     private int checkedIndex(JdbcParameter parameter) {
         if (parameter.isUseFixedIndex() || parameter.getIndex() == null) {
-            throw new Rejection("numbered parameters on configured table " + tableName() + NOT_YET
+            throw new Rejection("a numbered parameter on configured table " + tableName() + NOT_YET
                     + ": use plain ? parameters");
         }
         return parameter.getIndex();
@@ -845,14 +886,14 @@ final class StatementAnalyzer {
 
     private String configuredName(StatementWalk walk) {
         return walk.tables.stream().filter(this::isConfigured).findFirst().map(this::policyTableName)
-                .orElse("(unknown)");
+                .orElse("(not located)");
     }
 
     private String configuredName(Statement statement) {
         try {
             return configuredName(StatementWalk.of(statement));
         } catch (Rejection notWalkable) {
-            return "(named in the text)";
+            return "(not located)";
         }
     }
 

@@ -129,18 +129,18 @@ class SelectPlanTest {
     @Test
     void joinWithConfiguredTableIsRejected() {
         assertRejected("SELECT p.id FROM patients p JOIN visits v ON v.patient_id = p.id",
-                "joins with configured table patients", "not supported yet on configured tables");
+                "a join with configured table patients is not supported yet");
     }
 
     @Test
     void subqueryInWhereIsRejected() {
         assertRejected("SELECT id FROM patients WHERE id IN (SELECT patient_id FROM visits)",
-                "subqueries", "not supported yet on configured tables");
+                "a subquery in a statement on configured table patients", "not supported yet");
     }
 
     @Test
     void subqueryInFromIsRejected() {
-        assertRejected("SELECT x.id FROM (SELECT id FROM patients) x", "subqueries over configured table patients");
+        assertRejected("SELECT x.id FROM (SELECT id FROM patients) x", "a subquery over configured table patients");
     }
 
     @Test
@@ -160,5 +160,30 @@ class SelectPlanTest {
         StatementPlan plan = plan("SELECT 'patients' AS label, id FROM doctors");
         assertThat(plan.passThrough()).isTrue();
         assertThat(plan.projections()).isEmpty();
+    }
+
+    @Test
+    void windowOrderingOnEncryptedColumnIsRejected() {
+        assertRejected("SELECT row_number() OVER (ORDER BY name) FROM patients",
+                "randomized column patients.name is used where Cloak cannot handle it yet");
+    }
+
+    @Test
+    void aggregateOrderingOnEncryptedColumnIsRejected() {
+        assertRejected("SELECT string_agg(city, ',' ORDER BY ssn) FROM patients", "deterministic column patients.ssn");
+    }
+
+    @Test
+    void aliasNamedLikeTheEncryptedColumnIsAllowed() throws Exception {
+        StatementPlan plan = plan("SELECT p.ssn AS ssn FROM patients AS p WHERE p.ssn = ?");
+        assertThat(plan.projections()).containsExactly(new Projection.Column(SSN));
+        assertThat(plan.parameter(1)).isEqualTo(SSN);
+    }
+
+    @Test
+    void encryptedColumnNameInsideAStringLiteralDoesNotCount() throws Exception {
+        StatementPlan plan = plan("SELECT ssn FROM patients WHERE note = 'ssn checked' AND ssn = ?");
+        assertThat(plan.parameterCount()).isEqualTo(1);
+        assertThat(plan.parameter(1)).isEqualTo(SSN);
     }
 }

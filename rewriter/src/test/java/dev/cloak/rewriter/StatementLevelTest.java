@@ -106,7 +106,7 @@ class StatementLevelTest {
     @Test
     void mergeOnConfiguredTableIsRejected() {
         assertRejected("MERGE INTO patients t USING staging s ON (t.id = s.id) WHEN MATCHED THEN UPDATE SET t.ssn = s.ssn",
-                "MERGE on configured table patients", "not supported yet");
+                "MERGE in a statement that names configured table patients", "not supported yet");
     }
 
     @Test

@@ -73,6 +73,6 @@ class UpdateDeletePlanTest {
 
     @Test
     void deleteWithSubqueryIsRejected() {
-        assertRejected("DELETE FROM patients WHERE id IN (SELECT patient_id FROM visits)", "subqueries");
+        assertRejected("DELETE FROM patients WHERE id IN (SELECT patient_id FROM visits)", "a subquery in a statement on configured table patients");
     }
 }
