@@ -88,6 +88,7 @@ final class StatementAnalyzer {
     private final Map<String, EncryptedColumn> aliases = new HashMap<>();
     private final List<String> aliasNames = new ArrayList<>();
     private Table target;
+    private String involvedName;
 
     StatementAnalyzer(EncryptedSchema schema, String sql, int parameterCount) {
         this.schema = schema;
@@ -120,7 +121,7 @@ final class StatementAnalyzer {
             List<Table> tables = truncate.getTables() != null ? truncate.getTables() : List.of(truncate.getTable());
             return tables.stream().anyMatch(this::isConfigured) ? ddlPlan() : passThrough();
         }
-        throw new Rejection(statementWord(statement) + " in a statement that names configured table "
+        throw new Rejection(statementWord(statement) + " naming configured table "
                 + configuredName(statement) + NOT_YET + ": use INSERT, UPDATE, DELETE or SELECT with ? parameters");
     }
 
@@ -143,6 +144,7 @@ final class StatementAnalyzer {
         if (!involvesConfiguredTable(walk)) {
             return passThrough();
         }
+        involvedName = configuredName(walk);
         if (walk.namedParameters > 0) {
             throw new Rejection("a named parameter on configured table " + configuredName(walk)
                     + NOT_YET + ": use ? parameters");
@@ -496,7 +498,7 @@ final class StatementAnalyzer {
         Values values = source instanceof Values v ? v
                 : source instanceof ParenthesedSelect p && p.getSelect() instanceof Values v2 ? v2 : null;
         if (values == null || notEmpty(source.getWithItemsList())) {
-            throw new Rejection("INSERT ... SELECT into configured table " + table
+            throw new Rejection("INSERT ... SELECT involving configured table " + table
                     + NOT_YET + ": insert the values with ? parameters");
         }
         ExpressionList<?> expressions = values.getExpressions();
@@ -869,7 +871,7 @@ final class StatementAnalyzer {
     }
 
     private String tableName() {
-        return policyTableName(target);
+        return isConfigured(target) || involvedName == null ? policyTableName(target) : involvedName;
     }
 
     private String policyTableName(Table table) {

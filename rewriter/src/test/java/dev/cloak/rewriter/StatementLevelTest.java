@@ -106,7 +106,7 @@ class StatementLevelTest {
     @Test
     void mergeOnConfiguredTableIsRejected() {
         assertRejected("MERGE INTO patients t USING staging s ON (t.id = s.id) WHEN MATCHED THEN UPDATE SET t.ssn = s.ssn",
-                "MERGE in a statement that names configured table patients", "not supported yet");
+                "MERGE naming configured table patients", "not supported yet");
     }
 
     @Test
@@ -128,5 +128,16 @@ class StatementLevelTest {
         } catch (RejectedStatementException rejection) {
             return rejection;
         }
+    }
+
+    @Test
+    void insertIntoPlainTableSelectingFromConfiguredTableIsRejected() {
+        assertRejected("INSERT INTO audit_log (msg) SELECT ssn FROM patients",
+                "INSERT ... SELECT involving configured table patients");
+    }
+
+    @Test
+    void upsertOnConfiguredTableIsRejected() {
+        assertRejected("UPSERT INTO patients (ssn) VALUES (?)", "UPSERT naming configured table patients");
     }
 }
