@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.BooleanValue;
 import net.sf.jsqlparser.expression.CastExpression;
@@ -719,7 +720,7 @@ final class StatementAnalyzer {
             this.construct = construct;
         }
 
-        private <S> Void within(String inner, Expression expression, java.util.function.Supplier<Void> descend) {
+        private Void within(String inner, Supplier<Void> descend) {
             String outer = construct;
             construct = inner;
             try {
@@ -765,53 +766,52 @@ final class StatementAnalyzer {
 
         @Override
         public <S> Void visit(Function function, S context) {
-            return within("function " + function.getName() + "()", function,
-                    () -> super.visit(function, context));
+            return within("function " + function.getName() + "()", () -> super.visit(function, context));
         }
 
         @Override
         public <S> Void visit(CastExpression cast, S context) {
-            return within("CAST", cast, () -> super.visit(cast, context));
+            return within("CAST", () -> super.visit(cast, context));
         }
 
         @Override
         public <S> Void visit(GreaterThan comparison, S context) {
-            return within("comparison >", comparison, () -> super.visit(comparison, context));
+            return within("comparison >", () -> super.visit(comparison, context));
         }
 
         @Override
         public <S> Void visit(GreaterThanEquals comparison, S context) {
-            return within("comparison >=", comparison, () -> super.visit(comparison, context));
+            return within("comparison >=", () -> super.visit(comparison, context));
         }
 
         @Override
         public <S> Void visit(MinorThan comparison, S context) {
-            return within("comparison <", comparison, () -> super.visit(comparison, context));
+            return within("comparison <", () -> super.visit(comparison, context));
         }
 
         @Override
         public <S> Void visit(MinorThanEquals comparison, S context) {
-            return within("comparison <=", comparison, () -> super.visit(comparison, context));
+            return within("comparison <=", () -> super.visit(comparison, context));
         }
 
         @Override
         public <S> Void visit(Between between, S context) {
-            return within("BETWEEN", between, () -> super.visit(between, context));
+            return within("BETWEEN", () -> super.visit(between, context));
         }
 
         @Override
         public <S> Void visit(LikeExpression like, S context) {
-            return within("LIKE", like, () -> super.visit(like, context));
+            return within("LIKE", () -> super.visit(like, context));
         }
 
         @Override
         public <S> Void visit(SimilarToExpression similar, S context) {
-            return within("SIMILAR TO", similar, () -> super.visit(similar, context));
+            return within("SIMILAR TO", () -> super.visit(similar, context));
         }
 
         @Override
         public <S> Void visit(RegExpMatchOperator match, S context) {
-            return within("regular expression match", match, () -> super.visit(match, context));
+            return within("regular expression match", () -> super.visit(match, context));
         }
     }
 

@@ -140,4 +140,30 @@ class StatementLevelTest {
     void upsertOnConfiguredTableIsRejected() {
         assertRejected("UPSERT INTO patients (ssn) VALUES (?)", "UPSERT naming configured table patients");
     }
+
+    @Test
+    void zeroCacheSizePlansEveryTimeAndStaysCorrect() throws Exception {
+        SqlRewriter rewriter = new SqlRewriter(SCHEMA, 0);
+        assertThat(rewriter.plan("SELECT ssn FROM patients WHERE ssn = ?").parameter(1)).isEqualTo(SSN);
+        assertThat(rewriter.plan("SELECT ssn FROM patients WHERE ssn = ?").parameter(1)).isEqualTo(SSN);
+        assertThat(rewriter.parseCount()).isBetween(1L, 2L);
+    }
+
+    @Test
+    void concurrentCallersGetTheSamePlan() throws Exception {
+        SqlRewriter rewriter = new SqlRewriter(SCHEMA, 10);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<StatementPlan>> plans = new java.util.ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                plans.add(pool.submit(() -> rewriter.plan("UPDATE patients SET name = ? WHERE ssn = ?")));
+            }
+            for (java.util.concurrent.Future<StatementPlan> plan : plans) {
+                assertThat(plan.get().parameter(2)).isEqualTo(SSN);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(rewriter.parseCount()).isEqualTo(1);
+    }
 }
