@@ -1,0 +1,42 @@
+package dev.cloak.rewriter;
+
+/** SQL identifier quoting as the supported dialects write it: {@code "x"}, {@code `x`} and {@code [x]}. */
+final class Identifiers {
+
+    private Identifiers() {
+    }
+
+    static boolean isQuoted(String identifier) {
+        if (identifier == null || identifier.length() < 2) {
+            return false;
+        }
+        char first = identifier.charAt(0);
+        char last = identifier.charAt(identifier.length() - 1);
+        return (first == '"' && last == '"') || (first == '`' && last == '`') || (first == '[' && last == ']');
+    }
+
+    static String unquote(String identifier) {
+        if (!isQuoted(identifier)) {
+            return identifier;
+        }
+        String inner = identifier.substring(1, identifier.length() - 1);
+        char quote = identifier.charAt(0);
+        // doubled quote characters inside a quoted identifier stand for one
+        return quote == '[' ? inner : inner.replace(String.valueOf(quote) + quote, String.valueOf(quote));
+    }
+
+    /**
+     * Whether a SQL identifier names a policy identifier. An unquoted SQL identifier matches a quoted policy
+     * name case-insensitively too: its case folding depends on the database, and a false match only fails closed.
+     */
+    static boolean matches(String policyName, boolean policyQuoted, String sqlIdentifier) {
+        if (sqlIdentifier == null) {
+            return false;
+        }
+        String bare = unquote(sqlIdentifier);
+        if (policyQuoted && isQuoted(sqlIdentifier)) {
+            return policyName.equals(bare);
+        }
+        return policyName.equalsIgnoreCase(bare);
+    }
+}

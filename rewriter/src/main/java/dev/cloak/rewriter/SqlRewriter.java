@@ -1,0 +1,101 @@
+package dev.cloak.rewriter;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.statement.Statements;
+
+/**
+ * Turns SQL text into an immutable {@link StatementPlan}, or rejects it. Plans and rejections are cached by
+ * SQL text in a bounded cache; a cache hit never parses. A text naming no configured table is passed through
+ * without parsing. Parsing runs on the calling thread, bounded by text length and parenthesis depth checks
+ * made before the parse. Thread-safe.
+ */
+public final class SqlRewriter {
+
+    /** Texts longer than this that mention a configured table are rejected before parsing. */
+    static final int MAX_SQL_LENGTH = 1 << 20;
+    /** Parenthesis nesting deeper than this in a text that mentions a configured table is rejected. */
+    static final int MAX_NESTING = 200;
+    /** Longer texts are planned every time rather than cached, so the cache stays small in memory. */
+    static final int MAX_CACHED_LENGTH = 64 * 1024;
+
+    private final EncryptedSchema schema;
+    private final Cache<String, Outcome> cache;
+    private final AtomicLong parses = new AtomicLong();
+
+    /**
+     * @param schema    the encrypted columns of the policy
+     * @param cacheSize the maximum number of cached plans (0 disables caching)
+     */
+    public SqlRewriter(EncryptedSchema schema, int cacheSize) {
+        this.schema = Objects.requireNonNull(schema, "schema");
+        if (cacheSize < 0) {
+            throw new IllegalArgumentException("cacheSize must not be negative: " + cacheSize);
+        }
+        this.cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
+    }
+
+    /** Plans a statement; cached by SQL text, rejections too. */
+    public StatementPlan plan(String sql) throws RejectedStatementException {
+        Objects.requireNonNull(sql, "sql");
+        Outcome outcome = sql.length() > MAX_CACHED_LENGTH ? decide(sql) : cache.get(sql, this::decide);
+        if (outcome.rejection() != null) {
+            // a fresh exception per call: exceptions are mutable (suppressed, causes) and carry the caller's stack
+            throw new RejectedStatementException(outcome.rejection());
+        }
+        return outcome.plan();
+    }
+
+    /** How many texts this rewriter has parsed: lets tests prove that pass-through and cache hits do not. */
+    long parseCount() {
+        return parses.get();
+    }
+
+    private Outcome decide(String sql) {
+        try {
+            return new Outcome(planUncached(sql), null);
+        } catch (Rejection rejection) {
+            return new Outcome(null, rejection.getMessage());
+        }
+    }
+
+    private StatementPlan planUncached(String sql) {
+        if (!schema.mayMention(sql)) {
+            return StatementPlan.passThrough(sql, SqlText.countParameters(sql));
+        }
+        if (sql.length() > MAX_SQL_LENGTH) {
+            throw new Rejection("statement text over " + MAX_SQL_LENGTH + " characters that names a configured"
+                    + " table is not analysed: send smaller statements with ? parameters");
+        }
+        if (SqlText.maxParenthesisDepth(sql) > MAX_NESTING) {
+            throw new Rejection("statement that names a configured table nests parentheses deeper than "
+                    + MAX_NESTING + " and is not analysed: simplify the statement");
+        }
+        Statements statements = parse(sql);
+        if (statements.size() != 1) {
+            throw new Rejection(statements.isEmpty()
+                    ? "statement that names a configured table contains no statement Cloak can analyse"
+                    : "several statements in one string that names a configured table are not supported:"
+                      + " send them one at a time");
+        }
+        return new StatementAnalyzer(schema, sql, SqlText.countParameters(sql)).analyze(statements.get(0));
+    }
+
+    private Statements parse(String sql) {
+        parses.incrementAndGet();
+        try {
+            return new CCJSqlParser(sql).Statements();
+        } catch (Exception | StackOverflowError e) {
+            // the parser's message quotes the SQL text, which may hold plaintext: never pass it on
+            throw new Rejection("statement that names a configured table could not be parsed, so it is not sent:"
+                    + " check its syntax or simplify it");
+        }
+    }
+
+    /** A cached result: a plan, or the message of a rejection. */
+    private record Outcome(StatementPlan plan, String rejection) {
+    }
+}

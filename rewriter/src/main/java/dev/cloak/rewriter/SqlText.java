@@ -1,0 +1,115 @@
+package dev.cloak.rewriter;
+
+/** Cheap scans of SQL text that need no parse. */
+final class SqlText {
+
+    private SqlText() {
+    }
+
+    /**
+     * Counts the {@code ?} parameter markers outside string literals, quoted identifiers and comments, as a
+     * JDBC driver does. Dialect corners (backslash escapes, dollar quotes) may miscount; for statements on
+     * configured tables the count is checked against the parser's, so a miscount fails closed.
+     */
+    static int countParameters(String sql) {
+        int count = 0;
+        int length = sql.length();
+        int i = 0;
+        while (i < length) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"' || c == '`') {
+                i = skipQuoted(sql, i, c);
+            } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? length : end + 1;
+            } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? length : end + 2;
+            } else {
+                if (c == '?') {
+                    count++;
+                }
+                i++;
+            }
+        }
+        return count;
+    }
+
+    private static int skipQuoted(String sql, int start, char quote) {
+        int i = start + 1;
+        while (i < sql.length()) {
+            if (sql.charAt(i) == quote) {
+                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
+                    i += 2;
+                    continue;
+                }
+                return i + 1;
+            }
+            i++;
+        }
+        return sql.length();
+    }
+
+    /** The deepest parenthesis nesting anywhere in the text (literals included: only over-counts). */
+    static int maxParenthesisDepth(String sql) {
+        int depth = 0;
+        int max = 0;
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (c == '(') {
+                depth++;
+                max = Math.max(max, depth);
+            } else if (c == ')' && depth > 0) {
+                depth--;
+            }
+        }
+        return max;
+    }
+
+    /**
+     * Counts how often each of the given lower-case words occurs as an identifier: plain or quoted, outside
+     * string literals and comments, compared case-insensitively.
+     */
+    static java.util.Map<String, Integer> countIdentifiers(String sql, java.util.Set<String> lowerCaseWords) {
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        int length = sql.length();
+        int i = 0;
+        while (i < length) {
+            char c = sql.charAt(i);
+            if (c == '\'') {
+                i = skipQuoted(sql, i, c);
+            } else if (c == '"' || c == '`') {
+                int end = skipQuoted(sql, i, c);
+                String inner = sql.substring(i + 1, Math.max(i + 1, end - 1));
+                count(counts, inner, lowerCaseWords);
+                i = end;
+            } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? length : end + 1;
+            } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? length : end + 2;
+            } else if (isWordChar(c)) {
+                int start = i;
+                while (i < length && isWordChar(sql.charAt(i))) {
+                    i++;
+                }
+                count(counts, sql.substring(start, i), lowerCaseWords);
+            } else {
+                i++;
+            }
+        }
+        return counts;
+    }
+
+    private static void count(java.util.Map<String, Integer> counts, String word, java.util.Set<String> words) {
+        String lower = word.toLowerCase(java.util.Locale.ROOT);
+        if (words.contains(lower)) {
+            counts.merge(lower, 1, Integer::sum);
+        }
+    }
+
+    static boolean isWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
+}

@@ -1,0 +1,131 @@
+package dev.cloak.rewriter;
+
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+
+/**
+ * What the driver must do with one SQL text: which {@code ?} parameters and which result columns belong to
+ * encrypted columns. Immutable and safe to share between threads.
+ */
+public final class StatementPlan {
+
+    /** The kind of statement a plan is for. */
+    public enum Kind {
+        /** Names no configured table: sent untouched. */
+        PASS_THROUGH,
+        /** A query. */
+        SELECT,
+        /** An INSERT. */
+        INSERT,
+        /** An UPDATE. */
+        UPDATE,
+        /** A DELETE. */
+        DELETE,
+        /** Schema change on a configured table; not rewritten in this version. */
+        DDL
+    }
+
+    private final Kind kind;
+    private final String sql;
+    private final int parameterCount;
+    private final EncryptedColumn[] parameters;
+    private final List<Projection> projections;
+    private final boolean hasEncryptedParameters;
+    private final boolean hasEncryptedResults;
+
+    private StatementPlan(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
+                          List<Projection> projections) {
+        this.kind = kind;
+        this.sql = sql;
+        this.parameterCount = parameterCount;
+        this.parameters = new EncryptedColumn[parameterCount + 1];
+        encrypted.forEach((index, column) -> parameters[index] = column);
+        this.projections = List.copyOf(projections);
+        this.hasEncryptedParameters = !encrypted.isEmpty();
+        this.hasEncryptedResults = this.projections.stream().anyMatch(StatementPlan::isEncrypted);
+    }
+
+    static StatementPlan passThrough(String sql, int parameterCount) {
+        return new StatementPlan(Kind.PASS_THROUGH, sql, parameterCount, Map.of(), List.of());
+    }
+
+    static StatementPlan of(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
+                            List<Projection> projections) {
+        for (int index : encrypted.keySet()) {
+            if (index < 1 || index > parameterCount) {
+                throw new IllegalArgumentException("parameter index out of range: " + index);
+            }
+        }
+        return new StatementPlan(kind, sql, parameterCount, encrypted, projections);
+    }
+
+    private static boolean isEncrypted(Projection projection) {
+        if (projection instanceof Projection.Column column) {
+            return column.column() != null;
+        }
+        return !((Projection.AllColumns) projection).encryptedByLowerCaseName().isEmpty();
+    }
+
+    /** The kind of statement. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The text to send (this version: the input text). */
+    public String sql() {
+        return sql;
+    }
+
+    /** True when no configured table is involved and the text is sent untouched. */
+    public boolean passThrough() {
+        return kind == Kind.PASS_THROUGH;
+    }
+
+    /** The number of {@code ?} in the text. */
+    public int parameterCount() {
+        return parameterCount;
+    }
+
+    /** The encrypted column parameter {@code index} (1-based) binds, or {@code null} for a plain parameter. */
+    public EncryptedColumn parameter(int index) {
+        return index >= 1 && index <= parameterCount ? parameters[index] : null;
+    }
+
+    /** Whether any parameter binds an encrypted column. */
+    public boolean hasEncryptedParameters() {
+        return hasEncryptedParameters;
+    }
+
+    /** The result columns in order; empty for statements without results and for pass-through. */
+    public List<Projection> projections() {
+        return projections;
+    }
+
+    /** Whether any result column must be decrypted. */
+    public boolean hasEncryptedResults() {
+        return hasEncryptedResults;
+    }
+
+    /** Kind, encrypted slots and result columns; never the SQL text, which may hold literals. */
+    @Override
+    public String toString() {
+        Map<Integer, String> slots = new TreeMap<>();
+        for (int i = 1; i <= parameterCount; i++) {
+            if (parameters[i] != null) {
+                slots.put(i, parameters[i].name());
+            }
+        }
+        StringJoiner results = new StringJoiner(", ", "[", "]");
+        for (Projection projection : projections) {
+            if (projection instanceof Projection.Column column) {
+                results.add(column.column() == null ? "plain" : column.column().name());
+            } else {
+                results.add("*" + ((Projection.AllColumns) projection).encryptedByLowerCaseName().keySet());
+            }
+        }
+        return "StatementPlan[kind=" + kind + ", parameters=" + parameterCount + ", encrypted=" + slots
+                + ", results=" + results + "]";
+    }
+}

@@ -1,0 +1,42 @@
+package dev.cloak.rewriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.util.List;
+
+/** The policy the rewriter tests share, and assertion helpers. */
+final class Fixtures {
+
+    static final EncryptedColumn SSN = new EncryptedColumn(null, "patients", "ssn", false, true, "patients.ssn");
+    static final EncryptedColumn NAME = new EncryptedColumn(null, "patients", "name", false, false, "patients.name");
+    static final EncryptedColumn DOB = new EncryptedColumn(null, "patients", "dob", false, false, "patients.dob");
+    static final EncryptedColumn PATIENT_SSN =
+            new EncryptedColumn(null, "visits", "patient_ssn", false, true, "patients.ssn");
+    static final EncryptedColumn TOKEN = new EncryptedColumn(null, "Vault", "Token", true, true, "vault.token");
+    static final EncryptedColumn PAN = new EncryptedColumn("billing", "cards", "pan", false, true, "cards.pan");
+
+    static final EncryptedSchema SCHEMA = EncryptedSchema.of(List.of(SSN, NAME, DOB, PATIENT_SSN, TOKEN, PAN));
+
+    private Fixtures() {
+    }
+
+    static SqlRewriter rewriter() {
+        return new SqlRewriter(SCHEMA, 100);
+    }
+
+    static StatementPlan plan(String sql) throws RejectedStatementException {
+        return rewriter().plan(sql);
+    }
+
+    /** Asserts the rejection: SQLState 0A000, message naming what it should, and no SQL literal in it. */
+    static RejectedStatementException assertRejected(String sql, String... messageParts) {
+        RejectedStatementException rejection =
+                catchThrowableOfType(RejectedStatementException.class, () -> rewriter().plan(sql));
+        assertThat((Throwable) rejection).as("rejection of the statement").isNotNull();
+        assertThat(rejection.getSQLState()).isEqualTo("0A000");
+        assertThat(rejection.getMessage()).contains(messageParts);
+        assertThat(rejection.getMessage()).doesNotContain("SECRET-LITERAL", "123-45-6789", sql);
+        return rejection;
+    }
+}

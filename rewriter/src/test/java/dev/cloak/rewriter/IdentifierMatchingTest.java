@@ -1,0 +1,80 @@
+package dev.cloak.rewriter;
+
+import static dev.cloak.rewriter.Fixtures.PAN;
+import static dev.cloak.rewriter.Fixtures.SCHEMA;
+import static dev.cloak.rewriter.Fixtures.SSN;
+import static dev.cloak.rewriter.Fixtures.TOKEN;
+import static dev.cloak.rewriter.Fixtures.plan;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class IdentifierMatchingTest {
+
+    @Test
+    void unquotedPolicyNameMatchesAnyCaseAndQuoting() {
+        assertThat(SCHEMA.find(null, "PATIENTS", "SSN")).contains(SSN);
+        assertThat(SCHEMA.find(null, "\"patients\"", "\"ssn\"")).contains(SSN);
+        assertThat(SCHEMA.find(null, "`Patients`", "`Ssn`")).contains(SSN);
+        assertThat(SCHEMA.find("public", "patients", "ssn")).contains(SSN);
+    }
+
+    @Test
+    void quotedPolicyNameMatchesQuotedIdentifiersExactly() {
+        assertThat(SCHEMA.find(null, "\"Vault\"", "\"Token\"")).contains(TOKEN);
+        assertThat(SCHEMA.find(null, "\"vault\"", "\"token\"")).isEmpty();
+    }
+
+    @Test
+    void policySchemaMatchesThatSchemaOrNone() {
+        assertThat(SCHEMA.find("billing", "cards", "pan")).contains(PAN);
+        assertThat(SCHEMA.find(null, "cards", "pan")).contains(PAN);
+        assertThat(SCHEMA.find("BILLING", "CARDS", "PAN")).contains(PAN);
+        assertThat(SCHEMA.find("sales", "cards", "pan")).isEmpty();
+        assertThat(SCHEMA.isConfiguredTable("sales", "cards")).isFalse();
+        assertThat(SCHEMA.isConfiguredTable("billing", "cards")).isTrue();
+    }
+
+    @Test
+    void mayMentionIsFalseOnlyWithoutAConfiguredTableWord() {
+        assertThat(SCHEMA.mayMention("select * from PATIENTS")).isTrue();
+        assertThat(SCHEMA.mayMention("select * from \"Patients\"")).isTrue();
+        assertThat(SCHEMA.mayMention("select * from patients_archive")).isFalse();
+        assertThat(SCHEMA.mayMention("select * from doctors")).isFalse();
+        assertThat(SCHEMA.mayMention("select * from U&\"p\\0061tients\"")).isTrue();
+    }
+
+    @Test
+    void mayMentionFallsBackToSubstringForTableNamesThatAreNotWords() {
+        EncryptedSchema odd = EncryptedSchema.of(List.of(
+                new EncryptedColumn(null, "patient records", "ssn", true, true, "patient records.ssn")));
+        assertThat(odd.mayMention("SELECT * FROM \"Patient Records\"")).isTrue();
+        assertThat(odd.mayMention("SELECT * FROM patients")).isFalse();
+    }
+
+    @Test
+    void sqlInUpperCaseAndQuotedMatchesTheSameColumns() throws Exception {
+        StatementPlan upper = plan("SELECT SSN FROM PATIENTS WHERE SSN = ?");
+        StatementPlan quoted = plan("SELECT \"ssn\" FROM \"patients\" WHERE \"ssn\" = ?");
+        StatementPlan backticks = plan("SELECT `ssn` FROM `patients` WHERE `ssn` = ?");
+        for (StatementPlan plan : List.of(upper, quoted, backticks)) {
+            assertThat(plan.parameter(1)).isEqualTo(SSN);
+            assertThat(plan.projections()).containsExactly(new Projection.Column(SSN));
+        }
+    }
+
+    @Test
+    void schemaQualifiedTableMatchesPolicyWithSchema() throws Exception {
+        assertThat(plan("SELECT pan FROM billing.cards WHERE pan = ?").parameter(1)).isEqualTo(PAN);
+        assertThat(plan("SELECT pan FROM cards WHERE pan = ?").parameter(1)).isEqualTo(PAN);
+        StatementPlan otherSchema = plan("SELECT pan FROM sales.cards WHERE pan = ?");
+        assertThat(otherSchema.passThrough()).isTrue();
+    }
+
+    @Test
+    void quotedPolicyTableMatchesExactQuotedSql() throws Exception {
+        assertThat(plan("INSERT INTO \"Vault\" (\"Token\") VALUES (?)").parameter(1)).isEqualTo(TOKEN);
+        assertThat(plan("INSERT INTO \"vault\" (\"token\") VALUES (?)").passThrough()).isTrue();
+    }
+}

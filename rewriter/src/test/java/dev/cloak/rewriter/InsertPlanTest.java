@@ -1,0 +1,119 @@
+package dev.cloak.rewriter;
+
+import static dev.cloak.rewriter.Fixtures.NAME;
+import static dev.cloak.rewriter.Fixtures.SSN;
+import static dev.cloak.rewriter.Fixtures.assertRejected;
+import static dev.cloak.rewriter.Fixtures.plan;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class InsertPlanTest {
+
+    @Test
+    void singleRowInsertMapsEachParameterToItsColumn() throws Exception {
+        StatementPlan plan = plan("INSERT INTO patients (id, ssn, name) VALUES (?, ?, ?)");
+        assertThat(plan.kind()).isEqualTo(StatementPlan.Kind.INSERT);
+        assertThat(plan.passThrough()).isFalse();
+        assertThat(plan.parameterCount()).isEqualTo(3);
+        assertThat(plan.parameter(1)).isNull();
+        assertThat(plan.parameter(2)).isEqualTo(SSN);
+        assertThat(plan.parameter(3)).isEqualTo(NAME);
+        assertThat(plan.parameter(4)).isNull();
+        assertThat(plan.hasEncryptedParameters()).isTrue();
+        assertThat(plan.projections()).isEmpty();
+        assertThat(plan.sql()).isEqualTo("INSERT INTO patients (id, ssn, name) VALUES (?, ?, ?)");
+    }
+
+    @Test
+    void multiRowInsertMapsParametersOfEveryRow() throws Exception {
+        StatementPlan plan = plan("INSERT INTO patients (ssn, id, name) VALUES (?, ?, ?), (?, ?, ?)");
+        assertThat(plan.parameterCount()).isEqualTo(6);
+        assertThat(plan.parameter(1)).isEqualTo(SSN);
+        assertThat(plan.parameter(2)).isNull();
+        assertThat(plan.parameter(3)).isEqualTo(NAME);
+        assertThat(plan.parameter(4)).isEqualTo(SSN);
+        assertThat(plan.parameter(5)).isNull();
+        assertThat(plan.parameter(6)).isEqualTo(NAME);
+    }
+
+    @Test
+    void singleColumnMultiRowInsertMapsEveryRow() throws Exception {
+        StatementPlan plan = plan("INSERT INTO patients (ssn) VALUES (?), (?)");
+        assertThat(plan.parameter(1)).isEqualTo(SSN);
+        assertThat(plan.parameter(2)).isEqualTo(SSN);
+    }
+
+    @Test
+    void nullLiteralInEncryptedColumnIsAllowed() throws Exception {
+        StatementPlan plan = plan("INSERT INTO patients (id, ssn, name) VALUES (?, NULL, ?)");
+        assertThat(plan.parameterCount()).isEqualTo(2);
+        assertThat(plan.parameter(1)).isNull();
+        assertThat(plan.parameter(2)).isEqualTo(NAME);
+    }
+
+    @Test
+    void literalsAndExpressionsInPlainColumnsAreAllowed() throws Exception {
+        StatementPlan plan = plan("INSERT INTO patients (id, created, ssn) VALUES (42, now(), ?)");
+        assertThat(plan.parameterCount()).isEqualTo(1);
+        assertThat(plan.parameter(1)).isEqualTo(SSN);
+    }
+
+    @Test
+    void literalInEncryptedColumnIsRejected() {
+        assertRejected("INSERT INTO patients (id, ssn) VALUES (?, '123-45-6789')",
+                "literal value for encrypted column patients.ssn", "bind it with a ? parameter");
+    }
+
+    @Test
+    void expressionInEncryptedColumnIsRejected() {
+        assertRejected("INSERT INTO patients (id, name) VALUES (?, upper('SECRET-LITERAL'))",
+                "expression assigned to encrypted column patients.name", "?");
+    }
+
+    @Test
+    void insertWithoutColumnListIsRejected() {
+        assertRejected("INSERT INTO patients VALUES (?, ?, ?)", "INSERT without a column list", "patients",
+                "name the columns");
+    }
+
+    @Test
+    void insertSelectIsRejected() {
+        assertRejected("INSERT INTO patients (id, ssn) SELECT id, ssn FROM old_patients",
+                "INSERT ... SELECT", "patients", "not supported yet");
+    }
+
+    @Test
+    void onConflictIsRejected() {
+        assertRejected("INSERT INTO patients (id, ssn) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET ssn = ?",
+                "ON CONFLICT", "patients");
+    }
+
+    @Test
+    void onDuplicateKeyUpdateIsRejected() {
+        assertRejected("INSERT INTO patients (id, ssn) VALUES (?, ?) ON DUPLICATE KEY UPDATE ssn = ?",
+                "ON DUPLICATE KEY UPDATE", "patients");
+    }
+
+    @Test
+    void returningListBecomesProjections() throws Exception {
+        StatementPlan plan = plan("INSERT INTO patients (id, ssn) VALUES (?, ?) RETURNING id, ssn, name AS n");
+        assertThat(plan.parameter(2)).isEqualTo(SSN);
+        assertThat(plan.projections()).containsExactly(
+                new Projection.Column(null), new Projection.Column(SSN), new Projection.Column(NAME));
+        assertThat(plan.hasEncryptedResults()).isTrue();
+    }
+
+    @Test
+    void returningAnExpressionOverAnEncryptedColumnIsRejected() {
+        assertRejected("INSERT INTO patients (id, ssn) VALUES (?, ?) RETURNING lower(ssn)",
+                "function lower() on deterministic column patients.ssn");
+    }
+
+    @Test
+    void insertIntoAPlainTableThatMentionsAConfiguredNameInALiteralIsPassedThrough() throws Exception {
+        StatementPlan plan = plan("INSERT INTO audit_log (msg) VALUES ('patients updated')");
+        assertThat(plan.passThrough()).isTrue();
+        assertThat(plan.hasEncryptedParameters()).isFalse();
+    }
+}

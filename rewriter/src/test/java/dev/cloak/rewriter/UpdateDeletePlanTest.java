@@ -1,0 +1,78 @@
+package dev.cloak.rewriter;
+
+import static dev.cloak.rewriter.Fixtures.NAME;
+import static dev.cloak.rewriter.Fixtures.SSN;
+import static dev.cloak.rewriter.Fixtures.assertRejected;
+import static dev.cloak.rewriter.Fixtures.plan;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class UpdateDeletePlanTest {
+
+    @Test
+    void updateSetParametersMapToTheirColumnsAndWhereParametersFollow() throws Exception {
+        StatementPlan plan = plan("UPDATE patients p SET name = ?, city = ?, ssn = ? WHERE p.ssn = ? AND id = ?");
+        assertThat(plan.kind()).isEqualTo(StatementPlan.Kind.UPDATE);
+        assertThat(plan.parameterCount()).isEqualTo(5);
+        assertThat(plan.parameter(1)).isEqualTo(NAME);
+        assertThat(plan.parameter(2)).isNull();
+        assertThat(plan.parameter(3)).isEqualTo(SSN);
+        assertThat(plan.parameter(4)).isEqualTo(SSN);
+        assertThat(plan.parameter(5)).isNull();
+    }
+
+    @Test
+    void updateSetNullOnEncryptedColumnIsAllowed() throws Exception {
+        StatementPlan plan = plan("UPDATE patients SET name = NULL WHERE id = ?");
+        assertThat(plan.hasEncryptedParameters()).isFalse();
+        assertThat(plan.parameterCount()).isEqualTo(1);
+    }
+
+    @Test
+    void updateSetLiteralOnEncryptedColumnIsRejected() {
+        assertRejected("UPDATE patients SET name = 'SECRET-LITERAL' WHERE id = ?",
+                "literal value for encrypted column patients.name", "bind it with a ? parameter");
+    }
+
+    @Test
+    void updateSetExpressionOnEncryptedColumnIsRejected() {
+        assertRejected("UPDATE patients SET ssn = ssn WHERE id = ?", "expression assigned to encrypted column patients.ssn");
+    }
+
+    @Test
+    void copyingAnEncryptedColumnIntoAPlainColumnIsRejected() {
+        assertRejected("UPDATE patients SET note = name WHERE id = ?", "randomized column patients.name");
+    }
+
+    @Test
+    void updateFromAnotherTableIsRejected() {
+        assertRejected("UPDATE patients SET city = v.city FROM visits v WHERE v.id = patients.id",
+                "UPDATE ... FROM or JOIN", "patients");
+    }
+
+    @Test
+    void updateReturningEncryptedColumnIsAProjection() throws Exception {
+        StatementPlan plan = plan("UPDATE patients SET city = ? WHERE id = ? RETURNING ssn");
+        assertThat(plan.projections()).containsExactly(new Projection.Column(SSN));
+    }
+
+    @Test
+    void deleteWithEncryptedPredicateMapsTheSlot() throws Exception {
+        StatementPlan plan = plan("DELETE FROM patients WHERE id = ? OR ssn = ?");
+        assertThat(plan.kind()).isEqualTo(StatementPlan.Kind.DELETE);
+        assertThat(plan.parameter(1)).isNull();
+        assertThat(plan.parameter(2)).isEqualTo(SSN);
+        assertThat(plan.projections()).isEmpty();
+    }
+
+    @Test
+    void deleteWithOrderingPredicateOnEncryptedColumnIsRejected() {
+        assertRejected("DELETE FROM patients WHERE dob < ?", "comparison < on randomized column patients.dob");
+    }
+
+    @Test
+    void deleteWithSubqueryIsRejected() {
+        assertRejected("DELETE FROM patients WHERE id IN (SELECT patient_id FROM visits)", "a subquery in a statement on configured table patients");
+    }
+}
