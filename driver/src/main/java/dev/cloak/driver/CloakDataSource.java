@@ -1,0 +1,159 @@
+package dev.cloak.driver;
+
+import dev.cloak.driver.config.CloakConfig;
+import dev.cloak.driver.config.PolicyFile;
+import dev.cloak.driver.jdbc.CompiledPolicy;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Map;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * A {@link DataSource} that encrypts the columns of its policy on top of any other data source (a
+ * {@code HikariDataSource}, a Spring bean). Use {@code new CloakDataSource(target, config)}, or the
+ * bean-style setters ({@link #setTargetDataSource}, {@link #setConfigLocation}) from Spring XML or properties.
+ */
+public class CloakDataSource implements DataSource, AutoCloseable {
+
+    private volatile DataSource target;
+    private volatile CloakConfig config;
+    private volatile String configLocation;
+    private volatile String principal;
+    private CompiledPolicy compiled;
+
+    /** For bean-style configuration: set the target and the policy before the first connection. */
+    public CloakDataSource() {
+    }
+
+    public CloakDataSource(DataSource target, CloakConfig config) {
+        this.target = target;
+        this.config = config;
+    }
+
+    public DataSource getTargetDataSource() {
+        return target;
+    }
+
+    public void setTargetDataSource(DataSource target) {
+        this.target = target;
+    }
+
+    public CloakConfig getConfig() {
+        return config;
+    }
+
+    public void setConfig(CloakConfig config) {
+        this.config = config;
+    }
+
+    /** The policy file: {@code file:PATH}, {@code classpath:PATH} or a path. */
+    public String getConfigLocation() {
+        return configLocation;
+    }
+
+    public void setConfigLocation(String configLocation) {
+        this.configLocation = configLocation;
+    }
+
+    public String getPrincipal() {
+        return principal;
+    }
+
+    /** Fixes the principal of every connection (like {@code cloak.principal}); default: the JDBC user name. */
+    public void setPrincipal(String principal) {
+        this.principal = principal;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        DataSource t = target();
+        CompiledPolicy policy = compiled(t);
+        return CloakConnections.open(t.getConnection(), policy, principal);
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        DataSource t = target();
+        CompiledPolicy policy = compiled(t);
+        return CloakConnections.open(t.getConnection(username, password), policy, principal);
+    }
+
+    private DataSource target() throws SQLException {
+        DataSource t = target;
+        if (t == null) {
+            throw new SQLException("CloakDataSource has no target data source; set one before asking for a connection", "08001");
+        }
+        return t;
+    }
+
+    private synchronized CompiledPolicy compiled(DataSource t) throws SQLException {
+        if (compiled == null) {
+            CloakConfig c = config;
+            if (c == null) {
+                String location = configLocation != null ? configLocation : PolicyLocation.find(Map.of(), null);
+                c = PolicyFile.load(location);
+                config = c;
+            }
+            compiled = CompiledPolicy.compile(c, t::getConnection);
+        }
+        return compiled;
+    }
+
+    /** Releases the key cache. Connections already handed out keep working until their keys are needed again. */
+    @Override
+    public synchronized void close() {
+        if (compiled != null) {
+            compiled.close();
+            compiled = null;
+        }
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+        return target().getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+        target().setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+        target().setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+        return target().getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        return Logger.getLogger("dev.cloak");
+    }
+
+    /** A connection builder would bypass the policy's principal handling: not offered. */
+    @Override
+    public java.sql.ConnectionBuilder createConnectionBuilder() throws SQLException {
+        throw new SQLFeatureNotSupportedException("CloakDataSource does not offer a ConnectionBuilder; use getConnection");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        return iface.isInstance(this) ? iface.cast(this) : target().unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || target().isWrapperFor(iface);
+    }
+
+    @Override
+    public String toString() {
+        return "CloakDataSource[" + target + "]";
+    }
+}

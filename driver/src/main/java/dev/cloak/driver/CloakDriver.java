@@ -1,0 +1,157 @@
+package dev.cloak.driver;
+
+import dev.cloak.driver.config.PolicyFile;
+import dev.cloak.driver.jdbc.CompiledPolicy;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * The JDBC driver for {@code jdbc:cloak:<rest>} URLs: it connects through the driver that accepts
+ * {@code jdbc:<rest>} and encrypts the columns named in the policy file (SPEC §2.1). Registered with
+ * {@link DriverManager} through {@code META-INF/services/java.sql.Driver}.
+ */
+public final class CloakDriver implements Driver {
+
+    /** Connection property and URL parameter naming the policy file. */
+    public static final String CONFIG = "cloak.config";
+    /** Connection property and URL parameter fixing the principal of the connection. */
+    public static final String PRINCIPAL = "cloak.principal";
+
+    static {
+        try {
+            DriverManager.registerDriver(new CloakDriver());
+        } catch (SQLException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Compiled policies by policy location, delegate URL and user: each has its key cache and plan cache. */
+    private final Map<List<String>, CompiledPolicy> policies = new ConcurrentHashMap<>();
+
+    @Override
+    public boolean acceptsURL(String url) {
+        return CloakUrl.accepts(url);
+    }
+
+    @Override
+    public Connection connect(String url, Properties info) throws SQLException {
+        if (!CloakUrl.accepts(url)) {
+            return null;
+        }
+        CloakUrl cloakUrl = CloakUrl.parse(url);
+        String delegateUrl = cloakUrl.delegateUrl();
+        Properties delegateInfo = withoutCloakSettings(info);
+        Driver delegate = delegateDriver(delegateUrl);
+        String location = PolicyLocation.find(cloakUrl.settings(), info);
+        CompiledPolicy policy = policy(location, delegateUrl, delegate, delegateInfo);
+        Connection connection = delegate.connect(delegateUrl, delegateInfo);
+        if (connection == null) {
+            throw new SQLException("The driver for " + scheme(delegateUrl) + " did not accept the URL", "08001");
+        }
+        return CloakConnections.open(connection, policy, principal(cloakUrl.settings(), info));
+    }
+
+    private CompiledPolicy policy(String location, String delegateUrl, Driver delegate, Properties delegateInfo)
+            throws SQLException {
+        List<String> key = List.of(location, delegateUrl, String.valueOf(delegateInfo.getProperty("user")));
+        CompiledPolicy policy = policies.get(key);
+        if (policy != null) {
+            return policy;
+        }
+        CompiledPolicy compiled = CompiledPolicy.compile(PolicyFile.load(location),
+                () -> delegate.connect(delegateUrl, delegateInfo));
+        CompiledPolicy raced = policies.putIfAbsent(key, compiled);
+        if (raced != null) {
+            compiled.close();
+            return raced;
+        }
+        return compiled;
+    }
+
+    private static Driver delegateDriver(String delegateUrl) throws SQLException {
+        Driver delegate;
+        try {
+            delegate = DriverManager.getDriver(delegateUrl);
+        } catch (SQLException e) {
+            throw new SQLException("No JDBC driver on the classpath accepts " + scheme(delegateUrl)
+                    + " URLs; add the database's driver next to Cloak", "08001", e);
+        }
+        if (delegate instanceof CloakDriver) {
+            throw new SQLException("jdbc:cloak: must be followed by another driver's URL, not by cloak: again", "08001");
+        }
+        return delegate;
+    }
+
+    /** {@code jdbc:postgresql} of a URL: enough to name the driver without the host, user or password. */
+    private static String scheme(String url) {
+        int second = url.indexOf(':', "jdbc:".length());
+        return second < 0 ? url : url.substring(0, second);
+    }
+
+    private static Properties withoutCloakSettings(Properties info) {
+        Properties copy = new Properties();
+        if (info != null) {
+            for (String name : info.stringPropertyNames()) {
+                if (!name.regionMatches(true, 0, CloakUrl.SETTING_PREFIX, 0, CloakUrl.SETTING_PREFIX.length())) {
+                    copy.setProperty(name, info.getProperty(name));
+                }
+            }
+        }
+        return copy;
+    }
+
+    private static String principal(Map<String, String> urlSettings, Properties info) {
+        String principal = urlSettings.get(PRINCIPAL);
+        if ((principal == null || principal.isEmpty()) && info != null) {
+            principal = info.getProperty(PRINCIPAL);
+        }
+        return principal == null || principal.isEmpty() ? null : principal;
+    }
+
+    @Override
+    public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
+        List<DriverPropertyInfo> properties = new ArrayList<>();
+        DriverPropertyInfo config = new DriverPropertyInfo(CONFIG, info == null ? null : info.getProperty(CONFIG));
+        config.description = "The Cloak policy file: file:PATH, classpath:PATH or a path";
+        properties.add(config);
+        DriverPropertyInfo principal = new DriverPropertyInfo(PRINCIPAL, info == null ? null : info.getProperty(PRINCIPAL));
+        principal.description = "The principal that the access policy decides on (default: the JDBC user name)";
+        properties.add(principal);
+        if (acceptsURL(url)) {
+            String delegateUrl = CloakUrl.parse(url).delegateUrl();
+            properties.addAll(Arrays.asList(delegateDriver(delegateUrl).getPropertyInfo(delegateUrl, withoutCloakSettings(info))));
+        }
+        return properties.toArray(new DriverPropertyInfo[0]);
+    }
+
+    @Override
+    public int getMajorVersion() {
+        return 0;
+    }
+
+    @Override
+    public int getMinorVersion() {
+        return 1;
+    }
+
+    /** Cloak is not a JDBC-compliant driver by itself: it rejects SQL it cannot prove safe on encrypted columns. */
+    @Override
+    public boolean jdbcCompliant() {
+        return false;
+    }
+
+    @Override
+    public Logger getParentLogger() {
+        return Logger.getLogger("dev.cloak");
+    }
+}

@@ -1,0 +1,196 @@
+package dev.cloak.driver.jdbc;
+
+import dev.cloak.driver.codec.CellCodec;
+import dev.cloak.driver.codec.CellKeys;
+import dev.cloak.driver.config.AccessRule;
+import dev.cloak.driver.config.CloakConfig;
+import dev.cloak.driver.config.ColumnPolicy;
+import dev.cloak.driver.config.DecryptAccess;
+import dev.cloak.driver.config.EncryptionMode;
+import dev.cloak.keyring.ConnectionSource;
+import dev.cloak.keyring.DatabaseKeyStore;
+import dev.cloak.keyring.FileKeyStore;
+import dev.cloak.keyring.KeyStore;
+import dev.cloak.keyring.Keyring;
+import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.KeyringSettings;
+import dev.cloak.rewriter.EncryptedColumn;
+import dev.cloak.rewriter.EncryptedSchema;
+import dev.cloak.rewriter.SqlRewriter;
+import dev.cloak.rewriter.StatementPlan;
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.DeterministicAead;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link CloakConfig} made ready to run: the rewriter with its plan cache, the keyring with its key
+ * cache, one {@link CellCodec} per encrypted column and the access policy. One per data source (or per
+ * policy file and database for the driver); shared by all its connections and thread-safe.
+ * Internal to Cloak: applications use {@code CloakDriver} or {@code CloakDataSource}.
+ */
+public final class CompiledPolicy implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CompiledPolicy.class);
+
+    private final CloakConfig config;
+    private final SqlRewriter rewriter;
+    private final Keyring keyring;
+    private final Map<EncryptedColumn, EncryptedColumnRuntime> columns;
+    private final Map<String, List<EncryptedColumn>> columnsByName;
+
+    private CompiledPolicy(CloakConfig config, SqlRewriter rewriter, Keyring keyring,
+                           Map<EncryptedColumn, EncryptedColumnRuntime> columns) {
+        this.config = config;
+        this.rewriter = rewriter;
+        this.keyring = keyring;
+        this.columns = columns;
+        Map<String, List<EncryptedColumn>> byName = new HashMap<>();
+        for (EncryptedColumn column : columns.keySet()) {
+            byName.computeIfAbsent(column.column().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(column);
+        }
+        byName.replaceAll((k, v) -> List.copyOf(v));
+        this.columnsByName = Map.copyOf(byName);
+    }
+
+    /**
+     * @param keyStoreConnections opens a separate connection to the application's database, used by the
+     *     {@code database} key store outside the application's transactions
+     */
+    public static CompiledPolicy compile(CloakConfig config, ConnectionSource keyStoreConnections) throws SQLException {
+        if (!config.requireTls()) {
+            LOG.warn("Cloak policy {} sets network.require-tls: false; values may cross the network unencrypted by TLS",
+                    config.source());
+        }
+        Keyring keyring;
+        try {
+            keyring = Keyring.open(new KeyringSettings(config.masterKey(), config.cacheTtl(), config.cacheMaxEntries(),
+                    config.autoCreateKeys()), keyStore(config, keyStoreConnections));
+        } catch (KeyringException e) {
+            throw KeyringFailures.toSqlException(e);
+        }
+        CellKeys keys = new KeyringCellKeys(keyring);
+        Map<EncryptedColumn, EncryptedColumnRuntime> columns = new HashMap<>();
+        List<EncryptedColumn> schema = new ArrayList<>();
+        for (ColumnPolicy policy : config.columns()) {
+            EncryptedColumn column = new EncryptedColumn(policy.schema(), policy.table(), policy.column(), policy.quoted(),
+                    policy.mode() == EncryptionMode.DETERMINISTIC, policy.keyDomain());
+            schema.add(column);
+            columns.put(column, new EncryptedColumnRuntime(new CellCodec(policy, keys), accessByPrincipal(config, policy)));
+        }
+        SqlRewriter rewriter = new SqlRewriter(EncryptedSchema.of(schema), config.statementCacheSize());
+        return new CompiledPolicy(config, rewriter, keyring, Map.copyOf(columns));
+    }
+
+    private static KeyStore keyStore(CloakConfig config, ConnectionSource connections) throws SQLException {
+        String store = config.keyStore();
+        if (store.equals("database")) {
+            return new DatabaseKeyStore(connections);
+        }
+        if (store.startsWith("file:")) {
+            return new FileKeyStore(Path.of(store.substring("file:".length())));
+        }
+        throw new SQLException("keyring.store of policy " + config.source() + " must be 'database' or 'file:PATH'", "F0000");
+    }
+
+    private static Map<String, DecryptAccess> accessByPrincipal(CloakConfig config, ColumnPolicy policy) {
+        Map<String, DecryptAccess> access = new HashMap<>();
+        for (AccessRule rule : config.accessRules()) {
+            for (String name : rule.columns()) {
+                if (sameColumn(name, policy)) {
+                    access.putIfAbsent(rule.principal(), rule.decrypt());
+                }
+            }
+        }
+        return Map.copyOf(access);
+    }
+
+    private static boolean sameColumn(String ruleName, ColumnPolicy policy) {
+        String rule = ruleName.replace("\"", "");
+        String name = policy.name();
+        String shortName = policy.table() + "." + policy.column();
+        return policy.quoted() ? rule.equals(name) || rule.equals(shortName)
+                : rule.equalsIgnoreCase(name) || rule.equalsIgnoreCase(shortName);
+    }
+
+    public CloakConfig config() {
+        return config;
+    }
+
+    /** The plan of a SQL text (cached); rejected statements throw SQLState 0A000. */
+    public StatementPlan plan(String sql) throws SQLException {
+        return rewriter.plan(sql);
+    }
+
+    /** The encrypted columns of any table whose column name is {@code lowerCaseName}. */
+    List<EncryptedColumn> columnsNamed(String lowerCaseName) {
+        return columnsByName.getOrDefault(lowerCaseName, List.of());
+    }
+
+    CellCodec codec(EncryptedColumn column) throws SQLException {
+        return runtime(column).codec();
+    }
+
+    /** What {@code principal} gets when it reads {@code column}. */
+    DecryptAccess access(EncryptedColumn column, String principal) throws SQLException {
+        EncryptedColumnRuntime runtime = runtime(column);
+        DecryptAccess access = principal == null ? null : runtime.accessByPrincipal().get(principal);
+        return access != null ? access : config.defaultAccess();
+    }
+
+    private EncryptedColumnRuntime runtime(EncryptedColumn column) throws SQLException {
+        EncryptedColumnRuntime runtime = columns.get(column);
+        if (runtime == null) {
+            // The rewriter only hands out columns of this policy; anything else is a bug: refuse, do not guess.
+            throw new SQLException("Cloak has no policy for column " + column.name(), "XX000");
+        }
+        return runtime;
+    }
+
+    /** Lower-case name of a column for messages. */
+    static String nameOf(EncryptedColumn column) {
+        return column.name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public void close() {
+        keyring.close();
+    }
+
+    private record EncryptedColumnRuntime(CellCodec codec, Map<String, DecryptAccess> accessByPrincipal) {
+    }
+
+    /** The keyring's primitives as the codec asks for them; keyring failures become SQLExceptions. */
+    private static final class KeyringCellKeys implements CellKeys {
+        private final Keyring keyring;
+
+        KeyringCellKeys(Keyring keyring) {
+            this.keyring = keyring;
+        }
+
+        @Override
+        public Aead aead(String keyDomain) throws SQLException {
+            try {
+                return keyring.aead(keyDomain);
+            } catch (KeyringException e) {
+                throw KeyringFailures.toSqlException(e);
+            }
+        }
+
+        @Override
+        public DeterministicAead deterministicAead(String keyDomain) throws SQLException {
+            try {
+                return keyring.deterministicAead(keyDomain);
+            } catch (KeyringException e) {
+                throw KeyringFailures.toSqlException(e);
+            }
+        }
+    }
+}

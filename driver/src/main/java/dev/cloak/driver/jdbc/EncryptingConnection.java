@@ -1,0 +1,84 @@
+package dev.cloak.driver.jdbc;
+
+import dev.cloak.driver.CloakConnection;
+import dev.cloak.rewriter.StatementPlan;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A delegate connection seen through a {@link CompiledPolicy}: statements are planned before they are
+ * prepared, and every statement, result set and metadata object it hands out is Cloak's.
+ */
+public final class EncryptingConnection extends DelegatingConnection implements CloakConnection {
+
+    private final CompiledPolicy policy;
+    private final String fixedPrincipal;
+    private volatile String principal;
+
+    /**
+     * @param fixedPrincipal the {@code cloak.principal} setting, which {@link #setPrincipal} cannot change; or null
+     */
+    public EncryptingConnection(Connection delegate, CompiledPolicy policy, String fixedPrincipal) {
+        super(delegate);
+        this.policy = policy;
+        this.fixedPrincipal = fixedPrincipal;
+        this.principal = fixedPrincipal;
+    }
+
+    CompiledPolicy policy() {
+        return policy;
+    }
+
+    @Override
+    public void setPrincipal(String principal) {
+        if (fixedPrincipal != null && !fixedPrincipal.equals(principal)) {
+            throw new IllegalStateException("the principal of this connection is fixed by cloak.principal");
+        }
+        this.principal = principal;
+    }
+
+    @Override
+    public String getPrincipal() {
+        String p = principal;
+        if (p == null) {
+            try {
+                p = delegate.getMetaData().getUserName();
+            } catch (SQLException e) {
+                return null;
+            }
+            principal = p;
+        }
+        return p;
+    }
+
+    @Override
+    protected Statement wrapStatement(Statement statement) {
+        return new EncryptingStatement(this, statement);
+    }
+
+    @Override
+    protected PreparedStatement prepare(String sql, Prepare<PreparedStatement> prepare) throws SQLException {
+        StatementPlan plan = policy.plan(sql);
+        return new EncryptingPreparedStatement(this, prepare.prepare(plan.sql()), plan);
+    }
+
+    @Override
+    protected CallableStatement prepareCall(String sql, Prepare<CallableStatement> prepare) throws SQLException {
+        StatementPlan plan = policy.plan(sql);
+        return new EncryptingCallableStatement(this, prepare.prepare(plan.sql()), plan);
+    }
+
+    @Override
+    protected DatabaseMetaData wrapMetaData(DatabaseMetaData metaData) {
+        return new CloakDatabaseMetaData(this, metaData);
+    }
+
+    @Override
+    public String toString() {
+        return "CloakConnection[" + delegate + "]";
+    }
+}

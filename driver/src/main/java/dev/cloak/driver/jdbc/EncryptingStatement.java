@@ -1,0 +1,39 @@
+package dev.cloak.driver.jdbc;
+
+import dev.cloak.rewriter.StatementPlan;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** A plain {@link Statement}: each SQL text is planned; results are decrypted by the plan of the last text. */
+final class EncryptingStatement extends DelegatingStatement<Statement> {
+
+    private final EncryptingConnection connection;
+    private volatile StatementPlan lastPlan;
+
+    EncryptingStatement(EncryptingConnection connection, Statement delegate) {
+        super(connection, delegate);
+        this.connection = connection;
+    }
+
+    @Override
+    protected String sqlFor(String sql) throws SQLException {
+        StatementPlan plan = connection.policy().plan(sql);
+        if (plan.hasEncryptedParameters()) {
+            throw new SQLException("A statement with ? parameters on encrypted columns must be run as a "
+                    + "PreparedStatement so that Cloak can encrypt the values", "0A000");
+        }
+        lastPlan = plan;
+        return plan.sql();
+    }
+
+    @Override
+    protected ResultSet wrapResultSet(ResultSet resultSet) throws SQLException {
+        return Results.wrap(this, resultSet, lastPlan, connection);
+    }
+
+    @Override
+    protected ResultSet wrapGeneratedKeys(ResultSet resultSet) throws SQLException {
+        return Results.wrapGeneratedKeys(this, resultSet, lastPlan, connection);
+    }
+}

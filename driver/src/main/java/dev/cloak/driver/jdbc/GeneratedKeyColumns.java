@@ -1,0 +1,41 @@
+package dev.cloak.driver.jdbc;
+
+import dev.cloak.rewriter.EncryptedColumn;
+import dev.cloak.rewriter.StatementPlan;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Which columns of a generated-keys result are encrypted. Drivers fill it from {@code RETURNING *}
+ * (pgjdbc) or with the key columns only; either way a column named like an encrypted column of the policy
+ * is decrypted, so ciphertext is never handed back as if it were a key.
+ */
+final class GeneratedKeyColumns {
+
+    private GeneratedKeyColumns() {
+    }
+
+    static EncryptedColumn[] resolve(StatementPlan plan, ResultSetMetaData metaData, CompiledPolicy policy)
+            throws SQLException {
+        if (plan == null || plan.passThrough()) {
+            return null;
+        }
+        int count = metaData.getColumnCount();
+        EncryptedColumn[] columns = new EncryptedColumn[count + 1];
+        boolean any = false;
+        for (int i = 1; i <= count; i++) {
+            List<EncryptedColumn> candidates = policy.columnsNamed(metaData.getColumnName(i).toLowerCase(Locale.ROOT));
+            if (candidates.size() > 1) {
+                throw new SQLException("Generated key column " + metaData.getColumnName(i) + " matches several encrypted "
+                        + "columns; ask for the generated key columns by name", "0A000");
+            }
+            if (candidates.size() == 1) {
+                columns[i] = candidates.get(0);
+                any = true;
+            }
+        }
+        return any ? columns : null;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.cloak.driver.jdbc;
+
+import dev.cloak.rewriter.StatementPlan;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** Wraps what a statement hands back, by the statement's plan. */
+final class Results {
+
+    private Results() {
+    }
+
+    static ResultSet wrap(Statement owner, ResultSet resultSet, StatementPlan plan, EncryptingConnection connection)
+            throws SQLException {
+        if (resultSet == null) {
+            return null;
+        }
+        return new DecryptingResultSet(owner, resultSet, ResultColumns.resolve(plan, resultSet.getMetaData()), connection);
+    }
+
+    static ResultSet wrapGeneratedKeys(Statement owner, ResultSet resultSet, StatementPlan plan,
+                                       EncryptingConnection connection) throws SQLException {
+        if (resultSet == null) {
+            return null;
+        }
+        return new DecryptingResultSet(owner, resultSet, GeneratedKeyColumns.resolve(plan, resultSet.getMetaData(),
+                connection.policy()), connection);
+    }
+
+    static ResultSetMetaData wrapMetaData(ResultSetMetaData metaData, StatementPlan plan, EncryptingConnection connection)
+            throws SQLException {
+        if (metaData == null) {
+            return null;
+        }
+        return new DecryptingResultSetMetaData(metaData, ResultColumns.resolve(plan, metaData), connection.policy());
+    }
+
+    /** SQL text given to execute(String) of a prepared statement: planned like a plain statement's. */
+    static StatementPlan planForText(EncryptingConnection connection, String sql) throws SQLException {
+        StatementPlan plan = connection.policy().plan(sql);
+        if (plan.hasEncryptedParameters()) {
+            throw new SQLException("A statement with ? parameters on encrypted columns must be prepared "
+                    + "(Connection.prepareStatement) so that Cloak can encrypt the values", "0A000");
+        }
+        return plan;
+    }
+}
