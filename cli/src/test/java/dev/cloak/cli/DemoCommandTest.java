@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,11 +26,6 @@ class DemoCommandTest {
 
     @BeforeAll
     static void runDemo() {
-        // The demo needs the driver, which lands separately; until then say so loudly instead of failing.
-        if (!driverPresent()) {
-            System.err.println("*** SKIPPING cloak demo tests: dev.cloak.driver.CloakDriver is not on the classpath ***");
-            Assumptions.abort("dev.cloak.driver.CloakDriver is not on the classpath");
-        }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         exit = CloakCommand.commandLine()
@@ -112,12 +106,4 @@ class DemoCommandTest {
                 .toList();
     }
 
-    private static boolean driverPresent() {
-        try {
-            Class.forName("dev.cloak.driver.CloakDriver");
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
-    }
 }

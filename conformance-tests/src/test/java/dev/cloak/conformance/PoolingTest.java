@@ -12,11 +12,11 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.cloak.driver.CloakDataSource;
 import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.ColumnType;
 import dev.cloak.driver.config.EncryptionMode;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,10 +27,6 @@ class PoolingTest {
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void requireCloakDriver() {
-        CloakDriverPresence.require();
-    }
 
     /** Inserts one row through {@code c} and reads it back through a second connection from {@code source}. */
     private static void assertRoundTrip(Fixture fx, String t, DataSource source) throws Exception {
@@ -82,7 +78,7 @@ class PoolingTest {
         try (Fixture fx = Fixture.open(db, dir)) {
             String t = patients(fx);
             CloakConfig config = fx.configBuilder().column(t + ".ssn", ColumnType.VARCHAR, EncryptionMode.DETERMINISTIC).build();
-            DataSource cloak = cloakDataSource(db.rawDataSource(), config);
+            DataSource cloak = new CloakDataSource(db.rawDataSource(), config);
             assertRoundTrip(fx, t, cloak);
         }
     }
@@ -98,15 +94,6 @@ class PoolingTest {
             String withPolicy = url + "&cloak.config=file:" + policy;
             assertRoundTrip(fx, t, new UrlDataSource(withPolicy));
         }
-    }
-
-    /**
-     * {@code new CloakDataSource(target, config)} (SPEC §2.1). Reflective only while the driver is being
-     * written, so this suite compiles before it lands; replace with the constructor call after the merge.
-     */
-    private static DataSource cloakDataSource(DataSource target, CloakConfig config) throws Exception {
-        Class<?> type = Class.forName(CloakDriverPresence.DATA_SOURCE_CLASS);
-        return (DataSource) type.getConstructor(DataSource.class, CloakConfig.class).newInstance(target, config);
     }
 
     /** The smallest DataSource over {@link DriverManager}, so the URL reaches Cloak untouched. */

@@ -11,7 +11,6 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -22,10 +21,6 @@ class QueryTest {
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void requireCloakDriver() {
-        CloakDriverPresence.require();
-    }
 
     /**
      * {@code patients(id, ssn deterministic, name randomized, note plain)} with four rows; row 4 has no ssn

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.cloak.driver.config.EncryptionMode;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,10 +23,6 @@ class RoundTripTest {
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void requireCloakDriver() {
-        CloakDriverPresence.require();
-    }
 
     /** Creates {@code (id INT PRIMARY KEY, secret BINARY)} with {@code secret} encrypted; returns a Cloak connection. */
     private static Connection encryptedTable(Fixture fx, String t, TypeSample s, EncryptionMode mode) throws Exception {
@@ -179,7 +174,8 @@ class RoundTripTest {
                     ps.addBatch();
                 }
                 int[] counts = ps.executeBatch();
-                assertThat(counts).hasSize(3).containsOnly(1, Statement.SUCCESS_NO_INFO);
+                // Drivers report each row as 1 or as SUCCESS_NO_INFO (-2).
+                assertThat(counts).hasSize(3).allMatch(n -> n == 1 || n == Statement.SUCCESS_NO_INFO);
             }
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT id, ssn, age, dob FROM " + t + " ORDER BY id")) {
                 for (int i = 1; i <= 3; i++) {

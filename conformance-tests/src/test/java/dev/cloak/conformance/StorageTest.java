@@ -12,7 +12,6 @@ import java.util.HexFormat;
 import java.util.List;
 
 import dev.cloak.driver.config.EncryptionMode;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,10 +26,6 @@ class StorageTest {
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void requireCloakDriver() {
-        CloakDriverPresence.require();
-    }
 
     private static void insert(Connection c, String sql, Object... rows) throws Exception {
         try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,10 +23,6 @@ class TransparencyTest {
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void requireCloakDriver() {
-        CloakDriverPresence.require();
-    }
 
     /** Runs one script against {@code table} and records every observable outcome except the table's name. */
     static List<String> outcomes(Connection c, String table) throws SQLException {
