@@ -59,6 +59,10 @@ public final class SqlRewriter {
             return new Outcome(planUncached(sql), null);
         } catch (Rejection rejection) {
             return new Outcome(null, rejection.getMessage());
+        } catch (RuntimeException | StackOverflowError unexpected) {
+            // an AST shape the analysis did not foresee: fail closed, without the text or the cause's message
+            return new Outcome(null, "statement that names a configured table could not be analysed, so it is"
+                    + " not sent: simplify it or split it into several statements");
         }
     }
 
