@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import net.sf.jsqlparser.parser.CCJSqlParser;
 import net.sf.jsqlparser.statement.Statements;
 
@@ -25,6 +26,7 @@ public final class SqlRewriter {
     private final EncryptedSchema schema;
     private final Cache<String, Outcome> cache;
     private final AtomicLong parses = new AtomicLong();
+    private final Function<String, Outcome> decider = this::decide;
 
     /**
      * @param schema    the encrypted columns of the policy
@@ -41,7 +43,10 @@ public final class SqlRewriter {
     /** Plans a statement; cached by SQL text, rejections too. */
     public StatementPlan plan(String sql) throws RejectedStatementException {
         Objects.requireNonNull(sql, "sql");
-        Outcome outcome = sql.length() > MAX_CACHED_LENGTH ? decide(sql) : cache.get(sql, this::decide);
+        Outcome outcome = cache.getIfPresent(sql);
+        if (outcome == null) {
+            outcome = sql.length() > MAX_CACHED_LENGTH ? decide(sql) : cache.get(sql, decider);
+        }
         if (outcome.rejection() != null) {
             // a fresh exception per call: exceptions are mutable (suppressed, causes) and carry the caller's stack
             throw new RejectedStatementException(outcome.rejection());
