@@ -29,6 +29,8 @@ public final class SqlRewriter {
     private final Function<String, Outcome> decider = this::decide;
 
     /**
+     * Creates a rewriter for one policy.
+     *
      * @param schema    the encrypted columns of the policy
      * @param cacheSize the maximum number of cached plans (0 disables caching)
      */
