@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import net.sf.jsqlparser.parser.CCJSqlParser;
 import net.sf.jsqlparser.statement.Statements;
 
@@ -25,8 +26,11 @@ public final class SqlRewriter {
     private final EncryptedSchema schema;
     private final Cache<String, Outcome> cache;
     private final AtomicLong parses = new AtomicLong();
+    private final Function<String, Outcome> decider = this::decide;
 
     /**
+     * Creates a rewriter for one policy.
+     *
      * @param schema    the encrypted columns of the policy
      * @param cacheSize the maximum number of cached plans (0 disables caching)
      */
@@ -41,7 +45,10 @@ public final class SqlRewriter {
     /** Plans a statement; cached by SQL text, rejections too. */
     public StatementPlan plan(String sql) throws RejectedStatementException {
         Objects.requireNonNull(sql, "sql");
-        Outcome outcome = sql.length() > MAX_CACHED_LENGTH ? decide(sql) : cache.get(sql, this::decide);
+        Outcome outcome = cache.getIfPresent(sql);
+        if (outcome == null) {
+            outcome = sql.length() > MAX_CACHED_LENGTH ? decide(sql) : cache.get(sql, decider);
+        }
         if (outcome.rejection() != null) {
             // a fresh exception per call: exceptions are mutable (suppressed, causes) and carry the caller's stack
             throw new RejectedStatementException(outcome.rejection());
@@ -59,6 +66,10 @@ public final class SqlRewriter {
             return new Outcome(planUncached(sql), null);
         } catch (Rejection rejection) {
             return new Outcome(null, rejection.getMessage());
+        } catch (RuntimeException | StackOverflowError unexpected) {
+            // an AST shape the analysis did not foresee: fail closed, without the text or the cause's message
+            return new Outcome(null, "statement that names a configured table could not be analysed, so it is"
+                    + " not sent: simplify it or split it into several statements");
         }
     }
 

@@ -54,7 +54,10 @@ import net.sf.jsqlparser.statement.create.index.CreateIndex;
 import net.sf.jsqlparser.statement.create.table.CreateTable;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.drop.Drop;
+import net.sf.jsqlparser.statement.insert.ConflictActionType;
 import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.insert.InsertConflictAction;
+import net.sf.jsqlparser.statement.insert.InsertConflictTarget;
 import net.sf.jsqlparser.statement.merge.Merge;
 import net.sf.jsqlparser.statement.select.AllColumns;
 import net.sf.jsqlparser.statement.select.Distinct;
@@ -87,6 +90,7 @@ final class StatementAnalyzer {
     private final Set<Integer> plainParameters = new HashSet<>();
     private final Set<Column> approved = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<String, EncryptedColumn> aliases = new HashMap<>();
+    /** Names the text may mention besides column references: aliases and ON CONFLICT column names. */
     private final List<String> aliasNames = new ArrayList<>();
     private Table target;
     private String involvedName;
@@ -465,8 +469,7 @@ final class StatementAnalyzer {
                     + NOT_YET + ": insert, then update with ? parameters");
         }
         if (insert.getConflictAction() != null || insert.getConflictTarget() != null) {
-            throw new Rejection("ON CONFLICT on configured table " + table
-                    + NOT_YET + ": insert, then update with ? parameters");
+            onConflictDoNothing(insert.getConflictTarget(), insert.getConflictAction(), table);
         }
         if (insert.isUseSet() || notEmpty(insert.getSetUpdateSets())) {
             throw new Rejection("INSERT ... SET on configured table " + table
@@ -493,6 +496,28 @@ final class StatementAnalyzer {
             }
         }
         return returning(insert.getReturningClause());
+    }
+
+    /** ON CONFLICT ... DO NOTHING only: the database compares ciphertexts, which a deterministic key allows. */
+    private void onConflictDoNothing(InsertConflictTarget conflict, InsertConflictAction action, String table) {
+        if (action == null || action.getConflictActionType() != ConflictActionType.DO_NOTHING) {
+            throw new Rejection("ON CONFLICT ... DO UPDATE on configured table " + table
+                    + NOT_YET + ": insert, then update with ? parameters");
+        }
+        if (conflict == null) {
+            return;
+        }
+        if (conflict.getIndexExpression() != null || conflict.getWhereExpression() != null) {
+            throw new Rejection("ON CONFLICT with an index expression or WHERE on configured table " + table
+                    + NOT_YET + ": name the conflict columns or the constraint");
+        }
+        for (String name : conflict.getIndexColumnNames()) {
+            EncryptedColumn column = schema.find(target.getSchemaName(), target.getName(), name).orElse(null);
+            if (column != null) {
+                requireDeterministic(column, "ON CONFLICT");
+            }
+            aliasNames.add(key(name));
+        }
     }
 
     private List<List<Expression>> rows(Select source, int width, String table) {

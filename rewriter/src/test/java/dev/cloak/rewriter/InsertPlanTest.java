@@ -84,9 +84,22 @@ class InsertPlanTest {
     }
 
     @Test
-    void onConflictIsRejected() {
+    void onConflictDoUpdateIsRejected() {
         assertRejected("INSERT INTO patients (id, ssn) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET ssn = ?",
-                "ON CONFLICT", "patients");
+                "ON CONFLICT ... DO UPDATE on configured table patients", "not supported yet");
+    }
+
+    @Test
+    void onConflictDoNothingOnDeterministicColumnIsAllowed() throws Exception {
+        StatementPlan plan = plan("INSERT INTO patients (id, ssn) VALUES (?, ?) ON CONFLICT (ssn) DO NOTHING");
+        assertThat(plan.parameter(1)).isNull();
+        assertThat(plan.parameter(2)).isEqualTo(SSN);
+    }
+
+    @Test
+    void onConflictDoNothingOnRandomizedColumnIsRejected() {
+        assertRejected("INSERT INTO patients (id, name) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                "ON CONFLICT on randomized column patients.name");
     }
 
     @Test

@@ -166,4 +166,18 @@ class StatementLevelTest {
         }
         assertThat(rewriter.parseCount()).isEqualTo(1);
     }
+
+    @Test
+    void longConditionChainIsPlannedOrRejectedButNeverCrashes() {
+        String sql = "SELECT id FROM patients WHERE ssn = ?" + " OR id = ?".repeat(20_000);
+        SqlRewriter rewriter = new SqlRewriter(SCHEMA, 10);
+        try {
+            StatementPlan plan = rewriter.plan(sql);
+            assertThat(plan.parameter(1)).isEqualTo(SSN);
+            assertThat(plan.parameterCount()).isEqualTo(20_001);
+        } catch (RejectedStatementException rejected) {
+            assertThat(rejected.getSQLState()).isEqualTo("0A000");
+            assertThat(rejected.getMessage()).doesNotContain("OR id");
+        }
+    }
 }
