@@ -175,7 +175,8 @@ class RoundTripTest {
                 }
                 int[] counts = ps.executeBatch();
                 // Drivers report each row as 1 or as SUCCESS_NO_INFO (-2).
-                assertThat(counts).hasSize(3).allMatch(n -> n == 1 || n == Statement.SUCCESS_NO_INFO);
+                assertThat(java.util.Arrays.stream(counts).boxed().toList()).hasSize(3)
+                        .allMatch(n -> n == 1 || n == Statement.SUCCESS_NO_INFO);
             }
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT id, ssn, age, dob FROM " + t + " ORDER BY id")) {
                 for (int i = 1; i <= 3; i++) {
