@@ -1,0 +1,71 @@
+package dev.cloak.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Generated keys through Cloak. pgjdbc fills them from {@code RETURNING *}, so encrypted columns come back
+ * too: they must be decrypted, never handed back as ciphertext.
+ */
+class GeneratedKeysTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void generatedKeysAreReturnedAndEncryptedColumnsAmongThemAreDecrypted(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("gk");
+            String identity = switch (db) {
+                case POSTGRESQL -> "id SERIAL PRIMARY KEY";
+                case MARIADB -> "id INT AUTO_INCREMENT PRIMARY KEY";
+                case H2 -> "id INT AUTO_INCREMENT PRIMARY KEY";
+            };
+            fx.rawExecute("CREATE TABLE " + t + " (" + identity + ", ssn " + fx.db().binaryType() + ")");
+            Connection c = fx.cloak(fx.policy().column(t + ".ssn", "varchar", "deterministic").write());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t + " (ssn) VALUES (?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, "123-45-6789");
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    assertThat(keys.next()).isTrue();
+                    assertThat(keys.getInt(1)).isEqualTo(1);
+                    ResultSetMetaData md = keys.getMetaData();
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        if (md.getColumnName(i).equalsIgnoreCase("ssn")) {
+                            assertThat(keys.getObject(i)).isEqualTo("123-45-6789");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestDatabase.class, names = {"POSTGRESQL"})
+    void returningListDecryptsTheEncryptedColumn(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("ret");
+            fx.rawExecute("CREATE TABLE " + t + " (id SERIAL PRIMARY KEY, ssn BYTEA)");
+            Connection c = fx.cloak(fx.policy().column(t + ".ssn", "varchar", "deterministic").write());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t + " (ssn) VALUES (?) RETURNING id, ssn")) {
+                ps.setString(1, "123-45-6789");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt("id")).isEqualTo(1);
+                    assertThat(rs.getString("ssn")).isEqualTo("123-45-6789");
+                }
+            }
+        }
+    }
+}
