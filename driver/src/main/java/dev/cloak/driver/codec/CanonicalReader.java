@@ -151,7 +151,7 @@ final class CanonicalReader {
             return o == null ? null : o.toInstant();
         }
         if (t == UUID.class) {
-            return v instanceof String s ? strictUuid(s) : null;
+            return v instanceof String s ? TextValues.uuid(s) : null;
         }
         return null;
     }
@@ -327,11 +327,7 @@ final class CanonicalReader {
             return d.atStartOfDay();
         }
         if (v instanceof String s) {
-            String t = s.strip();
-            if (t.length() > 10 && t.charAt(10) == ' ') {
-                t = t.substring(0, 10) + 'T' + t.substring(11);
-            }
-            return LocalDateTime.parse(t);
+            return TextValues.localDateTime(s);
         }
         return null;
     }
@@ -341,22 +337,9 @@ final class CanonicalReader {
             return o;
         }
         if (v instanceof String s) {
-            String t = s.strip();
-            if (t.length() > 10 && t.charAt(10) == ' ') {
-                t = t.substring(0, 10) + 'T' + t.substring(11);
-            }
-            return OffsetDateTime.parse(t);
+            return TextValues.offsetDateTime(s);
         }
         return null;
-    }
-
-    private static UUID strictUuid(String s) {
-        String t = s.strip();
-        UUID u = UUID.fromString(t);
-        if (!u.toString().equalsIgnoreCase(t)) {
-            throw new IllegalArgumentException();
-        }
-        return u;
     }
 
     private static java.sql.Date sqlDate(LocalDate d, Calendar cal) {

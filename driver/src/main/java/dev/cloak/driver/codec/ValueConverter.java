@@ -329,11 +329,7 @@ public final class ValueConverter {
             return LocalDateTime.ofInstant(((java.util.Date) v).toInstant(), java.time.ZoneId.systemDefault());
         }
         if (v instanceof String s) {
-            String t = s.strip();
-            if (t.length() > 10 && t.charAt(10) == ' ') {
-                t = t.substring(0, 10) + 'T' + t.substring(11);
-            }
-            return LocalDateTime.parse(t);
+            return TextValues.localDateTime(s);
         }
         return null;
     }
@@ -351,11 +347,7 @@ public final class ValueConverter {
         } else if (v.getClass() == java.util.Date.class) {
             instant = ((java.util.Date) v).toInstant();
         } else if (v instanceof String s) {
-            String t = s.strip();
-            if (t.length() > 10 && t.charAt(10) == ' ') {
-                t = t.substring(0, 10) + 'T' + t.substring(11);
-            }
-            return utc(OffsetDateTime.parse(t));
+            return utc(TextValues.offsetDateTime(s));
         } else {
             return null;
         }
@@ -371,13 +363,7 @@ public final class ValueConverter {
             return u;
         }
         if (v instanceof String s) {
-            String t = s.strip();
-            UUID u = UUID.fromString(t);
-            // fromString accepts short groups ("1-1-1-1-1"); only the canonical 36-character form is exact.
-            if (!u.toString().equalsIgnoreCase(t)) {
-                throw new IllegalArgumentException();
-            }
-            return u;
+            return TextValues.uuid(s);
         }
         return null;
     }
