@@ -1,21 +1,36 @@
 package dev.cloak.driver;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cloak.driver.jdbc.CompiledPolicy;
 import dev.cloak.driver.jdbc.EncryptingConnection;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-/** Turns a delegate connection into a Cloak connection, or closes it when the session may not be used. */
+/**
+ * Turns delegate connections into Cloak connections: proves the session is encrypted when the policy
+ * requires TLS (once per physical connection, so a pool's borrows cost nothing), fixes the principal, or
+ * closes the connection when it may not be used.
+ */
 final class CloakConnections {
 
-    private CloakConnections() {
-    }
+    /** Physical connections already proven encrypted; weak keys, compared by identity. */
+    private final Cache<Connection, Boolean> verified = Caffeine.newBuilder().weakKeys().build();
 
-    static Connection open(Connection connection, CompiledPolicy policy, String principal) throws SQLException {
+    /**
+     * @param fixedPrincipal {@code cloak.principal}, or null
+     * @param user           the user name the caller connected with, or null when it did not name one
+     */
+    Connection open(Connection connection, CompiledPolicy policy, String fixedPrincipal, String user) throws SQLException {
         try {
             if (policy.config().requireTls()) {
-                TlsRequirement.check(connection);
+                requireTls(connection);
             }
+            if (fixedPrincipal != null) {
+                return new EncryptingConnection(connection, policy, fixedPrincipal, true);
+            }
+            String principal = user != null && !user.isEmpty() ? user : connection.getMetaData().getUserName();
+            return new EncryptingConnection(connection, policy, principal, false);
         } catch (SQLException | RuntimeException e) {
             try {
                 connection.close();
@@ -24,6 +39,18 @@ final class CloakConnections {
             }
             throw e;
         }
-        return new EncryptingConnection(connection, policy, principal);
+    }
+
+    private void requireTls(Connection connection) throws SQLException {
+        Connection physical = connection.unwrap(Connection.class);
+        if (verified.getIfPresent(physical) != null) {
+            return;
+        }
+        TlsRequirement.check(connection);
+        if (!connection.getAutoCommit()) {
+            // The check's query opened a transaction; hand the connection back as the pool gave it.
+            connection.rollback();
+        }
+        verified.put(physical, Boolean.TRUE);
     }
 }

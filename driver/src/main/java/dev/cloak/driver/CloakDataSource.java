@@ -22,7 +22,9 @@ public class CloakDataSource implements DataSource, AutoCloseable {
     private volatile CloakConfig config;
     private volatile String configLocation;
     private volatile String principal;
-    private CompiledPolicy compiled;
+    private volatile DataSource keyStoreDataSource;
+    private volatile CompiledPolicy compiled;
+    private final CloakConnections connections = new CloakConnections();
 
     /** For bean-style configuration: set the target and the policy before the first connection. */
     public CloakDataSource() {
@@ -67,18 +69,31 @@ public class CloakDataSource implements DataSource, AutoCloseable {
         this.principal = principal;
     }
 
+    public DataSource getKeyStoreDataSource() {
+        return keyStoreDataSource;
+    }
+
+    /**
+     * Where the {@code database} key store reads wrapped keys (default: the target). A key-cache miss borrows a
+     * connection while the caller holds one: give a small separate data source when the target is a pool that
+     * can be exhausted, so a cold key cache cannot wait on the pool it is serving.
+     */
+    public void setKeyStoreDataSource(DataSource keyStoreDataSource) {
+        this.keyStoreDataSource = keyStoreDataSource;
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
         DataSource t = target();
         CompiledPolicy policy = compiled(t);
-        return CloakConnections.open(t.getConnection(), policy, principal);
+        return connections.open(t.getConnection(), policy, principal, null);
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         DataSource t = target();
         CompiledPolicy policy = compiled(t);
-        return CloakConnections.open(t.getConnection(username, password), policy, principal);
+        return connections.open(t.getConnection(username, password), policy, principal, username);
     }
 
     private DataSource target() throws SQLException {
@@ -89,7 +104,12 @@ public class CloakDataSource implements DataSource, AutoCloseable {
         return t;
     }
 
-    private synchronized CompiledPolicy compiled(DataSource t) throws SQLException {
+    private CompiledPolicy compiled(DataSource t) throws SQLException {
+        CompiledPolicy c = compiled;
+        return c != null ? c : compile(t);
+    }
+
+    private synchronized CompiledPolicy compile(DataSource t) throws SQLException {
         if (compiled == null) {
             CloakConfig c = config;
             if (c == null) {
@@ -97,12 +117,13 @@ public class CloakDataSource implements DataSource, AutoCloseable {
                 c = PolicyFile.load(location);
                 config = c;
             }
-            compiled = CompiledPolicy.compile(c, t::getConnection);
+            DataSource keys = keyStoreDataSource != null ? keyStoreDataSource : t;
+            compiled = CompiledPolicy.compile(c, keys::getConnection);
         }
         return compiled;
     }
 
-    /** Releases the key cache. Connections already handed out keep working until their keys are needed again. */
+    /** Releases the key cache. Connections already handed out can no longer encrypt or decrypt. */
     @Override
     public synchronized void close() {
         if (compiled != null) {

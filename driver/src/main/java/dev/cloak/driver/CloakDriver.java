@@ -37,6 +37,7 @@ public final class CloakDriver implements Driver {
 
     /** Compiled policies by policy location, delegate URL and user: each has its key cache and plan cache. */
     private final Map<List<String>, CompiledPolicy> policies = new ConcurrentHashMap<>();
+    private final CloakConnections connections = new CloakConnections();
 
     @Override
     public boolean acceptsURL(String url) {
@@ -49,6 +50,7 @@ public final class CloakDriver implements Driver {
             return null;
         }
         CloakUrl cloakUrl = CloakUrl.parse(url);
+        checkSettingNames(cloakUrl.settings().keySet(), info);
         String delegateUrl = cloakUrl.delegateUrl();
         Properties delegateInfo = withoutCloakSettings(info);
         Driver delegate = delegateDriver(delegateUrl);
@@ -58,7 +60,25 @@ public final class CloakDriver implements Driver {
         if (connection == null) {
             throw new SQLException("The driver for " + scheme(delegateUrl) + " did not accept the URL", "08001");
         }
-        return CloakConnections.open(connection, policy, principal(cloakUrl.settings(), info));
+        return connections.open(connection, policy, principal(cloakUrl.settings(), info), delegateInfo.getProperty("user"));
+    }
+
+    /** A misspelt Cloak setting (say {@code cloak.principle}) must not silently fall back to a default. */
+    private static void checkSettingNames(java.util.Set<String> urlSettings, Properties info) throws SQLException {
+        List<String> names = new ArrayList<>(urlSettings);
+        if (info != null) {
+            for (String name : info.stringPropertyNames()) {
+                if (name.regionMatches(true, 0, CloakUrl.SETTING_PREFIX, 0, CloakUrl.SETTING_PREFIX.length())) {
+                    names.add(name);
+                }
+            }
+        }
+        for (String name : names) {
+            if (!name.equals(CONFIG) && !name.equals(PRINCIPAL)) {
+                throw new SQLException("Unknown Cloak setting " + name + ": the settings are " + CONFIG + " and " + PRINCIPAL,
+                        "08001");
+            }
+        }
     }
 
     private CompiledPolicy policy(String location, String delegateUrl, Driver delegate, Properties delegateInfo)

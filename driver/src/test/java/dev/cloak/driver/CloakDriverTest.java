@@ -249,4 +249,61 @@ class CloakDriverTest {
             server.stop();
         }
     }
+
+    @Test
+    void misspeltCloakSettingIsRefused() {
+        Properties info = new Properties();
+        info.setProperty("cloak.config", "file:" + policyFile);
+        info.setProperty("cloak.principle", "analytics");
+        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:cloak:" + h2Url.substring(5), info))
+                .isInstanceOf(SQLException.class).hasMessageContaining("cloak.principle");
+    }
+
+    @Test
+    void endOfRequestRestoresTheConnectionsOwnPrincipal() throws Exception {
+        try (Connection c = cloak(null)) {
+            CloakConnection cloak = c.unwrap(CloakConnection.class);
+            String own = cloak.getPrincipal();
+            cloak.setPrincipal("analytics");
+            c.endRequest();
+            assertThat(cloak.getPrincipal()).isEqualTo(own);
+        }
+    }
+
+    @Test
+    void fixedPrincipalCannotBeChanged() throws Exception {
+        try (Connection c = cloak("auditor")) {
+            assertThatThrownBy(() -> c.unwrap(CloakConnection.class).setPrincipal("admin"))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void parametersByNameAreRefusedOnCallsThatTouchEncryptedColumns() throws Exception {
+        try (Connection c = cloak(null);
+             java.sql.CallableStatement cs = c.prepareCall("SELECT id FROM patients WHERE ssn = ?")) {
+            assertThatThrownBy(() -> cs.setString("SSN", "123-45-6789")).isInstanceOf(SQLException.class)
+                    .hasMessageNotContaining("123-45-6789")
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
+            cs.setString(1, "123-45-6789");
+            try (ResultSet rs = cs.executeQuery()) {
+                assertThat(rs.next()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void addingToABatchKeepsTheResultsOfTheLastQueryDecrypted() throws Exception {
+        try (Connection c = cloak(null)) {
+            insert(c, "123-45-6789", "Ana");
+            try (Statement s = c.createStatement()) {
+                assertThat(s.execute("SELECT ssn FROM patients")).isTrue();
+                s.addBatch("UPDATE patients SET age = 41");
+                try (ResultSet rs = s.getResultSet()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("123-45-6789");
+                }
+            }
+        }
+    }
 }

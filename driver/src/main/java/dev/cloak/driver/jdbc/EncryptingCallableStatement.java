@@ -21,6 +21,14 @@ final class EncryptingCallableStatement extends DelegatingCallableStatement {
     }
 
     @Override
+    protected void checkCallableAccess() throws SQLException {
+        if (!plan.passThrough()) {
+            throw new SQLException("OUT parameters and parameters by name are not supported on statements that touch "
+                    + "encrypted columns: bind by index with a PreparedStatement", "0A000");
+        }
+    }
+
+    @Override
     protected boolean isEncrypted(int parameterIndex) {
         return plan.parameter(parameterIndex) != null;
     }

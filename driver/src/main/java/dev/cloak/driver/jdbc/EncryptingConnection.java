@@ -16,17 +16,20 @@ import java.sql.Statement;
 public final class EncryptingConnection extends DelegatingConnection implements CloakConnection {
 
     private final CompiledPolicy policy;
-    private final String fixedPrincipal;
+    private final String initialPrincipal;
+    private final boolean fixed;
     private volatile String principal;
 
     /**
-     * @param fixedPrincipal the {@code cloak.principal} setting, which {@link #setPrincipal} cannot change; or null
+     * @param principal the principal reads are decided for (null when none could be determined)
+     * @param fixed     whether it came from {@code cloak.principal}, which {@link #setPrincipal} cannot change
      */
-    public EncryptingConnection(Connection delegate, CompiledPolicy policy, String fixedPrincipal) {
+    public EncryptingConnection(Connection delegate, CompiledPolicy policy, String principal, boolean fixed) {
         super(delegate);
         this.policy = policy;
-        this.fixedPrincipal = fixedPrincipal;
-        this.principal = fixedPrincipal;
+        this.initialPrincipal = principal;
+        this.fixed = fixed;
+        this.principal = principal;
     }
 
     CompiledPolicy policy() {
@@ -35,7 +38,7 @@ public final class EncryptingConnection extends DelegatingConnection implements 
 
     @Override
     public void setPrincipal(String principal) {
-        if (fixedPrincipal != null && !fixedPrincipal.equals(principal)) {
+        if (fixed && !initialPrincipal.equals(principal)) {
             throw new IllegalStateException("the principal of this connection is fixed by cloak.principal");
         }
         this.principal = principal;
@@ -43,16 +46,14 @@ public final class EncryptingConnection extends DelegatingConnection implements 
 
     @Override
     public String getPrincipal() {
-        String p = principal;
-        if (p == null) {
-            try {
-                p = delegate.getMetaData().getUserName();
-            } catch (SQLException e) {
-                return null;
-            }
-            principal = p;
-        }
-        return p;
+        return principal;
+    }
+
+    /** A pool that marks the end of a request gets the connection's own principal back for the next one. */
+    @Override
+    public void endRequest() throws SQLException {
+        principal = initialPrincipal;
+        super.endRequest();
     }
 
     @Override

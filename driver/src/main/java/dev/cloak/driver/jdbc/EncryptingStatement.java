@@ -18,13 +18,15 @@ final class EncryptingStatement extends DelegatingStatement<Statement> {
 
     @Override
     protected String sqlFor(String sql) throws SQLException {
-        StatementPlan plan = connection.policy().plan(sql);
-        if (plan.hasEncryptedParameters()) {
-            throw new SQLException("A statement with ? parameters on encrypted columns must be run as a "
-                    + "PreparedStatement so that Cloak can encrypt the values", "0A000");
-        }
+        StatementPlan plan = Results.planForText(connection, sql);
         lastPlan = plan;
         return plan.sql();
+    }
+
+    /** A batch has no results to decrypt: planning it must not change the plan of the last executed text. */
+    @Override
+    public void addBatch(String sql) throws SQLException {
+        delegate.addBatch(Results.planForText(connection, sql).sql());
     }
 
     @Override
