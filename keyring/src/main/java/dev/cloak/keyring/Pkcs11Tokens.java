@@ -45,16 +45,28 @@ final class Pkcs11Tokens {
     /** The master key of the URI and the provider that holds it, logging in when needed. */
     MasterKeyHandle find(Pkcs11Uri uri) throws KeyringException {
         requireModule(uri.modulePath());
+        // one native module has one login state, whatever path names it: key the providers by the real file
+        Path module;
+        try {
+            module = uri.modulePath().toRealPath();
+        } catch (IOException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "pkcs11: module " + uri.modulePath() + " cannot be resolved", e);
+        }
+        return find(uri, module);
+    }
+
+    private MasterKeyHandle find(Pkcs11Uri uri, Path module) throws KeyringException {
         char[] pin = uri.readPin();
         try {
             Integer known = lastFound.get(uri);
             if (known != null) {
-                Slot slot = slots.get(new SlotKey(uri.modulePath().toString(), known));
+                Slot slot = slots.get(new SlotKey(module.toString(), known));
                 if (slot != null && slot.lookUp(pin, uri.object()) instanceof Found found) {
                     return found.handle();
                 }
             }
-            return discover(uri, pin);
+            return discover(uri, module, pin);
         } finally {
             Arrays.fill(pin, '\0');
         }
@@ -73,7 +85,7 @@ final class Pkcs11Tokens {
         }
     }
 
-    private MasterKeyHandle discover(Pkcs11Uri uri, char[] pin) throws KeyringException {
+    private MasterKeyHandle discover(Pkcs11Uri uri, Path module, char[] pin) throws KeyringException {
         List<Integer> matches = new ArrayList<>();
         MasterKeyHandle first = null;
         int wrongPin = 0;
@@ -83,7 +95,7 @@ final class Pkcs11Tokens {
         for (int index = 0; index < MAX_SLOTS; index++) {
             Slot slot;
             try {
-                slot = slot(uri.modulePath(), index);
+                slot = slot(module, index);
             } catch (ProviderException e) {
                 if (isEndOfSlotList(e)) {
                     break;
