@@ -7,16 +7,11 @@ import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.DeterministicAead;
 import dev.cloak.keyring.Fixtures.ManualTicker;
 import dev.cloak.keyring.Fixtures.MemoryKeyStore;
-import java.io.File;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code pkcs11:} master key against a real SoftHSM2 token. Runs against the token named by
  * {@code SOFTHSM2_CONF} and {@code CLOAK_TEST_PKCS11_MODULE} (as {@code .ci/run} exports them); without
- * them, when {@code softhsm2-util} is installed, it makes its own token with {@code .ci/softhsm-token.sh}
- * and runs these tests in a child JVM (SoftHSM reads its configuration from the environment, which a
- * running JVM cannot change); otherwise it is skipped with one loud line.
+ * them, {@link Pkcs11ChildJvmTest} makes a token with {@code .ci/softhsm-token.sh} and runs this class
+ * in a child JVM (SoftHSM reads its configuration from the environment, which a running JVM cannot
+ * change), or skips with one loud line when SoftHSM2 is not installed.
  */
 class Pkcs11MasterKeyProviderTest {
 
@@ -40,18 +35,8 @@ class Pkcs11MasterKeyProviderTest {
 
     @BeforeAll
     static void requireSoftHsm() {
-        if (!tokenConfigured()) {
-            if (!onPath("softhsm2-util")) {
-                System.err.println("[SKIPPED] pkcs11 master-key tests: no SoftHSM2 (set SOFTHSM2_CONF, "
-                        + "CLOAK_TEST_PKCS11_MODULE and CLOAK_HSM_PIN, e.g. eval \"$(.ci/softhsm-token.sh)\", "
-                        + "or apt-get install -y softhsm2 opensc)");
-            }
-            Assumptions.abort("no SoftHSM2 token configured in this JVM's environment");
-        }
-    }
-
-    private static boolean tokenConfigured() {
-        return present("CLOAK_TEST_PKCS11_MODULE") && present("SOFTHSM2_CONF") && present(PIN_ENV);
+        // without a configured token, Pkcs11ChildJvmTest runs this class in a child JVM or says loudly why not
+        Assumptions.assumeTrue(tokenConfigured(), "no SoftHSM2 token configured in this JVM's environment");
     }
 
     private static String module() {
@@ -183,28 +168,12 @@ class Pkcs11MasterKeyProviderTest {
         Files.delete(client);
     }
 
-    /** Without a configured token but with SoftHSM2 installed: make a token and run this class in a child JVM. */
-    @Test
-    void runsAgainstItsOwnTokenWhenNoneIsConfigured() {
-        // only the parent JVM gets here without a token; a child with one passes through
-        Assumptions.assumeFalse(tokenConfigured(), "a token is configured: the other tests run here");
+    static boolean tokenConfigured() {
+        return present("CLOAK_TEST_PKCS11_MODULE") && present("SOFTHSM2_CONF") && present(PIN_ENV);
     }
 
     private static boolean present(String name) {
         String value = System.getenv(name);
         return value != null && !value.isBlank();
-    }
-
-    private static boolean onPath(String command) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String entry : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(entry, command))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
