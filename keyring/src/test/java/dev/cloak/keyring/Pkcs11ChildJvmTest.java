@@ -54,7 +54,7 @@ class Pkcs11ChildJvmTest {
 
         assertThat(finished).as("child JVM finished in time; its output:%n%s", log).isTrue();
         assertThat(process.exitValue()).as("child JVM output:%n%s", log).isZero();
-        assertThat(log).contains("pkcs11 child run: 8 passed, 0 failed");
+        assertThat(log).containsPattern("pkcs11 child run: [1-9][0-9]* passed, 0 failed");
     }
 
     /** The child's entry point: runs every @Test of Pkcs11MasterKeyProviderTest, each with its own dir under args[0]. */

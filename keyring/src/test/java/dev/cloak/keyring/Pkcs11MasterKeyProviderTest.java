@@ -110,6 +110,19 @@ class Pkcs11MasterKeyProviderTest {
     }
 
     @Test
+    void aWrongPinIsRejectedEvenAfterTheTokenWasLoggedInWithTheRightOne() throws Exception {
+        Keyring.open(settings(uri("master")), new MemoryKeyStore()).close();
+        Path pinFile = dir.resolve("wrong-pin");
+        Files.writeString(pinFile, "1111");
+
+        KeyringException e = catchThrowableOfType(KeyringException.class, () -> Keyring.open(
+                settings(uri("master", module(), "file:" + pinFile)), new MemoryKeyStore()));
+
+        assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
+        assertThat(e.getMessage()).contains("rejected the PIN").doesNotContain("1111");
+    }
+
+    @Test
     void anUnknownKeyObjectFailsNamingTheObject() {
         KeyringException e = catchThrowableOfType(KeyringException.class,
                 () -> Keyring.open(settings(uri("no-such-key")), new MemoryKeyStore()));
