@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.SecretKey;
 import javax.security.auth.login.FailedLoginException;
@@ -26,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * configuring a provider loads the module and costs about 0.2 s. Finds the token of a {@code pkcs11:}
  * URI and its master key. Safe for concurrent use.
  *
- * <p>JDK 17's SunPKCS11 neither takes a token label in its configuration nor reports one, so a slot
- * is taken to hold the URI's token when the PIN logs in and the token holds a secret key labelled as
- * the URI's {@code object}; when several slots qualify the lookup fails closed as ambiguous.
+ * <p>JDK 17's SunPKCS11 neither takes a token label in its configuration nor reports one. Where the JVM
+ * lets {@link Pkcs11TokenLabels} read labels, the slot is the one whose token carries the URI's label.
+ * Elsewhere a slot is taken to hold the URI's token when the PIN logs in and the token holds a secret
+ * key labelled as the URI's {@code object}; when several slots qualify the lookup fails closed.
  */
 final class Pkcs11Tokens {
 
@@ -39,8 +41,8 @@ final class Pkcs11Tokens {
     private static final int MAX_SLOTS = 64;
 
     private final Map<SlotKey, Slot> slots = new ConcurrentHashMap<>();
-    /** The slot index where a (module, token, object) was last found, so discovery runs once. */
-    private final Map<Pkcs11Uri, Integer> lastFound = new ConcurrentHashMap<>();
+    /** The slot where a (module, token, object) was last found, so discovery runs once. */
+    private final Map<Pkcs11Uri, String> lastFound = new ConcurrentHashMap<>();
 
     /** The master key of the URI and the provider that holds it, logging in when needed. */
     MasterKeyHandle find(Pkcs11Uri uri) throws KeyringException {
@@ -59,14 +61,15 @@ final class Pkcs11Tokens {
     private MasterKeyHandle find(Pkcs11Uri uri, Path module) throws KeyringException {
         char[] pin = uri.readPin();
         try {
-            Integer known = lastFound.get(uri);
+            String known = lastFound.get(uri);
             if (known != null) {
                 Slot slot = slots.get(new SlotKey(module.toString(), known));
                 if (slot != null && slot.lookUp(pin, uri.object()) instanceof Found found) {
                     return found.handle();
                 }
             }
-            return discover(uri, module, pin);
+            Optional<List<Long>> labelled = Pkcs11TokenLabels.slotsLabelled(module, uri.token());
+            return labelled.isPresent() ? findLabelled(uri, module, labelled.get(), pin) : discover(uri, module, pin);
         } finally {
             Arrays.fill(pin, '\0');
         }
@@ -85,6 +88,43 @@ final class Pkcs11Tokens {
         }
     }
 
+    /** With token labels known: the one slot labelled as the URI's token must hold the key. */
+    private MasterKeyHandle findLabelled(Pkcs11Uri uri, Path module, List<Long> labelled, char[] pin)
+            throws KeyringException {
+        if (labelled.isEmpty()) {
+            throw invalid("pkcs11: module " + uri.modulePath() + " has no token labelled '" + uri.token()
+                    + "' (unknown token)");
+        }
+        if (labelled.size() > 1) {
+            throw invalid("pkcs11: module " + uri.modulePath() + " has " + labelled.size() + " tokens labelled '"
+                    + uri.token() + "'; token labels must be unique");
+        }
+        String selector = "slot = " + labelled.get(0);
+        Slot slot;
+        try {
+            slot = slot(module, selector);
+        } catch (ProviderException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "pkcs11: token '" + uri.token()
+                    + "' of module " + uri.modulePath() + " cannot be opened", e);
+        }
+        Outcome outcome = slot.lookUp(pin, uri.object());
+        if (outcome instanceof Found found) {
+            lastFound.put(uri, selector);
+            return found.handle();
+        }
+        if (outcome == Refusal.WRONG_PIN) {
+            throw invalid("pkcs11: token '" + uri.token() + "' of module " + uri.modulePath()
+                    + " rejected the PIN from " + uri.pinSource() + " (wrong PIN)");
+        }
+        if (outcome == Refusal.NO_OBJECT) {
+            throw invalid("pkcs11: token '" + uri.token() + "' holds no secret key labelled '" + uri.object()
+                    + "' (unknown object)");
+        }
+        throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "pkcs11: token '" + uri.token()
+                + "' of module " + uri.modulePath() + " cannot be used");
+    }
+
+    /** Without token labels: try each slot; the one that takes the PIN and holds the key is the token. */
     private MasterKeyHandle discover(Pkcs11Uri uri, Path module, char[] pin) throws KeyringException {
         List<Integer> matches = new ArrayList<>();
         MasterKeyHandle first = null;
@@ -95,7 +135,7 @@ final class Pkcs11Tokens {
         for (int index = 0; index < MAX_SLOTS; index++) {
             Slot slot;
             try {
-                slot = slot(module, index);
+                slot = slot(module, "slotListIndex = " + index);
             } catch (ProviderException e) {
                 if (isEndOfSlotList(e)) {
                     break;
@@ -125,7 +165,7 @@ final class Pkcs11Tokens {
                     + "'; SunPKCS11 cannot tell token labels apart, so give each token its own PIN or key label");
         }
         if (first != null) {
-            lastFound.put(uri, matches.get(0));
+            lastFound.put(uri, "slotListIndex = " + matches.get(0));
             LOG.info("pkcs11: master key '{}' of token '{}' found at slot index {} of module {}",
                     uri.object(), uri.token(), matches.get(0), uri.modulePath());
             return first;
@@ -143,26 +183,27 @@ final class Pkcs11Tokens {
                 lastFailure);
     }
 
-    private Slot slot(Path module, int index) {
-        SlotKey key = new SlotKey(module.toString(), index);
+    private Slot slot(Path module, String selector) {
+        SlotKey key = new SlotKey(module.toString(), selector);
         Slot existing = slots.get(key);
         if (existing != null) {
             return existing;
         }
         // computeIfAbsent would hold a map lock for the 0.2 s a configure takes; a rare duplicate is harmless
-        Slot created = new Slot(configure(module, index));
+        Slot created = new Slot(configure(module, selector));
         Slot raced = slots.putIfAbsent(key, created);
         return raced != null ? raced : created;
     }
 
-    private static Provider configure(Path module, int index) {
+    /** A SunPKCS11 provider for one slot; the selector is {@code slot = ID} or {@code slotListIndex = N}. */
+    private static Provider configure(Path module, String selector) {
         Provider unconfigured = Security.getProvider("SunPKCS11");
         if (unconfigured == null) {
             throw new ProviderException("the JDK's SunPKCS11 provider is not installed");
         }
-        String config = "--name = Cloak-slot" + index + "\n"
+        String config = "--name = Cloak-" + selector.replaceAll("[^A-Za-z0-9]", "") + "\n"
                 + "library = \"" + module + "\"\n"
-                + "slotListIndex = " + index + "\n";
+                + selector + "\n";
         return unconfigured.configure(config);
     }
 
@@ -198,7 +239,7 @@ final class Pkcs11Tokens {
         }
     }
 
-    private record SlotKey(String module, int index) {
+    private record SlotKey(String module, String selector) {
     }
 
     /** What a slot answered to a PIN and a key label. */

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code pkcs11:} master key against a real SoftHSM2 token. Runs against the token named by
  * {@code SOFTHSM2_CONF} and {@code CLOAK_TEST_PKCS11_MODULE} (as {@code .ci/run} exports them); without
- * them, {@link Pkcs11ChildJvmTest} makes a token with {@code .ci/softhsm-token.sh} and runs this class
- * in a child JVM (SoftHSM reads its configuration from the environment, which a running JVM cannot
- * change), or skips with one loud line when SoftHSM2 is not installed.
+ * them it is skipped here. {@link Pkcs11ChildJvmTest} also makes its own token with
+ * {@code .ci/softhsm-token.sh} and runs this class in a child JVM that can read token labels (SoftHSM
+ * reads its configuration from the environment, which a running JVM cannot change), or skips with one
+ * loud line when SoftHSM2 is not installed.
  */
 class Pkcs11MasterKeyProviderTest {
 
@@ -120,6 +121,17 @@ class Pkcs11MasterKeyProviderTest {
 
         assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
         assertThat(e.getMessage()).contains("rejected the PIN").doesNotContain("1111");
+    }
+
+    @Test
+    void anUnknownTokenFailsNamingTheTokenWhereLabelsCanBeRead() {
+        Assumptions.assumeTrue(Pkcs11TokenLabels.available(), "token labels are readable only with --add-exports");
+
+        KeyringException e = catchThrowableOfType(KeyringException.class, () -> Keyring.open(
+                settings(uri("master").replace("token=cloak", "token=elsewhere")), new MemoryKeyStore()));
+
+        assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
+        assertThat(e.getMessage()).contains("'elsewhere'").contains("unknown token");
     }
 
     @Test
