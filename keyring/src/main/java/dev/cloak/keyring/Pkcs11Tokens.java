@@ -41,6 +41,13 @@ final class Pkcs11Tokens {
     private static final int MAX_SLOTS = 64;
 
     private final Map<SlotKey, Slot> slots = new ConcurrentHashMap<>();
+    /** Salted digests of the PINs that logged in, per slot: they outlive a provider dropped after a failure. */
+    private final Map<SlotKey, byte[]> loggedInPins = new ConcurrentHashMap<>();
+    private final byte[] salt = new byte[16];
+
+    Pkcs11Tokens() {
+        new SecureRandom().nextBytes(salt);
+    }
     /** The slot where a (module, token, object) was last found, so discovery runs once. */
     private final Map<Pkcs11Uri, String> lastFound = new ConcurrentHashMap<>();
 
@@ -190,7 +197,7 @@ final class Pkcs11Tokens {
             return existing;
         }
         // computeIfAbsent would hold a map lock for the 0.2 s a configure takes; a rare duplicate is harmless
-        Slot created = new Slot(configure(module, selector));
+        Slot created = new Slot(configure(module, selector), key, loggedInPins, salt);
         Slot raced = slots.putIfAbsent(key, created);
         return raced != null ? raced : created;
     }
@@ -253,22 +260,24 @@ final class Pkcs11Tokens {
         WRONG_PIN, NO_OBJECT, UNUSABLE
     }
 
-    /** One configured provider and the PIN it was logged in with, kept only as a salted digest. */
+    /** One configured provider; the PIN that logged its token in is remembered only as a salted digest. */
     private static final class Slot {
-        private static final SecureRandom RANDOM = new SecureRandom();
-
         final Provider provider;
-        private final byte[] salt = new byte[16];
-        private byte[] pinDigest;
+        private final SlotKey key;
+        private final Map<SlotKey, byte[]> loggedInPins;
+        private final byte[] salt;
 
-        Slot(Provider provider) {
+        Slot(Provider provider, SlotKey key, Map<SlotKey, byte[]> loggedInPins, byte[] salt) {
             this.provider = provider;
-            RANDOM.nextBytes(salt);
+            this.key = key;
+            this.loggedInPins = loggedInPins;
+            this.salt = salt;
         }
 
         synchronized Outcome lookUp(char[] pin, String object) {
             byte[] digest = digest(pin);
             // SunPKCS11 stays logged in and then accepts any PIN: compare with the one that logged in
+            byte[] pinDigest = loggedInPins.get(key);
             if (pinDigest != null && !MessageDigest.isEqual(pinDigest, digest)) {
                 return Refusal.WRONG_PIN;
             }
@@ -279,10 +288,10 @@ final class Pkcs11Tokens {
             } catch (IOException | GeneralSecurityException | ProviderException e) {
                 return causedByFailedLogin(e) ? Refusal.WRONG_PIN : Refusal.UNUSABLE;
             }
-            pinDigest = digest;
+            loggedInPins.put(key, digest);
             try {
-                Key key = keyStore.isKeyEntry(object) ? keyStore.getKey(object, null) : null;
-                if (key instanceof SecretKey secret && "AES".equalsIgnoreCase(secret.getAlgorithm())) {
+                Key entry = keyStore.isKeyEntry(object) ? keyStore.getKey(object, null) : null;
+                if (entry instanceof SecretKey secret && "AES".equalsIgnoreCase(secret.getAlgorithm())) {
                     return new Found(new MasterKeyHandle(provider, secret));
                 }
                 return Refusal.NO_OBJECT;
