@@ -193,6 +193,25 @@ class Pkcs11MasterKeyProviderTest {
         Files.delete(client);
     }
 
+    @Test
+    void aFailingTokenIsReportedAsAnOutageAndTheNextCallLooksTheKeyUpAgain() throws Exception {
+        Pkcs11Tokens tokens = new Pkcs11Tokens();
+        Pkcs11Uri parsed = Pkcs11Uri.parse(uri("master"));
+        java.security.Provider lost = new java.security.Provider("Lost", "1", "a provider whose token went away") {
+            private static final long serialVersionUID = 1L;
+        };
+        Pkcs11MasterKey master = new Pkcs11MasterKey(parsed, tokens,
+                new Pkcs11Tokens.MasterKeyHandle(lost, tokens.find(parsed).key()));
+
+        java.security.GeneralSecurityException outage = catchThrowableOfType(
+                java.security.GeneralSecurityException.class, () -> master.encrypt(PLAINTEXT, Fixtures.AD));
+        assertThat(outage).hasRootCauseInstanceOf(java.security.NoSuchAlgorithmException.class)
+                .cause().isInstanceOf(java.io.IOException.class);
+
+        byte[] wrapped = master.encrypt(PLAINTEXT, Fixtures.AD);
+        assertThat(master.decrypt(wrapped, Fixtures.AD)).isEqualTo(PLAINTEXT);
+    }
+
     static boolean tokenConfigured() {
         return present("CLOAK_TEST_PKCS11_MODULE") && present("SOFTHSM2_CONF") && present(PIN_ENV);
     }
