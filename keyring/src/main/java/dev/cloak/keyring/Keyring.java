@@ -70,6 +70,10 @@ public final class Keyring implements AutoCloseable {
         try {
             masterKey = provider.open(uri);
         } catch (GeneralSecurityException | RuntimeException e) {
+            if (e.getCause() instanceof KeyringException named) {
+                // the provider chose the kind and a message naming the part that failed (pkcs11: PIN, token, key)
+                throw named;
+            }
             throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
                     "master key (scheme '" + MasterKeyUris.scheme(uri) + "') cannot be opened", e);
         }
@@ -90,6 +94,7 @@ public final class Keyring implements AutoCloseable {
             LOG.warn("Ignoring a master-key provider that cannot be loaded: {}", e.getMessage());
         }
         providers.add(new LocalMasterKeyProvider());
+        providers.add(new Pkcs11MasterKeyProvider());
         return providers;
     }
 
