@@ -1,5 +1,7 @@
 package dev.cloak.driver.config;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -229,8 +231,8 @@ public final class CloakConfig {
                 throw new IllegalArgumentException("audit.sink must be file:PATH");
             }
             try {
-                java.nio.file.Path.of(sink.substring("file:".length()));
-            } catch (java.nio.file.InvalidPathException e) {
+                Path.of(sink.substring("file:".length()));
+            } catch (InvalidPathException e) {
                 throw new IllegalArgumentException("audit.sink is not a valid file path", e);
             }
             this.auditSink = sink;

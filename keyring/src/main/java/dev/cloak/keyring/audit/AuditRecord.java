@@ -129,13 +129,9 @@ public record AuditRecord(String ts, long seq, String principal, AuditEvent even
         if (outcome == null) {
             throw new IllegalArgumentException("unknown outcome");
         }
-        AuditRecord record;
-        try {
-            record = new AuditRecord(ts, seq, string(json, "principal", true), event, string(json, "domain", true),
-                    string(json, "version", true), outcome, string(json, "prev", false), string(json, "hash", false));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage());
-        }
+        // the constructor's IllegalArgumentException (seq below 1, bad hex) names the field, not the line
+        AuditRecord record = new AuditRecord(ts, seq, string(json, "principal", true), event, string(json, "domain", true),
+                string(json, "version", true), outcome, string(json, "prev", false), string(json, "hash", false));
         if (!record.line().equals(line)) {
             throw new IllegalArgumentException("not in canonical form");
         }

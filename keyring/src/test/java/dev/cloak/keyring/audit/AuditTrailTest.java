@@ -75,10 +75,15 @@ class AuditTrailTest {
     @Test
     void eightThreadsAndASecondProcessKeepOneValidChain() throws Exception {
         FileAuditTrail trail = FileAuditTrail.open(trailFile());
+        Path stop = dir.resolve("stop");
         Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), AppendingProcess.class.getName(),
-                trailFile().toString(), "100")
+                trailFile().toString(), stop.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("other.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (Files.size(trailFile()) == 0 && other.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10); // the threads start once the other process is appending, so the two overlap
+        }
         ExecutorService threads = Executors.newFixedThreadPool(8);
         List<Future<?>> done = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
@@ -94,11 +99,33 @@ class AuditTrailTest {
             f.get(2, TimeUnit.MINUTES);
         }
         threads.shutdown();
+        Files.createFile(stop);
         assertThat(other.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(other.exitValue()).as(Files.readString(dir.resolve("other.log"))).isZero();
 
-        assertThat(AuditVerifier.verify(trailFile()).describe()).isEqualTo("OK: 500 records, chain intact");
-        assertThat(lines()).filteredOn(l -> l.contains("\"principal\":\"other-process\"")).hasSize(100);
+        List<String> lines = lines();
+        long fromOther = lines.stream().filter(l -> l.contains("\"principal\":\"other-process\"")).count();
+        assertThat(fromOther).isPositive();
+        assertThat(lines).hasSize(400 + (int) fromOther);
+        assertThat(AuditVerifier.verify(trailFile()).describe())
+                .isEqualTo("OK: " + (400 + fromOther) + " records, chain intact");
+        int firstOther = indexOf(lines, "other-process", true);
+        int lastOther = indexOf(lines, "other-process", false);
+        assertThat(lines.subList(firstOther, lastOther)).as("the process's appends interleave with the threads'")
+                .anyMatch(l -> l.contains("\"principal\":\"thread-"));
+    }
+
+    private static int indexOf(List<String> lines, String principal, boolean first) {
+        int found = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("\"principal\":\"" + principal + "\"")) {
+                found = i;
+                if (first) {
+                    break;
+                }
+            }
+        }
+        return found;
     }
 
     @Test
