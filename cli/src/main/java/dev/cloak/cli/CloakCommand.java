@@ -44,7 +44,8 @@ public final class CloakCommand implements Runnable {
 
     private static int reportFailure(Exception failure, CommandLine command, CommandLine.ParseResult parsed) {
         PrintWriter err = command.getErr();
-        err.println("cloak " + command.getCommandName() + ": " + reason(failure));
+        // the full path ("cloak audit verify"), so a nested subcommand's failure says where it came from
+        err.println(command.getCommandSpec().qualifiedName() + ": " + reason(failure));
         err.flush();
         return EXIT_FAILURE;
     }

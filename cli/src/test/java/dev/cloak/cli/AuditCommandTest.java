@@ -152,7 +152,7 @@ class AuditCommandTest {
         int exit = cloak("audit", "verify", dir.resolve("nope.jsonl").toString());
 
         assertThat(exit).isEqualTo(1);
-        assertThat(err.toString()).contains("nope.jsonl").contains("audit trail not found")
+        assertThat(err.toString()).startsWith("cloak audit verify: ").contains("nope.jsonl").contains("audit trail not found")
                 .doesNotContain("Exception").hasLineCount(1);
     }
 
