@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = CloakCommand.Version.class,
         description = "Transparent client-side column encryption for JDBC databases.",
-        subcommands = DemoCommand.class)
+        subcommands = {DemoCommand.class, AuditCommand.class})
 public final class CloakCommand implements Runnable {
 
     /** Exit code of a command that failed while running (usage errors exit with picocli's 2). */
@@ -44,7 +44,8 @@ public final class CloakCommand implements Runnable {
 
     private static int reportFailure(Exception failure, CommandLine command, CommandLine.ParseResult parsed) {
         PrintWriter err = command.getErr();
-        err.println("cloak " + command.getCommandName() + ": " + reason(failure));
+        // the full path ("cloak audit verify"), so a nested subcommand's failure says where it came from
+        err.println(command.getCommandSpec().qualifiedName() + ": " + reason(failure));
         err.flush();
         return EXIT_FAILURE;
     }

@@ -20,12 +20,12 @@ class CloakCommandTest {
     }
 
     @Test
-    void helpListsTheDemoSubcommandAndNoOther() {
+    void helpListsTheDemoAndAuditSubcommandsAndNoOther() {
         int exit = cloak(CloakCommand.commandLine(), "--help");
 
         assertThat(exit).isZero();
-        assertThat(out.toString()).contains("Usage: cloak").contains("demo");
-        assertThat(CloakCommand.commandLine().getSubcommands()).containsOnlyKeys("demo");
+        assertThat(out.toString()).contains("Usage: cloak").contains("demo").contains("audit");
+        assertThat(CloakCommand.commandLine().getSubcommands()).containsOnlyKeys("demo", "audit");
     }
 
     @Test

@@ -8,6 +8,10 @@ import com.google.crypto.tink.DeterministicAead;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
+import dev.cloak.keyring.audit.AuditEvent;
+import dev.cloak.keyring.audit.AuditException;
+import dev.cloak.keyring.audit.AuditOutcome;
+import dev.cloak.keyring.audit.AuditTrail;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -22,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands out one Tink primitive per key domain. A master key wraps one keyset per domain; wrapped
  * keysets live in a {@link KeyStore}; unwrapped primitives are cached, so a warm keyring calls
- * neither the store nor the master key. Safe for concurrent use.
+ * neither the store nor the master key. Every key event (created, unwrapped on a cache miss, KMS failure)
+ * is recorded on the {@link AuditTrail} before the operation succeeds. Safe for concurrent use.
  */
 public final class Keyring implements AutoCloseable {
 
@@ -32,12 +37,16 @@ public final class Keyring implements AutoCloseable {
     private final KeyStore store;
     private final Aead masterKey;
     private final Cache<CacheKey, Object> primitives;
+    private final AuditTrail audit;
+    private final String actor;
     private volatile boolean closed;
 
-    private Keyring(KeyringSettings settings, KeyStore store, Aead masterKey, Ticker ticker) {
+    private Keyring(KeyringSettings settings, KeyStore store, Aead masterKey, Ticker ticker, AuditTrail audit) {
         this.settings = settings;
         this.store = store;
         this.masterKey = masterKey;
+        this.audit = audit;
+        this.actor = actor();
         this.primitives = Caffeine.newBuilder()
                 .expireAfterWrite(settings.cacheTtl())
                 .maximumSize(settings.cacheMaxEntries())
@@ -47,14 +56,29 @@ public final class Keyring implements AutoCloseable {
 
     /** Opens the master key named by settings.masterKeyUri() through the MasterKeyProvider whose supports() accepts it. */
     public static Keyring open(KeyringSettings settings, KeyStore store) throws KeyringException {
-        return open(settings, store, installedProviders(), Ticker.systemTicker());
+        return open(settings, store, AuditTrail.NONE);
+    }
+
+    /**
+     * As {@link #open(KeyringSettings, KeyStore)}, recording every key event on {@code audit}; an event that
+     * cannot be recorded fails its operation as {@link KeyringException.Kind#UNAVAILABLE}.
+     */
+    public static Keyring open(KeyringSettings settings, KeyStore store, AuditTrail audit) throws KeyringException {
+        return open(settings, store, installedProviders(), Ticker.systemTicker(), audit);
     }
 
     /** As {@link #open(KeyringSettings, KeyStore)}, with the providers and the cache clock given (tests). */
     static Keyring open(KeyringSettings settings, KeyStore store, List<MasterKeyProvider> providers, Ticker ticker)
             throws KeyringException {
+        return open(settings, store, providers, ticker, AuditTrail.NONE);
+    }
+
+    /** As {@link #open(KeyringSettings, KeyStore, AuditTrail)}, with the providers and the cache clock given (tests). */
+    static Keyring open(KeyringSettings settings, KeyStore store, List<MasterKeyProvider> providers, Ticker ticker,
+                        AuditTrail audit) throws KeyringException {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(audit, "audit");
         try {
             KeyPurpose.ensureRegistered();
         } catch (GeneralSecurityException e) {
@@ -72,16 +96,16 @@ public final class Keyring implements AutoCloseable {
         } catch (GeneralSecurityException | RuntimeException e) {
             if (e.getCause() instanceof KeyringException named) {
                 // the provider chose the kind and a message naming the part that failed (pkcs11: PIN, token, key)
-                throw named;
+                throw auditedFailure(audit, actor(), null, named);
             }
-            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
-                    "master key (scheme '" + MasterKeyUris.scheme(uri) + "') cannot be opened", e);
+            throw auditedFailure(audit, actor(), null, new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "master key (scheme '" + MasterKeyUris.scheme(uri) + "') cannot be opened", e));
         }
         if (masterKey == null) {
-            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
-                    "master key (scheme '" + MasterKeyUris.scheme(uri) + "') cannot be opened");
+            throw auditedFailure(audit, actor(), null, new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "master key (scheme '" + MasterKeyUris.scheme(uri) + "') cannot be opened"));
         }
-        return new Keyring(settings, store, masterKey, ticker);
+        return new Keyring(settings, store, masterKey, ticker, audit);
     }
 
     /** ServiceLoader providers first, so a deployment can override a scheme, then the built-ins. */
@@ -106,6 +130,14 @@ public final class Keyring implements AutoCloseable {
     /** The AES256_SIV primitive of a (deterministic) key domain; created on first use when autoCreate. */
     public DeterministicAead deterministicAead(String domain) throws KeyringException {
         return (DeterministicAead) primitive(domain, KeyPurpose.DETERMINISTIC_AEAD);
+    }
+
+    /**
+     * The trail this keyring records key events on ({@link AuditTrail#NONE} when there is none), for key
+     * administration that happens outside the keyring (rewrap, retire, destroy).
+     */
+    public AuditTrail auditTrail() {
+        return audit;
     }
 
     /** Drops every cached primitive; later calls fail as UNAVAILABLE. */
@@ -164,8 +196,8 @@ public final class Keyring implements AutoCloseable {
         try {
             wrapped = TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, masterKey, purpose.associatedData(domain));
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
-                    "master key failed to wrap the new keyset of key domain " + domain, e);
+            throw auditedFailure(audit, actor, domain, new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "master key failed to wrap the new keyset of key domain " + domain, e));
         }
         WrappedKeyset candidate = new WrappedKeyset(domain, purpose.storedName(), wrapped, settings.masterKeyUri());
         WrappedKeyset winner;
@@ -184,8 +216,10 @@ public final class Keyring implements AutoCloseable {
             LOG.info("Key domain {} was created concurrently elsewhere; using the stored keyset", domain);
             return unwrap(winner, purpose);
         }
+        Object primitive = build(handle, domain, purpose);
+        record(AuditEvent.CREATED, domain, handle);
         LOG.info("Created keyset of key domain {} ({})", domain, purpose.storedName());
-        return build(handle, domain, purpose);
+        return primitive;
     }
 
     private Optional<WrappedKeyset> readStore(String domain) throws KeyringException {
@@ -214,14 +248,42 @@ public final class Keyring implements AutoCloseable {
                     purpose.associatedData(domain));
         } catch (GeneralSecurityException | RuntimeException e) {
             if (causedByIo(e)) {
-                throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
-                        "master key cannot be reached to unwrap key domain " + domain, e);
+                throw auditedFailure(audit, actor, domain, new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                        "master key cannot be reached to unwrap key domain " + domain, e));
             }
             throw new KeyringException(KeyringException.Kind.INVALID, "keyset of key domain " + domain
                     + " does not unwrap under the configured master key", e);
         }
+        Object primitive = build(handle, domain, purpose);
+        record(AuditEvent.UNWRAPPED, domain, handle);
         LOG.debug("Unwrapped keyset of key domain {}", domain);
-        return build(handle, domain, purpose);
+        return primitive;
+    }
+
+    /** Records a successful key event; the version is the primary key's id, which every ciphertext carries anyway. */
+    private void record(AuditEvent event, String domain, KeysetHandle handle) throws KeyringException {
+        try {
+            audit.record(actor, event, domain, Integer.toUnsignedString(handle.getPrimary().getId()), AuditOutcome.OK);
+        } catch (AuditException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "key event " + event.wireName() + " of key domain " + domain + " cannot be audited: " + e.getMessage(), e);
+        }
+    }
+
+    /** Records a KMS failure; the failure is returned either way, with an audit failure attached to it. */
+    private static KeyringException auditedFailure(AuditTrail audit, String actor, String domain, KeyringException failure) {
+        try {
+            audit.record(actor, AuditEvent.KMS_FAILURE, domain, null, AuditOutcome.FAILED);
+        } catch (AuditException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
+    }
+
+    /** Key events happen on behalf of the process, not of one connection's principal: the OS user names it. */
+    private static String actor() {
+        String user = System.getProperty("user.name");
+        return user == null || user.isBlank() ? null : user;
     }
 
     private static Object build(KeysetHandle handle, String domain, KeyPurpose purpose) throws KeyringException {

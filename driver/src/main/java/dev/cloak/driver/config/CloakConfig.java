@@ -1,5 +1,7 @@
 package dev.cloak.driver.config;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,6 +33,8 @@ public final class CloakConfig {
     private final List<AccessRule> accessRules;
     private final boolean requireTls;
     private final int statementCacheSize;
+    private final String auditSink;
+    private final String policySha256;
 
     private CloakConfig(Builder b) {
         this.source = b.source;
@@ -44,6 +48,8 @@ public final class CloakConfig {
         this.accessRules = List.copyOf(b.accessRules);
         this.requireTls = b.requireTls;
         this.statementCacheSize = b.statementCacheSize;
+        this.auditSink = b.auditSink;
+        this.policySha256 = b.policySha256;
     }
 
     public static Builder builder() {
@@ -99,6 +105,16 @@ public final class CloakConfig {
         return statementCacheSize;
     }
 
+    /** Where key events are recorded ({@code audit.sink}, {@code file:PATH}), or {@code null} for no audit trail. */
+    public String auditSink() {
+        return auditSink;
+    }
+
+    /** The lower-case hex SHA-256 of the policy file's bytes, or {@code null} for a policy built in code. */
+    public String policySha256() {
+        return policySha256;
+    }
+
     @Override
     public String toString() {
         // The master key URI may carry a module path and a PIN source, never a PIN: still, keep it out.
@@ -118,6 +134,8 @@ public final class CloakConfig {
         private final List<AccessRule> accessRules = new ArrayList<>();
         private boolean requireTls = true;
         private int statementCacheSize = DEFAULT_STATEMENT_CACHE_SIZE;
+        private String auditSink;
+        private String policySha256;
 
         private Builder() {
         }
@@ -199,6 +217,34 @@ public final class CloakConfig {
                 throw new IllegalArgumentException("statements.cache-size must be at least 1");
             }
             this.statementCacheSize = size;
+            return this;
+        }
+
+        /**
+         * Records every key event on the audit trail at {@code sink}; without one there is no trail.
+         *
+         * @param sink {@code file:PATH}
+         */
+        public Builder auditSink(String sink) {
+            Objects.requireNonNull(sink, "auditSink");
+            if (!sink.startsWith("file:") || sink.length() == "file:".length()) {
+                throw new IllegalArgumentException("audit.sink must be file:PATH");
+            }
+            try {
+                Path.of(sink.substring("file:".length()));
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException("audit.sink is not a valid file path", e);
+            }
+            this.auditSink = sink;
+            return this;
+        }
+
+        /** The SHA-256 of the policy file this configuration was read from (lower-case hex); set by PolicyFile. */
+        Builder policySha256(String sha256) {
+            if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("policy SHA-256 must be 64 lower-case hex digits");
+            }
+            this.policySha256 = sha256;
             return this;
         }
 

@@ -9,10 +9,13 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,6 +53,7 @@ public final class PolicyFile {
     private static final Set<String> RULE = Set.of("principal", "columns", "decrypt");
     private static final Set<String> NETWORK = Set.of("require-tls");
     private static final Set<String> STATEMENTS = Set.of("cache-size");
+    private static final Set<String> AUDIT = Set.of("sink");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
     private final String source;
@@ -96,7 +100,16 @@ public final class PolicyFile {
      */
     public static CloakConfig parse(String yaml, String sourceName) throws PolicyException {
         PolicyFile file = new PolicyFile(sourceName == null ? "policy" : sourceName);
-        return file.read(file.compose(yaml));
+        return file.read(file.compose(yaml), sha256(yaml == null ? "" : yaml));
+    }
+
+    /** The hash the audit trail's policy-loaded record carries: of the UTF-8 bytes, i.e. of the file as read. */
+    private static String sha256(String yaml) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(yaml.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
     }
 
     private static Path toPath(String location) throws PolicyException {
@@ -150,9 +163,9 @@ public final class PolicyFile {
         return root.get();
     }
 
-    private CloakConfig read(Node root) throws PolicyException {
+    private CloakConfig read(Node root, String sha256) throws PolicyException {
         Map<String, Entry> top = mapping(root, "", TOP);
-        CloakConfig.Builder builder = CloakConfig.builder().source(source);
+        CloakConfig.Builder builder = CloakConfig.builder().source(source).policySha256(sha256);
 
         Entry version = top.get("version");
         if (version == null) {
@@ -163,7 +176,7 @@ public final class PolicyFile {
         }
         Entry audit = top.get("audit");
         if (audit != null) {
-            readAudit(audit);
+            readAudit(audit, builder);
         }
         readKeyring(root, top.get("keyring"), builder);
         List<ColumnPolicy> columns = readColumns(top.get("columns"), builder);
@@ -192,15 +205,17 @@ public final class PolicyFile {
         }
     }
 
-    private void readAudit(Entry audit) throws PolicyException {
-        if (audit.value instanceof MappingNode) {
-            for (NodeTuple t : ((MappingNode) audit.value).getValue()) {
-                if (t.getKeyNode() instanceof ScalarNode key && key.getValue().equals("sink")) {
-                    throw error(key, "audit.sink", "audit.sink is not supported by this version of Cloak; remove it");
-                }
-            }
+    private void readAudit(Entry audit, CloakConfig.Builder builder) throws PolicyException {
+        // An audit: section without a sink would silently record nothing: refuse it instead.
+        if (isNull(audit.value)) {
+            throw error(audit.key, "audit.sink", "required when audit is present (file:PATH)");
         }
-        throw error(audit.key, "audit", "the audit trail (audit.sink) is not supported by this version of Cloak; remove it");
+        Entry sink = mapping(audit.value, "audit", AUDIT).get("sink");
+        if (sink == null) {
+            throw error(audit.key, "audit.sink", "required when audit is present (file:PATH)");
+        }
+        String value = scalar(sink.value, "audit.sink");
+        apply(sink.value, "audit.sink", () -> builder.auditSink(value));
     }
 
     private void readKeyring(Node root, Entry keyring, CloakConfig.Builder builder) throws PolicyException {

@@ -14,6 +14,11 @@ import dev.cloak.keyring.KeyStore;
 import dev.cloak.keyring.Keyring;
 import dev.cloak.keyring.KeyringException;
 import dev.cloak.keyring.KeyringSettings;
+import dev.cloak.keyring.audit.AuditEvent;
+import dev.cloak.keyring.audit.AuditException;
+import dev.cloak.keyring.audit.AuditOutcome;
+import dev.cloak.keyring.audit.AuditTrail;
+import dev.cloak.keyring.audit.FileAuditTrail;
 import dev.cloak.rewriter.EncryptedColumn;
 import dev.cloak.rewriter.EncryptedSchema;
 import dev.cloak.rewriter.SqlRewriter;
@@ -69,10 +74,11 @@ public final class CompiledPolicy implements AutoCloseable {
             LOG.warn("Cloak policy {} sets network.require-tls: false; values may cross the network unencrypted by TLS",
                     config.source());
         }
+        AuditTrail audit = auditTrail(config);
         Keyring keyring;
         try {
             keyring = Keyring.open(new KeyringSettings(config.masterKey(), config.cacheTtl(), config.cacheMaxEntries(),
-                    config.autoCreateKeys()), keyStore(config, keyStoreConnections));
+                    config.autoCreateKeys()), keyStore(config, keyStoreConnections), audit);
         } catch (KeyringException e) {
             throw KeyringFailures.toSqlException(e);
         }
@@ -87,6 +93,31 @@ public final class CompiledPolicy implements AutoCloseable {
         }
         SqlRewriter rewriter = new SqlRewriter(EncryptedSchema.of(schema), config.statementCacheSize());
         return new CompiledPolicy(config, rewriter, keyring, Map.copyOf(columns));
+    }
+
+    /** Opens the policy's trail and records that the policy was loaded; no sink, no trail. */
+    private static AuditTrail auditTrail(CloakConfig config) throws SQLException {
+        if (config.auditSink() == null) {
+            return AuditTrail.NONE;
+        }
+        try {
+            AuditTrail audit = FileAuditTrail.forSink(config.auditSink());
+            String version = config.policySha256() == null ? null : "sha256:" + config.policySha256();
+            audit.record(System.getProperty("user.name"), AuditEvent.POLICY_LOADED, null, version, AuditOutcome.OK);
+            return audit;
+        } catch (AuditException e) {
+            throw new SQLException("Cloak policy " + config.source() + ": " + e.getMessage(), "58030", e);
+        }
+    }
+
+    /** Records that {@code principal} was refused {@code column}; a trail that cannot record fails the read (58030). */
+    void recordAccessDenied(EncryptedColumn column, String principal) throws SQLException {
+        try {
+            keyring.auditTrail().record(principal, AuditEvent.ACCESS_DENIED, column.keyDomain(), null, AuditOutcome.DENIED);
+        } catch (AuditException e) {
+            throw new SQLException("access denial on column " + column.name() + " cannot be audited: " + e.getMessage(),
+                    "58030", e);
+        }
     }
 
     private static KeyStore keyStore(CloakConfig config, ConnectionSource connections) throws SQLException {

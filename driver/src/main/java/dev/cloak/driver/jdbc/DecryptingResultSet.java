@@ -43,6 +43,7 @@ final class DecryptingResultSet extends DelegatingResultSet {
         CompiledPolicy policy = connection.policy();
         DecryptAccess access = policy.access(column, connection.getPrincipal());
         if (access == DecryptAccess.DENY) {
+            policy.recordAccessDenied(column, connection.getPrincipal());
             throw new SQLException("Principal " + connection.getPrincipal() + " may not read encrypted column "
                     + column.name() + " (access policy: deny)", "28000");
         }

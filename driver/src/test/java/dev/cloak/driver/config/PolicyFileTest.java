@@ -284,9 +284,52 @@ class PolicyFileTest {
     }
 
     @Test
-    void auditIsRejectedUntilItIsImplemented() {
-        rejects(HEAD + "audit:\n  sink: \"file:./cloak-audit.jsonl\"\n", 5, "audit.sink")
-                .hasMessageContaining("audit.sink is not supported by this version of Cloak; remove it");
+    void auditSinkIsReadAndThePolicyHashIsKept() throws Exception {
+        String yaml = HEAD + "audit:\n  sink: \"file:./cloak-audit.jsonl\"\n";
+        CloakConfig config = PolicyFile.parse(yaml, "cloak.yaml");
+
+        assertThat(config.auditSink()).isEqualTo("file:./cloak-audit.jsonl");
+        assertThat(config.policySha256()).isEqualTo(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void noAuditSectionMeansNoTrail() throws Exception {
+        CloakConfig config = PolicyFile.parse(HEAD, "cloak.yaml");
+
+        assertThat(config.auditSink()).isNull();
+        assertThat(CloakConfig.builder().masterKey("local:file:m.json").build().policySha256()).isNull();
+    }
+
+    @Test
+    void policyHashIsOverTheFileAsLoaded(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("hashed.yaml");
+        Files.writeString(file, HEAD + "# é\n");
+
+        assertThat(PolicyFile.load(file.toString()).policySha256()).isEqualTo(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+    }
+
+    @Test
+    void auditSinkThatIsNotAFileIsRejectedNamingItsLine() {
+        rejects(HEAD + "audit:\n  sink: \"syslog:local0\"\n", 5, "audit.sink").hasMessageContaining("file:PATH");
+        rejects(HEAD + "audit:\n  sink: \"file:\"\n", 5, "audit.sink").hasMessageContaining("file:PATH");
+        rejects(HEAD + "audit:\n  sink: [a, b]\n", 5, "audit.sink").hasMessageContaining("single value");
+    }
+
+    @Test
+    void auditWithoutASinkIsRejected() {
+        rejects(HEAD + "audit:\n", 4, "audit.sink").hasMessageContaining("required");
+        rejects(HEAD + "audit:\n  level: all\n", 5, "audit.level").hasMessageContaining("unknown setting");
+    }
+
+    @Test
+    void builderAcceptsAFileSinkAndRejectsOthers() {
+        CloakConfig config = CloakConfig.builder().masterKey("local:file:m.json").auditSink("file:/var/log/cloak.jsonl").build();
+
+        assertThat(config.auditSink()).isEqualTo("file:/var/log/cloak.jsonl");
+        assertThatThrownBy(() -> CloakConfig.builder().auditSink("/var/log/cloak.jsonl"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("audit.sink must be file:PATH");
     }
 
     @Test
