@@ -306,4 +306,18 @@ class CloakDriverTest {
             }
         }
     }
+
+    @Test
+    void rulesMatchTheUserNameWhateverCaseTheDatabaseFoldsItTo() throws Exception {
+        try (Connection c = cloak(null)) {
+            insert(c, "123-45-6789", "Ana");
+        }
+        try (Connection c = cloak(null)) {
+            c.unwrap(CloakConnection.class).setPrincipal("ANALYTICS");
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT ssn FROM patients")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("*******6789");
+            }
+        }
+    }
 }

@@ -136,7 +136,7 @@ public final class CompiledPolicy implements AutoCloseable {
         for (AccessRule rule : config.accessRules()) {
             for (String name : rule.columns()) {
                 if (sameColumn(name, policy)) {
-                    access.putIfAbsent(rule.principal(), rule.decrypt());
+                    access.putIfAbsent(principalKey(rule.principal()), rule.decrypt());
                 }
             }
         }
@@ -169,10 +169,15 @@ public final class CompiledPolicy implements AutoCloseable {
         return runtime(column).codec();
     }
 
+    /** Principals match case-insensitively: databases fold user names (H2 upper-cases {@code analytics}). */
+    private static String principalKey(String principal) {
+        return principal.toLowerCase(Locale.ROOT);
+    }
+
     /** What {@code principal} gets when it reads {@code column}. */
     DecryptAccess access(EncryptedColumn column, String principal) throws SQLException {
         EncryptedColumnRuntime runtime = runtime(column);
-        DecryptAccess access = principal == null ? null : runtime.accessByPrincipal().get(principal);
+        DecryptAccess access = principal == null ? null : runtime.accessByPrincipal().get(principalKey(principal));
         return access != null ? access : config.defaultAccess();
     }
 
