@@ -58,6 +58,8 @@ public final class HibernateApp {
         config.setJdbcUrl(jdbcUrl);
         config.setMaximumPoolSize(4);
         config.setPoolName("cloak-hibernate-sample");
+        // Hikari evicts a connection on SQLState 0A000; Cloak's refusals (0A000, never sent) leave it healthy.
+        config.setExceptionOverrideClassName(CloakRejectionsKeepConnections.class.getName());
         cloakSettings.forEach(config::addDataSourceProperty);
         return new HikariDataSource(config);
     }
