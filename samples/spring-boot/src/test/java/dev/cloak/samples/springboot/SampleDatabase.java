@@ -23,7 +23,8 @@ enum SampleDatabase {
     /** A plain JDBC URL of an empty database (H2) or of the configured PostgreSQL database; aborts when there is none. */
     String url() {
         if (this == H2) {
-            return "jdbc:h2:mem:boot-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+            // USER=sa: Spring Boot connects to an embedded H2 URL as "sa" unless told otherwise.
+            return "jdbc:h2:mem:boot-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;USER=sa";
         }
         String url = System.getenv("CLOAK_TEST_POSTGRES_URL");
         if (url == null || url.isBlank()) {
