@@ -60,6 +60,10 @@ final class LogicalColumnsResultSet extends DelegatingResultSet {
     @Override
     protected <T> T readEncrypted(int index, Class<T> type, Calendar cal) throws SQLException {
         ColumnPolicy column = policyOfCurrentRow();
+        if (column == null) {
+            // Only reached when an earlier lookup failed and this one found a plain column: the delegate's answer.
+            return type == Object.class ? type.cast(delegate.getObject(index)) : delegate.getObject(index, type);
+        }
         Object value = switch (typeColumns[index]) {
             case DATA_TYPE -> LogicalColumnType.dataType(column);
             case TYPE_NAME -> LogicalColumnType.typeName(column);

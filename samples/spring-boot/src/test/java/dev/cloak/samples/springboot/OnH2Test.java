@@ -1,5 +1,7 @@
 package dev.cloak.samples.springboot;
 
+import java.sql.SQLException;
+import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -13,6 +15,13 @@ class OnH2Test extends SpringBootSampleTests {
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
         url = configure(SampleDatabase.H2, registry);
+    }
+
+    @AfterAll
+    static void dropTable() throws SQLException {
+        if (url != null) {
+            SampleDatabase.dropTable(url);
+        }
     }
 
     @Override

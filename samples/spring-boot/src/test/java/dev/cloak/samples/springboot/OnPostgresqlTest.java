@@ -1,5 +1,7 @@
 package dev.cloak.samples.springboot;
 
+import java.sql.SQLException;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -19,6 +21,13 @@ class OnPostgresqlTest extends SpringBootSampleTests {
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
         url = configure(SampleDatabase.POSTGRESQL, registry);
+    }
+
+    @AfterAll
+    static void dropTable() throws SQLException {
+        if (url != null) {
+            SampleDatabase.dropTable(url);
+        }
     }
 
     @Override

@@ -72,4 +72,11 @@ enum SampleDatabase {
         String haystack = new String(cell, StandardCharsets.ISO_8859_1);
         return haystack.contains(new String(plaintext.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
     }
+
+    /** Drops the sample's table through the plain driver. */
+    static void dropTable(String url) throws SQLException {
+        try (Connection raw = DriverManager.getConnection(url); Statement ddl = raw.createStatement()) {
+            ddl.execute("DROP TABLE IF EXISTS boot_patients");
+        }
+    }
 }

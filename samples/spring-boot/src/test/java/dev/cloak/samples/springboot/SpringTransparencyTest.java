@@ -31,6 +31,7 @@ class SpringTransparencyTest {
         List<String> encrypted = run("--spring.datasource.url=" + SpringBootSample.cloakUrl(url),
                 "--spring.datasource.hikari.data-source-properties[cloak.config]=" + db.policyLocation());
         List<byte[]> cells = SampleDatabase.rawCells(url, "ssn", "name");
+        SampleDatabase.dropTable(url);
 
         assertThat(encrypted).isEqualTo(plain).hasSize(10);
         assertThat(cells).hasSize(4).allSatisfy(cell -> assertThat(SampleDatabase.contains(cell, "900-12-3456")).isFalse());
