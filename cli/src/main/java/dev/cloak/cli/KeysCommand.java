@@ -116,7 +116,7 @@ public final class KeysCommand implements Runnable {
                 domains.putIfAbsent(c.keyDomain(), purposeOf(c));
             }
             for (Map.Entry<String, KeyPurpose> domain : domains.entrySet()) {
-                if (admin.list().stream().anyMatch(d -> d.domain().equals(domain.getKey()))) {
+                if (admin.exists(domain.getKey())) {
                     out.println("Key domain " + domain.getKey() + " already exists: left unchanged");
                 } else {
                     created(admin.init(domain.getKey(), domain.getValue()), out);

@@ -73,7 +73,7 @@ public final class KeyAdministration {
         requireDomain(domain);
         Objects.requireNonNull(purpose, "purpose");
         if (store.readDomain(domain).isPresent()) {
-            throw exists(domain);
+            throw alreadyExists(domain);
         }
         KeysetHandle handle;
         try {
@@ -85,11 +85,17 @@ public final class KeyAdministration {
                 versionsOf(handle));
         StoredKeyDomain stored = store.create(candidate);
         if (!stored.keyset().equals(candidate.keyset())) {
-            throw exists(domain);
+            throw alreadyExists(domain);
         }
         record(AuditEvent.CREATED, domain, primaryId(handle));
         LOG.info("Created key domain {} ({}) with version {}", domain, purpose.storedName(), primaryId(handle));
         return stored;
+    }
+
+    /** Whether key domain {@code domain} exists in the store (no master-key call). */
+    public boolean exists(String domain) throws KeyringException {
+        requireDomain(domain);
+        return store.readDomain(domain).isPresent();
     }
 
     /** Every key domain with its versions; a domain stored without versions has them read from its keyset. */
@@ -347,7 +353,7 @@ public final class KeyAdministration {
         }
     }
 
-    private static KeyringException exists(String domain) {
+    private static KeyringException alreadyExists(String domain) {
         return new KeyringException(KeyringException.Kind.INVALID, "key domain " + domain + " already exists");
     }
 

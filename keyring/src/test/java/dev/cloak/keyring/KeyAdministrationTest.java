@@ -96,6 +96,8 @@ class KeyAdministrationTest {
 
         assertThat(e.getMessage()).contains("already exists");
         assertThat(store.list()).hasSize(1);
+        assertThat(admin(store).exists(DOMAIN)).isTrue();
+        assertThat(admin(store).exists("patients.other")).isFalse();
     }
 
     @ParameterizedTest
