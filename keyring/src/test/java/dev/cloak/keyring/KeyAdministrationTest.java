@@ -289,6 +289,51 @@ class KeyAdministrationTest {
 
     @ParameterizedTest
     @EnumSource(StoreKind.class)
+    void threeProcessesInitialisingOneDomainAtOnceEndWithOneKeyset(StoreKind kind) throws Exception {
+        String storeSpec;
+        Supplier<KeyStore> stores;
+        java.sql.Connection holder = null;
+        if (kind == StoreKind.FILE) {
+            storeSpec = "file:" + dir.resolve("keys.json");
+            stores = () -> new FileKeyStore(dir.resolve("keys.json"));
+        } else {
+            // AUTO_SERVER: this JVM opens the database first and serves it to the other processes
+            storeSpec = "jdbc:h2:file:" + dir.resolve("keys-db") + ";AUTO_SERVER=TRUE";
+            holder = DriverManager.getConnection(storeSpec);
+            stores = () -> new DatabaseKeyStore(() -> DriverManager.getConnection(storeSpec));
+        }
+        admin(stores.get()); // creates the master key file before the processes race for it
+        Path go = dir.resolve("go");
+        List<Process> processes = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                processes.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp", System.getProperty("java.class.path"), InitProcess.class.getName(),
+                        storeSpec, master("master"), DOMAIN, go.toString())
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("init-" + i + ".log").toFile()).start());
+            }
+            Thread.sleep(1500); // let the JVMs start, so the inits overlap
+            Files.createFile(go);
+            List<String> results = new ArrayList<>();
+            for (int i = 0; i < processes.size(); i++) {
+                assertThat(processes.get(i).waitFor(90, TimeUnit.SECONDS)).isTrue();
+                String log = Files.readString(dir.resolve("init-" + i + ".log"));
+                assertThat(processes.get(i).exitValue()).as(log).isZero();
+                results.add(log.contains("created") ? "created" : log.contains("exists") ? "exists" : log);
+            }
+            assertThat(results).containsOnlyOnce("created").containsOnly("created", "exists");
+            assertThat(stores.get().list()).hasSize(1);
+            assertThat(stores.get().readDomain(DOMAIN).orElseThrow().versions()).hasSize(1);
+        } finally {
+            processes.forEach(Process::destroy);
+            if (holder != null) {
+                holder.close();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
     void aScriptedSessionLeavesAnAuditTrailThatVerifiesAndHoldsNoKeyBytes(StoreKind kind) throws Exception {
         KeyStore store = kind.stores(dir).get();
         Path trail = dir.resolve("audit.jsonl");
