@@ -20,12 +20,12 @@ class CloakCommandTest {
     }
 
     @Test
-    void helpListsTheDemoAndAuditSubcommandsAndNoOther() {
+    void helpListsTheDemoKeysDoctorAndAuditSubcommandsAndNoOther() {
         int exit = cloak(CloakCommand.commandLine(), "--help");
 
         assertThat(exit).isZero();
-        assertThat(out.toString()).contains("Usage: cloak").contains("demo").contains("audit");
-        assertThat(CloakCommand.commandLine().getSubcommands()).containsOnlyKeys("demo", "audit");
+        assertThat(out.toString()).contains("Usage: cloak").contains("demo").contains("keys").contains("doctor").contains("audit");
+        assertThat(CloakCommand.commandLine().getSubcommands()).containsOnlyKeys("demo", "keys", "doctor", "audit");
     }
 
     @Test
@@ -54,10 +54,10 @@ class CloakCommandTest {
 
     @Test
     void unknownSubcommandIsAUsageErrorWithNonZeroExit() {
-        int exit = cloak(CloakCommand.commandLine(), "keys");
+        int exit = cloak(CloakCommand.commandLine(), "migrate");
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("Unmatched argument").contains("'keys'");
+        assertThat(err.toString()).contains("Unmatched argument").contains("'migrate'");
     }
 
     @Test

@@ -5,7 +5,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -16,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * Keeps wrapped keysets in table {@code cloak_keys} of a database, on a connection of its own per
  * operation (never the application's transaction). The table is created, with SQL that runs on H2,
  * PostgreSQL and MariaDB, the first time a keyset is inserted; reading never needs DDL rights, so a
- * production role that may not create keys may still use them.
+ * production role that may not create keys may still use them. Each domain has one {@code cloak_keys} row
+ * (its whole Tink keyset, row version 1) and, once key administration has touched it, one row per key
+ * version in {@code cloak_key_versions}; a domain without those rows (stored before versions were kept)
+ * stays readable and gets them on its first administrative change.
  */
 public final class DatabaseKeyStore implements KeyStore {
 
@@ -31,6 +38,20 @@ public final class DatabaseKeyStore implements KeyStore {
             + "created_at TIMESTAMP NOT NULL, PRIMARY KEY (domain, version))";
     private static final String SELECT = "SELECT purpose, master_key, keyset FROM cloak_keys "
             + "WHERE domain = ? AND version = ? AND status = ?";
+    private static final String SELECT_ALL = "SELECT domain, purpose, master_key, keyset FROM cloak_keys "
+            + "WHERE version = ? AND status = ? ORDER BY domain";
+    private static final String CREATE_VERSIONS = "CREATE TABLE IF NOT EXISTS cloak_key_versions ("
+            + "domain VARCHAR(255) NOT NULL, key_id BIGINT NOT NULL, seq_no INT NOT NULL, "
+            + "status VARCHAR(16) NOT NULL, changed_at TIMESTAMP NOT NULL, PRIMARY KEY (domain, key_id))";
+    private static final String SELECT_VERSIONS = "SELECT domain, key_id, status FROM cloak_key_versions "
+            + "ORDER BY domain, seq_no";
+    private static final String SELECT_DOMAIN_VERSIONS = "SELECT key_id, status FROM cloak_key_versions "
+            + "WHERE domain = ? ORDER BY seq_no";
+    private static final String INSERT_VERSION = "INSERT INTO cloak_key_versions "
+            + "(domain, key_id, seq_no, status, changed_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)";
+    private static final String DELETE_VERSIONS = "DELETE FROM cloak_key_versions WHERE domain = ?";
+    private static final String UPDATE = "UPDATE cloak_keys SET keyset = ?, master_key = ?, purpose = ? "
+            + "WHERE domain = ? AND version = ? AND status = ? AND keyset = ?";
     private static final String INSERT = "INSERT INTO cloak_keys "
             + "(domain, version, purpose, status, master_key, keyset, created_at) "
             + "VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)";
@@ -144,6 +165,211 @@ public final class DatabaseKeyStore implements KeyStore {
             statement.setString(5, keyset.masterKeyUri());
             statement.setString(6, Base64.getEncoder().encodeToString(keyset.ciphertext()));
             statement.executeUpdate();
+        }
+    }
+
+    @Override
+    public List<StoredKeyDomain> list() throws KeyringException {
+        try (Connection connection = source.open()) {
+            List<WrappedKeyset> keysets = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(SELECT_ALL)) {
+                statement.setInt(1, VERSION);
+                statement.setString(2, ACTIVE);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        keysets.add(keyset(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4)));
+                    }
+                }
+            }
+            Map<String, List<KeyVersion>> versions = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(SELECT_VERSIONS);
+                 ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    versions.computeIfAbsent(rows.getString(1), d -> new ArrayList<>())
+                            .add(version(rows.getLong(2), rows.getString(3)));
+                }
+            } catch (SQLException e) {
+                if (!isNoSuchTable(e)) {
+                    throw e;
+                }
+            }
+            List<StoredKeyDomain> domains = new ArrayList<>();
+            for (WrappedKeyset keyset : keysets) {
+                domains.add(new StoredKeyDomain(keyset, versions.getOrDefault(keyset.domain(), List.of())));
+            }
+            return domains;
+        } catch (SQLException e) {
+            if (isNoSuchTable(e)) {
+                return List.of();
+            }
+            throw unavailable("cannot list the key domains", e);
+        }
+    }
+
+    @Override
+    public Optional<StoredKeyDomain> readDomain(String domain) throws KeyringException {
+        try (Connection connection = source.open()) {
+            Optional<WrappedKeyset> keyset = select(connection, domain);
+            if (keyset.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new StoredKeyDomain(keyset.get(), versions(connection, domain)));
+        } catch (SQLException e) {
+            if (isNoSuchTable(e)) {
+                return Optional.empty();
+            }
+            throw unavailable("cannot read key domain " + domain, e);
+        }
+    }
+
+    @Override
+    public StoredKeyDomain create(StoredKeyDomain domain) throws KeyringException {
+        try (Connection connection = source.open()) {
+            boolean autoCommit = connection.getAutoCommit();
+            try {
+                connection.setAutoCommit(true);
+                createTables(connection);
+                connection.setAutoCommit(false);
+                try {
+                    insert(connection, domain.keyset());
+                } catch (SQLException e) {
+                    connection.rollback();
+                    if (!isUniqueViolation(e)) {
+                        throw e;
+                    }
+                    // another process created the domain first: its keyset is the one
+                    Optional<StoredKeyDomain> winner = readDomain(domain.domain());
+                    return winner.orElseThrow(() -> e);
+                }
+                insertVersions(connection, domain);
+                connection.commit();
+                LOG.info("Stored keyset of key domain {} in table cloak_keys", domain.domain());
+                return domain;
+            } catch (SQLException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw unavailable("cannot store key domain " + domain.domain(), e);
+        }
+    }
+
+    @Override
+    public boolean replace(StoredKeyDomain expected, StoredKeyDomain updated) throws KeyringException {
+        if (!expected.domain().equals(updated.domain())) {
+            throw new IllegalArgumentException("replace must keep the key domain");
+        }
+        try (Connection connection = source.open()) {
+            boolean autoCommit = connection.getAutoCommit();
+            try {
+                connection.setAutoCommit(true);
+                createTables(connection);
+                connection.setAutoCommit(false);
+                WrappedKeyset keyset = updated.keyset();
+                int changed;
+                try (PreparedStatement statement = connection.prepareStatement(UPDATE)) {
+                    statement.setString(1, Base64.getEncoder().encodeToString(keyset.ciphertext()));
+                    statement.setString(2, keyset.masterKeyUri());
+                    statement.setString(3, keyset.purpose());
+                    statement.setString(4, keyset.domain());
+                    statement.setInt(5, VERSION);
+                    statement.setString(6, ACTIVE);
+                    statement.setString(7, Base64.getEncoder().encodeToString(expected.keyset().ciphertext()));
+                    changed = statement.executeUpdate();
+                }
+                if (changed != 1) {
+                    connection.rollback();
+                    return false;
+                }
+                try (PreparedStatement statement = connection.prepareStatement(DELETE_VERSIONS)) {
+                    statement.setString(1, updated.domain());
+                    statement.executeUpdate();
+                }
+                insertVersions(connection, updated);
+                connection.commit();
+                LOG.info("Updated key domain {} in table cloak_keys", updated.domain());
+                return true;
+            } catch (SQLException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw unavailable("cannot update key domain " + updated.domain(), e);
+        }
+    }
+
+    private static void createTables(Connection connection) throws SQLException {
+        createTable(connection);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(CREATE_VERSIONS);
+        } catch (SQLException first) {
+            // concurrent creation can fail on PostgreSQL even with IF NOT EXISTS: retry once
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(CREATE_VERSIONS);
+            }
+        }
+    }
+
+    private static void insertVersions(Connection connection, StoredKeyDomain domain) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(INSERT_VERSION)) {
+            int position = 0;
+            for (KeyVersion version : domain.versions()) {
+                statement.setString(1, domain.domain());
+                statement.setLong(2, Integer.toUnsignedLong(version.id()));
+                statement.setInt(3, position++);
+                statement.setString(4, version.status().storedName());
+                statement.addBatch();
+            }
+            if (position > 0) {
+                statement.executeBatch();
+            }
+        }
+    }
+
+    private static List<KeyVersion> versions(Connection connection, String domain) throws SQLException {
+        List<KeyVersion> versions = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(SELECT_DOMAIN_VERSIONS)) {
+            statement.setString(1, domain);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    versions.add(version(rows.getLong(1), rows.getString(2)));
+                }
+            }
+        } catch (SQLException e) {
+            if (!isNoSuchTable(e)) {
+                throw e;
+            }
+        }
+        return versions;
+    }
+
+    private static KeyVersion version(long id, String status) throws SQLException {
+        KeyVersionStatus parsed = KeyVersionStatus.fromStoredName(status);
+        if (parsed == null || id < 0 || id > 0xFFFFFFFFL) {
+            throw new SQLException("cloak_key_versions holds a row that is not a Cloak key version");
+        }
+        return new KeyVersion((int) id, parsed);
+    }
+
+    private static WrappedKeyset keyset(String domain, String purpose, String master, String keyset) throws SQLException {
+        try {
+            return new WrappedKeyset(domain, purpose, Base64.getDecoder().decode(keyset), master);
+        } catch (IllegalArgumentException badBase64) {
+            throw new SQLException("column keyset of cloak_keys is not base64 for key domain " + domain);
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection, SQLException failure) {
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps wrapped keysets in one JSON file,
- * {@code {"version":1,"keysets":[{"domain":…,"purpose":…,"master":…,"keyset":base64}]}}.
+ * {@code {"version":1,"keysets":[{"domain":…,"purpose":…,"master":…,"keyset":base64,
+ * "versions":[{"id":"1234","status":"active"}]}]}}; {@code versions} is absent in files written before
+ * key versions were kept, which stay readable.
  * Writes replace the file atomically (temp file + atomic move) while holding a lock on a sibling
  * {@code .lock} file, so several threads and processes can share it; reads need no lock.
  */
@@ -51,27 +54,72 @@ public final class FileKeyStore implements KeyStore {
 
     @Override
     public Optional<WrappedKeyset> read(String domain) throws KeyringException {
-        return find(load(), domain);
+        return readDomain(domain).map(StoredKeyDomain::keyset);
     }
 
     @Override
     public WrappedKeyset insertIfAbsent(WrappedKeyset keyset) throws KeyringException {
+        return create(new StoredKeyDomain(keyset, List.of())).keyset();
+    }
+
+    @Override
+    public List<StoredKeyDomain> list() throws KeyringException {
+        List<StoredKeyDomain> domains = new ArrayList<>(load());
+        domains.sort(Comparator.comparing(StoredKeyDomain::domain));
+        return domains;
+    }
+
+    @Override
+    public Optional<StoredKeyDomain> readDomain(String domain) throws KeyringException {
+        return find(load(), domain);
+    }
+
+    @Override
+    public StoredKeyDomain create(StoredKeyDomain domain) throws KeyringException {
+        return underLock(domains -> {
+            Optional<StoredKeyDomain> existing = find(domains, domain.domain());
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            List<StoredKeyDomain> updated = new ArrayList<>(domains);
+            updated.add(domain);
+            write(updated);
+            LOG.info("Stored keyset of key domain {} in {}", domain.domain(), path);
+            return domain;
+        });
+    }
+
+    @Override
+    public boolean replace(StoredKeyDomain expected, StoredKeyDomain updated) throws KeyringException {
+        if (!expected.domain().equals(updated.domain())) {
+            throw new IllegalArgumentException("replace must keep the key domain");
+        }
+        return underLock(domains -> {
+            Optional<StoredKeyDomain> current = find(domains, expected.domain());
+            if (current.isEmpty() || !current.get().keyset().equals(expected.keyset())) {
+                return false;
+            }
+            List<StoredKeyDomain> replaced = new ArrayList<>(domains);
+            replaced.set(replaced.indexOf(current.get()), updated);
+            write(replaced);
+            LOG.info("Updated key domain {} in {}", updated.domain(), path);
+            return true;
+        });
+    }
+
+    /** A change to the stored domains, made while holding the locks. */
+    private interface Change<T> {
+        T apply(List<StoredKeyDomain> domains) throws IOException, KeyringException;
+    }
+
+    private <T> T underLock(Change<T> change) throws KeyringException {
         ReentrantLock processLock = PROCESS_LOCKS.computeIfAbsent(path, p -> new ReentrantLock());
         processLock.lock();
         try {
             Files.createDirectories(path.getParent());
             try (FileChannel channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = channel.lock()) {
-                List<WrappedKeyset> keysets = load();
-                Optional<WrappedKeyset> existing = find(keysets, keyset.domain());
-                if (existing.isPresent()) {
-                    return existing.get();
-                }
-                List<WrappedKeyset> updated = new ArrayList<>(keysets);
-                updated.add(keyset);
-                write(updated);
-                LOG.info("Stored keyset of key domain {} in {}", keyset.domain(), path);
-                return keyset;
+                return change.apply(load());
             }
         } catch (IOException e) {
             throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
@@ -81,11 +129,11 @@ public final class FileKeyStore implements KeyStore {
         }
     }
 
-    private static Optional<WrappedKeyset> find(List<WrappedKeyset> keysets, String domain) {
-        return keysets.stream().filter(k -> k.domain().equals(domain)).findFirst();
+    private static Optional<StoredKeyDomain> find(List<StoredKeyDomain> domains, String domain) {
+        return domains.stream().filter(k -> k.domain().equals(domain)).findFirst();
     }
 
-    private List<WrappedKeyset> load() throws KeyringException {
+    private List<StoredKeyDomain> load() throws KeyringException {
         String json;
         try {
             json = Files.readString(path, StandardCharsets.UTF_8);
@@ -103,31 +151,52 @@ public final class FileKeyStore implements KeyStore {
         }
     }
 
-    private static List<WrappedKeyset> parse(String json) {
+    private static List<StoredKeyDomain> parse(String json) {
         JsonObject root = JsonParser.parseString(json).getAsJsonObject();
         if (root.get("version").getAsInt() != FORMAT_VERSION) {
             throw new JsonParseException("unsupported version");
         }
-        List<WrappedKeyset> keysets = new ArrayList<>();
+        List<StoredKeyDomain> domains = new ArrayList<>();
         for (JsonElement element : root.getAsJsonArray("keysets")) {
             JsonObject entry = element.getAsJsonObject();
-            keysets.add(new WrappedKeyset(
+            WrappedKeyset keyset = new WrappedKeyset(
                     entry.get("domain").getAsString(),
                     entry.get("purpose").getAsString(),
                     Base64.getDecoder().decode(entry.get("keyset").getAsString()),
-                    entry.get("master").getAsString()));
+                    entry.get("master").getAsString());
+            List<KeyVersion> versions = new ArrayList<>();
+            if (entry.has("versions")) {
+                for (JsonElement v : entry.getAsJsonArray("versions")) {
+                    JsonObject version = v.getAsJsonObject();
+                    KeyVersionStatus status = KeyVersionStatus.fromStoredName(version.get("status").getAsString());
+                    if (status == null) {
+                        throw new JsonParseException("unknown key version status");
+                    }
+                    versions.add(new KeyVersion(KeyVersion.parseId(version.get("id").getAsString()), status));
+                }
+            }
+            domains.add(new StoredKeyDomain(keyset, versions));
         }
-        return keysets;
+        return domains;
     }
 
-    private void write(List<WrappedKeyset> keysets) throws IOException {
+    private void write(List<StoredKeyDomain> domains) throws IOException {
         JsonArray array = new JsonArray();
-        for (WrappedKeyset keyset : keysets) {
+        for (StoredKeyDomain domain : domains) {
+            WrappedKeyset keyset = domain.keyset();
             JsonObject entry = new JsonObject();
             entry.addProperty("domain", keyset.domain());
             entry.addProperty("purpose", keyset.purpose());
             entry.addProperty("master", keyset.masterKeyUri());
             entry.addProperty("keyset", Base64.getEncoder().encodeToString(keyset.ciphertext()));
+            JsonArray versions = new JsonArray();
+            for (KeyVersion version : domain.versions()) {
+                JsonObject v = new JsonObject();
+                v.addProperty("id", version.idText());
+                v.addProperty("status", version.status().storedName());
+                versions.add(v);
+            }
+            entry.add("versions", versions);
             array.add(entry);
         }
         JsonObject root = new JsonObject();

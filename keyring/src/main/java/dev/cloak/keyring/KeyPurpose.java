@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 
 /** What a key domain's keyset is for: its stored name, its Tink template and the primitive it builds. */
-enum KeyPurpose {
+public enum KeyPurpose {
+    /** Randomized encryption (AES256_GCM). */
     AEAD("aead", PredefinedAeadParameters.AES256_GCM, Aead.class),
+    /** Deterministic encryption (AES256_SIV). */
     DETERMINISTIC_AEAD("deterministic-aead", PredefinedDeterministicAeadParameters.AES256_SIV, DeterministicAead.class);
 
     private final String storedName;
@@ -26,8 +28,18 @@ enum KeyPurpose {
     }
 
     /** The name kept in the key store ({@code "aead"} or {@code "deterministic-aead"}). */
-    String storedName() {
+    public String storedName() {
         return storedName;
+    }
+
+    /** The purpose of a stored name, or {@code null} when there is none. */
+    public static KeyPurpose fromStoredName(String name) {
+        for (KeyPurpose purpose : values()) {
+            if (purpose.storedName.equals(name)) {
+                return purpose;
+            }
+        }
+        return null;
     }
 
     Parameters template() {

@@ -84,7 +84,15 @@ public final class Keyring implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "Tink could not be initialised", e);
         }
-        String uri = settings.masterKeyUri();
+        Aead masterKey = openMasterKey(settings.masterKeyUri(), providers, audit);
+        return new Keyring(settings, store, masterKey, ticker, audit);
+    }
+
+    /**
+     * Opens the master key named by {@code uri} through the first provider that supports it; a failure is
+     * audited as a KMS failure. Shared with {@link KeyAdministration}.
+     */
+    static Aead openMasterKey(String uri, List<MasterKeyProvider> providers, AuditTrail audit) throws KeyringException {
         MasterKeyProvider provider = providers.stream()
                 .filter(p -> p.supports(uri))
                 .findFirst()
@@ -105,11 +113,11 @@ public final class Keyring implements AutoCloseable {
             throw auditedFailure(audit, actor(), null, new KeyringException(KeyringException.Kind.UNAVAILABLE,
                     "master key (scheme '" + MasterKeyUris.scheme(uri) + "') cannot be opened"));
         }
-        return new Keyring(settings, store, masterKey, ticker, audit);
+        return masterKey;
     }
 
     /** ServiceLoader providers first, so a deployment can override a scheme, then the built-ins. */
-    private static List<MasterKeyProvider> installedProviders() {
+    static List<MasterKeyProvider> installedProviders() {
         List<MasterKeyProvider> providers = new ArrayList<>();
         ServiceLoader<MasterKeyProvider> loader = ServiceLoader.load(MasterKeyProvider.class, Keyring.class.getClassLoader());
         try {
@@ -271,7 +279,7 @@ public final class Keyring implements AutoCloseable {
     }
 
     /** Records a KMS failure; the failure is returned either way, with an audit failure attached to it. */
-    private static KeyringException auditedFailure(AuditTrail audit, String actor, String domain, KeyringException failure) {
+    static KeyringException auditedFailure(AuditTrail audit, String actor, String domain, KeyringException failure) {
         try {
             audit.record(actor, AuditEvent.KMS_FAILURE, domain, null, AuditOutcome.FAILED);
         } catch (AuditException e) {
@@ -281,7 +289,7 @@ public final class Keyring implements AutoCloseable {
     }
 
     /** Key events happen on behalf of the process, not of one connection's principal: the OS user names it. */
-    private static String actor() {
+    static String actor() {
         String user = System.getProperty("user.name");
         return user == null || user.isBlank() ? null : user;
     }

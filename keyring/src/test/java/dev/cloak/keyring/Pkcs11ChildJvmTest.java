@@ -56,6 +56,7 @@ class Pkcs11ChildJvmTest {
         assertThat(process.exitValue()).as("child JVM output:%n%s", log).isZero();
         assertThat(log).containsPattern("pkcs11 child run: [1-9][0-9]* passed, 0 failed, 0 skipped");
         assertThat(log).contains("PASSED anUnknownTokenFailsNamingTheTokenWhereLabelsCanBeRead");
+        assertThat(log).contains("PASSED keyAdministrationInitsRotatesRewrapsToASecondHsmKeyRetiresAndDestroys");
     }
 
     /** The child's entry point: runs every @Test of Pkcs11MasterKeyProviderTest, each with its own dir under args[0]. */

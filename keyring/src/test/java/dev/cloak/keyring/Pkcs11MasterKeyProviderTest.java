@@ -76,6 +76,36 @@ class Pkcs11MasterKeyProviderTest {
     }
 
     @Test
+    void keyAdministrationInitsRotatesRewrapsToASecondHsmKeyRetiresAndDestroys() throws Exception {
+        KeyStore store = new FileKeyStore(dir.resolve("keys.json"));
+        KeyAdministration admin = KeyAdministration.open(uri("master"), store, dev.cloak.keyring.audit.AuditTrail.NONE);
+        KeyVersion first = admin.init("patients.name", KeyPurpose.AEAD).primary().orElseThrow();
+        byte[] oldCell;
+        try (Keyring keyring = Keyring.open(settings(uri("master")), store)) {
+            oldCell = keyring.aead("patients.name").encrypt(PLAINTEXT, Fixtures.AD);
+        }
+        admin.rotate("patients.name");
+
+        assertThat(admin.rewrap(uri("master2"))).isEqualTo(1);
+
+        assertThat(store.read("patients.name")).get().extracting(WrappedKeyset::masterKeyUri).isEqualTo(uri("master2"));
+        KeyAdministration moved = KeyAdministration.open(uri("master2"), store, dev.cloak.keyring.audit.AuditTrail.NONE);
+        byte[] newCell;
+        try (Keyring keyring = Keyring.open(settings(uri("master2")), store)) {
+            assertThat(keyring.aead("patients.name").decrypt(oldCell, Fixtures.AD)).isEqualTo(PLAINTEXT);
+            newCell = keyring.aead("patients.name").encrypt(PLAINTEXT, Fixtures.AD);
+        }
+        moved.retire("patients.name", first.id());
+        moved.destroy("patients.name", first.id(), VersionUsage.UNCHECKED, true);
+        try (Keyring keyring = Keyring.open(settings(uri("master2")), store)) {
+            Aead aead = keyring.aead("patients.name");
+            assertThat(catchThrowableOfType(java.security.GeneralSecurityException.class,
+                    () -> aead.decrypt(oldCell, Fixtures.AD))).isNotNull();
+            assertThat(aead.decrypt(newCell, Fixtures.AD)).isEqualTo(PLAINTEXT);
+        }
+    }
+
+    @Test
     void theMasterKeyWrapsWithAFreshIvAndAuthenticatesItsAssociatedData() throws Exception {
         Aead master = new Pkcs11MasterKeyProvider().open(uri("master"));
         byte[] ad = "cloak/keyset/v1/patients.ssn/aead".getBytes(StandardCharsets.UTF_8);

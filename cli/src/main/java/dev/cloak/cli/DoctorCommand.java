@@ -1,0 +1,101 @@
+package dev.cloak.cli;
+
+import dev.cloak.driver.config.CloakConfig;
+import dev.cloak.driver.config.ColumnPolicy;
+import dev.cloak.driver.config.EncryptionMode;
+import dev.cloak.driver.config.PolicyFile;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cloak doctor --config FILE}: reads a policy and names what would be risky in production — a development
+ * master key, TLS not required, keys created on first use, deterministic columns, no audit trail. Exits 0 unless
+ * a finding is an error.
+ */
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        versionProvider = CloakCommand.Version.class,
+        description = {"Checks a policy for production: master key, TLS, key creation, deterministic columns, audit.",
+                "Prints one line per finding (ERROR, WARNING or NOTE); exits 1 when a finding is an error."})
+public final class DoctorCommand implements Callable<Integer> {
+
+    /** How serious a finding is; only errors fail the command. */
+    enum Severity { ERROR, WARNING, NOTE }
+
+    /** One thing the doctor found, about one setting of the policy. */
+    record Finding(Severity severity, String setting, String advice) {
+    }
+
+    private static final Set<String> KNOWN_SCHEMES = Set.of("local", "pkcs11", "aws-kms", "gcp-kms", "vault-transit");
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the Cloak policy file (YAML)")
+    private Path config;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        CloakConfig policy = PolicyFile.load(config.toString());
+        List<Finding> findings = examine(policy);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Policy " + config + ": " + policy.columns().size() + " encrypted column(s)");
+        for (Finding f : findings) {
+            out.printf("%-7s %-22s %s%n", f.severity(), f.setting(), f.advice());
+        }
+        long errors = findings.stream().filter(f -> f.severity() == Severity.ERROR).count();
+        long warnings = findings.stream().filter(f -> f.severity() == Severity.WARNING).count();
+        out.println(errors + " error(s), " + warnings + " warning(s), " + (findings.size() - errors - warnings) + " note(s)");
+        out.flush();
+        return errors == 0 ? 0 : CloakCommand.EXIT_FAILURE;
+    }
+
+    /** Every finding about {@code policy}, most serious first. */
+    static List<Finding> examine(CloakConfig policy) {
+        List<Finding> findings = new ArrayList<>();
+        String master = policy.masterKey();
+        String scheme = master.contains(":") ? master.substring(0, master.indexOf(':')).toLowerCase(Locale.ROOT) : "";
+        if (!KNOWN_SCHEMES.contains(scheme)) {
+            findings.add(new Finding(Severity.ERROR, "keyring.master-key",
+                    "the master key's scheme is not one Cloak knows (local:, pkcs11:, aws-kms://, gcp-kms://, vault-transit://)"));
+        }
+        if (master.toLowerCase(Locale.ROOT).contains("pin-value")) {
+            findings.add(new Finding(Severity.ERROR, "keyring.master-key",
+                    "the HSM PIN is written in the policy; use pin-source=env:NAME or pin-source=file:PATH"));
+        }
+        if (scheme.equals("local")) {
+            findings.add(new Finding(Severity.WARNING, "keyring.master-key",
+                    "local: is a development master key kept in clear on disk; use an HSM (pkcs11:) or a KMS in production"));
+        }
+        if (!policy.requireTls()) {
+            findings.add(new Finding(Severity.WARNING, "network.require-tls",
+                    "false: ciphertext, plaintext query parts and credentials may cross the network unencrypted"));
+        }
+        if (policy.autoCreateKeys()) {
+            findings.add(new Finding(Severity.WARNING, "keyring.auto-create",
+                    "true: the application creates missing keys; in production set it to false and run `cloak keys init --all`"));
+        }
+        if (policy.auditSink() == null) {
+            findings.add(new Finding(Severity.WARNING, "audit.sink",
+                    "no audit trail: key events (creation, rotation, access denied) are not recorded"));
+        }
+        for (ColumnPolicy column : policy.columns()) {
+            if (column.mode() == EncryptionMode.DETERMINISTIC) {
+                findings.add(new Finding(Severity.NOTE, "columns." + column.name(),
+                        "deterministic: equal values have equal ciphertexts, so value frequencies show; use it only "
+                                + "where lookups need it and values are many and evenly spread"));
+            }
+        }
+        return findings;
+    }
+}

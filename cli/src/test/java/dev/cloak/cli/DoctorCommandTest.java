@@ -1,0 +1,94 @@
+package dev.cloak.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cloak doctor --config FILE}. */
+class DoctorCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int doctor(String policyYaml) throws Exception {
+        Path policy = Files.writeString(dir.resolve("cloak.yaml"), policyYaml);
+        return CloakCommand.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute("doctor", "--config", policy.toString());
+    }
+
+    @Test
+    void aDevelopmentPolicyGetsWarningsForEveryRiskButNoError() throws Exception {
+        int exit = doctor(String.join("\n",
+                "version: 1",
+                "keyring:",
+                "  master-key: \"local:file:" + dir.resolve("master.json") + "\"",
+                "  store: \"file:" + dir.resolve("keys.json") + "\"",
+                "  auto-create: true",
+                "network:",
+                "  require-tls: false",
+                "columns:",
+                "  patients.ssn: { type: varchar, mode: deterministic }",
+                "  patients.name: { type: varchar, mode: randomized }",
+                ""));
+
+        assertThat(exit).isZero();
+        assertThat(out.toString())
+                .containsPattern("WARNING\\s+keyring\\.master-key\\s+local: is a development master key")
+                .containsPattern("WARNING\\s+network\\.require-tls\\s+false")
+                .containsPattern("WARNING\\s+keyring\\.auto-create\\s+true: .*cloak keys init --all")
+                .containsPattern("WARNING\\s+audit\\.sink\\s+no audit trail")
+                .containsPattern("NOTE\\s+columns\\.patients\\.ssn\\s+deterministic")
+                .doesNotContain("columns.patients.name")
+                .contains("0 error(s), 4 warning(s), 1 note(s)");
+    }
+
+    @Test
+    void aProductionPolicyHasNoFindings() throws Exception {
+        int exit = doctor(String.join("\n",
+                "version: 1",
+                "keyring:",
+                "  master-key: \"pkcs11:token=cloak;object=master?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=env:CLOAK_HSM_PIN\"",
+                "  store: database",
+                "  auto-create: false",
+                "columns:",
+                "  patients.name: { type: varchar, mode: randomized }",
+                "audit:",
+                "  sink: \"file:" + dir.resolve("audit.jsonl") + "\"",
+                ""));
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("0 error(s), 0 warning(s), 0 note(s)").doesNotContain("WARNING");
+    }
+
+    @Test
+    void aMasterKeyOfAnUnknownSchemeIsAnErrorAndFailsTheCommand() throws Exception {
+        int exit = doctor(String.join("\n",
+                "version: 1",
+                "keyring:",
+                "  master-key: \"rot13:whatever\"",
+                "  auto-create: false",
+                "audit:",
+                "  sink: \"file:" + dir.resolve("audit.jsonl") + "\"",
+                ""));
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString()).containsPattern("ERROR\\s+keyring\\.master-key\\s+the master key's scheme is not one Cloak knows")
+                .contains("1 error(s)");
+    }
+
+    @Test
+    void aPolicyThatDoesNotLoadFailsWithOneLine() throws Exception {
+        int exit = doctor("version: 1\nkeyring: {}\n");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString().strip()).startsWith("cloak doctor: ").doesNotContain("\n");
+    }
+}

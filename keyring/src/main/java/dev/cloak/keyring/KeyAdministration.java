@@ -1,0 +1,374 @@
+package dev.cloak.keyring;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeyStatus;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import dev.cloak.keyring.audit.AuditEvent;
+import dev.cloak.keyring.audit.AuditException;
+import dev.cloak.keyring.audit.AuditOutcome;
+import dev.cloak.keyring.audit.AuditTrail;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Key administration over a {@link KeyStore}: creates key domains, adds key versions, re-wraps every keyset
+ * under another master key, retires and destroys versions. A version is a Tink key id of the domain's keyset;
+ * the store keeps its status. Every change is recorded on the {@link AuditTrail} before it is reported done,
+ * and concurrent changes by other processes are detected (compare-and-set) and retried. Never returns,
+ * logs or reports key bytes.
+ */
+public final class KeyAdministration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyAdministration.class);
+    private static final int ATTEMPTS = 5;
+
+    private final String masterKeyUri;
+    private final Aead masterKey;
+    private final KeyStore store;
+    private final AuditTrail audit;
+    private final List<MasterKeyProvider> providers;
+    private final String actor;
+
+    private KeyAdministration(String masterKeyUri, Aead masterKey, KeyStore store, AuditTrail audit,
+                              List<MasterKeyProvider> providers) {
+        this.masterKeyUri = masterKeyUri;
+        this.masterKey = masterKey;
+        this.store = store;
+        this.audit = audit;
+        this.providers = providers;
+        this.actor = Keyring.actor();
+    }
+
+    /** Opens the master key {@code masterKeyUri} (the policy's {@code keyring.master-key}) to administer {@code store}. */
+    public static KeyAdministration open(String masterKeyUri, KeyStore store, AuditTrail audit) throws KeyringException {
+        return open(masterKeyUri, store, audit, Keyring.installedProviders());
+    }
+
+    static KeyAdministration open(String masterKeyUri, KeyStore store, AuditTrail audit,
+                                  List<MasterKeyProvider> providers) throws KeyringException {
+        Objects.requireNonNull(masterKeyUri, "masterKeyUri");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(audit, "audit");
+        try {
+            KeyPurpose.ensureRegistered();
+        } catch (GeneralSecurityException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "Tink could not be initialised", e);
+        }
+        Aead masterKey = Keyring.openMasterKey(masterKeyUri, providers, audit);
+        return new KeyAdministration(masterKeyUri, masterKey, store, audit, List.copyOf(providers));
+    }
+
+    /**
+     * Creates key domain {@code domain} with one active version.
+     *
+     * @throws KeyringException {@link KeyringException.Kind#INVALID} when the domain already exists (also when
+     *     another process created it at the same moment: the store then holds that process's keyset only)
+     */
+    public StoredKeyDomain init(String domain, KeyPurpose purpose) throws KeyringException {
+        requireDomain(domain);
+        Objects.requireNonNull(purpose, "purpose");
+        if (store.readDomain(domain).isPresent()) {
+            throw alreadyExists(domain);
+        }
+        KeysetHandle handle;
+        try {
+            handle = KeysetHandle.generateNew(purpose.template());
+        } catch (GeneralSecurityException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "cannot generate a keyset for key domain " + domain, e);
+        }
+        StoredKeyDomain candidate = new StoredKeyDomain(wrap(handle, domain, purpose, masterKey, masterKeyUri),
+                versionsOf(handle));
+        StoredKeyDomain stored = store.create(candidate);
+        if (!stored.keyset().equals(candidate.keyset())) {
+            throw alreadyExists(domain);
+        }
+        record(AuditEvent.CREATED, domain, primaryId(handle));
+        LOG.info("Created key domain {} ({}) with version {}", domain, purpose.storedName(), primaryId(handle));
+        return stored;
+    }
+
+    /** Whether key domain {@code domain} exists in the store (no master-key call). */
+    public boolean exists(String domain) throws KeyringException {
+        requireDomain(domain);
+        return store.readDomain(domain).isPresent();
+    }
+
+    /** Every key domain with its versions; a domain stored without versions has them read from its keyset. */
+    public List<StoredKeyDomain> list() throws KeyringException {
+        List<StoredKeyDomain> listed = new ArrayList<>();
+        for (StoredKeyDomain domain : store.list()) {
+            listed.add(withVersions(domain));
+        }
+        return listed;
+    }
+
+    /** The key domain {@code domain} with its versions. */
+    public StoredKeyDomain describe(String domain) throws KeyringException {
+        return withVersions(read(domain));
+    }
+
+    /** Adds a new primary version to {@code domain}; the old versions become decrypt-only and keep decrypting. */
+    public KeyVersion rotate(String domain) throws KeyringException {
+        requireDomain(domain);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            StoredKeyDomain current = read(domain);
+            KeyPurpose purpose = purposeOf(current);
+            KeysetHandle handle = unwrap(current.keyset(), masterKey);
+            KeysetHandle rotated;
+            try {
+                rotated = KeysetHandle.newBuilder(handle)
+                        .addEntry(KeysetHandle.generateEntryFromParameters(purpose.template()).withRandomId().makePrimary())
+                        .build();
+            } catch (GeneralSecurityException e) {
+                throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "cannot add a key version to key domain " + domain, e);
+            }
+            KeyVersion added = new KeyVersion(rotated.getPrimary().getId(), KeyVersionStatus.ACTIVE);
+            List<KeyVersion> versions = new ArrayList<>();
+            for (KeyVersion version : versionsOrDerived(current, handle)) {
+                versions.add(version.status() == KeyVersionStatus.ACTIVE
+                        ? new KeyVersion(version.id(), KeyVersionStatus.DECRYPT_ONLY) : version);
+            }
+            versions.add(added);
+            WrappedKeyset wrapped = wrap(rotated, domain, purpose, masterKey, current.keyset().masterKeyUri());
+            if (store.replace(current, new StoredKeyDomain(wrapped, versions))) {
+                record(AuditEvent.ROTATED, domain, added.idText());
+                LOG.info("Rotated key domain {}: version {} is now primary", domain, added.idText());
+                return added;
+            }
+        }
+        throw contended(domain);
+    }
+
+    /**
+     * Re-wraps every keyset under the master key {@code newMasterKeyUri} without touching any cell; the store
+     * records the new master URI per keyset. Keysets already wrapped under it are left alone, so an interrupted
+     * run can be repeated. The policy's {@code keyring.master-key} must then name the new key.
+     *
+     * @return how many keysets were re-wrapped
+     */
+    public int rewrap(String newMasterKeyUri) throws KeyringException {
+        Objects.requireNonNull(newMasterKeyUri, "newMasterKeyUri");
+        Aead newMaster = Keyring.openMasterKey(newMasterKeyUri, providers, audit);
+        int rewrapped = 0;
+        for (StoredKeyDomain listed : store.list()) {
+            String domain = listed.domain();
+            for (int attempt = 0; ; attempt++) {
+                StoredKeyDomain current = read(domain);
+                if (current.keyset().masterKeyUri().equals(newMasterKeyUri)) {
+                    break;
+                }
+                KeysetHandle handle = unwrap(current.keyset(), masterKey);
+                WrappedKeyset wrapped = wrap(handle, domain, purposeOf(current), newMaster, newMasterKeyUri);
+                // fail closed: never store a keyset that the new master key cannot open again
+                unwrap(wrapped, newMaster);
+                if (store.replace(current, new StoredKeyDomain(wrapped, versionsOrDerived(current, handle)))) {
+                    record(AuditEvent.REWRAPPED, domain, primaryId(handle));
+                    LOG.info("Re-wrapped key domain {} under master key scheme {}", domain,
+                            MasterKeyUris.scheme(newMasterKeyUri));
+                    rewrapped++;
+                    break;
+                }
+                if (attempt + 1 >= ATTEMPTS) {
+                    throw contended(domain);
+                }
+            }
+        }
+        return rewrapped;
+    }
+
+    /**
+     * Makes {@code version} of {@code domain} decrypt-only: it keeps decrypting, never encrypts again. The active
+     * version cannot be retired (rotate first); retiring a decrypt-only version changes nothing.
+     */
+    public KeyVersion retire(String domain, int version) throws KeyringException {
+        requireDomain(domain);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            StoredKeyDomain current = read(domain);
+            KeysetHandle handle = unwrap(current.keyset(), masterKey);
+            List<KeyVersion> versions = versionsOrDerived(current, handle);
+            KeyVersion target = find(domain, versions, version);
+            switch (target.status()) {
+                case ACTIVE -> throw new KeyringException(KeyringException.Kind.INVALID, "version " + target.idText()
+                        + " of key domain " + domain + " is the active version; rotate the key first");
+                case DESTROYED -> throw destroyed(domain, target);
+                default -> { }
+            }
+            if (store.replace(current, new StoredKeyDomain(current.keyset(), versions))) {
+                record(AuditEvent.RETIRED, domain, target.idText());
+                LOG.info("Retired version {} of key domain {} (decrypt-only)", target.idText(), domain);
+                return target;
+            }
+        }
+        throw contended(domain);
+    }
+
+    /**
+     * Destroys {@code version} of {@code domain} (crypto-shredding): its key material leaves the keyset, and the
+     * cells under it can never be decrypted again. Refused for the active version, and, unless {@code force},
+     * while {@code usage} reports cells under the version (the refusal is audited as denied).
+     */
+    public KeyVersion destroy(String domain, int version, VersionUsage usage, boolean force) throws KeyringException {
+        requireDomain(domain);
+        Objects.requireNonNull(usage, "usage");
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            StoredKeyDomain current = read(domain);
+            KeysetHandle handle = unwrap(current.keyset(), masterKey);
+            List<KeyVersion> versions = new ArrayList<>(versionsOrDerived(current, handle));
+            KeyVersion target = find(domain, versions, version);
+            switch (target.status()) {
+                case ACTIVE -> throw new KeyringException(KeyringException.Kind.INVALID, "version " + target.idText()
+                        + " of key domain " + domain + " is the active version; rotate the key first");
+                case DESTROYED -> throw destroyed(domain, target);
+                default -> { }
+            }
+            if (!force) {
+                long cells = usage.cellsUsing(domain, target);
+                if (cells > 0) {
+                    recordQuietly(AuditEvent.DESTROYED, domain, target.idText(), AuditOutcome.DENIED);
+                    throw new KeyringException(KeyringException.Kind.INVALID, cells + " stored cell(s) still use version "
+                            + target.idText() + " of key domain " + domain
+                            + "; re-encrypt them first (cloak migrate reencrypt) or destroy them with --force");
+                }
+            }
+            KeysetHandle shredded;
+            try {
+                KeysetHandle.Builder builder = KeysetHandle.newBuilder(handle);
+                for (int i = handle.size() - 1; i >= 0; i--) {
+                    if (handle.getAt(i).getId() == version) {
+                        builder.deleteAt(i);
+                    }
+                }
+                shredded = builder.build();
+            } catch (GeneralSecurityException e) {
+                throw new KeyringException(KeyringException.Kind.INVALID,
+                        "cannot remove version " + target.idText() + " from key domain " + domain, e);
+            }
+            versions.set(versions.indexOf(target), new KeyVersion(target.id(), KeyVersionStatus.DESTROYED));
+            WrappedKeyset wrapped = wrap(shredded, domain, purposeOf(current), masterKey, current.keyset().masterKeyUri());
+            if (store.replace(current, new StoredKeyDomain(wrapped, versions))) {
+                record(AuditEvent.DESTROYED, domain, target.idText());
+                LOG.warn("Destroyed version {} of key domain {}: cells under it can no longer be decrypted",
+                        target.idText(), domain);
+                return new KeyVersion(target.id(), KeyVersionStatus.DESTROYED);
+            }
+        }
+        throw contended(domain);
+    }
+
+    private StoredKeyDomain read(String domain) throws KeyringException {
+        return store.readDomain(domain).orElseThrow(() -> new KeyringException(KeyringException.Kind.NO_SUCH_KEY,
+                "key domain " + domain + " does not exist; create it with `cloak keys init`"));
+    }
+
+    private StoredKeyDomain withVersions(StoredKeyDomain domain) throws KeyringException {
+        if (!domain.versions().isEmpty()) {
+            return domain;
+        }
+        return new StoredKeyDomain(domain.keyset(), versionsOf(unwrap(domain.keyset(), masterKey)));
+    }
+
+    private static List<KeyVersion> versionsOrDerived(StoredKeyDomain domain, KeysetHandle handle) {
+        return domain.versions().isEmpty() ? versionsOf(handle) : domain.versions();
+    }
+
+    /** A keyset stored before versions were kept: its primary is active, its other enabled keys decrypt-only. */
+    private static List<KeyVersion> versionsOf(KeysetHandle handle) {
+        List<KeyVersion> versions = new ArrayList<>();
+        for (int i = 0; i < handle.size(); i++) {
+            KeysetHandle.Entry entry = handle.getAt(i);
+            KeyVersionStatus status = entry.isPrimary() ? KeyVersionStatus.ACTIVE
+                    : entry.getStatus() == KeyStatus.ENABLED ? KeyVersionStatus.DECRYPT_ONLY : KeyVersionStatus.DESTROYED;
+            versions.add(new KeyVersion(entry.getId(), status));
+        }
+        return versions;
+    }
+
+    private static KeyVersion find(String domain, List<KeyVersion> versions, int version) throws KeyringException {
+        return versions.stream().filter(v -> v.id() == version).findFirst()
+                .orElseThrow(() -> new KeyringException(KeyringException.Kind.INVALID, "key domain " + domain
+                        + " has no version " + Integer.toUnsignedString(version) + "; see `cloak keys list`"));
+    }
+
+    private static KeyPurpose purposeOf(StoredKeyDomain domain) throws KeyringException {
+        KeyPurpose purpose = KeyPurpose.fromStoredName(domain.keyset().purpose());
+        if (purpose == null) {
+            throw new KeyringException(KeyringException.Kind.INVALID,
+                    "key domain " + domain.domain() + " is stored for an unrecognised purpose");
+        }
+        return purpose;
+    }
+
+    private static KeysetHandle unwrap(WrappedKeyset keyset, Aead master) throws KeyringException {
+        KeyPurpose purpose = purposeOf(new StoredKeyDomain(keyset, List.of()));
+        try {
+            return TinkProtoKeysetFormat.parseEncryptedKeyset(keyset.ciphertext(), master,
+                    purpose.associatedData(keyset.domain()));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new KeyringException(KeyringException.Kind.INVALID, "keyset of key domain " + keyset.domain()
+                    + " does not unwrap under the master key", e);
+        }
+    }
+
+    private static WrappedKeyset wrap(KeysetHandle handle, String domain, KeyPurpose purpose, Aead master, String masterUri)
+            throws KeyringException {
+        try {
+            byte[] wrapped = TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, master, purpose.associatedData(domain));
+            return new WrappedKeyset(domain, purpose.storedName(), wrapped, masterUri);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "master key failed to wrap the keyset of key domain " + domain, e);
+        }
+    }
+
+    private static String primaryId(KeysetHandle handle) {
+        return Integer.toUnsignedString(handle.getPrimary().getId());
+    }
+
+    private void record(AuditEvent event, String domain, String version) throws KeyringException {
+        try {
+            audit.record(actor, event, domain, version, AuditOutcome.OK);
+        } catch (AuditException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "key event " + event.wireName()
+                    + " of key domain " + domain + " was done but cannot be audited: " + e.getMessage(), e);
+        }
+    }
+
+    private void recordQuietly(AuditEvent event, String domain, String version, AuditOutcome outcome) {
+        try {
+            audit.record(actor, event, domain, version, outcome);
+        } catch (AuditException e) {
+            LOG.warn("A refused {} of key domain {} cannot be audited: {}", event.wireName(), domain, e.getMessage());
+        }
+    }
+
+    private static void requireDomain(String domain) throws KeyringException {
+        Objects.requireNonNull(domain, "domain");
+        if (domain.isBlank()) {
+            throw new KeyringException(KeyringException.Kind.INVALID, "key domain is blank");
+        }
+    }
+
+    private static KeyringException alreadyExists(String domain) {
+        return new KeyringException(KeyringException.Kind.INVALID, "key domain " + domain + " already exists");
+    }
+
+    private static KeyringException destroyed(String domain, KeyVersion version) {
+        return new KeyringException(KeyringException.Kind.INVALID,
+                "version " + version.idText() + " of key domain " + domain + " is already destroyed");
+    }
+
+    private static KeyringException contended(String domain) {
+        return new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                "key domain " + domain + " kept changing under another process; try again");
+    }
+
+    @Override
+    public String toString() {
+        return "KeyAdministration[master=" + MasterKeyUris.scheme(masterKeyUri) + ":…, store=" + store + "]";
+    }
+}
