@@ -34,9 +34,10 @@ public final class StatementPlan {
     private final List<Projection> projections;
     private final boolean hasEncryptedParameters;
     private final boolean hasEncryptedResults;
+    private final List<StarTable> starTables;
 
     private StatementPlan(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
-                          List<Projection> projections) {
+                          List<Projection> projections, List<StarTable> starTables) {
         this.kind = kind;
         this.sql = sql;
         this.parameterCount = parameterCount;
@@ -45,20 +46,31 @@ public final class StatementPlan {
         this.projections = List.copyOf(projections);
         this.hasEncryptedParameters = !encrypted.isEmpty();
         this.hasEncryptedResults = this.projections.stream().anyMatch(StatementPlan::isEncrypted);
+        // List.copyOf refuses nulls, and a Column item has no star table
+        this.starTables = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(starTables));
+        if (this.starTables.size() != this.projections.size()) {
+            throw new IllegalArgumentException("one star table entry per projection");
+        }
     }
 
     static StatementPlan passThrough(String sql, int parameterCount) {
-        return new StatementPlan(Kind.PASS_THROUGH, sql, parameterCount, Map.of(), List.of());
+        return new StatementPlan(Kind.PASS_THROUGH, sql, parameterCount, Map.of(), List.of(), List.of());
     }
 
     static StatementPlan of(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
                             List<Projection> projections) {
+        return of(kind, sql, parameterCount, encrypted, projections,
+                java.util.Collections.nCopies(projections.size(), null));
+    }
+
+    static StatementPlan of(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
+                            List<Projection> projections, List<StarTable> starTables) {
         for (int index : encrypted.keySet()) {
             if (index < 1 || index > parameterCount) {
                 throw new IllegalArgumentException("parameter index out of range: " + index);
             }
         }
-        return new StatementPlan(kind, sql, parameterCount, encrypted, projections);
+        return new StatementPlan(kind, sql, parameterCount, encrypted, projections, starTables);
     }
 
     private static boolean isEncrypted(Projection projection) {
@@ -101,6 +113,15 @@ public final class StatementPlan {
     /** The result columns in order; empty for statements without results and for pass-through. */
     public List<Projection> projections() {
         return projections;
+    }
+
+    /**
+     * The physical table the {@code *} or {@code t.*} item at {@code projectionIndex} (0-based, as in
+     * {@link #projections()}) covers, or {@code null} for a single result column or a star whose table is not
+     * known. With several star items, the driver asks the database's metadata for each table's column count.
+     */
+    public StarTable starTable(int projectionIndex) {
+        return projectionIndex >= 0 && projectionIndex < starTables.size() ? starTables.get(projectionIndex) : null;
     }
 
     /** Whether any result column must be decrypted. */

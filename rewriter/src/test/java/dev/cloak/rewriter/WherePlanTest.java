@@ -138,4 +138,19 @@ class WherePlanTest {
     void namedParameterOnConfiguredTableIsRejected() {
         assertRejected("SELECT id FROM patients WHERE ssn = :ssn", "a named parameter on configured table patients", "not supported yet");
     }
+
+    @Test
+    void inListFollowedByAndKeepsItsOwnParameters() throws Exception {
+        // JSqlParser 5.3 parses this as ssn IN ((?, ?) AND city = ?); the analysis regroups it
+        StatementPlan plan = plan("SELECT id FROM patients WHERE ssn IN (?, ?) AND city = ? OR ssn = ?");
+        assertThat(plan.parameter(1)).isEqualTo(SSN);
+        assertThat(plan.parameter(2)).isEqualTo(SSN);
+        assertThat(plan.parameter(3)).isNull();
+        assertThat(plan.parameter(4)).isEqualTo(SSN);
+    }
+
+    @Test
+    void inListFollowedByAndWithEncryptedColumnInThePlainPartIsStillRejected() {
+        assertRejected("SELECT id FROM patients WHERE id IN (?, ?) AND dob > ?", "comparison > on randomized column patients.dob");
+    }
 }
