@@ -797,12 +797,11 @@ final class StatementAnalyzer {
             throw new Rejection("WITH (common table expressions) in INSERT into configured table " + table
                     + NOT_YET + ": insert the values with ? parameters");
         }
-        if (insert.isUseDuplicate() || notEmpty(insert.getDuplicateUpdateSets())) {
-            throw new Rejection("ON DUPLICATE KEY UPDATE on configured table " + table
-                    + NOT_YET + ": insert, then update with ? parameters");
-        }
         if (insert.getConflictAction() != null || insert.getConflictTarget() != null) {
-            onConflictDoNothing(insert.getConflictTarget(), insert.getConflictAction(), table);
+            onConflict(insert.getConflictTarget(), insert.getConflictAction(), table);
+        }
+        if (notEmpty(insert.getDuplicateUpdateSets())) {
+            upsertSets(insert.getDuplicateUpdateSets(), "ON DUPLICATE KEY UPDATE");
         }
         if (insert.isUseSet() || notEmpty(insert.getSetUpdateSets())) {
             throw new Rejection("INSERT ... SET on configured table " + table
@@ -821,7 +820,9 @@ final class StatementAnalyzer {
             encrypted.add(schema.find(target.getSchemaName(), target.getName(), column.getColumnName()).orElse(null));
             approved.add(column);
         }
-        if (!insert.isOnlyDefaultValues()) {
+        if (!insert.isOnlyDefaultValues() && !isValues(insert.getSelect())) {
+            insertSelect(insert.getSelect(), columns, encrypted, table);
+        } else if (!insert.isOnlyDefaultValues()) {
             for (List<Expression> row : rows(insert.getSelect(), columns.size(), table)) {
                 for (int i = 0; i < row.size(); i++) {
                     assign(encrypted.get(i), row.get(i), "value for column");
@@ -831,25 +832,137 @@ final class StatementAnalyzer {
         return returning(insert.getReturningClause());
     }
 
-    /** ON CONFLICT ... DO NOTHING only: the database compares ciphertexts, which a deterministic key allows. */
-    private void onConflictDoNothing(InsertConflictTarget conflict, InsertConflictAction action, String table) {
-        if (action == null || action.getConflictActionType() != ConflictActionType.DO_NOTHING) {
-            throw new Rejection("ON CONFLICT ... DO UPDATE on configured table " + table
-                    + NOT_YET + ": insert, then update with ? parameters");
+    /**
+     * ON CONFLICT: the conflict columns are compared by the database, which a deterministic key allows; DO UPDATE
+     * assigns ? parameters, NULL or {@code EXCLUDED.c} of a column with the same encryption.
+     */
+    private void onConflict(InsertConflictTarget conflict, InsertConflictAction action, String table) {
+        if (conflict != null) {
+            if (conflict.getIndexExpression() != null || conflict.getWhereExpression() != null) {
+                throw new Rejection("ON CONFLICT with an index expression or WHERE on configured table " + table
+                        + NOT_YET + ": name the conflict columns or the constraint");
+            }
+            for (String name : conflict.getIndexColumnNames()) {
+                EncryptedColumn column = schema.find(target.getSchemaName(), target.getName(), name).orElse(null);
+                if (column != null) {
+                    requireDeterministic(column, "ON CONFLICT");
+                }
+                aliasNames.add(key(name));
+            }
         }
-        if (conflict == null) {
+        if (action == null || action.getConflictActionType() == ConflictActionType.DO_NOTHING) {
             return;
         }
-        if (conflict.getIndexExpression() != null || conflict.getWhereExpression() != null) {
-            throw new Rejection("ON CONFLICT with an index expression or WHERE on configured table " + table
-                    + NOT_YET + ": name the conflict columns or the constraint");
+        if (action.getConflictActionType() != ConflictActionType.DO_UPDATE) {
+            throw new Rejection("this ON CONFLICT action on configured table " + table + NOT_YET
+                    + ": use DO NOTHING or DO UPDATE SET column = ?");
         }
-        for (String name : conflict.getIndexColumnNames()) {
-            EncryptedColumn column = schema.find(target.getSchemaName(), target.getName(), name).orElse(null);
-            if (column != null) {
-                requireDeterministic(column, "ON CONFLICT");
+        // EXCLUDED names the row that was proposed for insertion: the target table's columns
+        current.sources.add(new Source(target, "excluded", null, null));
+        upsertSets(action.getUpdateSets(), "ON CONFLICT ... DO UPDATE");
+        if (action.getWhereExpression() != null) {
+            condition(action.getWhereExpression());
+        }
+    }
+
+    /** SET of an upsert: each encrypted column takes ?, NULL, or the proposed value of a like-encrypted column. */
+    private void upsertSets(List<UpdateSet> sets, String construct) {
+        for (UpdateSet set : sets) {
+            ExpressionList<Column> columns = set.getColumns();
+            ExpressionList<?> values = set.getValues();
+            if (columns.size() != values.size()) {
+                for (Column column : columns) {
+                    approved.add(column);
+                    EncryptedColumn encrypted = targetColumn(column);
+                    if (encrypted != null) {
+                        throw new Rejection("row assignment to encrypted column " + encrypted.name() + " in "
+                                + construct + NOT_YET + ": write SET column = ? for each column");
+                    }
+                }
+                plain(values, construct);
+                continue;
             }
-            aliasNames.add(key(name));
+            for (int i = 0; i < columns.size(); i++) {
+                Column column = columns.get(i);
+                approved.add(column);
+                EncryptedColumn to = targetColumn(column);
+                Column proposed = proposedValue(values.get(i));
+                if (proposed != null && (to != null || targetColumn(proposed) != null)) {
+                    approved.add(proposed);
+                    sameEncryption(to, targetColumn(proposed), construct, Identifiers.unquote(column.getColumnName()));
+                } else {
+                    assign(to, values.get(i), "value for column in " + construct);
+                }
+            }
+        }
+    }
+
+    /** {@code EXCLUDED.c} (PostgreSQL) or {@code VALUES(c)} (MariaDB/MySQL): the column c of the proposed row. */
+    private static Column proposedValue(Expression value) {
+        if (value instanceof Column column && column.getTable() != null && column.getTable().getName() != null
+                && key(column.getTable().getName()).equals("excluded")) {
+            return column;
+        }
+        if (value instanceof Function function && "values".equalsIgnoreCase(function.getName())
+                && function.getParameters() != null && function.getParameters().size() == 1
+                && function.getParameters().get(0) instanceof Column column) {
+            return column;
+        }
+        return null;
+    }
+
+    private EncryptedColumn targetColumn(Column column) {
+        return schema.find(target.getSchemaName(), target.getName(), column.getColumnName()).orElse(null);
+    }
+
+    /** A value copied by the database from one column to another: both plain, or both one key domain and mode. */
+    private static void sameEncryption(EncryptedColumn to, EncryptedColumn from, String construct, String targetName) {
+        if (to == null && from == null) {
+            return;
+        }
+        if (to == null) {
+            throw new Rejection(construct + " copying encrypted column " + from.name() + " into plain column "
+                    + targetName + " is not supported: the plain column would hold ciphertext; copy plain columns");
+        }
+        if (from == null) {
+            throw new Rejection(construct + " copying a plain value into encrypted column " + to.name()
+                    + " is not supported: Cloak can only encrypt bound values; insert with ? parameters");
+        }
+        if (!to.keyDomain().equals(from.keyDomain()) || to.deterministic() != from.deterministic()) {
+            throw new Rejection(construct + " copying encrypted column " + from.name() + " into encrypted column "
+                    + to.name() + " is not supported: they use different keys; copy through the application");
+        }
+    }
+
+    private static boolean isValues(Select source) {
+        return source instanceof Values || source instanceof ParenthesedSelect p && p.getSelect() instanceof Values;
+    }
+
+    /** INSERT ... SELECT: each selected value must carry the encryption of the column it fills. */
+    private void insertSelect(Select source, List<Column> columns, List<EncryptedColumn> targets, String table) {
+        Query query = query(source, null);
+        String construct = "INSERT ... SELECT involving configured table " + table;
+        if (query.open() || query.projections().size() != columns.size()) {
+            if (targets.stream().anyMatch(java.util.Objects::nonNull) || !query.encryptedByName().isEmpty()) {
+                throw new Rejection(construct + " with * or a different number of columns is not supported:"
+                        + " list one selected column per inserted column");
+            }
+            return;
+        }
+        PlainSelect plain = source instanceof PlainSelect p ? p
+                : source instanceof ParenthesedSelect p && p.getSelect() instanceof PlainSelect inner ? inner : null;
+        for (int i = 0; i < columns.size(); i++) {
+            EncryptedColumn to = targets.get(i);
+            EncryptedColumn from = ((Projection.Column) query.projections().get(i)).column();
+            Expression item = plain == null ? null : plain.getSelectItems().get(i).getExpression();
+            if (to != null && from == null && item instanceof JdbcParameter parameter) {
+                // SELECT ?, ... feeds the bound value straight into the column: encrypt it
+                int index = checkedIndex(parameter);
+                plainParameters.remove(index);
+                slots.put(index, to);
+                continue;
+            }
+            sameEncryption(to, from, construct, Identifiers.unquote(columns.get(i).getColumnName()));
         }
     }
 
@@ -1219,6 +1332,17 @@ final class StatementAnalyzer {
 
         @Override
         public <S> Void visit(Function function, S context) {
+            if ("count".equalsIgnoreCase(function.getName()) && function.isDistinct()
+                    && function.getParameters() != null && function.getParameters().size() == 1
+                    && function.getParameters().get(0) instanceof Column column) {
+                EncryptedColumn encrypted = encryptedOf(column);
+                if (encrypted != null) {
+                    // equal plaintexts have equal deterministic ciphertexts, so the distinct count is right
+                    requireDeterministic(encrypted, "COUNT(DISTINCT)");
+                    approved.add(column);
+                    return null;
+                }
+            }
             return within("function " + function.getName() + "()", () -> super.visit(function, context));
         }
 
