@@ -2,6 +2,8 @@ package dev.cloak.rewriter;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -86,13 +88,40 @@ public final class SqlRewriter {
                     + MAX_NESTING + " and is not analysed: simplify the statement");
         }
         Statements statements = parse(sql);
-        if (statements.size() != 1) {
-            throw new Rejection(statements.isEmpty()
-                    ? "statement that names a configured table contains no statement Cloak can analyse"
-                    : "several statements in one string that names a configured table are not supported:"
-                      + " send them one at a time");
+        if (statements.isEmpty()) {
+            throw new Rejection("statement that names a configured table contains no statement Cloak can analyse");
+        }
+        if (statements.size() > 1) {
+            return planSeveral(sql, statements.size());
         }
         return new StatementAnalyzer(schema, sql, SqlText.countParameters(sql)).analyze(statements.get(0));
+    }
+
+    /**
+     * Several statements in one text: each piece is planned on its own (its parameters numbered after those of
+     * the pieces before it) and the plans combined, or the whole text is refused.
+     */
+    private StatementPlan planSeveral(String sql, int statementCount) {
+        List<String> pieces = SqlText.splitStatements(sql);
+        if (pieces.size() != statementCount) {
+            throw new Rejection("several statements in one string that names a configured table could not be"
+                    + " separated reliably: send them one at a time");
+        }
+        List<StatementPlan> plans = new ArrayList<>();
+        for (String piece : pieces) {
+            int parameters = SqlText.countParameters(piece);
+            if (!schema.mayMention(piece)) {
+                plans.add(StatementPlan.passThrough(piece, parameters));
+                continue;
+            }
+            Statements one = parse(piece);
+            if (one.size() != 1) {
+                throw new Rejection("several statements in one string that names a configured table could not be"
+                        + " separated reliably: send them one at a time");
+            }
+            plans.add(new StatementAnalyzer(schema, piece, parameters).analyze(one.get(0)));
+        }
+        return StatementPlan.combine(sql, plans);
     }
 
     private Statements parse(String sql) {

@@ -50,6 +50,43 @@ final class SqlText {
         return sql.length();
     }
 
+    /**
+     * Splits a text at semicolons outside string literals, quoted identifiers and comments, dropping blank
+     * pieces. Dialect corners (backslash escapes, dollar quotes) may split wrongly; callers compare the number
+     * of pieces with the parser's number of statements and refuse the text when they differ.
+     */
+    static java.util.List<String> splitStatements(String sql) {
+        java.util.List<String> pieces = new java.util.ArrayList<>();
+        int length = sql.length();
+        int start = 0;
+        int i = 0;
+        while (i < length) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"' || c == '`') {
+                i = skipQuoted(sql, i, c);
+            } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? length : end + 1;
+            } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? length : end + 2;
+            } else if (c == ';') {
+                addPiece(pieces, sql.substring(start, i));
+                start = ++i;
+            } else {
+                i++;
+            }
+        }
+        addPiece(pieces, sql.substring(start));
+        return pieces;
+    }
+
+    private static void addPiece(java.util.List<String> pieces, String piece) {
+        if (!piece.isBlank()) {
+            pieces.add(piece);
+        }
+    }
+
     /** The deepest parenthesis nesting anywhere in the text (literals included: only over-counts). */
     static int maxParenthesisDepth(String sql) {
         int depth = 0;

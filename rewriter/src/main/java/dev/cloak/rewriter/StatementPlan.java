@@ -73,6 +73,51 @@ public final class StatementPlan {
         return new StatementPlan(kind, sql, parameterCount, encrypted, projections, starTables);
     }
 
+    /**
+     * One plan for several statements in one text: parameters numbered across the whole text. Refused when a
+     * statement returns encrypted results next to another that may return rows, since the driver could not
+     * tell which result set the projections describe.
+     */
+    static StatementPlan combine(String sql, List<StatementPlan> parts) {
+        Map<Integer, EncryptedColumn> encrypted = new java.util.HashMap<>();
+        int offset = 0;
+        StatementPlan withResults = null;
+        Kind kind = Kind.PASS_THROUGH;
+        for (StatementPlan part : parts) {
+            for (int i = 1; i <= part.parameterCount; i++) {
+                if (part.parameters[i] != null) {
+                    encrypted.put(offset + i, part.parameters[i]);
+                }
+            }
+            offset += part.parameterCount;
+            if (part.hasEncryptedResults) {
+                withResults = part;
+            }
+            kind = kind == Kind.PASS_THROUGH ? part.kind : kind;
+        }
+        if (withResults != null) {
+            for (StatementPlan part : parts) {
+                if (part != withResults && (part.kind == Kind.PASS_THROUGH && mayReturnRows(part.sql)
+                        || part.kind == Kind.SELECT || !part.projections.isEmpty())) {
+                    throw new Rejection("several statements in one string where one returns encrypted columns"
+                            + " and another may return rows are not supported: send them one at a time");
+                }
+            }
+            return new StatementPlan(withResults.kind, sql, offset, encrypted, withResults.projections,
+                    withResults.starTables);
+        }
+        return new StatementPlan(kind, sql, offset, encrypted, List.of(), List.of());
+    }
+
+    /** Unparsed text returns no rows only when it is plain DML or DDL without RETURNING or OUTPUT. */
+    private static boolean mayReturnRows(String sql) {
+        String lower = sql.strip().toLowerCase(java.util.Locale.ROOT);
+        boolean writes = lower.startsWith("insert") || lower.startsWith("update") || lower.startsWith("delete")
+                || lower.startsWith("create") || lower.startsWith("alter") || lower.startsWith("drop")
+                || lower.startsWith("truncate");
+        return !writes || lower.contains("returning") || lower.contains("output");
+    }
+
     private static boolean isEncrypted(Projection projection) {
         if (projection instanceof Projection.Column column) {
             return column.column() != null;
