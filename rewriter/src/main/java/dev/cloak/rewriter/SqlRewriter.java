@@ -102,13 +102,16 @@ public final class SqlRewriter {
      * the pieces before it) and the plans combined, or the whole text is refused.
      */
     private StatementPlan planSeveral(String sql, int statementCount) {
-        List<String> pieces = SqlText.splitStatements(sql);
+        List<SqlText.Piece> pieces = SqlText.splitStatements(sql);
         if (pieces.size() != statementCount) {
             throw new Rejection("several statements in one string that names a configured table could not be"
                     + " separated reliably: send them one at a time");
         }
         List<StatementPlan> plans = new ArrayList<>();
-        for (String piece : pieces) {
+        List<Integer> starts = new ArrayList<>();
+        for (SqlText.Piece each : pieces) {
+            String piece = each.text();
+            starts.add(each.start());
             int parameters = SqlText.countParameters(piece);
             if (!schema.mayMention(piece)) {
                 plans.add(StatementPlan.passThrough(piece, parameters));
@@ -121,7 +124,7 @@ public final class SqlRewriter {
             }
             plans.add(new StatementAnalyzer(schema, piece, parameters).analyze(one.get(0)));
         }
-        return StatementPlan.combine(sql, plans);
+        return StatementPlan.combine(sql, plans, starts);
     }
 
     private Statements parse(String sql) {

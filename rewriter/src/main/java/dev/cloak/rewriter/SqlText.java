@@ -55,8 +55,8 @@ final class SqlText {
      * pieces. Dialect corners (backslash escapes, dollar quotes) may split wrongly; callers compare the number
      * of pieces with the parser's number of statements and refuse the text when they differ.
      */
-    static java.util.List<String> splitStatements(String sql) {
-        java.util.List<String> pieces = new java.util.ArrayList<>();
+    static java.util.List<Piece> splitStatements(String sql) {
+        java.util.List<Piece> pieces = new java.util.ArrayList<>();
         int length = sql.length();
         int start = 0;
         int i = 0;
@@ -71,20 +71,25 @@ final class SqlText {
                 int end = sql.indexOf("*/", i + 2);
                 i = end < 0 ? length : end + 2;
             } else if (c == ';') {
-                addPiece(pieces, sql.substring(start, i));
+                addPiece(pieces, sql, start, i);
                 start = ++i;
             } else {
                 i++;
             }
         }
-        addPiece(pieces, sql.substring(start));
+        addPiece(pieces, sql, start, length);
         return pieces;
     }
 
-    private static void addPiece(java.util.List<String> pieces, String piece) {
+    private static void addPiece(java.util.List<Piece> pieces, String sql, int start, int end) {
+        String piece = sql.substring(start, end);
         if (!piece.isBlank()) {
-            pieces.add(piece);
+            pieces.add(new Piece(start, piece));
         }
+    }
+
+    /** One statement's text and where it starts in the whole text. */
+    record Piece(int start, String text) {
     }
 
     /** The deepest parenthesis nesting anywhere in the text (literals included: only over-counts). */

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import net.sf.jsqlparser.expression.Alias;
+import net.sf.jsqlparser.parser.SimpleNode;
+import net.sf.jsqlparser.parser.Token;
 import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
 import net.sf.jsqlparser.statement.select.AllTableColumns;
 import net.sf.jsqlparser.statement.select.FromItem;
@@ -101,6 +103,8 @@ final class StatementAnalyzer {
     private final Set<Column> resolvedPlain = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<Select> analysedQueries = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<Projection, StarTable> starTables = new IdentityHashMap<>();
+    private final List<LiteralSlot> literals = new ArrayList<>();
+    private int[] lineStarts;
     private Scope current;
     private Table target;
     private String involvedName;
@@ -187,7 +191,7 @@ final class StatementAnalyzer {
             projections = delete((Delete) statement);
         }
         checkEverythingSeen(walk);
-        return StatementPlan.of(kind, sql, parameterCount, slots, projections, starTablesOf(projections));
+        return StatementPlan.of(kind, sql, parameterCount, slots, projections, starTablesOf(projections), literals);
     }
 
     /** The independent walk must find no encrypted column and no parameter that the analysis did not handle. */
@@ -1008,8 +1012,7 @@ final class StatementAnalyzer {
         } else if (value instanceof NullValue) {
             return;
         } else if (isLiteral(value)) {
-            throw new Rejection("literal value for encrypted column " + column.name()
-                    + ": bind it with a ? parameter");
+            literal(value, column);
         } else if (value instanceof JdbcNamedParameter) {
             throw new Rejection("named parameter for encrypted column " + column.name()
                     + NOT_YET + ": bind it with a ? parameter");
@@ -1169,8 +1172,8 @@ final class StatementAnalyzer {
             slots.put(checkedIndex(parameter), column);
             approve(left != null ? leftExpression : rightExpression);
         } else if (isLiteral(other)) {
-            throw new Rejection(construct + " of encrypted column " + column.name()
-                    + " with a literal is not supported: bind the value with a ? parameter");
+            literal(other, column);
+            approve(left != null ? leftExpression : rightExpression);
         } else {
             throw new Rejection(construct + " of encrypted column " + column.name()
                     + " with a column or expression is not supported: compare it with a ? parameter");
@@ -1234,12 +1237,16 @@ final class StatementAnalyzer {
                     + " is not supported: equal values have different ciphertexts; make the column deterministic");
         }
         if (!(in.getRightExpression() instanceof ExpressionList<?> list) || list.isEmpty()
-                || !list.stream().allMatch(e -> e instanceof JdbcParameter)) {
+                || !list.stream().allMatch(e -> e instanceof JdbcParameter || isLiteral(e))) {
             throw new Rejection(construct + " on encrypted column " + column.name()
-                    + " takes only ? parameters: write column " + construct + " (?, ?, ...)");
+                    + " takes only ? parameters or literals: write column " + construct + " (?, ?, ...)");
         }
-        for (Expression parameter : list) {
-            slots.put(checkedIndex((JdbcParameter) parameter), column);
+        for (Expression item : list) {
+            if (item instanceof JdbcParameter parameter) {
+                slots.put(checkedIndex(parameter), column);
+            } else {
+                literal(item, column);
+            }
         }
         approved.add((Column) in.getLeftExpression());
     }
@@ -1684,6 +1691,83 @@ final class StatementAnalyzer {
             return "CALL/EXECUTE";
         }
         return "this kind of statement";
+    }
+
+    // ---------------------------------------------------------------- literals of encrypted columns
+
+    /** Records a literal's exact span in the text and its value, so the driver can put ciphertext in its place. */
+    private void literal(Expression expression, EncryptedColumn column) {
+        Object value = literalValue(expression, column);
+        SimpleNode node = expression.getASTNode();
+        Token first = node == null ? null : node.jjtGetFirstToken();
+        Token last = node == null ? null : node.jjtGetLastToken();
+        int start = first == null ? -1 : offset(first.beginLine, first.beginColumn);
+        int end = last == null ? -1 : offset(last.endLine, last.endColumn) + 1;
+        // the span must hold exactly the tokens the parser read, or the text would be rewritten in the wrong place
+        if (start < 0 || end <= start || end > sql.length() || !sql.startsWith(first.image, start)
+                || !sql.startsWith(last.image, end - last.image.length())) {
+            throw new Rejection("a literal for encrypted column " + column.name() + " could not be located in the"
+                    + " text: bind it with a ? parameter");
+        }
+        literals.add(new LiteralSlot(start, end, column, value));
+    }
+
+    private int offset(int line, int column) {
+        if (lineStarts == null) {
+            List<Integer> starts = new ArrayList<>(List.of(0));
+            for (int i = 0; i < sql.length(); i++) {
+                char c = sql.charAt(i);
+                // JavaCC counts \r\n, \r and \n each as one line break
+                if (c == '\n' || c == '\r' && (i + 1 >= sql.length() || sql.charAt(i + 1) != '\n')) {
+                    starts.add(i + 1);
+                }
+            }
+            lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
+        }
+        return line >= 1 && line <= lineStarts.length && column >= 1 ? lineStarts[line - 1] + column - 1 : -1;
+    }
+
+    /** The Java value of a literal: String, Long, BigDecimal or Boolean; other literal kinds are refused. */
+    private static Object literalValue(Expression expression, EncryptedColumn column) {
+        boolean negative = false;
+        Expression literal = expression;
+        if (expression instanceof SignedExpression signed) {
+            negative = signed.getSign() == '-';
+            if (signed.getSign() != '-' && signed.getSign() != '+') {
+                throw unsupportedLiteral(column);
+            }
+            literal = signed.getExpression();
+            if (!(literal instanceof LongValue || literal instanceof DoubleValue)) {
+                throw unsupportedLiteral(column);
+            }
+        }
+        if (literal instanceof StringValue string) {
+            String prefix = string.getPrefix();
+            if (prefix != null && !prefix.equalsIgnoreCase("N") || string.getValue().indexOf('\\') >= 0) {
+                // escape syntax differs between dialects: a wrong guess would encrypt the wrong plaintext
+                throw new Rejection("a string literal with a prefix or backslash for encrypted column "
+                        + column.name() + " is not supported: bind it with a ? parameter");
+            }
+            return string.getValue().replace("''", "'");
+        }
+        if (literal instanceof LongValue number) {
+            java.math.BigInteger integer = new java.math.BigInteger(number.getStringValue());
+            integer = negative ? integer.negate() : integer;
+            return integer.bitLength() < 64 ? (Object) integer.longValue() : new java.math.BigDecimal(integer);
+        }
+        if (literal instanceof DoubleValue number) {
+            java.math.BigDecimal decimal = new java.math.BigDecimal(number.toString());
+            return negative ? decimal.negate() : decimal;
+        }
+        if (literal instanceof BooleanValue bool) {
+            return bool.getValue();
+        }
+        throw unsupportedLiteral(column);
+    }
+
+    private static Rejection unsupportedLiteral(EncryptedColumn column) {
+        return new Rejection("this kind of literal for encrypted column " + column.name()
+                + " is not supported: bind it with a ? parameter");
     }
 
     private static boolean isLiteral(Expression expression) {

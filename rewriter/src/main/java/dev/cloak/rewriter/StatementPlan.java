@@ -35,9 +35,15 @@ public final class StatementPlan {
     private final boolean hasEncryptedParameters;
     private final boolean hasEncryptedResults;
     private final List<StarTable> starTables;
+    private final List<LiteralSlot> literals;
 
     private StatementPlan(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
                           List<Projection> projections, List<StarTable> starTables) {
+        this(kind, sql, parameterCount, encrypted, projections, starTables, List.of());
+    }
+
+    private StatementPlan(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
+                          List<Projection> projections, List<StarTable> starTables, List<LiteralSlot> literals) {
         this.kind = kind;
         this.sql = sql;
         this.parameterCount = parameterCount;
@@ -51,6 +57,15 @@ public final class StatementPlan {
         if (this.starTables.size() != this.projections.size()) {
             throw new IllegalArgumentException("one star table entry per projection");
         }
+        List<LiteralSlot> sorted = new java.util.ArrayList<>(literals);
+        sorted.sort(java.util.Comparator.comparingInt(LiteralSlot::start));
+        for (int i = 0; i < sorted.size(); i++) {
+            LiteralSlot slot = sorted.get(i);
+            if (slot.end() > sql.length() || i > 0 && slot.start() < sorted.get(i - 1).end()) {
+                throw new IllegalArgumentException("literal spans overlap or leave the text");
+            }
+        }
+        this.literals = List.copyOf(sorted);
     }
 
     static StatementPlan passThrough(String sql, int parameterCount) {
@@ -65,12 +80,17 @@ public final class StatementPlan {
 
     static StatementPlan of(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
                             List<Projection> projections, List<StarTable> starTables) {
+        return of(kind, sql, parameterCount, encrypted, projections, starTables, List.of());
+    }
+
+    static StatementPlan of(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
+                            List<Projection> projections, List<StarTable> starTables, List<LiteralSlot> literals) {
         for (int index : encrypted.keySet()) {
             if (index < 1 || index > parameterCount) {
                 throw new IllegalArgumentException("parameter index out of range: " + index);
             }
         }
-        return new StatementPlan(kind, sql, parameterCount, encrypted, projections, starTables);
+        return new StatementPlan(kind, sql, parameterCount, encrypted, projections, starTables, literals);
     }
 
     /**
@@ -78,8 +98,15 @@ public final class StatementPlan {
      * statement returns encrypted results next to another that may return rows, since the driver could not
      * tell which result set the projections describe.
      */
-    static StatementPlan combine(String sql, List<StatementPlan> parts) {
+    static StatementPlan combine(String sql, List<StatementPlan> parts, List<Integer> starts) {
         Map<Integer, EncryptedColumn> encrypted = new java.util.HashMap<>();
+        List<LiteralSlot> literals = new java.util.ArrayList<>();
+        for (int p = 0; p < parts.size(); p++) {
+            for (LiteralSlot slot : parts.get(p).literals) {
+                int shift = starts.get(p);
+                literals.add(new LiteralSlot(slot.start() + shift, slot.end() + shift, slot.column(), slot.value()));
+            }
+        }
         int offset = 0;
         StatementPlan withResults = null;
         Kind kind = Kind.PASS_THROUGH;
@@ -104,9 +131,9 @@ public final class StatementPlan {
                 }
             }
             return new StatementPlan(withResults.kind, sql, offset, encrypted, withResults.projections,
-                    withResults.starTables);
+                    withResults.starTables, literals);
         }
-        return new StatementPlan(kind, sql, offset, encrypted, List.of(), List.of());
+        return new StatementPlan(kind, sql, offset, encrypted, List.of(), List.of(), literals);
     }
 
     /** Unparsed text returns no rows only when it is plain DML or DDL without RETURNING or OUTPUT. */
@@ -169,6 +196,35 @@ public final class StatementPlan {
         return projectionIndex >= 0 && projectionIndex < starTables.size() ? starTables.get(projectionIndex) : null;
     }
 
+    /** The literals of encrypted columns in the text, in text order; empty when there are none. */
+    public List<LiteralSlot> literals() {
+        return literals;
+    }
+
+    /** Whether the text holds literals of encrypted columns, so it must be {@link #render rendered} before sending. */
+    public boolean hasEncryptedLiterals() {
+        return !literals.isEmpty();
+    }
+
+    /**
+     * The text to send: {@link #sql()} with each literal of an encrypted column replaced by what
+     * {@code encryptedLiteral} returns for it (the driver encrypts the value and formats a binary literal of its
+     * dialect, such as {@code '\\x...'::bytea} or {@code X'...'}).
+     */
+    public String render(java.util.function.Function<LiteralSlot, String> encryptedLiteral) {
+        if (literals.isEmpty()) {
+            return sql;
+        }
+        StringBuilder text = new StringBuilder(sql.length() + 64 * literals.size());
+        int at = 0;
+        for (LiteralSlot slot : literals) {
+            text.append(sql, at, slot.start()).append(java.util.Objects.requireNonNull(encryptedLiteral.apply(slot),
+                    "encrypted literal"));
+            at = slot.end();
+        }
+        return text.append(sql, at, sql.length()).toString();
+    }
+
     /** Whether any result column must be decrypted. */
     public boolean hasEncryptedResults() {
         return hasEncryptedResults;
@@ -191,7 +247,9 @@ public final class StatementPlan {
                 results.add("*" + ((Projection.AllColumns) projection).encryptedByLowerCaseName().keySet());
             }
         }
+        StringJoiner literalColumns = new StringJoiner(", ", "[", "]");
+        literals.forEach(slot -> literalColumns.add(slot.column().name()));
         return "StatementPlan[kind=" + kind + ", parameters=" + parameterCount + ", encrypted=" + slots
-                + ", results=" + results + "]";
+                + ", literals=" + literalColumns + ", results=" + results + "]";
     }
 }
