@@ -26,6 +26,7 @@ public final class SqlRewriter {
     static final int MAX_CACHED_LENGTH = 64 * 1024;
 
     private final EncryptedSchema schema;
+    private final Dialect dialect;
     private final Cache<String, Outcome> cache;
     private final AtomicLong parses = new AtomicLong();
     private final Function<String, Outcome> decider = this::decide;
@@ -37,6 +38,19 @@ public final class SqlRewriter {
      * @param cacheSize the maximum number of cached plans (0 disables caching)
      */
     public SqlRewriter(EncryptedSchema schema, int cacheSize) {
+        this(schema, cacheSize, null);
+    }
+
+    /**
+     * Creates a rewriter for one policy and database dialect: DDL ({@code CREATE TABLE}, {@code ALTER TABLE ...
+     * ADD COLUMN / ALTER COLUMN ... TYPE}) declaring an encrypted column is rewritten to the dialect's binary type.
+     *
+     * @param schema    the encrypted columns of the policy
+     * @param cacheSize the maximum number of cached plans (0 disables caching)
+     * @param dialect   the target database's dialect; {@code null} leaves DDL text as it is
+     */
+    public SqlRewriter(EncryptedSchema schema, int cacheSize, Dialect dialect) {
+        this.dialect = dialect;
         this.schema = Objects.requireNonNull(schema, "schema");
         if (cacheSize < 0) {
             throw new IllegalArgumentException("cacheSize must not be negative: " + cacheSize);
@@ -94,7 +108,7 @@ public final class SqlRewriter {
         if (statements.size() > 1) {
             return planSeveral(sql, statements.size());
         }
-        return new StatementAnalyzer(schema, sql, SqlText.countParameters(sql)).analyze(statements.get(0));
+        return new StatementAnalyzer(schema, sql, SqlText.countParameters(sql), dialect).analyze(statements.get(0));
     }
 
     /**
@@ -108,10 +122,9 @@ public final class SqlRewriter {
                     + " separated reliably: send them one at a time");
         }
         List<StatementPlan> plans = new ArrayList<>();
-        List<Integer> starts = new ArrayList<>();
+
         for (SqlText.Piece each : pieces) {
             String piece = each.text();
-            starts.add(each.start());
             int parameters = SqlText.countParameters(piece);
             if (!schema.mayMention(piece)) {
                 plans.add(StatementPlan.passThrough(piece, parameters));
@@ -122,9 +135,9 @@ public final class SqlRewriter {
                 throw new Rejection("several statements in one string that names a configured table could not be"
                         + " separated reliably: send them one at a time");
             }
-            plans.add(new StatementAnalyzer(schema, piece, parameters).analyze(one.get(0)));
+            plans.add(new StatementAnalyzer(schema, piece, parameters, dialect).analyze(one.get(0)));
         }
-        return StatementPlan.combine(sql, plans, starts);
+        return StatementPlan.combine(sql, plans, pieces);
     }
 
     private Statements parse(String sql) {

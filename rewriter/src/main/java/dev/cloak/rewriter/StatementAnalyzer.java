@@ -12,6 +12,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import net.sf.jsqlparser.expression.Alias;
+import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.statement.alter.AlterExpression;
+import net.sf.jsqlparser.statement.create.table.CheckConstraint;
+import net.sf.jsqlparser.statement.create.table.ColDataType;
+import net.sf.jsqlparser.statement.create.table.ColumnDefinition;
+import net.sf.jsqlparser.statement.create.table.Index;
 import net.sf.jsqlparser.parser.SimpleNode;
 import net.sf.jsqlparser.parser.Token;
 import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
@@ -103,6 +109,7 @@ final class StatementAnalyzer {
     private final Set<Column> resolvedPlain = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<Select> analysedQueries = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<Projection, StarTable> starTables = new IdentityHashMap<>();
+    private final Dialect dialect;
     private final List<LiteralSlot> literals = new ArrayList<>();
     private int[] lineStarts;
     private Scope current;
@@ -110,9 +117,15 @@ final class StatementAnalyzer {
     private String involvedName;
 
     StatementAnalyzer(EncryptedSchema schema, String sql, int parameterCount) {
+        this(schema, sql, parameterCount, null);
+    }
+
+    /** With a dialect, DDL declaring an encrypted column is rewritten to the dialect's binary type. */
+    StatementAnalyzer(EncryptedSchema schema, String sql, int parameterCount, Dialect dialect) {
         this.schema = schema;
         this.sql = sql;
         this.parameterCount = parameterCount;
+        this.dialect = dialect;
     }
 
     StatementPlan analyze(Statement statement) {
@@ -125,9 +138,15 @@ final class StatementAnalyzer {
                 throw new Rejection("CREATE TABLE ... AS SELECT on configured table " + configuredName(statement)
                         + NOT_YET + ": create the table, then copy rows through Cloak with ? parameters");
             }
+            if (create.getTable() != null && isConfigured(create.getTable())) {
+                return createTable(create);
+            }
             return ddl(create.getTable());
         }
         if (statement instanceof Alter alter) {
+            if (alter.getTable() != null && isConfigured(alter.getTable())) {
+                return alterTable(alter);
+            }
             return ddl(alter.getTable());
         }
         if (statement instanceof Drop drop) {
@@ -149,6 +168,135 @@ final class StatementAnalyzer {
         target = table;
         current = new Scope(null);
         current.sources.add(new Source(table, table.getAlias() == null ? null : table.getAlias().getName(), null, null));
+    }
+
+    // ---------------------------------------------------------------- DDL
+
+    private StatementPlan createTable(CreateTable create) {
+        Table table = create.getTable();
+        boolean rewritten = false;
+        if (create.getColumnDefinitions() != null) {
+            for (ColumnDefinition definition : create.getColumnDefinitions()) {
+                rewritten |= declareColumn(table, definition);
+            }
+        }
+        if (create.getIndexes() != null) {
+            for (Index index : create.getIndexes()) {
+                constraint(table, index);
+            }
+        }
+        return rewritten ? rewrittenDdl(create) : ddlPlan();
+    }
+
+    private StatementPlan alterTable(Alter alter) {
+        Table table = alter.getTable();
+        boolean rewritten = false;
+        for (AlterExpression expression : alter.getAlterExpressions()) {
+            if (expression.getColDataTypeList() != null) {
+                for (AlterExpression.ColumnDataType definition : expression.getColDataTypeList()) {
+                    rewritten |= declareColumn(table, definition);
+                }
+            }
+            if (expression.getIndex() != null) {
+                constraint(table, expression.getIndex());
+            }
+            for (List<String> columns : java.util.Arrays.asList(expression.getUkColumns(), expression.getPkColumns())) {
+                for (String name : columns == null ? List.<String>of() : columns) {
+                    EncryptedColumn column = schema.find(table.getSchemaName(), table.getName(), name).orElse(null);
+                    if (column != null) {
+                        requireDeterministic(column, "a UNIQUE or PRIMARY KEY constraint");
+                    }
+                }
+            }
+        }
+        return rewritten ? rewrittenDdl(alter) : ddlPlan();
+    }
+
+    /**
+     * A column definition of a configured table: an encrypted column gets the dialect's binary type, sized for
+     * its largest cell, and may carry only constraints that compare ciphertexts for equality.
+     */
+    private boolean declareColumn(Table table, ColumnDefinition definition) {
+        EncryptedColumn column = schema.find(table.getSchemaName(), table.getName(), definition.getColumnName())
+                .orElse(null);
+        if (column == null) {
+            return false;
+        }
+        List<String> specs = definition.getColumnSpecs() == null ? List.of() : definition.getColumnSpecs();
+        String words = String.join(" ", specs).toUpperCase(Locale.ROOT);
+        if (words.contains("DEFAULT") && !words.matches(".*DEFAULT\\s+NULL\\b.*")) {
+            throw new Rejection("a DEFAULT value for encrypted column " + column.name() + " is not supported: the"
+                    + " database would store it in plaintext; insert values through Cloak");
+        }
+        if (words.contains("CHECK") || words.contains("GENERATED") || words.contains(" AS ") || words.startsWith("AS ")) {
+            throw new Rejection("a CHECK constraint or generated expression on encrypted column " + column.name()
+                    + " is not supported: the database only sees its ciphertext");
+        }
+        if (words.contains("UNIQUE") || words.contains("PRIMARY") || words.contains("REFERENCES")) {
+            requireDeterministic(column, "a UNIQUE, PRIMARY KEY or REFERENCES constraint");
+        }
+        if (dialect == null) {
+            return false;
+        }
+        ColDataType type = definition.getColDataType();
+        long cell = CellSize.of(column, type.getDataType(), type.getArgumentsStringList());
+        String[] binary = dialect.binaryType(cell);
+        type.setDataType(binary[0]);
+        type.setArgumentsStringList(binary.length > 1 ? List.of(binary[1]) : null);
+        type.setCharacterSet(null);
+        type.setArrayData(new ArrayList<>());
+        // COLLATE and CHARACTER SET belong to text types, not to the binary one
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            String word = specs.get(i).toUpperCase(Locale.ROOT);
+            if (word.equals("COLLATE") || word.equals("CHARSET")) {
+                i++;
+            } else if (word.equals("CHARACTER") && i + 1 < specs.size()
+                    && specs.get(i + 1).equalsIgnoreCase("SET")) {
+                i += 2;
+            } else {
+                kept.add(specs.get(i));
+            }
+        }
+        definition.setColumnSpecs(kept.isEmpty() ? null : kept);
+        return true;
+    }
+
+    /** Table constraints: UNIQUE, PRIMARY KEY and FOREIGN KEY need deterministic columns; CHECK none at all. */
+    private void constraint(Table table, Index index) {
+        String type = String.valueOf(index.getType()).toUpperCase(Locale.ROOT);
+        if (index instanceof CheckConstraint check) {
+            String text = String.valueOf(check.getExpression());
+            for (EncryptedColumn column : schema.columnsOf(table.getSchemaName(), table.getName())) {
+                if (SqlText.countIdentifiers(text, Set.of(column.column().toLowerCase(Locale.ROOT))).size() > 0) {
+                    throw new Rejection("a CHECK constraint on encrypted column " + column.name()
+                            + " is not supported: the database only sees its ciphertext");
+                }
+            }
+            return;
+        }
+        List<String> names = index.getColumns() == null ? List.of() : index.getColumnsNames();
+        for (String name : names) {
+            EncryptedColumn column = schema.find(table.getSchemaName(), table.getName(), name).orElse(null);
+            if (column != null && (type.contains("UNIQUE") || type.contains("PRIMARY") || type.contains("FOREIGN"))) {
+                requireDeterministic(column, "a " + type + " constraint");
+            }
+        }
+    }
+
+    /** The deparsed statement, which must parse again to the same statement kind before it is sent. */
+    private StatementPlan rewrittenDdl(Statement statement) {
+        String text = statement.toString();
+        try {
+            Statement again = new CCJSqlParser(text).Statement();
+            if (again.getClass() != statement.getClass()) {
+                throw new IllegalStateException("different statement");
+            }
+        } catch (Exception | StackOverflowError e) {
+            throw new Rejection("DDL declaring an encrypted column could not be rewritten to a binary type: declare"
+                    + " the column with the database's binary type yourself");
+        }
+        return StatementPlan.of(StatementPlan.Kind.DDL, text, SqlText.countParameters(text), Map.of(), List.of());
     }
 
     private StatementPlan ddl(Table table) {

@@ -98,15 +98,23 @@ public final class StatementPlan {
      * statement returns encrypted results next to another that may return rows, since the driver could not
      * tell which result set the projections describe.
      */
-    static StatementPlan combine(String sql, List<StatementPlan> parts, List<Integer> starts) {
+    static StatementPlan combine(String sql, List<StatementPlan> parts, List<SqlText.Piece> pieces) {
         Map<Integer, EncryptedColumn> encrypted = new java.util.HashMap<>();
         List<LiteralSlot> literals = new java.util.ArrayList<>();
+        // a part's text may be rewritten (DDL): rebuild the whole text and move literal spans with it
+        StringBuilder text = new StringBuilder(sql.length());
+        int copied = 0;
         for (int p = 0; p < parts.size(); p++) {
+            SqlText.Piece piece = pieces.get(p);
+            text.append(sql, copied, piece.start());
+            int shift = text.length();
+            text.append(parts.get(p).sql);
+            copied = piece.start() + piece.text().length();
             for (LiteralSlot slot : parts.get(p).literals) {
-                int shift = starts.get(p);
                 literals.add(new LiteralSlot(slot.start() + shift, slot.end() + shift, slot.column(), slot.value()));
             }
         }
+        sql = text.append(sql, copied, sql.length()).toString();
         int offset = 0;
         StatementPlan withResults = null;
         Kind kind = Kind.PASS_THROUGH;
