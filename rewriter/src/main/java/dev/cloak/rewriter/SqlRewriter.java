@@ -22,6 +22,16 @@ public final class SqlRewriter {
     static final int MAX_SQL_LENGTH = 1 << 20;
     /** Parenthesis nesting deeper than this in a text that mentions a configured table is rejected. */
     static final int MAX_NESTING = 200;
+    /**
+     * Expression parentheses (not subqueries) nested deeper than this are rejected before parsing: JSqlParser's
+     * time grows about 2.5-fold per level (10 levels of nested conditions take seconds).
+     */
+    static final int MAX_EXPRESSION_NESTING = 7;
+    /**
+     * More commas, ANDs and ORs than this in a text that mentions a configured table are rejected before parsing:
+     * JSqlParser needs seconds for lists of tens of thousands of items.
+     */
+    static final int MAX_LIST_TERMS = 4_000;
     /** Longer texts are planned every time rather than cached, so the cache stays small in memory. */
     static final int MAX_CACHED_LENGTH = 64 * 1024;
 
@@ -100,6 +110,15 @@ public final class SqlRewriter {
         if (SqlText.maxParenthesisDepth(sql) > MAX_NESTING) {
             throw new Rejection("statement that names a configured table nests parentheses deeper than "
                     + MAX_NESTING + " and is not analysed: simplify the statement");
+        }
+        if (SqlText.maxExpressionDepth(sql) > MAX_EXPRESSION_NESTING) {
+            throw new Rejection("statement that names a configured table nests parenthesised expressions deeper than "
+                    + MAX_EXPRESSION_NESTING + " and is not analysed: remove redundant parentheses or simplify it");
+        }
+        if (SqlText.countListTerms(sql) > MAX_LIST_TERMS) {
+            throw new Rejection("statement that names a configured table has more than " + MAX_LIST_TERMS
+                    + " list items or conditions and is not analysed: split long IN lists and VALUES rows into"
+                    + " several statements, or load the values into a table and join it");
         }
         Statements statements = parse(sql);
         if (statements.isEmpty()) {
