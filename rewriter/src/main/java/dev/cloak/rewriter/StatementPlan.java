@@ -217,7 +217,7 @@ public final class StatementPlan {
     /**
      * The text to send: {@link #sql()} with each literal of an encrypted column replaced by what
      * {@code encryptedLiteral} returns for it (the driver encrypts the value and formats a binary literal of its
-     * dialect, such as {@code '\\x...'::bytea} or {@code X'...'}).
+     * dialect, such as {@code '\x...'::bytea} or {@code X'...'}).
      */
     public String render(java.util.function.Function<LiteralSlot, String> encryptedLiteral) {
         if (literals.isEmpty()) {
