@@ -11,17 +11,43 @@ import java.util.Objects;
  * @param quoted        {@code true} when the policy names are quoted and so match SQL identifiers exactly
  * @param deterministic {@code true} for deterministic (searchable) encryption, {@code false} for randomized
  * @param keyDomain     the key domain (lower-case {@code table.column} of the column that owns the key)
+ * @param type          the policy's logical type in lower case ({@code varchar}, {@code int}, ...), or
+ *                      {@code null} when not known (DDL then sizes the cell from the declared SQL type)
+ * @param size          the policy's declared maximum (characters for varchar, bytes for bytes); 0 for none
+ * @param pad           pad the encoded plaintext to a multiple of this many bytes; 0 for none
  */
 public record EncryptedColumn(String schema, String table, String column, boolean quoted,
-                              boolean deterministic, String keyDomain) {
+                              boolean deterministic, String keyDomain, String type, int size, int pad) {
 
-    /** Validates that table and column are named. */
+    /** Validates that table and column are named and sizes are not negative. */
     public EncryptedColumn {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(column, "column");
         if (table.isBlank() || column.isBlank()) {
             throw new IllegalArgumentException("table and column must not be blank");
         }
+        if (size < 0 || pad < 0) {
+            throw new IllegalArgumentException("size and pad must not be negative");
+        }
+        type = type == null ? null : type.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** An encrypted column without storage details (type, size, padding unknown): the first version's shape. */
+    public EncryptedColumn(String schema, String table, String column, boolean quoted, boolean deterministic,
+                           String keyDomain) {
+        this(schema, table, column, quoted, deterministic, keyDomain, null, 0, 0);
+    }
+
+    /**
+     * An encrypted column with what DDL rewriting needs to size its binary cell.
+     *
+     * @param type the policy type ({@code varchar}, {@code int}, ... as in SPEC §2.2), any case
+     * @param size the declared maximum (characters for varchar, bytes for bytes), 0 for none
+     * @param pad  the padding block in bytes, 0 for none
+     */
+    public static EncryptedColumn declared(String schema, String table, String column, boolean quoted,
+                                           boolean deterministic, String keyDomain, String type, int size, int pad) {
+        return new EncryptedColumn(schema, table, column, quoted, deterministic, keyDomain, type, size, pad);
     }
 
     /** {@code table.column} or {@code schema.table.column}, as given. */

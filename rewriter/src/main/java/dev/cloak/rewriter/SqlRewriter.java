@@ -2,6 +2,8 @@ package dev.cloak.rewriter;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -20,10 +22,21 @@ public final class SqlRewriter {
     static final int MAX_SQL_LENGTH = 1 << 20;
     /** Parenthesis nesting deeper than this in a text that mentions a configured table is rejected. */
     static final int MAX_NESTING = 200;
+    /**
+     * Expression parentheses (not subqueries) nested deeper than this are rejected before parsing: JSqlParser's
+     * time grows about 2.5-fold per level (10 levels of nested conditions take seconds).
+     */
+    static final int MAX_EXPRESSION_NESTING = 7;
+    /**
+     * More commas, ANDs and ORs than this in a text that mentions a configured table are rejected before parsing:
+     * JSqlParser needs seconds for lists of tens of thousands of items.
+     */
+    static final int MAX_LIST_TERMS = 4_000;
     /** Longer texts are planned every time rather than cached, so the cache stays small in memory. */
     static final int MAX_CACHED_LENGTH = 64 * 1024;
 
     private final EncryptedSchema schema;
+    private final Dialect dialect;
     private final Cache<String, Outcome> cache;
     private final AtomicLong parses = new AtomicLong();
     private final Function<String, Outcome> decider = this::decide;
@@ -35,6 +48,19 @@ public final class SqlRewriter {
      * @param cacheSize the maximum number of cached plans (0 disables caching)
      */
     public SqlRewriter(EncryptedSchema schema, int cacheSize) {
+        this(schema, cacheSize, null);
+    }
+
+    /**
+     * Creates a rewriter for one policy and database dialect: DDL ({@code CREATE TABLE}, {@code ALTER TABLE ...
+     * ADD COLUMN / ALTER COLUMN ... TYPE}) declaring an encrypted column is rewritten to the dialect's binary type.
+     *
+     * @param schema    the encrypted columns of the policy
+     * @param cacheSize the maximum number of cached plans (0 disables caching)
+     * @param dialect   the target database's dialect; {@code null} leaves DDL text as it is
+     */
+    public SqlRewriter(EncryptedSchema schema, int cacheSize, Dialect dialect) {
+        this.dialect = dialect;
         this.schema = Objects.requireNonNull(schema, "schema");
         if (cacheSize < 0) {
             throw new IllegalArgumentException("cacheSize must not be negative: " + cacheSize);
@@ -85,14 +111,52 @@ public final class SqlRewriter {
             throw new Rejection("statement that names a configured table nests parentheses deeper than "
                     + MAX_NESTING + " and is not analysed: simplify the statement");
         }
-        Statements statements = parse(sql);
-        if (statements.size() != 1) {
-            throw new Rejection(statements.isEmpty()
-                    ? "statement that names a configured table contains no statement Cloak can analyse"
-                    : "several statements in one string that names a configured table are not supported:"
-                      + " send them one at a time");
+        if (SqlText.maxExpressionDepth(sql) > MAX_EXPRESSION_NESTING) {
+            throw new Rejection("statement that names a configured table nests parenthesised expressions deeper than "
+                    + MAX_EXPRESSION_NESTING + " and is not analysed: remove redundant parentheses or simplify it");
         }
-        return new StatementAnalyzer(schema, sql, SqlText.countParameters(sql)).analyze(statements.get(0));
+        if (SqlText.countListTerms(sql) > MAX_LIST_TERMS) {
+            throw new Rejection("statement that names a configured table has more than " + MAX_LIST_TERMS
+                    + " list items or conditions and is not analysed: split long IN lists and VALUES rows into"
+                    + " several statements, or load the values into a table and join it");
+        }
+        Statements statements = parse(sql);
+        if (statements.isEmpty()) {
+            throw new Rejection("statement that names a configured table contains no statement Cloak can analyse");
+        }
+        if (statements.size() > 1) {
+            return planSeveral(sql, statements.size());
+        }
+        return new StatementAnalyzer(schema, sql, SqlText.countParameters(sql), dialect).analyze(statements.get(0));
+    }
+
+    /**
+     * Several statements in one text: each piece is planned on its own (its parameters numbered after those of
+     * the pieces before it) and the plans combined, or the whole text is refused.
+     */
+    private StatementPlan planSeveral(String sql, int statementCount) {
+        List<SqlText.Piece> pieces = SqlText.splitStatements(sql);
+        if (pieces.size() != statementCount) {
+            throw new Rejection("several statements in one string that names a configured table could not be"
+                    + " separated reliably: send them one at a time");
+        }
+        List<StatementPlan> plans = new ArrayList<>();
+
+        for (SqlText.Piece each : pieces) {
+            String piece = each.text();
+            int parameters = SqlText.countParameters(piece);
+            if (!schema.mayMention(piece)) {
+                plans.add(StatementPlan.passThrough(piece, parameters));
+                continue;
+            }
+            Statements one = parse(piece);
+            if (one.size() != 1) {
+                throw new Rejection("several statements in one string that names a configured table could not be"
+                        + " separated reliably: send them one at a time");
+            }
+            plans.add(new StatementAnalyzer(schema, piece, parameters, dialect).analyze(one.get(0)));
+        }
+        return StatementPlan.combine(sql, plans, pieces);
     }
 
     private Statements parse(String sql) {

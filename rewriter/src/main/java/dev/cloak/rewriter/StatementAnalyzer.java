@@ -11,6 +11,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import net.sf.jsqlparser.expression.Alias;
+import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.statement.alter.AlterExpression;
+import net.sf.jsqlparser.statement.create.table.CheckConstraint;
+import net.sf.jsqlparser.statement.create.table.ColDataType;
+import net.sf.jsqlparser.statement.create.table.ColumnDefinition;
+import net.sf.jsqlparser.statement.create.table.Index;
+import net.sf.jsqlparser.parser.SimpleNode;
+import net.sf.jsqlparser.parser.Token;
+import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.LateralSubSelect;
+import net.sf.jsqlparser.statement.select.WithItem;
 import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.BooleanValue;
 import net.sf.jsqlparser.expression.CastExpression;
@@ -89,16 +104,28 @@ final class StatementAnalyzer {
     private final Map<Integer, EncryptedColumn> slots = new HashMap<>();
     private final Set<Integer> plainParameters = new HashSet<>();
     private final Set<Column> approved = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Map<String, EncryptedColumn> aliases = new HashMap<>();
-    /** Names the text may mention besides column references: aliases and ON CONFLICT column names. */
+        /** Names the text may mention besides column references: aliases and ON CONFLICT column names. */
     private final List<String> aliasNames = new ArrayList<>();
+    private final Set<Column> resolvedPlain = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Select> analysedQueries = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<Projection, StarTable> starTables = new IdentityHashMap<>();
+    private final Dialect dialect;
+    private final List<LiteralSlot> literals = new ArrayList<>();
+    private int[] lineStarts;
+    private Scope current;
     private Table target;
     private String involvedName;
 
     StatementAnalyzer(EncryptedSchema schema, String sql, int parameterCount) {
+        this(schema, sql, parameterCount, null);
+    }
+
+    /** With a dialect, DDL declaring an encrypted column is rewritten to the dialect's binary type. */
+    StatementAnalyzer(EncryptedSchema schema, String sql, int parameterCount, Dialect dialect) {
         this.schema = schema;
         this.sql = sql;
         this.parameterCount = parameterCount;
+        this.dialect = dialect;
     }
 
     StatementPlan analyze(Statement statement) {
@@ -111,9 +138,15 @@ final class StatementAnalyzer {
                 throw new Rejection("CREATE TABLE ... AS SELECT on configured table " + configuredName(statement)
                         + NOT_YET + ": create the table, then copy rows through Cloak with ? parameters");
             }
+            if (create.getTable() != null && isConfigured(create.getTable())) {
+                return createTable(create);
+            }
             return ddl(create.getTable());
         }
         if (statement instanceof Alter alter) {
+            if (alter.getTable() != null && isConfigured(alter.getTable())) {
+                return alterTable(alter);
+            }
             return ddl(alter.getTable());
         }
         if (statement instanceof Drop drop) {
@@ -128,6 +161,142 @@ final class StatementAnalyzer {
         }
         throw new Rejection(statementWord(statement) + " naming configured table "
                 + configuredName(statement) + NOT_YET + ": use INSERT, UPDATE, DELETE or SELECT with ? parameters");
+    }
+
+    /** INSERT, UPDATE and DELETE: one target table is the only source. */
+    private void enterTarget(Table table) {
+        target = table;
+        current = new Scope(null);
+        current.sources.add(new Source(table, table.getAlias() == null ? null : table.getAlias().getName(), null, null));
+    }
+
+    // ---------------------------------------------------------------- DDL
+
+    private StatementPlan createTable(CreateTable create) {
+        Table table = create.getTable();
+        boolean rewritten = false;
+        if (create.getColumnDefinitions() != null) {
+            for (ColumnDefinition definition : create.getColumnDefinitions()) {
+                rewritten |= declareColumn(table, definition);
+            }
+        }
+        if (create.getIndexes() != null) {
+            for (Index index : create.getIndexes()) {
+                constraint(table, index);
+            }
+        }
+        return rewritten ? rewrittenDdl(create) : ddlPlan();
+    }
+
+    private StatementPlan alterTable(Alter alter) {
+        Table table = alter.getTable();
+        boolean rewritten = false;
+        for (AlterExpression expression : alter.getAlterExpressions()) {
+            if (expression.getColDataTypeList() != null) {
+                for (AlterExpression.ColumnDataType definition : expression.getColDataTypeList()) {
+                    rewritten |= declareColumn(table, definition);
+                }
+            }
+            if (expression.getIndex() != null) {
+                constraint(table, expression.getIndex());
+            }
+            for (List<String> columns : java.util.Arrays.asList(expression.getUkColumns(), expression.getPkColumns())) {
+                for (String name : columns == null ? List.<String>of() : columns) {
+                    EncryptedColumn column = schema.find(table.getSchemaName(), table.getName(), name).orElse(null);
+                    if (column != null) {
+                        requireDeterministic(column, "a UNIQUE or PRIMARY KEY constraint");
+                    }
+                }
+            }
+        }
+        return rewritten ? rewrittenDdl(alter) : ddlPlan();
+    }
+
+    /**
+     * A column definition of a configured table: an encrypted column gets the dialect's binary type, sized for
+     * its largest cell, and may carry only constraints that compare ciphertexts for equality.
+     */
+    private boolean declareColumn(Table table, ColumnDefinition definition) {
+        EncryptedColumn column = schema.find(table.getSchemaName(), table.getName(), definition.getColumnName())
+                .orElse(null);
+        if (column == null) {
+            return false;
+        }
+        List<String> specs = definition.getColumnSpecs() == null ? List.of() : definition.getColumnSpecs();
+        String words = String.join(" ", specs).toUpperCase(Locale.ROOT);
+        if (words.contains("DEFAULT") && !words.matches(".*DEFAULT\\s+NULL\\b.*")) {
+            throw new Rejection("a DEFAULT value for encrypted column " + column.name() + " is not supported: the"
+                    + " database would store it in plaintext; insert values through Cloak");
+        }
+        if (words.contains("CHECK") || words.contains("GENERATED") || words.contains(" AS ") || words.startsWith("AS ")) {
+            throw new Rejection("a CHECK constraint or generated expression on encrypted column " + column.name()
+                    + " is not supported: the database only sees its ciphertext");
+        }
+        if (words.contains("UNIQUE") || words.contains("PRIMARY") || words.contains("REFERENCES")) {
+            requireDeterministic(column, "a UNIQUE, PRIMARY KEY or REFERENCES constraint");
+        }
+        if (dialect == null) {
+            return false;
+        }
+        ColDataType type = definition.getColDataType();
+        long cell = CellSize.of(column, type.getDataType(), type.getArgumentsStringList());
+        String[] binary = dialect.binaryType(cell);
+        type.setDataType(binary[0]);
+        type.setArgumentsStringList(binary.length > 1 ? List.of(binary[1]) : null);
+        type.setCharacterSet(null);
+        type.setArrayData(new ArrayList<>());
+        // COLLATE and CHARACTER SET belong to text types, not to the binary one
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            String word = specs.get(i).toUpperCase(Locale.ROOT);
+            if (word.equals("COLLATE") || word.equals("CHARSET")) {
+                i++;
+            } else if (word.equals("CHARACTER") && i + 1 < specs.size()
+                    && specs.get(i + 1).equalsIgnoreCase("SET")) {
+                i += 2;
+            } else {
+                kept.add(specs.get(i));
+            }
+        }
+        definition.setColumnSpecs(kept.isEmpty() ? null : kept);
+        return true;
+    }
+
+    /** Table constraints: UNIQUE, PRIMARY KEY and FOREIGN KEY need deterministic columns; CHECK none at all. */
+    private void constraint(Table table, Index index) {
+        String type = String.valueOf(index.getType()).toUpperCase(Locale.ROOT);
+        if (index instanceof CheckConstraint check) {
+            String text = String.valueOf(check.getExpression());
+            for (EncryptedColumn column : schema.columnsOf(table.getSchemaName(), table.getName())) {
+                if (SqlText.countIdentifiers(text, Set.of(column.column().toLowerCase(Locale.ROOT))).size() > 0) {
+                    throw new Rejection("a CHECK constraint on encrypted column " + column.name()
+                            + " is not supported: the database only sees its ciphertext");
+                }
+            }
+            return;
+        }
+        List<String> names = index.getColumns() == null ? List.of() : index.getColumnsNames();
+        for (String name : names) {
+            EncryptedColumn column = schema.find(table.getSchemaName(), table.getName(), name).orElse(null);
+            if (column != null && (type.contains("UNIQUE") || type.contains("PRIMARY") || type.contains("FOREIGN"))) {
+                requireDeterministic(column, "a " + type + " constraint");
+            }
+        }
+    }
+
+    /** The deparsed statement, which must parse again to the same statement kind before it is sent. */
+    private StatementPlan rewrittenDdl(Statement statement) {
+        String text = statement.toString();
+        try {
+            Statement again = new CCJSqlParser(text).Statement();
+            if (again.getClass() != statement.getClass()) {
+                throw new IllegalStateException("different statement");
+            }
+        } catch (Exception | StackOverflowError e) {
+            throw new Rejection("DDL declaring an encrypted column could not be rewritten to a binary type: declare"
+                    + " the column with the database's binary type yourself");
+        }
+        return StatementPlan.of(StatementPlan.Kind.DDL, text, SqlText.countParameters(text), Map.of(), List.of());
     }
 
     private StatementPlan ddl(Table table) {
@@ -158,7 +327,7 @@ final class StatementAnalyzer {
         StatementPlan.Kind kind;
         if (statement instanceof Select select) {
             kind = StatementPlan.Kind.SELECT;
-            projections = select(select, walk);
+            projections = select(select);
         } else if (statement instanceof Insert insert) {
             kind = StatementPlan.Kind.INSERT;
             projections = insert(insert);
@@ -170,20 +339,28 @@ final class StatementAnalyzer {
             projections = delete((Delete) statement);
         }
         checkEverythingSeen(walk);
-        return StatementPlan.of(kind, sql, parameterCount, slots, projections);
+        return StatementPlan.of(kind, sql, parameterCount, slots, projections, starTablesOf(projections), literals);
     }
 
     /** The independent walk must find no encrypted column and no parameter that the analysis did not handle. */
     private void checkEverythingSeen(StatementWalk walk) {
+        List<Table> configured = walk.tables.stream().filter(this::isConfigured).toList();
         for (Column column : walk.columns) {
-            EncryptedColumn encrypted = encryptedOf(column);
-            if (encrypted != null && !approved.contains(column)) {
-                throw new Rejection(encrypted.mode() + " column " + encrypted.name()
-                        + " is used where Cloak cannot handle it yet: compare it with ? parameters,"
-                        + " select it on its own, or assign it a ? parameter");
+            if (approved.contains(column) || resolvedPlain.contains(column)) {
+                continue;
+            }
+            // a reference the analysis never resolved: refuse it if it could name an encrypted column
+            for (Table table : configured) {
+                EncryptedColumn encrypted = schema.find(table.getSchemaName(), table.getName(),
+                        column.getColumnName()).orElse(null);
+                if (encrypted != null) {
+                    throw new Rejection(encrypted.mode() + " column " + encrypted.name()
+                            + " is used where Cloak cannot handle it yet: compare it with ? parameters,"
+                            + " select it on its own, or assign it a ? parameter");
+                }
             }
         }
-        checkEveryMentionSeen();
+        checkEveryMentionSeen(walk, configured);
         Set<Integer> seen = new HashSet<>(plainParameters);
         seen.addAll(slots.keySet());
         for (JdbcParameter parameter : walk.parameters) {
@@ -200,29 +377,36 @@ final class StatementAnalyzer {
     }
 
     /**
-     * The text must name each encrypted column no more often than the analysis approved it (plus aliases that
-     * happen to share its name): a reference the parser's visitors skipped would otherwise go unchecked.
+     * The text must name each encrypted column no more often than the analysis resolved a reference of that
+     * name (plus aliases and table names that happen to share it): a reference the parser's visitors skipped
+     * would otherwise go unchecked.
      */
-    private void checkEveryMentionSeen() {
+    private void checkEveryMentionSeen(StatementWalk walk, List<Table> configured) {
         Map<String, EncryptedColumn> byName = new HashMap<>();
-        for (EncryptedColumn column : schema.columnsOf(target.getSchemaName(), target.getName())) {
-            byName.put(column.column().toLowerCase(Locale.ROOT), column);
+        for (Table table : configured) {
+            for (EncryptedColumn column : schema.columnsOf(table.getSchemaName(), table.getName())) {
+                byName.put(column.column().toLowerCase(Locale.ROOT), column);
+            }
         }
         if (byName.isEmpty()) {
             return;
         }
         Map<String, Integer> allowed = new HashMap<>();
-        for (Column column : approved) {
-            allowed.merge(key(column.getColumnName()), 1, Integer::sum);
+        for (Set<Column> columns : List.of(approved, resolvedPlain)) {
+            for (Column column : columns) {
+                allowed.merge(key(column.getColumnName()), 1, Integer::sum);
+            }
         }
         for (String alias : aliasNames) {
             allowed.merge(alias, 1, Integer::sum);
         }
-        if (target.getAlias() != null) {
-            allowed.merge(key(target.getAlias().getName()), 1, Integer::sum);
-        }
-        for (String name : List.of(target.getName(), String.valueOf(target.getSchemaName()))) {
-            allowed.merge(key(name), 1, Integer::sum);
+        for (Table table : walk.tables) {
+            if (table.getAlias() != null) {
+                allowed.merge(key(table.getAlias().getName()), 1, Integer::sum);
+            }
+            for (String name : List.of(String.valueOf(table.getName()), String.valueOf(table.getSchemaName()))) {
+                allowed.merge(key(name), 1, Integer::sum);
+            }
         }
         Map<String, Integer> mentions = SqlText.countIdentifiers(sql, byName.keySet());
         mentions.forEach((name, count) -> {
@@ -237,43 +421,190 @@ final class StatementAnalyzer {
 
     // ---------------------------------------------------------------- SELECT
 
-    private List<Projection> select(Select select, StatementWalk walk) {
-        if (select.getWithItemsList() != null && !select.getWithItemsList().isEmpty()) {
-            throw new Rejection("WITH (common table expressions) over configured table " + configuredName(walk)
-                    + NOT_YET + ": query the table directly");
+    private List<Projection> select(Select select) {
+        return query(select, null).projections();
+    }
+
+    /** Analyses a query (plain, set operation, parenthesised, with CTEs) at a level nested in {@code outer}. */
+    private Query query(Select select, Scope outer) {
+        analysedQueries.add(select);
+        Scope saved = current;
+        try {
+            Scope level = outer;
+            if (notEmpty(select.getWithItemsList())) {
+                level = new Scope(outer);
+                for (WithItem<?> item : select.getWithItemsList()) {
+                    commonTableExpression(item, level);
+                }
+            }
+            if (select instanceof PlainSelect plain) {
+                return plainSelect(plain, level);
+            }
+            if (select instanceof SetOperationList set) {
+                return tail(set, setOperation(set, level, null), level);
+            }
+            if (select instanceof ParenthesedSelect parenthesed) {
+                return tail(parenthesed, query(parenthesed.getSelect(), level), level);
+            }
+            if (select instanceof Values values) {
+                current = new Scope(level);
+                plain(values.getExpressions(), "VALUES");
+                return new Query(List.of(), List.of(), true);
+            }
+            throw new Rejection("this query form over configured table " + involvedName + NOT_YET
+                    + ": write a plain SELECT");
+        } finally {
+            current = saved;
         }
-        if (select instanceof SetOperationList) {
-            throw new Rejection("UNION/INTERSECT/EXCEPT over configured table " + configuredName(walk)
-                    + NOT_YET + ": run the queries one at a time");
+    }
+
+    /** ORDER BY, LIMIT, OFFSET and FETCH after a set operation or a parenthesised query. */
+    private Query tail(Select select, Query query, Scope outer) {
+        current = new Scope(outer);
+        current.sources.add(new Source(null, null, null, query));
+        orderBy(select.getOrderByElements(), query.projections());
+        limit(select.getLimit());
+        if (select.getOffset() != null) {
+            plain(select.getOffset().getOffset(), "OFFSET");
         }
-        if (!(select instanceof PlainSelect plain)) {
-            throw new Rejection("parenthesised or VALUES query over configured table " + configuredName(walk)
-                    + NOT_YET + ": write a plain SELECT");
+        if (select.getFetch() != null && select.getFetch().getExpression() != null) {
+            plain(select.getFetch().getExpression(), "FETCH");
         }
-        if (!(plain.getFromItem() instanceof Table table)) {
-            throw new Rejection("a subquery over configured table " + configuredName(walk)
-                    + NOT_YET + ": select from the table directly");
+        return query;
+    }
+
+    private void commonTableExpression(WithItem<?> item, Scope level) {
+        String name = key(item.getAliasName());
+        ParenthesedSelect body = item.getSelect();
+        if (body == null) {
+            throw new Rejection("a data-modifying WITH item with configured table " + involvedName + NOT_YET
+                    + ": run the statements one at a time");
         }
-        if (notEmpty(plain.getJoins()) || notEmpty(plain.getLateralViews())) {
-            throw new Rejection("a join with configured table " + configuredName(walk)
-                    + NOT_YET + ": query each table on its own");
+        aliasNames.add(name);
+        List<String> columnNames = null;
+        if (notEmpty(item.getWithItemList())) {
+            columnNames = new ArrayList<>();
+            for (SelectItem<?> column : item.getWithItemList()) {
+                if (!(column.getExpression() instanceof Column named)) {
+                    throw new Rejection("this WITH column list with configured table " + involvedName + NOT_YET
+                            + ": name the columns");
+                }
+                columnNames.add(key(named.getColumnName()));
+                aliasNames.add(key(named.getColumnName()));
+                approved.add(named);
+            }
         }
+        Query result;
+        if (item.isRecursive() && body.getSelect() instanceof SetOperationList set) {
+            // the recursive branch reads the CTE itself: its columns are those of the anchor branch
+            Query anchor = query(set.getSelects().get(0), level);
+            level.ctes.put(name, renamed(anchor, columnNames, name));
+            result = setOperation(set, level, anchor);
+            analysedQueries.add(set);
+            analysedQueries.add(body);
+        } else {
+            result = query(body, level);
+        }
+        level.ctes.put(name, renamed(result, columnNames, name));
+    }
+
+    private Query renamed(Query query, List<String> names, String what) {
+        if (names == null) {
+            return query;
+        }
+        if (query.open() || names.size() != query.projections().size()) {
+            if (!query.encryptedByName().isEmpty()) {
+                throw new Rejection("a column list over * or of another width for " + what + " with encrypted"
+                        + " columns" + NOT_YET + ": list the columns in the query");
+            }
+            return new Query(query.projections(), names, true);
+        }
+        return query.renamed(names);
+    }
+
+    /** UNION, INTERSECT, EXCEPT: every branch must carry the same encryption in each result position. */
+    private Query setOperation(SetOperationList set, Scope level, Query analysedFirst) {
+        List<Query> branches = new ArrayList<>();
+        for (int i = 0; i < set.getSelects().size(); i++) {
+            branches.add(i == 0 && analysedFirst != null ? analysedFirst : query(set.getSelects().get(i), level));
+        }
+        Query first = branches.get(0);
+        for (Query branch : branches.subList(1, branches.size())) {
+            sameEncryption(first, branch);
+        }
+        boolean deduplicates = set.getOperations().stream()
+                .anyMatch(op -> !op.toString().toUpperCase(Locale.ROOT).contains("ALL"));
+        if (deduplicates) {
+            for (Projection projection : first.projections()) {
+                for (EncryptedColumn column : encryptedIn(projection)) {
+                    requireDeterministic(column, "UNION/INTERSECT/EXCEPT without ALL");
+                }
+            }
+        }
+        return first;
+    }
+
+    private void sameEncryption(Query first, Query other) {
+        if (first.projections().size() != other.projections().size() || first.open() || other.open()) {
+            if (!first.projections().equals(other.projections())
+                    && !(first.encryptedByName().isEmpty() && other.encryptedByName().isEmpty())) {
+                throw new Rejection("UNION/INTERSECT/EXCEPT branches over * or of different widths with encrypted"
+                        + " columns" + NOT_YET + ": list the same columns in every branch");
+            }
+            return;
+        }
+        for (int i = 0; i < first.projections().size(); i++) {
+            EncryptedColumn a = ((Projection.Column) first.projections().get(i)).column();
+            EncryptedColumn b = ((Projection.Column) other.projections().get(i)).column();
+            if (a == null && b == null) {
+                continue;
+            }
+            if (a == null || b == null) {
+                EncryptedColumn encrypted = a != null ? a : b;
+                throw new Rejection("UNION/INTERSECT/EXCEPT puts encrypted column " + encrypted.name()
+                        + " and a plain value in result column " + (i + 1) + ": ciphertext and plaintext cannot"
+                        + " share a column; select the same encrypted column in every branch");
+            }
+            if (!a.keyDomain().equals(b.keyDomain()) || a.deterministic() != b.deterministic()) {
+                throw new Rejection("UNION/INTERSECT/EXCEPT puts encrypted columns " + a.name() + " and "
+                        + b.name() + " in result column " + (i + 1) + ": they use different keys, so one result"
+                        + " column cannot be decrypted; give them one key domain or query them separately");
+            }
+        }
+    }
+
+    private Query plainSelect(PlainSelect plain, Scope outer) {
+        String involved = involvedName;
         if (notEmpty(plain.getIntoTables()) || plain.getIntoTempTable() != null) {
-            throw new Rejection("SELECT INTO from configured table " + configuredName(walk)
+            throw new Rejection("SELECT INTO from configured table " + involved
                     + NOT_YET + ": copy rows through Cloak with ? parameters");
         }
-        if (notEmpty(plain.getWindowDefinitions()) || plain.getQualify() != null
+        if (notEmpty(plain.getLateralViews()) || notEmpty(plain.getWindowDefinitions()) || plain.getQualify() != null
                 || plain.getOracleHierarchical() != null || plain.getKsqlWindow() != null
-                || plain.getPreferringClause() != null || table.getPivot() != null || table.getUnPivot() != null) {
-            throw new Rejection("this SELECT clause on configured table " + configuredName(walk)
+                || plain.getPreferringClause() != null) {
+            throw new Rejection("this SELECT clause on configured table " + involved
                     + NOT_YET + ": use WHERE, GROUP BY, HAVING, ORDER BY and LIMIT only");
         }
-        target = table;
+        Scope level = new Scope(outer);
+        current = level;
+        if (plain.getFromItem() != null) {
+            level.sources.add(fromItem(plain.getFromItem(), level));
+        }
+        if (plain.getJoins() != null) {
+            for (Join join : plain.getJoins()) {
+                join(join, level);
+            }
+        }
+        current = level;
+        if (target == null && plain.getFromItem() instanceof Table table) {
+            target = table;
+        }
         if (plain.getTop() != null) {
             plain(plain.getTop().getExpression(), "TOP");
         }
-        List<Projection> projections = projections(plain.getSelectItems());
-        distinct(plain.getDistinct(), plain.getSelectItems(), projections);
+        Query result = projections(plain.getSelectItems());
+        List<Projection> projections = result.projections();
+        distinct(plain.getDistinct(), projections);
         if (plain.getWhere() != null) {
             condition(plain.getWhere());
         }
@@ -289,49 +620,202 @@ final class StatementAnalyzer {
         if (plain.getFetch() != null && plain.getFetch().getExpression() != null) {
             plain(plain.getFetch().getExpression(), "FETCH");
         }
-        return projections;
+        return result;
     }
 
-    private List<Projection> projections(List<SelectItem<?>> items) {
+    /** One FROM item as a source; a derived table sees the enclosing levels, not its siblings (unless LATERAL). */
+    private Source fromItem(FromItem item, Scope level) {
+        if (item instanceof Table table) {
+            if ((table.getPivot() != null || table.getUnPivot() != null || table.getSampleClause() != null)
+                    && isConfigured(table)) {
+                throw new Rejection("PIVOT, UNPIVOT or TABLESAMPLE on configured table " + policyTableName(table)
+                        + NOT_YET + ": select the columns and reshape the rows in the application");
+            }
+            String alias = table.getAlias() == null ? null : table.getAlias().getName();
+            if (alias != null) {
+                aliasNames.add(key(alias));
+                rejectAliasColumns(table.getAlias(), table);
+            }
+            Query cte = table.getSchemaName() == null ? level.cte(key(table.getName())) : null;
+            if (cte != null) {
+                return new Source(null, alias, table.getName(), cte);
+            }
+            return new Source(table, alias, null, null);
+        }
+        if (item instanceof ParenthesedSelect select) {
+            if (select.getPivot() != null || select.getUnPivot() != null) {
+                throw new Rejection("PIVOT or UNPIVOT over a subquery with configured table " + involvedName
+                        + NOT_YET + ": reshape the rows in the application");
+            }
+            Query derived = query(select, select instanceof LateralSubSelect ? level : level.outer);
+            current = level;
+            String alias = select.getAlias() == null ? null : select.getAlias().getName();
+            if (alias != null) {
+                aliasNames.add(key(alias));
+                if (notEmpty(select.getAlias().getAliasColumns())) {
+                    List<String> names = new ArrayList<>();
+                    for (Alias.AliasColumn column : select.getAlias().getAliasColumns()) {
+                        names.add(key(column.name));
+                        aliasNames.add(key(column.name));
+                    }
+                    derived = renamed(derived, names, "subquery " + alias);
+                }
+            }
+            return new Source(null, alias, null, derived);
+        }
+        throw new Rejection("this FROM item in a statement on configured table " + involvedName + NOT_YET
+                + ": select from tables and subqueries");
+    }
+
+    private void rejectAliasColumns(Alias alias, Table table) {
+        if (notEmpty(alias.getAliasColumns()) && isConfigured(table)) {
+            throw new Rejection("a column alias list on configured table " + policyTableName(table) + NOT_YET
+                    + ": alias the columns in the select list");
+        }
+    }
+
+    private void join(Join join, Scope level) {
+        if (join.isApply() || join.isWindowJoin() || join.getJoinWindow() != null) {
+            throw new Rejection("APPLY or window joins with configured table " + involvedName + NOT_YET
+                    + ": use JOIN ... ON");
+        }
+        List<Source> left = List.copyOf(level.sources);
+        Source right = fromItem(join.getRightItem(), level);
+        level.sources.add(right);
+        current = level;
+        if (notEmpty(join.getUsingColumns())) {
+            for (Column using : join.getUsingColumns()) {
+                EncryptedColumn a = null;
+                for (Source source : left) {
+                    a = a != null ? a : source.encrypted(using);
+                }
+                EncryptedColumn b = right.encrypted(using);
+                approved.add(using);
+                aliasNames.add(key(using.getColumnName()));
+                if (a != null || b != null) {
+                    joinable(a, b, "JOIN ... USING", Identifiers.unquote(using.getColumnName()));
+                }
+            }
+        }
+        if (join.isNatural()) {
+            naturalJoin(left, right);
+        }
+        for (Expression on : join.getOnExpressions()) {
+            condition(on);
+        }
+    }
+
+    /**
+     * NATURAL JOIN compares every column name the sides share: allowed only when each encrypted column is
+     * matched by one of the same key domain (both deterministic), or certainly absent on the other side.
+     */
+    private void naturalJoin(List<Source> left, Source right) {
+        for (Source source : left) {
+            naturalPair(source, right);
+            naturalPair(right, source);
+        }
+    }
+
+    private void naturalPair(Source from, Source other) {
+        for (Map.Entry<String, EncryptedColumn> entry : from.encryptedByName.entrySet()) {
+            Column name = new Column(entry.getKey());
+            Lookup lookup = other.lookup(name);
+            if (lookup == Lookup.ABSENT) {
+                continue;
+            }
+            EncryptedColumn match = lookup == Lookup.ENCRYPTED ? other.encrypted(name) : null;
+            if (match == null) {
+                throw new Rejection("NATURAL JOIN with encrypted column " + entry.getValue().name()
+                        + " is not supported: Cloak cannot tell which columns the other side shares;"
+                        + " write JOIN ... ON");
+            }
+            joinable(entry.getValue(), match, "NATURAL JOIN", entry.getKey());
+        }
+    }
+
+    /** Two columns compared by the database: both deterministic in one key domain, or the statement is refused. */
+    private static void joinable(EncryptedColumn a, EncryptedColumn b, String construct, String what) {
+        if (a == null || b == null) {
+            EncryptedColumn encrypted = a != null ? a : b;
+            throw new Rejection(construct + " on " + what + " compares encrypted column " + encrypted.name()
+                    + " with a plain column: ciphertext never equals plaintext; join on plain columns");
+        }
+        if (!a.deterministic() || !b.deterministic() || !a.keyDomain().equals(b.keyDomain())) {
+            throw new Rejection(construct + " between encrypted columns " + a.name() + " and " + b.name()
+                    + " is not supported: only deterministic columns sharing one key domain compare equal;"
+                    + " configure one with key: " + a.keyDomain() + " or join on other columns");
+        }
+    }
+
+    private Query projections(List<? extends SelectItem<?>> items) {
         List<Projection> projections = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        boolean open = false;
         for (SelectItem<?> item : items) {
             Expression expression = item.getExpression();
+            String alias = item.getAlias() == null ? null : key(item.getAlias().getName());
             if (expression instanceof AllColumns all) {
                 if (all.getReplaceExpressions() != null || all.getExceptColumns() != null) {
                     throw new Rejection("* with EXCEPT or REPLACE on configured table " + tableName()
                             + NOT_YET + ": list the columns");
                 }
-                projections.add(new Projection.AllColumns(encryptedColumnsByLowerCaseName()));
+                for (Source source : starSources(all)) {
+                    for (Projection projection : source.star()) {
+                        projections.add(projection);
+                        names.add(null);
+                    }
+                }
+                open = true;
             } else if (expression instanceof Column column) {
                 EncryptedColumn encrypted = encryptedOf(column);
                 approved.add(column);
                 projections.add(new Projection.Column(encrypted));
-                if (encrypted != null && item.getAlias() != null) {
-                    aliases.put(key(item.getAlias().getName()), encrypted);
+                names.add(alias != null ? alias : key(column.getColumnName()));
+                if (encrypted != null && alias != null) {
+                    current.selectAliases.put(alias, encrypted);
+                }
+            } else if (expression instanceof ParenthesedSelect scalar) {
+                Query inner = query(scalar, current);
+                Projection single = inner.projections().size() == 1 ? inner.projections().get(0) : null;
+                if (!(single instanceof Projection.Column column)) {
+                    throw new Rejection("a subquery in the select list over configured table " + involvedName
+                            + " must return one named column: list it");
+                }
+                projections.add(column);
+                names.add(alias != null ? alias : inner.names().get(0));
+                if (column.column() != null && alias != null) {
+                    current.selectAliases.put(alias, column.column());
                 }
             } else {
                 plain(expression, "expression in the select list");
                 projections.add(new Projection.Column(null));
+                names.add(alias);
             }
-            if (item.getAlias() != null) {
-                aliasNames.add(key(item.getAlias().getName()));
-            }
-        }
-        return projections;
-    }
-
-    private Map<String, EncryptedColumn> encryptedColumnsByLowerCaseName() {
-        Map<String, EncryptedColumn> byName = new LinkedHashMap<>();
-        for (EncryptedColumn column : schema.columnsOf(target.getSchemaName(), target.getName())) {
-            if (byName.putIfAbsent(column.column().toLowerCase(Locale.ROOT), column) != null) {
-                throw new Rejection("* over configured table " + tableName() + " is ambiguous: two encrypted"
-                        + " columns differ only in case; list the columns");
+            if (alias != null) {
+                aliasNames.add(alias);
             }
         }
-        return byName;
+        return new Query(List.copyOf(projections), Collections.unmodifiableList(names), open);
     }
 
-    private void distinct(Distinct distinct, List<SelectItem<?>> items, List<Projection> projections) {
+    /** The sources {@code *} (all, in FROM order) or {@code t.*} (the one named) covers. */
+    private List<Source> starSources(AllColumns all) {
+        if (!(all instanceof AllTableColumns tableColumns)) {
+            return current.sources;
+        }
+        Table qualifier = tableColumns.getTable();
+        for (Scope scope = current; scope != null; scope = scope.outer) {
+            for (Source source : scope.sources) {
+                if (source.answersTo(qualifier)) {
+                    return List.of(source);
+                }
+            }
+        }
+        throw new Rejection("* over a table the query does not name, with configured table " + involvedName
+                + ": qualify * with a table or alias of the FROM clause");
+    }
+
+    private void distinct(Distinct distinct, List<Projection> projections) {
         if (distinct == null) {
             return;
         }
@@ -420,7 +904,8 @@ final class StatementAnalyzer {
         long index = position.getValue();
         boolean star = projections.stream().anyMatch(p -> p instanceof Projection.AllColumns);
         if (star) {
-            List<EncryptedColumn> all = List.copyOf(encryptedColumnsByLowerCaseName().values());
+            List<EncryptedColumn> all = new ArrayList<>();
+            projections.forEach(p -> all.addAll(encryptedIn(p)));
             if (!all.isEmpty()) {
                 throw new Rejection(construct + " by position with * over configured table " + tableName()
                         + NOT_YET + ": name the column");
@@ -458,18 +943,17 @@ final class StatementAnalyzer {
     // ---------------------------------------------------------------- INSERT
 
     private List<Projection> insert(Insert insert) {
-        target = insert.getTable();
+        enterTarget(insert.getTable());
         String table = tableName();
         if (notEmpty(insert.getWithItemsList())) {
             throw new Rejection("WITH (common table expressions) in INSERT into configured table " + table
                     + NOT_YET + ": insert the values with ? parameters");
         }
-        if (insert.isUseDuplicate() || notEmpty(insert.getDuplicateUpdateSets())) {
-            throw new Rejection("ON DUPLICATE KEY UPDATE on configured table " + table
-                    + NOT_YET + ": insert, then update with ? parameters");
-        }
         if (insert.getConflictAction() != null || insert.getConflictTarget() != null) {
-            onConflictDoNothing(insert.getConflictTarget(), insert.getConflictAction(), table);
+            onConflict(insert.getConflictTarget(), insert.getConflictAction(), table);
+        }
+        if (notEmpty(insert.getDuplicateUpdateSets())) {
+            upsertSets(insert.getDuplicateUpdateSets(), "ON DUPLICATE KEY UPDATE");
         }
         if (insert.isUseSet() || notEmpty(insert.getSetUpdateSets())) {
             throw new Rejection("INSERT ... SET on configured table " + table
@@ -488,7 +972,9 @@ final class StatementAnalyzer {
             encrypted.add(schema.find(target.getSchemaName(), target.getName(), column.getColumnName()).orElse(null));
             approved.add(column);
         }
-        if (!insert.isOnlyDefaultValues()) {
+        if (!insert.isOnlyDefaultValues() && !isValues(insert.getSelect())) {
+            insertSelect(insert.getSelect(), columns, encrypted, table);
+        } else if (!insert.isOnlyDefaultValues()) {
             for (List<Expression> row : rows(insert.getSelect(), columns.size(), table)) {
                 for (int i = 0; i < row.size(); i++) {
                     assign(encrypted.get(i), row.get(i), "value for column");
@@ -498,25 +984,137 @@ final class StatementAnalyzer {
         return returning(insert.getReturningClause());
     }
 
-    /** ON CONFLICT ... DO NOTHING only: the database compares ciphertexts, which a deterministic key allows. */
-    private void onConflictDoNothing(InsertConflictTarget conflict, InsertConflictAction action, String table) {
-        if (action == null || action.getConflictActionType() != ConflictActionType.DO_NOTHING) {
-            throw new Rejection("ON CONFLICT ... DO UPDATE on configured table " + table
-                    + NOT_YET + ": insert, then update with ? parameters");
+    /**
+     * ON CONFLICT: the conflict columns are compared by the database, which a deterministic key allows; DO UPDATE
+     * assigns ? parameters, NULL or {@code EXCLUDED.c} of a column with the same encryption.
+     */
+    private void onConflict(InsertConflictTarget conflict, InsertConflictAction action, String table) {
+        if (conflict != null) {
+            if (conflict.getIndexExpression() != null || conflict.getWhereExpression() != null) {
+                throw new Rejection("ON CONFLICT with an index expression or WHERE on configured table " + table
+                        + NOT_YET + ": name the conflict columns or the constraint");
+            }
+            for (String name : conflict.getIndexColumnNames()) {
+                EncryptedColumn column = schema.find(target.getSchemaName(), target.getName(), name).orElse(null);
+                if (column != null) {
+                    requireDeterministic(column, "ON CONFLICT");
+                }
+                aliasNames.add(key(name));
+            }
         }
-        if (conflict == null) {
+        if (action == null || action.getConflictActionType() == ConflictActionType.DO_NOTHING) {
             return;
         }
-        if (conflict.getIndexExpression() != null || conflict.getWhereExpression() != null) {
-            throw new Rejection("ON CONFLICT with an index expression or WHERE on configured table " + table
-                    + NOT_YET + ": name the conflict columns or the constraint");
+        if (action.getConflictActionType() != ConflictActionType.DO_UPDATE) {
+            throw new Rejection("this ON CONFLICT action on configured table " + table + NOT_YET
+                    + ": use DO NOTHING or DO UPDATE SET column = ?");
         }
-        for (String name : conflict.getIndexColumnNames()) {
-            EncryptedColumn column = schema.find(target.getSchemaName(), target.getName(), name).orElse(null);
-            if (column != null) {
-                requireDeterministic(column, "ON CONFLICT");
+        // EXCLUDED names the row that was proposed for insertion: the target table's columns
+        current.sources.add(new Source(target, "excluded", null, null));
+        upsertSets(action.getUpdateSets(), "ON CONFLICT ... DO UPDATE");
+        if (action.getWhereExpression() != null) {
+            condition(action.getWhereExpression());
+        }
+    }
+
+    /** SET of an upsert: each encrypted column takes ?, NULL, or the proposed value of a like-encrypted column. */
+    private void upsertSets(List<UpdateSet> sets, String construct) {
+        for (UpdateSet set : sets) {
+            ExpressionList<Column> columns = set.getColumns();
+            ExpressionList<?> values = set.getValues();
+            if (columns.size() != values.size()) {
+                for (Column column : columns) {
+                    approved.add(column);
+                    EncryptedColumn encrypted = targetColumn(column);
+                    if (encrypted != null) {
+                        throw new Rejection("row assignment to encrypted column " + encrypted.name() + " in "
+                                + construct + NOT_YET + ": write SET column = ? for each column");
+                    }
+                }
+                plain(values, construct);
+                continue;
             }
-            aliasNames.add(key(name));
+            for (int i = 0; i < columns.size(); i++) {
+                Column column = columns.get(i);
+                approved.add(column);
+                EncryptedColumn to = targetColumn(column);
+                Column proposed = proposedValue(values.get(i));
+                if (proposed != null && (to != null || targetColumn(proposed) != null)) {
+                    approved.add(proposed);
+                    sameEncryption(to, targetColumn(proposed), construct, Identifiers.unquote(column.getColumnName()));
+                } else {
+                    assign(to, values.get(i), "value for column in " + construct);
+                }
+            }
+        }
+    }
+
+    /** {@code EXCLUDED.c} (PostgreSQL) or {@code VALUES(c)} (MariaDB/MySQL): the column c of the proposed row. */
+    private static Column proposedValue(Expression value) {
+        if (value instanceof Column column && column.getTable() != null && column.getTable().getName() != null
+                && key(column.getTable().getName()).equals("excluded")) {
+            return column;
+        }
+        if (value instanceof Function function && "values".equalsIgnoreCase(function.getName())
+                && function.getParameters() != null && function.getParameters().size() == 1
+                && function.getParameters().get(0) instanceof Column column) {
+            return column;
+        }
+        return null;
+    }
+
+    private EncryptedColumn targetColumn(Column column) {
+        return schema.find(target.getSchemaName(), target.getName(), column.getColumnName()).orElse(null);
+    }
+
+    /** A value copied by the database from one column to another: both plain, or both one key domain and mode. */
+    private static void sameEncryption(EncryptedColumn to, EncryptedColumn from, String construct, String targetName) {
+        if (to == null && from == null) {
+            return;
+        }
+        if (to == null) {
+            throw new Rejection(construct + " copying encrypted column " + from.name() + " into plain column "
+                    + targetName + " is not supported: the plain column would hold ciphertext; copy plain columns");
+        }
+        if (from == null) {
+            throw new Rejection(construct + " copying a plain value into encrypted column " + to.name()
+                    + " is not supported: Cloak can only encrypt bound values; insert with ? parameters");
+        }
+        if (!to.keyDomain().equals(from.keyDomain()) || to.deterministic() != from.deterministic()) {
+            throw new Rejection(construct + " copying encrypted column " + from.name() + " into encrypted column "
+                    + to.name() + " is not supported: they use different keys; copy through the application");
+        }
+    }
+
+    private static boolean isValues(Select source) {
+        return source instanceof Values || source instanceof ParenthesedSelect p && p.getSelect() instanceof Values;
+    }
+
+    /** INSERT ... SELECT: each selected value must carry the encryption of the column it fills. */
+    private void insertSelect(Select source, List<Column> columns, List<EncryptedColumn> targets, String table) {
+        Query query = query(source, null);
+        String construct = "INSERT ... SELECT involving configured table " + table;
+        if (query.open() || query.projections().size() != columns.size()) {
+            if (targets.stream().anyMatch(java.util.Objects::nonNull) || !query.encryptedByName().isEmpty()) {
+                throw new Rejection(construct + " with * or a different number of columns is not supported:"
+                        + " list one selected column per inserted column");
+            }
+            return;
+        }
+        PlainSelect plain = source instanceof PlainSelect p ? p
+                : source instanceof ParenthesedSelect p && p.getSelect() instanceof PlainSelect inner ? inner : null;
+        for (int i = 0; i < columns.size(); i++) {
+            EncryptedColumn to = targets.get(i);
+            EncryptedColumn from = ((Projection.Column) query.projections().get(i)).column();
+            Expression item = plain == null ? null : plain.getSelectItems().get(i).getExpression();
+            if (to != null && from == null && item instanceof JdbcParameter parameter) {
+                // SELECT ?, ... feeds the bound value straight into the column: encrypt it
+                int index = checkedIndex(parameter);
+                plainParameters.remove(index);
+                slots.put(index, to);
+                continue;
+            }
+            sameEncryption(to, from, construct, Identifiers.unquote(columns.get(i).getColumnName()));
         }
     }
 
@@ -562,8 +1160,7 @@ final class StatementAnalyzer {
         } else if (value instanceof NullValue) {
             return;
         } else if (isLiteral(value)) {
-            throw new Rejection("literal value for encrypted column " + column.name()
-                    + ": bind it with a ? parameter");
+            literal(value, column);
         } else if (value instanceof JdbcNamedParameter) {
             throw new Rejection("named parameter for encrypted column " + column.name()
                     + NOT_YET + ": bind it with a ? parameter");
@@ -581,13 +1178,13 @@ final class StatementAnalyzer {
             throw new Rejection("RETURNING ... INTO on configured table " + tableName() + NOT_YET
                     + ": read the returned columns as a result set");
         }
-        return projections(returning);
+        return projections(returning).projections();
     }
 
     // ---------------------------------------------------------------- UPDATE and DELETE
 
     private List<Projection> update(Update update) {
-        target = update.getTable();
+        enterTarget(update.getTable());
         String table = tableName();
         if (notEmpty(update.getWithItemsList())) {
             throw new Rejection("WITH (common table expressions) in UPDATE of configured table " + table + NOT_YET
@@ -630,7 +1227,7 @@ final class StatementAnalyzer {
     }
 
     private List<Projection> delete(Delete delete) {
-        target = delete.getTable();
+        enterTarget(delete.getTable());
         String table = tableName();
         if (notEmpty(delete.getWithItemsList())) {
             throw new Rejection("WITH (common table expressions) in DELETE from configured table " + table + NOT_YET
@@ -665,6 +1262,8 @@ final class StatementAnalyzer {
             condition(list.get(0));
         } else if (expression instanceof EqualsTo || expression instanceof NotEqualsTo) {
             equality((BinaryExpression) expression);
+        } else if (expression instanceof InExpression in && isConnective(in.getRightExpression())) {
+            condition(regroup(in, in.getRightExpression()));
         } else if (expression instanceof InExpression in) {
             in(in);
         } else if (expression instanceof IsNullExpression isNull && directEncrypted(isNull.getLeftExpression()) != null) {
@@ -674,20 +1273,44 @@ final class StatementAnalyzer {
         }
     }
 
+    private static boolean isConnective(Expression expression) {
+        return expression instanceof AndExpression || expression instanceof OrExpression
+                || expression instanceof XorExpression;
+    }
+
+    /** JSqlParser 5.3 reads {@code a IN (x) AND b} as {@code a IN ((x) AND b)}: give the IN back its own list. */
+    private static Expression regroup(InExpression in, Expression right) {
+        if (!isConnective(right)) {
+            InExpression own = new InExpression(in.getLeftExpression(), right);
+            own.setNot(in.isNot());
+            return own;
+        }
+        BinaryExpression connective = (BinaryExpression) right;
+        BinaryExpression copy = connective instanceof AndExpression ? new AndExpression()
+                : connective instanceof OrExpression ? new OrExpression() : new XorExpression();
+        copy.setLeftExpression(regroup(in, connective.getLeftExpression()));
+        copy.setRightExpression(connective.getRightExpression());
+        return copy;
+    }
+
     private void equality(BinaryExpression comparison) {
         String construct = "comparison " + comparison.getStringExpression();
-        EncryptedColumn left = directEncrypted(comparison.getLeftExpression());
-        EncryptedColumn right = directEncrypted(comparison.getRightExpression());
+        Expression leftExpression = comparison.getLeftExpression();
+        Expression rightExpression = comparison.getRightExpression();
+        EncryptedColumn left = operand(leftExpression);
+        EncryptedColumn right = operand(rightExpression);
         if (left == null && right == null) {
             plain(comparison, construct);
             return;
         }
         if (left != null && right != null) {
-            throw new Rejection(construct + " between encrypted columns " + left.name() + " and " + right.name()
-                    + NOT_YET + ": compare each column with a ? parameter");
+            joinable(left, right, construct, "two columns");
+            approve(leftExpression);
+            approve(rightExpression);
+            return;
         }
         EncryptedColumn column = left != null ? left : right;
-        Expression other = left != null ? comparison.getRightExpression() : comparison.getLeftExpression();
+        Expression other = left != null ? rightExpression : leftExpression;
         if (!column.deterministic()) {
             throw new Rejection(construct + " on randomized column " + column.name()
                     + " is not supported: equal values have different ciphertexts; only IS [NOT] NULL works on it,"
@@ -695,19 +1318,64 @@ final class StatementAnalyzer {
         }
         if (other instanceof JdbcParameter parameter) {
             slots.put(checkedIndex(parameter), column);
-            approved.add((Column) (left != null ? comparison.getLeftExpression() : comparison.getRightExpression()));
+            approve(left != null ? leftExpression : rightExpression);
         } else if (isLiteral(other)) {
-            throw new Rejection(construct + " of encrypted column " + column.name()
-                    + " with a literal is not supported: bind the value with a ? parameter");
+            literal(other, column);
+            approve(left != null ? leftExpression : rightExpression);
         } else {
             throw new Rejection(construct + " of encrypted column " + column.name()
                     + " with a column or expression is not supported: compare it with a ? parameter");
         }
     }
 
+    /**
+     * The encrypted column an operand of a comparison stands for: a column reference, or a subquery returning
+     * one encrypted column (analysed here, once).
+     */
+    private EncryptedColumn operand(Expression expression) {
+        if (expression instanceof Column column) {
+            return encryptedOf(column);
+        }
+        if (expression instanceof ParenthesedSelect select) {
+            return singleColumn(query(select, current), "a subquery compared with a value");
+        }
+        return null;
+    }
+
+    private EncryptedColumn singleColumn(Query query, String construct) {
+        if (query.projections().size() != 1 || !(query.projections().get(0) instanceof Projection.Column column)) {
+            if (!query.encryptedByName().isEmpty()) {
+                throw new Rejection(construct + " must return exactly one column when it reads an encrypted"
+                        + " column: list that column");
+            }
+            return null;
+        }
+        return column.column();
+    }
+
+    private void approve(Expression expression) {
+        if (expression instanceof Column column) {
+            approved.add(column);
+        }
+    }
+
     private void in(InExpression in) {
         String construct = in.isNot() ? "NOT IN" : "IN";
         EncryptedColumn column = directEncrypted(in.getLeftExpression());
+        if (in.getRightExpression() instanceof ParenthesedSelect select) {
+            EncryptedColumn selected = singleColumn(query(select, current), construct + " (SELECT ...)");
+            if (column == null && selected == null) {
+                plain(in.getLeftExpression(), construct);
+                return;
+            }
+            if (column == null && !(in.getLeftExpression() instanceof Column)) {
+                throw new Rejection(construct + " (SELECT ...) compares an expression with encrypted column "
+                        + selected.name() + ": compare a column of the same key domain");
+            }
+            joinable(column, selected, construct + " (SELECT ...)", "two columns");
+            approve(in.getLeftExpression());
+            return;
+        }
         if (column == null) {
             plain(in, construct);
             return;
@@ -717,12 +1385,16 @@ final class StatementAnalyzer {
                     + " is not supported: equal values have different ciphertexts; make the column deterministic");
         }
         if (!(in.getRightExpression() instanceof ExpressionList<?> list) || list.isEmpty()
-                || !list.stream().allMatch(e -> e instanceof JdbcParameter)) {
+                || !list.stream().allMatch(e -> e instanceof JdbcParameter || isLiteral(e))) {
             throw new Rejection(construct + " on encrypted column " + column.name()
-                    + " takes only ? parameters: write column " + construct + " (?, ?, ...)");
+                    + " takes only ? parameters or literals: write column " + construct + " (?, ?, ...)");
         }
-        for (Expression parameter : list) {
-            slots.put(checkedIndex((JdbcParameter) parameter), column);
+        for (Expression item : list) {
+            if (item instanceof JdbcParameter parameter) {
+                slots.put(checkedIndex(parameter), column);
+            } else {
+                literal(item, column);
+            }
         }
         approved.add((Column) in.getLeftExpression());
     }
@@ -762,6 +1434,7 @@ final class StatementAnalyzer {
                 throw new Rejection(construct + " on " + encrypted.mode() + " column " + encrypted.name()
                         + " is not supported: " + reason(construct));
             }
+            resolvedPlain.add(column);
             return null;
         }
 
@@ -779,18 +1452,52 @@ final class StatementAnalyzer {
 
         @Override
         public <S> Void visit(ParenthesedSelect select, S context) {
-            throw new Rejection("a subquery in a statement on configured table " + tableName() + NOT_YET
-                    + ": run the subquery on its own");
+            return subquery(select);
         }
 
         @Override
         public <S> Void visit(Select select, S context) {
-            throw new Rejection("a subquery in a statement on configured table " + tableName() + NOT_YET
-                    + ": run the subquery on its own");
+            return subquery(select);
+        }
+
+        @Override
+        public <S> Void visit(ExistsExpression exists, S context) {
+            if (exists.getRightExpression() instanceof Select select && !analysedQueries.contains(select)) {
+                // EXISTS reads no value of the subquery: its result columns may be encrypted
+                query(select, current);
+                return null;
+            }
+            return super.visit(exists, context);
+        }
+
+        /** A subquery whose value feeds a plain expression must not return an encrypted column. */
+        private Void subquery(Select select) {
+            if (analysedQueries.contains(select)) {
+                return null;
+            }
+            Query query = query(select, current);
+            for (Projection projection : query.projections()) {
+                for (EncryptedColumn column : encryptedIn(projection)) {
+                    throw new Rejection("a subquery returning encrypted column " + column.name() + " in " + construct
+                            + " is not supported: " + reason(construct));
+                }
+            }
+            return null;
         }
 
         @Override
         public <S> Void visit(Function function, S context) {
+            if ("count".equalsIgnoreCase(function.getName()) && function.isDistinct()
+                    && function.getParameters() != null && function.getParameters().size() == 1
+                    && function.getParameters().get(0) instanceof Column column) {
+                EncryptedColumn encrypted = encryptedOf(column);
+                if (encrypted != null) {
+                    // equal plaintexts have equal deterministic ciphertexts, so the distinct count is right
+                    requireDeterministic(encrypted, "COUNT(DISTINCT)");
+                    approved.add(column);
+                    return null;
+                }
+            }
             return within("function " + function.getName() + "()", () -> super.visit(function, context));
         }
 
@@ -851,6 +1558,220 @@ final class StatementAnalyzer {
         return "the database only sees its ciphertext; use the column on its own, compared with a ? parameter";
     }
 
+    // ---------------------------------------------------------------- scopes and sources
+
+    /** What a source says about a column name. */
+    private enum Lookup { ENCRYPTED, PLAIN, MAYBE, ABSENT }
+
+    /** One item of a FROM clause: a physical table, or a derived table / CTE whose result columns are known. */
+    private final class Source {
+        final Table table;
+        final String alias;
+        final String cteName;
+        final Query derived;
+        final Map<String, EncryptedColumn> encryptedByName;
+
+        Source(Table table, String alias, String cteName, Query derived) {
+            this.table = table;
+            this.alias = alias == null ? null : key(alias);
+            this.cteName = cteName == null ? null : key(cteName);
+            this.derived = derived;
+            this.encryptedByName = table != null ? encryptedColumnsOf(table) : derived.encryptedByName();
+        }
+
+        boolean answersTo(Table qualifier) {
+            String name = key(qualifier.getName());
+            if (alias != null) {
+                return qualifier.getSchemaName() == null && alias.equals(name);
+            }
+            if (cteName != null) {
+                return qualifier.getSchemaName() == null && cteName.equals(name);
+            }
+            if (table == null || !key(table.getName()).equals(name)) {
+                return false;
+            }
+            return qualifier.getSchemaName() == null || table.getSchemaName() == null
+                    || key(qualifier.getSchemaName()).equals(key(table.getSchemaName()));
+        }
+
+        EncryptedColumn encrypted(Column column) {
+            if (table != null) {
+                return schema.find(table.getSchemaName(), table.getName(), column.getColumnName()).orElse(null);
+            }
+            return encryptedByName.get(key(column.getColumnName()));
+        }
+
+        Lookup lookup(Column column) {
+            if (encrypted(column) != null) {
+                return Lookup.ENCRYPTED;
+            }
+            if (table != null || derived.open()) {
+                return Lookup.MAYBE;
+            }
+            return derived.names().contains(key(column.getColumnName())) ? Lookup.PLAIN : Lookup.ABSENT;
+        }
+
+        /** What {@code *} over this source yields. */
+        List<Projection> star() {
+            if (table != null) {
+                Projection.AllColumns all = new Projection.AllColumns(encryptedByName);
+                starTables.put(all, new StarTable(table.getSchemaName(), table.getName()));
+                return List.of(all);
+            }
+            return derived.projections();
+        }
+
+        String label() {
+            return alias != null ? alias : cteName != null ? cteName : table != null ? policyTableName(table) : "subquery";
+        }
+    }
+
+    /** The sources one query level sees, its select-list aliases, its CTEs and the enclosing level. */
+    private static final class Scope {
+        final Scope outer;
+        final List<Source> sources = new ArrayList<>();
+        final Map<String, EncryptedColumn> selectAliases = new HashMap<>();
+        final Map<String, Query> ctes = new HashMap<>();
+
+        Scope(Scope outer) {
+            this.outer = outer;
+        }
+
+        Query cte(String name) {
+            for (Scope scope = this; scope != null; scope = scope.outer) {
+                Query query = scope.ctes.get(name);
+                if (query != null) {
+                    return query;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * A query's result: projections, the lower-case name of each (null when unnamed or a star) and whether a
+     * star makes the set of names open.
+     */
+    private record Query(List<Projection> projections, List<String> names, boolean open) {
+
+        Map<String, EncryptedColumn> encryptedByName() {
+            Map<String, EncryptedColumn> byName = new HashMap<>();
+            for (int i = 0; i < projections.size(); i++) {
+                Projection projection = projections.get(i);
+                if (projection instanceof Projection.AllColumns all) {
+                    byName.putAll(all.encryptedByLowerCaseName());
+                } else if (names.get(i) != null && ((Projection.Column) projection).column() != null) {
+                    byName.put(names.get(i), ((Projection.Column) projection).column());
+                }
+            }
+            return byName;
+        }
+
+        Set<String> namesSet() {
+            Set<String> set = new HashSet<>();
+            for (String name : names) {
+                if (name != null) {
+                    set.add(name);
+                }
+            }
+            return set;
+        }
+
+        Query renamed(List<String> newNames) {
+            return new Query(projections, newNames, open);
+        }
+    }
+
+    private Map<String, EncryptedColumn> encryptedColumnsOf(Table table) {
+        Map<String, EncryptedColumn> byName = new LinkedHashMap<>();
+        for (EncryptedColumn column : schema.columnsOf(table.getSchemaName(), table.getName())) {
+            if (byName.putIfAbsent(column.column().toLowerCase(Locale.ROOT), column) != null) {
+                throw new Rejection("* over configured table " + policyTableName(table) + " is ambiguous: two"
+                        + " encrypted columns differ only in case; list the columns");
+            }
+        }
+        return byName;
+    }
+
+    /**
+     * The encrypted column a reference names, resolved through the sources of the current query level and the
+     * levels that enclose it. Where the database could pick either a plain or an encrypted column, the reference
+     * is rejected rather than guessed plain.
+     */
+    private EncryptedColumn encryptedOf(Column column) {
+        if (current == null) {
+            return null;
+        }
+        Table qualifier = column.getTable();
+        if (qualifier != null && qualifier.getName() != null) {
+            for (Scope scope = current; scope != null; scope = scope.outer) {
+                for (Source source : scope.sources) {
+                    if (source.answersTo(qualifier)) {
+                        return source.encrypted(column);
+                    }
+                }
+            }
+            // a qualifier no source answers to: the database rejects it, or it means a table under another name
+            return unqualified(column, true);
+        }
+        return unqualified(column, false);
+    }
+
+    private EncryptedColumn unqualified(Column column, boolean overMatch) {
+        boolean maybeInner = false;
+        for (Scope scope = current; scope != null; scope = scope.outer) {
+            EncryptedColumn found = null;
+            boolean plain = false;
+            boolean maybe = false;
+            for (Source source : scope.sources) {
+                Lookup lookup = source.lookup(column);
+                if (lookup == Lookup.ENCRYPTED) {
+                    EncryptedColumn encrypted = source.encrypted(column);
+                    if (found != null && !interchangeable(found, encrypted)) {
+                        throw new Rejection("column reference " + Identifiers.unquote(column.getColumnName())
+                                + " may mean encrypted column " + found.name() + " or " + encrypted.name()
+                                + ": qualify it with its table or alias");
+                    }
+                    found = found != null ? found : encrypted;
+                } else if (lookup == Lookup.PLAIN) {
+                    plain = true;
+                } else if (lookup == Lookup.MAYBE) {
+                    maybe = true;
+                }
+            }
+            if (found == null && scope == current) {
+                found = scope.selectAliases.get(key(column.getColumnName()));
+            }
+            if (found != null) {
+                if (maybeInner && !overMatch) {
+                    throw new Rejection("column reference " + Identifiers.unquote(column.getColumnName())
+                            + " in a subquery may mean encrypted column " + found.name() + " of an enclosing query"
+                            + " or a plain column of the subquery: qualify it with its table or alias");
+                }
+                return found;
+            }
+            if (plain && !overMatch) {
+                return null;
+            }
+            maybeInner |= maybe;
+        }
+        return null;
+    }
+
+    /** Columns whose ciphertexts one key decrypts alike, as the two sides of JOIN ... USING or NATURAL JOIN. */
+    private static boolean interchangeable(EncryptedColumn a, EncryptedColumn b) {
+        return a.equals(b) || a.deterministic() && b.deterministic() && a.keyDomain().equals(b.keyDomain());
+    }
+
+    /** The projections' star tables, in projection order. */
+    private List<StarTable> starTablesOf(List<Projection> projections) {
+        List<StarTable> tables = new ArrayList<>();
+        for (Projection projection : projections) {
+            tables.add(starTables.get(projection));
+        }
+        return tables;
+    }
+
     // ---------------------------------------------------------------- resolution helpers
 
     private int checkedIndex(JdbcParameter parameter) {
@@ -864,23 +1785,6 @@ final class StatementAnalyzer {
     /** The encrypted column an expression is, when it is exactly a column reference. */
     private EncryptedColumn directEncrypted(Expression expression) {
         return expression instanceof Column column ? encryptedOf(column) : null;
-    }
-
-    /**
-     * The encrypted column a reference names. The statement has one table, so any qualifier is taken to mean
-     * it; an unqualified name may also be a select-list alias of an encrypted column. Both only over-match.
-     */
-    private EncryptedColumn encryptedOf(Column column) {
-        if (target == null) {
-            return null;
-        }
-        EncryptedColumn direct = schema.find(target.getSchemaName(), target.getName(), column.getColumnName())
-                .orElse(null);
-        if (direct != null) {
-            return direct;
-        }
-        boolean unqualified = column.getTable() == null || column.getTable().getName() == null;
-        return unqualified ? aliases.get(key(column.getColumnName())) : null;
     }
 
     private static String key(String identifier) {
@@ -935,6 +1839,83 @@ final class StatementAnalyzer {
             return "CALL/EXECUTE";
         }
         return "this kind of statement";
+    }
+
+    // ---------------------------------------------------------------- literals of encrypted columns
+
+    /** Records a literal's exact span in the text and its value, so the driver can put ciphertext in its place. */
+    private void literal(Expression expression, EncryptedColumn column) {
+        Object value = literalValue(expression, column);
+        SimpleNode node = expression.getASTNode();
+        Token first = node == null ? null : node.jjtGetFirstToken();
+        Token last = node == null ? null : node.jjtGetLastToken();
+        int start = first == null ? -1 : offset(first.beginLine, first.beginColumn);
+        int end = last == null ? -1 : offset(last.endLine, last.endColumn) + 1;
+        // the span must hold exactly the tokens the parser read, or the text would be rewritten in the wrong place
+        if (start < 0 || end <= start || end > sql.length() || !sql.startsWith(first.image, start)
+                || !sql.startsWith(last.image, end - last.image.length())) {
+            throw new Rejection("a literal for encrypted column " + column.name() + " could not be located in the"
+                    + " text: bind it with a ? parameter");
+        }
+        literals.add(new LiteralSlot(start, end, column, value));
+    }
+
+    private int offset(int line, int column) {
+        if (lineStarts == null) {
+            List<Integer> starts = new ArrayList<>(List.of(0));
+            for (int i = 0; i < sql.length(); i++) {
+                char c = sql.charAt(i);
+                // JavaCC counts \r\n, \r and \n each as one line break
+                if (c == '\n' || c == '\r' && (i + 1 >= sql.length() || sql.charAt(i + 1) != '\n')) {
+                    starts.add(i + 1);
+                }
+            }
+            lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
+        }
+        return line >= 1 && line <= lineStarts.length && column >= 1 ? lineStarts[line - 1] + column - 1 : -1;
+    }
+
+    /** The Java value of a literal: String, Long, BigDecimal or Boolean; other literal kinds are refused. */
+    private static Object literalValue(Expression expression, EncryptedColumn column) {
+        boolean negative = false;
+        Expression literal = expression;
+        if (expression instanceof SignedExpression signed) {
+            negative = signed.getSign() == '-';
+            if (signed.getSign() != '-' && signed.getSign() != '+') {
+                throw unsupportedLiteral(column);
+            }
+            literal = signed.getExpression();
+            if (!(literal instanceof LongValue || literal instanceof DoubleValue)) {
+                throw unsupportedLiteral(column);
+            }
+        }
+        if (literal instanceof StringValue string) {
+            String prefix = string.getPrefix();
+            if (prefix != null && !prefix.equalsIgnoreCase("N") || string.getValue().indexOf('\\') >= 0) {
+                // escape syntax differs between dialects: a wrong guess would encrypt the wrong plaintext
+                throw new Rejection("a string literal with a prefix or backslash for encrypted column "
+                        + column.name() + " is not supported: bind it with a ? parameter");
+            }
+            return string.getValue().replace("''", "'");
+        }
+        if (literal instanceof LongValue number) {
+            java.math.BigInteger integer = new java.math.BigInteger(number.getStringValue());
+            integer = negative ? integer.negate() : integer;
+            return integer.bitLength() < 64 ? (Object) integer.longValue() : new java.math.BigDecimal(integer);
+        }
+        if (literal instanceof DoubleValue number) {
+            java.math.BigDecimal decimal = new java.math.BigDecimal(number.toString());
+            return negative ? decimal.negate() : decimal;
+        }
+        if (literal instanceof BooleanValue bool) {
+            return bool.getValue();
+        }
+        throw unsupportedLiteral(column);
+    }
+
+    private static Rejection unsupportedLiteral(EncryptedColumn column) {
+        return new Rejection("this kind of literal for encrypted column " + column.name()
+                + " is not supported: bind it with a ? parameter");
     }
 
     private static boolean isLiteral(Expression expression) {

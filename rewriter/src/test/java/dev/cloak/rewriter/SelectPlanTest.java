@@ -126,34 +126,10 @@ class SelectPlanTest {
         assertRejected("SELECT DISTINCT * FROM patients", "DISTINCT on randomized column");
     }
 
-    @Test
-    void joinWithConfiguredTableIsRejected() {
-        assertRejected("SELECT p.id FROM patients p JOIN visits v ON v.patient_id = p.id",
-                "a join with configured table patients is not supported yet");
-    }
 
-    @Test
-    void subqueryInWhereIsRejected() {
-        assertRejected("SELECT id FROM patients WHERE id IN (SELECT patient_id FROM visits)",
-                "a subquery in a statement on configured table patients", "not supported yet");
-    }
 
-    @Test
-    void subqueryInFromIsRejected() {
-        assertRejected("SELECT x.id FROM (SELECT id FROM patients) x", "a subquery over configured table patients");
-    }
 
-    @Test
-    void unionIsRejected() {
-        assertRejected("SELECT ssn FROM patients UNION SELECT ssn FROM patients",
-                "UNION/INTERSECT/EXCEPT over configured table patients");
-    }
 
-    @Test
-    void commonTableExpressionIsRejected() {
-        assertRejected("WITH p AS (SELECT ssn FROM patients) SELECT ssn FROM p",
-                "WITH (common table expressions)", "patients");
-    }
 
     @Test
     void selectOfPlainTableThatOnlyMentionsAConfiguredNameIsPassedThrough() throws Exception {

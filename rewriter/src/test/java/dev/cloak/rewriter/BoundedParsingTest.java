@@ -1,0 +1,120 @@
+package dev.cloak.rewriter;
+
+import static dev.cloak.rewriter.Fixtures.SSN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile sizes end within 2 seconds, with a plan or an SQLException, on the calling thread: the 2-second bound is
+ * a correctness limit, not a benchmark.
+ */
+class BoundedParsingTest {
+
+    private static final long LIMIT_NANOS = 2_000_000_000L;
+
+    private static <T> T withinTwoSeconds(Callable<T> work) throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        long start = System.nanoTime();
+        T result = work.call();
+        assertThat(System.nanoTime() - start).as("elapsed nanoseconds").isLessThan(LIMIT_NANOS);
+        // parsing runs on the caller's thread: nothing may be left running behind it
+        Set<Thread> after = Thread.getAllStackTraces().keySet();
+        assertThat(after.stream().filter(t -> !before.contains(t) && t.isAlive()
+                && t.getName().toLowerCase(java.util.Locale.ROOT).contains("parser"))).isEmpty();
+        return result;
+    }
+
+    private static RejectedStatementException rejection(String sql) {
+        return catchThrowableOfType(RejectedStatementException.class, () -> Fixtures.rewriter().plan(sql));
+    }
+
+    @Test
+    void thousandNestedParenthesesAreRejectedQuickly() throws Exception {
+        String sql = "SELECT id FROM patients WHERE id = " + "(".repeat(1000) + "?" + ")".repeat(1000);
+        RejectedStatementException rejection = withinTwoSeconds(() -> rejection(sql));
+        assertThat(rejection.getSQLState()).isEqualTo("0A000");
+        assertThat(rejection.getMessage()).contains("nests parentheses deeper than");
+    }
+
+    @Test
+    void fiftyThousandElementInListIsRejectedQuicklyBeforeParsing() throws Exception {
+        SqlRewriter rewriter = Fixtures.rewriter();
+        String sql = "SELECT id FROM patients WHERE ssn IN (" + "?, ".repeat(49_999) + "?)";
+        RejectedStatementException rejection = withinTwoSeconds(() -> catchThrowableOfType(
+                RejectedStatementException.class, () -> rewriter.plan(sql)));
+        assertThat(rejection.getSQLState()).isEqualTo("0A000");
+        assertThat(rejection.getMessage()).contains("more than 4000 list items", "split long IN lists");
+        assertThat(rewriter.parseCount()).isZero();
+    }
+
+    @Test
+    void fiftyThousandLiteralInListIsRejectedQuicklyWithoutTheLiterals() throws Exception {
+        String sql = "SELECT id FROM patients WHERE ssn IN (" + "'SECRET-LITERAL', ".repeat(49_999) + "'2')";
+        RejectedStatementException rejection = withinTwoSeconds(() -> rejection(sql));
+        assertThat(rejection.getMessage()).contains("more than 4000").doesNotContain("SECRET-LITERAL");
+    }
+
+    @Test
+    void inListWithinTheBoundIsPlanned() throws Exception {
+        String sql = "SELECT id FROM patients WHERE ssn IN (" + "?, ".repeat(999) + "?)";
+        StatementPlan plan = Fixtures.rewriter().plan(sql);
+        assertThat(plan.parameterCount()).isEqualTo(1000);
+        assertThat(plan.parameter(1000)).isEqualTo(SSN);
+    }
+
+    @Test
+    void oneMegabyteLiteralEndsQuicklyWithoutShowingIt() throws Exception {
+        String sql = "UPDATE patients SET ssn = '" + "x".repeat(1_000_000) + "' WHERE id = ?";
+        StatementPlan plan = withinTwoSeconds(() -> Fixtures.rewriter().plan(sql));
+        assertThat(plan.literals().get(0).end() - plan.literals().get(0).start()).isEqualTo(1_000_002);
+        assertThat(plan.toString()).doesNotContain("xxxx");
+    }
+
+    @Test
+    void literalLargerThanTheTextLimitIsRejectedBeforeParsing() throws Exception {
+        String sql = "UPDATE patients SET ssn = '" + "x".repeat(1 << 20) + "' WHERE id = ?";
+        RejectedStatementException rejection = withinTwoSeconds(() -> rejection(sql));
+        assertThat(rejection.getMessage()).contains("over 1048576 characters").doesNotContain("xxxx");
+    }
+
+    @Test
+    void fiftyThousandOrChainEndsQuicklyWithAClearRejection() throws Exception {
+        String sql = "SELECT id FROM patients WHERE id = ?" + " OR id = ?".repeat(49_999);
+        RejectedStatementException rejection = withinTwoSeconds(() -> rejection(sql));
+        assertThat(rejection.getSQLState()).isEqualTo("0A000");
+        assertThat(rejection.getMessage()).contains("more than 4000").doesNotContain("id = ?");
+    }
+
+    @Test
+    void redundantParenthesesAroundAParameterAreRejectedBeforeParsing() throws Exception {
+        SqlRewriter rewriter = Fixtures.rewriter();
+        String sql = "SELECT id FROM patients WHERE id = " + "(".repeat(12) + "?" + ")".repeat(12);
+        RejectedStatementException rejection = withinTwoSeconds(() -> catchThrowableOfType(
+                RejectedStatementException.class, () -> rewriter.plan(sql)));
+        assertThat(rejection.getMessage()).contains("nests parenthesised expressions deeper than 7");
+        assertThat(rewriter.parseCount()).isZero();
+    }
+
+    @Test
+    void conditionsNestedWithinTheBoundArePlannedQuickly() throws Exception {
+        StringBuilder condition = new StringBuilder("ssn = ?");
+        for (int i = 1; i <= 7; i++) {
+            condition = new StringBuilder("id = " + i + (i % 2 == 0 ? " AND (" : " OR (") + condition + ")");
+        }
+        String sql = "SELECT id FROM patients WHERE " + condition;
+        StatementPlan plan = withinTwoSeconds(() -> Fixtures.rewriter().plan(sql));
+        assertThat(plan.parameter(1)).isEqualTo(SSN);
+    }
+
+    @Test
+    void deeplyNestedSubqueriesDoNotCountAsExpressionNesting() throws Exception {
+        String sql = "SELECT id FROM patients WHERE id IN " + "(SELECT x FROM ".repeat(20) + "t" + ")".repeat(20)
+                + " AND ssn = ?";
+        StatementPlan plan = withinTwoSeconds(() -> Fixtures.rewriter().plan(sql));
+        assertThat(plan.parameter(1)).isEqualTo(SSN);
+    }
+}
