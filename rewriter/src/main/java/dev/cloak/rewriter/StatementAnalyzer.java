@@ -235,10 +235,14 @@ final class StatementAnalyzer {
         if (words.contains("UNIQUE") || words.contains("PRIMARY") || words.contains("REFERENCES")) {
             requireDeterministic(column, "a UNIQUE, PRIMARY KEY or REFERENCES constraint");
         }
-        if (dialect == null) {
-            return false;
-        }
         ColDataType type = definition.getColDataType();
+        if (dialect == null) {
+            if (isBinaryType(type.getDataType())) {
+                return false;
+            }
+            throw new Rejection("DDL declaring encrypted column " + column.name() + " as " + type.getDataType()
+                    + " cannot be rewritten for this database: declare the column with the database's binary type");
+        }
         long cell = CellSize.of(column, type.getDataType(), type.getArgumentsStringList());
         String[] binary = dialect.binaryType(cell);
         type.setDataType(binary[0]);
@@ -1927,5 +1931,11 @@ final class StatementAnalyzer {
 
     private static boolean notEmpty(java.util.Collection<?> collection) {
         return collection != null && !collection.isEmpty();
+    }
+
+    /** Types that already hold a cell unchanged, so DDL for an unknown dialect may pass as written. */
+    private static boolean isBinaryType(String dataType) {
+        String t = dataType.toUpperCase(Locale.ROOT).replaceAll("\\s+", " ");
+        return t.equals("BYTEA") || t.contains("BINARY") || t.endsWith("BLOB") || t.equals("RAW") || t.equals("IMAGE");
     }
 }

@@ -1,6 +1,7 @@
 package dev.cloak.rewriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.List;
@@ -114,9 +115,17 @@ class DdlRewriteTest {
     }
 
     @Test
-    void withoutADialectDdlTextIsLeftAsItIs() throws Exception {
-        String sql = "CREATE TABLE patients (id int, ssn varchar(11))";
+    void withoutADialectDdlDeclaringABinaryTypeIsLeftAsItIs() throws Exception {
+        String sql = "CREATE TABLE patients (id int, ssn bytea)";
         assertThat(new SqlRewriter(DECLARED, 10).plan(sql).sql()).isEqualTo(sql);
+    }
+
+    @Test
+    void withoutADialectDdlDeclaringATextTypeIsRejected() {
+        // Fail closed: the database would take plaintext-typed values Cloak cannot store there.
+        assertThatThrownBy(() -> new SqlRewriter(DECLARED, 10).plan("CREATE TABLE patients (id int, ssn varchar(11))"))
+                .isInstanceOf(RejectedStatementException.class)
+                .hasMessageContaining("patients.ssn").hasMessageContaining("binary type");
     }
 
     @Test

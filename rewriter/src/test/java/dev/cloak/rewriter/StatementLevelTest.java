@@ -81,7 +81,7 @@ class StatementLevelTest {
     @Test
     void ddlOnConfiguredTableIsPlannedWithoutSlots() throws Exception {
         for (String sql : new String[] {
-            "CREATE TABLE patients (id int PRIMARY KEY, ssn varchar(11), name varchar(100))",
+            "CREATE TABLE patients (id int PRIMARY KEY, ssn bytea, name varbinary(200))",
             "ALTER TABLE patients ADD COLUMN note varchar(10)",
             "DROP TABLE patients",
             "TRUNCATE TABLE patients",
