@@ -3,6 +3,7 @@ package dev.cloak.driver;
 import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.PolicyFile;
 import dev.cloak.driver.jdbc.CompiledPolicy;
+import dev.cloak.rewriter.Dialect;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -85,15 +86,15 @@ public class CloakDataSource implements DataSource, AutoCloseable {
     @Override
     public Connection getConnection() throws SQLException {
         DataSource t = target();
-        CompiledPolicy policy = compiled(t);
-        return connections.open(t.getConnection(), policy, principal, null);
+        Connection connection = t.getConnection();
+        return connections.open(connection, compiled(t, connection), principal, null);
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         DataSource t = target();
-        CompiledPolicy policy = compiled(t);
-        return connections.open(t.getConnection(username, password), policy, principal, username);
+        Connection connection = t.getConnection(username, password);
+        return connections.open(connection, compiled(t, connection), principal, username);
     }
 
     private DataSource target() throws SQLException {
@@ -104,12 +105,25 @@ public class CloakDataSource implements DataSource, AutoCloseable {
         return t;
     }
 
-    private CompiledPolicy compiled(DataSource t) throws SQLException {
+    /** The compiled policy; the first connection tells the dialect. A failure closes that connection. */
+    private CompiledPolicy compiled(DataSource t, Connection first) throws SQLException {
         CompiledPolicy c = compiled;
-        return c != null ? c : compile(t);
+        if (c != null) {
+            return c;
+        }
+        try {
+            return compile(t, CompiledPolicy.dialectOf(first.getMetaData().getDatabaseProductName()));
+        } catch (SQLException | RuntimeException e) {
+            try {
+                first.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 
-    private synchronized CompiledPolicy compile(DataSource t) throws SQLException {
+    private synchronized CompiledPolicy compile(DataSource t, Dialect dialect) throws SQLException {
         if (compiled == null) {
             CloakConfig c = config;
             if (c == null) {
@@ -118,7 +132,7 @@ public class CloakDataSource implements DataSource, AutoCloseable {
                 config = c;
             }
             DataSource keys = keyStoreDataSource != null ? keyStoreDataSource : t;
-            compiled = CompiledPolicy.compile(c, keys::getConnection);
+            compiled = CompiledPolicy.compile(c, keys::getConnection, dialect);
         }
         return compiled;
     }

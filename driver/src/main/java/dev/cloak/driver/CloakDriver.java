@@ -89,7 +89,7 @@ public final class CloakDriver implements Driver {
             return policy;
         }
         CompiledPolicy compiled = CompiledPolicy.compile(PolicyFile.load(location),
-                () -> delegate.connect(delegateUrl, delegateInfo));
+                () -> delegate.connect(delegateUrl, delegateInfo), CompiledPolicy.dialectOf(scheme(delegateUrl)));
         CompiledPolicy raced = policies.putIfAbsent(key, compiled);
         if (raced != null) {
             compiled.close();

@@ -20,7 +20,10 @@ import dev.cloak.keyring.audit.AuditOutcome;
 import dev.cloak.keyring.audit.AuditTrail;
 import dev.cloak.keyring.audit.FileAuditTrail;
 import dev.cloak.rewriter.EncryptedColumn;
+import dev.cloak.rewriter.Dialect;
 import dev.cloak.rewriter.EncryptedSchema;
+import dev.cloak.rewriter.LiteralSlot;
+import dev.cloak.rewriter.RejectedStatementException;
 import dev.cloak.rewriter.SqlRewriter;
 import dev.cloak.rewriter.StatementPlan;
 import com.google.crypto.tink.Aead;
@@ -50,10 +53,12 @@ public final class CompiledPolicy implements AutoCloseable {
     private final Keyring keyring;
     private final Map<EncryptedColumn, EncryptedColumnRuntime> columns;
     private final Map<String, List<EncryptedColumn>> columnsByName;
+    private final Dialect dialect;
 
     private CompiledPolicy(CloakConfig config, SqlRewriter rewriter, Keyring keyring,
-                           Map<EncryptedColumn, EncryptedColumnRuntime> columns) {
+                           Map<EncryptedColumn, EncryptedColumnRuntime> columns, Dialect dialect) {
         this.config = config;
+        this.dialect = dialect;
         this.rewriter = rewriter;
         this.keyring = keyring;
         this.columns = columns;
@@ -68,8 +73,10 @@ public final class CompiledPolicy implements AutoCloseable {
     /**
      * @param keyStoreConnections opens a separate connection to the application's database, used by the
      *     {@code database} key store outside the application's transactions
+     * @param dialect the target database's SQL dialect (DDL types, binary literals), or null when unknown
      */
-    public static CompiledPolicy compile(CloakConfig config, ConnectionSource keyStoreConnections) throws SQLException {
+    public static CompiledPolicy compile(CloakConfig config, ConnectionSource keyStoreConnections, Dialect dialect)
+            throws SQLException {
         if (!config.requireTls()) {
             LOG.warn("Cloak policy {} sets network.require-tls: false; values may cross the network unencrypted by TLS",
                     config.source());
@@ -86,13 +93,14 @@ public final class CompiledPolicy implements AutoCloseable {
         Map<EncryptedColumn, EncryptedColumnRuntime> columns = new HashMap<>();
         List<EncryptedColumn> schema = new ArrayList<>();
         for (ColumnPolicy policy : config.columns()) {
-            EncryptedColumn column = new EncryptedColumn(policy.schema(), policy.table(), policy.column(), policy.quoted(),
-                    policy.mode() == EncryptionMode.DETERMINISTIC, policy.keyDomain());
+            EncryptedColumn column = EncryptedColumn.declared(policy.schema(), policy.table(), policy.column(),
+                    policy.quoted(), policy.mode() == EncryptionMode.DETERMINISTIC, policy.keyDomain(),
+                    policy.type().name(), policy.size(), policy.pad());
             schema.add(column);
             columns.put(column, new EncryptedColumnRuntime(new CellCodec(policy, keys), accessByPrincipal(config, policy)));
         }
-        SqlRewriter rewriter = new SqlRewriter(EncryptedSchema.of(schema), config.statementCacheSize());
-        return new CompiledPolicy(config, rewriter, keyring, Map.copyOf(columns));
+        SqlRewriter rewriter = new SqlRewriter(EncryptedSchema.of(schema), config.statementCacheSize(), dialect);
+        return new CompiledPolicy(config, rewriter, keyring, Map.copyOf(columns), dialect);
     }
 
     /** Opens the policy's trail and records that the policy was loaded; no sink, no trail. */
@@ -153,6 +161,44 @@ public final class CompiledPolicy implements AutoCloseable {
 
     public CloakConfig config() {
         return config;
+    }
+
+    /**
+     * The text to send for a plan: its SQL, with each literal of an encrypted column replaced by a binary literal
+     * of its ciphertext in the dialect's syntax. The plaintext literal never reaches the database.
+     */
+    String textToSend(StatementPlan plan) throws SQLException {
+        if (!plan.hasEncryptedLiterals()) {
+            return plan.sql();
+        }
+        Map<LiteralSlot, String> binary = new HashMap<>();
+        for (LiteralSlot slot : plan.literals()) {
+            if (dialect == null) {
+                throw new RejectedStatementException("A literal for encrypted column " + slot.column().name()
+                        + " cannot be encrypted for this database (its binary literal syntax is unknown): bind it with a ? parameter");
+            }
+            byte[] cell = codec(slot.column()).encrypt(slot.value(), java.sql.Types.OTHER);
+            binary.put(slot, binaryLiteral(cell));
+        }
+        return plan.render(binary::get);
+    }
+
+    private String binaryLiteral(byte[] cell) {
+        String hex = java.util.HexFormat.of().formatHex(cell);
+        // decode(…, 'hex') does not depend on standard_conforming_strings, unlike '\x…'
+        return dialect == Dialect.POSTGRESQL ? "decode('" + hex + "', 'hex')" : "X'" + hex + "'";
+    }
+
+    /** The dialect of a database product or JDBC URL scheme, or null when Cloak does not know it. */
+    public static Dialect dialectOf(String productOrScheme) {
+        String name = productOrScheme == null ? "" : productOrScheme.toLowerCase(Locale.ROOT);
+        if (name.contains("postgres")) {
+            return Dialect.POSTGRESQL;
+        }
+        if (name.contains("mariadb") || name.contains("mysql")) {
+            return Dialect.MARIADB;
+        }
+        return name.equals("h2") || name.startsWith("jdbc:h2") ? Dialect.H2 : null;
     }
 
     /** The plan of a SQL text (cached); rejected statements throw SQLState 0A000. */

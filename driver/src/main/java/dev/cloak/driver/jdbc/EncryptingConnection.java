@@ -64,13 +64,13 @@ public final class EncryptingConnection extends DelegatingConnection implements 
     @Override
     protected PreparedStatement prepare(String sql, Prepare<PreparedStatement> prepare) throws SQLException {
         StatementPlan plan = policy.plan(sql);
-        return new EncryptingPreparedStatement(this, prepare.prepare(plan.sql()), plan);
+        return new EncryptingPreparedStatement(this, prepare.prepare(policy.textToSend(plan)), plan);
     }
 
     @Override
     protected CallableStatement prepareCall(String sql, Prepare<CallableStatement> prepare) throws SQLException {
         StatementPlan plan = policy.plan(sql);
-        return new EncryptingCallableStatement(this, prepare.prepare(plan.sql()), plan);
+        return new EncryptingCallableStatement(this, prepare.prepare(policy.textToSend(plan)), plan);
     }
 
     @Override

@@ -20,13 +20,13 @@ final class EncryptingStatement extends DelegatingStatement<Statement> {
     protected String sqlFor(String sql) throws SQLException {
         StatementPlan plan = Results.planForText(connection, sql);
         lastPlan = plan;
-        return plan.sql();
+        return connection.policy().textToSend(plan);
     }
 
     /** A batch has no results to decrypt: planning it must not change the plan of the last executed text. */
     @Override
     public void addBatch(String sql) throws SQLException {
-        delegate.addBatch(Results.planForText(connection, sql).sql());
+        delegate.addBatch(connection.policy().textToSend(Results.planForText(connection, sql)));
     }
 
     @Override

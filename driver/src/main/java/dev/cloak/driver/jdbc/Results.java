@@ -17,7 +17,7 @@ final class Results {
         if (resultSet == null) {
             return null;
         }
-        return new DecryptingResultSet(owner, resultSet, ResultColumns.resolve(plan, resultSet.getMetaData()), connection);
+        return new DecryptingResultSet(owner, resultSet, ResultColumns.resolve(plan, resultSet.getMetaData(), connection), connection);
     }
 
     static ResultSet wrapGeneratedKeys(Statement owner, ResultSet resultSet, StatementPlan plan,
@@ -34,7 +34,7 @@ final class Results {
         if (metaData == null) {
             return null;
         }
-        return new DecryptingResultSetMetaData(metaData, ResultColumns.resolve(plan, metaData), connection.policy());
+        return new DecryptingResultSetMetaData(metaData, ResultColumns.resolve(plan, metaData, connection), connection.policy());
     }
 
     /** SQL text given to execute(String) of a prepared statement: planned like a plain statement's. */
