@@ -24,7 +24,7 @@ import org.apache.shardingsphere.driver.api.yaml.YamlShardingSphereDataSourceFac
 final class BenchDatabase implements AutoCloseable {
 
     /** Rows seeded into each driver's table; ids run from 1 to ROWS. */
-    static final int ROWS = 5_000;
+    static final int ROWS = 1_000;
     /** Connections in each pool: one per thread of the {@code -8t} workloads. */
     static final int POOL_SIZE = 8;
     /** The table without any encrypted column, shared by all drivers (pass-through). */
