@@ -4,8 +4,10 @@
 #
 #   CLOAK_TEST_POSTGRES_URL='jdbc:postgresql://127.0.0.1:5432/test?user=root' benchmarks/run.sh
 #
-# Settings (about 13 minutes on 2 cores): database workloads 1 fork, 2 x 2 s warmup, 3 x 2 s measurement;
-# plan-cache hit and key lookup 1 fork, 2 x 1 s + 3 x 1 s; cell codec 1 fork, 1 x 0.5 s + 2 x 0.5 s. Extra JMH arguments go after the script name (e.g. a regex or -p driver=raw).
+# Settings: database workloads 1 fork, 2 x 1 s warmup, 3 x 2 s measurement; plan-cache hit and key lookup
+# 1 fork, 2 x 1 s + 3 x 1 s; cell codec 1 fork, 1 x 0.5 s + 2 x 0.5 s. That is 7 minutes of measurement in
+# 96 JVM forks: about 11 minutes in all on a quiet 2-core machine (19 under a load of 10).
+# Extra arguments replace the benchmark list and go to JMH (e.g. a regex, or -p driver=raw,cloak).
 set -euo pipefail
 
 if [[ -z "${CLOAK_TEST_POSTGRES_URL:-}" ]]; then

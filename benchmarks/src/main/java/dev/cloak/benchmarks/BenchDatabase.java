@@ -182,6 +182,7 @@ final class BenchDatabase implements AutoCloseable {
         return policy;
     }
 
+    /** The encrypt rule on both tables; the single-table rule, so that ShardingSphere knows the plain table too. */
     private static Path writeShardingSpherePolicy(Path dir, String rawUrl) throws IOException {
         StringBuilder tables = new StringBuilder();
         for (String kind : new String[] {"patients", "inserts"}) {
@@ -204,6 +205,9 @@ final class BenchDatabase implements AutoCloseable {
                     maximumPoolSize: %d
                     minimumIdle: %d
                 rules:
+                  - !SINGLE
+                    tables:
+                      - '*.*.*'
                   - !ENCRYPT
                     tables:
                 %s
