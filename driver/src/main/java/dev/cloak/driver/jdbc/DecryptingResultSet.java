@@ -10,17 +10,25 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Calendar;
 
-/** A result set whose encrypted columns are decrypted as they are read, as the access policy allows. */
+/**
+ * A result set whose encrypted columns are decrypted as they are read, as the access policy allows. Each
+ * column's codec and access decision are looked up on its first read and then reused for every row.
+ */
 final class DecryptingResultSet extends DelegatingResultSet {
 
     private final EncryptedColumn[] columns;
     private final EncryptingConnection connection;
+    // per result column, filled on first read: the policy lookups are not repeated for every cell
+    private final CellCodec[] codecs;
+    private final DecryptAccess[] access;
 
     /** @param columns the encrypted column of each result column (index 0 unused), or null when none is */
     DecryptingResultSet(Statement owner, ResultSet delegate, EncryptedColumn[] columns, EncryptingConnection connection) {
         super(owner, delegate);
         this.columns = columns;
         this.connection = connection;
+        this.codecs = columns == null ? null : new CellCodec[columns.length];
+        this.access = columns == null ? null : new DecryptAccess[columns.length];
     }
 
     @Override
@@ -39,19 +47,17 @@ final class DecryptingResultSet extends DelegatingResultSet {
 
     @Override
     protected <T> T readEncrypted(int columnIndex, Class<T> type, Calendar cal) throws SQLException {
-        EncryptedColumn column = columns[columnIndex];
-        CompiledPolicy policy = connection.policy();
-        DecryptAccess access = policy.access(column, connection.getPrincipal());
+        DecryptAccess access = accessOf(columnIndex);
         if (access == DecryptAccess.DENY) {
-            policy.recordAccessDenied(column, connection.getPrincipal());
+            connection.policy().recordAccessDenied(columns[columnIndex], connection.getPrincipal());
             throw new SQLException("Principal " + connection.getPrincipal() + " may not read encrypted column "
-                    + column.name() + " (access policy: deny)", "28000");
+                    + columns[columnIndex].name() + " (access policy: deny)", "28000");
         }
         byte[] cell = delegate.getBytes(columnIndex);
         if (cell == null || access == DecryptAccess.NULL) {
             return null;
         }
-        CellCodec codec = policy.codec(column);
+        CellCodec codec = codecOf(columnIndex);
         Object value = codec.decrypt(cell);
         if (access == DecryptAccess.MASK) {
             value = Masking.mask(value);
@@ -64,8 +70,27 @@ final class DecryptingResultSet extends DelegatingResultSet {
         if (value == null) {
             delegate.updateNull(columnIndex);
         } else {
-            delegate.updateBytes(columnIndex, connection.policy().codec(columns[columnIndex]).encrypt(value, sqlType));
+            delegate.updateBytes(columnIndex, codecOf(columnIndex).encrypt(value, sqlType));
         }
+    }
+
+    private CellCodec codecOf(int columnIndex) throws SQLException {
+        CellCodec codec = codecs[columnIndex];
+        if (codec == null) {
+            codec = connection.policy().codec(columns[columnIndex]);
+            codecs[columnIndex] = codec;
+        }
+        return codec;
+    }
+
+    /** Decided for the principal of the connection when the column is first read. */
+    private DecryptAccess accessOf(int columnIndex) throws SQLException {
+        DecryptAccess decided = access[columnIndex];
+        if (decided == null) {
+            decided = connection.policy().access(columns[columnIndex], connection.getPrincipal());
+            access[columnIndex] = decided;
+        }
+        return decided;
     }
 
     @Override

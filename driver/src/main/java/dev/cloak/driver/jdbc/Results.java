@@ -1,5 +1,6 @@
 package dev.cloak.driver.jdbc;
 
+import dev.cloak.rewriter.EncryptedColumn;
 import dev.cloak.rewriter.StatementPlan;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -17,7 +18,10 @@ final class Results {
         if (resultSet == null) {
             return null;
         }
-        return new DecryptingResultSet(owner, resultSet, ResultColumns.resolve(plan, resultSet.getMetaData(), connection), connection);
+        // a plan that decrypts nothing needs no result metadata, which some drivers build per call
+        EncryptedColumn[] columns = plan == null || !plan.hasEncryptedResults() ? null
+                : ResultColumns.resolve(plan, resultSet.getMetaData(), connection);
+        return new DecryptingResultSet(owner, resultSet, columns, connection);
     }
 
     static ResultSet wrapGeneratedKeys(Statement owner, ResultSet resultSet, StatementPlan plan,
