@@ -188,7 +188,7 @@ class HikariTest {
                 assertThat(survivesRefusal(pool, refusedSql)).as("Hikari evicts on SQLState 0A000 by default").isFalse();
             }
             HikariConfig config = cloakUrlPool(db, policy, 1);
-            config.setExceptionOverrideClassName(KeepOnCloakRefusal.class.getName());
+            config.setExceptionOverrideClassName(dev.cloak.driver.hikari.CloakExceptionOverride.class.getName());
             try (HikariDataSource pool = new HikariDataSource(config)) {
                 assertThat(survivesRefusal(pool, refusedSql)).as("with the override the connection stays").isTrue();
             }
@@ -227,11 +227,4 @@ class HikariTest {
         throw new AssertionError("no SQLException in the pool's failure", failure);
     }
 
-    /** What an application registers so that Cloak's refusals (never sent to the database) keep the connection. */
-    public static final class KeepOnCloakRefusal implements SQLExceptionOverride {
-        @java.lang.Override // qualified: Hikari names its verdict type Override too
-        public Override adjudicate(SQLException e) {
-            return e instanceof RejectedStatementException ? Override.DO_NOT_EVICT : Override.CONTINUE_EVICT;
-        }
-    }
 }

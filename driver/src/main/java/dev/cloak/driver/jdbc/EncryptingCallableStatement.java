@@ -1,5 +1,6 @@
 package dev.cloak.driver.jdbc;
 
+import dev.cloak.rewriter.RejectedStatementException;
 import dev.cloak.rewriter.StatementPlan;
 import java.sql.CallableStatement;
 import java.sql.ResultSet;
@@ -23,8 +24,8 @@ final class EncryptingCallableStatement extends DelegatingCallableStatement {
     @Override
     protected void checkCallableAccess() throws SQLException {
         if (!plan.passThrough()) {
-            throw new SQLException("OUT parameters and parameters by name are not supported on statements that touch "
-                    + "encrypted columns: bind by index with a PreparedStatement", "0A000");
+            throw new RejectedStatementException("OUT parameters and parameters by name are not supported on statements that touch "
+                    + "encrypted columns: bind by index with a PreparedStatement");
         }
     }
 

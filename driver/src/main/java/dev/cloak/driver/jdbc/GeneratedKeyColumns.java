@@ -1,5 +1,6 @@
 package dev.cloak.driver.jdbc;
 
+import dev.cloak.rewriter.RejectedStatementException;
 import dev.cloak.rewriter.EncryptedColumn;
 import dev.cloak.rewriter.StatementPlan;
 import java.sql.ResultSetMetaData;
@@ -28,8 +29,8 @@ final class GeneratedKeyColumns {
         for (int i = 1; i <= count; i++) {
             List<EncryptedColumn> candidates = policy.columnsNamed(metaData.getColumnName(i).toLowerCase(Locale.ROOT));
             if (candidates.size() > 1) {
-                throw new SQLException("Generated key column " + metaData.getColumnName(i) + " matches several encrypted "
-                        + "columns; ask for the generated key columns by name", "0A000");
+                throw new RejectedStatementException("Generated key column " + metaData.getColumnName(i)
+                        + " matches several encrypted columns; ask for the generated key columns by name");
             }
             if (candidates.size() == 1) {
                 columns[i] = candidates.get(0);

@@ -1,5 +1,6 @@
 package dev.cloak.driver.jdbc;
 
+import dev.cloak.rewriter.RejectedStatementException;
 import dev.cloak.rewriter.EncryptedColumn;
 import dev.cloak.rewriter.StatementPlan;
 import java.sql.ResultSet;
@@ -45,8 +46,8 @@ final class Results {
     static StatementPlan planForText(EncryptingConnection connection, String sql) throws SQLException {
         StatementPlan plan = connection.policy().plan(sql);
         if (plan.hasEncryptedParameters()) {
-            throw new SQLException("A statement with ? parameters on encrypted columns must be prepared "
-                    + "(Connection.prepareStatement) so that Cloak can encrypt the values", "0A000");
+            throw new RejectedStatementException("A statement with ? parameters on encrypted columns must be prepared "
+                    + "(Connection.prepareStatement) so that Cloak can encrypt the values");
         }
         return plan;
     }

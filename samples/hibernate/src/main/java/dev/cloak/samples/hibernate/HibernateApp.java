@@ -59,7 +59,7 @@ public final class HibernateApp {
         config.setMaximumPoolSize(4);
         config.setPoolName("cloak-hibernate-sample");
         // Hikari evicts a connection on SQLState 0A000; Cloak's refusals (0A000, never sent) leave it healthy.
-        config.setExceptionOverrideClassName(CloakRejectionsKeepConnections.class.getName());
+        config.setExceptionOverrideClassName(dev.cloak.driver.hikari.CloakExceptionOverride.class.getName());
         cloakSettings.forEach(config::addDataSourceProperty);
         return new HikariDataSource(config);
     }

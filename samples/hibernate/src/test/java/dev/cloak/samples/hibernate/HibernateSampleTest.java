@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -191,7 +190,6 @@ class HibernateSampleTest {
 
     @ParameterizedTest
     @EnumSource(SampleDatabase.class)
-    @Disabled("needs the DDL rewrite of issue 3")
     void createSchemaThroughCloakMakesBinaryColumnsThatValidate(SampleDatabase db) throws Exception {
         url = db.url();
         SampleDatabase.dropTable(url);
