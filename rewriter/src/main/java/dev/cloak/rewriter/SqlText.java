@@ -17,14 +17,9 @@ final class SqlText {
         int i = 0;
         while (i < length) {
             char c = sql.charAt(i);
-            if (c == '\'' || c == '"' || c == '`') {
-                i = skipQuoted(sql, i, c);
-            } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? length : end + 1;
-            } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? length : end + 2;
+            int skipped = skipNonCode(sql, i);
+            if (skipped != i) {
+                i = skipped;
             } else {
                 if (c == '?') {
                     count++;
@@ -33,6 +28,27 @@ final class SqlText {
             }
         }
         return count;
+    }
+
+    /**
+     * The index after the string literal, quoted identifier or comment that starts at {@code i}, or {@code i}
+     * itself when none starts there.
+     */
+    private static int skipNonCode(String sql, int i) {
+        int length = sql.length();
+        char c = sql.charAt(i);
+        if (c == '\'' || c == '"' || c == '`') {
+            return skipQuoted(sql, i, c);
+        }
+        if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
+            int end = sql.indexOf('\n', i);
+            return end < 0 ? length : end + 1;
+        }
+        if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
+            int end = sql.indexOf("*/", i + 2);
+            return end < 0 ? length : end + 2;
+        }
+        return i;
     }
 
     private static int skipQuoted(String sql, int start, char quote) {
@@ -62,14 +78,9 @@ final class SqlText {
         int i = 0;
         while (i < length) {
             char c = sql.charAt(i);
-            if (c == '\'' || c == '"' || c == '`') {
-                i = skipQuoted(sql, i, c);
-            } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? length : end + 1;
-            } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? length : end + 2;
+            int skipped = skipNonCode(sql, i);
+            if (skipped != i) {
+                i = skipped;
             } else if (c == ';') {
                 addPiece(pieces, sql, start, i);
                 start = ++i;
@@ -103,14 +114,9 @@ final class SqlText {
         int i = 0;
         while (i < length) {
             char c = sql.charAt(i);
-            if (c == '\'' || c == '"' || c == '`') {
-                i = skipQuoted(sql, i, c);
-            } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? length : end + 1;
-            } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? length : end + 2;
+            int skipped = skipNonCode(sql, i);
+            if (skipped != i) {
+                i = skipped;
             } else if (isWordChar(c)) {
                 int start = i;
                 while (i < length && isWordChar(sql.charAt(i))) {
