@@ -189,6 +189,6 @@ public class CloakDataSource implements DataSource, AutoCloseable {
 
     @Override
     public String toString() {
-        return "CloakDataSource[" + target + "]";
+        return "CloakDataSource[" + (target == null ? null : target.getClass().getName()) + "]";
     }
 }

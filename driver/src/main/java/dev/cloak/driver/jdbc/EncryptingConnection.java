@@ -80,6 +80,7 @@ public final class EncryptingConnection extends DelegatingConnection implements 
 
     @Override
     public String toString() {
-        return "CloakConnection[" + delegate + "]";
+        // the delegate's own toString may carry its URL; the class name is enough to tell what is wrapped
+        return "CloakConnection[" + delegate.getClass().getName() + "]";
     }
 }
