@@ -57,6 +57,8 @@ public final class Report {
                     planCacheHit = score;
                     micro.add(line("plan-cache-hit", score, metric));
                 }
+                // planMissInsert -> plan-miss-insert, passThroughMiss -> pass-through-miss
+                case "RewriterBenchmark" -> micro.add(line(workloadName(method), score, metric));
                 case "KeyLookupBenchmark" -> micro.add(line("warm-key-lookup", score, metric));
                 case "CellCodecBenchmark" -> micro.add(line("cell-" + method + " " + params.get("type") + "/"
                         + params.get("mode"), score, metric));

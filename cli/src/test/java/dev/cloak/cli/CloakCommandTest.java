@@ -20,12 +20,13 @@ class CloakCommandTest {
     }
 
     @Test
-    void helpListsTheDemoKeysDoctorAndAuditSubcommandsAndNoOther() {
+    void helpListsTheDemoKeysDoctorAuditAndExplainSubcommandsAndNoOther() {
         int exit = cloak(CloakCommand.commandLine(), "--help");
 
         assertThat(exit).isZero();
-        assertThat(out.toString()).contains("Usage: cloak").contains("demo").contains("keys").contains("doctor").contains("audit");
-        assertThat(CloakCommand.commandLine().getSubcommands()).containsOnlyKeys("demo", "keys", "doctor", "audit");
+        assertThat(out.toString()).contains("Usage: cloak").contains("demo").contains("keys").contains("doctor").contains("audit")
+                .contains("explain");
+        assertThat(CloakCommand.commandLine().getSubcommands()).containsOnlyKeys("demo", "keys", "doctor", "audit", "explain");
     }
 
     @Test
