@@ -37,7 +37,7 @@ class CorpusTest {
             "joins.cases", "subqueries.cases", "cte.cases", "set-operations.cases", "literals.cases", "ddl.cases",
             "multi-statement.cases", "on-conflict.cases", "pass-through.cases", "hibernate.cases",
             "spring-data.cases", "rejections-order.cases", "rejections-functions.cases",
-            "rejections-comparisons.cases", "rejections-domains.cases");
+            "rejections-comparisons.cases", "rejections-domains.cases", "edge-cases.cases");
 
     private static final Pattern STRING_LITERAL = Pattern.compile("'([^']{3,})'");
 
