@@ -37,7 +37,7 @@ class CorpusTest {
             "joins.cases", "subqueries.cases", "cte.cases", "set-operations.cases", "literals.cases", "ddl.cases",
             "multi-statement.cases", "on-conflict.cases", "pass-through.cases", "hibernate.cases",
             "spring-data.cases", "rejections-order.cases", "rejections-functions.cases",
-            "rejections-comparisons.cases", "rejections-domains.cases", "edge-cases.cases");
+            "rejections-comparisons.cases", "rejections-domains.cases", "edge-cases.cases", "resolution.cases");
 
     private static final Pattern STRING_LITERAL = Pattern.compile("'([^']{3,})'");
 
@@ -50,13 +50,22 @@ class CorpusTest {
                 cases++;
                 for (Dialect dialect : each.dialects) {
                     String name = file + ":" + each.line + " [" + dialect.name().toLowerCase(Locale.ROOT) + "]";
-                    tests.add(DynamicTest.dynamicTest(name, () -> run(each, dialect)));
+                    tests.add(DynamicTest.dynamicTest(name, () -> runNamed(name, each, dialect)));
                 }
             }
         }
         assertThat(tests).as("corpus size over the three dialects").hasSizeGreaterThanOrEqualTo(200);
         assertThat(cases).isPositive();
         return tests.stream();
+    }
+
+    /** Surefire's reports show dynamic tests by index: put the case's file and line into any failure. */
+    private static void runNamed(String name, Case c, Dialect dialect) throws Exception {
+        try {
+            run(c, dialect);
+        } catch (AssertionError | RejectedStatementException e) {
+            throw new AssertionError(name + ": " + e.getMessage(), e);
+        }
     }
 
     private static void run(Case c, Dialect dialect) throws Exception {
@@ -100,7 +109,8 @@ class CorpusTest {
         assertThat(literals).as("literal slots").containsExactlyElementsOf(words(c.expect.getOrDefault("literals", "")));
         for (LiteralSlot slot : plan.literals()) {
             // the slot must cover exactly the literal's text, so rendering replaces the whole value
-            assertThat(plan.sql().substring(slot.start(), slot.end())).contains(String.valueOf(slot.value()));
+            assertThat(plan.sql().substring(slot.start(), slot.end()))
+                    .contains(String.valueOf(slot.value()).replace("'", "''"));
         }
         if (c.expect.containsKey("sql-has")) {
             for (String part : c.expect.get("sql-has").split("\\|")) {
