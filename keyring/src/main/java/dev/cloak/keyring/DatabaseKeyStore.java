@@ -56,8 +56,8 @@ public final class DatabaseKeyStore implements KeyStore {
             + "(domain, version, purpose, status, master_key, keyset, created_at) "
             + "VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)";
 
-    // "table does not exist": PostgreSQL; MariaDB/MySQL and H2; H2 when the schema is still empty
-    private static final Set<String> NO_SUCH_TABLE = Set.of("42P01", "42S02", "42S04");
+    // "table does not exist": PostgreSQL; MariaDB/MySQL and H2; H2 naming similar tables (one being created); H2 with an empty schema
+    private static final Set<String> NO_SUCH_TABLE = Set.of("42P01", "42S02", "42S03", "42S04");
 
     private final ConnectionSource source;
 
