@@ -27,10 +27,10 @@ public abstract class DelegatingResultSetMetaData implements ResultSetMetaData {
 
     // ---- type description: an encrypted column reports its logical type
     @Override public int getColumnType(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.getColumnType(column) : policy.type().jdbcType(); }
-    @Override public String getColumnTypeName(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.getColumnTypeName(column) : typeName(policy.type()); }
+    @Override public String getColumnTypeName(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.getColumnTypeName(column) : LogicalColumnType.typeName(policy); }
     @Override public String getColumnClassName(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.getColumnClassName(column) : className(policy.type()); }
-    @Override public int getPrecision(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.getPrecision(column) : precision(policy); }
-    @Override public int getScale(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.getScale(column) : scale(policy.type()); }
+    @Override public int getPrecision(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.getPrecision(column) : LogicalColumnType.columnSize(policy); }
+    @Override public int getScale(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.getScale(column) : scale(policy); }
     @Override public int getColumnDisplaySize(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.getColumnDisplaySize(column) : displaySize(policy); }
     @Override public boolean isSigned(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.isSigned(column) : isNumeric(policy.type()); }
     @Override public boolean isCaseSensitive(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.isCaseSensitive(column) : policy.type() == ColumnType.VARCHAR; }
@@ -54,23 +54,6 @@ public abstract class DelegatingResultSetMetaData implements ResultSetMetaData {
     @Override public boolean isWritable(int column) throws SQLException { return delegate.isWritable(column); }
     @Override public boolean isDefinitelyWritable(int column) throws SQLException { return delegate.isDefinitelyWritable(column); }
 
-    private static String typeName(ColumnType type) {
-        return switch (type) {
-            case VARCHAR -> "VARCHAR";
-            case INT -> "INTEGER";
-            case BIGINT -> "BIGINT";
-            case SMALLINT -> "SMALLINT";
-            case DECIMAL -> "DECIMAL";
-            case DOUBLE -> "DOUBLE";
-            case BOOLEAN -> "BOOLEAN";
-            case DATE -> "DATE";
-            case TIME -> "TIME";
-            case TIMESTAMP -> "TIMESTAMP";
-            case TIMESTAMPTZ -> "TIMESTAMP WITH TIME ZONE";
-            case UUID -> "UUID";
-            case BYTES -> "VARBINARY";
-        };
-    }
 
     private static String className(ColumnType type) {
         return switch (type) {
@@ -89,38 +72,21 @@ public abstract class DelegatingResultSetMetaData implements ResultSetMetaData {
     }
 
     /** Maximum characters (text), bytes (binary) or digits (numbers); the declared size wins where there is one. */
-    private static int precision(ColumnPolicy policy) {
-        return switch (policy.type()) {
-            case VARCHAR, BYTES -> policy.size() > 0 ? policy.size() : UNBOUNDED;
-            case INT -> 10;
-            case BIGINT -> 19;
-            case SMALLINT -> 5;
-            case DECIMAL -> 0; // the policy declares no precision: unknown, as for an unconstrained NUMERIC
-            case DOUBLE -> 17;
-            case BOOLEAN -> 1;
-            case DATE -> 10;            // yyyy-mm-dd
-            case TIME -> 15;            // hh:mm:ss.ffffff
-            case TIMESTAMP -> 26;       // yyyy-mm-dd hh:mm:ss.ffffff
-            case TIMESTAMPTZ -> 32;     // … +hh:mm
-            case UUID -> 36;
-        };
-    }
 
-    private static int scale(ColumnType type) {
-        return switch (type) {
-            case TIME, TIMESTAMP, TIMESTAMPTZ -> 6; // microseconds, the finest that all target databases keep
-            default -> 0;
-        };
+    /** JDBC's getScale is 0 where DECIMAL_DIGITS does not apply. */
+    private static int scale(ColumnPolicy policy) {
+        Integer digits = LogicalColumnType.decimalDigits(policy);
+        return digits == null ? 0 : digits;
     }
 
     private static int displaySize(ColumnPolicy policy) {
         return switch (policy.type()) {
-            case INT, BIGINT, SMALLINT -> precision(policy) + 1; // the sign
+            case INT, BIGINT, SMALLINT -> LogicalColumnType.columnSize(policy) + 1; // the sign
             case DECIMAL -> UNBOUNDED;
             case DOUBLE -> 25;
             case BOOLEAN -> 5; // "false"
             case BYTES -> policy.size() > 0 ? 2 * policy.size() : UNBOUNDED; // hexadecimal
-            default -> precision(policy);
+            default -> LogicalColumnType.columnSize(policy);
         };
     }
 
