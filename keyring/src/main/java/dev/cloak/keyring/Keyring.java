@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.DeterministicAead;
+import com.google.crypto.tink.KeyStatus;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
@@ -137,7 +138,17 @@ public final class Keyring implements AutoCloseable {
 
     /** The AES256_SIV primitive of a (deterministic) key domain; created on first use when autoCreate. */
     public DeterministicAead deterministicAead(String domain) throws KeyringException {
-        return (DeterministicAead) primitive(domain, KeyPurpose.DETERMINISTIC_AEAD);
+        return ((DeterministicKeys) primitive(domain, KeyPurpose.DETERMINISTIC_AEAD)).all();
+    }
+
+    /**
+     * One AES256_SIV primitive per enabled version of a deterministic key domain, the primary (active) version
+     * first, then the decrypt-only versions in keyset order. While a domain rotates, a value's cells may be under
+     * any enabled version, so a lookup by value must compare with a ciphertext under each (SPEC §2.4). The list
+     * is the one cached with {@link #deterministicAead}, so both always describe the same keyset.
+     */
+    public List<DeterministicAead> deterministicAeadsByVersion(String domain) throws KeyringException {
+        return ((DeterministicKeys) primitive(domain, KeyPurpose.DETERMINISTIC_AEAD)).byVersion();
     }
 
     /**
@@ -296,11 +307,31 @@ public final class Keyring implements AutoCloseable {
 
     private static Object build(KeysetHandle handle, String domain, KeyPurpose purpose) throws KeyringException {
         try {
-            return handle.getPrimitive(RegistryConfiguration.get(), purpose.primitive());
+            Object primitive = handle.getPrimitive(RegistryConfiguration.get(), purpose.primitive());
+            if (purpose != KeyPurpose.DETERMINISTIC_AEAD) {
+                return primitive;
+            }
+            List<DeterministicAead> byVersion = new ArrayList<>();
+            byVersion.add(versionPrimitive(handle.getPrimary()));
+            for (int i = 0; i < handle.size(); i++) {
+                KeysetHandle.Entry entry = handle.getAt(i);
+                if (!entry.isPrimary() && entry.getStatus() == KeyStatus.ENABLED) {
+                    byVersion.add(versionPrimitive(entry));
+                }
+            }
+            return new DeterministicKeys((DeterministicAead) primitive, List.copyOf(byVersion));
         } catch (GeneralSecurityException e) {
             throw new KeyringException(KeyringException.Kind.INVALID,
                     "keyset of key domain " + domain + " is not a " + purpose.storedName() + " keyset", e);
         }
+    }
+
+    /** The primitive of one key version alone: it encrypts under that version, whatever the keyset's primary. */
+    private static DeterministicAead versionPrimitive(KeysetHandle.Entry entry) throws GeneralSecurityException {
+        KeysetHandle single = KeysetHandle.newBuilder()
+                .addEntry(KeysetHandle.importKey(entry.getKey()).withFixedId(entry.getId()).makePrimary())
+                .build();
+        return single.getPrimitive(RegistryConfiguration.get(), DeterministicAead.class);
     }
 
     /** A remote master key reports a network failure as a GeneralSecurityException caused by an IOException. */
@@ -321,6 +352,10 @@ public final class Keyring implements AutoCloseable {
             }
         }
         return "(unrecognised)";
+    }
+
+    /** What a deterministic domain caches: the whole keyset's primitive and one per enabled version. */
+    private record DeterministicKeys(DeterministicAead all, List<DeterministicAead> byVersion) {
     }
 
     /** Caches are keyed by domain and purpose, so one name cannot yield the wrong primitive type. */

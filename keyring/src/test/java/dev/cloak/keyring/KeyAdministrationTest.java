@@ -120,6 +120,34 @@ class KeyAdministrationTest {
 
     @ParameterizedTest
     @EnumSource(StoreKind.class)
+    void aRotatingDeterministicDomainOffersOneLookupPrimitivePerEnabledVersionPrimaryFirst(StoreKind kind)
+            throws Exception {
+        KeyStore store = kind.stores(dir).get();
+        KeyAdministration admin = admin(store);
+        String domain = "patients.ssn";
+        KeyVersion first = admin.init(domain, KeyPurpose.DETERMINISTIC_AEAD).primary().orElseThrow();
+        Keyring before = keyring(master("master"), store, new Fixtures.ManualTicker());
+        assertThat(before.deterministicAeadsByVersion(domain)).hasSize(1);
+        byte[] oldCell = before.deterministicAead(domain).encryptDeterministically(PLAINTEXT, AD);
+
+        KeyVersion second = admin.rotate(domain);
+        KeyVersion third = admin.rotate(domain);
+        admin.destroy(domain, first.id(), VersionUsage.UNCHECKED, true);
+
+        Keyring after = keyring(master("master"), store, new Fixtures.ManualTicker());
+        List<com.google.crypto.tink.DeterministicAead> versions = after.deterministicAeadsByVersion(domain);
+        assertThat(versions).as("the destroyed version is no longer offered").hasSize(2);
+        byte[] underPrimary = versions.get(0).encryptDeterministically(PLAINTEXT, AD);
+        byte[] underOlder = versions.get(1).encryptDeterministically(PLAINTEXT, AD);
+        assertThat(keyIdOf(underPrimary)).isEqualTo(third.id());
+        assertThat(keyIdOf(underOlder)).isEqualTo(second.id());
+        assertThat(underPrimary).isEqualTo(after.deterministicAead(domain).encryptDeterministically(PLAINTEXT, AD));
+        assertThat(after.deterministicAead(domain).decryptDeterministically(underOlder, AD)).isEqualTo(PLAINTEXT);
+        assertThat(oldCell).isNotEqualTo(underOlder).isNotEqualTo(underPrimary);
+    }
+
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
     void aRunningKeyringPicksUpARotationWhenItsCacheEntryExpires(StoreKind kind) throws Exception {
         Supplier<KeyStore> stores = kind.stores(dir);
         KeyVersion first = admin(stores.get()).init(DOMAIN, KeyPurpose.AEAD).primary().orElseThrow();

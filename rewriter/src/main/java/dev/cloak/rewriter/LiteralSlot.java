@@ -24,6 +24,10 @@ public record LiteralSlot(int start, int end, EncryptedColumn column, Object val
         }
     }
 
+    LiteralSlot shifted(int textShift) {
+        return new LiteralSlot(start + textShift, end + textShift, column, value);
+    }
+
     /** Span and column only: the value is plaintext of an encrypted column. */
     @Override
     public String toString() {

@@ -111,6 +111,7 @@ final class StatementAnalyzer {
     private final Map<Projection, StarTable> starTables = new IdentityHashMap<>();
     private final Dialect dialect;
     private final List<LiteralSlot> literals = new ArrayList<>();
+    private final List<LookupSlot> lookups = new ArrayList<>();
     private int[] lineStarts;
     private Scope current;
     private Table target;
@@ -343,7 +344,8 @@ final class StatementAnalyzer {
             projections = delete((Delete) statement);
         }
         checkEverythingSeen(walk);
-        return StatementPlan.of(kind, sql, parameterCount, slots, projections, starTablesOf(projections), literals);
+        return StatementPlan.of(kind, sql, parameterCount, slots, projections, starTablesOf(projections), literals,
+                lookups);
     }
 
     /** The independent walk must find no encrypted column and no parameter that the analysis did not handle. */
@@ -1321,10 +1323,13 @@ final class StatementAnalyzer {
                     + " or make the column deterministic");
         }
         if (other instanceof JdbcParameter parameter) {
-            slots.put(checkedIndex(parameter), column);
+            int index = checkedIndex(parameter);
+            slots.put(index, column);
+            lookups.add(comparisonLookup(comparison, left != null, column, index, null));
             approve(left != null ? leftExpression : rightExpression);
         } else if (isLiteral(other)) {
-            literal(other, column);
+            LiteralSlot slot = literal(other, column);
+            lookups.add(comparisonLookup(comparison, left != null, column, 0, slot));
             approve(left != null ? leftExpression : rightExpression);
         } else {
             throw new Rejection(construct + " of encrypted column " + column.name()
@@ -1395,9 +1400,14 @@ final class StatementAnalyzer {
         }
         for (Expression item : list) {
             if (item instanceof JdbcParameter parameter) {
-                slots.put(checkedIndex(parameter), column);
+                int index = checkedIndex(parameter);
+                slots.put(index, column);
+                int[] span = span(item);
+                lookups.add(span == null ? LookupSlot.unlocated(LookupSlot.Form.LIST_ITEM, column, index, null)
+                        : new LookupSlot(span[0], span[1], LookupSlot.Form.LIST_ITEM, -1, -1, column, index, null));
             } else {
-                literal(item, column);
+                LiteralSlot slot = literal(item, column);
+                lookups.add(new LookupSlot(slot.start(), slot.end(), LookupSlot.Form.LIST_ITEM, -1, -1, column, 0, slot));
             }
         }
         approved.add((Column) in.getLeftExpression());
@@ -1848,20 +1858,94 @@ final class StatementAnalyzer {
     // ---------------------------------------------------------------- literals of encrypted columns
 
     /** Records a literal's exact span in the text and its value, so the driver can put ciphertext in its place. */
-    private void literal(Expression expression, EncryptedColumn column) {
+    private LiteralSlot literal(Expression expression, EncryptedColumn column) {
         Object value = literalValue(expression, column);
+        int[] span = span(expression);
+        if (span == null) {
+            throw new Rejection("a literal for encrypted column " + column.name() + " could not be located in the"
+                    + " text: bind it with a ? parameter");
+        }
+        LiteralSlot slot = new LiteralSlot(span[0], span[1], column, value);
+        literals.add(slot);
+        return slot;
+    }
+
+    /**
+     * Where the tokens the parser read for {@code expression} are in the text ({@code [start, end)}), or null when
+     * the parser kept no position or the text there does not hold those tokens: a text is never rewritten in a
+     * place that was not proven to be the expression.
+     */
+    private int[] span(Expression expression) {
         SimpleNode node = expression.getASTNode();
         Token first = node == null ? null : node.jjtGetFirstToken();
         Token last = node == null ? null : node.jjtGetLastToken();
         int start = first == null ? -1 : offset(first.beginLine, first.beginColumn);
         int end = last == null ? -1 : offset(last.endLine, last.endColumn) + 1;
-        // the span must hold exactly the tokens the parser read, or the text would be rewritten in the wrong place
         if (start < 0 || end <= start || end > sql.length() || !sql.startsWith(first.image, start)
                 || !sql.startsWith(last.image, end - last.image.length())) {
-            throw new Rejection("a literal for encrypted column " + column.name() + " could not be located in the"
-                    + " text: bind it with a ? parameter");
+            return null;
         }
-        literals.add(new LiteralSlot(start, end, column, value));
+        return new int[] {start, end};
+    }
+
+    /**
+     * The lookup of {@code operand = value} or {@code value = operand} ({@code <>}, {@code !=} likewise): the
+     * comparison's span, and the operand's found by stepping over blanks and the operator next to the value.
+     * Anything else between them (comments, unusual spellings) leaves the lookup unlocated.
+     */
+    private LookupSlot comparisonLookup(BinaryExpression comparison, boolean valueOnRight, EncryptedColumn column,
+                                       int parameter, LiteralSlot literal) {
+        LookupSlot.Form form = comparison instanceof NotEqualsTo ? LookupSlot.Form.NOT_EQUALS : LookupSlot.Form.EQUALS;
+        int[] whole = span(comparison);
+        int[] value = span(valueOnRight ? comparison.getRightExpression() : comparison.getLeftExpression());
+        if (whole == null || value == null) {
+            return LookupSlot.unlocated(form, column, parameter, literal);
+        }
+        int operandStart;
+        int operandEnd;
+        if (valueOnRight) {
+            int operatorEnd = skipBlanks(value[0], -1);
+            int operatorStart = operatorEnd - operatorLength(operatorEnd, form, true);
+            operandStart = whole[0];
+            operandEnd = skipBlanks(operatorStart, -1);
+            if (value[1] != whole[1] || operatorStart == operatorEnd) {
+                return LookupSlot.unlocated(form, column, parameter, literal);
+            }
+        } else {
+            int operatorStart = skipBlanks(value[1], 1);
+            int operatorEnd = operatorStart + operatorLength(operatorStart, form, false);
+            operandStart = skipBlanks(operatorEnd, 1);
+            operandEnd = whole[1];
+            if (value[0] != whole[0] || operatorStart == operatorEnd) {
+                return LookupSlot.unlocated(form, column, parameter, literal);
+            }
+        }
+        if (operandStart >= operandEnd) {
+            return LookupSlot.unlocated(form, column, parameter, literal);
+        }
+        return new LookupSlot(whole[0], whole[1], form, operandStart, operandEnd, column, parameter, literal);
+    }
+
+    /** From {@code at} (an index after the blanks when stepping back, at them when stepping on), past blanks. */
+    private int skipBlanks(int at, int step) {
+        int i = at;
+        while (step < 0 ? i > 0 && Character.isWhitespace(sql.charAt(i - 1))
+                : i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+            i += step;
+        }
+        return i;
+    }
+
+    /** The length of the comparison operator ending (backwards) or starting at {@code at}, 0 when there is none. */
+    private int operatorLength(int at, LookupSlot.Form form, boolean backwards) {
+        List<String> operators = form == LookupSlot.Form.EQUALS ? List.of("=") : List.of("<>", "!=");
+        for (String operator : operators) {
+            int start = backwards ? at - operator.length() : at;
+            if (start >= 0 && sql.startsWith(operator, start)) {
+                return operator.length();
+            }
+        }
+        return 0;
     }
 
     private int offset(int line, int column) {

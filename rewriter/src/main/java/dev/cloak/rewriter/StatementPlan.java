@@ -1,9 +1,11 @@
 package dev.cloak.rewriter;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 
 /**
  * What the driver must do with one SQL text: which {@code ?} parameters and which result columns belong to
@@ -36,14 +38,17 @@ public final class StatementPlan {
     private final boolean hasEncryptedResults;
     private final List<StarTable> starTables;
     private final List<LiteralSlot> literals;
+    private final List<LookupSlot> lookups;
+    private final boolean[] lookupParameters;
 
     private StatementPlan(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
                           List<Projection> projections, List<StarTable> starTables) {
-        this(kind, sql, parameterCount, encrypted, projections, starTables, List.of());
+        this(kind, sql, parameterCount, encrypted, projections, starTables, List.of(), List.of());
     }
 
     private StatementPlan(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
-                          List<Projection> projections, List<StarTable> starTables, List<LiteralSlot> literals) {
+                          List<Projection> projections, List<StarTable> starTables, List<LiteralSlot> literals,
+                          List<LookupSlot> lookups) {
         this.kind = kind;
         this.sql = sql;
         this.parameterCount = parameterCount;
@@ -66,6 +71,22 @@ public final class StatementPlan {
             }
         }
         this.literals = List.copyOf(sorted);
+        List<LookupSlot> byStart = new java.util.ArrayList<>(lookups);
+        byStart.sort(java.util.Comparator.comparingInt(LookupSlot::start));
+        for (int i = 0; i < byStart.size(); i++) {
+            LookupSlot slot = byStart.get(i);
+            if (slot.expandable() && (slot.end() > sql.length()
+                    || i > 0 && byStart.get(i - 1).expandable() && slot.start() < byStart.get(i - 1).end())) {
+                throw new IllegalArgumentException("lookup spans overlap or leave the text");
+            }
+        }
+        this.lookups = List.copyOf(byStart);
+        this.lookupParameters = new boolean[parameterCount + 1];
+        for (LookupSlot lookup : this.lookups) {
+            if (lookup.parameter() > 0) {
+                lookupParameters[lookup.parameter()] = true;
+            }
+        }
     }
 
     static StatementPlan passThrough(String sql, int parameterCount) {
@@ -85,12 +106,18 @@ public final class StatementPlan {
 
     static StatementPlan of(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
                             List<Projection> projections, List<StarTable> starTables, List<LiteralSlot> literals) {
+        return of(kind, sql, parameterCount, encrypted, projections, starTables, literals, List.of());
+    }
+
+    static StatementPlan of(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
+                            List<Projection> projections, List<StarTable> starTables, List<LiteralSlot> literals,
+                            List<LookupSlot> lookups) {
         for (int index : encrypted.keySet()) {
             if (index < 1 || index > parameterCount) {
                 throw new IllegalArgumentException("parameter index out of range: " + index);
             }
         }
-        return new StatementPlan(kind, sql, parameterCount, encrypted, projections, starTables, literals);
+        return new StatementPlan(kind, sql, parameterCount, encrypted, projections, starTables, literals, lookups);
     }
 
     /**
@@ -101,9 +128,11 @@ public final class StatementPlan {
     static StatementPlan combine(String sql, List<StatementPlan> parts, List<SqlText.Piece> pieces) {
         Map<Integer, EncryptedColumn> encrypted = new java.util.HashMap<>();
         List<LiteralSlot> literals = new java.util.ArrayList<>();
+        List<LookupSlot> lookups = new java.util.ArrayList<>();
         // a part's text may be rewritten (DDL): rebuild the whole text and move literal spans with it
         StringBuilder text = new StringBuilder(sql.length());
         int copied = 0;
+        int parameterShift = 0;
         for (int p = 0; p < parts.size(); p++) {
             SqlText.Piece piece = pieces.get(p);
             text.append(sql, copied, piece.start());
@@ -111,8 +140,12 @@ public final class StatementPlan {
             text.append(parts.get(p).sql);
             copied = piece.start() + piece.text().length();
             for (LiteralSlot slot : parts.get(p).literals) {
-                literals.add(new LiteralSlot(slot.start() + shift, slot.end() + shift, slot.column(), slot.value()));
+                literals.add(slot.shifted(shift));
             }
+            for (LookupSlot slot : parts.get(p).lookups) {
+                lookups.add(slot.shifted(shift, parameterShift));
+            }
+            parameterShift += parts.get(p).parameterCount;
         }
         sql = text.append(sql, copied, sql.length()).toString();
         int offset = 0;
@@ -139,9 +172,9 @@ public final class StatementPlan {
                 }
             }
             return new StatementPlan(withResults.kind, sql, offset, encrypted, withResults.projections,
-                    withResults.starTables, literals);
+                    withResults.starTables, literals, lookups);
         }
-        return new StatementPlan(kind, sql, offset, encrypted, List.of(), List.of(), literals);
+        return new StatementPlan(kind, sql, offset, encrypted, List.of(), List.of(), literals, lookups);
     }
 
     /** Unparsed text returns no rows only when it is plain DML or DDL without RETURNING or OUTPUT. */
@@ -223,14 +256,147 @@ public final class StatementPlan {
         if (literals.isEmpty()) {
             return sql;
         }
-        StringBuilder text = new StringBuilder(sql.length() + 64 * literals.size());
-        int at = 0;
-        for (LiteralSlot slot : literals) {
-            text.append(sql, at, slot.start()).append(java.util.Objects.requireNonNull(encryptedLiteral.apply(slot),
-                    "encrypted literal"));
-            at = slot.end();
+        try {
+            return expand(column -> 1, (slot, version) -> java.util.Objects.requireNonNull(encryptedLiteral.apply(slot),
+                    "encrypted literal")).sql();
+        } catch (SQLException e) {
+            throw new IllegalStateException("one key version never needs a lookup rewritten", e);
         }
-        return text.append(sql, at, sql.length()).toString();
+    }
+
+    /** The equality tests of deterministic columns against encrypted values, in text order; empty when none. */
+    public List<LookupSlot> lookups() {
+        return lookups;
+    }
+
+    /** Whether parameter {@code index} (1-based) is the value of a {@link #lookups() lookup}. */
+    public boolean isLookupParameter(int index) {
+        return index >= 1 && index <= parameterCount && lookupParameters[index];
+    }
+
+    /** The text of a literal as the driver sends it: a binary literal of the literal's ciphertext under a version. */
+    @FunctionalInterface
+    public interface LiteralText {
+        /**
+         * @param version 0 for the primary key version, 1.. for the other enabled versions of the literal's
+         *                key domain, in the order the driver counted them for {@link #expand}
+         */
+        String text(LiteralSlot literal, int version) throws SQLException;
+    }
+
+    /**
+     * The text to send and where each {@code ?} of {@link #sql()} went, when each lookup on {@code column} must
+     * match a ciphertext under {@code versions.applyAsInt(column)} key versions (SPEC §2.4): {@code col = ?}
+     * becomes {@code col IN (?, ?, ...)}, {@code col <> ?} becomes {@code col NOT IN (...)}, an {@code IN} list
+     * item becomes one item per version, and literals take the form {@code literalText} gives them. Literals
+     * outside lookups are sent under the primary version.
+     *
+     * @throws RejectedStatementException when a lookup that must be expanded could not be located in the text
+     */
+    public Expansion expand(ToIntFunction<EncryptedColumn> versions, LiteralText literalText) throws SQLException {
+        int[] first = new int[parameterCount + 1];
+        int[] width = new int[parameterCount + 1];
+        java.util.Arrays.fill(width, 1);
+        List<Edit> edits = new java.util.ArrayList<>();
+        java.util.Set<Integer> literalsInLookups = new java.util.HashSet<>();
+        for (LookupSlot lookup : lookups) {
+            int count = versions.applyAsInt(lookup.column());
+            if (count <= 1) {
+                continue;
+            }
+            if (!lookup.expandable()) {
+                throw new RejectedStatementException("a comparison on deterministic column " + lookup.column().name()
+                        + " cannot be rewritten for its " + count + " enabled key versions (rotation in progress):"
+                        + " write it as column = ? or column IN (?, ...), or finish re-encryption and retire the"
+                        + " old version");
+            }
+            if (lookup.parameter() > 0) {
+                width[lookup.parameter()] = count;
+            } else {
+                literalsInLookups.add(lookup.literal().start());
+            }
+            edits.add(new Edit(lookup.start(), lookup.end(), lookup, null, count));
+        }
+        for (LiteralSlot literal : literals) {
+            if (!literalsInLookups.contains(literal.start())) {
+                edits.add(new Edit(literal.start(), literal.end(), null, literal, 1));
+            }
+        }
+        edits.sort(java.util.Comparator.comparingInt(Edit::start));
+        StringBuilder text = new StringBuilder(sql.length() + 16 * edits.size());
+        int at = 0;
+        for (Edit edit : edits) {
+            text.append(sql, at, edit.start());
+            if (edit.literal() != null) {
+                text.append(literalText.text(edit.literal(), 0));
+            } else {
+                LookupSlot lookup = edit.lookup();
+                if (lookup.form() != LookupSlot.Form.LIST_ITEM) {
+                    text.append(sql, lookup.operandStart(), lookup.operandEnd())
+                            .append(lookup.form() == LookupSlot.Form.EQUALS ? " IN (" : " NOT IN (");
+                }
+                for (int version = 0; version < edit.count(); version++) {
+                    text.append(version == 0 ? "" : ", ")
+                            .append(lookup.literal() == null ? "?" : literalText.text(lookup.literal(), version));
+                }
+                text.append(lookup.form() == LookupSlot.Form.LIST_ITEM ? "" : ")");
+            }
+            at = edit.end();
+        }
+        text.append(sql, at, sql.length());
+        int physical = 1;
+        for (int index = 1; index <= parameterCount; index++) {
+            first[index] = physical;
+            physical += width[index];
+        }
+        return new Expansion(text.toString(), first, width, physical - 1);
+    }
+
+    private record Edit(int start, int end, LookupSlot lookup, LiteralSlot literal, int count) {
+    }
+
+    /**
+     * A plan's text as sent while key domains rotate, with the physical {@code ?} positions of each of the
+     * plan's parameters: parameter {@code i} of the plan is bound at {@code first(i) .. first(i) + width(i) - 1}.
+     */
+    public static final class Expansion {
+        private final String sql;
+        private final int[] first;
+        private final int[] width;
+        private final int parameterCount;
+
+        Expansion(String sql, int[] first, int[] width, int parameterCount) {
+            this.sql = sql;
+            this.first = first;
+            this.width = width;
+            this.parameterCount = parameterCount;
+        }
+
+        /** The text to send. */
+        public String sql() {
+            return sql;
+        }
+
+        /** The physical index of the first (primary-version) copy of the plan's parameter {@code index}. */
+        public int first(int index) {
+            return first[index];
+        }
+
+        /** How many physical parameters the plan's parameter {@code index} became (1 unless it is a lookup). */
+        public int width(int index) {
+            return width[index];
+        }
+
+        /** The number of {@code ?} in the text to send. */
+        public int parameterCount() {
+            return parameterCount;
+        }
+
+        /** Counts only: the text may hold ciphertext literals, which are no one's business. */
+        @Override
+        public String toString() {
+            return "Expansion[parameters=" + parameterCount + "]";
+        }
     }
 
     /** Whether any result column must be decrypted. */

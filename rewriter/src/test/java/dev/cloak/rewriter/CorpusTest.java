@@ -117,6 +117,33 @@ class CorpusTest {
                 assertThat(plan.sql()).containsIgnoringCase(part.strip());
             }
         }
+        assertRotationExpansion(rewriter, plan);
+    }
+
+    /**
+     * With two enabled key versions per domain, every lookup of the plan must be rewritten so that the text
+     * still parses to a plan binding each copy of a parameter to the same column, with the counted parameters.
+     */
+    private static void assertRotationExpansion(SqlRewriter rewriter, StatementPlan plan) throws Exception {
+        StatementPlan.LiteralText sameLiteral = (slot, version) -> plan.sql().substring(slot.start(), slot.end());
+        assertThat(plan.expand(column -> 1, sameLiteral).sql()).as("one version: text unchanged").isEqualTo(plan.sql());
+        if (plan.lookups().isEmpty()) {
+            return;
+        }
+        assertThat(plan.lookups()).as("lookups located in the text").allMatch(LookupSlot::expandable);
+        StatementPlan.Expansion expansion = plan.expand(column -> 2, sameLiteral);
+        assertThat(SqlText.countParameters(expansion.sql())).as("parameters of " + expansion.sql())
+                .isEqualTo(expansion.parameterCount());
+        StatementPlan expanded = rewriter.plan(expansion.sql());
+        assertThat(expanded.lookups()).as("lookups of " + expansion.sql()).hasSize(2 * plan.lookups().size());
+        for (int i = 1; i <= plan.parameterCount(); i++) {
+            for (int copy = 0; copy < expansion.width(i); copy++) {
+                assertThat(expanded.parameter(expansion.first(i) + copy)).as("copy " + copy + " of parameter " + i)
+                        .isEqualTo(plan.parameter(i));
+            }
+        }
+        assertThat(expanded.literals()).as("literal slots").hasSize(plan.literals().size()
+                + (int) plan.lookups().stream().filter(lookup -> lookup.literal() != null).count());
     }
 
     /** {@code -} for a plain column, the column's name, or {@code *table} for a star over a configured table. */

@@ -4,8 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.sql.SQLDataException;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+
+import com.google.crypto.tink.DeterministicAead;
 
 import dev.cloak.driver.config.ColumnPolicy;
 import dev.cloak.driver.config.EncryptionMode;
@@ -51,12 +55,42 @@ public final class CellCodec {
      *     whatever {@link CellKeys} throws when the key is unavailable
      */
     public byte[] encrypt(Object value, int sqlType) throws SQLException {
+        return encrypt(value, sqlType, deterministic ? keys.deterministicAead(keyDomain) : null);
+    }
+
+    /**
+     * The key versions a lookup by value on this deterministic column must match now, the primary first: several
+     * while the key domain rotates (SPEC §2.4). Pass the list, or one of its elements, to
+     * {@link #encryptUnder} so that a statement binds under the versions it was written for.
+     *
+     * @throws SQLException 0A000 for a randomized column, which has no lookups, and what {@link CellKeys} throws
+     */
+    public List<DeterministicAead> lookupVersions() throws SQLException {
+        if (!deterministic) {
+            throw new SQLFeatureNotSupportedException("randomized column " + CodecErrors.describe(column)
+                    + " cannot be looked up by value", "0A000");
+        }
+        return keys.deterministicAeadsByVersion(keyDomain);
+    }
+
+    /**
+     * As {@link #encrypt(Object, int)}, under one key version of {@link #lookupVersions()} instead of the primary:
+     * the cell a value has if it was stored under that version.
+     */
+    public byte[] encryptUnder(Object value, int sqlType, DeterministicAead version) throws SQLException {
+        return encrypt(value, sqlType, Objects.requireNonNull(version, "version"));
+    }
+
+    private byte[] encrypt(Object value, int sqlType, DeterministicAead deterministicKey) throws SQLException {
         Objects.requireNonNull(value, "value: SQL NULL is bound unencrypted by the caller");
+        if (deterministic != (deterministicKey != null)) {
+            throw new IllegalArgumentException("a key version is for deterministic columns only");
+        }
         byte[] plaintext = PlaintextCodec.encode(column, ValueConverter.toCanonical(column, value, sqlType));
         byte[] ciphertext;
         try {
             ciphertext = deterministic
-                    ? keys.deterministicAead(keyDomain).encryptDeterministically(plaintext, associatedData)
+                    ? deterministicKey.encryptDeterministically(plaintext, associatedData)
                     : keys.aead(keyDomain).encrypt(plaintext, associatedData);
         } catch (GeneralSecurityException e) {
             throw new SQLDataException("cannot encrypt a value of encrypted column " + CodecErrors.describe(column)

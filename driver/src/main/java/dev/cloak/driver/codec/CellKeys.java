@@ -1,6 +1,7 @@
 package dev.cloak.driver.codec;
 
 import java.sql.SQLException;
+import java.util.List;
 
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.DeterministicAead;
@@ -17,4 +18,13 @@ public interface CellKeys {
 
     /** The AES256_SIV primitive of {@code keyDomain}: its primary key encrypts, every enabled version decrypts. */
     DeterministicAead deterministicAead(String keyDomain) throws SQLException;
+
+    /**
+     * One AES256_SIV primitive per enabled key version of {@code keyDomain}, the primary first: while the domain
+     * rotates, a lookup by value compares with a ciphertext under each (SPEC §2.4). A keyring without versions
+     * has just its primary.
+     */
+    default List<DeterministicAead> deterministicAeadsByVersion(String keyDomain) throws SQLException {
+        return List.of(deterministicAead(keyDomain));
+    }
 }

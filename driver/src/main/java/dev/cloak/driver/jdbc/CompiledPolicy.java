@@ -23,6 +23,7 @@ import dev.cloak.rewriter.EncryptedColumn;
 import dev.cloak.rewriter.Dialect;
 import dev.cloak.rewriter.EncryptedSchema;
 import dev.cloak.rewriter.LiteralSlot;
+import dev.cloak.rewriter.LookupSlot;
 import dev.cloak.rewriter.RejectedStatementException;
 import dev.cloak.rewriter.SqlRewriter;
 import dev.cloak.rewriter.StatementPlan;
@@ -165,25 +166,71 @@ public final class CompiledPolicy implements AutoCloseable {
 
     /**
      * The text to send for a plan: its SQL, with each literal of an encrypted column replaced by a binary literal
-     * of its ciphertext in the dialect's syntax. The plaintext literal never reaches the database.
+     * of its ciphertext in the dialect's syntax, and lookups expanded while their key domain rotates. The
+     * plaintext literal never reaches the database.
      */
     String textToSend(StatementPlan plan) throws SQLException {
+        return textToSend(plan, lookupKeys(plan));
+    }
+
+    /** As {@link #textToSend(StatementPlan)}, with the plan's {@link #lookupKeys} already read. */
+    String textToSend(StatementPlan plan, LookupKeys lookupKeys) throws SQLException {
+        if (lookupKeys != null && lookupKeys.expansion() != null) {
+            return lookupKeys.expansion().sql();
+        }
         if (!plan.hasEncryptedLiterals()) {
             return plan.sql();
         }
-        Map<LiteralSlot, String> binary = new HashMap<>();
-        for (LiteralSlot slot : plan.literals()) {
-            if (dialect == null) {
-                throw new RejectedStatementException("A literal for encrypted column " + slot.column().name()
-                        + " cannot be encrypted for this database (its binary literal syntax is unknown): bind it with a ? parameter");
-            }
-            byte[] cell = codec(slot.column()).encrypt(slot.value(), java.sql.Types.OTHER);
-            binary.put(slot, binaryLiteral(cell));
-        }
-        return plan.render(binary::get);
+        return plan.expand(column -> 1, (slot, version) ->
+                binaryLiteral(slot, codec(slot.column()).encrypt(slot.value(), java.sql.Types.OTHER))).sql();
     }
 
-    private String binaryLiteral(byte[] cell) {
+    /**
+     * The key versions a plan's lookups are sent and bound for, read once when a statement is prepared; null when
+     * the plan has no lookup. Usually each looked-up domain has one version and the text goes as planned (the
+     * cost is one cached key lookup per domain). During rotation (SPEC §2.4) every {@code col = ?} compares with
+     * one ciphertext per enabled version: the result then also holds the expanded text and where each parameter
+     * went. A statement binds its lookups under exactly these versions, so its text and its values agree even if
+     * the keyring's cache reloads a newer keyset while the statement is open.
+     */
+    LookupKeys lookupKeys(StatementPlan plan) throws SQLException {
+        if (plan.lookups().isEmpty()) {
+            return null;
+        }
+        Map<String, List<DeterministicAead>> versions = new HashMap<>(4);
+        boolean rotating = false;
+        for (LookupSlot lookup : plan.lookups()) {
+            EncryptedColumn column = lookup.column();
+            if (!versions.containsKey(column.keyDomain())) {
+                List<DeterministicAead> domainVersions = codec(column).lookupVersions();
+                versions.put(column.keyDomain(), domainVersions);
+                rotating |= domainVersions.size() > 1;
+            }
+        }
+        StatementPlan.Expansion expansion = !rotating ? null : plan.expand(column -> versions.get(column.keyDomain()).size(),
+                (slot, version) -> binaryLiteral(slot, codec(slot.column()).encryptUnder(slot.value(),
+                        java.sql.Types.OTHER, versions.get(slot.column().keyDomain()).get(version))));
+        return new LookupKeys(expansion, versions);
+    }
+
+    /**
+     * The key versions of a plan's looked-up domains, primary first, and the expanded text when a domain has
+     * several ({@code null} otherwise).
+     */
+    record LookupKeys(StatementPlan.Expansion expansion, Map<String, List<DeterministicAead>> versions) {
+
+        /** Counts only: the versions are key material. */
+        @Override
+        public String toString() {
+            return "LookupKeys[" + expansion + ", domains=" + versions.keySet() + "]";
+        }
+    }
+
+    private String binaryLiteral(LiteralSlot slot, byte[] cell) throws SQLException {
+        if (dialect == null) {
+            throw new RejectedStatementException("A literal for encrypted column " + slot.column().name()
+                    + " cannot be encrypted for this database (its binary literal syntax is unknown): bind it with a ? parameter");
+        }
         String hex = java.util.HexFormat.of().formatHex(cell);
         // decode(…, 'hex') does not depend on standard_conforming_strings, unlike '\x…'
         return dialect == Dialect.POSTGRESQL ? "decode('" + hex + "', 'hex')" : "X'" + hex + "'";
@@ -270,6 +317,15 @@ public final class CompiledPolicy implements AutoCloseable {
         public DeterministicAead deterministicAead(String keyDomain) throws SQLException {
             try {
                 return keyring.deterministicAead(keyDomain);
+            } catch (KeyringException e) {
+                throw KeyringFailures.toSqlException(e);
+            }
+        }
+
+        @Override
+        public List<DeterministicAead> deterministicAeadsByVersion(String keyDomain) throws SQLException {
+            try {
+                return keyring.deterministicAeadsByVersion(keyDomain);
             } catch (KeyringException e) {
                 throw KeyringFailures.toSqlException(e);
             }

@@ -14,11 +14,13 @@ final class EncryptingCallableStatement extends DelegatingCallableStatement {
     private final StatementPlan plan;
     private final ParameterEncryption parameters;
 
-    EncryptingCallableStatement(EncryptingConnection connection, CallableStatement delegate, StatementPlan plan) {
+    /** @param lookupKeys the key versions the plan's lookups were sent for (one each), or null when it has none */
+    EncryptingCallableStatement(EncryptingConnection connection, CallableStatement delegate, StatementPlan plan,
+                                CompiledPolicy.LookupKeys lookupKeys) {
         super(connection, delegate);
         this.connection = connection;
         this.plan = plan;
-        this.parameters = new ParameterEncryption(connection.policy(), plan);
+        this.parameters = new ParameterEncryption(connection.policy(), plan, lookupKeys);
     }
 
     @Override
@@ -41,7 +43,7 @@ final class EncryptingCallableStatement extends DelegatingCallableStatement {
 
     @Override
     protected String sqlFor(String sql) throws SQLException {
-        return Results.planForText(connection, sql).sql();
+        return connection.policy().textToSend(Results.planForText(connection, sql));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.cloak.driver.jdbc;
 
 import dev.cloak.driver.CloakConnection;
+import dev.cloak.rewriter.RejectedStatementException;
 import dev.cloak.rewriter.StatementPlan;
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -64,13 +65,23 @@ public final class EncryptingConnection extends DelegatingConnection implements 
     @Override
     protected PreparedStatement prepare(String sql, Prepare<PreparedStatement> prepare) throws SQLException {
         StatementPlan plan = policy.plan(sql);
-        return new EncryptingPreparedStatement(this, prepare.prepare(policy.textToSend(plan)), plan);
+        CompiledPolicy.LookupKeys lookupKeys = policy.lookupKeys(plan);
+        return new EncryptingPreparedStatement(this, prepare.prepare(policy.textToSend(plan, lookupKeys)), plan,
+                lookupKeys);
     }
 
     @Override
     protected CallableStatement prepareCall(String sql, Prepare<CallableStatement> prepare) throws SQLException {
         StatementPlan plan = policy.plan(sql);
-        return new EncryptingCallableStatement(this, prepare.prepare(policy.textToSend(plan)), plan);
+        CompiledPolicy.LookupKeys lookupKeys = policy.lookupKeys(plan);
+        if (lookupKeys != null && lookupKeys.expansion() != null) {
+            // out parameters and named parameters would need the expanded numbering too: not supported
+            throw new RejectedStatementException("A lookup on a deterministic column whose key domain is rotating"
+                    + " (several enabled key versions) cannot be sent through CallableStatement: use"
+                    + " prepareStatement, or finish re-encryption and retire the old version");
+        }
+        return new EncryptingCallableStatement(this, prepare.prepare(policy.textToSend(plan, lookupKeys)), plan,
+                lookupKeys);
     }
 
     @Override

@@ -13,11 +13,18 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement<Prep
     private final StatementPlan plan;
     private final ParameterEncryption parameters;
 
-    EncryptingPreparedStatement(EncryptingConnection connection, PreparedStatement delegate, StatementPlan plan) {
+    /** @param lookupKeys the key versions the plan's lookups were sent for, or null when it has none */
+    EncryptingPreparedStatement(EncryptingConnection connection, PreparedStatement delegate, StatementPlan plan,
+                                CompiledPolicy.LookupKeys lookupKeys) {
         super(connection, delegate);
         this.connection = connection;
         this.plan = plan;
-        this.parameters = new ParameterEncryption(connection.policy(), plan);
+        this.parameters = new ParameterEncryption(connection.policy(), plan, lookupKeys);
+    }
+
+    @Override
+    protected int delegateIndex(int parameterIndex) {
+        return parameters.delegateIndex(parameterIndex);
     }
 
     @Override
@@ -32,7 +39,7 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement<Prep
 
     @Override
     protected String sqlFor(String sql) throws SQLException {
-        return Results.planForText(connection, sql).sql();
+        return connection.policy().textToSend(Results.planForText(connection, sql));
     }
 
     @Override

@@ -1,32 +1,60 @@
 package dev.cloak.driver.jdbc;
 
+import com.google.crypto.tink.DeterministicAead;
 import dev.cloak.driver.codec.CellCodec;
 import dev.cloak.rewriter.EncryptedColumn;
 import dev.cloak.rewriter.StatementPlan;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.List;
 
 /**
  * Binds values to the encrypted parameters of one plan: NULL stays NULL, anything else becomes a cell. Each
- * parameter's codec is looked up once per statement, not once per bound value (batches bind thousands).
+ * parameter's codec is looked up once per statement, not once per bound value (batches bind thousands). While
+ * a looked-up key domain rotates, a lookup parameter is bound once per key version the text was expanded for.
  */
 final class ParameterEncryption {
 
     private final CompiledPolicy policy;
     private final StatementPlan plan;
+    private final CompiledPolicy.LookupKeys lookupKeys;
+    private final StatementPlan.Expansion expansion;
     private CellCodec[] codecs;
 
-    ParameterEncryption(CompiledPolicy policy, StatementPlan plan) {
+    /** @param lookupKeys the key versions the plan's lookups were sent for, or null when it has none */
+    ParameterEncryption(CompiledPolicy policy, StatementPlan plan, CompiledPolicy.LookupKeys lookupKeys) {
         this.policy = policy;
         this.plan = plan;
+        this.lookupKeys = lookupKeys;
+        this.expansion = lookupKeys == null ? null : lookupKeys.expansion();
+    }
+
+    /** Where the delegate binds the plan's parameter {@code parameterIndex} (its first copy, during rotation). */
+    int delegateIndex(int parameterIndex) {
+        return expansion == null || parameterIndex < 1 || parameterIndex > plan.parameterCount() ? parameterIndex
+                : expansion.first(parameterIndex);
     }
 
     void bind(PreparedStatement delegate, int parameterIndex, Object value, int sqlType) throws SQLException {
-        if (value == null) {
-            delegate.setNull(parameterIndex, Types.VARBINARY);
-        } else {
-            delegate.setBytes(parameterIndex, codec(parameterIndex).encrypt(value, sqlType));
+        int index = delegateIndex(parameterIndex);
+        if (lookupKeys == null || !plan.isLookupParameter(parameterIndex)) {
+            if (value == null) {
+                delegate.setNull(index, Types.VARBINARY);
+            } else {
+                delegate.setBytes(index, codec(parameterIndex).encrypt(value, sqlType));
+            }
+            return;
+        }
+        // a lookup: one cell per key version the text was sent for, primary first
+        CellCodec codec = codec(parameterIndex);
+        List<DeterministicAead> versions = lookupKeys.versions().get(codec.column().keyDomain());
+        for (int copy = 0; copy < versions.size(); copy++) {
+            if (value == null) {
+                delegate.setNull(index + copy, Types.VARBINARY);
+            } else {
+                delegate.setBytes(index + copy, codec.encryptUnder(value, sqlType, versions.get(copy)));
+            }
         }
     }
 
