@@ -17,8 +17,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = CloakCommand.Version.class,
         description = "Transparent client-side column encryption for JDBC databases.",
-        subcommands = {DemoCommand.class, KeysCommand.class, DoctorCommand.class, AuditCommand.class,
-                ExplainCommand.class})
+        subcommands = {DemoCommand.class, KeysCommand.class, MigrateCommand.class, DoctorCommand.class,
+                AuditCommand.class, ExplainCommand.class})
 public final class CloakCommand implements Runnable {
 
     /** Exit code of a command that failed while running (usage errors exit with picocli's 2). */

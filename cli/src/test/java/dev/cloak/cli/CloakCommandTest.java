@@ -20,13 +20,14 @@ class CloakCommandTest {
     }
 
     @Test
-    void helpListsTheDemoKeysDoctorAuditAndExplainSubcommandsAndNoOther() {
+    void helpListsTheDemoKeysMigrateDoctorAuditAndExplainSubcommandsAndNoOther() {
         int exit = cloak(CloakCommand.commandLine(), "--help");
 
         assertThat(exit).isZero();
-        assertThat(out.toString()).contains("Usage: cloak").contains("demo").contains("keys").contains("doctor").contains("audit")
-                .contains("explain");
-        assertThat(CloakCommand.commandLine().getSubcommands()).containsOnlyKeys("demo", "keys", "doctor", "audit", "explain");
+        assertThat(out.toString()).contains("Usage: cloak").contains("demo").contains("keys").contains("migrate")
+                .contains("doctor").contains("audit").contains("explain");
+        assertThat(CloakCommand.commandLine().getSubcommands())
+                .containsOnlyKeys("demo", "keys", "migrate", "doctor", "audit", "explain");
     }
 
     @Test
@@ -55,10 +56,10 @@ class CloakCommandTest {
 
     @Test
     void unknownSubcommandIsAUsageErrorWithNonZeroExit() {
-        int exit = cloak(CloakCommand.commandLine(), "migrate");
+        int exit = cloak(CloakCommand.commandLine(), "unknown");
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("Unmatched argument").contains("'migrate'");
+        assertThat(err.toString()).contains("Unmatched argument").contains("'unknown'");
     }
 
     @Test

@@ -331,4 +331,17 @@ public final class CompiledPolicy implements AutoCloseable {
             }
         }
     }
+
+    /**
+     * The codec of {@code column}, an encrypted column of this policy, for tools that rewrite stored cells
+     * ({@code cloak migrate reencrypt}): it decrypts under every enabled version and encrypts under the active one.
+     */
+    public CellCodec codecOf(ColumnPolicy column) throws SQLException {
+        for (EncryptedColumnRuntime runtime : columns.values()) {
+            if (runtime.codec().column().equals(column)) {
+                return runtime.codec();
+            }
+        }
+        throw new SQLException("Cloak has no policy for column " + column.name(), "XX000");
+    }
 }

@@ -19,7 +19,9 @@ public enum AuditEvent {
     /** The KMS or master key could not be reached or failed. */
     KMS_FAILURE("kms-failure"),
     /** A policy was loaded; the record's version carries the policy's SHA-256. */
-    POLICY_LOADED("policy-loaded");
+    POLICY_LOADED("policy-loaded"),
+    /** The cells of a column were rewritten under its key domain's active version; the record's version is that version. */
+    REENCRYPTED("reencrypted");
 
     private final String wireName;
 
