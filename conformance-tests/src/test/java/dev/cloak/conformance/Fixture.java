@@ -122,9 +122,14 @@ final class Fixture implements AutoCloseable {
 
     /** A Cloak connection over {@code jdbc:cloak:…} with the policy passed as the property {@code cloak.config}. */
     Connection cloak(Path policyFile) throws SQLException {
+        return cloak(policyFile, db.rawUrl());
+    }
+
+    /** As {@link #cloak(Path)}, over {@code rawUrl} (one naming another schema or database) in its Cloak form. */
+    Connection cloak(Path policyFile, String rawUrl) throws SQLException {
         Properties props = new Properties();
         props.setProperty("cloak.config", "file:" + policyFile);
-        Connection c = DriverManager.getConnection(db.cloakUrl(), props);
+        Connection c = DriverManager.getConnection(TestDatabase.toCloakUrl(rawUrl), props);
         resources.push(c);
         return c;
     }

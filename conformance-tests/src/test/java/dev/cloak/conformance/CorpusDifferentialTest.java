@@ -1,0 +1,209 @@
+package dev.cloak.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * Issue 3's differential test: the corpus schema twice in each database, a plaintext copy through the raw driver
+ * and an encrypted copy through Cloak; every supported statement of the rewriter corpus (not a rejection, not
+ * DDL, written for {@code any} or this database) runs on both with the same parameters, and the application must
+ * see the same thing: result sets, update counts, and after a write (rolled back on both sides) the same rows.
+ */
+class CorpusDifferentialTest {
+
+    /** Share of the eligible cases that must actually run and compare, per database. */
+    private static final double MINIMUM_RAN = 0.70;
+
+    /**
+     * Cases where Cloak and the raw driver are known to differ, by {@code file:line [database]}, with the reason.
+     * Each is still run: it is reported as skipped while it differs and fails once it no longer does.
+     */
+    private static final Map<String, String> KNOWN_DIFFERENCES = Map.of();
+
+    /**
+     * Rows are compared in order when the statement orders them (ORDER BY on an encrypted column is refused, so
+     * every eligible one orders by plain columns), else as a multiset. A LIMIT without ORDER BY relies on both
+     * copies being read in insertion order, which holds for these small tables whose rows writes never keep.
+     */
+    private static final Pattern ORDER_BY = Pattern.compile("\\border\\s+by\\b");
+
+    @TempDir
+    static Path dir;
+
+    private static final Map<TestDatabase, CorpusSchema> SCHEMAS = new EnumMap<>(TestDatabase.class);
+    private static final Map<TestDatabase, Throwable> SETUP_FAILURES = new EnumMap<>(TestDatabase.class);
+
+    @AfterAll
+    static void dropCopies() throws Exception {
+        for (CorpusSchema schema : SCHEMAS.values()) {
+            schema.close();
+        }
+        SCHEMAS.clear();
+    }
+
+    @TestFactory
+    Stream<DynamicContainer> everySupportedCorpusStatementSeesTheSameDataThroughCloakAsThroughTheRawDriver()
+            throws Exception {
+        List<CorpusCase> corpus = CorpusCase.readAll();
+        assertThat(corpus).as("corpus cases").hasSizeGreaterThanOrEqualTo(200);
+        List<DynamicContainer> databases = new ArrayList<>();
+        for (TestDatabase db : TestDatabase.values()) {
+            Tally tally = new Tally(db);
+            List<DynamicTest> tests = new ArrayList<>();
+            for (CorpusCase c : corpus) {
+                if (c.appliesTo(db) && !c.isRejection() && !c.isDdl()) {
+                    tally.eligible++;
+                    tests.add(DynamicTest.dynamicTest(c.name(db) + " " + c.sql(), () -> run(db, c, tally)));
+                }
+            }
+            tests.add(DynamicTest.dynamicTest("at least " + Math.round(MINIMUM_RAN * 100) + "% of the eligible cases ran",
+                    tally::check));
+            databases.add(DynamicContainer.dynamicContainer(db.displayName(), tests));
+        }
+        return databases.stream();
+    }
+
+    private static void run(TestDatabase db, CorpusCase c, Tally tally) throws Exception {
+        CorpusSchema schema = schema(db);
+        List<Object> params;
+        try {
+            params = CorpusParameters.values(c);
+        } catch (CorpusParameters.Unbindable e) {
+            throw tally.skip(c.name(db), "cannot bind: " + e.getMessage());
+        }
+        Side raw = Side.of(schema.plain(), c, params);
+        Side cloak = Side.of(schema.encrypted(), c, params);
+        if (raw.error != null) {
+            String reason = cloak.error != null ? "the database refuses it in its dialect (SQLState " + raw.error.getSQLState() + ")"
+                    : "only the raw driver fails (SQLState " + raw.error.getSQLState() + "): nothing to compare";
+            throw tally.skip(c.name(db), reason);
+        }
+        String difference = cloak.error != null
+                ? "Cloak fails where the raw driver runs it: SQLState " + cloak.error.getSQLState() + ": " + cloak.error.getMessage()
+                : cloak.lines.equals(raw.lines) ? null : "results differ";
+        String known = KNOWN_DIFFERENCES.getOrDefault(c.name(db), c.knownBug());
+        if (difference != null && known != null) {
+            throw tally.known(c.name(db), known);
+        }
+        if (difference == null && KNOWN_DIFFERENCES.containsKey(c.name(db))) {
+            fail(c.name(db) + " is listed in KNOWN_DIFFERENCES but now gives the same results: remove it from the list");
+        }
+        tally.ran++;
+        if (raw.lines.stream().anyMatch(line -> line.startsWith("row ") || line.matches("update count [1-9].*"))) {
+            tally.withRows++;
+        }
+        if (cloak.error != null) {
+            throw new AssertionError(c.name(db) + ": " + difference, cloak.error);
+        }
+        assertThat(cloak.lines).as(c.name(db) + ": through Cloak vs the raw driver").containsExactlyElementsOf(raw.lines);
+    }
+
+    /** The database's two copies, built by the first case that needs them; a failed build fails every case. */
+    private static synchronized CorpusSchema schema(TestDatabase db) throws Exception {
+        db.rawUrl();
+        if (SETUP_FAILURES.containsKey(db)) {
+            throw new IllegalStateException("building the corpus schema failed, see the first case", SETUP_FAILURES.get(db));
+        }
+        CorpusSchema schema = SCHEMAS.get(db);
+        if (schema == null) {
+            try {
+                schema = CorpusSchema.create(db, Files.createDirectories(dir.resolve(db.slug())));
+            } catch (Exception | AssertionError e) {
+                SETUP_FAILURES.put(db, e);
+                throw e;
+            }
+            SCHEMAS.put(db, schema);
+        }
+        return schema;
+    }
+
+    /** One side's outcome: the observed lines, or the SQLException it failed with. */
+    private record Side(List<String> lines, SQLException error) {
+
+        /** Runs the case on {@code c}; a write runs in a transaction that is rolled back, after reading every table. */
+        static Side of(Connection c, CorpusCase kase, List<Object> params) throws SQLException {
+            boolean ordered = ORDER_BY.matcher(kase.sql().toLowerCase(Locale.ROOT)).find();
+            if (!kase.isWrite()) {
+                try {
+                    return new Side(Observed.run(c, kase.sql(), params, ordered), null);
+                } catch (SQLException e) {
+                    return new Side(null, e);
+                }
+            }
+            c.setAutoCommit(false);
+            try {
+                List<String> lines = Observed.run(c, kase.sql(), params, ordered);
+                Observed.tables(c, lines);
+                return new Side(lines, null);
+            } catch (SQLException e) {
+                return new Side(null, e);
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** Per database: how many cases were eligible, ran, were skipped (by reason) or differ as known. */
+    private static final class Tally {
+        private final TestDatabase db;
+        private final Map<String, Integer> skipped = new TreeMap<>();
+        private final List<String> knownDifferences = new ArrayList<>();
+        private int eligible;
+        private int ran;
+        private int withRows;
+
+        Tally(TestDatabase db) {
+            this.db = db;
+        }
+
+        /** Counts and logs a skip; the returned exception marks the dynamic test as skipped. */
+        RuntimeException skip(String name, String reason) {
+            skipped.merge(reason, 1, Integer::sum);
+            System.out.println("[differential] " + name + " SKIPPED: " + reason);
+            return abort("skipped: " + reason);
+        }
+
+        RuntimeException known(String name, String reason) {
+            knownDifferences.add(name + ": " + reason);
+            System.out.println("[differential] " + name + " KNOWN DIFFERENCE: " + reason);
+            return abort("KNOWN DIFFERENCE: " + reason);
+        }
+
+        void check() {
+            db.rawUrl();
+            int skips = skipped.values().stream().mapToInt(Integer::intValue).sum();
+            StringBuilder report = new StringBuilder("[differential] ").append(db.displayName()).append(": ran ").append(ran)
+                    .append(" / skipped ").append(skips).append(" / known differences ").append(knownDifferences.size())
+                    .append(" / eligible ").append(eligible)
+                    .append(" (").append(withRows).append(" of those that ran read or changed at least one row)");
+            skipped.forEach((reason, n) -> report.append("\n    skipped ").append(n).append(": ").append(reason));
+            knownDifferences.forEach(d -> report.append("\n    known difference ").append(d));
+            System.out.println(report);
+            assertThat(ran).as(report.toString()).isGreaterThanOrEqualTo((int) Math.ceil(eligible * MINIMUM_RAN));
+        }
+
+        private static RuntimeException abort(String message) {
+            return new TestAbortedException(message);
+        }
+    }
+}
