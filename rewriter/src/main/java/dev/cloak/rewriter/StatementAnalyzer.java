@@ -1172,6 +1172,11 @@ final class StatementAnalyzer {
             return;
         } else if (isLiteral(value)) {
             literal(value, column);
+        } else if (value instanceof Column source) {
+            // the database copies the stored cell: only a column of the same key domain and mode can give it
+            sameEncryption(column, encryptedOf(source), "SET " + column.name() + " = column",
+                    Identifiers.unquote(source.getColumnName()));
+            approved.add(source);
         } else if (value instanceof JdbcNamedParameter) {
             throw new Rejection("named parameter for encrypted column " + column.name()
                     + NOT_YET + ": bind it with a ? parameter");
@@ -1201,10 +1206,23 @@ final class StatementAnalyzer {
             throw new Rejection("WITH (common table expressions) in UPDATE of configured table " + table + NOT_YET
                     + ": update with ? parameters");
         }
-        if (update.getFromItem() != null || notEmpty(update.getJoins()) || notEmpty(update.getStartJoins())) {
-            throw new Rejection("UPDATE ... FROM or JOIN on configured table " + table + NOT_YET
-                    + ": update with ? parameters");
+        // UPDATE t SET ... FROM a JOIN b ... (PostgreSQL, H2) and UPDATE t JOIN a ON ... SET ... (MariaDB): the
+        // other tables join the target's scope; a SET may copy a column of the same key domain and mode
+        Scope level = current;
+        if (notEmpty(update.getStartJoins())) {
+            for (Join join : update.getStartJoins()) {
+                join(join, level);
+            }
         }
+        if (update.getFromItem() != null) {
+            level.sources.add(fromItem(update.getFromItem(), level));
+        }
+        if (notEmpty(update.getJoins())) {
+            for (Join join : update.getJoins()) {
+                join(join, level);
+            }
+        }
+        current = level;
         if (update.getSelect() != null || update.getOutputClause() != null || update.getPreferringClause() != null) {
             throw new Rejection("this UPDATE form on configured table " + table + NOT_YET
                     + ": write UPDATE table SET column = ? WHERE ...");

@@ -32,7 +32,16 @@ class UpdateDeletePlanTest {
 
     @Test
     void updateSetExpressionOnEncryptedColumnIsRejected() {
-        assertRejected("UPDATE patients SET ssn = ssn WHERE id = ?", "expression assigned to encrypted column patients.ssn");
+        assertRejected("UPDATE patients SET ssn = ssn || '0' WHERE id = ?", "patients.ssn");
+    }
+
+    @Test
+    void updateSetCopyingAColumnOfTheSameKeyDomainAndModeIsSentAsIs() throws Exception {
+        StatementPlan plan = plan("UPDATE patients SET ssn = ssn WHERE id = ?");
+        assertThat(plan.kind()).isEqualTo(StatementPlan.Kind.UPDATE);
+        assertThat(plan.hasEncryptedParameters()).isFalse();
+        assertRejected("UPDATE patients SET ssn = name WHERE id = ?", "patients.name", "different keys");
+        assertRejected("UPDATE patients SET ssn = city WHERE id = ?", "patients.ssn", "plain");
     }
 
     @Test
@@ -41,9 +50,13 @@ class UpdateDeletePlanTest {
     }
 
     @Test
-    void updateFromAnotherTableIsRejected() {
-        assertRejected("UPDATE patients SET city = v.city FROM visits v WHERE v.id = patients.id",
-                "UPDATE ... FROM or JOIN", "patients");
+    void updateFromAnotherTableJoinsItsScope() throws Exception {
+        StatementPlan plan = plan("UPDATE patients SET city = v.city, ssn = v.patient_ssn FROM visits v"
+                + " WHERE v.patient_ssn = patients.ssn AND v.id = ?");
+        assertThat(plan.kind()).isEqualTo(StatementPlan.Kind.UPDATE);
+        assertThat(plan.parameter(1)).isNull();
+        assertRejected("UPDATE patients SET name = v.patient_ssn FROM visits v WHERE v.id = patients.id",
+                "visits.patient_ssn", "patients.name");
     }
 
     @Test
