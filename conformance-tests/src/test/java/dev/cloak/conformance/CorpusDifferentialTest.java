@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,8 +49,8 @@ class CorpusDifferentialTest {
     @TempDir
     static Path dir;
 
-    private static final Map<TestDatabase, CorpusSchema> SCHEMAS = new EnumMap<>(TestDatabase.class);
-    private static final Map<TestDatabase, Throwable> SETUP_FAILURES = new EnumMap<>(TestDatabase.class);
+    private static final Map<String, CorpusSchema> SCHEMAS = new HashMap<>();
+    private static final Map<String, Throwable> SETUP_FAILURES = new HashMap<>();
 
     @AfterAll
     static void dropCopies() throws Exception {
@@ -66,24 +66,26 @@ class CorpusDifferentialTest {
         List<CorpusCase> corpus = CorpusCase.readAll();
         assertThat(corpus).as("corpus cases").hasSizeGreaterThanOrEqualTo(200);
         List<DynamicContainer> databases = new ArrayList<>();
-        for (TestDatabase db : TestDatabase.values()) {
-            Tally tally = new Tally(db);
-            List<DynamicTest> tests = new ArrayList<>();
-            for (CorpusCase c : corpus) {
-                if (c.appliesTo(db) && !c.isRejection() && !c.isDdl()) {
-                    tally.eligible++;
-                    tests.add(DynamicTest.dynamicTest(c.name(db) + " " + c.sql(), () -> run(db, c, tally)));
+        for (boolean rotated : new boolean[] {false, true}) {
+            for (TestDatabase db : TestDatabase.values()) {
+                Tally tally = new Tally(db, rotated);
+                List<DynamicTest> tests = new ArrayList<>();
+                for (CorpusCase c : corpus) {
+                    if (c.appliesTo(db) && !c.isRejection() && !c.isDdl()) {
+                        tally.eligible++;
+                        tests.add(DynamicTest.dynamicTest(c.name(db) + " " + c.sql(), () -> run(db, rotated, c, tally)));
+                    }
                 }
+                tests.add(DynamicTest.dynamicTest("at least " + Math.round(MINIMUM_RAN * 100) + "% of the eligible cases ran",
+                        tally::check));
+                databases.add(DynamicContainer.dynamicContainer(tally.label(), tests));
             }
-            tests.add(DynamicTest.dynamicTest("at least " + Math.round(MINIMUM_RAN * 100) + "% of the eligible cases ran",
-                    tally::check));
-            databases.add(DynamicContainer.dynamicContainer(db.displayName(), tests));
         }
         return databases.stream();
     }
 
-    private static void run(TestDatabase db, CorpusCase c, Tally tally) throws Exception {
-        CorpusSchema schema = schema(db);
+    private static void run(TestDatabase db, boolean rotated, CorpusCase c, Tally tally) throws Exception {
+        CorpusSchema schema = schema(db, rotated);
         List<Object> params;
         try {
             params = CorpusParameters.values(c);
@@ -117,21 +119,25 @@ class CorpusDifferentialTest {
         assertThat(cloak.lines).as(c.name(db) + ": through Cloak vs the raw driver").containsExactlyElementsOf(raw.lines);
     }
 
-    /** The database's two copies, built by the first case that needs them; a failed build fails every case. */
-    private static synchronized CorpusSchema schema(TestDatabase db) throws Exception {
+    /**
+     * The database's two copies (with every key rotated after filling, when {@code rotated}), built by the first
+     * case that needs them; a failed build fails every case.
+     */
+    private static synchronized CorpusSchema schema(TestDatabase db, boolean rotated) throws Exception {
         db.rawUrl();
-        if (SETUP_FAILURES.containsKey(db)) {
-            throw new IllegalStateException("building the corpus schema failed, see the first case", SETUP_FAILURES.get(db));
+        String key = db.slug() + (rotated ? "-rotated" : "");
+        if (SETUP_FAILURES.containsKey(key)) {
+            throw new IllegalStateException("building the corpus schema failed, see the first case", SETUP_FAILURES.get(key));
         }
-        CorpusSchema schema = SCHEMAS.get(db);
+        CorpusSchema schema = SCHEMAS.get(key);
         if (schema == null) {
             try {
-                schema = CorpusSchema.create(db, Files.createDirectories(dir.resolve(db.slug())));
+                schema = CorpusSchema.create(db, Files.createDirectories(dir.resolve(key)), rotated);
             } catch (Exception | AssertionError e) {
-                SETUP_FAILURES.put(db, e);
+                SETUP_FAILURES.put(key, e);
                 throw e;
             }
-            SCHEMAS.put(db, schema);
+            SCHEMAS.put(key, schema);
         }
         return schema;
     }
@@ -166,14 +172,20 @@ class CorpusDifferentialTest {
     /** Per database: how many cases were eligible, ran, were skipped (by reason) or differ as known. */
     private static final class Tally {
         private final TestDatabase db;
+        private final boolean rotated;
         private final Map<String, Integer> skipped = new TreeMap<>();
         private final List<String> knownDifferences = new ArrayList<>();
         private int eligible;
         private int ran;
         private int withRows;
 
-        Tally(TestDatabase db) {
+        Tally(TestDatabase db, boolean rotated) {
             this.db = db;
+            this.rotated = rotated;
+        }
+
+        String label() {
+            return db.displayName() + (rotated ? " (every key rotated: lookups for two versions)" : "");
         }
 
         /** Counts and logs a skip; the returned exception marks the dynamic test as skipped. */
@@ -192,7 +204,7 @@ class CorpusDifferentialTest {
         void check() {
             db.rawUrl();
             int skips = skipped.values().stream().mapToInt(Integer::intValue).sum();
-            StringBuilder report = new StringBuilder("[differential] ").append(db.displayName()).append(": ran ").append(ran)
+            StringBuilder report = new StringBuilder("[differential] ").append(label()).append(": ran ").append(ran)
                     .append(" / skipped ").append(skips).append(" / known differences ").append(knownDifferences.size())
                     .append(" / eligible ").append(eligible)
                     .append(" (").append(withRows).append(" of those that ran read or changed at least one row)");

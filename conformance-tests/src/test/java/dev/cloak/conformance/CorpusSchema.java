@@ -1,5 +1,9 @@
 package dev.cloak.conformance;
 
+import dev.cloak.keyring.FileKeyStore;
+import dev.cloak.keyring.KeyAdministration;
+import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.audit.AuditTrail;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -80,21 +84,28 @@ final class CorpusSchema implements AutoCloseable {
     }
 
     private final Fixture fx;
+    private final boolean rotated;
     private final String plainName;
     private final String encryptedName;
     private Connection plain;
     private Connection encrypted;
 
-    private CorpusSchema(Fixture fx) {
+    private CorpusSchema(Fixture fx, boolean rotated) {
         this.fx = fx;
-        String pid = Long.toString(ProcessHandle.current().pid());
-        this.plainName = "diff_raw_" + pid;
-        this.encryptedName = "diff_cloak_" + pid;
+        this.rotated = rotated;
+        String suffix = ProcessHandle.current().pid() + (rotated ? "_rot" : "");
+        this.plainName = "diff_raw_" + suffix;
+        this.encryptedName = "diff_cloak_" + suffix;
     }
 
-    /** Creates and fills both copies; aborts the calling test when {@code db} is not available. */
-    static CorpusSchema create(TestDatabase db, Path dir) throws Exception {
-        CorpusSchema schema = new CorpusSchema(Fixture.open(db, dir));
+    /**
+     * Creates and fills both copies; aborts the calling test when {@code db} is not available. When
+     * {@code rotated}, every key domain of the policy is rotated after the rows are written and the encrypted copy
+     * is reached through a fresh keyring, so every lookup of the corpus goes out expanded for two key versions
+     * (SPEC §2.4) and every write is encrypted under the new one.
+     */
+    static CorpusSchema create(TestDatabase db, Path dir, boolean rotated) throws Exception {
+        CorpusSchema schema = new CorpusSchema(Fixture.open(db, dir), rotated);
         try {
             schema.build();
             return schema;
@@ -123,6 +134,27 @@ final class CorpusSchema implements AutoCloseable {
             }
         }
         assertEncrypted();
+        if (rotated) {
+            rotateEveryKeyDomain();
+        }
+    }
+
+    private void rotateEveryKeyDomain() throws SQLException {
+        try {
+            KeyAdministration admin = KeyAdministration.open(fx.masterKeyUri(),
+                    new FileKeyStore(Path.of(fx.keyStoreUri().substring("file:".length()))), AuditTrail.NONE);
+            for (String domain : List.of("patients.ssn", "patients.name", "patients.dob")) {
+                admin.rotate(domain);
+                if (admin.describe(domain).versions().size() != 2) {
+                    throw new IllegalStateException("key domain " + domain + " does not have two versions");
+                }
+            }
+        } catch (KeyringException e) {
+            throw new SQLException("rotating the corpus keys failed", e);
+        }
+        encrypted.close();
+        // a new policy file is a new keyring: it reads both versions from the store
+        encrypted = fx.cloak(policy(fx), urlOf(encryptedName));
     }
 
     /** The encrypted copy really holds cells (format byte 0x01), or the comparison would prove nothing. */

@@ -161,6 +161,15 @@ class RotationLookupTest {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).as("a literal compared under both versions").isEqualTo(2);
             }
+            try (Statement s = c.createStatement()) {
+                assertThat(s.executeUpdate("UPDATE patients SET name = 'renamed', ssn = '555-55-5555'"
+                        + " WHERE ssn = '333-33-3333'")).as("literals inside and outside lookups").isEqualTo(1);
+                try (ResultSet rs = s.executeQuery("SELECT name, ssn FROM patients WHERE id = 4")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("renamed");
+                    assertThat(rs.getString(2)).isEqualTo("555-55-5555");
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM patients WHERE ssn = ?")) {
                 ps.setNull(1, Types.VARCHAR);
                 assertThat(ids(ps)).as("= NULL matches nothing, as without rotation").isEmpty();

@@ -208,9 +208,15 @@ public final class CompiledPolicy implements AutoCloseable {
             }
         }
         StatementPlan.Expansion expansion = !rotating ? null : plan.expand(column -> versions.get(column.keyDomain()).size(),
-                (slot, version) -> binaryLiteral(slot, codec(slot.column()).encryptUnder(slot.value(),
-                        java.sql.Types.OTHER, versions.get(slot.column().keyDomain()).get(version))));
+                (slot, version) -> binaryLiteral(slot, literalCell(slot, versions.get(slot.column().keyDomain()), version)));
         return new LookupKeys(expansion, versions);
+    }
+
+    /** A literal's cell: under a looked-up domain's version, or (a literal outside lookups) under the primary. */
+    private byte[] literalCell(LiteralSlot slot, List<DeterministicAead> versions, int version) throws SQLException {
+        CellCodec codec = codec(slot.column());
+        return versions == null ? codec.encrypt(slot.value(), java.sql.Types.OTHER)
+                : codec.encryptUnder(slot.value(), java.sql.Types.OTHER, versions.get(version));
     }
 
     /**
