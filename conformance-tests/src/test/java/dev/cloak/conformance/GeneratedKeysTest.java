@@ -51,6 +51,31 @@ class GeneratedKeysTest {
         }
     }
 
+    /** A plain column named like another table's encrypted column is a plain column of the written table. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestDatabase.class, names = {"POSTGRESQL"})
+    void aPlainGeneratedKeyColumnNamedLikeAnotherTablesEncryptedColumnStaysPlain(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String people = fx.table("gkp");
+            String notes = fx.table("gkn");
+            fx.rawExecute("CREATE TABLE " + people + " (id SERIAL PRIMARY KEY, ssn BYTEA)",
+                    "CREATE TABLE " + notes + " (id SERIAL PRIMARY KEY, ssn VARCHAR(20), secret BYTEA)");
+            Connection c = fx.cloak(fx.policy().column(people + ".ssn", "varchar", "deterministic")
+                    .column(notes + ".secret", "varchar", "randomized").write());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + notes + " (ssn, secret) VALUES (?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, "not-secret");
+                ps.setString(2, "top secret");
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    assertThat(keys.next()).isTrue();
+                    assertThat(keys.getString("ssn")).isEqualTo("not-secret");
+                    assertThat(keys.getString("secret")).isEqualTo("top secret");
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = TestDatabase.class, names = {"POSTGRESQL"})
     void returningListDecryptsTheEncryptedColumn(TestDatabase db) throws Exception {

@@ -344,8 +344,10 @@ final class StatementAnalyzer {
             projections = delete((Delete) statement);
         }
         checkEverythingSeen(walk);
+        List<EncryptedColumn> written = kind == StatementPlan.Kind.SELECT ? null
+                : schema.columnsOf(target.getSchemaName(), target.getName());
         return StatementPlan.of(kind, sql, parameterCount, slots, projections, starTablesOf(projections), literals,
-                lookups);
+                lookups, written);
     }
 
     /** The independent walk must find no encrypted column and no parameter that the analysis did not handle. */

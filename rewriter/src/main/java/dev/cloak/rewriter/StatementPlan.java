@@ -40,6 +40,7 @@ public final class StatementPlan {
     private final List<LiteralSlot> literals;
     private final List<LookupSlot> lookups;
     private final boolean[] lookupParameters;
+    private final List<EncryptedColumn> writtenTable;
 
     private StatementPlan(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
                           List<Projection> projections, List<StarTable> starTables) {
@@ -49,6 +50,13 @@ public final class StatementPlan {
     private StatementPlan(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
                           List<Projection> projections, List<StarTable> starTables, List<LiteralSlot> literals,
                           List<LookupSlot> lookups) {
+        this(kind, sql, parameterCount, encrypted, projections, starTables, literals, lookups, null);
+    }
+
+    private StatementPlan(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
+                          List<Projection> projections, List<StarTable> starTables, List<LiteralSlot> literals,
+                          List<LookupSlot> lookups, List<EncryptedColumn> writtenTable) {
+        this.writtenTable = writtenTable == null ? null : List.copyOf(writtenTable);
         this.kind = kind;
         this.sql = sql;
         this.parameterCount = parameterCount;
@@ -112,12 +120,19 @@ public final class StatementPlan {
     static StatementPlan of(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
                             List<Projection> projections, List<StarTable> starTables, List<LiteralSlot> literals,
                             List<LookupSlot> lookups) {
+        return of(kind, sql, parameterCount, encrypted, projections, starTables, literals, lookups, null);
+    }
+
+    static StatementPlan of(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
+                            List<Projection> projections, List<StarTable> starTables, List<LiteralSlot> literals,
+                            List<LookupSlot> lookups, List<EncryptedColumn> writtenTable) {
         for (int index : encrypted.keySet()) {
             if (index < 1 || index > parameterCount) {
                 throw new IllegalArgumentException("parameter index out of range: " + index);
             }
         }
-        return new StatementPlan(kind, sql, parameterCount, encrypted, projections, starTables, literals, lookups);
+        return new StatementPlan(kind, sql, parameterCount, encrypted, projections, starTables, literals, lookups,
+                writtenTable);
     }
 
     /**
@@ -267,6 +282,15 @@ public final class StatementPlan {
     /** The equality tests of deterministic columns against encrypted values, in text order; empty when none. */
     public List<LookupSlot> lookups() {
         return lookups;
+    }
+
+    /**
+     * The encrypted columns of the one table an INSERT, UPDATE or DELETE writes (empty when it has none), or
+     * {@code null} when the plan writes no single table. Generated keys and RETURNING-like results of a write
+     * are columns of that table.
+     */
+    public List<EncryptedColumn> writtenTableColumns() {
+        return writtenTable;
     }
 
     /** Whether parameter {@code index} (1-based) is the value of a {@link #lookups() lookup}. */

@@ -10,8 +10,9 @@ import java.util.Locale;
 
 /**
  * Which columns of a generated-keys result are encrypted. Drivers fill it from {@code RETURNING *}
- * (pgjdbc) or with the key columns only; either way a column named like an encrypted column of the policy
- * is decrypted, so ciphertext is never handed back as if it were a key.
+ * (pgjdbc) or with the key columns only; either way a column named like an encrypted column of the table the
+ * statement writes is decrypted, so ciphertext is never handed back as if it were a key. When the plan names
+ * no single written table (several statements in one string), any encrypted column of that name counts.
  */
 final class GeneratedKeyColumns {
 
@@ -27,7 +28,12 @@ final class GeneratedKeyColumns {
         EncryptedColumn[] columns = new EncryptedColumn[count + 1];
         boolean any = false;
         for (int i = 1; i <= count; i++) {
-            List<EncryptedColumn> candidates = policy.columnsNamed(metaData.getColumnName(i).toLowerCase(Locale.ROOT));
+            String name = metaData.getColumnName(i);
+            List<EncryptedColumn> candidates = policy.columnsNamed(name.toLowerCase(Locale.ROOT));
+            List<EncryptedColumn> written = plan.writtenTableColumns();
+            if (written != null) {
+                candidates = candidates.stream().filter(written::contains).toList();
+            }
             if (candidates.size() > 1) {
                 throw new RejectedStatementException("Generated key column " + metaData.getColumnName(i)
                         + " matches several encrypted columns; ask for the generated key columns by name");
