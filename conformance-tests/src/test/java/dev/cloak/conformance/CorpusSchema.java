@@ -1,5 +1,6 @@
 package dev.cloak.conformance;
 
+import dev.cloak.conformance.leak.LeakCapture;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,6 +13,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The schema the rewriter corpus is written against, twice in one database: a plain copy (logical types, raw
@@ -68,6 +70,9 @@ final class CorpusSchema implements AutoCloseable {
                         {1, "login", LocalDateTime.of(2024, 1, 1, 10, 0)},
                         {2, "export", LocalDateTime.of(2024, 6, 1, 12, 30)},
                     }));
+
+    /** The encrypted columns of {@link #policy(Fixture)}, whose values the leak check searches for. */
+    private static final Set<String> ENCRYPTED = Set.of("patients.ssn", "patients.name", "patients.dob", "visits.patient_ssn");
 
     /** The corpus README's policy: two deterministic columns sharing the key domain patients.ssn, two randomized. */
     private static Path policy(Fixture fx) {
@@ -147,6 +152,9 @@ final class CorpusSchema implements AutoCloseable {
                 "INSERT INTO " + t.name() + " (" + String.join(", ", t.names()) + ") VALUES (" + marks + ")")) {
             for (Object[] row : t.rows()) {
                 for (int i = 0; i < row.length; i++) {
+                    if (ENCRYPTED.contains(t.name() + "." + t.names()[i])) {
+                        LeakCapture.plaintext(row[i]);
+                    }
                     if (row[i] == null) {
                         ps.setNull(i + 1, t.nullTypes()[i]);
                     } else {

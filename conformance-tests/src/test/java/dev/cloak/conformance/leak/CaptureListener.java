@@ -29,6 +29,12 @@ public final class CaptureListener implements TestExecutionListener {
     }
 
     @Override
+    public void testPlanExecutionFinished(TestPlan testPlan) {
+        // a run without the check (-Dtest=…) still leaves complete capture files to read
+        LeakCapture.flush();
+    }
+
+    @Override
     public void executionFinished(TestIdentifier testIdentifier, TestExecutionResult result) {
         result.getThrowable().ifPresent(t -> LeakCapture.testFailure(testIdentifier.getUniqueId(), t));
     }

@@ -1,7 +1,10 @@
 package dev.cloak.conformance.leak;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
+import org.slf4j.Logger;
 import org.slf4j.helpers.BasicMarkerFactory;
 import org.slf4j.helpers.BasicMDCAdapter;
 import org.slf4j.simple.SimpleServiceProvider;
@@ -25,7 +28,8 @@ public final class CapturingLoggerProvider implements SLF4JServiceProvider {
     public void initialize() {
         console.initialize();
         ILoggerFactory consoleLoggers = console.getLoggerFactory();
-        loggers = name -> new CapturingLogger(name, consoleLoggers.getLogger(name));
+        Map<String, Logger> byName = new ConcurrentHashMap<>();
+        loggers = name -> byName.computeIfAbsent(name, n -> new CapturingLogger(n, consoleLoggers.getLogger(n)));
     }
 
     @Override

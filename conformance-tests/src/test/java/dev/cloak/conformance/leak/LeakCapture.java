@@ -58,8 +58,10 @@ public final class LeakCapture {
     private static final String JFR_EVENT = "jdk.JavaExceptionThrow";
 
     private static final Channel LOGS;
+    private static final Channel LOGS_OUTSIDE;
     private static final Channel EXCEPTIONS;
     private static final Channel CONSOLE;
+    private static final Channel CONSOLE_OUTSIDE;
     private static final Channel TO_STRINGS;
     private static final Channel THROWN;
     private static final Channel THROWN_INTERNALLY;
@@ -89,8 +91,10 @@ public final class LeakCapture {
             throw new UncheckedIOException("leak capture directory " + DIR, e);
         }
         LOGS = new Channel("logs.txt");
+        LOGS_OUTSIDE = new Channel("logs-outside-cloak.txt");
         EXCEPTIONS = new Channel("exceptions.txt");
         CONSOLE = new Channel("console.txt");
+        CONSOLE_OUTSIDE = new Channel("console-outside-cloak.txt");
         TO_STRINGS = new Channel("tostring.txt");
         THROWN = new Channel("thrown-under-cloak.txt");
         THROWN_INTERNALLY = new Channel("thrown-under-cloak-internal.txt");
@@ -117,8 +121,8 @@ public final class LeakCapture {
         }
         // UTF-8 whatever the locale, so the capture keeps every character a test prints
         Charset charset = StandardCharsets.UTF_8;
-        System.setOut(new PrintStream(new Tee(System.out, CONSOLE, charset), true, charset));
-        System.setErr(new PrintStream(new Tee(System.err, CONSOLE, charset), true, charset));
+        System.setOut(new PrintStream(new Tee(System.out, charset), true, charset));
+        System.setErr(new PrintStream(new Tee(System.err, charset), true, charset));
         java.util.logging.Logger.getLogger("").addHandler(new JulCapture());
     }
 
@@ -127,13 +131,54 @@ public final class LeakCapture {
         STARTED.add(id.getUniqueId());
     }
 
-    /** A log line, already formatted, with its throwable's whole chain. */
+    /**
+     * A log line, already formatted, with its throwable's whole chain. Cloak's loggers are always checked; any
+     * other logger's line is checked when Cloak code is on the stack (a JDBC driver logging what Cloak sent it)
+     * or when its throwable comes from Cloak (a pool logging Cloak's exception). Other lines — the raw driver
+     * logging what a test sent it directly, plaintext included — are kept apart and not searched.
+     */
     public static void log(String level, String logger, String message, Throwable t) {
-        if (logger.startsWith("dev.cloak.")) {
+        boolean cloak = logger.startsWith("dev.cloak.") && !logger.startsWith("dev.cloak.conformance.");
+        if (cloak) {
             CLOAK_LOG_LINES.incrementAndGet();
         }
         String line = level + " " + logger + " [" + Thread.currentThread().getName() + "] - " + message;
-        LOGS.record(t == null ? line : line + "\n" + describe(t, false));
+        String text = t == null ? line : line + "\n" + describe(t, false);
+        (cloak || underCloak() || fromCloak(t) ? LOGS : LOGS_OUTSIDE).record(text);
+    }
+
+    /** Whether production Cloak code is on the calling thread's stack. */
+    static boolean underCloak() {
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> isProduction(f.getClassName())));
+    }
+
+    /** Whether a throwable, its causes or suppressed ones were made by Cloak (class or stack). */
+    static boolean fromCloak(Throwable top) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Throwable> todo = new ArrayList<>();
+        todo.add(top);
+        while (!todo.isEmpty()) {
+            Throwable t = todo.remove(0);
+            if (t == null || !seen.add(t)) {
+                continue;
+            }
+            if (isProduction(t.getClass().getName())
+                    || Stream.of(t.getStackTrace()).anyMatch(e -> isProduction(e.getClassName()))) {
+                return true;
+            }
+            todo.add(t.getCause());
+            todo.addAll(List.of(t.getSuppressed()));
+        }
+        return false;
+    }
+
+    static boolean isProduction(String className) {
+        for (String p : PRODUCTION_PACKAGES) {
+            if (className.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An exception a test saw from Cloak (caught and checked, or expected): its whole chain. */
@@ -211,22 +256,29 @@ public final class LeakCapture {
         return pending;
     }
 
+    /** Writes what is buffered to the capture files. */
+    public static void flush() {
+        for (Channel c : List.of(LOGS, LOGS_OUTSIDE, EXCEPTIONS, CONSOLE, CONSOLE_OUTSIDE, TO_STRINGS, THROWN, THROWN_INTERNALLY)) {
+            c.flush();
+        }
+    }
+
     /** Stops capturing exceptions (the JFR recording), writes everything out and returns what was captured. */
     public static synchronized Snapshot finish() {
         if (!finished) {
             finished = true;
             writeThrownUnderCloak();
         }
-        for (Channel c : List.of(LOGS, EXCEPTIONS, CONSOLE, TO_STRINGS, THROWN, THROWN_INTERNALLY)) {
-            c.flush();
-        }
+        flush();
         List<Haystack> haystacks = new ArrayList<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (Channel c : List.of(LOGS, EXCEPTIONS, THROWN, TO_STRINGS, CONSOLE)) {
             haystacks.add(new Haystack(c.name, read(c.file)));
             counts.put(c.name + " records", c.records.get());
         }
-        counts.put(THROWN_INTERNALLY.name + " records", THROWN_INTERNALLY.records.get());
+        for (Channel c : List.of(THROWN_INTERNALLY, LOGS_OUTSIDE, CONSOLE_OUTSIDE)) {
+            counts.put(c.name + " records (not failed)", c.records.get());
+        }
         List<Haystack> advisory = List.of(new Haystack(THROWN_INTERNALLY.name, read(THROWN_INTERNALLY.file)));
         counts.put("Cloak log lines", CLOAK_LOG_LINES.get());
         int auditRecords = 0;
@@ -325,10 +377,8 @@ public final class LeakCapture {
         }
         for (RecordedFrame f : e.getStackTrace().getFrames()) {
             String type = f.getMethod().getType().getName();
-            for (String p : PRODUCTION_PACKAGES) {
-                if (type.startsWith(p)) {
-                    return type + "." + f.getMethod().getName() + ":" + f.getLineNumber();
-                }
+            if (isProduction(type)) {
+                return type + "." + f.getMethod().getName() + ":" + f.getLineNumber();
             }
         }
         return null;
@@ -415,34 +465,42 @@ public final class LeakCapture {
         }
     }
 
-    /** Copies a console stream to the capture, a line at a time. */
+    /**
+     * Copies a console stream to the capture, a line at a time: lines printed while Cloak code is on the stack
+     * to the checked file, others (test output, slf4j-simple's copy of log lines the log capture has already
+     * judged) apart.
+     */
     private static final class Tee extends OutputStream {
         private final PrintStream original;
-        private final Channel channel;
         private final Charset charset;
         private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
 
-        Tee(PrintStream original, Channel channel, Charset charset) {
+        Tee(PrintStream original, Charset charset) {
             this.original = original;
-            this.channel = channel;
             this.charset = charset;
         }
 
         @Override
         public synchronized void write(int b) {
             original.write(b);
-            if (b == '\n') {
-                channel.record(line.toString(charset));
-                line.reset();
-            } else {
-                line.write(b);
-            }
+            capture(b);
         }
 
         @Override
         public synchronized void write(byte[] b, int off, int len) {
+            // one call downstream, as the caller made it: surefire keeps a line of test output together
+            original.write(b, off, len);
             for (int i = off; i < off + len; i++) {
-                write(b[i]);
+                capture(b[i]);
+            }
+        }
+
+        private void capture(int b) {
+            if (b == '\n') {
+                (underCloak() ? CONSOLE : CONSOLE_OUTSIDE).record(line.toString(charset));
+                line.reset();
+            } else {
+                line.write(b);
             }
         }
 

@@ -216,6 +216,20 @@ class LeakCheckerTest {
     }
 
     @Test
+    void logLinesOfOtherLibrariesAreCheckedWhenTheirExceptionComesFromCloak() {
+        java.sql.SQLException fromCloak = new java.sql.SQLException("refused");
+        fromCloak.setStackTrace(new StackTraceElement[] {
+            new StackTraceElement("dev.cloak.driver.jdbc.EncryptingConnection", "prepareStatement", "EncryptingConnection.java", 1)});
+        RuntimeException wrapped = new RuntimeException("pool failure", fromCloak);
+
+        assertThat(LeakCapture.fromCloak(wrapped)).isTrue();
+        assertThat(LeakCapture.fromCloak(new java.sql.SQLException("raw driver's own"))).isFalse();
+        assertThat(LeakCapture.underCloak()).as("test code is not Cloak code").isFalse();
+        assertThat(LeakCapture.isProduction("dev.cloak.conformance.Fixture")).isFalse();
+        assertThat(LeakCapture.isProduction("dev.cloak.keyring.Keyring")).isTrue();
+    }
+
+    @Test
     void exceptionTextsIncludeCausesSuppressedAndNextExceptions() {
         java.sql.SQLException top = new java.sql.SQLException("top", "22000");
         top.setNextException(new java.sql.SQLException("next " + SSN));
