@@ -6,6 +6,8 @@ import dev.cloak.conformance.leak.LeakChecker.Finding;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -14,12 +16,13 @@ import java.util.stream.Collectors;
  * @param capture            what was searched
  * @param plaintexts         how many plaintexts were given
  * @param searchedPlaintexts how many of them the rule of {@link Needles} searches for
+ * @param ignored            the others, as text, for the summary
  * @param needles            how many distinct texts were searched for
  * @param findings           every leak
  * @param advisories         needles found in the advisory texts: reported, not failed (see {@link Snapshot#advisory()})
  */
-public record LeakReport(Snapshot capture, int plaintexts, int searchedPlaintexts, int needles, List<Finding> findings,
-                         List<Finding> advisories) {
+public record LeakReport(Snapshot capture, int plaintexts, int searchedPlaintexts, List<String> ignored, int needles,
+                         List<Finding> findings, List<Finding> advisories) {
 
     private static final int SHOWN = 40;
 
@@ -29,17 +32,22 @@ public record LeakReport(Snapshot capture, int plaintexts, int searchedPlaintext
         plaintexts.addAll(morePlaintexts);
         List<Needle> needles = new ArrayList<>();
         int searched = 0;
+        Set<String> ignored = new TreeSet<>();
         for (Object p : plaintexts) {
             List<Needle> n = Needles.ofPlaintext(p);
-            searched += n.isEmpty() ? 0 : 1;
+            if (n.isEmpty()) {
+                ignored.add(p instanceof byte[] b ? "byte[" + b.length + "]" : Needles.printable(String.valueOf(p)));
+            } else {
+                searched++;
+            }
             needles.addAll(n);
         }
         for (RawKey k : capture.keys()) {
             needles.addAll(Needles.ofKey(k.label(), k.bytes()));
         }
         LeakChecker checker = new LeakChecker(needles);
-        return new LeakReport(capture, plaintexts.size(), searched, checker.size(), checker.search(capture.haystacks()),
-                checker.search(capture.advisory()));
+        return new LeakReport(capture, plaintexts.size(), searched, List.copyOf(ignored), checker.size(),
+                checker.search(capture.haystacks()), checker.search(capture.advisory()));
     }
 
     /** One line for the build log: what was searched, for what, and what was found. */
@@ -48,6 +56,7 @@ public record LeakReport(Snapshot capture, int plaintexts, int searchedPlaintext
                 + capture.counts().entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "))
                 + ") for " + searchedPlaintexts + " of " + plaintexts + " plaintexts and " + capture.keys().size()
                 + " keys (" + needles + " texts): " + findings.size() + " found; captures in " + capture.dir()
+                + "\nLeak check: not searched for, too short or uniform: " + ignored
                 + (advisories.isEmpty() ? "" : "\nLeak check advisories (exceptions constructed under Cloak that may not have"
                 + " left it; not failed):\n" + advisories.stream().limit(SHOWN).map(f -> "  " + f).collect(Collectors.joining("\n")));
     }

@@ -17,13 +17,14 @@ import java.util.UUID;
  * The texts a plaintext value or a key turns into when something prints it. The rule for plaintexts: a value is
  * searched for when one of its text forms has at least {@value #MIN_CHARS} characters and at least
  * {@value #MIN_DISTINCT} distinct characters, and, for numbers, at least {@value #MIN_DIGITS} significant
- * digits. Shorter or more uniform values ({@code "Ann"}, {@code 42}, {@code true}, {@code "00:00"}, the all-zero
- * UUID) occur in ordinary text by chance and are ignored.
+ * digits. Shorter values ({@code "Ann"}, {@code 42}, {@code true}, {@code "00:00"}) and runs of one character
+ * (the all-zero UUID without dashes, which every audit trail's first {@code prev} contains) occur in ordinary
+ * text by chance and are ignored.
  */
 public final class Needles {
 
     public static final int MIN_CHARS = Needle.MIN_LENGTH;
-    public static final int MIN_DISTINCT = 3;
+    public static final int MIN_DISTINCT = 2;
     public static final int MIN_DIGITS = 6;
     /** Encoded forms (base64 runs) shorter than this are dropped: too likely in random text. */
     static final int MIN_ENCODED = 8;
