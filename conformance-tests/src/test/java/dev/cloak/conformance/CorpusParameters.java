@@ -1,5 +1,6 @@
 package dev.cloak.conformance;
 
+import dev.cloak.conformance.leak.LeakCapture;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -87,7 +88,11 @@ final class CorpusParameters {
                 throw new Unbindable("parameter " + (k + 1) + ": no values for column " + column);
             }
             int use = uses.merge(column, 1, Integer::sum) - 1;
-            values.add(pool.get(use % pool.size()));
+            Object value = pool.get(use % pool.size());
+            if (!word.equals("-")) {
+                LeakCapture.plaintext(value); // bound to an encrypted column: the leak check searches for it
+            }
+            values.add(value);
         }
         return values;
     }

@@ -1,5 +1,6 @@
 package dev.cloak.conformance;
 
+import dev.cloak.conformance.leak.LeakCapture;
 import dev.cloak.keyring.FileKeyStore;
 import dev.cloak.keyring.KeyAdministration;
 import dev.cloak.keyring.KeyringException;
@@ -16,6 +17,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The schema the rewriter corpus is written against, twice in one database: a plain copy (logical types, raw
@@ -72,6 +74,9 @@ final class CorpusSchema implements AutoCloseable {
                         {1, "login", LocalDateTime.of(2024, 1, 1, 10, 0)},
                         {2, "export", LocalDateTime.of(2024, 6, 1, 12, 30)},
                     }));
+
+    /** The encrypted columns of {@link #policy(Fixture)}, whose values the leak check searches for. */
+    private static final Set<String> ENCRYPTED = Set.of("patients.ssn", "patients.name", "patients.dob", "visits.patient_ssn");
 
     /** The corpus README's policy: two deterministic columns sharing the key domain patients.ssn, two randomized. */
     private static Path policy(Fixture fx) {
@@ -179,6 +184,9 @@ final class CorpusSchema implements AutoCloseable {
                 "INSERT INTO " + t.name() + " (" + String.join(", ", t.names()) + ") VALUES (" + marks + ")")) {
             for (Object[] row : t.rows()) {
                 for (int i = 0; i < row.length; i++) {
+                    if (ENCRYPTED.contains(t.name() + "." + t.names()[i])) {
+                        LeakCapture.plaintext(row[i]);
+                    }
                     if (row[i] == null) {
                         ps.setNull(i + 1, t.nullTypes()[i]);
                     } else {

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.sql.SQLException;
 
+import dev.cloak.conformance.leak.LeakCapture;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.opentest4j.TestAbortedException;
 
-/** Assertions on the SQLException a call must fail with. */
+/** Assertions on the SQLException a call must fail with; every exception they see goes to the leak capture. */
 final class Expect {
 
     private Expect() {
@@ -36,6 +37,7 @@ final class Expect {
         if (thrown instanceof TestAbortedException aborted) {
             throw aborted;
         }
+        LeakCapture.exception("expected by a test", thrown);
         return thrown;
     }
 }

@@ -20,11 +20,14 @@ import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.cloak.conformance.leak.LeakCapture;
 import dev.cloak.driver.config.CloakConfig;
 
 /**
  * One test's view of one database: unique table names that are dropped at the end, a raw connection,
  * Cloak connections and policy files with their own development keys in the test's temporary folder.
+ * Every policy writes its audit trail into the leak capture; at the end the fixture hands the leak check
+ * what its encrypted columns hold and the keys of its keyring (see {@link LeakCapture}).
  */
 final class Fixture implements AutoCloseable {
 
@@ -34,16 +37,20 @@ final class Fixture implements AutoCloseable {
     private final Path dir;
     private final Deque<String> tables = new ArrayDeque<>();
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final List<Policy.Written> policies = new ArrayList<>();
+    private final String auditSink;
     private Connection raw;
 
     private Fixture(TestDatabase db, Path dir) {
         this.db = db;
         this.dir = dir;
+        this.auditSink = LeakCapture.auditSink("fixture-" + COUNTER.incrementAndGet() + "-" + db.slug());
     }
 
     /** Opens a fixture; aborts the test when {@code db} is not available in this run. */
     static Fixture open(TestDatabase db, Path dir) {
         db.rawUrl();
+        LeakCapture.fixtureOpened();
         return new Fixture(db, dir);
     }
 
@@ -117,7 +124,7 @@ final class Fixture implements AutoCloseable {
 
     /** A programmatic policy equal to what {@link Policy#write()} would produce, for {@code CloakDataSource}. */
     CloakConfig.Builder configBuilder() {
-        return CloakConfig.builder().masterKey(masterKeyUri()).keyStore(keyStoreUri()).requireTls(false);
+        return CloakConfig.builder().masterKey(masterKeyUri()).keyStore(keyStoreUri()).requireTls(false).auditSink(auditSink);
     }
 
     /** A Cloak connection over {@code jdbc:cloak:…} with the policy passed as the property {@code cloak.config}. */
@@ -134,13 +141,19 @@ final class Fixture implements AutoCloseable {
         return c;
     }
 
-    /** Closes what the test opened, then drops its tables through the raw driver. */
+    /**
+     * Closes what the test opened, then drops its tables through the raw driver. Before that, it reads back
+     * what the encrypted columns hold for the leak check; after, it hands the check the keyring's keys.
+     */
     @Override
     public void close() throws Exception {
         Exception failure = null;
+        readBackPlaintexts();
         while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            LeakCapture.toStringOf(resource);
             try {
-                resources.pop().close();
+                resource.close();
             } catch (Exception e) {
                 failure = e;
             }
@@ -154,8 +167,46 @@ final class Fixture implements AutoCloseable {
                 failure = e;
             }
         }
+        LeakCapture.harvestKeys(dir);
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /**
+     * Registers with the leak check every value the encrypted columns of this fixture's tables hold, read
+     * through Cloak with each policy this fixture wrote: what the test wrote and did not overwrite or delete,
+     * whether or not the test registered it itself. A read that fails (a tampered cell, a broken policy) is
+     * captured like any other exception and skipped.
+     */
+    private void readBackPlaintexts() {
+        for (Policy.Written p : policies) {
+            List<String[]> columns = new ArrayList<>();
+            for (String name : p.columns()) {
+                int dot = name.lastIndexOf('.');
+                String table = dot < 0 ? null : name.substring(0, dot);
+                if (table != null && tables.stream().anyMatch(table::equalsIgnoreCase)) {
+                    columns.add(new String[] {table, name.substring(dot + 1)});
+                }
+            }
+            if (columns.isEmpty()) {
+                continue;
+            }
+            Properties props = new Properties();
+            props.setProperty("cloak.config", "file:" + p.file());
+            try (Connection c = DriverManager.getConnection(db.cloakUrl(), props); Statement st = c.createStatement()) {
+                for (String[] column : columns) {
+                    try (ResultSet rs = st.executeQuery("SELECT " + column[1] + " FROM " + column[0])) {
+                        while (rs.next()) {
+                            LeakCapture.plaintext(rs.getObject(1));
+                        }
+                    } catch (SQLException e) {
+                        LeakCapture.exception("read-back of " + column[0] + "." + column[1], e);
+                    }
+                }
+            } catch (SQLException e) {
+                LeakCapture.exception("read-back with policy " + p.file().getFileName(), e);
+            }
         }
     }
 
@@ -186,6 +237,8 @@ final class Fixture implements AutoCloseable {
                     .append("  require-tls: false\n")
                     .append("columns:\n");
             columns.forEach((name, entry) -> y.append("  ").append(name).append(": ").append(entry).append('\n'));
+            // after the columns, so their line numbers stay put; every trail goes to the leak capture
+            y.append("audit:\n").append("  sink: \"").append(auditSink).append("\"\n");
             return y.toString();
         }
 
@@ -197,7 +250,12 @@ final class Fixture implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            policies.add(new Written(file, List.copyOf(columns.keySet())));
             return file;
+        }
+
+        /** A written policy file and the columns it names. */
+        record Written(Path file, List<String> columns) {
         }
     }
 

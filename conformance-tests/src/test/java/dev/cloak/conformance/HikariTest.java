@@ -1,12 +1,12 @@
 package dev.cloak.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
+import dev.cloak.conformance.leak.LeakCapture;
 import dev.cloak.driver.CloakConnection;
 import dev.cloak.driver.CloakDataSource;
 import dev.cloak.driver.config.PolicyFile;
@@ -200,9 +200,7 @@ class HikariTest {
         CloakConnection before;
         try (Connection c = pool.getConnection()) {
             before = c.unwrap(CloakConnection.class);
-            assertThatThrownBy(() -> c.prepareStatement(refusedSql))
-                    .isInstanceOf(SQLException.class)
-                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+            Expect.sqlState("0A000", () -> c.prepareStatement(refusedSql));
         }
         try (Connection c = pool.getConnection()) {
             return c.unwrap(CloakConnection.class) == before;
@@ -219,6 +217,7 @@ class HikariTest {
         }
         Throwable failure = catchThrowable(() -> new HikariDataSource(config).close());
         assertThat(failure).as("pool start on %s", url).isNotNull();
+        LeakCapture.exception("pool start on " + (policy == null ? "the raw URL" : "jdbc:cloak:"), failure);
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql) {
                 return sql;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.cloak.conformance.leak.LeakCapture;
 import dev.cloak.driver.hikari.CloakExceptionOverride;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ class HikariTransparencyTest {
              PreparedStatement ps = c.prepareStatement("INSERT INTO " + t + " (id, ssn, dob, balance) VALUES (?, ?, ?, ?)")) {
             for (int i = 1; i <= 5; i++) {
                 ps.setInt(1, i);
-                ps.setString(2, "900-00-000" + i);
+                ps.setString(2, LeakCapture.written("900-00-000" + i));
                 ps.setObject(3, LocalDate.of(1980 + i, i, i));
                 ps.setBigDecimal(4, new BigDecimal(i * 100 + ".25"));
                 ps.addBatch();

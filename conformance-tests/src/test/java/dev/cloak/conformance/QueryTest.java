@@ -11,6 +11,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.cloak.conformance.leak.LeakCapture;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -45,8 +46,9 @@ class QueryTest {
         return c;
     }
 
-    /** The ids a prepared query returns, in order; parameters bound with setObject. */
+    /** The ids a prepared query returns, in order; parameters (values of encrypted columns) bound with setObject. */
     private static List<Integer> ids(Connection c, String sql, Object... params) throws Exception {
+        LeakCapture.plaintext(params);
         List<Integer> ids = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {

@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.cloak.conformance.leak.LeakCapture;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -53,6 +54,7 @@ class TransparencyTest {
                 st.executeUpdate("INSERT INTO " + table + " (id, name) VALUES (1, 'duplicate')");
                 out.add("duplicate accepted");
             } catch (SQLException e) {
+                LeakCapture.exception("duplicate key", e);
                 out.add("duplicate state=" + e.getSQLState() + " code=" + e.getErrorCode());
             }
             out.add("delete=" + st.executeUpdate("DELETE FROM " + table + " WHERE name LIKE 'b%'"));

@@ -1,0 +1,53 @@
+package dev.cloak.conformance.leak;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** Whether something happened during a Cloak call: production code on a stack, or an exception Cloak made. */
+final class CloakFrames {
+
+    /** Production code; the tests ({@code dev.cloak.conformance}) are not. */
+    static final List<String> PRODUCTION_PACKAGES =
+            List.of("dev.cloak.driver.", "dev.cloak.rewriter.", "dev.cloak.keyring.", "dev.cloak.cli.");
+
+    private CloakFrames() {
+    }
+
+    static boolean isProduction(String className) {
+        for (String p : PRODUCTION_PACKAGES) {
+            if (className.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether production Cloak code is on the calling thread's stack. */
+    static boolean onStack() {
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> isProduction(f.getClassName())));
+    }
+
+    /** Whether a throwable, its causes or suppressed ones were made by Cloak (its class, or its stack). */
+    static boolean madeBy(Throwable top) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Throwable> todo = new ArrayList<>();
+        todo.add(top);
+        while (!todo.isEmpty()) {
+            Throwable t = todo.remove(0);
+            if (t == null || !seen.add(t)) {
+                continue;
+            }
+            if (isProduction(t.getClass().getName())
+                    || Stream.of(t.getStackTrace()).anyMatch(e -> isProduction(e.getClassName()))) {
+                return true;
+            }
+            todo.add(t.getCause());
+            todo.addAll(List.of(t.getSuppressed()));
+        }
+        return false;
+    }
+}
