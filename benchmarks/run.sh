@@ -4,10 +4,11 @@
 #
 #   CLOAK_TEST_POSTGRES_URL='jdbc:postgresql://127.0.0.1:5432/test?user=root' benchmarks/run.sh
 #
-# Settings: database workloads 1 fork, 3 x 1.5 s warmup (Cloak has more code to compile: shorter warmups
-# measured it half-compiled), 3 x 2 s measurement; plan-cache hit, rewriter misses and key lookup
-# 1 fork, 2 x 1 s + 3 x 1 s; cell codec 1 fork, 1 x 0.5 s + 2 x 0.5 s. That is 7.5 minutes of measurement in
-# 101 JVM forks: about 13.5 minutes in all on a quiet 2-core machine.
+# Settings: database workloads 1 fork with a pre-touched heap, 20,000 rows of the fork's own workload and a
+# CHECKPOINT before 3 x 1.5 s warmup and 3 x 2 s measurement (benchmarks/README.md, "Warm-up": without them a
+# fork measured the JIT compiler and fresh heap pages, and charged both to the driver that runs more code per row);
+# plan-cache hit, rewriter misses and key lookup 1 fork, 2 x 1 s + 3 x 1 s; cell codec 1 fork, 1 x 0.5 s +
+# 2 x 0.5 s. That is 7.5 minutes of measurement in 101 JVM forks: about 16 to 18 minutes in all on a quiet 2-core machine.
 # Extra arguments replace the benchmark list and go to JMH (e.g. a regex, or -p driver=raw,cloak).
 set -euo pipefail
 
