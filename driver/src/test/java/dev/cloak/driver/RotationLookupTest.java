@@ -128,6 +128,10 @@ class RotationLookupTest {
                 ps.setString(1, "333-33-3333");
                 assertThat(ids(ps)).as("new version only").containsExactly(4);
             }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM patients WHERE city = ? AND ssn = ?")) {
+                // the text sent has three ?: index 3 must still be refused, never bound into the second ssn copy
+                assertThatThrownBy(() -> ps.setString(3, "111-11-1111")).isInstanceOf(SQLException.class);
+            }
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM patients p WHERE ? = p.ssn AND city = ?")) {
                 ps.setString(1, "111-11-1111");
                 ps.setString(2, "Oslo");

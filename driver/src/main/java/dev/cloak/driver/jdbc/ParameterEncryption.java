@@ -30,9 +30,17 @@ final class ParameterEncryption {
         this.expansion = lookupKeys == null ? null : lookupKeys.expansion();
     }
 
-    /** Where the delegate binds the plan's parameter {@code parameterIndex} (its first copy, during rotation). */
+    /**
+     * Where the delegate binds the plan's parameter {@code parameterIndex} (its first copy, during rotation). An
+     * index the application's text does not have stays out of range in the text sent, so the delegate refuses it
+     * as it would without rotation, instead of binding a plain value into a copy of an encrypted lookup.
+     */
     int delegateIndex(int parameterIndex) {
-        return expansion == null || parameterIndex < 1 || parameterIndex > plan.parameterCount() ? parameterIndex
+        if (expansion == null || parameterIndex < 1) {
+            return parameterIndex;
+        }
+        return parameterIndex > plan.parameterCount()
+                ? expansion.parameterCount() + parameterIndex - plan.parameterCount()
                 : expansion.first(parameterIndex);
     }
 
