@@ -4,12 +4,13 @@
 #
 #   CLOAK_TEST_POSTGRES_URL='jdbc:postgresql://127.0.0.1:5432/test?user=root' benchmarks/run.sh
 #
-# Settings: database workloads 1 fork with a pre-touched heap, 20,000 rows of the fork's own workload and a
-# CHECKPOINT before 3 x 1.5 s warmup and 3 x 2 s measurement (benchmarks/README.md, "Warm-up": without them a
-# fork measured the JIT compiler and fresh heap pages, and charged both to the driver that runs more code per row);
-# plan-cache hit, rewriter misses and key lookup 1 fork, 2 x 1 s + 3 x 1 s; cell codec 1 fork, 1 x 0.5 s +
-# 2 x 0.5 s. That is 7.5 minutes of measurement in 101 JVM forks: about 16 to 18 minutes in all on a quiet 2-core machine.
-# Extra arguments replace the benchmark list and go to JMH (e.g. a regex, or -p driver=raw,cloak).
+# Settings: the database workloads run in CLOAK_BENCH_ROUNDS rounds (default 2), each a JMH run with one fork per
+# workload and driver (ShardingSphere in the first round only), so the drivers alternate and a single slow or fast
+# fork cannot decide a ratio; the report takes each workload's median over the rounds. A fork pre-touches its heap, puts 5,000 rows through
+# its own workload (at most 2 s), runs on until the JIT compilers are idle (at most 2 s) and checkpoints PostgreSQL, then warms up 1 x 0.5 s and
+# measures 2 x 1 s (benchmarks/README.md, "Warm-up" and "Rounds"). Plan-cache hit, rewriter misses and key lookup:
+# 1 fork, 2 x 1 s + 3 x 1 s; cell codec 1 fork run until the JIT is idle (at most 2 s), then 1 x 0.2 s + 1 x 0.3 s, once.
+# Extra arguments replace the benchmark list and go to JMH in every round (e.g. a regex, or -p driver=raw,cloak).
 set -euo pipefail
 
 if [[ -z "${CLOAK_TEST_POSTGRES_URL:-}" ]]; then
@@ -31,23 +32,50 @@ fi
 rm -f "$build_log"
 
 classpath="$target/classes:$(cat "$target/classpath.txt")"
-benchmarks=(DatabaseBenchmark PlanCacheBenchmark RewriterBenchmark KeyLookupBenchmark CellCodecBenchmark)
+rounds=${CLOAK_BENCH_ROUNDS:-2}
 if [[ $# -gt 0 ]]; then
-  benchmarks=("$@")
+  database=("$@")
+  later_rounds=("$@")
+  micro=()
+else
+  database=(DatabaseBenchmark)
+  # ShardingSphere is a reference, not a bar: it runs in the first round only, raw and Cloak in every round
+  later_rounds=(DatabaseBenchmark -p driver=raw,cloak)
+  micro=(PlanCacheBenchmark RewriterBenchmark KeyLookupBenchmark CellCodecBenchmark)
 fi
 
-echo "Running JMH (log: $target/jmh.log) ..."
-rm -f "$target/jmh-result.json"
-set +e
-java -cp "$classpath" org.openjdk.jmh.Main -rf json -rff "$target/jmh-result.json" "${benchmarks[@]}" \
-  2>&1 | tee "$target/jmh.log" | grep --line-buffered -E '^# (Benchmark|Parameters):' \
-  | sed -u 's/^# Benchmark: dev.cloak.benchmarks./  /; s/^# Parameters:/    /'
-jmh_status=${PIPESTATUS[0]}
-set -e
-if [[ $jmh_status -ne 0 || ! -s "$target/jmh-result.json" ]]; then
-  echo "run.sh: JMH failed, see $target/jmh.log" >&2
-  exit 1
+# jmh NAME ARGS...: one JMH run writing $target/jmh-NAME.json, its log appended to $target/jmh.log
+jmh() {
+  local name=$1
+  shift
+  set +e
+  java -cp "$classpath" org.openjdk.jmh.Main -rf json -rff "$target/jmh-$name.json" "$@" \
+    2>&1 | tee -a "$target/jmh.log" | grep --line-buffered -E '^# (Benchmark|Parameters):' \
+    | sed -u 's/^# Benchmark: dev.cloak.benchmarks./  /; s/^# Parameters:/    /'
+  local status=${PIPESTATUS[0]}
+  set -e
+  if [[ $status -ne 0 || ! -s "$target/jmh-$name.json" ]]; then
+    echo "run.sh: JMH failed, see $target/jmh.log" >&2
+    exit 1
+  fi
+}
+
+echo "Running JMH: $rounds rounds of ${database[*]}${micro:+, then ${micro[*]}} (log: $target/jmh.log) ..."
+rm -f "$target"/jmh-*.json "$target/jmh.log"
+results=()
+for ((round = 1; round <= rounds; round++)); do
+  echo "round $round of $rounds"
+  if [[ $round -eq 1 ]]; then
+    jmh "round-$round" "${database[@]}"
+  else
+    jmh "round-$round" "${later_rounds[@]}"
+  fi
+  results+=("$target/jmh-round-$round.json")
+done
+if [[ ${#micro[@]} -gt 0 ]]; then
+  jmh micro "${micro[@]}"
+  results+=("$target/jmh-micro.json")
 fi
 
 echo
-java -cp "$classpath" dev.cloak.benchmarks.Report "$target/jmh-result.json"
+java -cp "$classpath" dev.cloak.benchmarks.Report "${results[@]}"

@@ -110,6 +110,19 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     /**
+     * Drops this driver's tables when its fork ends, so that the next fork (another driver's) does not share the
+     * server with their write-back or with vacuuming them. The tables are created without autovacuum for the same
+     * reason: a vacuum of one fork's rows, started by the server's own schedule, could fall into any later fork.
+     */
+    private void dropTables() throws SQLException {
+        try (Connection c = DriverManager.getConnection(rawUrl); Statement s = c.createStatement()) {
+            for (String kind : new String[] {"patients", "inserts"}) {
+                s.execute("DROP TABLE IF EXISTS " + table(kind));
+            }
+        }
+    }
+
+    /**
      * Writes out the dirty buffers left by earlier forks (a batch-insert fork leaves many) before this fork
      * measures, and restarts the server's checkpoint_timeout clock, so that no timed checkpoint falls inside a
      * 15-second fork. Needs a superuser or the {@code pg_checkpoint} role; without it, one line says so and the
@@ -131,7 +144,7 @@ final class BenchDatabase implements AutoCloseable {
                 String table = driver.table(kind);
                 s.execute("DROP TABLE IF EXISTS " + table);
                 s.execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, ssn " + type + ", name " + type
-                        + ", email " + type + ")");
+                        + ", email " + type + ") WITH (autovacuum_enabled = false)");
             }
             s.execute("CREATE INDEX ON " + driver.table("patients") + " (ssn)");
             s.execute("CREATE TABLE IF NOT EXISTS " + PLAIN_TABLE + " (id bigint PRIMARY KEY, label varchar(64), "
@@ -244,6 +257,7 @@ final class BenchDatabase implements AutoCloseable {
             if (dataSource instanceof AutoCloseable closeable) {
                 closeable.close();
             }
+            dropTables();
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);

@@ -39,21 +39,27 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1500, timeUnit = TimeUnit.MILLISECONDS)
-@Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
+@Warmup(iterations = 1, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 2, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-XX:+UseTransparentHugePages",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class DatabaseBenchmark {
 
     private static final int BATCH = 1_000;
     private static final int SCAN = 100;
     /**
-     * Rows each fork puts through its own workload before JMH's warmup: 20,000 single-row operations, 200 scans
-     * of 100 rows or 20 batches of 1,000. A method run once per row is then past HotSpot's C2 thresholds
-     * (5,000 to 15,000 calls) however slow the operation; JMH's timed warmup alone gives an insert only about
-     * 10,000 calls on this kind of machine.
+     * Rows each fork puts through its own workload before JMH's warmup: 5,000 single-row operations, 50 scans
+     * of 100 rows or 5 batches of 1,000, enough for HotSpot to queue every method run once per row for C2;
+     * then it runs on until the compilers are idle (below). JMH's timed warmup alone gives an insert only a few
+     * thousand calls on this kind of machine.
      */
-    static final int WARMUP_ROWS = 20_000;
+    static final int WARMUP_ROWS = 5_000;
+    /** After those rows the fork runs on until HotSpot's compilers have been idle for this many rounds ({@link JitWarmUp}). */
+    static final int QUIET_ROUNDS = 2;
+    static final int ROUND_MILLIS = 200;
+    static final int MAX_QUIET_MILLIS = 2_000;
+    /** The warm-up rows stop early after this long (ShardingSphere's inserts take about 1 ms each). */
+    static final int MAX_WARMUP_ROWS_MILLIS = 2_000;
 
     /** Which driver runs the workload: {@code raw}, {@code cloak} or {@code shardingsphere}. */
     @Param({"raw", "cloak", "shardingsphere"})
@@ -85,25 +91,35 @@ public class DatabaseBenchmark {
         database.checkpoint();
     }
 
-    /** Runs the workload of {@code benchmark} (e.g. {@code …DatabaseBenchmark.insert_8t}) for {@link #WARMUP_ROWS} rows. */
-    private void warmUp(String benchmark) throws SQLException {
+    /**
+     * Runs the workload of {@code benchmark} (e.g. {@code …DatabaseBenchmark.insert_8t}) for {@link #WARMUP_ROWS}
+     * rows (at most {@link #MAX_WARMUP_ROWS_MILLIS} ms), then on until the JIT compiler has been idle for {@link #QUIET_ROUNDS} rounds of {@link #ROUND_MILLIS}
+     * ms (at most {@link #MAX_QUIET_MILLIS} ms).
+     */
+    private void warmUp(String benchmark) throws Exception {
         String workload = benchmark.substring(benchmark.lastIndexOf('.') + 1).replace("_8t", "");
         int rowsPerOperation = switch (workload) {
             case "batchInsert" -> BATCH;
             case "scan100" -> SCAN;
             default -> 1;
         };
-        for (int rows = 0; rows < WARMUP_ROWS; rows += rowsPerOperation) {
-            switch (workload) {
-                case "pointSelect" -> doPointSelect();
-                case "deterministicLookup" -> doLookup();
-                case "insert" -> doInsert();
-                case "batchInsert" -> doBatchInsert();
-                case "scan100" -> doScan();
-                case "update" -> doUpdate();
-                case "passThrough" -> doPassThrough();
-                default -> throw new IllegalStateException("no warm-up for benchmark " + benchmark);
-            }
+        long rowsDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_WARMUP_ROWS_MILLIS);
+        for (int rows = 0; rows < WARMUP_ROWS && System.nanoTime() < rowsDeadline; rows += rowsPerOperation) {
+            runOnce(workload);
+        }
+        JitWarmUp.untilIdle(() -> runOnce(workload), QUIET_ROUNDS, ROUND_MILLIS, MAX_QUIET_MILLIS);
+    }
+
+    private void runOnce(String workload) throws SQLException {
+        switch (workload) {
+            case "pointSelect" -> doPointSelect();
+            case "deterministicLookup" -> doLookup();
+            case "insert" -> doInsert();
+            case "batchInsert" -> doBatchInsert();
+            case "scan100" -> doScan();
+            case "update" -> doUpdate();
+            case "passThrough" -> doPassThrough();
+            default -> throw new IllegalStateException("no warm-up for workload " + workload);
         }
     }
 

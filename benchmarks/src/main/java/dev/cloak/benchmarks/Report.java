@@ -1,6 +1,5 @@
 package dev.cloak.benchmarks;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -12,11 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Reads JMH's JSON result and prints one line per database workload with Cloak's and ShardingSphere's
- * throughput as a ratio of raw pgjdbc's ({@code point-select cloak/raw=0.97 shardingsphere/raw=0.52}), then
- * the microbenchmarks, then the bars of SPEC §3 with PASS or FAIL.
+ * Reads JMH's JSON results (one file per round) and prints one line per database workload with Cloak's and
+ * ShardingSphere's throughput as a ratio of raw pgjdbc's ({@code point-select cloak/raw=0.97
+ * shardingsphere/raw=0.52}), each the median over the rounds, then the microbenchmarks, then the bars of SPEC §3
+ * with PASS or FAIL, then every workload's ratios round by round.
  */
 public final class Report {
 
@@ -27,48 +28,56 @@ public final class Report {
     private static final double INSERT_BAR = 0.90;
     private static final double THREADS_SLACK = 0.05;
     private static final double PLAN_CACHE_HIT_MICROS = 1.0;
+    private static final String PLAN_CACHE_HIT = "plan-cache-hit";
 
     private Report() {
     }
 
-    /** {@code Report FILE}: prints the report of a JMH JSON result file. */
+    /**
+     * {@code Report FILE...}: prints the report of JMH JSON result files, one per round. A benchmark measured in
+     * several rounds counts with the median of its scores; each database workload's ratios per round follow.
+     */
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: Report jmh-result.json");
+        if (args.length == 0) {
+            System.err.println("usage: Report jmh-result.json...");
             System.exit(2);
         }
-        JsonArray results = JsonParser.parseString(Files.readString(Path.of(args[0]))).getAsJsonArray();
-        Map<String, Map<String, Double>> throughput = new LinkedHashMap<>();
-        List<String> micro = new ArrayList<>();
-        Double planCacheHit = null;
-        for (JsonElement element : results) {
-            JsonObject result = element.getAsJsonObject();
-            String benchmark = result.get("benchmark").getAsString();
-            String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
-            String owner = benchmark.substring(0, benchmark.lastIndexOf('.'));
-            owner = owner.substring(owner.lastIndexOf('.') + 1);
-            JsonObject metric = result.getAsJsonObject("primaryMetric");
-            double score = metric.get("score").getAsDouble();
-            Map<String, String> params = params(result);
-            switch (owner) {
-                case "DatabaseBenchmark" -> throughput.computeIfAbsent(workloadName(method), k -> new LinkedHashMap<>())
-                        .put(params.get("driver"), score);
-                case "PlanCacheBenchmark" -> {
-                    planCacheHit = score;
-                    micro.add(line("plan-cache-hit", score, metric));
+        // workload -> driver -> round (file index) -> score
+        Map<String, Map<String, Map<Integer, Double>>> throughput = new LinkedHashMap<>();
+        Map<String, List<Double>> micro = new LinkedHashMap<>();
+        Map<String, String> microUnit = new LinkedHashMap<>();
+        for (int round = 0; round < args.length; round++) {
+            for (JsonElement element : JsonParser.parseString(Files.readString(Path.of(args[round]))).getAsJsonArray()) {
+                JsonObject result = element.getAsJsonObject();
+                String benchmark = result.get("benchmark").getAsString();
+                String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+                String owner = benchmark.substring(0, benchmark.lastIndexOf('.'));
+                owner = owner.substring(owner.lastIndexOf('.') + 1);
+                JsonObject metric = result.getAsJsonObject("primaryMetric");
+                double score = metric.get("score").getAsDouble();
+                Map<String, String> params = params(result);
+                if (owner.equals("DatabaseBenchmark")) {
+                    throughput.computeIfAbsent(workloadName(method), k -> new LinkedHashMap<>())
+                            .computeIfAbsent(params.get("driver"), k -> new TreeMap<>()).put(round, score);
+                    continue;
                 }
-                // planMissInsert -> plan-miss-insert, passThroughMiss -> pass-through-miss
-                case "RewriterBenchmark" -> micro.add(line(workloadName(method), score, metric));
-                case "KeyLookupBenchmark" -> micro.add(line("warm-key-lookup", score, metric));
-                case "CellCodecBenchmark" -> micro.add(line("cell-" + method + " " + params.get("type") + "/"
-                        + params.get("mode"), score, metric));
-                default -> micro.add(line(owner + "." + method, score, metric));
+                String name = switch (owner) {
+                    case "PlanCacheBenchmark" -> PLAN_CACHE_HIT;
+                    // planMissInsert -> plan-miss-insert, passThroughMiss -> pass-through-miss
+                    case "RewriterBenchmark" -> workloadName(method);
+                    case "KeyLookupBenchmark" -> "warm-key-lookup";
+                    case "CellCodecBenchmark" -> "cell-" + method + " " + params.get("type") + "/" + params.get("mode");
+                    default -> owner + "." + method;
+                };
+                micro.computeIfAbsent(name, k -> new ArrayList<>()).add(score);
+                microUnit.put(name, metric.get("scoreUnit").getAsString());
             }
         }
         Map<String, Double> cloakRatio = new LinkedHashMap<>();
+        List<String> byRound = new ArrayList<>();
         for (String workload : WORKLOADS) {
             for (String name : List.of(workload, workload + "-8t")) {
-                Map<String, Double> byDriver = throughput.get(name);
+                Map<String, Map<Integer, Double>> byDriver = throughput.get(name);
                 if (byDriver == null) {
                     continue;
                 }
@@ -76,10 +85,38 @@ public final class Report {
                 cloakRatio.put(name, cloak);
                 System.out.println(name + " cloak/raw=" + format(cloak) + " shardingsphere/raw="
                         + format(ratio(byDriver, "shardingsphere")));
+                byRound.add(name + " cloak/raw by round: " + roundRatios(byDriver, "cloak")
+                        + "; shardingsphere/raw by round: " + roundRatios(byDriver, "shardingsphere"));
             }
         }
-        micro.forEach(System.out::println);
-        bars(cloakRatio, planCacheHit);
+        micro.forEach((name, scores) -> System.out.println(name + " "
+                + String.format(Locale.ROOT, "%.3f", median(scores)) + " " + microUnit.get(name)));
+        List<Double> planCacheHit = micro.get(PLAN_CACHE_HIT);
+        bars(cloakRatio, planCacheHit == null ? null : median(planCacheHit));
+        byRound.forEach(System.out::println);
+    }
+
+    /** The ratio of each round's score to the raw driver's in the same round, e.g. {@code 0.96 0.94 0.97}. */
+    private static String roundRatios(Map<String, Map<Integer, Double>> byDriver, String driver) {
+        Map<Integer, Double> raw = byDriver.get("raw");
+        Map<Integer, Double> other = byDriver.get(driver);
+        if (raw == null || other == null) {
+            return "n/a";
+        }
+        StringBuilder line = new StringBuilder();
+        other.forEach((round, score) -> {
+            if (raw.containsKey(round)) {
+                line.append(line.length() == 0 ? "" : " ").append(format(score / raw.get(round)));
+            }
+        });
+        return line.length() == 0 ? "n/a" : line.toString();
+    }
+
+    static double median(List<Double> scores) {
+        List<Double> sorted = new ArrayList<>(scores);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static void bars(Map<String, Double> cloak, Double planCacheHit) {
@@ -138,17 +175,19 @@ public final class Report {
         return name + suffix;
     }
 
-    private static Double ratio(Map<String, Double> byDriver, String driver) {
-        Double raw = byDriver.get("raw");
-        Double other = byDriver.get(driver);
-        return raw == null || other == null || raw == 0 ? null : other / raw;
+    /** The median of the driver's scores over the median of raw's. */
+    private static Double ratio(Map<String, Map<Integer, Double>> byDriver, String driver) {
+        Map<Integer, Double> raw = byDriver.get("raw");
+        Map<Integer, Double> other = byDriver.get(driver);
+        if (raw == null || other == null) {
+            return null;
+        }
+        double rawMedian = median(new ArrayList<>(raw.values()));
+        return rawMedian == 0 ? null : median(new ArrayList<>(other.values())) / rawMedian;
     }
 
     private static String format(Double ratio) {
         return ratio == null ? "n/a" : String.format(Locale.ROOT, "%.2f", ratio);
     }
 
-    private static String line(String name, double score, JsonObject metric) {
-        return name + " " + String.format(Locale.ROOT, "%.3f", score) + " " + metric.get("scoreUnit").getAsString();
-    }
 }

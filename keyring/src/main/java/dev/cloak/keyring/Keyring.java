@@ -21,11 +21,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands out one Tink primitive per key domain. A master key wraps one keyset per domain; wrapped
+ * Hands out one primitive per key domain, built from its Tink keyset (for an AES256_GCM keyset an
+ * {@link AesGcmKeysetAead}, which keeps a cipher per key version). A master key wraps one keyset per domain; wrapped
  * keysets live in a {@link KeyStore}; unwrapped primitives are cached, so a warm keyring calls
  * neither the store nor the master key. Every key event (created, unwrapped on a cache miss, KMS failure)
  * is recorded on the {@link AuditTrail} before the operation succeeds. Safe for concurrent use.
@@ -38,6 +40,8 @@ public final class Keyring implements AutoCloseable {
     private final KeyStore store;
     private final Aead masterKey;
     private final Cache<CacheKey, Object> primitives;
+    /** Caffeine's loader, made once: a method reference per lookup would allocate on every cell. */
+    private final Function<CacheKey, Object> loader = this::loadUnchecked;
     private final AuditTrail audit;
     private final String actor;
     private volatile boolean closed;
@@ -176,7 +180,7 @@ public final class Keyring implements AutoCloseable {
         }
         try {
             // Caffeine loads each key once even under contention, and does not cache a failed load
-            return primitives.get(new CacheKey(domain, purpose), this::loadUnchecked);
+            return primitives.get(new CacheKey(domain, purpose), loader);
         } catch (LoadFailure e) {
             throw e.keyringException();
         }
@@ -308,8 +312,9 @@ public final class Keyring implements AutoCloseable {
     private static Object build(KeysetHandle handle, String domain, KeyPurpose purpose) throws KeyringException {
         try {
             Object primitive = handle.getPrimitive(RegistryConfiguration.get(), purpose.primitive());
-            if (purpose != KeyPurpose.DETERMINISTIC_AEAD) {
-                return primitive;
+            if (purpose == KeyPurpose.AEAD) {
+                Aead pinned = AesGcmKeysetAead.of(handle);
+                return pinned != null ? pinned : primitive;
             }
             List<DeterministicAead> byVersion = new ArrayList<>();
             byVersion.add(versionPrimitive(handle.getPrimary()));

@@ -42,6 +42,8 @@ class KeyringTest {
 
             assertThat(ciphertext).isNotEqualTo(aead.encrypt(PLAINTEXT, Fixtures.AD));
             assertThat(aead.decrypt(ciphertext, Fixtures.AD)).isEqualTo(PLAINTEXT);
+            assertThat(aead).as("a keyset the keyring creates gets a cipher per key version")
+                    .isInstanceOf(AesGcmKeysetAead.class);
         }
     }
 
