@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Builds the benchmarks, runs every JMH benchmark once (raw pgjdbc, Cloak and ShardingSphere-JDBC side by side)
-# and prints one line of throughput ratios per workload, then the microbenchmarks and the bars of SPEC §3.
+# Builds the benchmarks, runs the JMH database benchmarks in rounds (raw pgjdbc, Cloak and ShardingSphere-JDBC side
+# by side) and the microbenchmarks once, and prints one line of throughput ratios per workload (the median over the
+# rounds), then the microbenchmarks, the bars of SPEC §3 and each workload's ratio round by round.
 #
 #   CLOAK_TEST_POSTGRES_URL='jdbc:postgresql://127.0.0.1:5432/test?user=root' benchmarks/run.sh
 #
-# Settings: the database workloads run in CLOAK_BENCH_ROUNDS rounds (default 2), each a JMH run with one fork per
-# workload and driver (ShardingSphere in the first round only), so the drivers alternate and a single slow or fast
-# fork cannot decide a ratio; the report takes each workload's median over the rounds. A fork pre-touches its heap, puts 5,000 rows through
-# its own workload (at most 2 s), runs on until the JIT compilers are idle (at most 2 s) and checkpoints PostgreSQL, then warms up 1 x 0.5 s and
-# measures 2 x 1 s (benchmarks/README.md, "Warm-up" and "Rounds"). Plan-cache hit, rewriter misses and key lookup:
-# 1 fork, 2 x 1 s + 3 x 1 s; cell codec 1 fork run until the JIT is idle (at most 2 s), then 1 x 0.2 s + 1 x 0.3 s, once.
+# Settings: CLOAK_BENCH_ROUNDS rounds (default 2), each a JMH run with one fork per workload and driver
+# (ShardingSphere in the first round only), so the drivers alternate and a single slow or fast fork cannot decide a
+# ratio. A database fork pre-touches its heap, binds 20,000 unsent statements (write workloads, at most 2 s), puts
+# 5,000 rows through its own workload (at most 2 s), runs on until the JIT compilers are idle (at most 2 s) and
+# checkpoints PostgreSQL, then warms up 1 x 0.5 s and measures 2 x 1 s (benchmarks/README.md, "Warm-up" and
+# "Rounds"). Plan-cache hit, rewriter misses and key lookup: 1 fork, 2 x 1 s + 3 x 1 s; cell codec: 1 fork run until
+# the JIT is idle (at most 2 s), then 1 x 0.2 s + 1 x 0.3 s. About 13.5 minutes on a quiet 2-core machine.
 # Extra arguments replace the benchmark list and go to JMH in every round (e.g. a regex, or -p driver=raw,cloak).
 set -euo pipefail
 
