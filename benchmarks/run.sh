@@ -11,7 +11,7 @@
 # 5,000 rows through its own workload (at most 2 s), runs on until the JIT compilers are idle (at most 2 s) and
 # checkpoints PostgreSQL, then warms up 1 x 0.5 s and measures 2 x 1 s (benchmarks/README.md, "Warm-up" and
 # "Rounds"). Plan-cache hit, rewriter misses and key lookup: 1 fork, 2 x 1 s + 3 x 1 s; cell codec: 1 fork run until
-# the JIT is idle (at most 2 s), then 1 x 0.2 s + 1 x 0.3 s. About 13.5 minutes on a quiet 2-core machine.
+# the JIT is idle (at most 2 s), then 1 x 0.2 s + 1 x 0.3 s. About 14 minutes on a quiet 2-core machine.
 # Extra arguments replace the benchmark list and go to JMH in every round (e.g. a regex, or -p driver=raw,cloak).
 set -euo pipefail
 
