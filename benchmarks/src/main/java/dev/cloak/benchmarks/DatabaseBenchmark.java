@@ -60,7 +60,7 @@ public class DatabaseBenchmark {
      * counts as a select's does, instead of after 20,000 commits.
      */
     static final int WARMUP_BINDS = 20_000;
-    /** After those rows the fork runs on until HotSpot's compilers have been idle for this many rounds ({@link JitWarmUp}). */
+    /** After its rows a fork runs on until the JIT compilers were idle this many rounds in a row ({@link JitWarmUp}). */
     static final int QUIET_ROUNDS = 2;
     static final int ROUND_MILLIS = 200;
     static final int MAX_QUIET_MILLIS = 2_000;
@@ -98,9 +98,10 @@ public class DatabaseBenchmark {
     }
 
     /**
-     * Runs the workload of {@code benchmark} (e.g. {@code …DatabaseBenchmark.insert_8t}) for {@link #WARMUP_ROWS}
-     * rows (at most {@link #MAX_WARMUP_ROWS_MILLIS} ms), then on until the JIT compiler has been idle for {@link #QUIET_ROUNDS} rounds of {@link #ROUND_MILLIS}
-     * ms (at most {@link #MAX_QUIET_MILLIS} ms).
+     * Binds {@link #WARMUP_BINDS} unsent statements when the workload writes, runs the workload of {@code benchmark}
+     * (e.g. {@code …DatabaseBenchmark.insert_8t}) for {@link #WARMUP_ROWS} rows (each step at most
+     * {@link #MAX_WARMUP_ROWS_MILLIS} ms), then on until the JIT compilers have been idle for {@link #QUIET_ROUNDS}
+     * rounds of {@link #ROUND_MILLIS} ms (at most {@link #MAX_QUIET_MILLIS} ms).
      */
     private void warmUp(String benchmark) throws Exception {
         String workload = benchmark.substring(benchmark.lastIndexOf('.') + 1).replace("_8t", "");

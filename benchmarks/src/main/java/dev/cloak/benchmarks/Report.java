@@ -47,7 +47,8 @@ public final class Report {
         Map<String, List<Double>> micro = new LinkedHashMap<>();
         Map<String, String> microUnit = new LinkedHashMap<>();
         for (int round = 0; round < args.length; round++) {
-            for (JsonElement element : JsonParser.parseString(Files.readString(Path.of(args[round]))).getAsJsonArray()) {
+            String json = Files.readString(Path.of(args[round]));
+            for (JsonElement element : JsonParser.parseString(json).getAsJsonArray()) {
                 JsonObject result = element.getAsJsonObject();
                 String benchmark = result.get("benchmark").getAsString();
                 String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);

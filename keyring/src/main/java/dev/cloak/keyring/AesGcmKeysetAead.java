@@ -11,6 +11,7 @@ import com.google.crypto.tink.subtle.EngineFactory;
 import com.google.crypto.tink.subtle.Random;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -123,7 +124,12 @@ final class AesGcmKeysetAead implements Aead {
                     || prefix.length == 0) {
                 return null;
             }
-            return new Version(prefix, new SecretKeySpec(gcm.getKeyBytes().toByteArray(InsecureSecretKeyAccess.get()), "AES"));
+            byte[] key = gcm.getKeyBytes().toByteArray(InsecureSecretKeyAccess.get());
+            try {
+                return new Version(prefix, new SecretKeySpec(key, "AES"));
+            } finally {
+                Arrays.fill(key, (byte) 0); // SecretKeySpec keeps its own copy
+            }
         }
 
         private static Cipher newCipher() {
@@ -160,7 +166,8 @@ final class AesGcmKeysetAead implements Aead {
             }
             int written = c.doFinal(plaintext, 0, plaintext.length, out, prefix.length + IV_SIZE);
             if (written != plaintext.length + TAG_SIZE) {
-                throw new GeneralSecurityException("AES-GCM wrote " + written + " bytes, not " + (plaintext.length + TAG_SIZE));
+                throw new GeneralSecurityException("AES-GCM wrote " + written + " bytes, not "
+                        + (plaintext.length + TAG_SIZE));
             }
             return out;
         }
