@@ -1,10 +1,6 @@
 package dev.cloak.conformance.leak;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /** Whether something happened during a Cloak call: production code on a stack, or an exception Cloak made. */
@@ -31,23 +27,9 @@ final class CloakFrames {
         return StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> isProduction(f.getClassName())));
     }
 
-    /** Whether a throwable, its causes or suppressed ones were made by Cloak (its class, or its stack). */
+    /** Whether a throwable or anything hanging off it ({@link ThrowableText#graph}) was made by Cloak. */
     static boolean madeBy(Throwable top) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        List<Throwable> todo = new ArrayList<>();
-        todo.add(top);
-        while (!todo.isEmpty()) {
-            Throwable t = todo.remove(0);
-            if (t == null || !seen.add(t)) {
-                continue;
-            }
-            if (isProduction(t.getClass().getName())
-                    || Stream.of(t.getStackTrace()).anyMatch(e -> isProduction(e.getClassName()))) {
-                return true;
-            }
-            todo.add(t.getCause());
-            todo.addAll(List.of(t.getSuppressed()));
-        }
-        return false;
+        return ThrowableText.graph(top).stream().anyMatch(t -> isProduction(t.getClass().getName())
+                || Stream.of(t.getStackTrace()).anyMatch(e -> isProduction(e.getClassName())));
     }
 }

@@ -21,7 +21,26 @@ final class ThrowableText {
      */
     static String of(Throwable top, boolean skipAssertions) {
         StringBuilder b = new StringBuilder();
+        for (Throwable t : graph(top)) {
+            if (skipAssertions && t instanceof AssertionError) {
+                continue;
+            }
+            b.append("  ").append(t).append('\n');
+            b.append("    message: ").append(t.getMessage()).append('\n');
+            if (t.getLocalizedMessage() != null && !t.getLocalizedMessage().equals(t.getMessage())) {
+                b.append("    localized: ").append(t.getLocalizedMessage()).append('\n');
+            }
+            if (t instanceof SQLException s) {
+                b.append("    SQLState: ").append(s.getSQLState()).append(", vendor code ").append(s.getErrorCode()).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    /** {@code top} and everything hanging off it (causes, suppressed, SQLException's next), each once, top first. */
+    static List<Throwable> graph(Throwable top) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Throwable> found = new ArrayList<>();
         List<Throwable> todo = new ArrayList<>();
         todo.add(top);
         while (!todo.isEmpty()) {
@@ -29,22 +48,13 @@ final class ThrowableText {
             if (t == null || !seen.add(t)) {
                 continue;
             }
-            if (!(skipAssertions && t instanceof AssertionError)) {
-                b.append("  ").append(t).append('\n');
-                b.append("    message: ").append(t.getMessage()).append('\n');
-                if (t.getLocalizedMessage() != null && !t.getLocalizedMessage().equals(t.getMessage())) {
-                    b.append("    localized: ").append(t.getLocalizedMessage()).append('\n');
-                }
-                if (t instanceof SQLException s) {
-                    b.append("    SQLState: ").append(s.getSQLState()).append(", vendor code ").append(s.getErrorCode()).append('\n');
-                }
-            }
+            found.add(t);
             todo.add(t.getCause());
             todo.addAll(List.of(t.getSuppressed()));
             if (t instanceof SQLException s) {
                 todo.add(s.getNextException());
             }
         }
-        return b.toString();
+        return found;
     }
 }
