@@ -21,6 +21,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,12 @@ public final class Keyring implements AutoCloseable {
     private final Function<CacheKey, Object> loader = this::loadUnchecked;
     private final AuditTrail audit;
     private final String actor;
+    private final Ticker ticker;
+    /**
+     * Counts the cache's evictions and the keyring's close: a {@link Held} primitive taken before either is no
+     * longer current, so a {@link DomainKeys} never keeps what the cache has let go.
+     */
+    private final AtomicInteger generation = new AtomicInteger();
     private volatile boolean closed;
 
     private Keyring(KeyringSettings settings, KeyStore store, Aead masterKey, Ticker ticker, AuditTrail audit) {
@@ -52,10 +60,12 @@ public final class Keyring implements AutoCloseable {
         this.masterKey = masterKey;
         this.audit = audit;
         this.actor = actor();
+        this.ticker = ticker;
         this.primitives = Caffeine.newBuilder()
                 .expireAfterWrite(settings.cacheTtl())
                 .maximumSize(settings.cacheMaxEntries())
                 .ticker(ticker)
+                .evictionListener((key, value, cause) -> generation.incrementAndGet())
                 .build();
     }
 
@@ -156,6 +166,36 @@ public final class Keyring implements AutoCloseable {
     }
 
     /**
+     * The primitives of {@code domain} for a caller that asks for them on every cell (the driver's codecs): they
+     * follow the cache's rules, without a cache lookup per call. Nothing is loaded until the first call.
+     */
+    public DomainKeys domainKeys(String domain) {
+        return new DomainKeys(this, Objects.requireNonNull(domain, "domain"));
+    }
+
+    /**
+     * The primitive of {@code domain} and {@code purpose} from the cache (loaded as {@link #aead} loads it), with
+     * when the cache lets it go: its time to live after the cache entry was written. An entry whose age the cache
+     * does not report (caching disabled) is stale at once.
+     */
+    Held hold(String domain, KeyPurpose purpose) throws KeyringException {
+        int current = generation.get();
+        Object primitive = primitive(domain, purpose);
+        long now = ticker.read();
+        long expiresAt = primitives.policy().expireAfterWrite()
+                .map(expiry -> expiry.ageOf(new CacheKey(domain, purpose), TimeUnit.NANOSECONDS))
+                .filter(age -> age.isPresent())
+                .map(age -> now - age.getAsLong() + settings.cacheTtl().toNanos())
+                .orElse(now);
+        return new Held(primitive, expiresAt, current);
+    }
+
+    /** Whether {@code held} is still what the cache holds: taken since the last eviction and close, and not expired. */
+    boolean isCurrent(Held held) {
+        return held != null && held.generation() == generation.get() && ticker.read() - held.expiresAt() < 0;
+    }
+
+    /**
      * The trail this keyring records key events on ({@link AuditTrail#NONE} when there is none), for key
      * administration that happens outside the keyring (rewrap, retire, destroy).
      */
@@ -167,10 +207,11 @@ public final class Keyring implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        generation.incrementAndGet();
         primitives.invalidateAll();
     }
 
-    private Object primitive(String domain, KeyPurpose purpose) throws KeyringException {
+    Object primitive(String domain, KeyPurpose purpose) throws KeyringException {
         Objects.requireNonNull(domain, "domain");
         if (domain.isBlank()) {
             throw new KeyringException(KeyringException.Kind.INVALID, "key domain is blank");
@@ -360,7 +401,11 @@ public final class Keyring implements AutoCloseable {
     }
 
     /** What a deterministic domain caches: the whole keyset's primitive and one per enabled version. */
-    private record DeterministicKeys(DeterministicAead all, List<DeterministicAead> byVersion) {
+    record DeterministicKeys(DeterministicAead all, List<DeterministicAead> byVersion) {
+    }
+
+    /** A cached primitive as a {@link DomainKeys} holds it: until {@code expiresAt} (ticker time) or the next eviction. */
+    record Held(Object primitive, long expiresAt, int generation) {
     }
 
     /** Caches are keyed by domain and purpose, so one name cannot yield the wrong primitive type. */

@@ -9,6 +9,7 @@ import dev.cloak.driver.config.DecryptAccess;
 import dev.cloak.driver.config.EncryptionMode;
 import dev.cloak.keyring.ConnectionSource;
 import dev.cloak.keyring.DatabaseKeyStore;
+import dev.cloak.keyring.DomainKeys;
 import dev.cloak.keyring.FileKeyStore;
 import dev.cloak.keyring.KeyStore;
 import dev.cloak.keyring.Keyring;
@@ -33,6 +34,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,6 +55,11 @@ public final class CompiledPolicy implements AutoCloseable {
     private final SqlRewriter rewriter;
     private final Keyring keyring;
     private final Map<EncryptedColumn, EncryptedColumnRuntime> columns;
+    /**
+     * The same runtimes by the identity of the policy's own column objects, which the rewriter's plans carry: a
+     * lookup on every result column and bound parameter then needs no record hashCode or equals.
+     */
+    private final Map<EncryptedColumn, EncryptedColumnRuntime> columnsByIdentity;
     private final Map<String, List<EncryptedColumn>> columnsByName;
     private final Dialect dialect;
 
@@ -63,6 +70,7 @@ public final class CompiledPolicy implements AutoCloseable {
         this.rewriter = rewriter;
         this.keyring = keyring;
         this.columns = columns;
+        this.columnsByIdentity = new IdentityHashMap<>(columns);
         Map<String, List<EncryptedColumn>> byName = new HashMap<>();
         for (EncryptedColumn column : columns.keySet()) {
             byName.computeIfAbsent(column.column().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(column);
@@ -90,7 +98,7 @@ public final class CompiledPolicy implements AutoCloseable {
         } catch (KeyringException e) {
             throw KeyringFailures.toSqlException(e);
         }
-        CellKeys keys = new KeyringCellKeys(keyring);
+        CellKeys keys = new KeyringCellKeys(keyring, config.columns());
         Map<EncryptedColumn, EncryptedColumnRuntime> columns = new HashMap<>();
         List<EncryptedColumn> schema = new ArrayList<>();
         for (ColumnPolicy policy : config.columns()) {
@@ -281,7 +289,10 @@ public final class CompiledPolicy implements AutoCloseable {
     }
 
     private EncryptedColumnRuntime runtime(EncryptedColumn column) throws SQLException {
-        EncryptedColumnRuntime runtime = columns.get(column);
+        EncryptedColumnRuntime runtime = columnsByIdentity.get(column);
+        if (runtime == null) {
+            runtime = columns.get(column);
+        }
         if (runtime == null) {
             // The rewriter only hands out columns of this policy; anything else is a bug: refuse, do not guess.
             throw new SQLException("Cloak has no policy for column " + column.name(), "XX000");
@@ -302,18 +313,34 @@ public final class CompiledPolicy implements AutoCloseable {
     private record EncryptedColumnRuntime(CellCodec codec, Map<String, DecryptAccess> accessByPrincipal) {
     }
 
-    /** The keyring's primitives as the codec asks for them; keyring failures become SQLExceptions. */
+    /**
+     * The keyring's primitives as the codec asks for them, on every cell: through one {@link DomainKeys} per key
+     * domain of the policy, which answers without a cache lookup while the keyring's cache would have kept the
+     * primitive. Keyring failures become SQLExceptions.
+     */
     private static final class KeyringCellKeys implements CellKeys {
         private final Keyring keyring;
+        private final Map<String, DomainKeys> domains;
 
-        KeyringCellKeys(Keyring keyring) {
+        KeyringCellKeys(Keyring keyring, List<ColumnPolicy> columns) {
             this.keyring = keyring;
+            Map<String, DomainKeys> domains = new HashMap<>();
+            for (ColumnPolicy column : columns) {
+                domains.computeIfAbsent(column.keyDomain(), keyring::domainKeys);
+            }
+            this.domains = Map.copyOf(domains);
+        }
+
+        private DomainKeys domain(String keyDomain) {
+            DomainKeys keys = domains.get(keyDomain);
+            // every codec's domain is the policy's; another is not expected, but it still gets the keyring's rules
+            return keys != null ? keys : keyring.domainKeys(keyDomain);
         }
 
         @Override
         public Aead aead(String keyDomain) throws SQLException {
             try {
-                return keyring.aead(keyDomain);
+                return domain(keyDomain).aead();
             } catch (KeyringException e) {
                 throw KeyringFailures.toSqlException(e);
             }
@@ -322,7 +349,7 @@ public final class CompiledPolicy implements AutoCloseable {
         @Override
         public DeterministicAead deterministicAead(String keyDomain) throws SQLException {
             try {
-                return keyring.deterministicAead(keyDomain);
+                return domain(keyDomain).deterministicAead();
             } catch (KeyringException e) {
                 throw KeyringFailures.toSqlException(e);
             }
@@ -331,7 +358,7 @@ public final class CompiledPolicy implements AutoCloseable {
         @Override
         public List<DeterministicAead> deterministicAeadsByVersion(String keyDomain) throws SQLException {
             try {
-                return keyring.deterministicAeadsByVersion(keyDomain);
+                return domain(keyDomain).deterministicAeadsByVersion();
             } catch (KeyringException e) {
                 throw KeyringFailures.toSqlException(e);
             }

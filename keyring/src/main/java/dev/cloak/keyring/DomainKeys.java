@@ -1,0 +1,59 @@
+package dev.cloak.keyring;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.DeterministicAead;
+import java.util.List;
+
+/**
+ * The primitives of one key domain, for a caller that asks for them on every cell: it holds what the keyring's
+ * cache handed out last and answers from it, without a cache lookup, for as long as the cache would have kept
+ * it. The keyring's rules are unchanged: a primitive is reloaded once its time to live since it was loaded has
+ * passed, after the cache evicted any entry, and never after {@link Keyring#close()}; each reload goes through
+ * the cache, so loads, audit events and failures are the keyring's own. Thread-safe.
+ */
+public final class DomainKeys {
+
+    private final Keyring keyring;
+    private final String domain;
+    private volatile Keyring.Held aead;
+    private volatile Keyring.Held deterministic;
+
+    DomainKeys(Keyring keyring, String domain) {
+        this.keyring = keyring;
+        this.domain = domain;
+    }
+
+    /** As {@link Keyring#aead(String)} for this domain. */
+    public Aead aead() throws KeyringException {
+        Keyring.Held held = aead;
+        if (!keyring.isCurrent(held)) {
+            held = keyring.hold(domain, KeyPurpose.AEAD);
+            aead = held;
+        }
+        return (Aead) held.primitive();
+    }
+
+    /** As {@link Keyring#deterministicAead(String)} for this domain. */
+    public DeterministicAead deterministicAead() throws KeyringException {
+        return deterministicKeys().all();
+    }
+
+    /** As {@link Keyring#deterministicAeadsByVersion(String)} for this domain. */
+    public List<DeterministicAead> deterministicAeadsByVersion() throws KeyringException {
+        return deterministicKeys().byVersion();
+    }
+
+    private Keyring.DeterministicKeys deterministicKeys() throws KeyringException {
+        Keyring.Held held = deterministic;
+        if (!keyring.isCurrent(held)) {
+            held = keyring.hold(domain, KeyPurpose.DETERMINISTIC_AEAD);
+            deterministic = held;
+        }
+        return (Keyring.DeterministicKeys) held.primitive();
+    }
+
+    @Override
+    public String toString() {
+        return "DomainKeys[" + domain + "]";
+    }
+}
