@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# Builds the benchmarks, runs the JMH database benchmarks in rounds (raw pgjdbc, Cloak and ShardingSphere-JDBC side
-# by side) and the microbenchmarks once, and prints one line of throughput ratios per workload (the median over the
-# rounds), then the microbenchmarks, the bars of SPEC §3 and each workload's ratio round by round.
+# Builds the benchmarks, runs the JMH database benchmarks in rounds (raw pgjdbc and Cloak taking turns in one JVM,
+# ShardingSphere-JDBC beside them) and the microbenchmarks once, and prints one line of throughput ratios per
+# workload, then the microbenchmarks, the bars of SPEC §3 and each workload's ratio round by round.
 #
 #   CLOAK_TEST_POSTGRES_URL='jdbc:postgresql://127.0.0.1:5432/test?user=root' benchmarks/run.sh
 #
-# Settings: CLOAK_BENCH_ROUNDS rounds (default 2), each a JMH run with one fork per workload and driver
-# (ShardingSphere in the first round only), so the drivers alternate and a single slow or fast fork cannot decide a
-# ratio. A database fork pre-touches its heap, binds 20,000 unsent statements (write workloads, at most 2 s), puts
-# 5,000 rows through its own workload (at most 2 s), runs on until the JIT compilers are idle (at most 2 s) and
-# checkpoints PostgreSQL, then warms up 1 x 0.5 s and measures 2 x 1 s (benchmarks/README.md, "Warm-up" and
-# "Rounds"). Plan-cache hit, rewriter misses and key lookup: 1 fork, 2 x 1 s + 3 x 1 s; cell codec: 1 fork run until
-# the JIT is idle (at most 2 s), then 1 x 0.2 s + 1 x 0.3 s. About 14 minutes on a quiet 2-core machine.
-# Extra arguments replace the benchmark list and go to JMH in every round (e.g. a regex, or -p driver=raw,cloak).
+# Settings: CLOAK_BENCH_ROUNDS rounds (default 2), each a JMH run with one fork per workload in which raw and Cloak
+# take turns every 250 ms, 12 turns each (benchmarks/README.md, "Taking turns"); ShardingSphere, a reference and not
+# a bar, runs once after the first round, in forks of its own, 8 x 250 ms. A database fork pre-touches its heap, and
+# for each driver binds 20,000 unsent statements (write workloads, at most 2 s) and puts 5,000 rows through the
+# workload (at most 2 s); then it runs every driver until the JIT compiler threads are idle (at most 3 s; for 8
+# threads, then 8 threads for 1 s, one thread and 8 threads until idle again) and checkpoints PostgreSQL
+# (benchmarks/README.md, "Warm-up"). Plan-cache hit, rewriter misses and key lookup: 1 fork, 2 x 1 s + 3 x 1 s; cell
+# codec: 1 fork run until the JIT is idle (at most 2 s), then 1 x 0.2 s + 1 x 0.3 s. About 13 minutes on a quiet
+# 2-core machine.
+# Extra arguments replace the benchmark list and go to JMH in every round, ShardingSphere and the microbenchmarks
+# are then skipped (e.g. 'DatabaseBenchmark.pointSelect$' -p drivers=raw+cloak).
 set -euo pipefail
 
 if [[ -z "${CLOAK_TEST_POSTGRES_URL:-}" ]]; then
@@ -37,12 +40,12 @@ classpath="$target/classes:$(cat "$target/classpath.txt")"
 rounds=${CLOAK_BENCH_ROUNDS:-2}
 if [[ $# -gt 0 ]]; then
   database=("$@")
-  later_rounds=("$@")
+  reference=()
   micro=()
 else
-  database=(DatabaseBenchmark)
-  # ShardingSphere is a reference, not a bar: it runs in the first round only, raw and Cloak in every round
-  later_rounds=(DatabaseBenchmark -p driver=raw,cloak)
+  database=(DatabaseBenchmark -p drivers=raw+cloak)
+  # ShardingSphere is a reference, not a bar: once, in forks of its own, with fewer iterations
+  reference=(DatabaseBenchmark -p drivers=shardingsphere -wi 1 -i 8)
   micro=(PlanCacheBenchmark RewriterBenchmark KeyLookupBenchmark CellCodecBenchmark)
 fi
 
@@ -62,17 +65,18 @@ jmh() {
   fi
 }
 
-echo "Running JMH: $rounds rounds of ${database[*]}${micro:+, then ${micro[*]}} (log: $target/jmh.log) ..."
+echo "Running JMH: $rounds rounds of ${database[*]}${reference:+, ${reference[*]} after the first}${micro:+, then ${micro[*]}} (log: $target/jmh.log) ..."
 rm -f "$target"/jmh-*.json "$target/jmh.log"
 results=()
 for ((round = 1; round <= rounds; round++)); do
   echo "round $round of $rounds"
-  if [[ $round -eq 1 ]]; then
-    jmh "round-$round" "${database[@]}"
-  else
-    jmh "round-$round" "${later_rounds[@]}"
-  fi
+  jmh "round-$round" "${database[@]}"
   results+=("$target/jmh-round-$round.json")
+  if [[ $round -eq 1 && ${#reference[@]} -gt 0 ]]; then
+    echo "ShardingSphere"
+    jmh shardingsphere "${reference[@]}"
+    results+=("$target/jmh-shardingsphere.json")
+  fi
 done
 if [[ ${#micro[@]} -gt 0 ]]; then
   jmh micro "${micro[@]}"

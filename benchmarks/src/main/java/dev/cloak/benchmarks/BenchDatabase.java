@@ -74,8 +74,8 @@ final class BenchDatabase implements AutoCloseable {
         createTables(driver, rawUrl);
         Path dir = Files.createTempDirectory("cloak-bench-");
         DataSource dataSource = switch (driver) {
-            case RAW -> pool(rawUrl);
-            case CLOAK -> pool(cloakUrl(rawUrl, writeCloakPolicy(dir)));
+            case RAW -> pool("bench-raw", rawUrl);
+            case CLOAK -> pool("bench-cloak", cloakUrl(rawUrl, writeCloakPolicy(dir)));
             case SHARDINGSPHERE -> YamlShardingSphereDataSourceFactory.createDataSource(
                     writeShardingSpherePolicy(dir, rawUrl).toFile());
         };
@@ -174,12 +174,12 @@ final class BenchDatabase implements AutoCloseable {
         }
     }
 
-    private static DataSource pool(String url) {
+    private static DataSource pool(String name, String url) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(POOL_SIZE);
-        config.setPoolName("bench");
+        config.setPoolName(name);
         return new HikariDataSource(config);
     }
 

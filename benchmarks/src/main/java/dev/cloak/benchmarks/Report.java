@@ -14,10 +14,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads JMH's JSON results (one file per round) and prints one line per database workload with Cloak's and
- * ShardingSphere's throughput as a ratio of raw pgjdbc's ({@code point-select cloak/raw=0.97
- * shardingsphere/raw=0.52}), each the median over the rounds, then the microbenchmarks, then the bars of SPEC §3
- * with PASS or FAIL, then every workload's ratios round by round.
+ * Reads JMH's JSON results (the rounds, ShardingSphere's run, the microbenchmarks) and prints one line per
+ * database workload with Cloak's and ShardingSphere's throughput as a ratio of raw pgjdbc's
+ * ({@code point-select cloak/raw=0.97 shardingsphere/raw=0.52}), then the microbenchmarks, then the bars of SPEC §3
+ * with PASS or FAIL, then every workload's Cloak ratio round by round.
+ *
+ * <p>A {@link DatabaseBenchmark} fork's drivers take turns by iteration, so its per-iteration scores
+ * ({@code primaryMetric.rawData}) are split by driver: measured iteration {@code i} belongs to driver
+ * {@code i % n} of its {@code drivers} parameter. A driver's throughput is the mean of its iterations (all of the
+ * same length, so its operations over its time), over every round; a round's ratio uses that round's alone.
+ * ShardingSphere, run once in forks of its own, is compared with raw's mean over all rounds.
  */
 public final class Report {
 
@@ -34,16 +40,17 @@ public final class Report {
     }
 
     /**
-     * {@code Report FILE...}: prints the report of JMH JSON result files, one per round. A benchmark measured in
-     * several rounds counts with the median of its scores; each database workload's ratios per round follow.
+     * {@code Report FILE...}: prints the report of JMH JSON result files (the rounds, ShardingSphere's run, the
+     * microbenchmarks). A microbenchmark measured in several files counts with the median of its scores; each
+     * database workload's Cloak ratio per round follows.
      */
     public static void main(String[] args) throws IOException {
         if (args.length == 0) {
             System.err.println("usage: Report jmh-result.json...");
             System.exit(2);
         }
-        // workload -> driver -> round (file index) -> score
-        Map<String, Map<String, Map<Integer, Double>>> throughput = new LinkedHashMap<>();
+        // workload -> driver -> round (file index) -> the driver's iteration scores
+        Map<String, Map<String, Map<Integer, List<Double>>>> throughput = new LinkedHashMap<>();
         Map<String, List<Double>> micro = new LinkedHashMap<>();
         Map<String, String> microUnit = new LinkedHashMap<>();
         for (int round = 0; round < args.length; round++) {
@@ -58,8 +65,17 @@ public final class Report {
                 double score = metric.get("score").getAsDouble();
                 Map<String, String> params = params(result);
                 if (owner.equals("DatabaseBenchmark")) {
-                    throughput.computeIfAbsent(workloadName(method), k -> new LinkedHashMap<>())
-                            .computeIfAbsent(params.get("driver"), k -> new TreeMap<>()).put(round, score);
+                    Map<String, Map<Integer, List<Double>>> byDriver =
+                            throughput.computeIfAbsent(workloadName(method), k -> new LinkedHashMap<>());
+                    String[] drivers = params.get("drivers").split("\\+");
+                    for (JsonElement fork : metric.getAsJsonArray("rawData")) {
+                        int turn = 0;
+                        for (JsonElement iteration : fork.getAsJsonArray()) {
+                            String driver = drivers[turn++ % drivers.length].trim();
+                            byDriver.computeIfAbsent(driver, k -> new TreeMap<>())
+                                    .computeIfAbsent(round, k -> new ArrayList<>()).add(iteration.getAsDouble());
+                        }
+                    }
                     continue;
                 }
                 String name = switch (owner) {
@@ -78,7 +94,7 @@ public final class Report {
         List<String> byRound = new ArrayList<>();
         for (String workload : WORKLOADS) {
             for (String name : List.of(workload, workload + "-8t")) {
-                Map<String, Map<Integer, Double>> byDriver = throughput.get(name);
+                Map<String, Map<Integer, List<Double>>> byDriver = throughput.get(name);
                 if (byDriver == null) {
                     continue;
                 }
@@ -86,8 +102,7 @@ public final class Report {
                 cloakRatio.put(name, cloak);
                 System.out.println(name + " cloak/raw=" + format(cloak) + " shardingsphere/raw="
                         + format(ratio(byDriver, "shardingsphere")));
-                byRound.add(name + " cloak/raw by round: " + roundRatios(byDriver, "cloak")
-                        + "; shardingsphere/raw by round: " + roundRatios(byDriver, "shardingsphere"));
+                byRound.add(name + " cloak/raw by round: " + roundRatios(byDriver, "cloak"));
             }
         }
         micro.forEach((name, scores) -> System.out.println(name + " "
@@ -97,20 +112,28 @@ public final class Report {
         byRound.forEach(System.out::println);
     }
 
-    /** The ratio of each round's score to the raw driver's in the same round, e.g. {@code 0.96 0.94 0.97}. */
-    private static String roundRatios(Map<String, Map<Integer, Double>> byDriver, String driver) {
-        Map<Integer, Double> raw = byDriver.get("raw");
-        Map<Integer, Double> other = byDriver.get(driver);
+    /** The ratio of the driver's mean to raw's in each round, e.g. {@code 0.96 0.94 0.97}. */
+    private static String roundRatios(Map<String, Map<Integer, List<Double>>> byDriver, String driver) {
+        Map<Integer, List<Double>> raw = byDriver.get("raw");
+        Map<Integer, List<Double>> other = byDriver.get(driver);
         if (raw == null || other == null) {
             return "n/a";
         }
         StringBuilder line = new StringBuilder();
-        other.forEach((round, score) -> {
+        other.forEach((round, scores) -> {
             if (raw.containsKey(round)) {
-                line.append(line.length() == 0 ? "" : " ").append(format(score / raw.get(round)));
+                line.append(line.length() == 0 ? "" : " ").append(format(mean(scores) / mean(raw.get(round))));
             }
         });
         return line.length() == 0 ? "n/a" : line.toString();
+    }
+
+    static double mean(List<Double> scores) {
+        double sum = 0;
+        for (double score : scores) {
+            sum += score;
+        }
+        return sum / scores.size();
     }
 
     static double median(List<Double> scores) {
@@ -142,9 +165,11 @@ public final class Report {
         }
     }
 
+    /** Three decimals: a ratio of 0.9496 against a bar of 0.95 must not read as 0.95 and FAIL. */
     private static void bar(String name, Double value, double floor) {
         String verdict = value != null && value >= floor ? "PASS" : "FAIL";
-        System.out.println("bar " + name + ": " + verdict + " (" + format(value) + ")");
+        System.out.println("bar " + name + ": " + verdict + " ("
+                + (value == null ? "n/a" : String.format(Locale.ROOT, "%.3f", value)) + ")");
     }
 
     private static Map<String, String> params(JsonObject result) {
@@ -176,15 +201,21 @@ public final class Report {
         return name + suffix;
     }
 
-    /** The median of the driver's scores over the median of raw's. */
-    private static Double ratio(Map<String, Map<Integer, Double>> byDriver, String driver) {
-        Map<Integer, Double> raw = byDriver.get("raw");
-        Map<Integer, Double> other = byDriver.get(driver);
+    /** The driver's mean over all its iterations in every round, over raw's. */
+    private static Double ratio(Map<String, Map<Integer, List<Double>>> byDriver, String driver) {
+        Map<Integer, List<Double>> raw = byDriver.get("raw");
+        Map<Integer, List<Double>> other = byDriver.get(driver);
         if (raw == null || other == null) {
             return null;
         }
-        double rawMedian = median(new ArrayList<>(raw.values()));
-        return rawMedian == 0 ? null : median(new ArrayList<>(other.values())) / rawMedian;
+        double rawMean = mean(all(raw));
+        return rawMean == 0 ? null : mean(all(other)) / rawMean;
+    }
+
+    private static List<Double> all(Map<Integer, List<Double>> byRound) {
+        List<Double> scores = new ArrayList<>();
+        byRound.values().forEach(scores::addAll);
+        return scores;
     }
 
     private static String format(Double ratio) {
