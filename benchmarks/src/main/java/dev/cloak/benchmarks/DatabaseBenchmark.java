@@ -102,6 +102,8 @@ public class DatabaseBenchmark {
     private volatile Side current;
     private int warmupTurns;
     private int measuredTurns;
+    /** Whether the workload inserts rows ({@code insert}, {@code batchInsert}). */
+    private boolean inserts;
 
     /** Creates and seeds each driver's tables, opens its pool and warms the fork up on every driver. */
     @Setup(Level.Trial)
@@ -113,6 +115,7 @@ public class DatabaseBenchmark {
         }
         String benchmark = params.getBenchmark();
         String workload = benchmark.substring(benchmark.lastIndexOf('.') + 1).replace("_8t", "");
+        inserts = workload.equals("insert") || workload.equals("batchInsert");
         for (Side side : sides) {
             side.warmUp(workload);
         }
@@ -137,15 +140,18 @@ public class DatabaseBenchmark {
 
     /**
      * Gives the next iteration to the next driver in {@link #drivers} (warmup and measured iterations count
-     * separately, so measured iteration {@code i} is driver {@code i % n}) and empties its insert table, so that
-     * inserts do not slow down as it grows across iterations.
+     * separately, so measured iteration {@code i} is driver {@code i % n}). For the inserting workloads it first
+     * empties that driver's insert table, so that inserts do not slow down as it grows across iterations; other
+     * workloads leave it alone, a {@code TRUNCATE} being a commit with file work the next turn would share.
      */
     @Setup(Level.Iteration)
     public void takeTurn(IterationParams iteration) throws SQLException {
         int turn = iteration.getType() == IterationType.WARMUP ? warmupTurns++ : measuredTurns++;
         Side side = sides[turn % sides.length];
-        side.database.truncateInserts();
-        side.nextInsertId.set(0);
+        if (inserts) {
+            side.database.truncateInserts();
+            side.nextInsertId.set(0);
+        }
         current = side;
     }
 
