@@ -9,7 +9,9 @@ import java.util.List;
  * cache handed out last and answers from it, without a cache lookup, for as long as the cache would have kept
  * it. The keyring's rules are unchanged: a primitive is reloaded once its time to live since it was loaded has
  * passed, after the cache evicted any entry, and never after {@link Keyring#close()}; each reload goes through
- * the cache, so loads, audit events and failures are the keyring's own. Thread-safe.
+ * the cache, so loads, audit events and failures are the keyring's own. When the cache evicts its entry or the
+ * keyring closes, it drops its reference to the primitive, so that no key stays reachable through it. Obtained
+ * from {@link Keyring#domainKeys(String)}, one per domain. Thread-safe.
  */
 public final class DomainKeys {
 
@@ -50,6 +52,21 @@ public final class DomainKeys {
             deterministic = held;
         }
         return (Keyring.DeterministicKeys) held.primitive();
+    }
+
+    /** Drops the primitive of {@code purpose}: the cache evicted it. */
+    void release(KeyPurpose purpose) {
+        if (purpose == KeyPurpose.AEAD) {
+            aead = null;
+        } else {
+            deterministic = null;
+        }
+    }
+
+    /** Drops every primitive: the keyring closed. */
+    void releaseAll() {
+        aead = null;
+        deterministic = null;
     }
 
     @Override

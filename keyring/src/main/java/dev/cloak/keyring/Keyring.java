@@ -2,6 +2,7 @@ package dev.cloak.keyring;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.DeterministicAead;
@@ -21,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -49,9 +51,11 @@ public final class Keyring implements AutoCloseable {
     private final Ticker ticker;
     /**
      * Counts the cache's evictions and the keyring's close: a {@link Held} primitive taken before either is no
-     * longer current, so a {@link DomainKeys} never keeps what the cache has let go.
+     * longer current, so a {@link DomainKeys} never uses what the cache has let go.
      */
     private final AtomicInteger generation = new AtomicInteger();
+    /** The one {@link DomainKeys} per domain handed out; let go of their primitives on eviction and close. */
+    private final ConcurrentHashMap<String, DomainKeys> domainKeys = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private Keyring(KeyringSettings settings, KeyStore store, Aead masterKey, Ticker ticker, AuditTrail audit) {
@@ -65,7 +69,7 @@ public final class Keyring implements AutoCloseable {
                 .expireAfterWrite(settings.cacheTtl())
                 .maximumSize(settings.cacheMaxEntries())
                 .ticker(ticker)
-                .evictionListener((key, value, cause) -> generation.incrementAndGet())
+                .evictionListener((CacheKey key, Object value, RemovalCause cause) -> evicted(key))
                 .build();
     }
 
@@ -167,10 +171,22 @@ public final class Keyring implements AutoCloseable {
 
     /**
      * The primitives of {@code domain} for a caller that asks for them on every cell (the driver's codecs): they
-     * follow the cache's rules, without a cache lookup per call. Nothing is loaded until the first call.
+     * follow the cache's rules, without a cache lookup per call. One per domain, the same on every call, and kept
+     * by the keyring so that it can take back their primitives when the cache evicts them or the keyring closes.
+     * Nothing is loaded until the first call.
      */
     public DomainKeys domainKeys(String domain) {
-        return new DomainKeys(this, Objects.requireNonNull(domain, "domain"));
+        Objects.requireNonNull(domain, "domain");
+        return domainKeys.computeIfAbsent(domain, d -> new DomainKeys(this, d));
+    }
+
+    /** The cache let go of a primitive (size, expiry): its holder lets go too, and every holder rechecks. */
+    private void evicted(CacheKey key) {
+        generation.incrementAndGet();
+        DomainKeys holder = domainKeys.get(key.domain());
+        if (holder != null) {
+            holder.release(key.purpose());
+        }
     }
 
     /**
@@ -208,6 +224,7 @@ public final class Keyring implements AutoCloseable {
     public void close() {
         closed = true;
         generation.incrementAndGet();
+        domainKeys.values().forEach(DomainKeys::releaseAll);
         primitives.invalidateAll();
     }
 

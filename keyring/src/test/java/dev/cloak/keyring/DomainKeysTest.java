@@ -8,6 +8,7 @@ import com.google.crypto.tink.DeterministicAead;
 import dev.cloak.keyring.Fixtures.CountingKeyStore;
 import dev.cloak.keyring.Fixtures.ManualTicker;
 import dev.cloak.keyring.Fixtures.MemoryKeyStore;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,6 +127,57 @@ class DomainKeysTest {
             assertThat(e.kind()).isEqualTo(KeyringException.Kind.UNAVAILABLE);
             assertThat(e.getMessage()).contains("closed");
         }
+    }
+
+    @Test
+    void oneHolderPerDomain() throws Exception {
+        try (Keyring keyring = open(Duration.ofMinutes(15), 100)) {
+            assertThat(keyring.domainKeys("patients.name")).isSameAs(keyring.domainKeys("patients.name"))
+                    .isNotSameAs(keyring.domainKeys("patients.email"));
+        }
+    }
+
+    @Test
+    void noPrimitiveStaysReachableThroughTheHolderAfterClose() throws Exception {
+        Keyring keyring = open(Duration.ofMinutes(15), 100);
+        DomainKeys name = keyring.domainKeys("patients.name");
+        DomainKeys ssn = keyring.domainKeys("patients.ssn");
+        WeakReference<Aead> aead = new WeakReference<>(name.aead());
+        WeakReference<DeterministicAead> deterministic = new WeakReference<>(ssn.deterministicAead());
+
+        keyring.close();
+
+        assertThat(collected(aead)).isTrue();
+        assertThat(collected(deterministic)).isTrue();
+        assertThat(name).isNotNull(); // the holders themselves are still reachable
+        assertThat(ssn).isNotNull();
+    }
+
+    @Test
+    void noPrimitiveStaysReachableThroughTheHolderAfterTheCacheEvictedIt() throws Exception {
+        try (Keyring keyring = open(Duration.ofMinutes(15), 1)) {
+            DomainKeys name = keyring.domainKeys("patients.name");
+            WeakReference<Aead> first = new WeakReference<>(name.aead());
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (int i = 0; first.get() != null && System.nanoTime() < deadline; i++) {
+                keyring.aead("other.column" + (i % 2)); // evicts patients.name, in Caffeine's own time
+                System.gc();
+            }
+
+            assertThat(first.get()).isNull();
+            assertThat(name).isNotNull();
+        }
+    }
+
+    /** Whether {@code reference} was cleared within 10 s of asking for collections. */
+    private static boolean collected(WeakReference<?> reference) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (reference.get() != null && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        return reference.get() == null;
     }
 
     @Test
