@@ -2,6 +2,7 @@ package dev.cloak.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +16,7 @@ import java.util.List;
 import dev.cloak.driver.config.EncryptionMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every logical type survives a trip through {@code jdbc:cloak:} in both modes, on every database. */
@@ -216,6 +218,62 @@ class RoundTripTest {
                 }
             }
             assertThat(rows).containsExactly("1|111-11-1111|first", "2|null|second", "3|Zoë 李 🚀|third");
+        }
+    }
+
+    /**
+     * A randomized decimal reads back with the scale it was bound with ({@code 1234.50}, not {@code 1234.5}); one
+     * declared with {@code scale: 2} reads back as a raw {@code NUMERIC(12,2)} column does, whatever the bound
+     * scale; a deterministic one without a scale keeps one form per number so that a lookup by {@code 1234.5} finds
+     * the row written as {@code 1234.50}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void aDecimalKeepsItsScaleAndADeterministicOneIsFoundByValue(TestDatabase db) throws Exception {
+        List<BigDecimal> amounts = List.of(new BigDecimal("1234.50"), new BigDecimal("0.10"), new BigDecimal("0.00"),
+                new BigDecimal("-7.00"));
+        List<String> unscaled = List.of("1234.5", ".1", "0", "-7");
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("rt_scale");
+            String bin = db.binaryType();
+            fx.rawExecute("CREATE TABLE " + t + " (id INT PRIMARY KEY, plain NUMERIC(12,2), amount " + bin
+                    + ", scaled " + bin + ", code " + bin + ")");
+            Connection c = fx.cloak(fx.policy()
+                    .column(t + ".amount", "decimal", "randomized")
+                    .rawColumn(t + ".scaled", "{ type: decimal, mode: randomized, scale: 2 }")
+                    .column(t + ".code", "decimal", "deterministic").write());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t + " (id, plain, amount, scaled, code) VALUES (?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < amounts.size(); i++) {
+                    ps.setInt(1, i);
+                    ps.setBigDecimal(2, new BigDecimal(unscaled.get(i)));
+                    ps.setBigDecimal(3, amounts.get(i));
+                    ps.setString(4, unscaled.get(i));
+                    ps.setString(5, amounts.get(i).toPlainString());
+                    ps.executeUpdate();
+                }
+            }
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT plain, amount, scaled, code FROM " + t + " ORDER BY id")) {
+                assertThat(rs.getMetaData().getScale(3)).isEqualTo(2);
+                for (BigDecimal amount : amounts) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getBigDecimal("plain")).isEqualTo(amount); // the raw column pads to scale 2
+                    // equals() compares the scale
+                    assertThat(rs.getBigDecimal("amount")).isEqualTo(rs.getBigDecimal("plain"));
+                    assertThat(rs.getString("amount")).isEqualTo(rs.getString("plain"));
+                    assertThat(rs.getBigDecimal("scaled")).isEqualTo(rs.getBigDecimal("plain"));
+                    assertThat(rs.getString("scaled")).isEqualTo(rs.getString("plain"));
+                    assertThat(rs.getBigDecimal("code")).isEqualByComparingTo(amount);
+                }
+                assertThat(rs.next()).isFalse();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + t + " WHERE code = ?")) {
+                ps.setBigDecimal(1, new BigDecimal("1234.5"));
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).isZero();
+                    assertThat(rs.next()).isFalse();
+                }
+            }
         }
     }
 }

@@ -17,16 +17,20 @@ import java.util.Locale;
 import java.util.UUID;
 
 import dev.cloak.driver.config.ColumnPolicy;
+import dev.cloak.driver.config.EncryptionMode;
 
 /**
  * Converts bound JDBC values to a column's canonical Java value, and canonical values to what a getter asks for.
  *
  * <p>Canonical values: VARCHAR {@link String}, INT {@link Integer}, BIGINT {@link Long}, SMALLINT {@link Short},
- * DECIMAL {@link BigDecimal} (trailing zeros stripped, zero is {@link BigDecimal#ZERO}), DOUBLE {@link Double}
- * ({@code -0.0} is {@code 0.0}, one NaN), BOOLEAN {@link Boolean}, DATE {@link LocalDate}, TIME {@link LocalTime},
- * TIMESTAMP {@link LocalDateTime}, TIMESTAMPTZ {@link OffsetDateTime} at UTC, UUID {@link UUID}, BYTES
- * {@code byte[]}. Conversions are exact: a value that would be rounded, truncated or reinterpreted fails with
- * SQLState 22018, whose message names the column and the Java type but never the value.
+ * DECIMAL {@link BigDecimal} (at the column's declared {@link ColumnPolicy#scale() scale} when it has one, a value
+ * with more digits after the point refused; otherwise randomized: the bound value with its scale, as an
+ * unconstrained NUMERIC keeps it; deterministic: trailing zeros stripped and zero {@link BigDecimal#ZERO}, so that
+ * equal numbers encrypt alike),
+ * DOUBLE {@link Double} ({@code -0.0} is {@code 0.0}, one NaN), BOOLEAN {@link Boolean}, DATE {@link LocalDate},
+ * TIME {@link LocalTime}, TIMESTAMP {@link LocalDateTime}, TIMESTAMPTZ {@link OffsetDateTime} at UTC, UUID
+ * {@link UUID}, BYTES {@code byte[]}. Conversions are exact: a value that would be rounded, truncated or
+ * reinterpreted fails with SQLState 22018, whose message names the column and the Java type but never the value.
  */
 public final class ValueConverter {
 
@@ -57,7 +61,7 @@ public final class ValueConverter {
                 case INT -> toInt(value);
                 case BIGINT -> toBigint(value);
                 case SMALLINT -> toSmallint(value);
-                case DECIMAL -> toDecimal(value);
+                case DECIMAL -> toDecimal(value, column);
                 case DOUBLE -> toDouble(value);
                 case BOOLEAN -> toBoolean(value);
                 case DATE -> toDate(value);
@@ -178,7 +182,10 @@ public final class ValueConverter {
         return l.shortValue();
     }
 
-    private static BigDecimal toDecimal(Object v) {
+    /** PostgreSQL's limit on a NUMERIC's digits before the point; also what a declared scale may pad out. */
+    private static final int MAX_INTEGER_DIGITS = 131_072;
+
+    private static BigDecimal toDecimal(Object v, ColumnPolicy column) {
         BigDecimal d;
         if (v instanceof BigDecimal b) {
             d = b;
@@ -195,7 +202,16 @@ public final class ValueConverter {
         } else {
             return null;
         }
-        return canonicalDecimal(d);
+        if (column.scale() != ColumnPolicy.NO_SCALE) {
+            // As NUMERIC(p, s), except that a value with more digits after the point is refused, not rounded.
+            if (d.signum() != 0 && d.precision() - d.scale() > MAX_INTEGER_DIGITS) {
+                throw new ArithmeticException(); // setScale would have to write out every digit of 1E+999999999
+            }
+            return (d.signum() == 0 ? BigDecimal.ZERO : d).setScale(column.scale()); // ArithmeticException: rounds
+        }
+        // A lookup must find 1.50 under 1.5, so a deterministic column keeps one form per number; a randomized one
+        // is never compared and keeps the scale the application bound, as an unconstrained NUMERIC would.
+        return column.mode() == EncryptionMode.DETERMINISTIC ? canonicalDecimal(d) : d;
     }
 
     static BigDecimal canonicalDecimal(BigDecimal d) {

@@ -185,7 +185,7 @@ public final class CloakConfig {
          * @param keyColumn the policy name of the column whose key this one shares, or {@code null} for its own
          */
         public Builder column(String name, ColumnType type, EncryptionMode mode, int pad, String keyColumn) {
-            return column(ColumnNames.policy(name, type, mode, pad, 0, keyColumn));
+            return column(ColumnNames.policy(name, type, mode, pad, 0, ColumnPolicy.NO_SCALE, keyColumn));
         }
 
         public Builder column(ColumnPolicy column) {
@@ -281,6 +281,11 @@ public final class CloakConfig {
                 if (owner.mode() != c.mode()) {
                     throw new IllegalArgumentException("column " + c.name() + " shares the key of " + owner.name()
                             + " but has another mode (" + c.mode().policyName() + " vs " + owner.mode().policyName() + ")");
+                }
+                if (owner.scale() != c.scale()) {
+                    // 1.5 and 1.50 would encrypt differently: a join over the shared key would miss equal numbers
+                    throw new IllegalArgumentException("column " + c.name() + " shares the key of " + owner.name()
+                            + " but has another scale");
                 }
             }
             return new CloakConfig(this);

@@ -46,7 +46,8 @@ final class ColumnNames {
         return parts;
     }
 
-    static ColumnPolicy policy(String name, ColumnType type, EncryptionMode mode, int pad, int size, String keyColumn) {
+    static ColumnPolicy policy(String name, ColumnType type, EncryptionMode mode, int pad, int size, int scale,
+                               String keyColumn) {
         List<String> parts = split(name);
         boolean quoted = name.indexOf('"') >= 0;
         String schema = parts.size() == 3 ? parts.get(0) : null;
@@ -59,6 +60,6 @@ final class ColumnNames {
             List<String> key = split(keyColumn);
             domain = (key.get(key.size() - 2) + "." + key.get(key.size() - 1)).toLowerCase(Locale.ROOT);
         }
-        return new ColumnPolicy(schema, table, column, quoted, type, mode, domain, pad, size);
+        return new ColumnPolicy(schema, table, column, quoted, type, mode, domain, pad, size, scale);
     }
 }

@@ -16,9 +16,16 @@ import java.util.Objects;
  * @param keyDomain lower-case {@code table.column} of the column that owns the key
  * @param pad       pad the encoded plaintext to a multiple of this many bytes; 0 for none
  * @param size      the declared maximum (characters for varchar, bytes for bytes); 0 for none
+ * @param scale     for a decimal column, the scale every value is stored and read with, as in {@code NUMERIC(p, s)};
+ *                  {@link #NO_SCALE} for none
  */
 public record ColumnPolicy(String schema, String table, String column, boolean quoted, ColumnType type,
-                           EncryptionMode mode, String keyDomain, int pad, int size) {
+                           EncryptionMode mode, String keyDomain, int pad, int size, int scale) {
+
+    /** The {@code scale} of a column that declares none: a decimal keeps the scale it was bound with. */
+    public static final int NO_SCALE = -1;
+    /** The largest {@code scale} a policy may declare (PostgreSQL's NUMERIC allows 1,000 digits after the point). */
+    public static final int MAX_SCALE = 1000;
 
     public ColumnPolicy {
         Objects.requireNonNull(table, "table");
@@ -32,6 +39,16 @@ public record ColumnPolicy(String schema, String table, String column, boolean q
         if (size < 0) {
             throw new IllegalArgumentException("size must not be negative");
         }
+        if (scale != NO_SCALE && (type != ColumnType.DECIMAL || scale < 0 || scale > MAX_SCALE)) {
+            throw new IllegalArgumentException("scale applies to decimal columns only and must be between 0 and "
+                    + MAX_SCALE);
+        }
+    }
+
+    /** A column that declares no scale. */
+    public ColumnPolicy(String schema, String table, String column, boolean quoted, ColumnType type,
+                        EncryptionMode mode, String keyDomain, int pad, int size) {
+        this(schema, table, column, quoted, type, mode, keyDomain, pad, size, NO_SCALE);
     }
 
     /** The name of this column as the policy file writes it: {@code table.column} or {@code schema.table.column}. */

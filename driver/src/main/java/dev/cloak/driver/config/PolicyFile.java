@@ -48,7 +48,7 @@ public final class PolicyFile {
     private static final Set<String> TOP = Set.of("version", "keyring", "columns", "access", "network", "statements", "audit");
     private static final Set<String> KEYRING = Set.of("master-key", "store", "cache", "auto-create");
     private static final Set<String> CACHE = Set.of("ttl", "max-entries");
-    private static final Set<String> COLUMN = Set.of("type", "mode", "pad", "key", "size");
+    private static final Set<String> COLUMN = Set.of("type", "mode", "pad", "key", "size", "scale");
     private static final Set<String> ACCESS = Set.of("default", "rules");
     private static final Set<String> RULE = Set.of("principal", "columns", "decrypt");
     private static final Set<String> NETWORK = Set.of("require-tls");
@@ -311,6 +311,11 @@ public final class PolicyFile {
                 throw error(c.keyNode(), setting, c.keyColumn() + " has another type (" + owner.policy().type().policyName()
                         + ", this column " + c.policy().type().policyName() + ")");
             }
+            if (owner.policy().scale() != c.policy().scale()) {
+                // equal numbers would encrypt differently (1.5 and 1.50) and a join on the shared key would miss them
+                throw error(c.keyNode(), setting, c.keyColumn() + " has another scale (" + scaleName(owner.policy())
+                        + ", this column " + scaleName(c.policy()) + ")");
+            }
         }
         for (ReadColumn c : read) {
             if (c.keyColumn() == null) {
@@ -368,6 +373,17 @@ public final class PolicyFile {
                 throw error(sizeNode, setting + ".size", "applies to varchar and bytes columns only");
             }
         }
+        int scale = ColumnPolicy.NO_SCALE;
+        if (map.containsKey("scale")) {
+            Node scaleNode = map.get("scale").value;
+            scale = integer(scaleNode, setting + ".scale");
+            if (type != ColumnType.DECIMAL) {
+                throw error(scaleNode, setting + ".scale", "applies to decimal columns only");
+            }
+            if (scale < 0 || scale > ColumnPolicy.MAX_SCALE) {
+                throw error(scaleNode, setting + ".scale", "must be between 0 and " + ColumnPolicy.MAX_SCALE);
+            }
+        }
         String keyColumn = null;
         Node keyNode = null;
         if (map.containsKey("key")) {
@@ -381,11 +397,15 @@ public final class PolicyFile {
         }
         ColumnPolicy policy;
         try {
-            policy = ColumnNames.policy(name, type, mode, pad, size, keyColumn);
+            policy = ColumnNames.policy(name, type, mode, pad, size, scale, keyColumn);
         } catch (IllegalArgumentException e) {
             throw error(entry.key, setting, e.getMessage());
         }
         return new ReadColumn(policy, setting, entry.key, keyColumn, keyNode);
+    }
+
+    private static String scaleName(ColumnPolicy column) {
+        return column.scale() == ColumnPolicy.NO_SCALE ? "none" : String.valueOf(column.scale());
     }
 
     /** The column of this policy that {@code name} denotes, matched as unquoted SQL identifiers are. */

@@ -61,7 +61,8 @@ final class LogicalColumnType {
     /** {@code DECIMAL_DIGITS}: the scale, or {@code null} where it does not apply (JDBC's rule). */
     static Integer decimalDigits(ColumnPolicy policy) {
         return switch (policy.type()) {
-            case INT, BIGINT, SMALLINT, DECIMAL -> 0;
+            case INT, BIGINT, SMALLINT -> 0;
+            case DECIMAL -> policy.scale() == ColumnPolicy.NO_SCALE ? 0 : policy.scale();
             case TIME, TIMESTAMP, TIMESTAMPTZ -> 6; // microseconds, the finest all target databases keep
             default -> null;
         };

@@ -207,6 +207,40 @@ class ValueConverterTest {
     }
 
     @Test
+    void aRandomizedDecimalKeepsTheScaleItWasBoundWith() throws SQLException {
+        ColumnPolicy randomized = column(ColumnType.DECIMAL, EncryptionMode.RANDOMIZED);
+        for (Object bound : new Object[] {new BigDecimal("1234.50"), "1234.50", new BigDecimal("0.00")}) {
+            BigDecimal canonical = (BigDecimal) ValueConverter.toCanonical(randomized, bound, Types.OTHER);
+            assertThat(canonical).as("%s", bound).isEqualTo(new BigDecimal(bound.toString())); // equals compares scale
+            assertThat(ValueConverter.fromCanonical(randomized, canonical, String.class, null))
+                    .isEqualTo(bound.toString());
+        }
+        assertThat(ValueConverter.toCanonical(randomized, 42, Types.OTHER)).isEqualTo(new BigDecimal("42"));
+        // a deterministic column keeps one form per number, or a lookup for 1234.5 would miss 1234.50
+        assertThat(canonical(ColumnType.DECIMAL, "1234.50")).isEqualTo(new BigDecimal("1234.5"));
+    }
+
+    @Test
+    void aDeclaredScaleIsAppliedInBothModesAndNeverRounds() throws SQLException {
+        for (EncryptionMode mode : EncryptionMode.values()) {
+            ColumnPolicy scaled = new ColumnPolicy(null, "t", "c", false, ColumnType.DECIMAL, mode, "t.c", 0, 0, 2);
+            assertThat(ValueConverter.toCanonical(scaled, "1234.5", Types.OTHER)).isEqualTo(new BigDecimal("1234.50"));
+            assertThat(ValueConverter.toCanonical(scaled, new BigDecimal("1234.5000"), Types.OTHER))
+                    .isEqualTo(new BigDecimal("1234.50"));
+            assertThat(ValueConverter.toCanonical(scaled, 7, Types.OTHER)).isEqualTo(new BigDecimal("7.00"));
+            assertThat(ValueConverter.toCanonical(scaled, new BigDecimal("0E+5"), Types.OTHER))
+                    .isEqualTo(new BigDecimal("0.00"));
+            assertThat(ValueConverter.toCanonical(scaled, new BigDecimal("1E+3"), Types.OTHER))
+                    .isEqualTo(new BigDecimal("1000.00"));
+            for (Object tooPrecise : new Object[] {"1.555", 0.1 + 0.2, new BigDecimal("1E+200000")}) {
+                assertThatThrownBy(() -> ValueConverter.toCanonical(scaled, tooPrecise, Types.OTHER)).as("%s", tooPrecise)
+                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22018"))
+                        .hasMessageNotContaining(String.valueOf(tooPrecise));
+            }
+        }
+    }
+
+    @Test
     void boundValuesNormaliseToTheCanonicalClass() throws SQLException {
         assertThat(canonical(ColumnType.INT, "  42 ")).isEqualTo(42);
         assertThat(canonical(ColumnType.INT, 42.0)).isEqualTo(42);

@@ -268,6 +268,34 @@ class PolicyFileTest {
     }
 
     @Test
+    void scaleIsReadForADecimalColumnAndRejectedElsewhere() throws PolicyException {
+        CloakConfig c = PolicyFile.parse(HEAD + "columns:\n  t.amount: { type: decimal, mode: randomized, scale: 2 }\n"
+                + "  t.ratio: { type: decimal, mode: deterministic }\n", "cloak.yaml");
+        assertThat(c.columns()).extracting(ColumnPolicy::scale).containsExactly(2, ColumnPolicy.NO_SCALE);
+
+        rejects(HEAD + "columns:\n  t.c: { type: int, mode: randomized, scale: 2 }\n", 5, "columns.t.c.scale")
+                .hasMessageContaining("decimal columns only");
+        rejects(HEAD + "columns:\n  t.c: { type: decimal, mode: randomized, scale: -1 }\n", 5, "columns.t.c.scale");
+        rejects(HEAD + "columns:\n  t.c: { type: decimal, mode: randomized, scale: 1001 }\n", 5, "columns.t.c.scale");
+        rejects(HEAD + "columns:\n  t.c: { type: decimal, mode: randomized, scale: two }\n", 5, "columns.t.c.scale");
+    }
+
+    @Test
+    void keyNamingADecimalColumnOfAnotherScaleIsRejected() {
+        rejects(HEAD + "columns:\n  a.amount: { type: decimal, mode: deterministic, scale: 2 }\n"
+                + "  b.amount: { type: decimal, mode: deterministic, key: a.amount }\n",
+                6, "columns.b.amount.key").hasMessageContaining("another scale (2, this column none)");
+        assertThatThrownBy(() -> CloakConfig.builder().masterKey("local:file:./m.json")
+                .column(new ColumnPolicy(null, "a", "amount", false, ColumnType.DECIMAL, EncryptionMode.DETERMINISTIC,
+                        "a.amount", 0, 0, 2))
+                .column(new ColumnPolicy(null, "b", "amount", false, ColumnType.DECIMAL, EncryptionMode.DETERMINISTIC,
+                        "a.amount", 0, 0, 3))
+                .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("another scale");
+    }
+
+    @Test
     void negativePadIsRejected() {
         rejects(HEAD + "columns:\n  t.c:\n    type: varchar\n    mode: randomized\n    pad: -1\n", 8, "columns.t.c.pad")
                 .hasMessageContaining("negative");

@@ -68,6 +68,23 @@ class LogicalTypeMetaDataTest {
         assertThat(recorder.callsStartingWith("getColumnLabel", "getColumnType")).hasSize(2);
     }
 
+    @Test
+    void aDecimalReportsItsDeclaredScale() throws SQLException {
+        ColumnPolicy scaled = new ColumnPolicy(null, "patients", "balance", false, ColumnType.DECIMAL,
+                EncryptionMode.RANDOMIZED, "patients.balance", 0, 0, 2);
+        assertThat(LogicalColumnType.decimalDigits(scaled)).isEqualTo(2); // DatabaseMetaData.getColumns
+        assertThat(LogicalColumnType.decimalDigits(new ColumnPolicy(null, "patients", "balance", false,
+                ColumnType.DECIMAL, EncryptionMode.RANDOMIZED, "patients.balance", 0, 0))).isZero();
+        ResultSetMetaData metaData = new DelegatingResultSetMetaData(
+                Recorder.record(ResultSetMetaData.class, Recorder.defaults())) {
+            @Override
+            protected ColumnPolicy encryptedColumn(int column) {
+                return scaled;
+            }
+        };
+        assertThat(metaData.getScale(1)).isEqualTo(2);
+    }
+
     /** Column 1 is encrypted with the given type; every other column is plain. */
     private static ResultSetMetaData metaDataWith(ColumnType type, int size, Recorder recorder) {
         ColumnPolicy policy = new ColumnPolicy(null, "patients", "ssn", false, type, EncryptionMode.DETERMINISTIC,

@@ -90,7 +90,8 @@ public class Patient {
 
     /** The fields as one comparable line (for tests and the demo output); not for logs of real data. */
     public String describe() {
-        // Cloak keeps a decimal's value, not its scale: NUMERIC(12,2) reads 1234.50, Cloak's decimal reads 1234.5.
+        // A new entity keeps the scale it was given (1234.5); one read back has the column's (1234.50, also through
+        // Cloak, whose policy declares scale: 2). Compare the numbers.
         String amount = balance == null ? null : balance.stripTrailingZeros().toPlainString();
         return id + "|" + ssn + "|" + name + "|" + dob + "|" + amount + "|" + visits + "|" + cardId;
     }

@@ -81,7 +81,7 @@ abstract class SpringBootSampleTests {
         loaded.setBalance(new BigDecimal("-0.5"));
         patients.save(loaded);
         assertThat(patients.findById(1L)).get().extracting(Patient::getName, Patient::getBalance)
-                .containsExactly("Augusta Ada King", new BigDecimal("-0.5"));
+                .containsExactly("Augusta Ada King", new BigDecimal("-0.50")); // at the policy's scale: 2, as NUMERIC(12,2)
         patients.deleteById(1L);
         assertThat(patients.findById(1L)).isEmpty();
     }
