@@ -12,8 +12,8 @@
 # workload (at most 2 s); then it runs every driver until the JIT compiler threads are idle (at most 3 s; for 8
 # threads, then 8 threads for 1 s, one thread and 8 threads until idle again) and checkpoints PostgreSQL
 # (benchmarks/README.md, "Warm-up"). Plan-cache hit, rewriter misses and key lookup: 1 fork, 2 x 1 s + 3 x 1 s; cell
-# codec: 1 fork run until the JIT is idle (at most 2 s), then 1 x 0.2 s + 1 x 0.3 s. About 13 minutes on a quiet
-# 2-core machine.
+# codec: 1 fork per operation in which the 26 cells take turns, run until the JIT is idle (at most 3 s), then
+# 26 x 0.1 s warmup and 52 x 0.1 s measured. About 13 minutes on a quiet 2-core machine.
 # Extra arguments replace the benchmark list and go to JMH in every round, ShardingSphere and the microbenchmarks
 # are then skipped (e.g. 'DatabaseBenchmark.pointSelect$' -p drivers=raw+cloak).
 set -euo pipefail

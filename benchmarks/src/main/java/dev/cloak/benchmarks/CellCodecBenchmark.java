@@ -16,7 +16,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,53 +25,85 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Encrypt and decrypt of one cell per logical type and mode through {@link CellCodec}, with the keys of a
- * warm {@link Keyring} as the driver uses them (so a key lookup is part of every cell). Each fork first runs the
- * codec until the JIT compilers are idle ({@link JitWarmUp}).
+ * warm {@link Keyring} as the driver uses them (so a key lookup is part of every cell).
+ *
+ * <p>The 26 cells (13 types x 2 modes) take turns in one fork per operation, as the drivers do in
+ * {@link DatabaseBenchmark}: iteration {@code i} (warmup and measured counted separately) runs cell
+ * {@code i % 26} ({@link #cellName}), and {@link Report} splits JMH's per-iteration scores accordingly. A fork
+ * per cell spent most of its time starting a JVM and waiting for its JIT (52 forks, about 3 minutes of the run);
+ * sharing one JVM also means the codec's code is compiled for every type at once, as in an application with
+ * many encrypted columns. Each fork first runs every cell until the JIT compilers are idle ({@link JitWarmUp}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 1, time = 200, timeUnit = TimeUnit.MILLISECONDS)
-@Measurement(iterations = 1, time = 300, timeUnit = TimeUnit.MILLISECONDS)
+@Warmup(iterations = CellCodecBenchmark.CELLS, time = 100, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 2 * CellCodecBenchmark.CELLS, time = 100, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
 public class CellCodecBenchmark {
 
-    @Param({"varchar", "int", "bigint", "smallint", "decimal", "double", "boolean", "date", "time", "timestamp",
-            "timestamptz", "uuid", "bytes"})
-    public String type;
+    private static final ColumnType[] TYPES = ColumnType.values();
+    private static final EncryptionMode[] MODES = {EncryptionMode.RANDOMIZED, EncryptionMode.DETERMINISTIC};
+    /** One cell per type and mode. */
+    static final int CELLS = 26;
 
-    @Param({"randomized", "deterministic"})
-    public String mode;
+    static {
+        if (TYPES.length * MODES.length != CELLS) {
+            throw new IllegalStateException("CELLS is " + CELLS + " but there are " + TYPES.length * MODES.length);
+        }
+    }
 
     private LocalKeyring keys;
-    private CellCodec codec;
-    private Object value;
-    private byte[] cell;
+    private Cell[] cells;
+    /** The cell whose turn it is; set before each iteration, while the benchmark thread does not run. */
+    private Cell current;
+    private int warmupTurns;
+    private int measuredTurns;
+
+    /** {@code varchar/randomized}: the type and mode of the cell that iteration {@code turn} measures. */
+    static String cellName(int turn) {
+        int cell = turn % CELLS;
+        return TYPES[cell / MODES.length].policyName() + "/" + MODES[cell % MODES.length].policyName();
+    }
 
     @Setup(Level.Trial)
     public void open() throws Exception {
         keys = LocalKeyring.open();
-        ColumnType columnType = ColumnType.fromPolicyName(type);
-        EncryptionMode encryptionMode = EncryptionMode.valueOf(mode.toUpperCase(Locale.ROOT));
-        ColumnPolicy column = new ColumnPolicy(null, "bench", type, false, columnType, encryptionMode,
-                "bench." + type, 0, 0);
-        codec = new CellCodec(column, new KeyringKeys(keys.keyring()));
-        value = sample(columnType);
-        cell = codec.encrypt(value, Types.OTHER);
-        // a cell takes well under a microsecond: JMH's half-second warmup alone leaves the codec, Tink and the
-        // JDK's AES-GCM partly compiled, so run both operations until the JIT compilers are idle first
+        KeyringKeys cellKeys = new KeyringKeys(keys.keyring());
+        cells = new Cell[CELLS];
+        for (int i = 0; i < CELLS; i++) {
+            ColumnType type = TYPES[i / MODES.length];
+            EncryptionMode mode = MODES[i % MODES.length];
+            String name = type.policyName() + "_" + mode.policyName(); // a key domain serves one mode
+            ColumnPolicy column = new ColumnPolicy(null, "bench", name, false, type, mode, "bench." + name, 0, 0);
+            CellCodec codec = new CellCodec(column, cellKeys);
+            Object value = sample(type);
+            cells[i] = new Cell(codec, value, codec.encrypt(value, Types.OTHER));
+        }
+        // a cell takes about a microsecond: JMH's warmup alone leaves the codec, Tink and the JDK's AES-GCM partly
+        // compiled, so run both operations on every cell until the JIT compilers are idle first
         JitWarmUp.untilIdle(() -> {
-            codec.decrypt(codec.encrypt(value, Types.OTHER));
-        }, 3, 100, 2_000);
+            for (Cell cell : cells) {
+                cell.codec().decrypt(cell.codec().encrypt(cell.value(), Types.OTHER));
+            }
+        }, 3, 100, 3_000);
+    }
+
+    /** Gives the next iteration to the next cell. */
+    @Setup(Level.Iteration)
+    public void takeTurn(IterationParams iteration) {
+        int turn = iteration.getType() == IterationType.WARMUP ? warmupTurns++ : measuredTurns++;
+        current = cells[turn % CELLS];
     }
 
     @TearDown(Level.Trial)
@@ -82,12 +113,18 @@ public class CellCodecBenchmark {
 
     @Benchmark
     public byte[] encrypt() throws SQLException {
-        return codec.encrypt(value, Types.OTHER);
+        Cell cell = current;
+        return cell.codec().encrypt(cell.value(), Types.OTHER);
     }
 
     @Benchmark
     public Object decrypt() throws SQLException {
-        return codec.decrypt(cell);
+        Cell cell = current;
+        return cell.codec().decrypt(cell.stored());
+    }
+
+    /** A column's codec, a typical value and that value's stored cell. */
+    private record Cell(CellCodec codec, Object value, byte[] stored) {
     }
 
     /** A typical value of each type: a 14-character name, a 32-byte blob, … */

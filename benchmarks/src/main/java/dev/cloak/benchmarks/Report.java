@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * ({@code primaryMetric.rawData}) are split by driver: measured iteration {@code i} belongs to driver
  * {@code i % n} of its {@code drivers} parameter. A driver's throughput is the mean of its iterations (all of the
  * same length, so its operations over its time), over every round; a round's ratio uses that round's alone.
- * ShardingSphere, run once in forks of its own, is compared with raw's mean over all rounds.
+ * ShardingSphere, run once in forks of its own, is compared with raw's mean over all rounds. The cells of
+ * {@link CellCodecBenchmark} take turns the same way; a cell's time is the median of its iterations.
  */
 public final class Report {
 
@@ -78,12 +79,23 @@ public final class Report {
                     }
                     continue;
                 }
+                if (owner.equals("CellCodecBenchmark")) {
+                    // the cells take turns: measured iteration i is cell i % 26, each scored on its own
+                    for (JsonElement fork : metric.getAsJsonArray("rawData")) {
+                        int turn = 0;
+                        for (JsonElement iteration : fork.getAsJsonArray()) {
+                            String name = "cell-" + method + " " + CellCodecBenchmark.cellName(turn++);
+                            micro.computeIfAbsent(name, k -> new ArrayList<>()).add(iteration.getAsDouble());
+                            microUnit.put(name, metric.get("scoreUnit").getAsString());
+                        }
+                    }
+                    continue;
+                }
                 String name = switch (owner) {
                     case "PlanCacheBenchmark" -> PLAN_CACHE_HIT;
                     // planMissInsert -> plan-miss-insert, passThroughMiss -> pass-through-miss
                     case "RewriterBenchmark" -> workloadName(method);
                     case "KeyLookupBenchmark" -> "warm-key-lookup";
-                    case "CellCodecBenchmark" -> "cell-" + method + " " + params.get("type") + "/" + params.get("mode");
                     default -> owner + "." + method;
                 };
                 micro.computeIfAbsent(name, k -> new ArrayList<>()).add(score);
