@@ -2,6 +2,7 @@ package dev.cloak.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cloak.conformance.leak.LeakCapture;
 import dev.cloak.driver.CloakConnection;
 import dev.cloak.driver.CloakDataSource;
 import dev.cloak.driver.config.CloakConfig;
@@ -9,9 +10,11 @@ import dev.cloak.driver.config.ColumnType;
 import dev.cloak.driver.config.EncryptionMode;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +36,50 @@ class NetworkAndWrappingTest {
             try (CloakDataSource ds = new CloakDataSource(db.rawDataSource(), config)) {
                 SQLException refused = Expect.sqlState("08004", ds::getConnection);
                 assertThat(refused.getMessage()).contains("not encrypted").contains("require-tls");
+            }
+        }
+    }
+
+    /**
+     * The {@code database} key store opens connections of its own; they carry wrapped keysets and key metadata and
+     * are held to {@code network.require-tls} as the application's are. Here the application's database is an
+     * embedded H2 (no network, so it passes) and the key store is a server without TLS.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabase.class, names = {"POSTGRESQL", "MARIADB"})
+    void theKeyStoresOwnConnectionsAreHeldToRequireTls(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            Assumptions.assumeFalse(sessionIsEncrypted(db, fx.raw()), "this server encrypts the session already");
+            String t = fx.table("tls_keys");
+            JdbcDataSource h2 = new JdbcDataSource();
+            h2.setURL("jdbc:h2:mem:" + t + ";DB_CLOSE_DELAY=-1");
+            try (Connection c = h2.getConnection(); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE " + t + " (id INT PRIMARY KEY, ssn VARBINARY(200))");
+            }
+            for (boolean requireTls : new boolean[] {true, false}) {
+                CloakConfig config = fx.configBuilder().keyStore("database").requireTls(requireTls)
+                        .column(t + ".ssn", ColumnType.VARCHAR, EncryptionMode.DETERMINISTIC).build();
+                try (CloakDataSource ds = new CloakDataSource(h2, config)) {
+                    ds.setKeyStoreDataSource(db.rawDataSource());
+                    try (Connection c = ds.getConnection();
+                         PreparedStatement ps = c.prepareStatement("INSERT INTO " + t + " (id, ssn) VALUES (?, ?)")) {
+                        ps.setInt(1, requireTls ? 1 : 2);
+                        if (requireTls) {
+                            SQLException refused = Expect.sqlState("58030", () -> {
+                                ps.setString(2, LeakCapture.written("900-12-3456"));
+                                ps.executeUpdate();
+                            });
+                            assertThat(refused.getMessage()).contains("key store unavailable");
+                            assertThat((Throwable) refused).rootCause().isInstanceOfSatisfying(SQLException.class, cause -> {
+                                assertThat(cause.getSQLState()).isEqualTo("08004");
+                                assertThat(cause.getMessage()).contains("not encrypted").contains("require-tls");
+                            });
+                        } else {
+                            ps.setString(2, LeakCapture.written("900-12-3456"));
+                            assertThat(ps.executeUpdate()).isEqualTo(1);
+                        }
+                    }
+                }
             }
         }
     }

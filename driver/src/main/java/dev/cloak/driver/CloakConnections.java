@@ -47,10 +47,6 @@ final class CloakConnections {
             return;
         }
         TlsRequirement.check(connection);
-        if (!connection.getAutoCommit()) {
-            // The check's query opened a transaction; hand the connection back as the pool gave it.
-            connection.rollback();
-        }
         verified.put(physical, Boolean.TRUE);
     }
 }

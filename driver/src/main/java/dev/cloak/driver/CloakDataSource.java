@@ -3,6 +3,7 @@ package dev.cloak.driver;
 import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.PolicyFile;
 import dev.cloak.driver.jdbc.CompiledPolicy;
+import dev.cloak.keyring.ConnectionSource;
 import dev.cloak.rewriter.Dialect;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -132,7 +133,8 @@ public class CloakDataSource implements DataSource, AutoCloseable {
                 config = c;
             }
             DataSource keys = keyStoreDataSource != null ? keyStoreDataSource : t;
-            compiled = CompiledPolicy.compile(c, keys::getConnection, dialect);
+            ConnectionSource keyStore = keys::getConnection;
+            compiled = CompiledPolicy.compile(c, c.requireTls() ? TlsRequirement.checking(keyStore) : keyStore, dialect);
         }
         return compiled;
     }

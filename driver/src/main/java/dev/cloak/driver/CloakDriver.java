@@ -1,7 +1,9 @@
 package dev.cloak.driver;
 
+import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.PolicyFile;
 import dev.cloak.driver.jdbc.CompiledPolicy;
+import dev.cloak.keyring.ConnectionSource;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -88,8 +90,11 @@ public final class CloakDriver implements Driver {
         if (policy != null) {
             return policy;
         }
-        CompiledPolicy compiled = CompiledPolicy.compile(PolicyFile.load(location),
-                () -> delegate.connect(delegateUrl, delegateInfo), CompiledPolicy.dialectOf(scheme(delegateUrl)));
+        CloakConfig config = PolicyFile.load(location);
+        ConnectionSource keyStore = () -> delegate.connect(delegateUrl, delegateInfo);
+        CompiledPolicy compiled = CompiledPolicy.compile(config,
+                config.requireTls() ? TlsRequirement.checking(keyStore) : keyStore,
+                CompiledPolicy.dialectOf(scheme(delegateUrl)));
         CompiledPolicy raced = policies.putIfAbsent(key, compiled);
         if (raced != null) {
             compiled.close();

@@ -1,5 +1,6 @@
 package dev.cloak.driver;
 
+import dev.cloak.keyring.ConnectionSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,8 +13,41 @@ final class TlsRequirement {
     private TlsRequirement() {
     }
 
-    /** Throws 08004 (after which the caller closes the connection) unless the session is proven encrypted. */
+    /**
+     * Throws 08004 (after which the caller closes the connection) unless the session is proven encrypted. Leaves
+     * no transaction open: the connection goes back to its caller as it came.
+     */
     static void check(Connection connection) throws SQLException {
+        verify(connection);
+        if (!connection.getAutoCommit()) {
+            // The check's query opened a transaction; hand the connection back as it was given.
+            connection.rollback();
+        }
+    }
+
+    /**
+     * {@code source}, with every connection it opens checked as the application's are: the {@code database} key
+     * store's own connections carry wrapped keysets and key metadata, and the policy's network.require-tls holds
+     * for them too. A connection that fails the check is closed.
+     */
+    static ConnectionSource checking(ConnectionSource source) {
+        return () -> {
+            Connection connection = source.open();
+            try {
+                check(connection);
+                return connection;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.close();
+                } catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
+        };
+    }
+
+    private static void verify(Connection connection) throws SQLException {
         String product = connection.getMetaData().getDatabaseProductName();
         String name = product == null ? "" : product.toLowerCase(Locale.ROOT);
         boolean encrypted;
