@@ -32,12 +32,17 @@ final class CloakConnections {
             String principal = user != null && !user.isEmpty() ? user : connection.getMetaData().getUserName();
             return new EncryptingConnection(connection, policy, principal, false);
         } catch (SQLException | RuntimeException e) {
-            try {
-                connection.close();
-            } catch (SQLException closing) {
-                e.addSuppressed(closing);
-            }
+            closeAfter(connection, e);
             throw e;
+        }
+    }
+
+    /** Closes {@code connection}, which {@code failure} made useless; a failure to close is kept as suppressed. */
+    static void closeAfter(Connection connection, Exception failure) {
+        try {
+            connection.close();
+        } catch (SQLException closing) {
+            failure.addSuppressed(closing);
         }
     }
 

@@ -115,11 +115,7 @@ public class CloakDataSource implements DataSource, AutoCloseable {
         try {
             return compile(t, CompiledPolicy.dialectOf(first.getMetaData().getDatabaseProductName()));
         } catch (SQLException | RuntimeException e) {
-            try {
-                first.close();
-            } catch (SQLException closing) {
-                e.addSuppressed(closing);
-            }
+            CloakConnections.closeAfter(first, e);
             throw e;
         }
     }

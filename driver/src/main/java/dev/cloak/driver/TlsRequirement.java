@@ -37,11 +37,7 @@ final class TlsRequirement {
                 check(connection);
                 return connection;
             } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.close();
-                } catch (SQLException closing) {
-                    e.addSuppressed(closing);
-                }
+                CloakConnections.closeAfter(connection, e);
                 throw e;
             }
         };
