@@ -77,7 +77,8 @@ public final class ValueConverter {
             return canonical;
         } catch (IllegalArgumentException | ArithmeticException | DateTimeException e) {
             // The JDK's messages quote the input: drop them, and the cause with them.
-            throw CodecErrors.notConvertible(column, value, "not an exact " + column.type().policyName() + " value");
+            throw CodecErrors.notConvertible(column, value, "not an exact " + column.type().policyName() + " value"
+                    + (column.scale() == ColumnPolicy.NO_SCALE ? "" : " at the policy's scale " + column.scale()));
         }
     }
 

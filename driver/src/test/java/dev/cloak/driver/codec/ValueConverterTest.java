@@ -235,6 +235,7 @@ class ValueConverterTest {
             for (Object tooPrecise : new Object[] {"1.555", 0.1 + 0.2, new BigDecimal("1E+200000")}) {
                 assertThatThrownBy(() -> ValueConverter.toCanonical(scaled, tooPrecise, Types.OTHER)).as("%s", tooPrecise)
                         .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22018"))
+                        .hasMessageContaining("scale 2")
                         .hasMessageNotContaining(String.valueOf(tooPrecise));
             }
         }
