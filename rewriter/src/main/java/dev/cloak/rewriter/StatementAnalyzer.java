@@ -18,7 +18,7 @@ import net.sf.jsqlparser.statement.create.table.CheckConstraint;
 import net.sf.jsqlparser.statement.create.table.ColDataType;
 import net.sf.jsqlparser.statement.create.table.ColumnDefinition;
 import net.sf.jsqlparser.statement.create.table.Index;
-import net.sf.jsqlparser.parser.SimpleNode;
+import net.sf.jsqlparser.parser.Node;
 import net.sf.jsqlparser.parser.Token;
 import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
 import net.sf.jsqlparser.statement.select.AllTableColumns;
@@ -1901,7 +1901,7 @@ final class StatementAnalyzer {
      * place that was not proven to be the expression.
      */
     private int[] span(Expression expression) {
-        SimpleNode node = expression.getASTNode();
+        Node node = expression.getASTNode();
         Token first = node == null ? null : node.jjtGetFirstToken();
         Token last = node == null ? null : node.jjtGetLastToken();
         int start = first == null ? -1 : offset(first.beginLine, first.beginColumn);
