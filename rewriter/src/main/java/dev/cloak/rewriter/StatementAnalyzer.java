@@ -301,7 +301,7 @@ final class StatementAnalyzer {
             throw new Rejection("DDL declaring an encrypted column could not be rewritten to a binary type: declare"
                     + " the column with the database's binary type yourself");
         }
-        return StatementPlan.of(StatementPlan.Kind.DDL, text, SqlText.countParameters(text), Map.of(), List.of());
+        return StatementPlan.builder(StatementPlan.Kind.DDL, text, SqlText.countParameters(text)).build();
     }
 
     private StatementPlan ddl(Table table) {
@@ -309,7 +309,7 @@ final class StatementAnalyzer {
     }
 
     private StatementPlan ddlPlan() {
-        return StatementPlan.of(StatementPlan.Kind.DDL, sql, parameterCount, Map.of(), List.of());
+        return StatementPlan.builder(StatementPlan.Kind.DDL, sql, parameterCount).build();
     }
 
     private StatementPlan passThrough() {
@@ -346,8 +346,9 @@ final class StatementAnalyzer {
         checkEverythingSeen(walk);
         List<EncryptedColumn> written = kind == StatementPlan.Kind.SELECT ? null
                 : schema.columnsOf(target.getSchemaName(), target.getName());
-        return StatementPlan.of(kind, sql, parameterCount, slots, projections, starTablesOf(projections), literals,
-                lookups, written);
+        return StatementPlan.builder(kind, sql, parameterCount).parameters(slots)
+                .projections(projections, starTablesOf(projections)).literals(literals).lookups(lookups)
+                .writtenTable(written).build();
     }
 
     /** The independent walk must find no encrypted column and no parameter that the analysis did not handle. */

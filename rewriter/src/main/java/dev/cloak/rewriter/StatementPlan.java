@@ -1,15 +1,27 @@
 package dev.cloak.rewriter;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /**
- * What the driver must do with one SQL text: which {@code ?} parameters and which result columns belong to
- * encrypted columns. Immutable and safe to share between threads.
+ * What the driver must do with one SQL text: the text to send (rewritten when DDL declares an encrypted
+ * column), which {@code ?} parameters and which result columns belong to encrypted columns, which literals it
+ * must encrypt, and which equality tests it must widen while a key domain has several enabled versions.
+ * Immutable and safe to share between threads.
  */
 public final class StatementPlan {
 
@@ -25,7 +37,10 @@ public final class StatementPlan {
         UPDATE,
         /** A DELETE. */
         DELETE,
-        /** Schema change on a configured table; not rewritten in this version. */
+        /**
+         * A schema change on a configured table: sent as written, or with each encrypted column's declared type
+         * rewritten to the dialect's binary type.
+         */
         DDL
     }
 
@@ -42,36 +57,27 @@ public final class StatementPlan {
     private final boolean[] lookupParameters;
     private final List<EncryptedColumn> writtenTable;
 
-    private StatementPlan(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
-                          List<Projection> projections, List<StarTable> starTables) {
-        this(kind, sql, parameterCount, encrypted, projections, starTables, List.of(), List.of());
-    }
-
-    private StatementPlan(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
-                          List<Projection> projections, List<StarTable> starTables, List<LiteralSlot> literals,
-                          List<LookupSlot> lookups) {
-        this(kind, sql, parameterCount, encrypted, projections, starTables, literals, lookups, null);
-    }
-
-    private StatementPlan(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
-                          List<Projection> projections, List<StarTable> starTables, List<LiteralSlot> literals,
-                          List<LookupSlot> lookups, List<EncryptedColumn> writtenTable) {
-        this.writtenTable = writtenTable == null ? null : List.copyOf(writtenTable);
-        this.kind = kind;
-        this.sql = sql;
-        this.parameterCount = parameterCount;
+    private StatementPlan(Builder builder) {
+        this.kind = builder.kind;
+        this.sql = builder.sql;
+        this.parameterCount = builder.parameterCount;
         this.parameters = new EncryptedColumn[parameterCount + 1];
-        encrypted.forEach((index, column) -> parameters[index] = column);
-        this.projections = List.copyOf(projections);
-        this.hasEncryptedParameters = !encrypted.isEmpty();
+        builder.parameters.forEach((index, column) -> {
+            if (index < 1 || index > parameterCount) {
+                throw new IllegalArgumentException("parameter index out of range: " + index);
+            }
+            parameters[index] = column;
+        });
+        this.hasEncryptedParameters = !builder.parameters.isEmpty();
+        this.projections = List.copyOf(builder.projections);
         this.hasEncryptedResults = this.projections.stream().anyMatch(StatementPlan::isEncrypted);
         // List.copyOf refuses nulls, and a Column item has no star table
-        this.starTables = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(starTables));
+        this.starTables = Collections.unmodifiableList(new ArrayList<>(builder.starTables));
         if (this.starTables.size() != this.projections.size()) {
             throw new IllegalArgumentException("one star table entry per projection");
         }
-        List<LiteralSlot> sorted = new java.util.ArrayList<>(literals);
-        sorted.sort(java.util.Comparator.comparingInt(LiteralSlot::start));
+        List<LiteralSlot> sorted = new ArrayList<>(builder.literals);
+        sorted.sort(Comparator.comparingInt(LiteralSlot::start));
         for (int i = 0; i < sorted.size(); i++) {
             LiteralSlot slot = sorted.get(i);
             if (slot.end() > sql.length() || i > 0 && slot.start() < sorted.get(i - 1).end()) {
@@ -79,8 +85,8 @@ public final class StatementPlan {
             }
         }
         this.literals = List.copyOf(sorted);
-        List<LookupSlot> byStart = new java.util.ArrayList<>(lookups);
-        byStart.sort(java.util.Comparator.comparingInt(LookupSlot::start));
+        List<LookupSlot> byStart = new ArrayList<>(builder.lookups);
+        byStart.sort(Comparator.comparingInt(LookupSlot::start));
         for (int i = 0; i < byStart.size(); i++) {
             LookupSlot slot = byStart.get(i);
             if (slot.expandable() && (slot.end() > sql.length()
@@ -95,44 +101,68 @@ public final class StatementPlan {
                 lookupParameters[lookup.parameter()] = true;
             }
         }
+        this.writtenTable = builder.writtenTable == null ? null : List.copyOf(builder.writtenTable);
+    }
+
+    /** A plan for {@code sql} of {@code kind}; what the builder is not told is empty (no written table: null). */
+    static Builder builder(Kind kind, String sql, int parameterCount) {
+        return new Builder(kind, sql, parameterCount);
     }
 
     static StatementPlan passThrough(String sql, int parameterCount) {
-        return new StatementPlan(Kind.PASS_THROUGH, sql, parameterCount, Map.of(), List.of(), List.of());
+        return builder(Kind.PASS_THROUGH, sql, parameterCount).build();
     }
 
-    static StatementPlan of(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
-                            List<Projection> projections) {
-        return of(kind, sql, parameterCount, encrypted, projections,
-                java.util.Collections.nCopies(projections.size(), null));
-    }
+    /** Collects a plan's parts; {@link #build()} validates and copies them. */
+    static final class Builder {
+        private final Kind kind;
+        private final String sql;
+        private final int parameterCount;
+        private Map<Integer, EncryptedColumn> parameters = Map.of();
+        private List<Projection> projections = List.of();
+        private List<StarTable> starTables = List.of();
+        private List<LiteralSlot> literals = List.of();
+        private List<LookupSlot> lookups = List.of();
+        private List<EncryptedColumn> writtenTable;
 
-    static StatementPlan of(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
-                            List<Projection> projections, List<StarTable> starTables) {
-        return of(kind, sql, parameterCount, encrypted, projections, starTables, List.of());
-    }
-
-    static StatementPlan of(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
-                            List<Projection> projections, List<StarTable> starTables, List<LiteralSlot> literals) {
-        return of(kind, sql, parameterCount, encrypted, projections, starTables, literals, List.of());
-    }
-
-    static StatementPlan of(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
-                            List<Projection> projections, List<StarTable> starTables, List<LiteralSlot> literals,
-                            List<LookupSlot> lookups) {
-        return of(kind, sql, parameterCount, encrypted, projections, starTables, literals, lookups, null);
-    }
-
-    static StatementPlan of(Kind kind, String sql, int parameterCount, Map<Integer, EncryptedColumn> encrypted,
-                            List<Projection> projections, List<StarTable> starTables, List<LiteralSlot> literals,
-                            List<LookupSlot> lookups, List<EncryptedColumn> writtenTable) {
-        for (int index : encrypted.keySet()) {
-            if (index < 1 || index > parameterCount) {
-                throw new IllegalArgumentException("parameter index out of range: " + index);
-            }
+        private Builder(Kind kind, String sql, int parameterCount) {
+            this.kind = kind;
+            this.sql = sql;
+            this.parameterCount = parameterCount;
         }
-        return new StatementPlan(kind, sql, parameterCount, encrypted, projections, starTables, literals, lookups,
-                writtenTable);
+
+        /** The encrypted column each encrypted parameter (1-based index) binds. */
+        Builder parameters(Map<Integer, EncryptedColumn> encrypted) {
+            this.parameters = encrypted;
+            return this;
+        }
+
+        /** The result items, and for each the physical table a star item covers (null where none). */
+        Builder projections(List<Projection> items, List<StarTable> itemStarTables) {
+            this.projections = items;
+            this.starTables = itemStarTables;
+            return this;
+        }
+
+        Builder literals(List<LiteralSlot> slots) {
+            this.literals = slots;
+            return this;
+        }
+
+        Builder lookups(List<LookupSlot> slots) {
+            this.lookups = slots;
+            return this;
+        }
+
+        /** The encrypted columns of the one table the statement writes. */
+        Builder writtenTable(List<EncryptedColumn> columns) {
+            this.writtenTable = columns;
+            return this;
+        }
+
+        StatementPlan build() {
+            return new StatementPlan(this);
+        }
     }
 
     /**
@@ -141,9 +171,9 @@ public final class StatementPlan {
      * tell which result set the projections describe.
      */
     static StatementPlan combine(String sql, List<StatementPlan> parts, List<SqlText.Piece> pieces) {
-        Map<Integer, EncryptedColumn> encrypted = new java.util.HashMap<>();
-        List<LiteralSlot> literals = new java.util.ArrayList<>();
-        List<LookupSlot> lookups = new java.util.ArrayList<>();
+        Map<Integer, EncryptedColumn> encrypted = new HashMap<>();
+        List<LiteralSlot> literals = new ArrayList<>();
+        List<LookupSlot> lookups = new ArrayList<>();
         // a part's text may be rewritten (DDL): rebuild the whole text and move literal spans with it
         StringBuilder text = new StringBuilder(sql.length());
         int copied = 0;
@@ -186,15 +216,16 @@ public final class StatementPlan {
                             + " and another may return rows are not supported: send them one at a time");
                 }
             }
-            return new StatementPlan(withResults.kind, sql, offset, encrypted, withResults.projections,
-                    withResults.starTables, literals, lookups);
+            return builder(withResults.kind, sql, offset).parameters(encrypted)
+                    .projections(withResults.projections, withResults.starTables).literals(literals).lookups(lookups)
+                    .build();
         }
-        return new StatementPlan(kind, sql, offset, encrypted, List.of(), List.of(), literals, lookups);
+        return builder(kind, sql, offset).parameters(encrypted).literals(literals).lookups(lookups).build();
     }
 
     /** Unparsed text returns no rows only when it is plain DML or DDL without RETURNING or OUTPUT. */
     private static boolean mayReturnRows(String sql) {
-        String lower = sql.strip().toLowerCase(java.util.Locale.ROOT);
+        String lower = sql.strip().toLowerCase(Locale.ROOT);
         boolean writes = lower.startsWith("insert") || lower.startsWith("update") || lower.startsWith("delete")
                 || lower.startsWith("create") || lower.startsWith("alter") || lower.startsWith("drop")
                 || lower.startsWith("truncate");
@@ -213,7 +244,11 @@ public final class StatementPlan {
         return kind;
     }
 
-    /** The text to send (this version: the input text). */
+    /**
+     * The text to send: the input text, with the types of encrypted columns rewritten when it is DDL declaring
+     * them. Literals of encrypted columns are still in it as written: {@link #render} or {@link #expand} replace
+     * them.
+     */
     public String sql() {
         return sql;
     }
@@ -265,14 +300,14 @@ public final class StatementPlan {
     /**
      * The text to send: {@link #sql()} with each literal of an encrypted column replaced by what
      * {@code encryptedLiteral} returns for it (the driver encrypts the value and formats a binary literal of its
-     * dialect, such as {@code '\x...'::bytea} or {@code X'...'}).
+     * dialect, such as {@code decode('...', 'hex')} or {@code X'...'}).
      */
-    public String render(java.util.function.Function<LiteralSlot, String> encryptedLiteral) {
+    public String render(Function<LiteralSlot, String> encryptedLiteral) {
         if (literals.isEmpty()) {
             return sql;
         }
         try {
-            return expand(column -> 1, (slot, version) -> java.util.Objects.requireNonNull(encryptedLiteral.apply(slot),
+            return expand(column -> 1, (slot, version) -> Objects.requireNonNull(encryptedLiteral.apply(slot),
                     "encrypted literal")).sql();
         } catch (SQLException e) {
             throw new IllegalStateException("one key version never needs a lookup rewritten", e);
@@ -310,8 +345,8 @@ public final class StatementPlan {
 
     /**
      * The text to send and where each {@code ?} of {@link #sql()} went, when each lookup on {@code column} must
-     * match a ciphertext under {@code versions.applyAsInt(column)} key versions (SPEC §2.4): {@code col = ?}
-     * becomes {@code col IN (?, ?, ...)}, {@code col <> ?} becomes {@code col NOT IN (...)}, an {@code IN} list
+     * match a ciphertext under {@code versions.applyAsInt(column)} key versions, because a stored cell may be
+     * under any enabled version of its key domain: {@code col = ?} becomes {@code col IN (?, ?, ...)}, {@code col <> ?} becomes {@code col NOT IN (...)}, an {@code IN} list
      * item becomes one item per version, and literals take the form {@code literalText} gives them. Literals
      * outside lookups are sent under the primary version.
      *
@@ -320,9 +355,9 @@ public final class StatementPlan {
     public Expansion expand(ToIntFunction<EncryptedColumn> versions, LiteralText literalText) throws SQLException {
         int[] first = new int[parameterCount + 1];
         int[] width = new int[parameterCount + 1];
-        java.util.Arrays.fill(width, 1);
-        List<Edit> edits = new java.util.ArrayList<>();
-        java.util.Set<Integer> literalsInLookups = new java.util.HashSet<>();
+        Arrays.fill(width, 1);
+        List<Edit> edits = new ArrayList<>();
+        Set<Integer> literalsInLookups = new HashSet<>();
         for (LookupSlot lookup : lookups) {
             int count = versions.applyAsInt(lookup.column());
             if (count <= 1) {
@@ -346,7 +381,7 @@ public final class StatementPlan {
                 edits.add(new Edit(literal.start(), literal.end(), null, literal, 1));
             }
         }
-        edits.sort(java.util.Comparator.comparingInt(Edit::start));
+        edits.sort(Comparator.comparingInt(Edit::start));
         StringBuilder text = new StringBuilder(sql.length() + 16 * edits.size());
         int at = 0;
         for (Edit edit : edits) {
