@@ -17,7 +17,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -70,13 +69,8 @@ public final class ExplainCommand implements Callable<Integer> {
     }
 
     private Dialect dialect(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "postgresql", "postgres" -> Dialect.POSTGRESQL;
-            case "mariadb", "mysql" -> Dialect.MARIADB;
-            case "h2" -> Dialect.H2;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--dialect must be postgresql, mariadb or h2, not '" + name + "'");
-        };
+        return Dialect.of(name).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+                "--dialect must be postgresql, mariadb or h2, not '" + name + "'"));
     }
 
     /** The rewriter exactly as {@code CompiledPolicy.compile} builds it, without a keyring: no cache, one plan. */

@@ -1,8 +1,11 @@
 package dev.cloak.rewriter;
 
+import java.util.Locale;
+import java.util.Optional;
+
 /**
  * The SQL dialect of the target database, which decides the binary type DDL rewriting gives an encrypted
- * column (SPEC §2.3).
+ * column.
  */
 public enum Dialect {
 
@@ -17,6 +20,23 @@ public enum Dialect {
     static final int MARIADB_MAX_VARBINARY = 16_000;
     /** A BLOB holds at most this many bytes; larger or unbounded cells need LONGBLOB. */
     static final int MARIADB_MAX_BLOB = 65_535;
+
+    /**
+     * The dialect of a database product name (as {@code DatabaseMetaData.getDatabaseProductName()} gives it), a
+     * JDBC URL scheme ({@code postgresql}, {@code jdbc:h2}) or a dialect name, in any case.
+     *
+     * @return the dialect, or empty when Cloak does not know the database
+     */
+    public static Optional<Dialect> of(String productOrScheme) {
+        String name = productOrScheme == null ? "" : productOrScheme.toLowerCase(Locale.ROOT);
+        if (name.contains("postgres")) {
+            return Optional.of(POSTGRESQL);
+        }
+        if (name.contains("mariadb") || name.contains("mysql")) {
+            return Optional.of(MARIADB);
+        }
+        return name.equals("h2") || name.startsWith("jdbc:h2") ? Optional.of(H2) : Optional.empty();
+    }
 
     /**
      * The binary type for a cell of at most {@code bytes} bytes ({@code -1}: unbounded).

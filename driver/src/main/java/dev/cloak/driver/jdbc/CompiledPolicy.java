@@ -252,14 +252,7 @@ public final class CompiledPolicy implements AutoCloseable {
 
     /** The dialect of a database product or JDBC URL scheme, or null when Cloak does not know it. */
     public static Dialect dialectOf(String productOrScheme) {
-        String name = productOrScheme == null ? "" : productOrScheme.toLowerCase(Locale.ROOT);
-        if (name.contains("postgres")) {
-            return Dialect.POSTGRESQL;
-        }
-        if (name.contains("mariadb") || name.contains("mysql")) {
-            return Dialect.MARIADB;
-        }
-        return name.equals("h2") || name.startsWith("jdbc:h2") ? Dialect.H2 : null;
+        return Dialect.of(productOrScheme).orElse(null);
     }
 
     /** The plan of a SQL text (cached); rejected statements throw SQLState 0A000. */
