@@ -1,5 +1,7 @@
 package dev.cloak.rewriter;
 
+import java.util.Locale;
+
 /** SQL identifier quoting as the supported dialects write it: {@code "x"}, {@code `x`} and {@code [x]}. */
 final class Identifiers {
 
@@ -23,6 +25,11 @@ final class Identifiers {
         char quote = identifier.charAt(0);
         // doubled quote characters inside a quoted identifier stand for one
         return quote == '[' ? inner : inner.replace(String.valueOf(quote) + quote, String.valueOf(quote));
+    }
+
+    /** The identifier unquoted and in lower case: how the analysis compares names of sources, aliases and columns. */
+    static String key(String identifier) {
+        return unquote(identifier).toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -1,6 +1,16 @@
 /**
  * Cloak's SQL rewriter: turns SQL text into an immutable {@link dev.cloak.rewriter.StatementPlan} that says
- * which {@code ?} parameters and result columns belong to encrypted columns, or rejects the statement with
- * SQLState {@code 0A000}. No crypto and no JDBC connections here; the driver only executes plans.
+ * which {@code ?} parameters, literals and result columns belong to encrypted columns (and, for DDL, the text
+ * with encrypted columns' types rewritten), or rejects the statement with SQLState {@code 0A000}. No crypto and
+ * no JDBC connections here; the driver only executes plans.
+ *
+ * <p>Reading guide. {@code SqlRewriter} caches plans and parses; {@code StatementAnalyzer} plans one parsed
+ * statement: DDL in {@code DdlRewriter}; SELECT, INSERT, UPDATE and DELETE through the parts an {@code Analysis}
+ * holds ({@code QueryAnalyzer}, {@code FromClause}, {@code SelectClauses}, {@code Conditions},
+ * {@code PlainExpressions}, and {@code InsertAnalyzer}, {@code UpdateAnalyzer}, {@code DeleteAnalyzer} over a
+ * {@code WriteTarget}), then checked against the independent {@code StatementWalk}. Names resolve in a
+ * {@code Scope} of {@code Source}s; {@code LiteralLocator} finds literals and lookups in the text;
+ * {@code CiphertextRules} says what the database can do with ciphertext. A statement is refused by throwing
+ * {@code Rejection}, whose message names the column, the construct and what to do, and never SQL text or a value.
  */
 package dev.cloak.rewriter;

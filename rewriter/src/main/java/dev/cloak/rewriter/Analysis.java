@@ -1,0 +1,193 @@
+package dev.cloak.rewriter;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.select.Select;
+
+/**
+ * One INSERT, UPDATE, DELETE or SELECT under analysis: its text, the parts that analyse its clauses (they call
+ * each other for nested queries), and what they have found so far. The findings are of two sorts: what the plan
+ * will hold (encrypted parameters, literals, lookups, star tables), and every column reference, alias and
+ * parameter the parts handled, which {@link StatementAnalyzer} checks against an independent walk of the
+ * statement. One instance per statement; not thread-safe.
+ */
+final class Analysis {
+
+    final ConfiguredTables tables;
+    final Dialect dialect;
+    final LiteralLocator locator;
+    final QueryAnalyzer queries;
+    final FromClause from;
+    final SelectClauses clauses;
+    final Conditions conditions;
+    final PlainExpressions plain;
+
+    private final String sql;
+    private final int parameterCount;
+    /** The policy name of the first configured table the statement names, for messages. */
+    private final String involvedName;
+    /** The table an INSERT, UPDATE or DELETE writes, or the first table a SELECT reads. */
+    private Table target;
+
+    private final Map<Integer, EncryptedColumn> encryptedParameters = new HashMap<>();
+    private final List<LiteralSlot> literals = new ArrayList<>();
+    private final List<LookupSlot> lookups = new ArrayList<>();
+    private final Map<Projection, StarTable> starTables = new IdentityHashMap<>();
+
+    private final Set<Integer> plainParameters = new HashSet<>();
+    private final Set<Column> approved = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Column> resolvedPlain = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Names the text may mention besides column references: aliases and ON CONFLICT column names. */
+    private final List<String> aliasNames = new ArrayList<>();
+    private final Set<Select> analysedQueries = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    Analysis(ConfiguredTables tables, String sql, int parameterCount, Dialect dialect, String involvedName) {
+        this.tables = tables;
+        this.sql = sql;
+        this.parameterCount = parameterCount;
+        this.dialect = dialect;
+        this.involvedName = involvedName;
+        this.locator = new LiteralLocator(sql);
+        this.queries = new QueryAnalyzer(this);
+        this.from = new FromClause(this);
+        this.clauses = new SelectClauses(this);
+        this.conditions = new Conditions(this);
+        this.plain = new PlainExpressions(this);
+    }
+
+    /** The policy name of the first configured table the statement names. */
+    String involvedName() {
+        return involvedName;
+    }
+
+    /** The table an INSERT, UPDATE or DELETE writes. */
+    void setTarget(Table table) {
+        target = table;
+    }
+
+    /** A table a SELECT reads from, which messages name when no table was met before. */
+    void setTargetIfAbsent(Table table) {
+        if (target == null) {
+            target = table;
+        }
+    }
+
+    /** The table a message names: the target when it is configured, else the first configured table. */
+    String tableName() {
+        return tables.isConfigured(target) || involvedName == null ? tables.policyName(target) : involvedName;
+    }
+
+    /** The 1-based index of a {@code ?}; numbered parameters ({@code ?1}, {@code :1}) are refused. */
+    int checkedIndex(JdbcParameter parameter) {
+        if (parameter.isUseFixedIndex() || parameter.getIndex() == null) {
+            throw new Rejection("a numbered parameter on configured table " + tableName() + Rejection.NOT_YET
+                    + ": use plain ? parameters");
+        }
+        return parameter.getIndex();
+    }
+
+    /** Whether an optional clause is there: JSqlParser gives null or an empty list for one that is not. */
+    static boolean present(Collection<?> clause) {
+        return clause != null && !clause.isEmpty();
+    }
+
+    // ---------------------------------------------------------------- what the plan will hold
+
+    void encryptedParameter(int index, EncryptedColumn column) {
+        encryptedParameters.put(index, column);
+    }
+
+    /** Locates a literal of an encrypted column in the text; the driver puts its ciphertext in that place. */
+    LiteralSlot literal(Expression expression, EncryptedColumn column) {
+        LiteralSlot slot = locator.literal(expression, column);
+        literals.add(slot);
+        return slot;
+    }
+
+    void lookup(LookupSlot slot) {
+        lookups.add(slot);
+    }
+
+    /** The physical table a star item covers, so the driver can count its columns. */
+    void starTable(Projection star, StarTable table) {
+        starTables.put(star, table);
+    }
+
+    /** The plan of the analysed statement, with its result items and, for a write, the written table's columns. */
+    StatementPlan plan(StatementPlan.Kind kind, List<Projection> projections) {
+        List<StarTable> starTablesInOrder = new ArrayList<>();
+        for (Projection projection : projections) {
+            starTablesInOrder.add(starTables.get(projection));
+        }
+        List<EncryptedColumn> written = kind == StatementPlan.Kind.SELECT ? null : tables.columnsOf(target);
+        return StatementPlan.builder(kind, sql, parameterCount).parameters(encryptedParameters)
+                .projections(projections, starTablesInOrder).literals(literals).lookups(lookups)
+                .writtenTable(written).build();
+    }
+
+    // ---------------------------------------------------------------- what the parts handled
+
+    /** A column reference the parts checked and allowed: an encrypted column used as it may be, or a listed name. */
+    void approve(Column column) {
+        approved.add(column);
+    }
+
+    /** A reference the parts resolved to a plain column. */
+    void resolvedPlain(Column column) {
+        resolvedPlain.add(column);
+    }
+
+    void plainParameter(int index) {
+        plainParameters.add(index);
+    }
+
+    /** A lower-case name the text may hold that is no column reference (an alias, a WITH column). */
+    void alias(String lowerCaseName) {
+        aliasNames.add(lowerCaseName);
+    }
+
+    void analysed(Select query) {
+        analysedQueries.add(query);
+    }
+
+    boolean isAnalysed(Select query) {
+        return analysedQueries.contains(query);
+    }
+
+    /** Whether the parts handled this very reference node, as encrypted or as plain. */
+    boolean handled(Column column) {
+        return approved.contains(column) || resolvedPlain.contains(column);
+    }
+
+    /** The parameter indexes the parts met, plain or encrypted. */
+    Set<Integer> parametersSeen() {
+        Set<Integer> seen = new HashSet<>(plainParameters);
+        seen.addAll(encryptedParameters.keySet());
+        return seen;
+    }
+
+    /** How often the parts handled a reference or alias of each lower-case name. */
+    Map<String, Integer> namesHandled() {
+        Map<String, Integer> handled = new HashMap<>();
+        for (Set<Column> columns : List.of(approved, resolvedPlain)) {
+            for (Column column : columns) {
+                handled.merge(Identifiers.key(column.getColumnName()), 1, Integer::sum);
+            }
+        }
+        for (String alias : aliasNames) {
+            handled.merge(alias, 1, Integer::sum);
+        }
+        return handled;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.cloak.rewriter;
+
+import net.sf.jsqlparser.expression.BinaryExpression;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.NotExpression;
+import net.sf.jsqlparser.expression.Parenthesis;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
+import net.sf.jsqlparser.expression.operators.conditional.XorExpression;
+import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
+import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+
+/**
+ * Conditions (WHERE, HAVING, JOIN ... ON, ON CONFLICT ... WHERE): the tests that work on an encrypted column.
+ * {@code col = ?}, {@code col <> ?}, {@code col [NOT] IN (?, ...)} and their literal forms compare ciphertexts
+ * of a deterministic column, and become encrypted parameters, literals and lookups of the plan; two columns
+ * compare when they share a deterministic key; {@code IS [NOT] NULL} works on any encrypted column. Anything
+ * else must be plain.
+ */
+final class Conditions {
+
+    private final Analysis analysis;
+
+    Conditions(Analysis analysis) {
+        this.analysis = analysis;
+    }
+
+    void condition(Expression expression, Scope scope) {
+        if (expression instanceof AndExpression || expression instanceof OrExpression
+                || expression instanceof XorExpression) {
+            BinaryExpression binary = (BinaryExpression) expression;
+            condition(binary.getLeftExpression(), scope);
+            condition(binary.getRightExpression(), scope);
+        } else if (expression instanceof NotExpression not) {
+            condition(not.getExpression(), scope);
+        } else if (expression instanceof Parenthesis parenthesis) {
+            condition(parenthesis.getExpression(), scope);
+        } else if (expression instanceof ParenthesedExpressionList<?> list && list.size() == 1) {
+            condition(list.get(0), scope);
+        } else if (expression instanceof EqualsTo || expression instanceof NotEqualsTo) {
+            equality((BinaryExpression) expression, scope);
+        } else if (expression instanceof InExpression in && isConnective(in.getRightExpression())) {
+            condition(regroup(in, in.getRightExpression()), scope);
+        } else if (expression instanceof InExpression in) {
+            in(in, scope);
+        } else if (expression instanceof IsNullExpression isNull
+                && directEncrypted(isNull.getLeftExpression(), scope) != null) {
+            analysis.approve((Column) isNull.getLeftExpression());
+        } else {
+            analysis.plain.requirePlain(expression, "condition", scope);
+        }
+    }
+
+    private static boolean isConnective(Expression expression) {
+        return expression instanceof AndExpression || expression instanceof OrExpression
+                || expression instanceof XorExpression;
+    }
+
+    /** JSqlParser 5.3 reads {@code a IN (x) AND b} as {@code a IN ((x) AND b)}: give the IN back its own list. */
+    private static Expression regroup(InExpression in, Expression right) {
+        if (!isConnective(right)) {
+            InExpression own = new InExpression(in.getLeftExpression(), right);
+            own.setNot(in.isNot());
+            return own;
+        }
+        BinaryExpression connective = (BinaryExpression) right;
+        BinaryExpression copy = connective instanceof AndExpression ? new AndExpression()
+                : connective instanceof OrExpression ? new OrExpression() : new XorExpression();
+        copy.setLeftExpression(regroup(in, connective.getLeftExpression()));
+        copy.setRightExpression(connective.getRightExpression());
+        return copy;
+    }
+
+    private void equality(BinaryExpression comparison, Scope scope) {
+        String construct = "comparison " + comparison.getStringExpression();
+        Expression leftExpression = comparison.getLeftExpression();
+        Expression rightExpression = comparison.getRightExpression();
+        EncryptedColumn left = operand(leftExpression, scope);
+        EncryptedColumn right = operand(rightExpression, scope);
+        if (left == null && right == null) {
+            analysis.plain.requirePlain(comparison, construct, scope);
+            return;
+        }
+        if (left != null && right != null) {
+            CiphertextRules.requireJoinable(left, right, construct, "two columns");
+            approve(leftExpression);
+            approve(rightExpression);
+            return;
+        }
+        EncryptedColumn column = left != null ? left : right;
+        Expression other = left != null ? rightExpression : leftExpression;
+        if (!column.deterministic()) {
+            throw new Rejection(construct + " on randomized column " + column.name()
+                    + " is not supported: equal values have different ciphertexts; only IS [NOT] NULL works on it,"
+                    + " or make the column deterministic");
+        }
+        if (other instanceof JdbcParameter parameter) {
+            int index = analysis.checkedIndex(parameter);
+            analysis.encryptedParameter(index, column);
+            analysis.lookup(analysis.locator.comparisonLookup(comparison, left != null, column, index, null));
+            approve(left != null ? leftExpression : rightExpression);
+        } else if (LiteralLocator.isLiteral(other)) {
+            LiteralSlot slot = analysis.literal(other, column);
+            analysis.lookup(analysis.locator.comparisonLookup(comparison, left != null, column, 0, slot));
+            approve(left != null ? leftExpression : rightExpression);
+        } else {
+            throw new Rejection(construct + " of encrypted column " + column.name()
+                    + " with a column or expression is not supported: compare it with a ? parameter");
+        }
+    }
+
+    /**
+     * The encrypted column an operand of a comparison stands for: a column reference, or a subquery returning
+     * one encrypted column (analysed here, once).
+     */
+    private EncryptedColumn operand(Expression expression, Scope scope) {
+        if (expression instanceof Column column) {
+            return scope.encryptedOf(column);
+        }
+        if (expression instanceof ParenthesedSelect select) {
+            return singleColumn(analysis.queries.query(select, scope), "a subquery compared with a value");
+        }
+        return null;
+    }
+
+    private static EncryptedColumn singleColumn(ResultColumns result, String construct) {
+        if (result.projections().size() != 1 || !(result.projections().get(0) instanceof Projection.Column column)) {
+            if (!result.encryptedByName().isEmpty()) {
+                throw new Rejection(construct + " must return exactly one column when it reads an encrypted"
+                        + " column: list that column");
+            }
+            return null;
+        }
+        return column.column();
+    }
+
+    /** The encrypted column an expression is, when it is exactly a column reference. */
+    static EncryptedColumn directEncrypted(Expression expression, Scope scope) {
+        return expression instanceof Column column ? scope.encryptedOf(column) : null;
+    }
+
+    private void approve(Expression expression) {
+        if (expression instanceof Column column) {
+            analysis.approve(column);
+        }
+    }
+
+    private void in(InExpression in, Scope scope) {
+        String construct = in.isNot() ? "NOT IN" : "IN";
+        EncryptedColumn column = directEncrypted(in.getLeftExpression(), scope);
+        if (in.getRightExpression() instanceof ParenthesedSelect select) {
+            EncryptedColumn selected = singleColumn(analysis.queries.query(select, scope), construct + " (SELECT ...)");
+            if (column == null && selected == null) {
+                analysis.plain.requirePlain(in.getLeftExpression(), construct, scope);
+                return;
+            }
+            if (column == null && !(in.getLeftExpression() instanceof Column)) {
+                throw new Rejection(construct + " (SELECT ...) compares an expression with encrypted column "
+                        + selected.name() + ": compare a column of the same key domain");
+            }
+            CiphertextRules.requireJoinable(column, selected, construct + " (SELECT ...)", "two columns");
+            approve(in.getLeftExpression());
+            return;
+        }
+        if (column == null) {
+            analysis.plain.requirePlain(in, construct, scope);
+            return;
+        }
+        if (!column.deterministic()) {
+            throw new Rejection(construct + " on randomized column " + column.name()
+                    + " is not supported: equal values have different ciphertexts; make the column deterministic");
+        }
+        if (!(in.getRightExpression() instanceof ExpressionList<?> list) || list.isEmpty()
+                || !list.stream().allMatch(e -> e instanceof JdbcParameter || LiteralLocator.isLiteral(e))) {
+            throw new Rejection(construct + " on encrypted column " + column.name()
+                    + " takes only ? parameters or literals: write column " + construct + " (?, ?, ...)");
+        }
+        for (Expression item : list) {
+            if (item instanceof JdbcParameter parameter) {
+                int index = analysis.checkedIndex(parameter);
+                analysis.encryptedParameter(index, column);
+                analysis.lookup(analysis.locator.parameterItemLookup(item, column, index));
+            } else {
+                analysis.lookup(LiteralLocator.literalItemLookup(analysis.literal(item, column)));
+            }
+        }
+        analysis.approve((Column) in.getLeftExpression());
+    }
+}

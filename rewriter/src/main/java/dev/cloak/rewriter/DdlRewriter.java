@@ -1,0 +1,234 @@
+package dev.cloak.rewriter;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.alter.Alter;
+import net.sf.jsqlparser.statement.alter.AlterExpression;
+import net.sf.jsqlparser.statement.create.index.CreateIndex;
+import net.sf.jsqlparser.statement.create.table.CheckConstraint;
+import net.sf.jsqlparser.statement.create.table.ColDataType;
+import net.sf.jsqlparser.statement.create.table.ColumnDefinition;
+import net.sf.jsqlparser.statement.create.table.CreateTable;
+import net.sf.jsqlparser.statement.create.table.Index;
+import net.sf.jsqlparser.statement.drop.Drop;
+import net.sf.jsqlparser.statement.truncate.Truncate;
+
+/**
+ * DDL: CREATE TABLE, ALTER TABLE, DROP, CREATE INDEX and TRUNCATE. On a configured table, each encrypted column
+ * a CREATE or ALTER TABLE declares gets the dialect's binary type, sized for its largest cell, and may carry only
+ * constraints that compare ciphertexts for equality (UNIQUE, PRIMARY KEY, REFERENCES on a deterministic column);
+ * DEFAULT values, CHECK constraints and generated expressions on it are refused. DDL naming no configured table
+ * passes through.
+ */
+final class DdlRewriter {
+
+    private final ConfiguredTables tables;
+    private final String sql;
+    private final int parameterCount;
+    private final Dialect dialect;
+
+    /** With a null dialect, DDL declaring an encrypted column passes only when it already declares a binary type. */
+    DdlRewriter(ConfiguredTables tables, String sql, int parameterCount, Dialect dialect) {
+        this.tables = tables;
+        this.sql = sql;
+        this.parameterCount = parameterCount;
+        this.dialect = dialect;
+    }
+
+    /** Whether the statement is DDL this class plans. */
+    static boolean isDdl(Statement statement) {
+        return statement instanceof CreateTable || statement instanceof Alter || statement instanceof Drop
+                || statement instanceof CreateIndex || statement instanceof Truncate;
+    }
+
+    /** The plan of a statement {@link #isDdl} accepts. */
+    StatementPlan plan(Statement statement) {
+        if (statement instanceof CreateTable create) {
+            if (create.getSelect() != null && tables.anyIn(StatementWalk.of(statement))) {
+                throw new Rejection("CREATE TABLE ... AS SELECT on configured table "
+                        + tables.firstConfiguredName(statement) + Rejection.NOT_YET
+                        + ": create the table, then copy rows through Cloak with ? parameters");
+            }
+            if (create.getTable() != null && tables.isConfigured(create.getTable())) {
+                return createTable(create);
+            }
+            return ddl(create.getTable());
+        }
+        if (statement instanceof Alter alter) {
+            if (alter.getTable() != null && tables.isConfigured(alter.getTable())) {
+                return alterTable(alter);
+            }
+            return ddl(alter.getTable());
+        }
+        if (statement instanceof Drop drop) {
+            return ddl(drop.getName());
+        }
+        if (statement instanceof CreateIndex index) {
+            return ddl(index.getTable());
+        }
+        Truncate truncate = (Truncate) statement;
+        List<Table> truncated = truncate.getTables() != null ? truncate.getTables() : List.of(truncate.getTable());
+        return truncated.stream().anyMatch(tables::isConfigured) ? ddlPlan() : passThrough();
+    }
+
+    private StatementPlan createTable(CreateTable create) {
+        Table table = create.getTable();
+        boolean rewritten = false;
+        if (create.getColumnDefinitions() != null) {
+            for (ColumnDefinition definition : create.getColumnDefinitions()) {
+                rewritten |= declareColumn(table, definition);
+            }
+        }
+        if (create.getIndexes() != null) {
+            for (Index index : create.getIndexes()) {
+                constraint(table, index);
+            }
+        }
+        return rewritten ? rewrittenDdl(create) : ddlPlan();
+    }
+
+    private StatementPlan alterTable(Alter alter) {
+        Table table = alter.getTable();
+        boolean rewritten = false;
+        for (AlterExpression expression : alter.getAlterExpressions()) {
+            if (expression.getColDataTypeList() != null) {
+                for (AlterExpression.ColumnDataType definition : expression.getColDataTypeList()) {
+                    rewritten |= declareColumn(table, definition);
+                }
+            }
+            if (expression.getIndex() != null) {
+                constraint(table, expression.getIndex());
+            }
+            for (List<String> columns : Arrays.asList(expression.getUkColumns(), expression.getPkColumns())) {
+                for (String name : columns == null ? List.<String>of() : columns) {
+                    EncryptedColumn column = tables.column(table, name);
+                    if (column != null) {
+                        CiphertextRules.requireDeterministic(column, "a UNIQUE or PRIMARY KEY constraint");
+                    }
+                }
+            }
+        }
+        return rewritten ? rewrittenDdl(alter) : ddlPlan();
+    }
+
+    /**
+     * A column definition of a configured table: an encrypted column gets the dialect's binary type, sized for its
+     * largest cell, and may carry only constraints that compare ciphertexts for equality.
+     *
+     * @return whether the definition was rewritten
+     */
+    private boolean declareColumn(Table table, ColumnDefinition definition) {
+        EncryptedColumn column = tables.column(table, definition.getColumnName());
+        if (column == null) {
+            return false;
+        }
+        List<String> specs = definition.getColumnSpecs() == null ? List.of() : definition.getColumnSpecs();
+        String words = String.join(" ", specs).toUpperCase(Locale.ROOT);
+        if (words.contains("DEFAULT") && !words.matches(".*DEFAULT\\s+NULL\\b.*")) {
+            throw new Rejection("a DEFAULT value for encrypted column " + column.name() + " is not supported: the"
+                    + " database would store it in plaintext; insert values through Cloak");
+        }
+        if (words.contains("CHECK") || words.contains("GENERATED") || words.contains(" AS ")
+                || words.startsWith("AS ")) {
+            throw new Rejection("a CHECK constraint or generated expression on encrypted column " + column.name()
+                    + " is not supported: the database only sees its ciphertext");
+        }
+        if (words.contains("UNIQUE") || words.contains("PRIMARY") || words.contains("REFERENCES")) {
+            CiphertextRules.requireDeterministic(column, "a UNIQUE, PRIMARY KEY or REFERENCES constraint");
+        }
+        ColDataType type = definition.getColDataType();
+        if (dialect == null) {
+            if (isBinaryType(type.getDataType())) {
+                return false;
+            }
+            throw new Rejection("DDL declaring encrypted column " + column.name() + " as " + type.getDataType()
+                    + " cannot be rewritten for this database: declare the column with the database's binary type");
+        }
+        long cell = CellSize.of(column, type.getDataType(), type.getArgumentsStringList());
+        String[] binary = dialect.binaryType(cell);
+        type.setDataType(binary[0]);
+        type.setArgumentsStringList(binary.length > 1 ? List.of(binary[1]) : null);
+        type.setCharacterSet(null);
+        type.setArrayData(new ArrayList<>());
+        definition.setColumnSpecs(withoutTextAttributes(specs));
+        return true;
+    }
+
+    /** The column specs without COLLATE and CHARACTER SET, which belong to text types, not to the binary one. */
+    private static List<String> withoutTextAttributes(List<String> specs) {
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            String word = specs.get(i).toUpperCase(Locale.ROOT);
+            if (word.equals("COLLATE") || word.equals("CHARSET")) {
+                i++;
+            } else if (word.equals("CHARACTER") && i + 1 < specs.size()
+                    && specs.get(i + 1).equalsIgnoreCase("SET")) {
+                i += 2;
+            } else {
+                kept.add(specs.get(i));
+            }
+        }
+        return kept.isEmpty() ? null : kept;
+    }
+
+    /** Table constraints: UNIQUE, PRIMARY KEY and FOREIGN KEY need deterministic columns; CHECK none at all. */
+    private void constraint(Table table, Index index) {
+        String type = String.valueOf(index.getType()).toUpperCase(Locale.ROOT);
+        if (index instanceof CheckConstraint check) {
+            String text = String.valueOf(check.getExpression());
+            for (EncryptedColumn column : tables.columnsOf(table)) {
+                if (SqlText.countIdentifiers(text, Set.of(column.column().toLowerCase(Locale.ROOT))).size() > 0) {
+                    throw new Rejection("a CHECK constraint on encrypted column " + column.name()
+                            + " is not supported: the database only sees its ciphertext");
+                }
+            }
+            return;
+        }
+        List<String> names = index.getColumns() == null ? List.of() : index.getColumnsNames();
+        for (String name : names) {
+            EncryptedColumn column = tables.column(table, name);
+            if (column != null && (type.contains("UNIQUE") || type.contains("PRIMARY") || type.contains("FOREIGN"))) {
+                CiphertextRules.requireDeterministic(column, "a " + type + " constraint");
+            }
+        }
+    }
+
+    /** The deparsed statement, which must parse again to the same statement kind before it is sent. */
+    private static StatementPlan rewrittenDdl(Statement statement) {
+        String text = statement.toString();
+        try {
+            Statement again = new CCJSqlParser(text).Statement();
+            if (again.getClass() != statement.getClass()) {
+                throw new IllegalStateException("different statement");
+            }
+        } catch (Exception | StackOverflowError e) {
+            throw new Rejection("DDL declaring an encrypted column could not be rewritten to a binary type: declare"
+                    + " the column with the database's binary type yourself");
+        }
+        return StatementPlan.builder(StatementPlan.Kind.DDL, text, SqlText.countParameters(text)).build();
+    }
+
+    private StatementPlan ddl(Table table) {
+        return table != null && tables.isConfigured(table) ? ddlPlan() : passThrough();
+    }
+
+    private StatementPlan ddlPlan() {
+        return StatementPlan.builder(StatementPlan.Kind.DDL, sql, parameterCount).build();
+    }
+
+    private StatementPlan passThrough() {
+        return StatementPlan.passThrough(sql, parameterCount);
+    }
+
+    /** Types that already hold a cell unchanged, so DDL for an unknown dialect may pass as written. */
+    private static boolean isBinaryType(String dataType) {
+        String t = dataType.toUpperCase(Locale.ROOT).replaceAll("\\s+", " ");
+        return t.equals("BYTEA") || t.contains("BINARY") || t.endsWith("BLOB") || t.equals("RAW") || t.equals("IMAGE");
+    }
+}

@@ -1,0 +1,141 @@
+package dev.cloak.rewriter;
+
+import static dev.cloak.rewriter.Analysis.present;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import net.sf.jsqlparser.expression.Alias;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.LateralSubSelect;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+
+/**
+ * FROM items and joins: the sources a query level reads, and the columns a join compares. A join may compare
+ * encrypted columns only when both are deterministic in one key domain, so their ciphertexts are equal exactly
+ * when their values are.
+ */
+final class FromClause {
+
+    private final Analysis analysis;
+
+    FromClause(Analysis analysis) {
+        this.analysis = analysis;
+    }
+
+    /** One FROM item as a source; a derived table sees the enclosing levels, not its siblings (unless LATERAL). */
+    Source fromItem(FromItem item, Scope level) {
+        if (item instanceof Table table) {
+            if ((table.getPivot() != null || table.getUnPivot() != null || table.getSampleClause() != null)
+                    && analysis.tables.isConfigured(table)) {
+                throw new Rejection("PIVOT, UNPIVOT or TABLESAMPLE on configured table "
+                        + analysis.tables.policyName(table) + Rejection.NOT_YET
+                        + ": select the columns and reshape the rows in the application");
+            }
+            String alias = table.getAlias() == null ? null : table.getAlias().getName();
+            if (alias != null) {
+                analysis.alias(Identifiers.key(alias));
+                rejectAliasColumns(table.getAlias(), table);
+            }
+            ResultColumns cte = table.getSchemaName() == null ? level.cte(Identifiers.key(table.getName())) : null;
+            if (cte != null) {
+                return Source.derived(cte, alias, table.getName());
+            }
+            return Source.table(analysis.tables, table, alias);
+        }
+        if (item instanceof ParenthesedSelect select) {
+            if (select.getPivot() != null || select.getUnPivot() != null) {
+                throw new Rejection("PIVOT or UNPIVOT over a subquery with configured table "
+                        + analysis.involvedName() + Rejection.NOT_YET + ": reshape the rows in the application");
+            }
+            ResultColumns derived = analysis.queries.query(select,
+                    select instanceof LateralSubSelect ? level : level.outer());
+            String alias = select.getAlias() == null ? null : select.getAlias().getName();
+            if (alias != null) {
+                analysis.alias(Identifiers.key(alias));
+                List<Alias.AliasColumn> aliasColumns = select.getAlias().getAliasColumns();
+                if (present(aliasColumns)) {
+                    List<String> names = new ArrayList<>();
+                    for (Alias.AliasColumn column : aliasColumns) {
+                        names.add(Identifiers.key(column.name));
+                        analysis.alias(Identifiers.key(column.name));
+                    }
+                    derived = analysis.queries.renamed(derived, names, "subquery " + alias);
+                }
+            }
+            return Source.derived(derived, alias, null);
+        }
+        throw new Rejection("this FROM item in a statement on configured table " + analysis.involvedName()
+                + Rejection.NOT_YET + ": select from tables and subqueries");
+    }
+
+    private void rejectAliasColumns(Alias alias, Table table) {
+        if (present(alias.getAliasColumns()) && analysis.tables.isConfigured(table)) {
+            throw new Rejection("a column alias list on configured table " + analysis.tables.policyName(table)
+                    + Rejection.NOT_YET + ": alias the columns in the select list");
+        }
+    }
+
+    /** A join adds its right side to {@code level}, then checks USING, NATURAL and ON against both sides. */
+    void join(Join join, Scope level) {
+        if (join.isApply() || join.isWindowJoin() || join.getJoinWindow() != null) {
+            throw new Rejection("APPLY or window joins with configured table " + analysis.involvedName()
+                    + Rejection.NOT_YET + ": use JOIN ... ON");
+        }
+        List<Source> left = List.copyOf(level.sources());
+        Source right = fromItem(join.getRightItem(), level);
+        level.add(right);
+        if (present(join.getUsingColumns())) {
+            for (Column using : join.getUsingColumns()) {
+                EncryptedColumn a = null;
+                for (Source source : left) {
+                    a = a != null ? a : source.encrypted(using);
+                }
+                EncryptedColumn b = right.encrypted(using);
+                analysis.approve(using);
+                analysis.alias(Identifiers.key(using.getColumnName()));
+                if (a != null || b != null) {
+                    CiphertextRules.requireJoinable(a, b, "JOIN ... USING", Identifiers.unquote(using.getColumnName()));
+                }
+            }
+        }
+        if (join.isNatural()) {
+            naturalJoin(left, right);
+        }
+        for (Expression on : join.getOnExpressions()) {
+            analysis.conditions.condition(on, level);
+        }
+    }
+
+    /**
+     * NATURAL JOIN compares every column name the sides share: allowed only when each encrypted column is
+     * matched by one of the same key domain (both deterministic), or certainly absent on the other side.
+     */
+    private static void naturalJoin(List<Source> left, Source right) {
+        for (Source source : left) {
+            naturalPair(source, right);
+            naturalPair(right, source);
+        }
+    }
+
+    private static void naturalPair(Source from, Source other) {
+        for (Map.Entry<String, EncryptedColumn> entry : from.encryptedByName().entrySet()) {
+            Column name = new Column(entry.getKey());
+            Source.Lookup lookup = other.lookup(name);
+            if (lookup == Source.Lookup.ABSENT) {
+                continue;
+            }
+            EncryptedColumn match = lookup == Source.Lookup.ENCRYPTED ? other.encrypted(name) : null;
+            if (match == null) {
+                throw new Rejection("NATURAL JOIN with encrypted column " + entry.getValue().name()
+                        + " is not supported: Cloak cannot tell which columns the other side shares;"
+                        + " write JOIN ... ON");
+            }
+            CiphertextRules.requireJoinable(entry.getValue(), match, "NATURAL JOIN", entry.getKey());
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.cloak.rewriter;
+
+import java.util.function.Supplier;
+import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.JdbcNamedParameter;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
+import net.sf.jsqlparser.expression.operators.relational.GreaterThan;
+import net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals;
+import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
+import net.sf.jsqlparser.expression.operators.relational.MinorThan;
+import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
+import net.sf.jsqlparser.expression.operators.relational.RegExpMatchOperator;
+import net.sf.jsqlparser.expression.operators.relational.SimilarToExpression;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.Select;
+
+/**
+ * Expressions that must not touch an encrypted column: functions, casts, ordering comparisons, patterns,
+ * arithmetic, plain conditions. The database would compute them over ciphertext, so an encrypted column in one
+ * is refused, naming the innermost construct and why it cannot work; their {@code ?} are plain parameters.
+ */
+final class PlainExpressions {
+
+    private final Analysis analysis;
+
+    PlainExpressions(Analysis analysis) {
+        this.analysis = analysis;
+    }
+
+    /** Checks an expression (null: nothing to check) whose column references resolve in {@code scope}. */
+    void requirePlain(Expression expression, String construct, Scope scope) {
+        if (expression != null) {
+            expression.accept(new Walk(construct, scope), null);
+        }
+    }
+
+    /** Why a construct cannot work on an encrypted column. */
+    private static String reason(String construct) {
+        if (construct.startsWith("comparison <") || construct.startsWith("comparison >")
+                || construct.equals("BETWEEN")) {
+            return "its ciphertexts are not ordered";
+        }
+        if (construct.equals("LIKE") || construct.equals("SIMILAR TO") || construct.startsWith("regular")) {
+            return "its ciphertexts cannot be matched against a pattern";
+        }
+        return "the database only sees its ciphertext; use the column on its own, compared with a ? parameter";
+    }
+
+    /** Finds encrypted columns, parameters and subqueries inside an expression, naming the innermost construct. */
+    private final class Walk extends ExpressionVisitorAdapter<Void> {
+
+        private final Scope scope;
+        private String construct;
+
+        Walk(String construct, Scope scope) {
+            this.construct = construct;
+            this.scope = scope;
+        }
+
+        private Void within(String inner, Supplier<Void> descend) {
+            String outer = construct;
+            construct = inner;
+            try {
+                return descend.get();
+            } finally {
+                construct = outer;
+            }
+        }
+
+        @Override
+        public <S> Void visit(Column column, S context) {
+            EncryptedColumn encrypted = scope.encryptedOf(column);
+            if (encrypted != null) {
+                throw new Rejection(construct + " on " + encrypted.mode() + " column " + encrypted.name()
+                        + " is not supported: " + reason(construct));
+            }
+            analysis.resolvedPlain(column);
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(JdbcParameter parameter, S context) {
+            analysis.plainParameter(analysis.checkedIndex(parameter));
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(JdbcNamedParameter parameter, S context) {
+            throw new Rejection("a named parameter on configured table " + analysis.tableName() + Rejection.NOT_YET
+                    + ": use ? parameters");
+        }
+
+        @Override
+        public <S> Void visit(ParenthesedSelect select, S context) {
+            return subquery(select);
+        }
+
+        @Override
+        public <S> Void visit(Select select, S context) {
+            return subquery(select);
+        }
+
+        @Override
+        public <S> Void visit(ExistsExpression exists, S context) {
+            if (exists.getRightExpression() instanceof Select select && !analysis.isAnalysed(select)) {
+                // EXISTS reads no value of the subquery: its result columns may be encrypted
+                analysis.queries.query(select, scope);
+                return null;
+            }
+            return super.visit(exists, context);
+        }
+
+        /** A subquery whose value feeds a plain expression must not return an encrypted column. */
+        private Void subquery(Select select) {
+            if (analysis.isAnalysed(select)) {
+                return null;
+            }
+            ResultColumns result = analysis.queries.query(select, scope);
+            for (Projection projection : result.projections()) {
+                for (EncryptedColumn column : ResultColumns.encryptedIn(projection)) {
+                    throw new Rejection("a subquery returning encrypted column " + column.name() + " in " + construct
+                            + " is not supported: " + reason(construct));
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(Function function, S context) {
+            if ("count".equalsIgnoreCase(function.getName()) && function.isDistinct()
+                    && function.getParameters() != null && function.getParameters().size() == 1
+                    && function.getParameters().get(0) instanceof Column column) {
+                EncryptedColumn encrypted = scope.encryptedOf(column);
+                if (encrypted != null) {
+                    // equal plaintexts have equal deterministic ciphertexts, so the distinct count is right
+                    CiphertextRules.requireDeterministic(encrypted, "COUNT(DISTINCT)");
+                    analysis.approve(column);
+                    return null;
+                }
+            }
+            return within("function " + function.getName() + "()", () -> super.visit(function, context));
+        }
+
+        @Override
+        public <S> Void visit(CastExpression cast, S context) {
+            return within("CAST", () -> super.visit(cast, context));
+        }
+
+        @Override
+        public <S> Void visit(GreaterThan comparison, S context) {
+            return within("comparison >", () -> super.visit(comparison, context));
+        }
+
+        @Override
+        public <S> Void visit(GreaterThanEquals comparison, S context) {
+            return within("comparison >=", () -> super.visit(comparison, context));
+        }
+
+        @Override
+        public <S> Void visit(MinorThan comparison, S context) {
+            return within("comparison <", () -> super.visit(comparison, context));
+        }
+
+        @Override
+        public <S> Void visit(MinorThanEquals comparison, S context) {
+            return within("comparison <=", () -> super.visit(comparison, context));
+        }
+
+        @Override
+        public <S> Void visit(Between between, S context) {
+            return within("BETWEEN", () -> super.visit(between, context));
+        }
+
+        @Override
+        public <S> Void visit(LikeExpression like, S context) {
+            return within("LIKE", () -> super.visit(like, context));
+        }
+
+        @Override
+        public <S> Void visit(SimilarToExpression similar, S context) {
+            return within("SIMILAR TO", () -> super.visit(similar, context));
+        }
+
+        @Override
+        public <S> Void visit(RegExpMatchOperator match, S context) {
+            return within("regular expression match", () -> super.visit(match, context));
+        }
+    }
+}

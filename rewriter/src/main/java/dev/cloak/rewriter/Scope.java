@@ -1,0 +1,134 @@
+package dev.cloak.rewriter;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+
+/**
+ * The names one query level sees: its sources, its select-list aliases, its common table expressions and the
+ * level that encloses it. Resolves a column reference to the encrypted column it names; where the database
+ * could pick either a plain or an encrypted column, the reference is refused rather than guessed plain.
+ */
+final class Scope {
+
+    private final Scope outer;
+    private final List<Source> sources = new ArrayList<>();
+    private final Map<String, EncryptedColumn> selectAliases = new HashMap<>();
+    private final Map<String, ResultColumns> ctes = new HashMap<>();
+
+    /** A level nested in {@code outer}, or a statement's outermost level when it is null. */
+    Scope(Scope outer) {
+        this.outer = outer;
+    }
+
+    Scope outer() {
+        return outer;
+    }
+
+    void add(Source source) {
+        sources.add(source);
+    }
+
+    /** This level's sources, in FROM order. */
+    List<Source> sources() {
+        return Collections.unmodifiableList(sources);
+    }
+
+    /** A select-list alias of an encrypted column, which ORDER BY, GROUP BY and HAVING may name. */
+    void selectAlias(String lowerCaseAlias, EncryptedColumn column) {
+        selectAliases.put(lowerCaseAlias, column);
+    }
+
+    void cte(String lowerCaseName, ResultColumns result) {
+        ctes.put(lowerCaseName, result);
+    }
+
+    /** The common table expression of that name this level or an enclosing one defines, or null. */
+    ResultColumns cte(String lowerCaseName) {
+        for (Scope scope = this; scope != null; scope = scope.outer) {
+            ResultColumns result = scope.ctes.get(lowerCaseName);
+            if (result != null) {
+                return result;
+            }
+        }
+        return null;
+    }
+
+    /** The source a qualifier names, searched from this level outwards, or null. */
+    Source sourceFor(Table qualifier) {
+        for (Scope scope = this; scope != null; scope = scope.outer) {
+            for (Source source : scope.sources) {
+                if (source.answersTo(qualifier)) {
+                    return source;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The encrypted column a reference names, resolved through the sources of this level and the levels that
+     * enclose it, or null for a plain column.
+     */
+    EncryptedColumn encryptedOf(Column column) {
+        Table qualifier = column.getTable();
+        if (qualifier != null && qualifier.getName() != null) {
+            Source source = sourceFor(qualifier);
+            if (source != null) {
+                return source.encrypted(column);
+            }
+            // a qualifier no source answers to: the database rejects it, or it means a table under another name
+            return unqualified(column, true);
+        }
+        return unqualified(column, false);
+    }
+
+    /**
+     * An unqualified name: the innermost level with a source that has it decides. With {@code overMatch}, any
+     * level's encrypted column of that name counts, even behind a plain one.
+     */
+    private EncryptedColumn unqualified(Column column, boolean overMatch) {
+        boolean maybeInner = false;
+        for (Scope scope = this; scope != null; scope = scope.outer) {
+            EncryptedColumn found = null;
+            boolean plain = false;
+            boolean maybe = false;
+            for (Source source : scope.sources) {
+                Source.Lookup lookup = source.lookup(column);
+                if (lookup == Source.Lookup.ENCRYPTED) {
+                    EncryptedColumn encrypted = source.encrypted(column);
+                    if (found != null && !CiphertextRules.interchangeable(found, encrypted)) {
+                        throw new Rejection("column reference " + Identifiers.unquote(column.getColumnName())
+                                + " may mean encrypted column " + found.name() + " or " + encrypted.name()
+                                + ": qualify it with its table or alias");
+                    }
+                    found = found != null ? found : encrypted;
+                } else if (lookup == Source.Lookup.PLAIN) {
+                    plain = true;
+                } else if (lookup == Source.Lookup.MAYBE) {
+                    maybe = true;
+                }
+            }
+            if (found == null && scope == this) {
+                found = scope.selectAliases.get(Identifiers.key(column.getColumnName()));
+            }
+            if (found != null) {
+                if (maybeInner && !overMatch) {
+                    throw new Rejection("column reference " + Identifiers.unquote(column.getColumnName())
+                            + " in a subquery may mean encrypted column " + found.name() + " of an enclosing query"
+                            + " or a plain column of the subquery: qualify it with its table or alias");
+                }
+                return found;
+            }
+            if (plain && !overMatch) {
+                return null;
+            }
+            maybeInner |= maybe;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,228 @@
+package dev.cloak.rewriter;
+
+import static dev.cloak.rewriter.Analysis.present;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.Distinct;
+import net.sf.jsqlparser.statement.select.GroupByElement;
+import net.sf.jsqlparser.statement.select.Limit;
+import net.sf.jsqlparser.statement.select.OrderByElement;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SelectItem;
+
+/**
+ * The clauses that shape a query's result: the select list (and RETURNING), DISTINCT, GROUP BY, ORDER BY and
+ * LIMIT / OFFSET / FETCH. An encrypted column may be selected, and grouped or deduplicated when it is
+ * deterministic; it is never ordered, since its ciphertexts are not.
+ */
+final class SelectClauses {
+
+    private final Analysis analysis;
+
+    SelectClauses(Analysis analysis) {
+        this.analysis = analysis;
+    }
+
+    /** The result items: a column, a scalar subquery, a star over sources, or an expression that must be plain. */
+    ResultColumns projections(List<? extends SelectItem<?>> items, Scope scope) {
+        List<Projection> projections = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        boolean open = false;
+        for (SelectItem<?> item : items) {
+            Expression expression = item.getExpression();
+            String alias = item.getAlias() == null ? null : Identifiers.key(item.getAlias().getName());
+            if (expression instanceof AllColumns all) {
+                if (all.getReplaceExpressions() != null || all.getExceptColumns() != null) {
+                    throw new Rejection("* with EXCEPT or REPLACE on configured table " + analysis.tableName()
+                            + Rejection.NOT_YET + ": list the columns");
+                }
+                for (Source source : starSources(all, scope)) {
+                    List<Projection> star = source.star();
+                    if (source.starTable() != null) {
+                        analysis.starTable(star.get(0), source.starTable());
+                    }
+                    for (Projection projection : star) {
+                        projections.add(projection);
+                        names.add(null);
+                    }
+                }
+                open = true;
+            } else if (expression instanceof Column column) {
+                EncryptedColumn encrypted = scope.encryptedOf(column);
+                analysis.approve(column);
+                projections.add(new Projection.Column(encrypted));
+                names.add(alias != null ? alias : Identifiers.key(column.getColumnName()));
+                if (encrypted != null && alias != null) {
+                    scope.selectAlias(alias, encrypted);
+                }
+            } else if (expression instanceof ParenthesedSelect scalar) {
+                ResultColumns inner = analysis.queries.query(scalar, scope);
+                Projection single = inner.projections().size() == 1 ? inner.projections().get(0) : null;
+                if (!(single instanceof Projection.Column column)) {
+                    throw new Rejection("a subquery in the select list over configured table "
+                            + analysis.involvedName() + " must return one named column: list it");
+                }
+                projections.add(column);
+                names.add(alias != null ? alias : inner.names().get(0));
+                if (column.column() != null && alias != null) {
+                    scope.selectAlias(alias, column.column());
+                }
+            } else {
+                analysis.plain.requirePlain(expression, "expression in the select list", scope);
+                projections.add(new Projection.Column(null));
+                names.add(alias);
+            }
+            if (alias != null) {
+                analysis.alias(alias);
+            }
+        }
+        return new ResultColumns(List.copyOf(projections), Collections.unmodifiableList(names), open);
+    }
+
+    /** The sources {@code *} (all, in FROM order) or {@code t.*} (the one named) covers. */
+    private List<Source> starSources(AllColumns all, Scope scope) {
+        if (!(all instanceof AllTableColumns tableColumns)) {
+            return scope.sources();
+        }
+        Table qualifier = tableColumns.getTable();
+        Source source = scope.sourceFor(qualifier);
+        if (source != null) {
+            return List.of(source);
+        }
+        throw new Rejection("* over a table the query does not name, with configured table "
+                + analysis.involvedName() + ": qualify * with a table or alias of the FROM clause");
+    }
+
+    void distinct(Distinct distinct, List<Projection> projections, Scope scope) {
+        if (distinct == null) {
+            return;
+        }
+        if (present(distinct.getOnSelectItems())) {
+            for (SelectItem<?> item : distinct.getOnSelectItems()) {
+                groupingKey(item.getExpression(), "DISTINCT ON", projections, scope);
+            }
+            return;
+        }
+        for (Projection projection : projections) {
+            for (EncryptedColumn column : ResultColumns.encryptedIn(projection)) {
+                CiphertextRules.requireDeterministic(column, "DISTINCT");
+            }
+        }
+    }
+
+    void groupBy(GroupByElement groupBy, List<Projection> projections, Scope scope) {
+        if (groupBy == null) {
+            return;
+        }
+        if (present(groupBy.getGroupingSets())) {
+            throw new Rejection("GROUPING SETS on configured table " + analysis.tableName() + Rejection.NOT_YET
+                    + ": group by plain columns");
+        }
+        ExpressionList<?> expressions = groupBy.getGroupByExpressionList();
+        if (expressions != null) {
+            for (Expression expression : expressions) {
+                groupingKey(expression, "GROUP BY", projections, scope);
+            }
+        }
+    }
+
+    /** GROUP BY and DISTINCT ON keys: a deterministic column groups correctly, a randomized one cannot. */
+    private void groupingKey(Expression expression, String construct, List<Projection> projections, Scope scope) {
+        if (expression instanceof LongValue position) {
+            for (EncryptedColumn column : encryptedAtPosition(position, projections, construct)) {
+                CiphertextRules.requireDeterministic(column, construct);
+            }
+            return;
+        }
+        EncryptedColumn encrypted = Conditions.directEncrypted(expression, scope);
+        if (encrypted != null) {
+            CiphertextRules.requireDeterministic(encrypted, construct);
+            analysis.approve((Column) expression);
+        } else {
+            analysis.plain.requirePlain(expression, construct, scope);
+        }
+    }
+
+    /** ORDER BY, LIMIT, OFFSET and FETCH of a query, in that order. */
+    void orderAndLimit(Select select, List<Projection> projections, Scope scope) {
+        orderBy(select.getOrderByElements(), projections, scope);
+        limit(select.getLimit(), scope);
+        if (select.getOffset() != null) {
+            analysis.plain.requirePlain(select.getOffset().getOffset(), "OFFSET", scope);
+        }
+        if (select.getFetch() != null && select.getFetch().getExpression() != null) {
+            analysis.plain.requirePlain(select.getFetch().getExpression(), "FETCH", scope);
+        }
+    }
+
+    void orderBy(List<OrderByElement> elements, List<Projection> projections, Scope scope) {
+        if (elements == null) {
+            return;
+        }
+        for (OrderByElement element : elements) {
+            Expression expression = element.getExpression();
+            if (expression instanceof LongValue position) {
+                List<EncryptedColumn> encrypted = encryptedAtPosition(position, projections, "ORDER BY");
+                if (!encrypted.isEmpty()) {
+                    throw orderByRejection(encrypted.get(0));
+                }
+                continue;
+            }
+            EncryptedColumn encrypted = Conditions.directEncrypted(expression, scope);
+            if (encrypted != null) {
+                throw orderByRejection(encrypted);
+            }
+            analysis.plain.requirePlain(expression, "ORDER BY", scope);
+        }
+    }
+
+    private static Rejection orderByRejection(EncryptedColumn column) {
+        return new Rejection("ORDER BY on " + column.mode() + " column " + column.name()
+                + " is not supported: its ciphertexts are not ordered; sort the rows in the application");
+    }
+
+    /** The encrypted columns a position ({@code ORDER BY 2}) refers to; empty past the end of the list. */
+    private List<EncryptedColumn> encryptedAtPosition(LongValue position, List<Projection> projections,
+                                                      String construct) {
+        long index = position.getValue();
+        boolean star = projections.stream().anyMatch(p -> p instanceof Projection.AllColumns);
+        if (star) {
+            List<EncryptedColumn> all = new ArrayList<>();
+            projections.forEach(p -> all.addAll(ResultColumns.encryptedIn(p)));
+            if (!all.isEmpty()) {
+                throw new Rejection(construct + " by position with * over configured table " + analysis.tableName()
+                        + Rejection.NOT_YET + ": name the column");
+            }
+            return all;
+        }
+        if (index >= 1 && index <= projections.size()) {
+            return ResultColumns.encryptedIn(projections.get((int) index - 1));
+        }
+        return List.of();
+    }
+
+    void limit(Limit limit, Scope scope) {
+        if (limit == null) {
+            return;
+        }
+        if (limit.getRowCount() != null) {
+            analysis.plain.requirePlain(limit.getRowCount(), "LIMIT", scope);
+        }
+        if (limit.getOffset() != null) {
+            analysis.plain.requirePlain(limit.getOffset(), "OFFSET", scope);
+        }
+        if (limit.getByExpressions() != null) {
+            analysis.plain.requirePlain(limit.getByExpressions(), "LIMIT BY", scope);
+        }
+    }
+}
