@@ -41,7 +41,7 @@ public record EncryptedColumn(String schema, String table, String column, boolea
     /**
      * An encrypted column with what DDL rewriting needs to size its binary cell.
      *
-     * @param type the policy type ({@code varchar}, {@code int}, ... as in SPEC §2.2), any case
+     * @param type the policy type ({@code varchar}, {@code int}, ... as the policy file names them), any case
      * @param size the declared maximum (characters for varchar, bytes for bytes), 0 for none
      * @param pad  the padding block in bytes, 0 for none
      */

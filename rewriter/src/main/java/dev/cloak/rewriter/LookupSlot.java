@@ -6,7 +6,7 @@ import java.util.Objects;
  * A deterministic column tested for equality with a value the driver encrypts: {@code col = ?},
  * {@code col <> ?}, {@code col = 'literal'} (either way round), or one item of {@code col [NOT] IN (...)}.
  * While the column's key domain has several enabled key versions, a stored cell may be under any of them, so
- * {@link StatementPlan#expand} rewrites the test to compare with one ciphertext per version (SPEC §2.4):
+ * {@link StatementPlan#expand} rewrites the test to compare with one ciphertext per version:
  * {@code col = ?} becomes {@code col IN (?, ?)}, {@code col <> ?} becomes {@code col NOT IN (?, ?)}, and a list
  * item becomes one item per version. {@link #toString()} never shows a value.
  *
@@ -59,8 +59,8 @@ public record LookupSlot(int start, int end, Form form, int operandStart, int op
         if (!expandable()) {
             return unlocated(form, column, movedParameter, movedLiteral);
         }
-        return new LookupSlot(start + textShift, end + textShift, form, operandStart + textShift, operandEnd + textShift,
-                column, movedParameter, movedLiteral);
+        return new LookupSlot(start + textShift, end + textShift, form, operandStart + textShift,
+                operandEnd + textShift, column, movedParameter, movedLiteral);
     }
 
     /** Span, form and column only: a literal's value is plaintext of an encrypted column. */

@@ -346,9 +346,10 @@ public final class StatementPlan {
     /**
      * The text to send and where each {@code ?} of {@link #sql()} went, when each lookup on {@code column} must
      * match a ciphertext under {@code versions.applyAsInt(column)} key versions, because a stored cell may be
-     * under any enabled version of its key domain: {@code col = ?} becomes {@code col IN (?, ?, ...)}, {@code col <> ?} becomes {@code col NOT IN (...)}, an {@code IN} list
-     * item becomes one item per version, and literals take the form {@code literalText} gives them. Literals
-     * outside lookups are sent under the primary version.
+     * under any enabled version of its key domain: {@code col = ?} becomes {@code col IN (?, ?, ...)},
+     * {@code col <> ?} becomes {@code col NOT IN (...)}, an {@code IN} list item becomes one item per version, and
+     * literals take the form {@code literalText} gives them. Literals outside lookups are sent under the primary
+     * version.
      *
      * @throws RejectedStatementException when a lookup that must be expanded could not be located in the text
      */

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** DDL declaring an encrypted column gets the dialect's binary type, sized for its largest cell (SPEC §2.3). */
+/** DDL declaring an encrypted column gets the dialect's binary type, sized for its largest cell. */
 class DdlRewriteTest {
 
     private static final EncryptedSchema DECLARED = EncryptedSchema.of(List.of(

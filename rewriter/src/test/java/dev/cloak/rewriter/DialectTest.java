@@ -2,37 +2,29 @@ package dev.cloak.rewriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A database product name, JDBC URL scheme or dialect name gives the dialect; anything else gives none. */
 class DialectTest {
 
-    @Test
-    void productNamesFromDatabaseMetadataGiveTheirDialect() {
-        assertThat(Dialect.of("PostgreSQL")).contains(Dialect.POSTGRESQL);
-        assertThat(Dialect.of("MariaDB")).contains(Dialect.MARIADB);
-        assertThat(Dialect.of("MySQL")).contains(Dialect.MARIADB);
-        assertThat(Dialect.of("H2")).contains(Dialect.H2);
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        // product names as DatabaseMetaData gives them
+        "PostgreSQL, POSTGRESQL", "MariaDB, MARIADB", "MySQL, MARIADB", "H2, H2",
+        // JDBC URL schemes and the CLI's dialect names
+        "postgresql, POSTGRESQL", "postgres, POSTGRESQL", "mariadb, MARIADB", "mysql, MARIADB",
+        "jdbc:h2:mem:test, H2", "h2, H2"})
+    void knownDatabasesGiveTheirDialect(String productOrScheme, Dialect expected) {
+        assertThat(Dialect.of(productOrScheme)).contains(expected);
     }
 
-    @Test
-    void jdbcUrlSchemesGiveTheirDialect() {
-        assertThat(Dialect.of("postgresql")).contains(Dialect.POSTGRESQL);
-        assertThat(Dialect.of("mariadb")).contains(Dialect.MARIADB);
-        assertThat(Dialect.of("mysql")).contains(Dialect.MARIADB);
-        assertThat(Dialect.of("jdbc:h2:mem:test")).contains(Dialect.H2);
-    }
-
-    @Test
-    void theShortDialectNamePostgresGivesPostgresql() {
-        assertThat(Dialect.of("postgres")).contains(Dialect.POSTGRESQL);
-    }
-
-    @Test
-    void unknownOrMissingDatabasesGiveNoDialect() {
-        assertThat(Dialect.of("Oracle")).isEmpty();
-        assertThat(Dialect.of("h2database")).isEmpty();
-        assertThat(Dialect.of("")).isEmpty();
-        assertThat(Dialect.of(null)).isEmpty();
+    @ParameterizedTest(name = "[{0}]")
+    @NullAndEmptySource
+    @ValueSource(strings = {"Oracle", "h2database", "Microsoft SQL Server"})
+    void unknownOrMissingDatabasesGiveNoDialect(String productOrScheme) {
+        assertThat(Dialect.of(productOrScheme)).isEmpty();
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** SPEC §2.4: during rotation, lookups on a deterministic column compare with one ciphertext per key version. */
+/** During rotation, lookups on a deterministic column compare with one ciphertext per key version. */
 class RotationExpansionTest {
 
     private static final StatementPlan.LiteralText TAGGED = (slot, version) -> "X'0" + version + "'";
