@@ -135,6 +135,29 @@ public class CloakDataSource implements DataSource, AutoCloseable {
         return compiled;
     }
 
+    /**
+     * Checks now that this data source can encrypt: its policy compiles against the target (the first check opens a
+     * connection if none was opened yet), the key store answers and the master key answers. Each call reads the key
+     * store once and asks the KMS or HSM once, past the key cache: run it on a schedule, never once per request.
+     * Never throws: failures are in the result.
+     */
+    public CloakHealth checkHealth() {
+        return CloakHealth.check(this);
+    }
+
+    /** The compiled policy; if no connection compiled it yet, one is opened (and closed) to do so. */
+    CompiledPolicy compiledPolicy() throws SQLException {
+        CompiledPolicy c = compiled;
+        if (c == null) {
+            getConnection().close();
+            c = compiled;
+        }
+        if (c == null) {
+            throw new SQLException("CloakDataSource was closed while it was being checked", "08003");
+        }
+        return c;
+    }
+
     /** Releases the key cache. Connections already handed out can no longer encrypt or decrypt. */
     @Override
     public synchronized void close() {

@@ -442,6 +442,50 @@ public final class Keyring implements AutoCloseable {
         }
     }
 
+    /**
+     * For health checks: whether the key store answers now. Reads the wrapped keyset of {@code domain} past the
+     * cache, unwraps nothing and keeps nothing.
+     *
+     * @return whether the store holds a keyset for {@code domain}
+     * @throws KeyringException {@link KeyringException.Kind#UNAVAILABLE} when the store cannot be read
+     */
+    public boolean checkKeyStore(String domain) throws KeyringException {
+        Objects.requireNonNull(domain, "domain");
+        requireOpen();
+        return readStore(domain).isPresent();
+    }
+
+    /**
+     * For health checks: whether the master key answers now. It encrypts and decrypts a random value that is no
+     * key, under associated data no keyset is wrapped with, past the cache: one round trip to the KMS or HSM per
+     * call, so call it on a schedule, not per request. Not audited: no key is created or unwrapped.
+     *
+     * @throws KeyringException {@link KeyringException.Kind#UNAVAILABLE} when the master key does not answer
+     */
+    public void checkMasterKey() throws KeyringException {
+        requireOpen();
+        byte[] probe = new byte[16];
+        new java.security.SecureRandom().nextBytes(probe);
+        byte[] associatedData = "cloak/health-check".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String scheme = MasterKeyUris.scheme(settings.masterKeyUri());
+        try {
+            byte[] answer = masterKey.decrypt(masterKey.encrypt(probe, associatedData), associatedData);
+            if (!java.security.MessageDigest.isEqual(answer, probe)) {
+                throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                        "master key (scheme '" + scheme + "') answered with another value than it was given");
+            }
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "master key (scheme '" + scheme + "') does not answer", e);
+        }
+    }
+
+    private void requireOpen() throws KeyringException {
+        if (closed) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "keyring is closed");
+        }
+    }
+
     @Override
     public String toString() {
         return "Keyring[master=" + MasterKeyUris.scheme(settings.masterKeyUri()) + ":…, store=" + store

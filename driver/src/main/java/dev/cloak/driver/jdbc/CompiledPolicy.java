@@ -172,6 +172,11 @@ public final class CompiledPolicy implements AutoCloseable {
         return config;
     }
 
+    /** The keyring, for health checks of its key store and master key ({@code CloakDataSource.checkHealth}). */
+    public Keyring keyring() {
+        return keyring;
+    }
+
     /**
      * The text to send for a plan: its SQL, with each literal of an encrypted column replaced by a binary literal
      * of its ciphertext in the dialect's syntax, and lookups expanded while their key domain rotates. The
