@@ -123,13 +123,16 @@ public record CloakHealth(Instant checkedAt, String policySource, String policyS
         return SCHEME.matcher(candidate).matches() ? candidate.toLowerCase(Locale.ROOT) : "(unrecognised)";
     }
 
-    /** The failure and its first cause, as Cloak's and the driver's messages say it (they carry no values). */
+    /** The failure and its root cause (a refused connection, a timeout), as their messages say it: they carry no values. */
     private static String describe(Exception e) {
         StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
         if (e instanceof SQLException sql && sql.getSQLState() != null) {
             text.append(" (SQLState ").append(sql.getSQLState()).append(')');
         }
         Throwable cause = e.getCause();
+        while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
         if (cause != null && cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
             text.append(": ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
         }

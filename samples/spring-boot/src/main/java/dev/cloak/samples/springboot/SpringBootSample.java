@@ -12,9 +12,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A Spring Boot application on Cloak: {@code spring.datasource.url=jdbc:cloak:…} with
- * {@code spring.datasource.driver-class-name=dev.cloak.driver.CloakDriver} (see {@code application.properties})
- * and the policy {@code cloak.yaml} on the classpath. JdbcTemplate, Spring Data JPA and Hibernate run unchanged.
+ * A Spring Boot application on Cloak: the dependency {@code cloak-spring-boot-starter} and
+ * {@code cloak.config=classpath:cloak.yaml} (see {@code application.properties}); the data source is configured as
+ * without Cloak. JdbcTemplate, Spring Data JPA and Hibernate run unchanged.
  * Runs on an in-memory H2 database, or on PostgreSQL when {@code CLOAK_TEST_POSTGRES_URL} is set.
  */
 @SpringBootApplication
@@ -25,18 +25,13 @@ public class SpringBootSample {
         String url = System.getenv().getOrDefault("CLOAK_TEST_POSTGRES_URL", "jdbc:h2:mem:clinic;DB_CLOSE_DELAY=-1");
         createTable(url, true);
         try (ConfigurableApplicationContext app = SpringApplication.run(SpringBootSample.class,
-                "--spring.datasource.url=" + cloakUrl(url))) {
+                "--spring.datasource.url=" + url)) {
             PatientRepository patients = app.getBean(PatientRepository.class);
             patients.save(new Patient(1L, "900-12-3456", "Ada Lovelace", LocalDate.of(1815, 12, 10),
                     new BigDecimal("1234.50"), 3, UUID.randomUUID()));
             System.out.println("Found by SSN (Spring Data): " + patients.findBySsn("900-12-3456").map(Patient::getName).orElse(null));
             System.out.println("Found by SSN (JdbcTemplate): " + app.getBean(PatientDirectory.class).namesBySsn("900-12-3456"));
         }
-    }
-
-    /** The only change an application makes: "jdbc:" becomes "jdbc:cloak:". */
-    public static String cloakUrl(String url) {
-        return "jdbc:cloak:" + url.substring("jdbc:".length());
     }
 
     /**

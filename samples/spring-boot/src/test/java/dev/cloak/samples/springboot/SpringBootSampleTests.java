@@ -34,7 +34,7 @@ abstract class SpringBootSampleTests {
     /** The raw URL of the database under test. */
     abstract String rawUrl();
 
-    /** Creates the binary-column table through the plain driver and points the application at it through Cloak. */
+    /** Creates the binary-column table through the plain driver and points the application, and Cloak, at it. */
     static String configure(SampleDatabase db, DynamicPropertyRegistry registry) {
         String url = db.url();
         try {
@@ -42,8 +42,8 @@ abstract class SpringBootSampleTests {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        registry.add("spring.datasource.url", () -> SpringBootSample.cloakUrl(url));
-        registry.add("spring.datasource.hikari.data-source-properties[cloak.config]", db::policyLocation);
+        registry.add("spring.datasource.url", () -> url);
+        registry.add("cloak.config", db::policyLocation);
         return url;
     }
 

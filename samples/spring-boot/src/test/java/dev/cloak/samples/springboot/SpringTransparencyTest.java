@@ -14,8 +14,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The same Spring workload twice: the application on the raw URL with nothing encrypted, and on
- * {@code jdbc:cloak:} with every sensitive field encrypted. The application must not be able to tell the difference.
+ * The same Spring workload twice: the application with Cloak switched off ({@code cloak.enabled=false}) and nothing
+ * encrypted, and with Cloak's starter and every sensitive field encrypted. The application must not be able to tell
+ * the difference.
  */
 class SpringTransparencyTest {
 
@@ -25,11 +26,10 @@ class SpringTransparencyTest {
         String url = db.url();
 
         SpringBootSample.createTable(url, false);
-        List<String> plain = run("--spring.datasource.url=" + url,
+        List<String> plain = run("--spring.datasource.url=" + url, "--cloak.enabled=false",
                 "--spring.datasource.driver-class-name=" + DriverManager.getDriver(url).getClass().getName());
         SpringBootSample.createTable(url, true);
-        List<String> encrypted = run("--spring.datasource.url=" + SpringBootSample.cloakUrl(url),
-                "--spring.datasource.hikari.data-source-properties[cloak.config]=" + db.policyLocation());
+        List<String> encrypted = run("--spring.datasource.url=" + url, "--cloak.config=" + db.policyLocation());
         List<byte[]> cells = SampleDatabase.rawCells(url, "ssn", "name");
         SampleDatabase.dropTable(url);
 
