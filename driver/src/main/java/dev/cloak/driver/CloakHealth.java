@@ -123,7 +123,7 @@ public record CloakHealth(Instant checkedAt, String policySource, String policyS
         return SCHEME.matcher(candidate).matches() ? candidate.toLowerCase(Locale.ROOT) : "(unrecognised)";
     }
 
-    /** The failure and its root cause (a refused connection, a timeout), as their messages say it: they carry no values. */
+    /** The failure and its root cause (a refused connection, a timeout), in their own words: they carry no values. */
     private static String describe(Exception e) {
         StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
         if (e instanceof SQLException sql && sql.getSQLState() != null) {

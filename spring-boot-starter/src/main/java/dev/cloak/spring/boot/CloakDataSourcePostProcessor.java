@@ -83,7 +83,15 @@ final class CloakDataSourcePostProcessor implements SmartInstantiationAwareBeanP
         if (HIKARI) {
             HikariPools.keepConnectionsOfRefusedStatements(beanName, dataSource);
         }
-        if (!selected(settings, beanName) || beanName.equals(settings.getKeyStoreDataSource()) || isCloak(dataSource)) {
+        if (!selected(settings, beanName) || beanName.equals(settings.getKeyStoreDataSource())) {
+            return bean;
+        }
+        if (ROUTING && Routing.isRouting(dataSource)) {
+            // asked whether it wraps Cloak, it answers for the target of the current lookup key only
+            if (Routing.routesOnlyToCloak(beanName, dataSource)) {
+                return bean;
+            }
+        } else if (isCloak(dataSource)) {
             return bean;
         }
         if (HIKARI && HikariPools.connectsThroughCloakDriver(dataSource)) {
@@ -91,9 +99,6 @@ final class CloakDataSourcePostProcessor implements SmartInstantiationAwareBeanP
                     + "(jdbc:cloak:…) and the Cloak starter would encrypt its columns a second time: remove 'cloak:' "
                     + "from its URL (spring.datasource.url), so that the starter wraps the pool, or leave the bean out "
                     + "with cloak.data-sources");
-        }
-        if (ROUTING && Routing.routesOnlyToCloak(beanName, dataSource)) {
-            return bean;
         }
         CloakConfig config = policy.getObject();
         CloakDataSource cloak = new CloakDataSource(dataSource, config);
@@ -146,8 +151,9 @@ final class CloakDataSourcePostProcessor implements SmartInstantiationAwareBeanP
     }
 
     private IllegalStateException unknownKeyStore(String keyStore) {
+        List<String> dataSources = List.of(beanFactory.getBeanNamesForType(DataSource.class, true, false));
         return new IllegalStateException("cloak.key-store-data-source names '" + keyStore + "', which is no DataSource "
-                + "bean; the DataSource beans are " + List.of(beanFactory.getBeanNamesForType(DataSource.class, true, false)));
+                + "bean; the DataSource beans are " + dataSources);
     }
 
     @Override
@@ -177,9 +183,7 @@ final class CloakDataSourcePostProcessor implements SmartInstantiationAwareBeanP
         }
 
         static boolean routesOnlyToCloak(String beanName, DataSource dataSource) {
-            if (!(dataSource instanceof AbstractRoutingDataSource routing)) {
-                return false;
-            }
+            AbstractRoutingDataSource routing = (AbstractRoutingDataSource) dataSource;
             List<DataSource> targets = new ArrayList<>(routing.getResolvedDataSources().values());
             if (routing.getResolvedDefaultDataSource() != null) {
                 targets.add(routing.getResolvedDefaultDataSource());

@@ -160,7 +160,7 @@ public class CloakProperties {
          */
         private Duration checkInterval = Duration.ofSeconds(60);
 
-        /** Whether a development (local:) master key is accepted in a production profile without the health going down. */
+        /** Whether a development (local:) master key is accepted in a production profile, the health staying UP. */
         private boolean allowDevelopmentKey;
 
         /** The profiles in which a development (local:) master key makes Cloak's health DOWN. */
@@ -203,7 +203,7 @@ public class CloakProperties {
         /** Where wrapped column keys are kept: database (table cloak_keys) or file:PATH. */
         private String store;
 
-        /** Whether a column's key is created on first use (true) or must exist (false, created with cloak keys init). */
+        /** Whether a column's key is created on first use (true) or must exist (false: made by cloak keys init). */
         private String autoCreate;
 
         /** The cache of unwrapped column keys. */

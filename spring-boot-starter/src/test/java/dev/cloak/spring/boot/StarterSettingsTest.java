@@ -18,7 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import dev.cloak.spring.boot.app.StarterTestApplication;
+import dev.cloak.spring.boot.health.CloakHealthContributorAutoConfiguration;
+import dev.cloak.spring.boot.health.CloakHealthIndicator;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -42,7 +47,8 @@ class StarterSettingsTest {
     private static ApplicationContextRunner application(String url) {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-                        JdbcTemplateAutoConfiguration.class, CloakAutoConfiguration.class))
+                        JdbcTemplateAutoConfiguration.class, CloakAutoConfiguration.class,
+                        CloakHealthContributorAutoConfiguration.class))
                 .withPropertyValues("spring.datasource.url=" + url, "test.url=" + url);
     }
 
@@ -82,7 +88,7 @@ class StarterSettingsTest {
         application(url).withPropertyValues("cloak.enabled=false", "cloak.config=" + db.policyFile(TABLE, null))
                 .run(context -> {
                     assertThat(context).hasNotFailed().doesNotHaveBean(CloakConfig.class)
-                            .doesNotHaveBean(CloakDataSources.class);
+                            .doesNotHaveBean(CloakDataSources.class).doesNotHaveBean(CloakHealthIndicator.class);
                     HikariDataSource dataSource = context.getBean(HikariDataSource.class);
                     assertThat(dataSource.getExceptionOverrideClassName()).isNull();
                     context.getBean(JdbcTemplate.class).update("INSERT INTO " + TABLE + " (id, name) VALUES (1, ?)",
@@ -279,6 +285,20 @@ class StarterSettingsTest {
 
         assertThat(TestKms.opens()).as("the closed data source compiles its policy, and opens its master key, afresh")
                 .isEqualTo(opens + 1);
+    }
+
+    @Test
+    void wrongPolicyFileStopsTheApplicationNamingFileLineAndSetting(CapturedOutput output) throws Exception {
+        String url = prepare(StarterDatabase.H2);
+        Path policy = Path.of(StarterDatabase.H2.policyFile(TABLE, null).substring("file:".length()));
+        Files.writeString(policy, Files.readString(policy).replace("mode: deterministic", "mode: determinstic"));
+
+        assertThatThrownBy(() -> new SpringApplicationBuilder(StarterTestApplication.class).web(WebApplicationType.NONE)
+                .run("--spring.datasource.url=" + url, "--cloak.config=file:" + policy).close())
+                .hasStackTraceContaining(policy + ":6: columns.starter_settings.ssn.mode: unknown mode 'determinstic'");
+
+        assertThat(output.getAll()).contains("APPLICATION FAILED TO START")
+                .contains("Cloak's policy cannot be used: " + policy + ":6: columns.starter_settings.ssn.mode");
     }
 
     @Test
