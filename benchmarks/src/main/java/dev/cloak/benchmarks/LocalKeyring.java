@@ -1,8 +1,8 @@
 package dev.cloak.benchmarks;
 
-import dev.cloak.keyring.FileKeyStore;
 import dev.cloak.keyring.Keyring;
 import dev.cloak.keyring.KeyringSettings;
+import dev.cloak.keyring.store.FileKeyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package dev.cloak.conformance;
 
 import dev.cloak.conformance.leak.LeakCapture;
-import dev.cloak.keyring.FileKeyStore;
 import dev.cloak.keyring.KeyAdministration;
 import dev.cloak.keyring.KeyringException;
 import dev.cloak.keyring.audit.AuditTrail;
+import dev.cloak.keyring.store.FileKeyStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -3,7 +3,7 @@ package dev.cloak.driver;
 import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.PolicyFile;
 import dev.cloak.driver.jdbc.CompiledPolicy;
-import dev.cloak.keyring.ConnectionSource;
+import dev.cloak.keyring.store.ConnectionSource;
 import dev.cloak.rewriter.Dialect;
 import java.io.PrintWriter;
 import java.sql.Connection;

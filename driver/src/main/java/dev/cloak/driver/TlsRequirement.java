@@ -1,6 +1,6 @@
 package dev.cloak.driver;
 
-import dev.cloak.keyring.ConnectionSource;
+import dev.cloak.keyring.store.ConnectionSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -100,7 +100,8 @@ class CloakHealthTest {
         }
 
         assertThat(health.policy().status()).isEqualTo(Status.DOWN);
-        assertThat(health.policy().problem()).contains("58030");
+        // a master-key file that is not a keyset is a configuration Cloak cannot use, not an outage
+        assertThat(health.policy().problem()).contains("F0000");
         assertThat(health.keyStoreCheck().status()).isEqualTo(Status.NOT_CHECKED);
         assertThat(health.masterKeyCheck().status()).isEqualTo(Status.NOT_CHECKED);
         assertThat(health.policySource()).isEqualTo("test");

@@ -3,11 +3,11 @@ package dev.cloak.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cloak.keyring.FileKeyStore;
 import dev.cloak.keyring.KeyAdministration;
 import dev.cloak.keyring.KeyVersion;
 import dev.cloak.keyring.VersionUsage;
 import dev.cloak.keyring.audit.AuditTrail;
+import dev.cloak.keyring.store.FileKeyStore;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -45,13 +45,13 @@ public final class DomainKeys {
         return deterministicKeys().byVersion();
     }
 
-    private Keyring.DeterministicKeys deterministicKeys() throws KeyringException {
+    private KeysetPrimitives.DeterministicKeys deterministicKeys() throws KeyringException {
         Keyring.Held held = deterministic;
         if (!keyring.isCurrent(held)) {
             held = keyring.hold(domain, KeyPurpose.DETERMINISTIC_AEAD);
             deterministic = held;
         }
-        return (Keyring.DeterministicKeys) held.primitive();
+        return (KeysetPrimitives.DeterministicKeys) held.primitive();
     }
 
     /** Drops the primitive of {@code purpose}: the cache evicted it. */

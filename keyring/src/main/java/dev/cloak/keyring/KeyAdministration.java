@@ -1,13 +1,12 @@
 package dev.cloak.keyring;
 
-import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeyStatus;
 import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.TinkProtoKeysetFormat;
 import dev.cloak.keyring.audit.AuditEvent;
-import dev.cloak.keyring.audit.AuditException;
 import dev.cloak.keyring.audit.AuditOutcome;
 import dev.cloak.keyring.audit.AuditTrail;
+import dev.cloak.keyring.store.KeyStore;
+import dev.cloak.keyring.store.StoredKeyDomain;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,30 +26,26 @@ public final class KeyAdministration {
     private static final Logger LOG = LoggerFactory.getLogger(KeyAdministration.class);
     private static final int ATTEMPTS = 5;
 
-    private final String masterKeyUri;
-    private final Aead masterKey;
+    private final MasterKey masterKey;
     private final KeyStore store;
-    private final AuditTrail audit;
-    private final List<MasterKeyProvider> providers;
-    private final String actor;
+    private final KeyEvents events;
+    private final MasterKeys masterKeys;
 
-    private KeyAdministration(String masterKeyUri, Aead masterKey, KeyStore store, AuditTrail audit,
-                              List<MasterKeyProvider> providers) {
-        this.masterKeyUri = masterKeyUri;
+    private KeyAdministration(MasterKey masterKey, KeyStore store, KeyEvents events, MasterKeys masterKeys) {
         this.masterKey = masterKey;
         this.store = store;
-        this.audit = audit;
-        this.providers = providers;
-        this.actor = Keyring.actor();
+        this.events = events;
+        this.masterKeys = masterKeys;
     }
 
-    /** Opens the master key {@code masterKeyUri} (the policy's {@code keyring.master-key}) to administer {@code store}. */
-    public static KeyAdministration open(String masterKeyUri, KeyStore store, AuditTrail audit) throws KeyringException {
-        return open(masterKeyUri, store, audit, Keyring.installedProviders());
+    /** Opens the master key {@code masterKeyUri} (the policy's {@code keyring.master-key}) to administer a store. */
+    public static KeyAdministration open(String masterKeyUri, KeyStore store, AuditTrail audit)
+            throws KeyringException {
+        return open(masterKeyUri, store, audit, MasterKeys.installed());
     }
 
-    static KeyAdministration open(String masterKeyUri, KeyStore store, AuditTrail audit,
-                                  List<MasterKeyProvider> providers) throws KeyringException {
+    static KeyAdministration open(String masterKeyUri, KeyStore store, AuditTrail audit, MasterKeys masterKeys)
+            throws KeyringException {
         Objects.requireNonNull(masterKeyUri, "masterKeyUri");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(audit, "audit");
@@ -59,8 +54,8 @@ public final class KeyAdministration {
         } catch (GeneralSecurityException e) {
             throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "Tink could not be initialised", e);
         }
-        Aead masterKey = Keyring.openMasterKey(masterKeyUri, providers, audit);
-        return new KeyAdministration(masterKeyUri, masterKey, store, audit, List.copyOf(providers));
+        KeyEvents events = new KeyEvents(audit);
+        return new KeyAdministration(masterKeys.open(masterKeyUri, events), store, events, masterKeys);
     }
 
     /**
@@ -79,15 +74,16 @@ public final class KeyAdministration {
         try {
             handle = KeysetHandle.generateNew(purpose.template());
         } catch (GeneralSecurityException e) {
-            throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "cannot generate a keyset for key domain " + domain, e);
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "cannot generate a keyset for key domain " + domain, e);
         }
-        StoredKeyDomain candidate = new StoredKeyDomain(wrap(handle, domain, purpose, masterKey, masterKeyUri),
+        StoredKeyDomain candidate = new StoredKeyDomain(WrappedKeyset.wrap(handle, domain, purpose, masterKey),
                 versionsOf(handle));
         StoredKeyDomain stored = store.create(candidate);
         if (!stored.keyset().equals(candidate.keyset())) {
             throw alreadyExists(domain);
         }
-        record(AuditEvent.CREATED, domain, primaryId(handle));
+        events.record(AuditEvent.CREATED, domain, primaryId(handle));
         LOG.info("Created key domain {} ({}) with version {}", domain, purpose.storedName(), primaryId(handle));
         return stored;
     }
@@ -117,15 +113,17 @@ public final class KeyAdministration {
         requireDomain(domain);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             StoredKeyDomain current = read(domain);
-            KeyPurpose purpose = purposeOf(current);
-            KeysetHandle handle = unwrap(current.keyset(), masterKey);
+            KeyPurpose purpose = current.keyset().purposeKind();
+            KeysetHandle handle = current.keyset().unwrap(masterKey);
             KeysetHandle rotated;
             try {
                 rotated = KeysetHandle.newBuilder(handle)
-                        .addEntry(KeysetHandle.generateEntryFromParameters(purpose.template()).withRandomId().makePrimary())
+                        .addEntry(KeysetHandle.generateEntryFromParameters(purpose.template()).withRandomId()
+                                .makePrimary())
                         .build();
             } catch (GeneralSecurityException e) {
-                throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "cannot add a key version to key domain " + domain, e);
+                throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                        "cannot add a key version to key domain " + domain, e);
             }
             KeyVersion added = new KeyVersion(rotated.getPrimary().getId(), KeyVersionStatus.ACTIVE);
             List<KeyVersion> versions = new ArrayList<>();
@@ -134,9 +132,9 @@ public final class KeyAdministration {
                         ? new KeyVersion(version.id(), KeyVersionStatus.DECRYPT_ONLY) : version);
             }
             versions.add(added);
-            WrappedKeyset wrapped = wrap(rotated, domain, purpose, masterKey, current.keyset().masterKeyUri());
+            WrappedKeyset wrapped = WrappedKeyset.wrap(rotated, domain, purpose, storedMaster(current));
             if (store.replace(current, new StoredKeyDomain(wrapped, versions))) {
-                record(AuditEvent.ROTATED, domain, added.idText());
+                events.record(AuditEvent.ROTATED, domain, added.idText());
                 LOG.info("Rotated key domain {}: version {} is now primary", domain, added.idText());
                 return added;
             }
@@ -153,7 +151,7 @@ public final class KeyAdministration {
      */
     public int rewrap(String newMasterKeyUri) throws KeyringException {
         Objects.requireNonNull(newMasterKeyUri, "newMasterKeyUri");
-        Aead newMaster = Keyring.openMasterKey(newMasterKeyUri, providers, audit);
+        MasterKey newMaster = masterKeys.open(newMasterKeyUri, events);
         int rewrapped = 0;
         for (StoredKeyDomain listed : store.list()) {
             String domain = listed.domain();
@@ -162,12 +160,12 @@ public final class KeyAdministration {
                 if (current.keyset().masterKeyUri().equals(newMasterKeyUri)) {
                     break;
                 }
-                KeysetHandle handle = unwrap(current.keyset(), masterKey);
-                WrappedKeyset wrapped = wrap(handle, domain, purposeOf(current), newMaster, newMasterKeyUri);
+                KeysetHandle handle = current.keyset().unwrap(masterKey);
+                WrappedKeyset wrapped = WrappedKeyset.wrap(handle, domain, current.keyset().purposeKind(), newMaster);
                 // fail closed: never store a keyset that the new master key cannot open again
-                unwrap(wrapped, newMaster);
+                wrapped.unwrap(newMaster);
                 if (store.replace(current, new StoredKeyDomain(wrapped, versionsOrDerived(current, handle)))) {
-                    record(AuditEvent.REWRAPPED, domain, primaryId(handle));
+                    events.record(AuditEvent.REWRAPPED, domain, primaryId(handle));
                     LOG.info("Re-wrapped key domain {} under master key scheme {}", domain,
                             MasterKeyUris.scheme(newMasterKeyUri));
                     rewrapped++;
@@ -189,7 +187,7 @@ public final class KeyAdministration {
         requireDomain(domain);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             StoredKeyDomain current = read(domain);
-            KeysetHandle handle = unwrap(current.keyset(), masterKey);
+            KeysetHandle handle = current.keyset().unwrap(masterKey);
             List<KeyVersion> versions = versionsOrDerived(current, handle);
             KeyVersion target = find(domain, versions, version);
             switch (target.status()) {
@@ -199,7 +197,7 @@ public final class KeyAdministration {
                 default -> { }
             }
             if (store.replace(current, new StoredKeyDomain(current.keyset(), versions))) {
-                record(AuditEvent.RETIRED, domain, target.idText());
+                events.record(AuditEvent.RETIRED, domain, target.idText());
                 LOG.info("Retired version {} of key domain {} (decrypt-only)", target.idText(), domain);
                 return target;
             }
@@ -217,7 +215,7 @@ public final class KeyAdministration {
         Objects.requireNonNull(usage, "usage");
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             StoredKeyDomain current = read(domain);
-            KeysetHandle handle = unwrap(current.keyset(), masterKey);
+            KeysetHandle handle = current.keyset().unwrap(masterKey);
             List<KeyVersion> versions = new ArrayList<>(versionsOrDerived(current, handle));
             KeyVersion target = find(domain, versions, version);
             switch (target.status()) {
@@ -229,9 +227,9 @@ public final class KeyAdministration {
             if (!force) {
                 long cells = usage.cellsUsing(domain, target);
                 if (cells > 0) {
-                    recordQuietly(AuditEvent.DESTROYED, domain, target.idText(), AuditOutcome.DENIED);
-                    throw new KeyringException(KeyringException.Kind.INVALID, cells + " stored cell(s) still use version "
-                            + target.idText() + " of key domain " + domain
+                    events.recordRefusal(AuditEvent.DESTROYED, domain, target.idText(), AuditOutcome.DENIED);
+                    throw new KeyringException(KeyringException.Kind.INVALID, cells
+                            + " stored cell(s) still use version " + target.idText() + " of key domain " + domain
                             + "; re-encrypt them first (cloak migrate reencrypt) or destroy them with --force");
                 }
             }
@@ -249,9 +247,10 @@ public final class KeyAdministration {
                         "cannot remove version " + target.idText() + " from key domain " + domain, e);
             }
             versions.set(versions.indexOf(target), new KeyVersion(target.id(), KeyVersionStatus.DESTROYED));
-            WrappedKeyset wrapped = wrap(shredded, domain, purposeOf(current), masterKey, current.keyset().masterKeyUri());
+            WrappedKeyset wrapped = WrappedKeyset.wrap(shredded, domain, current.keyset().purposeKind(),
+                    storedMaster(current));
             if (store.replace(current, new StoredKeyDomain(wrapped, versions))) {
-                record(AuditEvent.DESTROYED, domain, target.idText());
+                events.record(AuditEvent.DESTROYED, domain, target.idText());
                 LOG.warn("Destroyed version {} of key domain {}: cells under it can no longer be decrypted",
                         target.idText(), domain);
                 return new KeyVersion(target.id(), KeyVersionStatus.DESTROYED);
@@ -269,7 +268,7 @@ public final class KeyAdministration {
         if (!domain.versions().isEmpty()) {
             return domain;
         }
-        return new StoredKeyDomain(domain.keyset(), versionsOf(unwrap(domain.keyset(), masterKey)));
+        return new StoredKeyDomain(domain.keyset(), versionsOf(domain.keyset().unwrap(masterKey)));
     }
 
     private static List<KeyVersion> versionsOrDerived(StoredKeyDomain domain, KeysetHandle handle) {
@@ -282,7 +281,8 @@ public final class KeyAdministration {
         for (int i = 0; i < handle.size(); i++) {
             KeysetHandle.Entry entry = handle.getAt(i);
             KeyVersionStatus status = entry.isPrimary() ? KeyVersionStatus.ACTIVE
-                    : entry.getStatus() == KeyStatus.ENABLED ? KeyVersionStatus.DECRYPT_ONLY : KeyVersionStatus.DESTROYED;
+                    : entry.getStatus() == KeyStatus.ENABLED ? KeyVersionStatus.DECRYPT_ONLY
+                    : KeyVersionStatus.DESTROYED;
             versions.add(new KeyVersion(entry.getId(), status));
         }
         return versions;
@@ -294,56 +294,13 @@ public final class KeyAdministration {
                         + " has no version " + Integer.toUnsignedString(version) + "; see `cloak keys list`"));
     }
 
-    private static KeyPurpose purposeOf(StoredKeyDomain domain) throws KeyringException {
-        KeyPurpose purpose = KeyPurpose.fromStoredName(domain.keyset().purpose());
-        if (purpose == null) {
-            throw new KeyringException(KeyringException.Kind.INVALID,
-                    "key domain " + domain.domain() + " is stored for an unrecognised purpose");
-        }
-        return purpose;
-    }
-
-    private static KeysetHandle unwrap(WrappedKeyset keyset, Aead master) throws KeyringException {
-        KeyPurpose purpose = purposeOf(new StoredKeyDomain(keyset, List.of()));
-        try {
-            return TinkProtoKeysetFormat.parseEncryptedKeyset(keyset.ciphertext(), master,
-                    purpose.associatedData(keyset.domain()));
-        } catch (GeneralSecurityException | RuntimeException e) {
-            throw new KeyringException(KeyringException.Kind.INVALID, "keyset of key domain " + keyset.domain()
-                    + " does not unwrap under the master key", e);
-        }
-    }
-
-    private static WrappedKeyset wrap(KeysetHandle handle, String domain, KeyPurpose purpose, Aead master, String masterUri)
-            throws KeyringException {
-        try {
-            byte[] wrapped = TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, master, purpose.associatedData(domain));
-            return new WrappedKeyset(domain, purpose.storedName(), wrapped, masterUri);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
-                    "master key failed to wrap the keyset of key domain " + domain, e);
-        }
+    /** The master key under the URI the store records for {@code domain}: a change keeps what the store names. */
+    private MasterKey storedMaster(StoredKeyDomain domain) {
+        return new MasterKey(domain.keyset().masterKeyUri(), masterKey.aead());
     }
 
     private static String primaryId(KeysetHandle handle) {
         return Integer.toUnsignedString(handle.getPrimary().getId());
-    }
-
-    private void record(AuditEvent event, String domain, String version) throws KeyringException {
-        try {
-            audit.record(actor, event, domain, version, AuditOutcome.OK);
-        } catch (AuditException e) {
-            throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "key event " + event.wireName()
-                    + " of key domain " + domain + " was done but cannot be audited: " + e.getMessage(), e);
-        }
-    }
-
-    private void recordQuietly(AuditEvent event, String domain, String version, AuditOutcome outcome) {
-        try {
-            audit.record(actor, event, domain, version, outcome);
-        } catch (AuditException e) {
-            LOG.warn("A refused {} of key domain {} cannot be audited: {}", event.wireName(), domain, e.getMessage());
-        }
     }
 
     private static void requireDomain(String domain) throws KeyringException {
@@ -369,6 +326,6 @@ public final class KeyAdministration {
 
     @Override
     public String toString() {
-        return "KeyAdministration[master=" + MasterKeyUris.scheme(masterKeyUri) + ":…, store=" + store + "]";
+        return "KeyAdministration[master=" + MasterKeyUris.scheme(masterKey.uri()) + ":…, store=" + store + "]";
     }
 }

@@ -6,22 +6,15 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.DeterministicAead;
-import com.google.crypto.tink.KeyStatus;
 import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.TinkProtoKeysetFormat;
+import dev.cloak.keyring.KeysetPrimitives.DeterministicKeys;
 import dev.cloak.keyring.audit.AuditEvent;
-import dev.cloak.keyring.audit.AuditException;
-import dev.cloak.keyring.audit.AuditOutcome;
 import dev.cloak.keyring.audit.AuditTrail;
-import java.io.IOException;
+import dev.cloak.keyring.store.KeyStore;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,10 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands out one primitive per key domain, built from its Tink keyset (for an AES256_GCM keyset an
- * {@link AesGcmKeysetAead}, which keeps a cipher per key version). A master key wraps one keyset per domain; wrapped
- * keysets live in a {@link KeyStore}; unwrapped primitives are cached, so a warm keyring calls
- * neither the store nor the master key. Every key event (created, unwrapped on a cache miss, KMS failure)
- * is recorded on the {@link AuditTrail} before the operation succeeds. Safe for concurrent use.
+ * {@link AesGcmKeysetAead}, which keeps a cipher per key version). A master key wraps one keyset per domain;
+ * wrapped keysets live in a {@link KeyStore}; unwrapped primitives are cached, so a warm keyring calls neither the
+ * store nor the master key. Every key event (created, unwrapped on a cache miss, KMS failure) is recorded on the
+ * {@link AuditTrail} before the operation succeeds. Safe for concurrent use.
  */
 public final class Keyring implements AutoCloseable {
 
@@ -42,12 +35,11 @@ public final class Keyring implements AutoCloseable {
 
     private final KeyringSettings settings;
     private final KeyStore store;
-    private final Aead masterKey;
+    private final MasterKey masterKey;
     private final Cache<CacheKey, Object> primitives;
     /** Caffeine's loader, made once: a method reference per lookup would allocate on every cell. */
     private final Function<CacheKey, Object> loader = this::loadUnchecked;
-    private final AuditTrail audit;
-    private final String actor;
+    private final KeyEvents events;
     private final Ticker ticker;
     /**
      * Counts the cache's evictions and the keyring's close: a {@link Held} primitive taken before either is no
@@ -58,12 +50,11 @@ public final class Keyring implements AutoCloseable {
     private final ConcurrentHashMap<String, DomainKeys> domainKeys = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private Keyring(KeyringSettings settings, KeyStore store, Aead masterKey, Ticker ticker, AuditTrail audit) {
+    private Keyring(KeyringSettings settings, KeyStore store, MasterKey masterKey, Ticker ticker, KeyEvents events) {
         this.settings = settings;
         this.store = store;
         this.masterKey = masterKey;
-        this.audit = audit;
-        this.actor = actor();
+        this.events = events;
         this.ticker = ticker;
         this.primitives = Caffeine.newBuilder()
                 .expireAfterWrite(settings.cacheTtl())
@@ -73,7 +64,7 @@ public final class Keyring implements AutoCloseable {
                 .build();
     }
 
-    /** Opens the master key named by settings.masterKeyUri() through the MasterKeyProvider whose supports() accepts it. */
+    /** Opens the master key named by {@code settings.masterKeyUri()} through the provider of its scheme. */
     public static Keyring open(KeyringSettings settings, KeyStore store) throws KeyringException {
         return open(settings, store, AuditTrail.NONE);
     }
@@ -83,17 +74,11 @@ public final class Keyring implements AutoCloseable {
      * cannot be recorded fails its operation as {@link KeyringException.Kind#UNAVAILABLE}.
      */
     public static Keyring open(KeyringSettings settings, KeyStore store, AuditTrail audit) throws KeyringException {
-        return open(settings, store, installedProviders(), Ticker.systemTicker(), audit);
+        return open(settings, store, MasterKeys.installed(), Ticker.systemTicker(), audit);
     }
 
-    /** As {@link #open(KeyringSettings, KeyStore)}, with the providers and the cache clock given (tests). */
-    static Keyring open(KeyringSettings settings, KeyStore store, List<MasterKeyProvider> providers, Ticker ticker)
-            throws KeyringException {
-        return open(settings, store, providers, ticker, AuditTrail.NONE);
-    }
-
-    /** As {@link #open(KeyringSettings, KeyStore, AuditTrail)}, with the providers and the cache clock given (tests). */
-    static Keyring open(KeyringSettings settings, KeyStore store, List<MasterKeyProvider> providers, Ticker ticker,
+    /** As {@link #open(KeyringSettings, KeyStore, AuditTrail)}, with the master keys and the cache clock given. */
+    static Keyring open(KeyringSettings settings, KeyStore store, MasterKeys masterKeys, Ticker ticker,
                         AuditTrail audit) throws KeyringException {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(store, "store");
@@ -103,50 +88,9 @@ public final class Keyring implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "Tink could not be initialised", e);
         }
-        Aead masterKey = openMasterKey(settings.masterKeyUri(), providers, audit);
-        return new Keyring(settings, store, masterKey, ticker, audit);
-    }
-
-    /**
-     * Opens the master key named by {@code uri} through the first provider that supports it; a failure is
-     * audited as a KMS failure. Shared with {@link KeyAdministration}.
-     */
-    static Aead openMasterKey(String uri, List<MasterKeyProvider> providers, AuditTrail audit) throws KeyringException {
-        MasterKeyProvider provider = providers.stream()
-                .filter(p -> p.supports(uri))
-                .findFirst()
-                .orElseThrow(() -> new KeyringException(KeyringException.Kind.INVALID,
-                        "no master-key provider supports scheme '" + MasterKeyUris.scheme(uri) + "'"));
-        Aead masterKey;
-        try {
-            masterKey = provider.open(uri);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            if (e.getCause() instanceof KeyringException named) {
-                // the provider chose the kind and a message naming the part that failed (pkcs11: PIN, token, key)
-                throw auditedFailure(audit, actor(), null, named);
-            }
-            throw auditedFailure(audit, actor(), null, new KeyringException(KeyringException.Kind.UNAVAILABLE,
-                    "master key (scheme '" + MasterKeyUris.scheme(uri) + "') cannot be opened", e));
-        }
-        if (masterKey == null) {
-            throw auditedFailure(audit, actor(), null, new KeyringException(KeyringException.Kind.UNAVAILABLE,
-                    "master key (scheme '" + MasterKeyUris.scheme(uri) + "') cannot be opened"));
-        }
-        return masterKey;
-    }
-
-    /** ServiceLoader providers first, so a deployment can override a scheme, then the built-ins. */
-    static List<MasterKeyProvider> installedProviders() {
-        List<MasterKeyProvider> providers = new ArrayList<>();
-        ServiceLoader<MasterKeyProvider> loader = ServiceLoader.load(MasterKeyProvider.class, Keyring.class.getClassLoader());
-        try {
-            loader.forEach(providers::add);
-        } catch (ServiceConfigurationError e) {
-            LOG.warn("Ignoring a master-key provider that cannot be loaded: {}", e.getMessage());
-        }
-        providers.add(new LocalMasterKeyProvider());
-        providers.add(new Pkcs11MasterKeyProvider());
-        return providers;
+        KeyEvents events = new KeyEvents(audit);
+        MasterKey masterKey = masterKeys.open(settings.masterKeyUri(), events);
+        return new Keyring(settings, store, masterKey, ticker, events);
     }
 
     /** The AES256_GCM primitive of a (randomized) key domain; created on first use when autoCreate. */
@@ -162,8 +106,8 @@ public final class Keyring implements AutoCloseable {
     /**
      * One AES256_SIV primitive per enabled version of a deterministic key domain, the primary (active) version
      * first, then the decrypt-only versions in keyset order. While a domain rotates, a value's cells may be under
-     * any enabled version, so a lookup by value must compare with a ciphertext under each (SPEC §2.4). The list
-     * is the one cached with {@link #deterministicAead}, so both always describe the same keyset.
+     * any enabled version, so a lookup by value must compare with a ciphertext under each of them. The list is the
+     * one cached with {@link #deterministicAead}, so both always describe the same keyset.
      */
     public List<DeterministicAead> deterministicAeadsByVersion(String domain) throws KeyringException {
         return ((DeterministicKeys) primitive(domain, KeyPurpose.DETERMINISTIC_AEAD)).byVersion();
@@ -206,7 +150,7 @@ public final class Keyring implements AutoCloseable {
         return new Held(primitive, expiresAt, current);
     }
 
-    /** Whether {@code held} is still what the cache holds: taken since the last eviction and close, and not expired. */
+    /** Whether {@code held} is still what the cache holds: taken since the last eviction and close, not expired. */
     boolean isCurrent(Held held) {
         return held != null && held.generation() == generation.get() && ticker.read() - held.expiresAt() < 0;
     }
@@ -216,7 +160,39 @@ public final class Keyring implements AutoCloseable {
      * administration that happens outside the keyring (rewrap, retire, destroy).
      */
     public AuditTrail auditTrail() {
-        return audit;
+        return events.trail();
+    }
+
+    /**
+     * For health checks: whether the key store answers now. Reads the wrapped keyset of {@code domain} past the
+     * cache, unwraps nothing and keeps nothing.
+     *
+     * @return whether the store holds a keyset for {@code domain}
+     * @throws KeyringException {@link KeyringException.Kind#UNAVAILABLE} when the store cannot be read
+     */
+    public boolean checkKeyStore(String domain) throws KeyringException {
+        Objects.requireNonNull(domain, "domain");
+        requireOpen();
+        return readStore(domain).isPresent();
+    }
+
+    /**
+     * For health checks: whether the master key answers now. It encrypts and decrypts a random value that is no
+     * key, under associated data no keyset is wrapped with, past the cache: one round trip to the KMS or HSM per
+     * call, so call it on a schedule, not per request. Not audited: no key is created or unwrapped.
+     *
+     * @throws KeyringException {@link KeyringException.Kind#UNAVAILABLE} when the master key does not answer, or
+     *     the kind its provider names ({@link KeyringException.Kind#ACCESS_DENIED} for a refusal)
+     */
+    public void checkMasterKey() throws KeyringException {
+        requireOpen();
+        masterKey.probe();
+    }
+
+    private void requireOpen() throws KeyringException {
+        if (closed) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "keyring is closed");
+        }
     }
 
     /** Drops every cached primitive; later calls fail as UNAVAILABLE. */
@@ -258,29 +234,26 @@ public final class Keyring implements AutoCloseable {
             return unwrap(stored.get(), purpose);
         }
         if (!settings.autoCreate()) {
-            throw new KeyringException(KeyringException.Kind.NO_SUCH_KEY,
-                    "key domain " + domain + " has no keyset and auto-create is off; create it with `cloak keys init "
-                            + domain + "`");
+            throw new KeyringException(KeyringException.Kind.NO_SUCH_KEY, "key domain " + domain
+                    + " has no keyset and auto-create is off; create it with `cloak keys init " + domain + "`");
         }
         return create(domain, purpose);
     }
 
     private Object create(String domain, KeyPurpose purpose) throws KeyringException {
         KeysetHandle handle;
-        byte[] wrapped;
         try {
             handle = KeysetHandle.generateNew(purpose.template());
         } catch (GeneralSecurityException e) {
             throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
                     "cannot generate a keyset for key domain " + domain, e);
         }
+        WrappedKeyset candidate;
         try {
-            wrapped = TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, masterKey, purpose.associatedData(domain));
-        } catch (GeneralSecurityException | RuntimeException e) {
-            throw auditedFailure(audit, actor, domain, new KeyringException(KeyringException.Kind.UNAVAILABLE,
-                    "master key failed to wrap the new keyset of key domain " + domain, e));
+            candidate = WrappedKeyset.wrap(handle, domain, purpose, masterKey);
+        } catch (KeyringException e) {
+            throw events.kmsFailure(domain, e);
         }
-        WrappedKeyset candidate = new WrappedKeyset(domain, purpose.storedName(), wrapped, settings.masterKeyUri());
         WrappedKeyset winner;
         try {
             winner = store.insertIfAbsent(candidate);
@@ -297,8 +270,8 @@ public final class Keyring implements AutoCloseable {
             LOG.info("Key domain {} was created concurrently elsewhere; using the stored keyset", domain);
             return unwrap(winner, purpose);
         }
-        Object primitive = build(handle, domain, purpose);
-        record(AuditEvent.CREATED, domain, handle);
+        Object primitive = KeysetPrimitives.build(handle, domain, purpose);
+        events.record(AuditEvent.CREATED, domain, primaryId(handle));
         LOG.info("Created keyset of key domain {} ({})", domain, purpose.storedName());
         return primitive;
     }
@@ -320,108 +293,35 @@ public final class Keyring implements AutoCloseable {
     private Object unwrap(WrappedKeyset stored, KeyPurpose purpose) throws KeyringException {
         String domain = stored.domain();
         if (!purpose.storedName().equals(stored.purpose())) {
-            throw new KeyringException(KeyringException.Kind.INVALID, "key domain " + domain + " is stored for purpose '"
-                    + safePurpose(stored.purpose()) + "', not '" + purpose.storedName() + "'");
+            throw new KeyringException(KeyringException.Kind.INVALID, "key domain " + domain
+                    + " is stored for purpose '" + safePurpose(stored.purpose()) + "', not '" + purpose.storedName()
+                    + "'");
         }
         KeysetHandle handle;
         try {
-            handle = TinkProtoKeysetFormat.parseEncryptedKeyset(stored.ciphertext(), masterKey,
-                    purpose.associatedData(domain));
-        } catch (GeneralSecurityException | RuntimeException e) {
-            if (causedByIo(e)) {
-                throw auditedFailure(audit, actor, domain, new KeyringException(KeyringException.Kind.UNAVAILABLE,
-                        "master key cannot be reached to unwrap key domain " + domain, e));
+            handle = stored.unwrap(masterKey);
+        } catch (KeyringException e) {
+            if (e.kind() == KeyringException.Kind.UNAVAILABLE || e.kind() == KeyringException.Kind.ACCESS_DENIED) {
+                throw events.kmsFailure(domain, e);
             }
-            throw new KeyringException(KeyringException.Kind.INVALID, "keyset of key domain " + domain
-                    + " does not unwrap under the configured master key", e);
+            throw e;
         }
-        Object primitive = build(handle, domain, purpose);
-        record(AuditEvent.UNWRAPPED, domain, handle);
+        Object primitive = KeysetPrimitives.build(handle, domain, purpose);
+        events.record(AuditEvent.UNWRAPPED, domain, primaryId(handle));
         LOG.debug("Unwrapped keyset of key domain {}", domain);
         return primitive;
     }
 
-    /** Records a successful key event; the version is the primary key's id, which every ciphertext carries anyway. */
-    private void record(AuditEvent event, String domain, KeysetHandle handle) throws KeyringException {
-        try {
-            audit.record(actor, event, domain, Integer.toUnsignedString(handle.getPrimary().getId()), AuditOutcome.OK);
-        } catch (AuditException e) {
-            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
-                    "key event " + event.wireName() + " of key domain " + domain + " cannot be audited: " + e.getMessage(), e);
-        }
-    }
-
-    /** Records a KMS failure; the failure is returned either way, with an audit failure attached to it. */
-    static KeyringException auditedFailure(AuditTrail audit, String actor, String domain, KeyringException failure) {
-        try {
-            audit.record(actor, AuditEvent.KMS_FAILURE, domain, null, AuditOutcome.FAILED);
-        } catch (AuditException e) {
-            failure.addSuppressed(e);
-        }
-        return failure;
-    }
-
-    /** Key events happen on behalf of the process, not of one connection's principal: the OS user names it. */
-    static String actor() {
-        String user = System.getProperty("user.name");
-        return user == null || user.isBlank() ? null : user;
-    }
-
-    private static Object build(KeysetHandle handle, String domain, KeyPurpose purpose) throws KeyringException {
-        try {
-            Object primitive = handle.getPrimitive(RegistryConfiguration.get(), purpose.primitive());
-            if (purpose == KeyPurpose.AEAD) {
-                Aead pinned = AesGcmKeysetAead.of(handle);
-                return pinned != null ? pinned : primitive;
-            }
-            List<DeterministicAead> byVersion = new ArrayList<>();
-            byVersion.add(versionPrimitive(handle.getPrimary()));
-            for (int i = 0; i < handle.size(); i++) {
-                KeysetHandle.Entry entry = handle.getAt(i);
-                if (!entry.isPrimary() && entry.getStatus() == KeyStatus.ENABLED) {
-                    byVersion.add(versionPrimitive(entry));
-                }
-            }
-            return new DeterministicKeys((DeterministicAead) primitive, List.copyOf(byVersion));
-        } catch (GeneralSecurityException e) {
-            throw new KeyringException(KeyringException.Kind.INVALID,
-                    "keyset of key domain " + domain + " is not a " + purpose.storedName() + " keyset", e);
-        }
-    }
-
-    /** The primitive of one key version alone: it encrypts under that version, whatever the keyset's primary. */
-    private static DeterministicAead versionPrimitive(KeysetHandle.Entry entry) throws GeneralSecurityException {
-        KeysetHandle single = KeysetHandle.newBuilder()
-                .addEntry(KeysetHandle.importKey(entry.getKey()).withFixedId(entry.getId()).makePrimary())
-                .build();
-        return single.getPrimitive(RegistryConfiguration.get(), DeterministicAead.class);
-    }
-
-    /** A remote master key reports a network failure as a GeneralSecurityException caused by an IOException. */
-    private static boolean causedByIo(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
+    private static String primaryId(KeysetHandle handle) {
+        return Integer.toUnsignedString(handle.getPrimary().getId());
     }
 
     /** The stored purpose when it is one of ours; anything else is not echoed. */
     private static String safePurpose(String purpose) {
-        for (KeyPurpose p : KeyPurpose.values()) {
-            if (p.storedName().equals(purpose)) {
-                return purpose;
-            }
-        }
-        return "(unrecognised)";
+        return KeyPurpose.fromStoredName(purpose) != null ? purpose : "(unrecognised)";
     }
 
-    /** What a deterministic domain caches: the whole keyset's primitive and one per enabled version. */
-    record DeterministicKeys(DeterministicAead all, List<DeterministicAead> byVersion) {
-    }
-
-    /** A cached primitive as a {@link DomainKeys} holds it: until {@code expiresAt} (ticker time) or the next eviction. */
+    /** A cached primitive as a {@link DomainKeys} holds it: until {@code expiresAt} (ticker time) or an eviction. */
     record Held(Object primitive, long expiresAt, int generation) {
     }
 
@@ -439,50 +339,6 @@ public final class Keyring implements AutoCloseable {
 
         KeyringException keyringException() {
             return (KeyringException) getCause();
-        }
-    }
-
-    /**
-     * For health checks: whether the key store answers now. Reads the wrapped keyset of {@code domain} past the
-     * cache, unwraps nothing and keeps nothing.
-     *
-     * @return whether the store holds a keyset for {@code domain}
-     * @throws KeyringException {@link KeyringException.Kind#UNAVAILABLE} when the store cannot be read
-     */
-    public boolean checkKeyStore(String domain) throws KeyringException {
-        Objects.requireNonNull(domain, "domain");
-        requireOpen();
-        return readStore(domain).isPresent();
-    }
-
-    /**
-     * For health checks: whether the master key answers now. It encrypts and decrypts a random value that is no
-     * key, under associated data no keyset is wrapped with, past the cache: one round trip to the KMS or HSM per
-     * call, so call it on a schedule, not per request. Not audited: no key is created or unwrapped.
-     *
-     * @throws KeyringException {@link KeyringException.Kind#UNAVAILABLE} when the master key does not answer
-     */
-    public void checkMasterKey() throws KeyringException {
-        requireOpen();
-        byte[] probe = new byte[16];
-        new java.security.SecureRandom().nextBytes(probe);
-        byte[] associatedData = "cloak/health-check".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        String scheme = MasterKeyUris.scheme(settings.masterKeyUri());
-        try {
-            byte[] answer = masterKey.decrypt(masterKey.encrypt(probe, associatedData), associatedData);
-            if (!java.security.MessageDigest.isEqual(answer, probe)) {
-                throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
-                        "master key (scheme '" + scheme + "') answered with another value than it was given");
-            }
-        } catch (GeneralSecurityException | RuntimeException e) {
-            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
-                    "master key (scheme '" + scheme + "') does not answer", e);
-        }
-    }
-
-    private void requireOpen() throws KeyringException {
-        if (closed) {
-            throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "keyring is closed");
         }
     }
 

@@ -16,4 +16,10 @@ final class MasterKeyUris {
         String candidate = colon < 0 ? uri : uri.substring(0, colon);
         return SCHEME.matcher(candidate).matches() ? candidate : "(unrecognised)";
     }
+
+    /** Whether the URI has a plausible scheme. */
+    static boolean hasScheme(String uri) {
+        int colon = uri.indexOf(':');
+        return colon > 0 && SCHEME.matcher(uri.substring(0, colon)).matches();
+    }
 }

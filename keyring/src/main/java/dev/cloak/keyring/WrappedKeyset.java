@@ -1,10 +1,15 @@
 package dev.cloak.keyring;
 
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A keyset encrypted under the master key. toString() never shows the bytes.
+ * A keyset encrypted under the master key, and the one place keysets are wrapped and unwrapped. The wrap is
+ * bound to the key domain and purpose (Tink's associated data), so a keyset moved to another domain does not
+ * unwrap. toString() never shows the bytes.
  *
  * @param domain       the key domain, e.g. {@code patients.ssn}
  * @param purpose      {@code "aead"} (randomized) or {@code "deterministic-aead"}
@@ -20,6 +25,63 @@ public record WrappedKeyset(String domain, String purpose, byte[] ciphertext, St
         Objects.requireNonNull(ciphertext, "ciphertext");
         Objects.requireNonNull(masterKeyUri, "masterKeyUri");
         ciphertext = ciphertext.clone();
+    }
+
+    /**
+     * Wraps {@code handle} under {@code master} for {@code domain}.
+     *
+     * @throws KeyringException of the master key's failure kind; {@link KeyringException.Kind#UNAVAILABLE} when
+     *     it names none
+     */
+    static WrappedKeyset wrap(KeysetHandle handle, String domain, KeyPurpose purpose, MasterKey master)
+            throws KeyringException {
+        byte[] wrapped;
+        try {
+            wrapped = TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, master.aead(),
+                    purpose.associatedData(domain));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            KeyringException.Kind kind = MasterKey.kindOf(e, KeyringException.Kind.UNAVAILABLE);
+            throw new KeyringException(kind, "master key failed to wrap the keyset of key domain " + domain
+                    + reason(kind), e);
+        }
+        return new WrappedKeyset(domain, purpose.storedName(), wrapped, master.uri());
+    }
+
+    /**
+     * The keyset, unwrapped under {@code master}.
+     *
+     * @throws KeyringException {@link KeyringException.Kind#INVALID} when the keyset is stored for an unknown
+     *     purpose; {@link KeyringException.Kind#UNWRAP_FAILED} when it does not authenticate under the master key
+     *     (another master key, altered, moved to another domain); the master key's own kind when it failed
+     *     otherwise (unreachable, access denied)
+     */
+    KeysetHandle unwrap(MasterKey master) throws KeyringException {
+        KeyPurpose kind = purposeKind();
+        try {
+            return TinkProtoKeysetFormat.parseEncryptedKeyset(ciphertext, master.aead(), kind.associatedData(domain));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            KeyringException.Kind failure = MasterKey.kindOf(e, KeyringException.Kind.UNWRAP_FAILED);
+            String message = switch (failure) {
+                case UNAVAILABLE -> "master key cannot be reached to unwrap key domain " + domain;
+                case ACCESS_DENIED -> "master key refused to unwrap key domain " + domain + " (access denied)";
+                default -> "keyset of key domain " + domain + " does not unwrap under the master key";
+            };
+            throw new KeyringException(failure, message, e);
+        }
+    }
+
+    /** The purpose this keyset is stored for. */
+    KeyPurpose purposeKind() throws KeyringException {
+        KeyPurpose kind = KeyPurpose.fromStoredName(purpose);
+        if (kind == null) {
+            throw new KeyringException(KeyringException.Kind.INVALID,
+                    "key domain " + domain + " is stored for an unrecognised purpose");
+        }
+        return kind;
+    }
+
+    private static String reason(KeyringException.Kind kind) {
+        return kind == KeyringException.Kind.ACCESS_DENIED ? " (access denied)" : "";
     }
 
     /** A copy of the wrapped keyset bytes. */
@@ -42,10 +104,10 @@ public record WrappedKeyset(String domain, String purpose, byte[] ciphertext, St
         return Objects.hash(domain, purpose, Arrays.hashCode(ciphertext), masterKeyUri);
     }
 
-    /** Names the domain and purpose only: neither the bytes nor the full master-key URI (it may hold a path or secret). */
+    /** Names the domain and purpose only: neither the bytes nor the full master-key URI (it may hold a secret). */
     @Override
     public String toString() {
-        return "WrappedKeyset[domain=" + domain + ", purpose=" + purpose
-                + ", ciphertext=(" + ciphertext.length + " bytes), master=" + MasterKeyUris.scheme(masterKeyUri) + ":…]";
+        return "WrappedKeyset[domain=" + domain + ", purpose=" + purpose + ", ciphertext=(" + ciphertext.length
+                + " bytes), master=" + MasterKeyUris.scheme(masterKeyUri) + ":…]";
     }
 }

@@ -1,5 +1,9 @@
 package dev.cloak.keyring;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.cloak.keyring.audit.AuditTrail;
+import dev.cloak.keyring.local.LocalMasterKeyProvider;
+import dev.cloak.keyring.store.KeyStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -8,27 +12,41 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import com.github.benmanes.caffeine.cache.Ticker;
 
-/** Shared test helpers: settings, an in-memory store, a counting store and a hand-driven clock. */
-final class Fixtures {
+/**
+ * Shared test helpers: settings, an in-memory store, a counting store and a hand-driven clock; public so the tests
+ * of the store and provider packages can open keyrings over the providers and clock they choose.
+ */
+public final class Fixtures {
 
-    static final byte[] AD = "cloak/v1/patients.ssn".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    public static final byte[] AD = "cloak/v1/patients.ssn".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private Fixtures() {
     }
 
-    static KeyringSettings settings(Path masterKeyFile, boolean autoCreate) {
+    public static KeyringSettings settings(Path masterKeyFile, boolean autoCreate) {
         return new KeyringSettings("local:file:" + masterKeyFile, Duration.ofMinutes(15), 1000, autoCreate);
     }
 
-    static Keyring open(KeyringSettings settings, KeyStore store, Ticker ticker) throws KeyringException {
-        return Keyring.open(settings, store, List.of(new LocalMasterKeyProvider()), ticker);
+    public static Keyring open(KeyringSettings settings, KeyStore store, Ticker ticker) throws KeyringException {
+        return open(settings, store, List.of(new LocalMasterKeyProvider()), ticker);
+    }
+
+    /** A keyring whose master keys come from {@code providers} alone, on {@code ticker}'s clock. */
+    public static Keyring open(KeyringSettings settings, KeyStore store, List<MasterKeyProvider> providers,
+                               Ticker ticker) throws KeyringException {
+        return Keyring.open(settings, store, MasterKeys.of(providers), ticker, AuditTrail.NONE);
+    }
+
+    /** Key administration whose master keys come from {@code providers} alone. */
+    public static KeyAdministration administration(String masterKeyUri, KeyStore store, AuditTrail audit,
+                                                   List<MasterKeyProvider> providers) throws KeyringException {
+        return KeyAdministration.open(masterKeyUri, store, audit, MasterKeys.of(providers));
     }
 
     /** A key store kept in a map, safe for several threads. */
-    static final class MemoryKeyStore implements KeyStore {
-        final Map<String, WrappedKeyset> keysets = new ConcurrentHashMap<>();
+    public static final class MemoryKeyStore implements KeyStore {
+        public final Map<String, WrappedKeyset> keysets = new ConcurrentHashMap<>();
 
         @Override
         public Optional<WrappedKeyset> read(String domain) {
@@ -43,7 +61,7 @@ final class Fixtures {
     }
 
     /** Counts the calls that reach the store it wraps. */
-    static final class CountingKeyStore implements KeyStore {
+    public static final class CountingKeyStore implements KeyStore {
         final KeyStore target;
         final AtomicInteger reads = new AtomicInteger();
         final AtomicInteger inserts = new AtomicInteger();
@@ -70,10 +88,10 @@ final class Fixtures {
     }
 
     /** A clock the test moves by hand, so TTL expiry needs no sleeping. */
-    static final class ManualTicker implements Ticker {
+    public static final class ManualTicker implements Ticker {
         private final AtomicLong nanos = new AtomicLong();
 
-        void advance(Duration duration) {
+        public void advance(Duration duration) {
             nanos.addAndGet(duration.toNanos());
         }
 

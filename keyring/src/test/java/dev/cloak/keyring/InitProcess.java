@@ -1,6 +1,10 @@
 package dev.cloak.keyring;
 
 import dev.cloak.keyring.audit.AuditTrail;
+import dev.cloak.keyring.local.LocalMasterKeyProvider;
+import dev.cloak.keyring.store.DatabaseKeyStore;
+import dev.cloak.keyring.store.FileKeyStore;
+import dev.cloak.keyring.store.KeyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -21,8 +25,7 @@ public final class InitProcess {
         KeyStore store = args[0].startsWith("file:")
                 ? new FileKeyStore(Path.of(args[0].substring("file:".length())))
                 : new DatabaseKeyStore(() -> DriverManager.getConnection(args[0]));
-        KeyAdministration admin = KeyAdministration.open(args[1], store, AuditTrail.NONE,
-                List.of(new LocalMasterKeyProvider()));
+        KeyAdministration admin = Fixtures.administration(args[1], store, AuditTrail.NONE, List.of(new LocalMasterKeyProvider()));
         Path go = Path.of(args[3]);
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!Files.exists(go) && System.nanoTime() < deadline) {

@@ -7,6 +7,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.crypto.tink.Aead;
 import dev.cloak.keyring.audit.AuditVerifier;
 import dev.cloak.keyring.audit.FileAuditTrail;
+import dev.cloak.keyring.local.LocalMasterKeyProvider;
+import dev.cloak.keyring.store.DatabaseKeyStore;
+import dev.cloak.keyring.store.FileKeyStore;
+import dev.cloak.keyring.store.KeyStore;
+import dev.cloak.keyring.store.StoredKeyDomain;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,8 +61,7 @@ class KeyAdministrationTest {
     }
 
     private KeyAdministration admin(KeyStore store) throws KeyringException {
-        return KeyAdministration.open(master("master"), store, dev.cloak.keyring.audit.AuditTrail.NONE,
-                List.of(new LocalMasterKeyProvider()));
+        return Fixtures.administration(master("master"), store, dev.cloak.keyring.audit.AuditTrail.NONE, List.of(new LocalMasterKeyProvider()));
     }
 
     private Keyring keyring(String masterUri, KeyStore store, Fixtures.ManualTicker ticker) throws KeyringException {
@@ -182,7 +186,7 @@ class KeyAdministrationTest {
         assertThat(moved.deterministicAead("patients.ssn").encryptDeterministically(PLAINTEXT, AD)).isEqualTo(lookup);
         KeyringException old = catchThrowableOfType(
                 () -> keyring(master("master"), store, new Fixtures.ManualTicker()).aead(DOMAIN), KeyringException.class);
-        assertThat(old.kind()).isEqualTo(KeyringException.Kind.INVALID);
+        assertThat(old.kind()).isEqualTo(KeyringException.Kind.UNWRAP_FAILED);
         assertThat(admin.describe(DOMAIN).versions()).hasSize(2);
     }
 
@@ -365,8 +369,7 @@ class KeyAdministrationTest {
     void aScriptedSessionLeavesAnAuditTrailThatVerifiesAndHoldsNoKeyBytes(StoreKind kind) throws Exception {
         KeyStore store = kind.stores(dir).get();
         Path trail = dir.resolve("audit.jsonl");
-        KeyAdministration admin = KeyAdministration.open(master("master"), store, FileAuditTrail.open(trail),
-                List.of(new LocalMasterKeyProvider()));
+        KeyAdministration admin = Fixtures.administration(master("master"), store, FileAuditTrail.open(trail), List.of(new LocalMasterKeyProvider()));
         KeyVersion first = admin.init(DOMAIN, KeyPurpose.AEAD).primary().orElseThrow();
         admin.rotate(DOMAIN);
         admin.retire(DOMAIN, first.id());

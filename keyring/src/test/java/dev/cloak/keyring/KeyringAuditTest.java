@@ -18,6 +18,8 @@ import dev.cloak.keyring.audit.AuditRecord;
 import dev.cloak.keyring.audit.AuditTrail;
 import dev.cloak.keyring.audit.AuditVerifier;
 import dev.cloak.keyring.audit.FileAuditTrail;
+import dev.cloak.keyring.store.FileKeyStore;
+import dev.cloak.keyring.store.KeyStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

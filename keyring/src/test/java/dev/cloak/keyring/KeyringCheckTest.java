@@ -8,6 +8,8 @@ import dev.cloak.keyring.Fixtures.CountingKeyStore;
 import dev.cloak.keyring.Fixtures.MemoryKeyStore;
 import dev.cloak.keyring.audit.AuditEvent;
 import dev.cloak.keyring.audit.AuditTrail;
+import dev.cloak.keyring.local.LocalMasterKeyProvider;
+import dev.cloak.keyring.store.KeyStore;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -32,12 +34,12 @@ class KeyringCheckTest {
         private final LocalMasterKeyProvider local = new LocalMasterKeyProvider();
 
         @Override
-        public boolean supports(String uri) {
-            return uri.startsWith("test-kms:");
+        public String scheme() {
+            return "test-kms";
         }
 
         @Override
-        public Aead open(String uri) throws GeneralSecurityException {
+        public Aead open(String uri) throws KeyringException {
             Aead master = local.open("local:" + uri.substring("test-kms:".length()));
             return new Aead() {
                 @Override
@@ -68,7 +70,7 @@ class KeyringCheckTest {
     private Keyring open(KeyStore store, AuditTrail audit) throws KeyringException {
         KeyringSettings settings = new KeyringSettings("test-kms:file:" + dir.resolve("master.json"),
                 Duration.ofMinutes(15), 100, true);
-        return Keyring.open(settings, store, List.of(testKms), System::nanoTime, audit);
+        return Keyring.open(settings, store, MasterKeys.of(List.of(testKms)), System::nanoTime, audit);
     }
 
     @Test

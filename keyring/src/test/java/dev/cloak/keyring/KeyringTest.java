@@ -9,6 +9,8 @@ import com.google.crypto.tink.DeterministicAead;
 import dev.cloak.keyring.Fixtures.CountingKeyStore;
 import dev.cloak.keyring.Fixtures.ManualTicker;
 import dev.cloak.keyring.Fixtures.MemoryKeyStore;
+import dev.cloak.keyring.local.LocalMasterKeyProvider;
+import dev.cloak.keyring.store.KeyStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -114,12 +116,12 @@ class KeyringTest {
             private final LocalMasterKeyProvider local = new LocalMasterKeyProvider();
 
             @Override
-            public boolean supports(String uri) {
-                return local.supports(uri);
+            public String scheme() {
+                return local.scheme();
             }
 
             @Override
-            public Aead open(String uri) throws GeneralSecurityException {
+            public Aead open(String uri) throws KeyringException {
                 Aead master = local.open(uri);
                 return new Aead() {
                     @Override
@@ -141,7 +143,7 @@ class KeyringTest {
             creator.aead("patients.name");
         }
         KeyringSettings settings = Fixtures.settings(dir.resolve("master.json"), false);
-        try (Keyring keyring = Keyring.open(settings, store, List.of(counting), System::nanoTime)) {
+        try (Keyring keyring = Fixtures.open(settings, store, List.of(counting), System::nanoTime)) {
             keyring.aead("patients.name");
             assertThat(masterKeyCalls.get()).isEqualTo(1);
 
@@ -198,7 +200,7 @@ class KeyringTest {
     }
 
     @Test
-    void differentMasterKeyIsInvalidAndNothingDecrypts() throws Exception {
+    void differentMasterKeyFailsToUnwrapAndNothingDecrypts() throws Exception {
         MemoryKeyStore store = new MemoryKeyStore();
         try (Keyring first = open(store)) {
             first.aead("patients.name");
@@ -206,7 +208,7 @@ class KeyringTest {
         KeyringSettings otherMaster = Fixtures.settings(dir.resolve("other-master.json"), true);
         try (Keyring second = Keyring.open(otherMaster, store)) {
             KeyringException e = catchThrowableOfType(KeyringException.class, () -> second.aead("patients.name"));
-            assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
+            assertThat(e.kind()).isEqualTo(KeyringException.Kind.UNWRAP_FAILED);
             assertThat(e.getMessage()).contains("patients.name").contains("does not unwrap");
 
             // the failure is not cached and no replacement keyset is created
@@ -225,7 +227,7 @@ class KeyringTest {
                     original.ciphertext(), original.masterKeyUri()));
 
             KeyringException e = catchThrowableOfType(KeyringException.class, () -> keyring.aead("visits.notes"));
-            assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
+            assertThat(e.kind()).isEqualTo(KeyringException.Kind.UNWRAP_FAILED);
         }
     }
 
@@ -317,8 +319,8 @@ class KeyringTest {
         }
         MasterKeyProvider unreachable = new MasterKeyProvider() {
             @Override
-            public boolean supports(String uri) {
-                return uri.startsWith("test-kms:");
+            public String scheme() {
+                return "test-kms";
             }
 
             @Override
@@ -337,7 +339,7 @@ class KeyringTest {
             }
         };
         KeyringSettings settings = new KeyringSettings("test-kms://region/key", Duration.ofMinutes(1), 10, true);
-        try (Keyring keyring = Keyring.open(settings, store, List.of(unreachable), System::nanoTime)) {
+        try (Keyring keyring = Fixtures.open(settings, store, List.of(unreachable), System::nanoTime)) {
             KeyringException unwrap = catchThrowableOfType(KeyringException.class, () -> keyring.aead("patients.name"));
             KeyringException wrap = catchThrowableOfType(KeyringException.class, () -> keyring.aead("visits.notes"));
 

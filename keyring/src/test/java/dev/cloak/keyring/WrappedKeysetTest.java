@@ -2,11 +2,98 @@ package dev.cloak.keyring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.HexFormat;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class WrappedKeysetTest {
+
+    @BeforeAll
+    static void tink() throws GeneralSecurityException {
+        KeyPurpose.ensureRegistered();
+    }
+
+    /** A master key whose every call fails with {@code failure}. */
+    private static MasterKey failing(GeneralSecurityException failure) {
+        return new MasterKey("test-kms://key", new Aead() {
+            @Override
+            public byte[] encrypt(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
+                throw failure;
+            }
+
+            @Override
+            public byte[] decrypt(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
+                throw failure;
+            }
+        });
+    }
+
+    /** A keyset really wrapped for patients.ssn, under a master key that is not the failing one. */
+    private static WrappedKeyset stored() throws GeneralSecurityException, KeyringException {
+        Aead master = KeysetHandle.generateNew(KeyPurpose.AEAD.template())
+                .getPrimitive(RegistryConfiguration.get(), Aead.class);
+        return WrappedKeyset.wrap(KeysetHandle.generateNew(KeyPurpose.AEAD.template()), "patients.ssn",
+                KeyPurpose.AEAD, new MasterKey("test-kms://key", master));
+    }
+
+    @Test
+    void anAuthenticationFailureOfTheMasterKeyIsAKeysetThatDoesNotUnwrap() throws Exception {
+        WrappedKeyset stored = stored();
+
+        KeyringException e = catchThrowableOfType(KeyringException.class,
+                () -> stored.unwrap(failing(new GeneralSecurityException("decryption failed"))));
+
+        assertThat(e.kind()).isEqualTo(KeyringException.Kind.UNWRAP_FAILED);
+        assertThat(e.getMessage()).contains("patients.ssn").contains("does not unwrap");
+    }
+
+    @Test
+    void aMasterKeyFailureCausedByIoIsUnavailableForUnwrapAndWrap() throws Exception {
+        GeneralSecurityException io = new GeneralSecurityException("KMS call failed", new IOException("reset"));
+        KeysetHandle handle = KeysetHandle.generateNew(KeyPurpose.AEAD.template());
+        WrappedKeyset stored = stored();
+
+        KeyringException unwrap = catchThrowableOfType(KeyringException.class, () -> stored.unwrap(failing(io)));
+        KeyringException wrap = catchThrowableOfType(KeyringException.class,
+                () -> WrappedKeyset.wrap(handle, "patients.ssn", KeyPurpose.AEAD, failing(io)));
+
+        assertThat(unwrap.kind()).isEqualTo(KeyringException.Kind.UNAVAILABLE);
+        assertThat(wrap.kind()).isEqualTo(KeyringException.Kind.UNAVAILABLE);
+    }
+
+    @Test
+    void aMasterKeyThatNamesItsFailureKindIsReportedWithThatKind() throws Exception {
+        MasterKey denying = failing(new MasterKeyException(KeyringException.Kind.ACCESS_DENIED,
+                "KMS denied kms:Decrypt", null));
+        KeysetHandle handle = KeysetHandle.generateNew(KeyPurpose.AEAD.template());
+        WrappedKeyset stored = stored();
+
+        KeyringException unwrap = catchThrowableOfType(KeyringException.class, () -> stored.unwrap(denying));
+        KeyringException wrap = catchThrowableOfType(KeyringException.class,
+                () -> WrappedKeyset.wrap(handle, "patients.ssn", KeyPurpose.AEAD, denying));
+
+        assertThat(unwrap.kind()).isEqualTo(KeyringException.Kind.ACCESS_DENIED);
+        assertThat(unwrap.getMessage()).contains("patients.ssn").contains("access denied");
+        assertThat(wrap.kind()).isEqualTo(KeyringException.Kind.ACCESS_DENIED);
+    }
+
+    @Test
+    void aKeysetStoredForAnUnknownPurposeIsInvalid() {
+        WrappedKeyset odd = new WrappedKeyset("patients.ssn", "streaming", BYTES, "test-kms://key");
+
+        KeyringException e = catchThrowableOfType(KeyringException.class,
+                () -> odd.unwrap(failing(new GeneralSecurityException("never called"))));
+
+        assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
+    }
 
     private static final byte[] BYTES = {0x01, (byte) 0xAB, (byte) 0xCD, (byte) 0xEF, 0x10, 0x32, 0x54, 0x76, (byte) 0x98};
 

@@ -20,7 +20,7 @@ public enum AuditEvent {
     KMS_FAILURE("kms-failure"),
     /** A policy was loaded; the record's version carries the policy's SHA-256. */
     POLICY_LOADED("policy-loaded"),
-    /** The cells of a column were rewritten under its key domain's active version; the record's version is that version. */
+    /** A column's cells were rewritten under its key domain's active version; the record's version is that one. */
     REENCRYPTED("reencrypted");
 
     private final String wireName;

@@ -130,8 +130,9 @@ public record AuditRecord(String ts, long seq, String principal, AuditEvent even
             throw new IllegalArgumentException("unknown outcome");
         }
         // the constructor's IllegalArgumentException (seq below 1, bad hex) names the field, not the line
-        AuditRecord record = new AuditRecord(ts, seq, string(json, "principal", true), event, string(json, "domain", true),
-                string(json, "version", true), outcome, string(json, "prev", false), string(json, "hash", false));
+        AuditRecord record = new AuditRecord(ts, seq, string(json, "principal", true), event,
+                string(json, "domain", true), string(json, "version", true), outcome, string(json, "prev", false),
+                string(json, "hash", false));
         if (!record.line().equals(line)) {
             throw new IllegalArgumentException("not in canonical form");
         }

@@ -74,7 +74,8 @@ public final class AuditVerifier {
                 open = false;
                 String text;
                 try {
-                    text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(current.toByteArray())).toString();
+                    text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(current.toByteArray()))
+                            .toString();
                 } catch (CharacterCodingException e) {
                     return broken(seq, line, "unparsable line (not UTF-8)");
                 }
@@ -89,7 +90,8 @@ public final class AuditVerifier {
                     return new Result(seq, line, record.seq(), "seq gap (expected seq " + (seq + 1) + ")");
                 }
                 if (!record.prev().equals(prev)) {
-                    return new Result(seq, line, record.seq(), "prev mismatch (prev is not the hash of the record before)");
+                    return new Result(seq, line, record.seq(),
+                            "prev mismatch (prev is not the hash of the record before)");
                 }
                 if (!record.hashIsValid()) {
                     return new Result(seq, line, record.seq(), "hash mismatch (the record was altered)");
@@ -105,7 +107,8 @@ public final class AuditVerifier {
         return checkHead(trail, line, seq, prev, beforeLast);
     }
 
-    private static Result checkHead(Path trail, long lines, long seq, String lastHash, String beforeLastHash) throws IOException {
+    private static Result checkHead(Path trail, long lines, long seq, String lastHash, String beforeLastHash)
+            throws IOException {
         Path headFile = FileAuditTrail.headOf(trail);
         if (!Files.exists(headFile)) {
             return seq == 0 ? new Result(0, 0, 0, null)

@@ -83,7 +83,8 @@ public final class FileAuditTrail implements AuditTrail {
             }
             absolute = absolute.toRealPath();
         } catch (IOException e) {
-            throw new AuditException("audit trail " + absolute + " cannot be created (" + e.getClass().getSimpleName() + ")", e);
+            throw new AuditException("audit trail " + absolute + " cannot be created ("
+                    + e.getClass().getSimpleName() + ")", e);
         }
         FileAuditTrail trail = new FileAuditTrail(absolute);
         trail.checkAppendable();
@@ -119,7 +120,8 @@ public final class FileAuditTrail implements AuditTrail {
                 channel.force(true);
                 writeHead(record.seq(), record.hash());
             } catch (IOException e) {
-                throw new AuditException("audit trail " + path + " cannot be written (" + e.getClass().getSimpleName() + ")", e);
+                throw new AuditException("audit trail " + path + " cannot be written ("
+                        + e.getClass().getSimpleName() + ")", e);
             }
         }
     }

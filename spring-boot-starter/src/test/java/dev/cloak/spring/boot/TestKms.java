@@ -1,8 +1,9 @@
 package dev.cloak.spring.boot;
 
 import com.google.crypto.tink.Aead;
-import dev.cloak.keyring.LocalMasterKeyProvider;
+import dev.cloak.keyring.KeyringException;
 import dev.cloak.keyring.MasterKeyProvider;
+import dev.cloak.keyring.local.LocalMasterKeyProvider;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,12 +55,12 @@ public final class TestKms implements MasterKeyProvider {
     }
 
     @Override
-    public boolean supports(String uri) {
-        return uri.startsWith("test-kms:");
+    public String scheme() {
+        return "test-kms";
     }
 
     @Override
-    public Aead open(String uri) throws GeneralSecurityException {
+    public Aead open(String uri) throws KeyringException {
         OPENS.incrementAndGet();
         Aead master = local.open("local:" + uri.substring("test-kms:".length()));
         return new Aead() {

@@ -1,5 +1,6 @@
-package dev.cloak.keyring;
+package dev.cloak.keyring.pkcs11;
 
+import dev.cloak.keyring.KeyringException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;

@@ -1,11 +1,15 @@
-package dev.cloak.keyring;
+package dev.cloak.keyring.store;
 
+import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.WrappedKeyset;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Where wrapped keysets are kept. Implementations must be safe for several threads and processes.
- * Failures to reach the store are reported as {@link KeyringException.Kind#UNAVAILABLE}. The runtime
+ * Failures to reach the store are reported as {@link KeyringException.Kind#UNAVAILABLE}, a store that refuses the
+ * process as {@link KeyringException.Kind#ACCESS_DENIED}, content that is not Cloak's as
+ * {@link KeyringException.Kind#INVALID}. The runtime
  * needs only {@link #read} and {@link #insertIfAbsent}; key administration also needs the versioned
  * operations, which a store that cannot keep versions refuses.
  */

@@ -1,16 +1,19 @@
-package dev.cloak.keyring;
+package dev.cloak.keyring.pkcs11;
 
 import com.google.crypto.tink.Aead;
-import java.security.GeneralSecurityException;
+import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.MasterKeyProvider;
 import java.util.Objects;
 
 /**
  * Master keys held in a PKCS#11 token (an HSM, or SoftHSM2 in tests), named by an RFC 7512 URI:
- * {@code pkcs11:token=cloak;object=master?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=env:CLOAK_HSM_PIN}.
+ * {@code pkcs11:token=cloak;object=master?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=env:PIN}.
  * The PIN comes from {@code pin-source=env:NAME} or {@code pin-source=file:PATH}; {@code pin-value} is
  * refused. The key must be a non-extractable AES key; keysets are wrapped with AES-GCM inside the token
- * through the JDK's SunPKCS11 provider. Failures are reported as a {@link GeneralSecurityException}
- * whose cause is a {@link KeyringException} naming the part that failed (never the PIN).
+ * through the JDK's SunPKCS11 provider. Failures name the part that failed, never the PIN: a wrong PIN is
+ * {@link KeyringException.Kind#ACCESS_DENIED}, a module or token that does not answer
+ * {@link KeyringException.Kind#UNAVAILABLE}, a URI, PIN source or key that cannot be used
+ * {@link KeyringException.Kind#INVALID}.
  */
 public final class Pkcs11MasterKeyProvider implements MasterKeyProvider {
 
@@ -26,17 +29,13 @@ public final class Pkcs11MasterKeyProvider implements MasterKeyProvider {
     }
 
     @Override
-    public boolean supports(String uri) {
-        return uri != null && uri.startsWith(Pkcs11Uri.SCHEME);
+    public String scheme() {
+        return Pkcs11Uri.SCHEME.substring(0, Pkcs11Uri.SCHEME.length() - 1);
     }
 
     @Override
-    public Aead open(String uri) throws GeneralSecurityException {
-        try {
-            return openKey(uri);
-        } catch (KeyringException e) {
-            throw new GeneralSecurityException(e.getMessage(), e);
-        }
+    public Aead open(String uri) throws KeyringException {
+        return openKey(uri);
     }
 
     /** Opens the key now, so a wrong PIN or a missing key fails when the keyring opens, not at first use. */

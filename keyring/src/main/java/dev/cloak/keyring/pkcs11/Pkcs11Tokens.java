@@ -1,5 +1,6 @@
-package dev.cloak.keyring;
+package dev.cloak.keyring.pkcs11;
 
+import dev.cloak.keyring.KeyringException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -120,8 +121,7 @@ final class Pkcs11Tokens {
             return found.handle();
         }
         if (outcome == Refusal.WRONG_PIN) {
-            throw invalid("pkcs11: token '" + uri.token() + "' of module " + uri.modulePath()
-                    + " rejected the PIN from " + uri.pinSource() + " (wrong PIN)");
+            throw wrongPin(uri);
         }
         if (outcome == Refusal.NO_OBJECT) {
             throw invalid("pkcs11: token '" + uri.token() + "' holds no secret key labelled '" + uri.object()
@@ -182,8 +182,7 @@ final class Pkcs11Tokens {
                     + uri.object() + "' for token '" + uri.token() + "' (unknown object or token)");
         }
         if (wrongPin > 0) {
-            throw invalid("pkcs11: token '" + uri.token() + "' of module " + uri.modulePath()
-                    + " rejected the PIN from " + uri.pinSource() + " (wrong PIN)");
+            throw wrongPin(uri);
         }
         throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "pkcs11: module " + uri.modulePath()
                 + " offers no usable token labelled '" + uri.token() + "' (" + unusable + " slot(s) unusable)",
@@ -232,6 +231,12 @@ final class Pkcs11Tokens {
             }
         }
         return false;
+    }
+
+    /** The token answered and refused the PIN: access denied, not an outage and not a configuration error. */
+    private static KeyringException wrongPin(Pkcs11Uri uri) {
+        return new KeyringException(KeyringException.Kind.ACCESS_DENIED, "pkcs11: token '" + uri.token()
+                + "' of module " + uri.modulePath() + " rejected the PIN from " + uri.pinSource() + " (wrong PIN)");
     }
 
     private static KeyringException invalid(String message) {

@@ -1,4 +1,4 @@
-package dev.cloak.keyring;
+package dev.cloak.keyring.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;

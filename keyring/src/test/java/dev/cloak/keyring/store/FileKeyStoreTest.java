@@ -1,9 +1,14 @@
-package dev.cloak.keyring;
+package dev.cloak.keyring.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.crypto.tink.Aead;
+import dev.cloak.keyring.Fixtures;
+import dev.cloak.keyring.Keyring;
+import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.KeyringSettings;
+import dev.cloak.keyring.WrappedKeyset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,24 +107,24 @@ class FileKeyStoreTest {
     }
 
     @Test
-    void malformedFileIsUnavailableWithoutQuotingIt() throws Exception {
+    void malformedFileIsInvalidWithoutQuotingIt() throws Exception {
         Path file = dir.resolve("keys.json");
         Files.writeString(file, "{\"version\":1,\"keysets\":[{\"domain\":\"x\",\"keyset\":\"c2VjcmV0LWJ5dGVz\"");
 
         KeyringException e = catchThrowableOfType(KeyringException.class, () -> new FileKeyStore(file).read("x"));
 
-        assertThat(e.kind()).isEqualTo(KeyringException.Kind.UNAVAILABLE);
+        assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
         assertThat(e.getMessage()).contains(file.toString()).doesNotContain("c2VjcmV0LWJ5dGVz");
     }
 
     @Test
-    void fileOfAnotherFormatVersionIsUnavailable() throws Exception {
+    void fileOfAnotherFormatVersionIsInvalid() throws Exception {
         Path file = dir.resolve("keys.json");
         Files.writeString(file, "{\"version\":2,\"keysets\":[]}");
 
         KeyringException e = catchThrowableOfType(KeyringException.class, () -> new FileKeyStore(file).read("x"));
 
-        assertThat(e.kind()).isEqualTo(KeyringException.Kind.UNAVAILABLE);
+        assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
     }
 
     @Test

@@ -1,5 +1,9 @@
-package dev.cloak.keyring;
+package dev.cloak.keyring.store;
 
+import dev.cloak.keyring.KeyVersion;
+import dev.cloak.keyring.KeyVersionStatus;
+import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.WrappedKeyset;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -56,8 +60,14 @@ public final class DatabaseKeyStore implements KeyStore {
             + "(domain, version, purpose, status, master_key, keyset, created_at) "
             + "VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)";
 
-    // "table does not exist": PostgreSQL; MariaDB/MySQL and H2; H2 naming similar tables (one being created); H2 with an empty schema
+    // "table does not exist": PostgreSQL; MariaDB/MySQL and H2; H2 naming similar tables (one being created);
+    // H2 with an empty schema
     private static final Set<String> NO_SUCH_TABLE = Set.of("42P01", "42S02", "42S03", "42S04");
+
+    // PostgreSQL insufficient_privilege; H2 NOT_ENOUGH_RIGHTS_FOR_1
+    private static final Set<String> ACCESS_DENIED_STATES = Set.of("42501", "90096");
+    // MariaDB/MySQL: access denied to a database or user, table or column command denied, missing privilege
+    private static final Set<Integer> MARIADB_ACCESS_DENIED = Set.of(1044, 1045, 1142, 1143, 1227);
 
     private final ConnectionSource source;
 
@@ -74,7 +84,7 @@ public final class DatabaseKeyStore implements KeyStore {
             if (isNoSuchTable(e)) {
                 return Optional.empty();
             }
-            throw unavailable("cannot read the keyset of key domain " + domain, e);
+            throw failure("cannot read the keyset of key domain " + domain, e);
         }
     }
 
@@ -90,7 +100,7 @@ public final class DatabaseKeyStore implements KeyStore {
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            throw unavailable("cannot store the keyset of key domain " + keyset.domain(), e);
+            throw failure("cannot store the keyset of key domain " + keyset.domain(), e);
         }
     }
 
@@ -120,7 +130,7 @@ public final class DatabaseKeyStore implements KeyStore {
     }
 
     private WrappedKeyset winner(Connection connection, String domain) throws SQLException, KeyringException {
-        return select(connection, domain).orElseThrow(() -> new KeyringException(KeyringException.Kind.UNAVAILABLE,
+        return select(connection, domain).orElseThrow(() -> new KeyringException(KeyringException.Kind.INVALID,
                 "key domain " + domain + " has a keyset in cloak_keys that is not active (version " + VERSION + ")"));
     }
 
@@ -152,7 +162,7 @@ public final class DatabaseKeyStore implements KeyStore {
                         Base64.getDecoder().decode(rows.getString(3)), rows.getString(2)));
             }
         } catch (IllegalArgumentException badBase64) {
-            throw new SQLException("column keyset of cloak_keys is not base64 for key domain " + domain);
+            throw new ForeignContent("column keyset of cloak_keys is not base64 for key domain " + domain);
         }
     }
 
@@ -202,7 +212,7 @@ public final class DatabaseKeyStore implements KeyStore {
             if (isNoSuchTable(e)) {
                 return List.of();
             }
-            throw unavailable("cannot list the key domains", e);
+            throw failure("cannot list the key domains", e);
         }
     }
 
@@ -218,7 +228,7 @@ public final class DatabaseKeyStore implements KeyStore {
             if (isNoSuchTable(e)) {
                 return Optional.empty();
             }
-            throw unavailable("cannot read key domain " + domain, e);
+            throw failure("cannot read key domain " + domain, e);
         }
     }
 
@@ -252,7 +262,7 @@ public final class DatabaseKeyStore implements KeyStore {
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            throw unavailable("cannot store key domain " + domain.domain(), e);
+            throw failure("cannot store key domain " + domain.domain(), e);
         }
     }
 
@@ -298,7 +308,7 @@ public final class DatabaseKeyStore implements KeyStore {
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            throw unavailable("cannot update key domain " + updated.domain(), e);
+            throw failure("cannot update key domain " + updated.domain(), e);
         }
     }
 
@@ -350,16 +360,17 @@ public final class DatabaseKeyStore implements KeyStore {
     private static KeyVersion version(long id, String status) throws SQLException {
         KeyVersionStatus parsed = KeyVersionStatus.fromStoredName(status);
         if (parsed == null || id < 0 || id > 0xFFFFFFFFL) {
-            throw new SQLException("cloak_key_versions holds a row that is not a Cloak key version");
+            throw new ForeignContent("cloak_key_versions holds a row that is not a Cloak key version");
         }
         return new KeyVersion((int) id, parsed);
     }
 
-    private static WrappedKeyset keyset(String domain, String purpose, String master, String keyset) throws SQLException {
+    private static WrappedKeyset keyset(String domain, String purpose, String master, String keyset)
+            throws SQLException {
         try {
             return new WrappedKeyset(domain, purpose, Base64.getDecoder().decode(keyset), master);
         } catch (IllegalArgumentException badBase64) {
-            throw new SQLException("column keyset of cloak_keys is not base64 for key domain " + domain);
+            throw new ForeignContent("column keyset of cloak_keys is not base64 for key domain " + domain);
         }
     }
 
@@ -382,8 +393,40 @@ public final class DatabaseKeyStore implements KeyStore {
         return e.getSQLState() != null && NO_SUCH_TABLE.contains(e.getSQLState());
     }
 
-    private static KeyringException unavailable(String message, SQLException cause) {
+    /**
+     * The kind of a failed store operation: rows that are not Cloak's are {@link KeyringException.Kind#INVALID}, a
+     * role the database refuses is {@link KeyringException.Kind#ACCESS_DENIED}, anything else (no connection, a
+     * timeout, a lock, a server going away) {@link KeyringException.Kind#UNAVAILABLE}.
+     */
+    private static KeyringException failure(String message, SQLException cause) {
+        if (cause instanceof ForeignContent) {
+            return new KeyringException(KeyringException.Kind.INVALID, "key store holds rows that are not Cloak's: "
+                    + message + " (" + cause.getMessage() + ")");
+        }
+        if (isAccessDenied(cause)) {
+            return new KeyringException(KeyringException.Kind.ACCESS_DENIED,
+                    "key store refused this database role: " + message, cause);
+        }
         return new KeyringException(KeyringException.Kind.UNAVAILABLE, "key store unavailable: " + message, cause);
+    }
+
+    /** Class 28, PostgreSQL's insufficient_privilege, H2's "not enough rights", MariaDB's "command denied". */
+    private static boolean isAccessDenied(SQLException e) {
+        String state = e.getSQLState();
+        if (state == null) {
+            return false;
+        }
+        return state.startsWith("28") || ACCESS_DENIED_STATES.contains(state)
+                || state.equals("42000") && MARIADB_ACCESS_DENIED.contains(e.getErrorCode());
+    }
+
+    /** A row whose content Cloak never writes: not an outage, so never reported as one. */
+    private static final class ForeignContent extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        ForeignContent(String message) {
+            super(message);
+        }
     }
 
     @Override

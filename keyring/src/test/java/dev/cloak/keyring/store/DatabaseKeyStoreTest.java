@@ -1,9 +1,14 @@
-package dev.cloak.keyring;
+package dev.cloak.keyring.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.crypto.tink.DeterministicAead;
+import dev.cloak.keyring.Fixtures;
+import dev.cloak.keyring.Keyring;
+import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.KeyringSettings;
+import dev.cloak.keyring.WrappedKeyset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;

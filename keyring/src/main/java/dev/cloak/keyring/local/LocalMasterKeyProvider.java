@@ -1,11 +1,14 @@
-package dev.cloak.keyring;
+package dev.cloak.keyring.local;
 
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.MasterKeyProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -27,7 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class LocalMasterKeyProvider implements MasterKeyProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalMasterKeyProvider.class);
-    private static final String PREFIX = "local:";
+    private static final String SCHEME = "local";
+    private static final String PREFIX = SCHEME + ":";
     private static final String FILE_PREFIX = "local:file:";
 
     /** Creates the provider; it holds no state. */
@@ -35,37 +39,58 @@ public final class LocalMasterKeyProvider implements MasterKeyProvider {
     }
 
     @Override
-    public boolean supports(String uri) {
-        return uri != null && uri.startsWith(PREFIX);
+    public String scheme() {
+        return SCHEME;
     }
 
+    /**
+     * Opens (or creates) the key file.
+     *
+     * @throws KeyringException {@link KeyringException.Kind#INVALID} when the URI names no usable path or the file
+     *     is not a Tink AEAD keyset; {@link KeyringException.Kind#UNAVAILABLE} when it cannot be read or created
+     */
     @Override
-    public Aead open(String uri) throws GeneralSecurityException {
-        KeyPurpose.ensureRegistered();
+    public Aead open(String uri) throws KeyringException {
         Path path = pathOf(uri);
-        LOG.warn("Master key {} is a local development key kept in clear; use a KMS or HSM in production", path);
         try {
-            String json = readOrCreate(path);
+            AeadConfig.register();
+        } catch (GeneralSecurityException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "Tink could not be initialised", e);
+        }
+        LOG.warn("Master key {} is a local development key kept in clear; use a KMS or HSM in production", path);
+        String json;
+        try {
+            json = readOrCreate(path);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "local master key file " + path + " cannot be read or created", e);
+        }
+        try {
             KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
             return handle.getPrimitive(RegistryConfiguration.get(), Aead.class);
-        } catch (IOException e) {
-            throw new GeneralSecurityException("local master key file " + path + " cannot be read or created", e);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // the parser's message could quote the file, which holds the key in clear: name the file only
+            throw new KeyringException(KeyringException.Kind.INVALID,
+                    "local master key file " + path + " is not a Tink AEAD keyset");
         }
     }
 
     /** The file named by the URI; the prefix is stripped once, at the start. */
-    static Path pathOf(String uri) throws GeneralSecurityException {
+    static Path pathOf(String uri) throws KeyringException {
         if (!uri.startsWith(PREFIX)) {
-            throw new GeneralSecurityException("not a local: master-key URI");
+            throw new KeyringException(KeyringException.Kind.INVALID, "not a local: master-key URI");
         }
-        String location = uri.startsWith(FILE_PREFIX) ? uri.substring(FILE_PREFIX.length()) : uri.substring(PREFIX.length());
+        String location = uri.startsWith(FILE_PREFIX)
+                ? uri.substring(FILE_PREFIX.length())
+                : uri.substring(PREFIX.length());
         if (location.isEmpty()) {
-            throw new GeneralSecurityException("local: master-key URI names no file");
+            throw new KeyringException(KeyringException.Kind.INVALID, "local: master-key URI names no file");
         }
         try {
             return Path.of(location);
         } catch (InvalidPathException e) {
-            throw new GeneralSecurityException("local: master-key URI names an invalid path", e);
+            throw new KeyringException(KeyringException.Kind.INVALID, "local: master-key URI names an invalid path",
+                    e);
         }
     }
 

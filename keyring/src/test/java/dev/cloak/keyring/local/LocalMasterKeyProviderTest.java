@@ -1,9 +1,10 @@
-package dev.cloak.keyring;
+package dev.cloak.keyring.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.crypto.tink.Aead;
+import dev.cloak.keyring.KeyringException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +31,8 @@ class LocalMasterKeyProviderTest {
     private final LocalMasterKeyProvider provider = new LocalMasterKeyProvider();
 
     @Test
-    void supportsOnlyTheLocalScheme() {
-        assertThat(provider.supports("local:file:./m.json")).isTrue();
-        assertThat(provider.supports("local:./m.json")).isTrue();
-        assertThat(provider.supports("pkcs11:token=cloak;object=master")).isFalse();
-        assertThat(provider.supports("file:local:m.json")).isFalse();
+    void servesTheLocalScheme() {
+        assertThat(provider.scheme()).isEqualTo("local");
     }
 
     @Test
@@ -102,15 +100,18 @@ class LocalMasterKeyProviderTest {
 
     @Test
     void uriWithoutAPathIsRejected() {
-        assertThatThrownBy(() -> provider.open("local:file:")).isInstanceOf(GeneralSecurityException.class)
-                .hasMessageContaining("names no file");
+        assertThatThrownBy(() -> provider.open("local:file:")).isInstanceOf(KeyringException.class)
+                .hasMessageContaining("names no file")
+                .extracting(e -> ((KeyringException) e).kind()).isEqualTo(KeyringException.Kind.INVALID);
     }
 
     @Test
-    void fileThatIsNotAKeysetCannotBeOpened() throws Exception {
+    void fileThatIsNotAKeysetIsInvalidWithoutQuotingIt() throws Exception {
         Path file = dir.resolve("master.json");
         Files.writeString(file, "not a keyset");
 
-        assertThatThrownBy(() -> provider.open("local:file:" + file)).isInstanceOf(GeneralSecurityException.class);
+        assertThatThrownBy(() -> provider.open("local:file:" + file)).isInstanceOf(KeyringException.class)
+                .hasMessageContaining(file.toString()).hasNoCause()
+                .extracting(e -> ((KeyringException) e).kind()).isEqualTo(KeyringException.Kind.INVALID);
     }
 }

@@ -1,12 +1,23 @@
-package dev.cloak.keyring;
+package dev.cloak.keyring.pkcs11;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.DeterministicAead;
+import dev.cloak.keyring.Fixtures;
 import dev.cloak.keyring.Fixtures.ManualTicker;
 import dev.cloak.keyring.Fixtures.MemoryKeyStore;
+import dev.cloak.keyring.KeyAdministration;
+import dev.cloak.keyring.KeyPurpose;
+import dev.cloak.keyring.KeyVersion;
+import dev.cloak.keyring.Keyring;
+import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.KeyringSettings;
+import dev.cloak.keyring.VersionUsage;
+import dev.cloak.keyring.WrappedKeyset;
+import dev.cloak.keyring.store.FileKeyStore;
+import dev.cloak.keyring.store.KeyStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,7 +147,7 @@ class Pkcs11MasterKeyProviderTest {
         KeyringException e = catchThrowableOfType(KeyringException.class, () -> Keyring.open(
                 settings(uri("master", module(), "file:" + pinFile)), new MemoryKeyStore()));
 
-        assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
+        assertThat(e.kind()).isEqualTo(KeyringException.Kind.ACCESS_DENIED);
         assertThat(e.getMessage()).contains("rejected the PIN").contains("file:" + pinFile).doesNotContain("98765");
     }
 
@@ -149,7 +160,7 @@ class Pkcs11MasterKeyProviderTest {
         KeyringException e = catchThrowableOfType(KeyringException.class, () -> Keyring.open(
                 settings(uri("master", module(), "file:" + pinFile)), new MemoryKeyStore()));
 
-        assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
+        assertThat(e.kind()).isEqualTo(KeyringException.Kind.ACCESS_DENIED);
         assertThat(e.getMessage()).contains("rejected the PIN").doesNotContain("1111");
     }
 
@@ -193,7 +204,7 @@ class Pkcs11MasterKeyProviderTest {
         try (Keyring other = Keyring.open(settings(uri("master2")), store)) {
             KeyringException e = catchThrowableOfType(KeyringException.class, () -> other.aead("patients.name"));
 
-            assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
+            assertThat(e.kind()).isEqualTo(KeyringException.Kind.UNWRAP_FAILED);
             assertThat(e.getMessage()).contains("patients.name").contains("does not unwrap");
         }
     }
@@ -204,7 +215,7 @@ class Pkcs11MasterKeyProviderTest {
         Files.createSymbolicLink(client, Path.of(module()));
         ManualTicker ticker = new ManualTicker();
         KeyringSettings settings = settings(uri("master", client.toString(), "env:" + PIN_ENV));
-        Keyring keyring = Keyring.open(settings, new MemoryKeyStore(),
+        Keyring keyring = Fixtures.open(settings, new MemoryKeyStore(),
                 List.of(new Pkcs11MasterKeyProvider(new Pkcs11Tokens())), ticker);
         byte[] ciphertext = keyring.aead("patients.name").encrypt(PLAINTEXT, Fixtures.AD);
 

@@ -1,5 +1,8 @@
-package dev.cloak.keyring;
+package dev.cloak.keyring.store;
 
+import dev.cloak.keyring.KeyVersion;
+import dev.cloak.keyring.KeyVersionStatus;
+import dev.cloak.keyring.WrappedKeyset;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,6 +1,8 @@
-package dev.cloak.keyring;
+package dev.cloak.keyring.pkcs11;
 
 import com.google.crypto.tink.Aead;
+import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.MasterKeyException;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.ProviderException;
@@ -12,9 +14,9 @@ import javax.crypto.spec.GCMParameterSpec;
 
 /**
  * A master key held in a PKCS#11 token, as a Tink {@link Aead}: AES-GCM computed inside the token,
- * a random 12-byte IV prepended to the ciphertext. When the token fails, the handle is dropped and the
- * failure is reported as caused by an {@link IOException} (the keyring's sign for "unavailable"), and
- * the next call looks the key up again, so an HSM that comes back needs no restart.
+ * a random 12-byte IV prepended to the ciphertext. When the token fails, the handle is dropped, the failure is
+ * reported as a {@link MasterKeyException} of kind {@link KeyringException.Kind#UNAVAILABLE} (caused by an
+ * {@link IOException}), and the next call looks the key up again, so an HSM that comes back needs no restart.
  */
 final class Pkcs11MasterKey implements Aead {
 
@@ -88,18 +90,16 @@ final class Pkcs11MasterKey implements Aead {
             }
             return current;
         } catch (KeyringException e) {
-            if (e.kind() == KeyringException.Kind.UNAVAILABLE) {
-                throw new GeneralSecurityException(e.getMessage(), new IOException(e.getMessage(), e));
-            }
-            throw new GeneralSecurityException(e.getMessage(), e);
+            Throwable cause = e.kind() == KeyringException.Kind.UNAVAILABLE ? new IOException(e.getMessage(), e) : e;
+            throw new MasterKeyException(e.kind(), e.getMessage(), cause);
         }
     }
 
-    private GeneralSecurityException unavailable(Pkcs11Tokens.MasterKeyHandle failed, String what, Exception e) {
+    private MasterKeyException unavailable(Pkcs11Tokens.MasterKeyHandle failed, String what, Exception e) {
         handle = null;
         tokens.forget(failed);
         String message = "pkcs11: token '" + uri.token() + "' " + what + " with master key '" + uri.object() + "'";
-        return new GeneralSecurityException(message, new IOException(message, e));
+        return new MasterKeyException(KeyringException.Kind.UNAVAILABLE, message, new IOException(message, e));
     }
 
     /** The token's key handle, for tests that check it cannot be extracted. */

@@ -1,4 +1,4 @@
-package dev.cloak.keyring;
+package dev.cloak.keyring.pkcs11;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

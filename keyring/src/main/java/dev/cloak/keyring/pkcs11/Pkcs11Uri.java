@@ -1,5 +1,6 @@
-package dev.cloak.keyring;
+package dev.cloak.keyring.pkcs11;
 
+import dev.cloak.keyring.KeyringException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,7 +41,8 @@ record Pkcs11Uri(String token, String object, Path modulePath, String pinSource)
         Map<String, String> query = attributes(queryPart, '&', QUERY_ATTRIBUTES, "query");
         String type = path.get("type");
         if (type != null && !type.equals("secret-key")) {
-            throw invalid("pkcs11: URI attribute type=" + type + " is not supported: the master key is a secret-key object");
+            throw invalid("pkcs11: URI attribute type=" + type
+                    + " is not supported: the master key is a secret-key object");
         }
         String token = required(path, "token", "the label of the token that holds the master key");
         String object = required(path, "object", "the label of the AES master key on the token");
@@ -174,6 +176,7 @@ record Pkcs11Uri(String token, String object, Path modulePath, String pinSource)
 
     @Override
     public String toString() {
-        return "pkcs11:token=" + token + ";object=" + object + "?module-path=" + modulePath + "&pin-source=" + pinSource;
+        return "pkcs11:token=" + token + ";object=" + object + "?module-path=" + modulePath
+                + "&pin-source=" + pinSource;
     }
 }

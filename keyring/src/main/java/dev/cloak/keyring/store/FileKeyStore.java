@@ -1,14 +1,19 @@
-package dev.cloak.keyring;
+package dev.cloak.keyring.store;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.cloak.keyring.KeyVersion;
+import dev.cloak.keyring.KeyVersionStatus;
+import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.WrappedKeyset;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -122,11 +127,17 @@ public final class FileKeyStore implements KeyStore {
                 return change.apply(load());
             }
         } catch (IOException e) {
-            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
-                    "key store file " + path + " cannot be written", e);
+            throw failure("key store file " + path + " cannot be written", e);
         } finally {
             processLock.unlock();
         }
+    }
+
+    /** A file the process may not read or write is refused access; any other I/O failure is an outage. */
+    private static KeyringException failure(String message, IOException e) {
+        KeyringException.Kind kind = e instanceof AccessDeniedException
+                ? KeyringException.Kind.ACCESS_DENIED : KeyringException.Kind.UNAVAILABLE;
+        return new KeyringException(kind, message, e);
     }
 
     private static Optional<StoredKeyDomain> find(List<StoredKeyDomain> domains, String domain) {
@@ -140,13 +151,13 @@ public final class FileKeyStore implements KeyStore {
         } catch (NoSuchFileException missing) {
             return List.of();
         } catch (IOException e) {
-            throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "key store file " + path + " cannot be read", e);
+            throw failure("key store file " + path + " cannot be read", e);
         }
         try {
             return parse(json);
         } catch (RuntimeException e) {
-            // a malformed store is unusable, but the parser's message could quote its content
-            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+            // not transient (writes replace the file atomically), and the parser's message could quote its content
+            throw new KeyringException(KeyringException.Kind.INVALID,
                     "key store file " + path + " is not a valid Cloak key store (version " + FORMAT_VERSION + ")");
         }
     }
@@ -205,7 +216,8 @@ public final class FileKeyStore implements KeyStore {
 
         Path temp = createOwnerOnlyTempFile(path.getParent());
         try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
                 out.write(StandardCharsets.UTF_8.encode(root.toString()));
                 out.force(true);
             }

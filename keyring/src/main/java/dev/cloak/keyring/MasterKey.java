@@ -1,0 +1,70 @@
+package dev.cloak.keyring;
+
+import com.google.crypto.tink.Aead;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+
+/**
+ * An opened master key: the URI it was opened from (kept with every keyset it wraps) and the {@link Aead} that
+ * wraps and unwraps keysets. Obtained from {@link MasterKeys}; used by {@link WrappedKeyset} alone.
+ *
+ * @param uri  the master-key URI, e.g. {@code pkcs11:token=cloak;object=master?…}
+ * @param aead the provider's AEAD over the key, which stays in the KMS or HSM where the provider allows it
+ */
+record MasterKey(String uri, Aead aead) {
+
+    private static final byte[] PROBE_ASSOCIATED_DATA = "cloak/health-check".getBytes(StandardCharsets.UTF_8);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * Asks the master key to encrypt and decrypt a random value that is no key, under associated data no keyset is
+     * wrapped with: one round trip to the KMS or HSM, for health checks.
+     *
+     * @throws KeyringException {@link KeyringException.Kind#UNAVAILABLE} when it does not answer or answers wrong,
+     *     or the kind its provider names
+     */
+    void probe() throws KeyringException {
+        byte[] probe = new byte[16];
+        RANDOM.nextBytes(probe);
+        String scheme = MasterKeyUris.scheme(uri);
+        byte[] answer;
+        try {
+            answer = aead.decrypt(aead.encrypt(probe, PROBE_ASSOCIATED_DATA), PROBE_ASSOCIATED_DATA);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new KeyringException(kindOf(e, KeyringException.Kind.UNAVAILABLE),
+                    "master key (scheme '" + scheme + "') does not answer", e);
+        }
+        if (!MessageDigest.isEqual(answer, probe)) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "master key (scheme '" + scheme + "') answered with another value than it was given");
+        }
+    }
+
+    /**
+     * The kind a master key's failure names: a {@link MasterKeyException} names its own; a remote master key
+     * reports a network failure as a GeneralSecurityException caused by an IOException; anything else is
+     * {@code otherwise}.
+     */
+    static KeyringException.Kind kindOf(Throwable e, KeyringException.Kind otherwise) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MasterKeyException named) {
+                return named.kind();
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return KeyringException.Kind.UNAVAILABLE;
+            }
+        }
+        return otherwise;
+    }
+
+    /** Names the scheme only: the rest of a master-key URI may hold a path or a PIN source. */
+    @Override
+    public String toString() {
+        return "MasterKey[" + MasterKeyUris.scheme(uri) + ":…]";
+    }
+}
