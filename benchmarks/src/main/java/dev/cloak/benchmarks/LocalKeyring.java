@@ -1,8 +1,11 @@
 package dev.cloak.benchmarks;
 
+import dev.cloak.keyring.DomainUsage;
 import dev.cloak.keyring.Keyring;
 import dev.cloak.keyring.KeyringSettings;
+import dev.cloak.keyring.audit.AuditTrail;
 import dev.cloak.keyring.store.FileKeyStore;
+import dev.cloak.keyring.store.GenerationLedger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +25,10 @@ final class LocalKeyring implements AutoCloseable {
 
     static LocalKeyring open() throws Exception {
         Path dir = Files.createTempDirectory("cloak-bench-keys-");
+        // a fresh store whose domains no table holds data for: nothing to check before creating keys
         Keyring keyring = Keyring.open(new KeyringSettings("local:file:" + dir.resolve("master.json"),
-                Duration.ofMinutes(15), 10_000, true), new FileKeyStore(dir.resolve("keys.json")));
+                Duration.ofMinutes(15), 10_000, true), new FileKeyStore(dir.resolve("keys.json")), AuditTrail.NONE,
+                DomainUsage.UNCHECKED, GenerationLedger.NONE);
         return new LocalKeyring(dir, keyring);
     }
 

@@ -85,6 +85,12 @@ public final class DoctorCommand implements Callable<Integer> {
             findings.add(new Finding(Severity.WARNING, "keyring.auto-create",
                     "true: the application creates missing keys; in production set it to false and run `cloak keys init --all`"));
         }
+        if (policy.keyLedger() == null) {
+            findings.add(new Finding(Severity.WARNING, "keyring.ledger",
+                    "not set: a key store restored from an older backup (bringing back rotated or destroyed key "
+                            + "versions) is not detected; set it to a file:PATH the database's administrators "
+                            + "cannot write"));
+        }
         if (policy.auditSink() == null) {
             findings.add(new Finding(Severity.WARNING, "audit.sink",
                     "no audit trail: key events (creation, rotation, access denied) are not recorded"));

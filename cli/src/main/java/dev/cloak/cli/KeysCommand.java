@@ -3,6 +3,8 @@ package dev.cloak.cli;
 import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.ColumnPolicy;
 import dev.cloak.driver.config.EncryptionMode;
+import dev.cloak.driver.jdbc.DatabaseDomainUsage;
+import dev.cloak.keyring.DomainUsage;
 import dev.cloak.keyring.KeyAdministration;
 import dev.cloak.keyring.KeyPurpose;
 import dev.cloak.keyring.KeyVersion;
@@ -24,7 +26,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cloak keys}: key administration of a policy's key store (SPEC §2.5), every change audited. Prints
+ * {@code cloak keys}: key administration of a policy's key store, every change audited. Prints
  * key domains, versions (Tink key ids) and statuses; never key material.
  */
 @Command(
@@ -60,7 +62,7 @@ public final class KeysCommand implements Runnable {
         public final Integer call() throws Exception {
             policy = options.policy();
             KeyAdministration admin = KeyAdministration.open(policy.masterKey(), options.keyStore(policy),
-                    PolicyOptions.auditTrail(policy));
+                    PolicyOptions.auditTrail(policy), PolicyOptions.ledger(policy));
             PrintWriter out = spec.commandLine().getOut();
             try {
                 return run(admin, out);
@@ -90,7 +92,9 @@ public final class KeysCommand implements Runnable {
     /** {@code cloak keys init COLUMN | --all}. */
     @Command(name = "init", mixinStandardHelpOptions = true, versionProvider = CloakCommand.Version.class,
             description = {"Creates the key of an encrypted column (or of every one with --all), audited.",
-                    "Production policies set keyring.auto-create: false and create keys with this command."})
+                    "Production policies set keyring.auto-create: false and create keys with this command.",
+                    "A key is created only for columns that hold no value yet (checked through --url): a new key "
+                            + "could never decrypt cells written under a key the key store has lost."})
     static final class Init extends KeyTask {
 
         @ArgGroup(multiplicity = "1")
@@ -106,9 +110,10 @@ public final class KeysCommand implements Runnable {
 
         @Override
         int run(KeyAdministration admin, PrintWriter out) throws KeyringException {
+            DomainUsage usage = columnCheck();
             if (!target.all) {
                 Map.Entry<String, KeyPurpose> domain = domainOf(target.column);
-                created(admin.init(domain.getKey(), domain.getValue()), out);
+                created(admin.init(domain.getKey(), domain.getValue(), usage), out);
                 return 0;
             }
             Map<String, KeyPurpose> domains = new LinkedHashMap<>();
@@ -119,10 +124,19 @@ public final class KeysCommand implements Runnable {
                 if (admin.exists(domain.getKey())) {
                     out.println("Key domain " + domain.getKey() + " already exists: left unchanged");
                 } else {
-                    created(admin.init(domain.getKey(), domain.getValue()), out);
+                    created(admin.init(domain.getKey(), domain.getValue(), usage), out);
                 }
             }
             return 0;
+        }
+
+        /** Asks the database, as the application does before it creates a key, whether the columns hold values. */
+        private DomainUsage columnCheck() {
+            if (!options.hasUrl()) {
+                throw new IllegalArgumentException("init creates a key only for columns that hold no value yet: give "
+                        + "--url so it can check");
+            }
+            return new DatabaseDomainUsage(policy.columns(), options::connect);
         }
 
         private static void created(StoredKeyDomain domain, PrintWriter out) {

@@ -97,7 +97,8 @@ public final class MigrateCommand implements Runnable {
                 Dialect dialect = CompiledPolicy.dialectOf(connection.getMetaData().getDatabaseProductName());
                 StoredTable table = StoredTable.resolve(connection, target);
                 // a new keyring, read from the key store now: it encrypts under the version just described
-                try (CompiledPolicy compiled = CompiledPolicy.compile(policy, options::connect, dialect);
+                try (CompiledPolicy compiled = CompiledPolicy.compile(policy, options::connect,
+                        List.of(options::connect), dialect);
                      ProgressBar bar = progressBar(connection, table)) {
                     LongConsumer progress = bar == null ? rows -> { } : bar::stepBy;
                     Reencryption reencryption = new Reencryption(compiled.codecOf(target), active, table, batchSize,
@@ -148,7 +149,8 @@ public final class MigrateCommand implements Runnable {
 
         /** The key domain's active version as the key store has it now. */
         private KeyVersion activeVersion(CloakConfig policy, ColumnPolicy target, AuditTrail audit) throws Exception {
-            KeyAdministration admin = KeyAdministration.open(policy.masterKey(), options.keyStore(policy), audit);
+            KeyAdministration admin = KeyAdministration.open(policy.masterKey(), options.keyStore(policy), audit,
+                    PolicyOptions.ledger(policy));
             StoredKeyDomain domain = admin.describe(target.keyDomain());
             return domain.primary().orElseThrow(() -> new IllegalStateException("key domain " + target.keyDomain()
                     + " has no active version"));

@@ -7,7 +7,9 @@ import dev.cloak.keyring.audit.AuditException;
 import dev.cloak.keyring.audit.AuditTrail;
 import dev.cloak.keyring.audit.FileAuditTrail;
 import dev.cloak.keyring.store.DatabaseKeyStore;
+import dev.cloak.keyring.store.FileGenerationLedger;
 import dev.cloak.keyring.store.FileKeyStore;
+import dev.cloak.keyring.store.GenerationLedger;
 import dev.cloak.keyring.store.KeyStore;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -44,6 +46,13 @@ final class PolicyOptions {
         }
         requireUrl("keyring.store is 'database'");
         return new DatabaseKeyStore(this::connect);
+    }
+
+    /** The generation ledger of the policy's {@code keyring.ledger}, or {@link GenerationLedger#NONE}. */
+    static GenerationLedger ledger(CloakConfig policy) {
+        String ledger = policy.keyLedger();
+        return ledger == null ? GenerationLedger.NONE
+                : new FileGenerationLedger(Path.of(ledger.substring("file:".length())));
     }
 
     /** The audit trail of the policy's {@code audit.sink}, or {@link AuditTrail#NONE}. */

@@ -45,9 +45,10 @@ class DoctorCommandTest {
                 .containsPattern("WARNING\\s+network\\.require-tls\\s+false")
                 .containsPattern("WARNING\\s+keyring\\.auto-create\\s+true: .*cloak keys init --all")
                 .containsPattern("WARNING\\s+audit\\.sink\\s+no audit trail")
+                .containsPattern("WARNING\\s+keyring\\.ledger\\s+not set: a key store restored from an older backup")
                 .containsPattern("NOTE\\s+columns\\.patients\\.ssn\\s+deterministic")
                 .doesNotContain("columns.patients.name")
-                .contains("0 error(s), 4 warning(s), 1 note(s)");
+                .contains("0 error(s), 5 warning(s), 1 note(s)");
     }
 
     @Test
@@ -57,6 +58,7 @@ class DoctorCommandTest {
                 "keyring:",
                 "  master-key: \"pkcs11:token=cloak;object=master?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=env:CLOAK_HSM_PIN\"",
                 "  store: database",
+                "  ledger: \"file:" + dir.resolve("ledger.json") + "\"",
                 "  auto-create: false",
                 "columns:",
                 "  patients.name: { type: varchar, mode: randomized }",

@@ -79,10 +79,9 @@ class KeysCommandTest {
         all.addAll(List.of(args));
         all.add("--config");
         all.add(policy.toString());
-        if (store == Store.DATABASE) {
-            all.add("--url");
-            all.add("jdbc:" + h2);
-        }
+        // the database store lives in it, and init asks it whether the columns hold values
+        all.add("--url");
+        all.add("jdbc:" + h2);
         return cloak(all.toArray(String[]::new));
     }
 
@@ -163,6 +162,35 @@ class KeysCommandTest {
         assertThat(err.toString().strip()).isEqualTo("cloak keys init: key domain patients.ssn already exists");
         assertThat(keysCommand(store, policy, "init", "--all")).isZero();
         assertThat(out.toString()).contains("patients.ssn already exists: left unchanged", "Created key domain patients.name");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void initRefusesAColumnThatAlreadyHoldsValuesNamingDomainStoreAndColumn(Store store) throws Exception {
+        Path policy = policy(store, "master");
+        try (Connection raw = DriverManager.getConnection("jdbc:" + h2); Statement s = raw.createStatement()) {
+            // a cell written under a key that the key store no longer has
+            s.execute("INSERT INTO patients (id, ssn) VALUES (1, X'0102010000000a0b0c0d')");
+        }
+
+        assertThat(keysCommand(store, policy, "init", "--all")).isEqualTo(1);
+
+        assertThat(err.toString()).contains("key domain patients.ssn has no keyset in")
+                .contains(store == Store.FILE ? "keys.json" : "cloak_keys")
+                .contains("column patients.ssn already holds values");
+        assertThat(keysCommand(store, policy, "list")).isZero();
+        assertThat(out.toString()).contains("No key domains yet");
+    }
+
+    @Test
+    void initWithoutAUrlIsRefusedSinceItCannotCheckTheColumns() throws Exception {
+        Path policy = policy(Store.FILE, "master");
+
+        int status = cloak("keys", "init", "--all", "--config", policy.toString());
+
+        assertThat(status).isNotZero();
+        assertThat(err.toString()).contains("give --url");
+        assertThat(dir.resolve("keys.json")).doesNotExist();
     }
 
     @ParameterizedTest

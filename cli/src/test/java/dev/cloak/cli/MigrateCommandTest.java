@@ -446,7 +446,7 @@ class MigrateCommandTest {
         KeyVersion active = new KeyVersion(active(policy, "reenc_patients.name"), KeyVersionStatus.ACTIVE);
         try (Connection connection = DriverManager.getConnection(raw);
              CompiledPolicy compiled = CompiledPolicy.compile(config, () -> DriverManager.getConnection(raw),
-                     CompiledPolicy.dialectOf(raw))) {
+                     List.of(() -> DriverManager.getConnection(raw)), CompiledPolicy.dialectOf(raw))) {
             StoredTable table = StoredTable.resolve(connection, name);
             return new Reencryption(compiled.codecOf(name), active, table, batchSize, true, rows -> { }, afterRead)
                     .run(connection);

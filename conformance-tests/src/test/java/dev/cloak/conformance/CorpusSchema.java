@@ -5,6 +5,7 @@ import dev.cloak.keyring.KeyAdministration;
 import dev.cloak.keyring.KeyringException;
 import dev.cloak.keyring.audit.AuditTrail;
 import dev.cloak.keyring.store.FileKeyStore;
+import dev.cloak.keyring.store.GenerationLedger;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -147,7 +148,8 @@ final class CorpusSchema implements AutoCloseable {
     private void rotateEveryKeyDomain() throws SQLException {
         try {
             KeyAdministration admin = KeyAdministration.open(fx.masterKeyUri(),
-                    new FileKeyStore(Path.of(fx.keyStoreUri().substring("file:".length()))), AuditTrail.NONE);
+                    new FileKeyStore(Path.of(fx.keyStoreUri().substring("file:".length()))), AuditTrail.NONE,
+                    GenerationLedger.NONE);
             for (String domain : List.of("patients.ssn", "patients.name", "patients.dob")) {
                 admin.rotate(domain);
                 if (admin.describe(domain).versions().size() != 2) {

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -78,7 +79,9 @@ public class CloakDataSource implements DataSource, AutoCloseable {
     /**
      * Where the {@code database} key store reads wrapped keys (default: the target). A key-cache miss borrows a
      * connection while the caller holds one: give a small separate data source when the target is a pool that
-     * can be exhausted, so a cold key cache cannot wait on the pool it is serving.
+     * can be exhausted, so a cold key cache cannot wait on the pool it is serving. Before a key is created, the check
+     * that its columns hold no value yet asks through it first too (it should reach the target's database), then
+     * the target when it cannot tell.
      */
     public void setKeyStoreDataSource(DataSource keyStoreDataSource) {
         this.keyStoreDataSource = keyStoreDataSource;
@@ -129,8 +132,12 @@ public class CloakDataSource implements DataSource, AutoCloseable {
                 config = c;
             }
             DataSource keys = keyStoreDataSource != null ? keyStoreDataSource : t;
-            ConnectionSource keyStore = keys::getConnection;
-            compiled = CompiledPolicy.compile(c, c.requireTls() ? TlsRequirement.checking(keyStore) : keyStore, dialect);
+            ConnectionSource keyStore = c.requireTls() ? TlsRequirement.checking(keys::getConnection)
+                    : keys::getConnection;
+            ConnectionSource data = c.requireTls() ? TlsRequirement.checking(t::getConnection) : t::getConnection;
+            // before a key is created: the key store's own pool first, so a busy target pool cannot hold it up
+            List<ConnectionSource> dataChecks = keyStoreDataSource != null ? List.of(keyStore, data) : List.of(data);
+            compiled = CompiledPolicy.compile(c, keyStore, dataChecks, dialect);
         }
         return compiled;
     }

@@ -92,8 +92,9 @@ public final class CloakDriver implements Driver {
         }
         CloakConfig config = PolicyFile.load(location);
         ConnectionSource keyStore = () -> delegate.connect(delegateUrl, delegateInfo);
-        CompiledPolicy compiled = CompiledPolicy.compile(config,
-                config.requireTls() ? TlsRequirement.checking(keyStore) : keyStore,
+        ConnectionSource own = config.requireTls() ? TlsRequirement.checking(keyStore) : keyStore;
+        // the key store and the key-creation check both open connections of their own to the target
+        CompiledPolicy compiled = CompiledPolicy.compile(config, own, List.of(own),
                 CompiledPolicy.dialectOf(scheme(delegateUrl)));
         CompiledPolicy raced = policies.putIfAbsent(key, compiled);
         if (raced != null) {

@@ -8,6 +8,7 @@ import dev.cloak.keyring.KeyVersion;
 import dev.cloak.keyring.VersionUsage;
 import dev.cloak.keyring.audit.AuditTrail;
 import dev.cloak.keyring.store.FileKeyStore;
+import dev.cloak.keyring.store.GenerationLedger;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ class RotationLookupTest {
 
     private KeyAdministration admin() throws Exception {
         return KeyAdministration.open("local:file:" + dir.resolve("master.json"), new FileKeyStore(dir.resolve("keys.json")),
-                AuditTrail.NONE);
+                AuditTrail.NONE, GenerationLedger.NONE);
     }
 
     private static void insert(Connection c, int id, String ssn, String city) throws SQLException {

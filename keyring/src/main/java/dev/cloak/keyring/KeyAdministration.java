@@ -5,21 +5,25 @@ import com.google.crypto.tink.KeysetHandle;
 import dev.cloak.keyring.audit.AuditEvent;
 import dev.cloak.keyring.audit.AuditOutcome;
 import dev.cloak.keyring.audit.AuditTrail;
+import dev.cloak.keyring.store.GenerationLedger;
 import dev.cloak.keyring.store.KeyStore;
 import dev.cloak.keyring.store.StoredKeyDomain;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Key administration over a {@link KeyStore}: creates key domains, adds key versions, re-wraps every keyset
  * under another master key, retires and destroys versions. A version is a Tink key id of the domain's keyset;
- * the store keeps its status. Every change is recorded on the {@link AuditTrail} before it is reported done,
- * and concurrent changes by other processes are detected (compare-and-set) and retried. Never returns,
- * logs or reports key bytes.
+ * the store keeps its status. Every change stores the keyset under its domain's next generation and is recorded on
+ * the {@link AuditTrail} before it is reported done; concurrent changes by other processes are detected
+ * (compare-and-set) and retried. A change starts only from a keyset the {@link GenerationLedger} admits, and a domain
+ * is created only when the ledger has never seen it and its columns hold no value. Never returns, logs or reports
+ * key bytes.
  */
 public final class KeyAdministration {
 
@@ -30,45 +34,63 @@ public final class KeyAdministration {
     private final KeyStore store;
     private final KeyEvents events;
     private final MasterKeys masterKeys;
+    private final RollbackGuard guard;
 
-    private KeyAdministration(MasterKey masterKey, KeyStore store, KeyEvents events, MasterKeys masterKeys) {
+    private KeyAdministration(MasterKey masterKey, KeyStore store, KeyEvents events, MasterKeys masterKeys,
+                              GenerationLedger ledger) {
         this.masterKey = masterKey;
         this.store = store;
         this.events = events;
         this.masterKeys = masterKeys;
+        this.guard = new RollbackGuard(ledger, store, events);
     }
 
-    /** Opens the master key {@code masterKeyUri} (the policy's {@code keyring.master-key}) to administer a store. */
-    public static KeyAdministration open(String masterKeyUri, KeyStore store, AuditTrail audit)
-            throws KeyringException {
-        return open(masterKeyUri, store, audit, MasterKeys.installed());
+    /**
+     * Opens the master key {@code masterKeyUri} (the policy's {@code keyring.master-key}) to administer a store,
+     * holding it to {@code ledger} ({@link GenerationLedger#NONE} when the policy names none).
+     */
+    public static KeyAdministration open(String masterKeyUri, KeyStore store, AuditTrail audit,
+                                         GenerationLedger ledger) throws KeyringException {
+        return open(masterKeyUri, store, audit, ledger, MasterKeys.installed());
     }
 
-    static KeyAdministration open(String masterKeyUri, KeyStore store, AuditTrail audit, MasterKeys masterKeys)
-            throws KeyringException {
+    static KeyAdministration open(String masterKeyUri, KeyStore store, AuditTrail audit, GenerationLedger ledger,
+                                  MasterKeys masterKeys) throws KeyringException {
         Objects.requireNonNull(masterKeyUri, "masterKeyUri");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(ledger, "ledger");
         try {
             KeyPurpose.ensureRegistered();
         } catch (GeneralSecurityException e) {
             throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "Tink could not be initialised", e);
         }
         KeyEvents events = new KeyEvents(audit);
-        return new KeyAdministration(masterKeys.open(masterKeyUri, events), store, events, masterKeys);
+        return new KeyAdministration(masterKeys.open(masterKeyUri, events), store, events, masterKeys, ledger);
     }
 
     /**
-     * Creates key domain {@code domain} with one active version.
+     * Creates key domain {@code domain} with one active version, if its columns hold no value yet.
      *
+     * @param usage says whether the domain's columns hold values: a key created for them could never decrypt them
      * @throws KeyringException {@link KeyringException.Kind#INVALID} when the domain already exists (also when
-     *     another process created it at the same moment: the store then holds that process's keyset only)
+     *     another process created it at the same moment: the store then holds that process's keyset only);
+     *     {@link KeyringException.Kind#NO_SUCH_KEY} when its columns hold values (the key store that has its key is
+     *     missing); {@link KeyringException.Kind#ROLLED_BACK} when the ledger knows the domain
      */
-    public StoredKeyDomain init(String domain, KeyPurpose purpose) throws KeyringException {
+    public StoredKeyDomain init(String domain, KeyPurpose purpose, DomainUsage usage) throws KeyringException {
         requireDomain(domain);
         Objects.requireNonNull(purpose, "purpose");
+        Objects.requireNonNull(usage, "usage");
         if (store.readDomain(domain).isPresent()) {
             throw alreadyExists(domain);
+        }
+        guard.requireUnseen(domain);
+        Optional<String> column = usage.columnWithValues(domain);
+        if (column.isPresent()) {
+            throw new KeyringException(KeyringException.Kind.NO_SUCH_KEY, "key domain " + domain + " has no keyset in "
+                    + store + ", but column " + column.get() + " already holds values: a new key could never decrypt "
+                    + "them. Restore the key store that holds key domain " + domain + " instead");
         }
         KeysetHandle handle;
         try {
@@ -77,12 +99,13 @@ public final class KeyAdministration {
             throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
                     "cannot generate a keyset for key domain " + domain, e);
         }
-        StoredKeyDomain candidate = new StoredKeyDomain(WrappedKeyset.wrap(handle, domain, purpose, masterKey),
+        StoredKeyDomain candidate = new StoredKeyDomain(WrappedKeyset.wrap(handle, domain, purpose, masterKey, 1),
                 versionsOf(handle));
         StoredKeyDomain stored = store.create(candidate);
         if (!stored.keyset().equals(candidate.keyset())) {
             throw alreadyExists(domain);
         }
+        guard.admit(stored.keyset());
         events.record(AuditEvent.CREATED, domain, primaryId(handle));
         LOG.info("Created key domain {} ({}) with version {}", domain, purpose.storedName(), primaryId(handle));
         return stored;
@@ -114,7 +137,7 @@ public final class KeyAdministration {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             StoredKeyDomain current = read(domain);
             KeyPurpose purpose = current.keyset().purposeKind();
-            KeysetHandle handle = current.keyset().unwrap(masterKey);
+            KeysetHandle handle = unwrapAdmitted(current);
             KeysetHandle rotated;
             try {
                 rotated = KeysetHandle.newBuilder(handle)
@@ -132,8 +155,10 @@ public final class KeyAdministration {
                         ? new KeyVersion(version.id(), KeyVersionStatus.DECRYPT_ONLY) : version);
             }
             versions.add(added);
-            WrappedKeyset wrapped = WrappedKeyset.wrap(rotated, domain, purpose, storedMaster(current));
+            WrappedKeyset wrapped = WrappedKeyset.wrap(rotated, domain, purpose, storedMaster(current),
+                    nextGeneration(current));
             if (store.replace(current, new StoredKeyDomain(wrapped, versions))) {
+                guard.admit(wrapped);
                 events.record(AuditEvent.ROTATED, domain, added.idText());
                 LOG.info("Rotated key domain {}: version {} is now primary", domain, added.idText());
                 return added;
@@ -160,11 +185,13 @@ public final class KeyAdministration {
                 if (current.keyset().masterKeyUri().equals(newMasterKeyUri)) {
                     break;
                 }
-                KeysetHandle handle = current.keyset().unwrap(masterKey);
-                WrappedKeyset wrapped = WrappedKeyset.wrap(handle, domain, current.keyset().purposeKind(), newMaster);
+                KeysetHandle handle = unwrapAdmitted(current);
+                WrappedKeyset wrapped = WrappedKeyset.wrap(handle, domain, current.keyset().purposeKind(), newMaster,
+                        nextGeneration(current));
                 // fail closed: never store a keyset that the new master key cannot open again
                 wrapped.unwrap(newMaster);
                 if (store.replace(current, new StoredKeyDomain(wrapped, versionsOrDerived(current, handle)))) {
+                    guard.admit(wrapped);
                     events.record(AuditEvent.REWRAPPED, domain, primaryId(handle));
                     LOG.info("Re-wrapped key domain {} under master key scheme {}", domain,
                             MasterKeyUris.scheme(newMasterKeyUri));
@@ -187,7 +214,7 @@ public final class KeyAdministration {
         requireDomain(domain);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             StoredKeyDomain current = read(domain);
-            KeysetHandle handle = current.keyset().unwrap(masterKey);
+            KeysetHandle handle = unwrapAdmitted(current);
             List<KeyVersion> versions = versionsOrDerived(current, handle);
             KeyVersion target = find(domain, versions, version);
             switch (target.status()) {
@@ -215,7 +242,7 @@ public final class KeyAdministration {
         Objects.requireNonNull(usage, "usage");
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             StoredKeyDomain current = read(domain);
-            KeysetHandle handle = current.keyset().unwrap(masterKey);
+            KeysetHandle handle = unwrapAdmitted(current);
             List<KeyVersion> versions = new ArrayList<>(versionsOrDerived(current, handle));
             KeyVersion target = find(domain, versions, version);
             switch (target.status()) {
@@ -248,8 +275,9 @@ public final class KeyAdministration {
             }
             versions.set(versions.indexOf(target), new KeyVersion(target.id(), KeyVersionStatus.DESTROYED));
             WrappedKeyset wrapped = WrappedKeyset.wrap(shredded, domain, current.keyset().purposeKind(),
-                    storedMaster(current));
+                    storedMaster(current), nextGeneration(current));
             if (store.replace(current, new StoredKeyDomain(wrapped, versions))) {
+                guard.admit(wrapped);
                 events.record(AuditEvent.DESTROYED, domain, target.idText());
                 LOG.warn("Destroyed version {} of key domain {}: cells under it can no longer be decrypted",
                         target.idText(), domain);
@@ -260,8 +288,25 @@ public final class KeyAdministration {
     }
 
     private StoredKeyDomain read(String domain) throws KeyringException {
-        return store.readDomain(domain).orElseThrow(() -> new KeyringException(KeyringException.Kind.NO_SUCH_KEY,
-                "key domain " + domain + " does not exist; create it with `cloak keys init`"));
+        Optional<StoredKeyDomain> stored = store.readDomain(domain);
+        if (stored.isPresent()) {
+            return stored.get();
+        }
+        guard.requireUnseen(domain);
+        throw new KeyringException(KeyringException.Kind.NO_SUCH_KEY,
+                "key domain " + domain + " does not exist; create it with `cloak keys init`");
+    }
+
+    /** The domain's keyset, unwrapped and admitted by the ledger: no change starts from a rolled-back keyset. */
+    private KeysetHandle unwrapAdmitted(StoredKeyDomain current) throws KeyringException {
+        KeysetHandle handle = current.keyset().unwrap(masterKey);
+        guard.admit(current.keyset());
+        return handle;
+    }
+
+    /** Every stored change of a domain's keyset takes the next generation (a legacy keyset's 0 becomes 1). */
+    private static long nextGeneration(StoredKeyDomain current) {
+        return current.keyset().generation() + 1;
     }
 
     private StoredKeyDomain withVersions(StoredKeyDomain domain) throws KeyringException {

@@ -50,9 +50,16 @@ public enum KeyPurpose {
         return primitive;
     }
 
-    /** Associated data binding a wrapped keyset to its domain and purpose, so a keyset cannot be moved. */
-    byte[] associatedData(String domain) {
-        return ("cloak/keyset/v1/" + domain + "/" + storedName).getBytes(StandardCharsets.UTF_8);
+    /**
+     * Associated data binding a wrapped keyset to its domain, purpose and generation, so a keyset cannot be moved to
+     * another domain nor relabelled with another generation. Generation 0 is a keyset stored before generations were
+     * kept, bound to its domain and purpose only, as it was written.
+     */
+    byte[] associatedData(String domain, long generation) {
+        String bound = generation == 0
+                ? "cloak/keyset/v1/" + domain + "/" + storedName
+                : "cloak/keyset/v2/" + domain + "/" + storedName + "/" + generation;
+        return bound.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Registers the Tink key managers once per class loader; safe to call from any thread. */

@@ -10,6 +10,7 @@ import com.google.crypto.tink.KeysetHandle;
 import dev.cloak.keyring.KeysetPrimitives.DeterministicKeys;
 import dev.cloak.keyring.audit.AuditEvent;
 import dev.cloak.keyring.audit.AuditTrail;
+import dev.cloak.keyring.store.GenerationLedger;
 import dev.cloak.keyring.store.KeyStore;
 import java.security.GeneralSecurityException;
 import java.util.List;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * {@link AesGcmKeysetAead}, which keeps a cipher per key version). A master key wraps one keyset per domain;
  * wrapped keysets live in a {@link KeyStore}; unwrapped primitives are cached, so a warm keyring calls neither the
  * store nor the master key. Every key event (created, unwrapped on a cache miss, KMS failure) is recorded on the
- * {@link AuditTrail} before the operation succeeds. Safe for concurrent use.
+ * {@link AuditTrail} before the operation succeeds. Keys are never silently replaced: a missing keyset is created
+ * only when auto-create is on, the {@link GenerationLedger} has never seen the domain, and the {@link DomainUsage}
+ * says its columns hold no value yet; a stored keyset older than the ledger's is refused. Safe for concurrent use.
  */
 public final class Keyring implements AutoCloseable {
 
@@ -40,6 +43,8 @@ public final class Keyring implements AutoCloseable {
     /** Caffeine's loader, made once: a method reference per lookup would allocate on every cell. */
     private final Function<CacheKey, Object> loader = this::loadUnchecked;
     private final KeyEvents events;
+    private final DomainUsage usage;
+    private final RollbackGuard guard;
     private final Ticker ticker;
     /**
      * Counts the cache's evictions and the keyring's close: a {@link Held} primitive taken before either is no
@@ -50,11 +55,14 @@ public final class Keyring implements AutoCloseable {
     private final ConcurrentHashMap<String, DomainKeys> domainKeys = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private Keyring(KeyringSettings settings, KeyStore store, MasterKey masterKey, Ticker ticker, KeyEvents events) {
+    private Keyring(KeyringSettings settings, KeyStore store, MasterKey masterKey, Ticker ticker, KeyEvents events,
+                    DomainUsage usage, GenerationLedger ledger) {
         this.settings = settings;
         this.store = store;
         this.masterKey = masterKey;
         this.events = events;
+        this.usage = usage;
+        this.guard = new RollbackGuard(ledger, store, events);
         this.ticker = ticker;
         this.primitives = Caffeine.newBuilder()
                 .expireAfterWrite(settings.cacheTtl())
@@ -64,25 +72,29 @@ public final class Keyring implements AutoCloseable {
                 .build();
     }
 
-    /** Opens the master key named by {@code settings.masterKeyUri()} through the provider of its scheme. */
-    public static Keyring open(KeyringSettings settings, KeyStore store) throws KeyringException {
-        return open(settings, store, AuditTrail.NONE);
-    }
-
     /**
-     * As {@link #open(KeyringSettings, KeyStore)}, recording every key event on {@code audit}; an event that
-     * cannot be recorded fails its operation as {@link KeyringException.Kind#UNAVAILABLE}.
+     * Opens the master key named by {@code settings.masterKeyUri()} through the provider of its scheme.
+     *
+     * @param store  where the wrapped keysets are
+     * @param audit  where every key event is recorded; an event that cannot be recorded fails its operation as
+     *               {@link KeyringException.Kind#UNAVAILABLE}
+     * @param usage  asked, before a missing key is created, whether the domain's columns hold values
+     * @param ledger remembers the newest generation of every domain, outside the store ({@link GenerationLedger#NONE}
+     *               when the policy names none)
      */
-    public static Keyring open(KeyringSettings settings, KeyStore store, AuditTrail audit) throws KeyringException {
-        return open(settings, store, MasterKeys.installed(), Ticker.systemTicker(), audit);
+    public static Keyring open(KeyringSettings settings, KeyStore store, AuditTrail audit, DomainUsage usage,
+                               GenerationLedger ledger) throws KeyringException {
+        return open(settings, store, MasterKeys.installed(), Ticker.systemTicker(), audit, usage, ledger);
     }
 
-    /** As {@link #open(KeyringSettings, KeyStore, AuditTrail)}, with the master keys and the cache clock given. */
+    /** As the public {@code open}, with the master keys and the cache clock given. */
     static Keyring open(KeyringSettings settings, KeyStore store, MasterKeys masterKeys, Ticker ticker,
-                        AuditTrail audit) throws KeyringException {
+                        AuditTrail audit, DomainUsage usage, GenerationLedger ledger) throws KeyringException {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(ledger, "ledger");
         try {
             KeyPurpose.ensureRegistered();
         } catch (GeneralSecurityException e) {
@@ -90,7 +102,7 @@ public final class Keyring implements AutoCloseable {
         }
         KeyEvents events = new KeyEvents(audit);
         MasterKey masterKey = masterKeys.open(settings.masterKeyUri(), events);
-        return new Keyring(settings, store, masterKey, ticker, events);
+        return new Keyring(settings, store, masterKey, ticker, events, usage, ledger);
     }
 
     /** The AES256_GCM primitive of a (randomized) key domain; created on first use when autoCreate. */
@@ -233,11 +245,34 @@ public final class Keyring implements AutoCloseable {
         if (stored.isPresent()) {
             return unwrap(stored.get(), purpose);
         }
+        guard.requireUnseen(domain);
         if (!settings.autoCreate()) {
             throw new KeyringException(KeyringException.Kind.NO_SUCH_KEY, "key domain " + domain
                     + " has no keyset and auto-create is off; create it with `cloak keys init " + domain + "`");
         }
+        Optional<String> column = columnWithValues(domain);
+        if (column.isPresent()) {
+            // another process may have created the key, and written under it, since this one read the store
+            Optional<WrappedKeyset> created = readStore(domain);
+            if (created.isPresent()) {
+                return unwrap(created.get(), purpose);
+            }
+            throw new KeyringException(KeyringException.Kind.NO_SUCH_KEY, "key domain " + domain + " has no keyset in "
+                    + store + ", but column " + column.get() + " already holds values: the key store is missing, "
+                    + "moved or emptied, or names another database than the data. Cloak will not create a new key, "
+                    + "which could never decrypt those values; restore the key store that holds key domain " + domain);
+        }
         return create(domain, purpose);
+    }
+
+    private Optional<String> columnWithValues(String domain) throws KeyringException {
+        try {
+            Optional<String> column = usage.columnWithValues(domain);
+            return Objects.requireNonNull(column, "usage answered nothing");
+        } catch (RuntimeException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "cannot check whether the columns of key "
+                    + "domain " + domain + " hold values, so no key is created for it", e);
+        }
     }
 
     private Object create(String domain, KeyPurpose purpose) throws KeyringException {
@@ -250,7 +285,7 @@ public final class Keyring implements AutoCloseable {
         }
         WrappedKeyset candidate;
         try {
-            candidate = WrappedKeyset.wrap(handle, domain, purpose, masterKey);
+            candidate = WrappedKeyset.wrap(handle, domain, purpose, masterKey, 1);
         } catch (KeyringException e) {
             throw events.kmsFailure(domain, e);
         }
@@ -270,6 +305,7 @@ public final class Keyring implements AutoCloseable {
             LOG.info("Key domain {} was created concurrently elsewhere; using the stored keyset", domain);
             return unwrap(winner, purpose);
         }
+        guard.admit(candidate);
         Object primitive = KeysetPrimitives.build(handle, domain, purpose);
         events.record(AuditEvent.CREATED, domain, primaryId(handle));
         LOG.info("Created keyset of key domain {} ({})", domain, purpose.storedName());
@@ -306,6 +342,7 @@ public final class Keyring implements AutoCloseable {
             }
             throw e;
         }
+        guard.admit(stored);
         Object primitive = KeysetPrimitives.build(handle, domain, purpose);
         events.record(AuditEvent.UNWRAPPED, domain, primaryId(handle));
         LOG.debug("Unwrapped keyset of key domain {}", domain);

@@ -1,8 +1,10 @@
 package dev.cloak.keyring;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import com.google.crypto.tink.KeysetHandle;
 import dev.cloak.keyring.audit.AuditTrail;
 import dev.cloak.keyring.local.LocalMasterKeyProvider;
+import dev.cloak.keyring.store.GenerationLedger;
 import dev.cloak.keyring.store.KeyStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +30,16 @@ public final class Fixtures {
         return new KeyringSettings("local:file:" + masterKeyFile, Duration.ofMinutes(15), 1000, autoCreate);
     }
 
+    /** A keyring over {@code store} that creates keys unchecked (the test's domains hold no data) and has no ledger. */
+    public static Keyring open(KeyringSettings settings, KeyStore store) throws KeyringException {
+        return open(settings, store, AuditTrail.NONE);
+    }
+
+    /** As {@link #open(KeyringSettings, KeyStore)}, recording key events on {@code audit}. */
+    public static Keyring open(KeyringSettings settings, KeyStore store, AuditTrail audit) throws KeyringException {
+        return Keyring.open(settings, store, audit, DomainUsage.UNCHECKED, GenerationLedger.NONE);
+    }
+
     public static Keyring open(KeyringSettings settings, KeyStore store, Ticker ticker) throws KeyringException {
         return open(settings, store, List.of(new LocalMasterKeyProvider()), ticker);
     }
@@ -35,13 +47,23 @@ public final class Fixtures {
     /** A keyring whose master keys come from {@code providers} alone, on {@code ticker}'s clock. */
     public static Keyring open(KeyringSettings settings, KeyStore store, List<MasterKeyProvider> providers,
                                Ticker ticker) throws KeyringException {
-        return Keyring.open(settings, store, MasterKeys.of(providers), ticker, AuditTrail.NONE);
+        return Keyring.open(settings, store, MasterKeys.of(providers), ticker, AuditTrail.NONE, DomainUsage.UNCHECKED,
+                GenerationLedger.NONE);
     }
 
     /** Key administration whose master keys come from {@code providers} alone. */
     public static KeyAdministration administration(String masterKeyUri, KeyStore store, AuditTrail audit,
                                                    List<MasterKeyProvider> providers) throws KeyringException {
-        return KeyAdministration.open(masterKeyUri, store, audit, MasterKeys.of(providers));
+        return KeyAdministration.open(masterKeyUri, store, audit, GenerationLedger.NONE, MasterKeys.of(providers));
+    }
+
+    /** A new keyset of {@code domain} wrapped as Cloak wrapped them before generations were kept (generation 0). */
+    public static WrappedKeyset legacyKeyset(String masterKeyUri, String domain, KeyPurpose purpose)
+            throws Exception {
+        KeyPurpose.ensureRegistered();
+        MasterKey master = MasterKeys.of(List.of(new LocalMasterKeyProvider()))
+                .open(masterKeyUri, new KeyEvents(AuditTrail.NONE));
+        return WrappedKeyset.wrap(KeysetHandle.generateNew(purpose.template()), domain, purpose, master, 0);
     }
 
     /** A key store kept in a map, safe for several threads. */

@@ -32,7 +32,7 @@ public final class InitProcess {
             Thread.onSpinWait();
         }
         try {
-            admin.init(args[2], KeyPurpose.DETERMINISTIC_AEAD);
+            admin.init(args[2], KeyPurpose.DETERMINISTIC_AEAD, DomainUsage.UNCHECKED);
             System.out.println("created");
         } catch (KeyringException e) {
             if (!e.getMessage().contains("already exists")) {

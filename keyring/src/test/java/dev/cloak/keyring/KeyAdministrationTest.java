@@ -78,7 +78,7 @@ class KeyAdministrationTest {
     void initCreatesADomainWithOneActiveVersion(StoreKind kind) throws Exception {
         KeyStore store = kind.stores(dir).get();
 
-        StoredKeyDomain created = admin(store).init(DOMAIN, KeyPurpose.AEAD);
+        StoredKeyDomain created = admin(store).init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED);
 
         assertThat(created.versions()).hasSize(1);
         assertThat(created.primary()).isPresent();
@@ -94,9 +94,10 @@ class KeyAdministrationTest {
     @EnumSource(StoreKind.class)
     void initOfAnExistingDomainFails(StoreKind kind) throws Exception {
         KeyStore store = kind.stores(dir).get();
-        admin(store).init(DOMAIN, KeyPurpose.AEAD);
+        admin(store).init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED);
 
-        KeyringException e = catchThrowableOfType(() -> admin(store).init(DOMAIN, KeyPurpose.AEAD), KeyringException.class);
+        KeyringException e = catchThrowableOfType(
+                () -> admin(store).init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED), KeyringException.class);
 
         assertThat(e.getMessage()).contains("already exists");
         assertThat(store.list()).hasSize(1);
@@ -109,7 +110,7 @@ class KeyAdministrationTest {
     void rotateAddsAPrimaryVersionAndOldCellsStillDecrypt(StoreKind kind) throws Exception {
         KeyStore store = kind.stores(dir).get();
         KeyAdministration admin = admin(store);
-        KeyVersion first = admin.init(DOMAIN, KeyPurpose.AEAD).primary().orElseThrow();
+        KeyVersion first = admin.init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED).primary().orElseThrow();
         byte[] oldCell = keyring(master("master"), store, new Fixtures.ManualTicker()).aead(DOMAIN).encrypt(PLAINTEXT, AD);
 
         KeyVersion second = admin.rotate(DOMAIN);
@@ -129,7 +130,8 @@ class KeyAdministrationTest {
         KeyStore store = kind.stores(dir).get();
         KeyAdministration admin = admin(store);
         String domain = "patients.ssn";
-        KeyVersion first = admin.init(domain, KeyPurpose.DETERMINISTIC_AEAD).primary().orElseThrow();
+        KeyVersion first = admin.init(domain, KeyPurpose.DETERMINISTIC_AEAD, DomainUsage.UNCHECKED).primary()
+                .orElseThrow();
         Keyring before = keyring(master("master"), store, new Fixtures.ManualTicker());
         assertThat(before.deterministicAeadsByVersion(domain)).hasSize(1);
         byte[] oldCell = before.deterministicAead(domain).encryptDeterministically(PLAINTEXT, AD);
@@ -154,7 +156,8 @@ class KeyAdministrationTest {
     @EnumSource(StoreKind.class)
     void aRunningKeyringPicksUpARotationWhenItsCacheEntryExpires(StoreKind kind) throws Exception {
         Supplier<KeyStore> stores = kind.stores(dir);
-        KeyVersion first = admin(stores.get()).init(DOMAIN, KeyPurpose.AEAD).primary().orElseThrow();
+        KeyVersion first = admin(stores.get()).init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED).primary()
+                .orElseThrow();
         Fixtures.ManualTicker ticker = new Fixtures.ManualTicker();
         Keyring running = keyring(master("master"), stores.get(), ticker);
         assertThat(keyIdOf(running.aead(DOMAIN).encrypt(PLAINTEXT, AD))).isEqualTo(first.id());
@@ -171,8 +174,8 @@ class KeyAdministrationTest {
     void rewrapMovesEveryKeysetToASecondMasterKeyWithoutTouchingCells(StoreKind kind) throws Exception {
         KeyStore store = kind.stores(dir).get();
         KeyAdministration admin = admin(store);
-        admin.init(DOMAIN, KeyPurpose.AEAD);
-        admin.init("patients.ssn", KeyPurpose.DETERMINISTIC_AEAD);
+        admin.init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED);
+        admin.init("patients.ssn", KeyPurpose.DETERMINISTIC_AEAD, DomainUsage.UNCHECKED);
         admin.rotate(DOMAIN);
         byte[] cell = keyring(master("master"), store, new Fixtures.ManualTicker()).aead(DOMAIN).encrypt(PLAINTEXT, AD);
         byte[] lookup = keyring(master("master"), store, new Fixtures.ManualTicker()).deterministicAead("patients.ssn")
@@ -194,7 +197,7 @@ class KeyAdministrationTest {
     @EnumSource(StoreKind.class)
     void rewrapTwiceLeavesAlreadyMovedKeysetsAlone(StoreKind kind) throws Exception {
         KeyStore store = kind.stores(dir).get();
-        admin(store).init(DOMAIN, KeyPurpose.AEAD);
+        admin(store).init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED);
         admin(store).rewrap(master("master2"));
 
         assertThat(admin(store).rewrap(master("master2"))).isZero();
@@ -204,7 +207,7 @@ class KeyAdministrationTest {
     @EnumSource(StoreKind.class)
     void retiringTheActiveVersionIsRefused(StoreKind kind) throws Exception {
         KeyStore store = kind.stores(dir).get();
-        KeyVersion active = admin(store).init(DOMAIN, KeyPurpose.AEAD).primary().orElseThrow();
+        KeyVersion active = admin(store).init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED).primary().orElseThrow();
 
         assertThatThrownBy(() -> admin(store).retire(DOMAIN, active.id())).isInstanceOf(KeyringException.class)
                 .hasMessageContaining("rotate the key first");
@@ -216,7 +219,7 @@ class KeyAdministrationTest {
     @EnumSource(StoreKind.class)
     void retireMarksAnOldVersionDecryptOnlyAndItStillDecrypts(StoreKind kind) throws Exception {
         KeyStore store = kind.stores(dir).get();
-        KeyVersion first = admin(store).init(DOMAIN, KeyPurpose.AEAD).primary().orElseThrow();
+        KeyVersion first = admin(store).init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED).primary().orElseThrow();
         byte[] oldCell = keyring(master("master"), store, new Fixtures.ManualTicker()).aead(DOMAIN).encrypt(PLAINTEXT, AD);
         admin(store).rotate(DOMAIN);
 
@@ -231,7 +234,7 @@ class KeyAdministrationTest {
     @EnumSource(StoreKind.class)
     void destroyingAVersionThatCellsStillUseIsRefusedWithoutForce(StoreKind kind) throws Exception {
         KeyStore store = kind.stores(dir).get();
-        KeyVersion first = admin(store).init(DOMAIN, KeyPurpose.AEAD).primary().orElseThrow();
+        KeyVersion first = admin(store).init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED).primary().orElseThrow();
         admin(store).rotate(DOMAIN);
         List<KeyVersion> asked = new ArrayList<>();
 
@@ -250,7 +253,7 @@ class KeyAdministrationTest {
     @EnumSource(StoreKind.class)
     void destroyWithForceShredsTheCellsOfThatVersionOnly(StoreKind kind) throws Exception {
         KeyStore store = kind.stores(dir).get();
-        KeyVersion first = admin(store).init(DOMAIN, KeyPurpose.AEAD).primary().orElseThrow();
+        KeyVersion first = admin(store).init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED).primary().orElseThrow();
         byte[] oldCell = keyring(master("master"), store, new Fixtures.ManualTicker()).aead(DOMAIN).encrypt(PLAINTEXT, AD);
         admin(store).rotate(DOMAIN);
         byte[] newCell = keyring(master("master"), store, new Fixtures.ManualTicker()).aead(DOMAIN).encrypt(PLAINTEXT, AD);
@@ -298,7 +301,7 @@ class KeyAdministrationTest {
                 KeyAdministration admin = admin(stores.get());
                 results.add(pool.submit(() -> {
                     start.await();
-                    return admin.init(DOMAIN, KeyPurpose.AEAD);
+                    return admin.init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED);
                 }));
             }
             start.countDown();
@@ -370,7 +373,7 @@ class KeyAdministrationTest {
         KeyStore store = kind.stores(dir).get();
         Path trail = dir.resolve("audit.jsonl");
         KeyAdministration admin = Fixtures.administration(master("master"), store, FileAuditTrail.open(trail), List.of(new LocalMasterKeyProvider()));
-        KeyVersion first = admin.init(DOMAIN, KeyPurpose.AEAD).primary().orElseThrow();
+        KeyVersion first = admin.init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED).primary().orElseThrow();
         admin.rotate(DOMAIN);
         admin.retire(DOMAIN, first.id());
         admin.destroy(DOMAIN, first.id(), VersionUsage.UNCHECKED, true);

@@ -48,12 +48,12 @@ class KeyringAuditTest {
     void aScriptedSessionRecordsCreatedThenUnwrappedOnCacheMissAndVerifies() throws Exception {
         Path trail = dir.resolve("audit.jsonl");
         KeyStore store = new FileKeyStore(dir.resolve("keys.json"));
-        try (Keyring keyring = Keyring.open(settings(), store, FileAuditTrail.open(trail))) {
+        try (Keyring keyring = Fixtures.open(settings(), store, FileAuditTrail.open(trail))) {
             keyring.aead("patients.name");
             keyring.deterministicAead("patients.ssn");
             keyring.aead("patients.name"); // a cache hit: no record
         }
-        try (Keyring restarted = Keyring.open(settings(), store, FileAuditTrail.open(trail))) {
+        try (Keyring restarted = Fixtures.open(settings(), store, FileAuditTrail.open(trail))) {
             restarted.aead("patients.name");
             restarted.deterministicAead("patients.ssn");
         }
@@ -72,7 +72,7 @@ class KeyringAuditTest {
         AuditTrail broken = (principal, event, domain, version, outcome) -> {
             throw new AuditException("audit trail /x cannot be written (IOException)");
         };
-        try (Keyring keyring = Keyring.open(settings(), new Fixtures.MemoryKeyStore(), broken)) {
+        try (Keyring keyring = Fixtures.open(settings(), new Fixtures.MemoryKeyStore(), broken)) {
             assertThatThrownBy(() -> keyring.aead("patients.name"))
                     .isInstanceOf(KeyringException.class)
                     .hasMessageContaining("key event created of key domain patients.name cannot be audited")
@@ -88,7 +88,7 @@ class KeyringAuditTest {
         Path notAKeyset = Files.writeString(dir.resolve("garbage.json"), "{}");
         KeyringSettings settings = new KeyringSettings("local:file:" + notAKeyset, java.time.Duration.ofMinutes(1), 10, true);
 
-        assertThatThrownBy(() -> Keyring.open(settings, new Fixtures.MemoryKeyStore(), FileAuditTrail.open(trail)))
+        assertThatThrownBy(() -> Fixtures.open(settings, new Fixtures.MemoryKeyStore(), FileAuditTrail.open(trail)))
                 .isInstanceOf(KeyringException.class);
         List<AuditRecord> records = records(trail);
         assertThat(records).hasSize(1);
@@ -110,7 +110,7 @@ class KeyringAuditTest {
             WrappedKeyset wrapped = store.read(domain).orElseThrow();
             secrets.add(wrapped.ciphertext());
             KeysetHandle keyset = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped.ciphertext(), masterAead,
-                    purpose.associatedData(domain));
+                    purpose.associatedData(domain, wrapped.generation()));
             secrets.add(TinkProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get()));
             Object key = keyset.getPrimary().getKey();
             secrets.add(key instanceof AesGcmKey gcm ? gcm.getKeyBytes().toByteArray(InsecureSecretKeyAccess.get())

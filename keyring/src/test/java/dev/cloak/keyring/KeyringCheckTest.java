@@ -9,6 +9,7 @@ import dev.cloak.keyring.Fixtures.MemoryKeyStore;
 import dev.cloak.keyring.audit.AuditEvent;
 import dev.cloak.keyring.audit.AuditTrail;
 import dev.cloak.keyring.local.LocalMasterKeyProvider;
+import dev.cloak.keyring.store.GenerationLedger;
 import dev.cloak.keyring.store.KeyStore;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -70,7 +71,8 @@ class KeyringCheckTest {
     private Keyring open(KeyStore store, AuditTrail audit) throws KeyringException {
         KeyringSettings settings = new KeyringSettings("test-kms:file:" + dir.resolve("master.json"),
                 Duration.ofMinutes(15), 100, true);
-        return Keyring.open(settings, store, MasterKeys.of(List.of(testKms)), System::nanoTime, audit);
+        return Keyring.open(settings, store, MasterKeys.of(List.of(testKms)), System::nanoTime, audit,
+                DomainUsage.UNCHECKED, GenerationLedger.NONE);
     }
 
     @Test

@@ -33,7 +33,7 @@ class KeyringTest {
     Path dir;
 
     private Keyring open(KeyStore store) throws KeyringException {
-        return Keyring.open(Fixtures.settings(dir.resolve("master.json"), true), store);
+        return Fixtures.open(Fixtures.settings(dir.resolve("master.json"), true), store);
     }
 
     @Test
@@ -83,7 +83,7 @@ class KeyringTest {
     void newKeysetIsStoredWrappedWithItsPurposeAndMasterKey() throws Exception {
         MemoryKeyStore store = new MemoryKeyStore();
         KeyringSettings settings = Fixtures.settings(dir.resolve("master.json"), true);
-        try (Keyring keyring = Keyring.open(settings, store)) {
+        try (Keyring keyring = Fixtures.open(settings, store)) {
             keyring.deterministicAead("patients.ssn");
         }
         WrappedKeyset stored = store.keysets.get("patients.ssn");
@@ -178,7 +178,7 @@ class KeyringTest {
     @Test
     void missingDomainWithoutAutoCreateIsNoSuchKeyNamingCloakKeysInit() throws Exception {
         MemoryKeyStore store = new MemoryKeyStore();
-        try (Keyring keyring = Keyring.open(Fixtures.settings(dir.resolve("master.json"), false), store)) {
+        try (Keyring keyring = Fixtures.open(Fixtures.settings(dir.resolve("master.json"), false), store)) {
             KeyringException e = catchThrowableOfType(KeyringException.class, () -> keyring.aead("patients.name"));
 
             assertThat(e.kind()).isEqualTo(KeyringException.Kind.NO_SUCH_KEY);
@@ -194,7 +194,7 @@ class KeyringTest {
         try (Keyring creator = open(store)) {
             ciphertext = creator.aead("patients.name").encrypt(PLAINTEXT, Fixtures.AD);
         }
-        try (Keyring keyring = Keyring.open(Fixtures.settings(dir.resolve("master.json"), false), store)) {
+        try (Keyring keyring = Fixtures.open(Fixtures.settings(dir.resolve("master.json"), false), store)) {
             assertThat(keyring.aead("patients.name").decrypt(ciphertext, Fixtures.AD)).isEqualTo(PLAINTEXT);
         }
     }
@@ -206,7 +206,7 @@ class KeyringTest {
             first.aead("patients.name");
         }
         KeyringSettings otherMaster = Fixtures.settings(dir.resolve("other-master.json"), true);
-        try (Keyring second = Keyring.open(otherMaster, store)) {
+        try (Keyring second = Fixtures.open(otherMaster, store)) {
             KeyringException e = catchThrowableOfType(KeyringException.class, () -> second.aead("patients.name"));
             assertThat(e.kind()).isEqualTo(KeyringException.Kind.UNWRAP_FAILED);
             assertThat(e.getMessage()).contains("patients.name").contains("does not unwrap");
@@ -357,7 +357,7 @@ class KeyringTest {
                 Duration.ofMinutes(1), 10, true);
 
         KeyringException e = catchThrowableOfType(KeyringException.class,
-                () -> Keyring.open(settings, new MemoryKeyStore()));
+                () -> Fixtures.open(settings, new MemoryKeyStore()));
 
         assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
         assertThat(e.getMessage()).contains("'vault-transit'").doesNotContain("s3cr3t");
@@ -383,7 +383,7 @@ class KeyringTest {
         WrappedKeyset wrapped = store.keysets.get("patients.name");
         byte[] bytes = wrapped.ciphertext();
         List<Throwable> failures = new ArrayList<>();
-        try (Keyring wrongMaster = Keyring.open(Fixtures.settings(dir.resolve("other.json"), false), store)) {
+        try (Keyring wrongMaster = Fixtures.open(Fixtures.settings(dir.resolve("other.json"), false), store)) {
             failures.add(catchThrowableOfType(KeyringException.class, () -> wrongMaster.aead("patients.name")));
             failures.add(catchThrowableOfType(KeyringException.class, () -> wrongMaster.deterministicAead("patients.name")));
             failures.add(catchThrowableOfType(KeyringException.class, () -> wrongMaster.aead("visits.notes")));

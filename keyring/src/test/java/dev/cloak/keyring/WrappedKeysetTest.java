@@ -1,7 +1,6 @@
 package dev.cloak.keyring;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.crypto.tink.Aead;
@@ -41,7 +40,7 @@ class WrappedKeysetTest {
         Aead master = KeysetHandle.generateNew(KeyPurpose.AEAD.template())
                 .getPrimitive(RegistryConfiguration.get(), Aead.class);
         return WrappedKeyset.wrap(KeysetHandle.generateNew(KeyPurpose.AEAD.template()), "patients.ssn",
-                KeyPurpose.AEAD, new MasterKey("test-kms://key", master));
+                KeyPurpose.AEAD, new MasterKey("test-kms://key", master), 1);
     }
 
     @Test
@@ -63,7 +62,7 @@ class WrappedKeysetTest {
 
         KeyringException unwrap = catchThrowableOfType(KeyringException.class, () -> stored.unwrap(failing(io)));
         KeyringException wrap = catchThrowableOfType(KeyringException.class,
-                () -> WrappedKeyset.wrap(handle, "patients.ssn", KeyPurpose.AEAD, failing(io)));
+                () -> WrappedKeyset.wrap(handle, "patients.ssn", KeyPurpose.AEAD, failing(io), 1));
 
         assertThat(unwrap.kind()).isEqualTo(KeyringException.Kind.UNAVAILABLE);
         assertThat(wrap.kind()).isEqualTo(KeyringException.Kind.UNAVAILABLE);
@@ -78,7 +77,7 @@ class WrappedKeysetTest {
 
         KeyringException unwrap = catchThrowableOfType(KeyringException.class, () -> stored.unwrap(denying));
         KeyringException wrap = catchThrowableOfType(KeyringException.class,
-                () -> WrappedKeyset.wrap(handle, "patients.ssn", KeyPurpose.AEAD, denying));
+                () -> WrappedKeyset.wrap(handle, "patients.ssn", KeyPurpose.AEAD, denying, 1));
 
         assertThat(unwrap.kind()).isEqualTo(KeyringException.Kind.ACCESS_DENIED);
         assertThat(unwrap.getMessage()).contains("patients.ssn").contains("access denied");

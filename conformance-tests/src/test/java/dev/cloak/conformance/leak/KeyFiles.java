@@ -31,7 +31,9 @@ import java.util.stream.Stream;
 /**
  * Reads the raw key material of a test's development keyring with Tink alone, independently of Cloak's keyring
  * code: local master keys (Tink JSON keysets in clear) and the keysets of file key stores, unwrapped with those
- * master keys and the associated data Cloak binds a wrapped keyset to ({@code cloak/keyset/v1/DOMAIN/PURPOSE}).
+ * master keys and the associated data Cloak binds a wrapped keyset to
+ * ({@code cloak/keyset/v2/DOMAIN/PURPOSE/GENERATION}, or {@code cloak/keyset/v1/DOMAIN/PURPOSE} for a keyset
+ * stored before generations were kept).
  */
 public final class KeyFiles {
 
@@ -120,7 +122,11 @@ public final class KeyFiles {
             if (aead == null) {
                 continue;
             }
-            byte[] ad = ("cloak/keyset/v1/" + domain + "/" + purpose).getBytes(StandardCharsets.UTF_8);
+            long generation = entry.has("generation") ? entry.get("generation").getAsLong() : 0;
+            // generation 0: stored before generations were kept, bound to domain and purpose only
+            String bound = generation == 0 ? "cloak/keyset/v1/" + domain + "/" + purpose
+                    : "cloak/keyset/v2/" + domain + "/" + purpose + "/" + generation;
+            byte[] ad = bound.getBytes(StandardCharsets.UTF_8);
             try {
                 KeysetHandle handle = TinkProtoKeysetFormat.parseEncryptedKeyset(
                         Base64.getDecoder().decode(entry.get("keyset").getAsString()), aead, ad);

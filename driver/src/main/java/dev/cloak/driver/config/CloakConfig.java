@@ -25,6 +25,7 @@ public final class CloakConfig {
     private final String source;
     private final String masterKey;
     private final String keyStore;
+    private final String keyLedger;
     private final Duration cacheTtl;
     private final long cacheMaxEntries;
     private final boolean autoCreateKeys;
@@ -40,6 +41,7 @@ public final class CloakConfig {
         this.source = b.source;
         this.masterKey = b.masterKey;
         this.keyStore = b.keyStore;
+        this.keyLedger = b.keyLedger;
         this.cacheTtl = b.cacheTtl;
         this.cacheMaxEntries = b.cacheMaxEntries;
         this.autoCreateKeys = b.autoCreateKeys;
@@ -69,6 +71,14 @@ public final class CloakConfig {
     /** The key store: {@code database} or {@code file:PATH}. */
     public String keyStore() {
         return keyStore;
+    }
+
+    /**
+     * Where the newest generation of every key domain is remembered, outside the key store ({@code file:PATH}), so
+     * that a rolled-back key store is refused; {@code null} when the policy names none.
+     */
+    public String keyLedger() {
+        return keyLedger;
     }
 
     public Duration cacheTtl() {
@@ -126,6 +136,7 @@ public final class CloakConfig {
         private String source = "builder";
         private String masterKey;
         private String keyStore = "database";
+        private String keyLedger;
         private Duration cacheTtl = DEFAULT_CACHE_TTL;
         private long cacheMaxEntries = DEFAULT_CACHE_MAX_ENTRIES;
         private boolean autoCreateKeys = true;
@@ -153,6 +164,26 @@ public final class CloakConfig {
         /** {@code database} or {@code file:PATH}. */
         public Builder keyStore(String store) {
             this.keyStore = Objects.requireNonNull(store, "keyStore");
+            return this;
+        }
+
+        /**
+         * Remembers the newest generation of every key domain in {@code ledger}, so a rolled-back key store is
+         * refused; without one, a restored older key store is accepted.
+         *
+         * @param ledger {@code file:PATH}, on the application's host, where whoever can restore the key store cannot
+         */
+        public Builder keyLedger(String ledger) {
+            Objects.requireNonNull(ledger, "keyLedger");
+            if (!ledger.startsWith("file:") || ledger.length() == "file:".length()) {
+                throw new IllegalArgumentException("keyring.ledger must be file:PATH");
+            }
+            try {
+                Path.of(ledger.substring("file:".length()));
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException("keyring.ledger is not a valid file path", e);
+            }
+            this.keyLedger = ledger;
             return this;
         }
 

@@ -53,13 +53,15 @@ final class ColumnNames {
         String schema = parts.size() == 3 ? parts.get(0) : null;
         String table = parts.get(parts.size() - 2);
         String column = parts.get(parts.size() - 1);
-        String domain;
-        if (keyColumn == null) {
-            domain = (table + "." + column).toLowerCase(Locale.ROOT);
-        } else {
-            List<String> key = split(keyColumn);
-            domain = (key.get(key.size() - 2) + "." + key.get(key.size() - 1)).toLowerCase(Locale.ROOT);
-        }
+        String domain = domain(keyColumn == null ? parts : split(keyColumn));
         return new ColumnPolicy(schema, table, column, quoted, type, mode, domain, pad, size, scale);
+    }
+
+    /**
+     * The key domain of a column's own key: lower-case {@code schema.table.column} when the policy names a schema,
+     * else {@code table.column}, so columns of the same name in two schemas never share a key by accident.
+     */
+    static String domain(List<String> parts) {
+        return String.join(".", parts).toLowerCase(Locale.ROOT);
     }
 }

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param quoted    whether the policy quoted the names, which makes them match exactly
  * @param type      the logical type
  * @param mode      randomized or deterministic
- * @param keyDomain lower-case {@code table.column} of the column that owns the key
+ * @param keyDomain the {@link #ownDomain()} of the column that owns the key: lower-case {@code table.column}, or
+ *                  {@code schema.table.column} when the policy names the owner's schema
  * @param pad       pad the encoded plaintext to a multiple of this many bytes; 0 for none
  * @param size      the declared maximum (characters for varchar, bytes for bytes); 0 for none
  * @param scale     for a decimal column, the scale every value is stored and read with, as in {@code NUMERIC(p, s)};
@@ -56,9 +57,12 @@ public record ColumnPolicy(String schema, String table, String column, boolean q
         return schema == null ? table + "." + column : schema + "." + table + "." + column;
     }
 
-    /** Lower-case {@code table.column}: the key domain of a column that owns its key. */
+    /**
+     * The key domain of a column that owns its key: lower-case {@code schema.table.column} when the policy names a
+     * schema, else {@code table.column} (the domain of every column configured before schemas were part of it).
+     */
     public String ownDomain() {
-        return (table + "." + column).toLowerCase(Locale.ROOT);
+        return (schema == null ? table + "." + column : schema + "." + table + "." + column).toLowerCase(Locale.ROOT);
     }
 
     @Override

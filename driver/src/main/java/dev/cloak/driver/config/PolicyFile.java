@@ -46,7 +46,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 public final class PolicyFile {
 
     private static final Set<String> TOP = Set.of("version", "keyring", "columns", "access", "network", "statements", "audit");
-    private static final Set<String> KEYRING = Set.of("master-key", "store", "cache", "auto-create");
+    private static final Set<String> KEYRING = Set.of("master-key", "store", "ledger", "cache", "auto-create");
     private static final Set<String> CACHE = Set.of("ttl", "max-entries");
     private static final Set<String> COLUMN = Set.of("type", "mode", "pad", "key", "size", "scale");
     private static final Set<String> ACCESS = Set.of("default", "rules");
@@ -240,6 +240,11 @@ public final class PolicyFile {
             }
             builder.keyStore(value);
         }
+        Entry ledger = map.get("ledger");
+        if (ledger != null && !isNull(ledger.value)) {
+            String value = scalar(ledger.value, "keyring.ledger");
+            apply(ledger.value, "keyring.ledger", () -> builder.keyLedger(value));
+        }
         Entry cache = map.get("cache");
         if (cache != null && !isNull(cache.value)) {
             Map<String, Entry> c = mapping(cache.value, "keyring.cache", CACHE);
@@ -269,6 +274,12 @@ public final class PolicyFile {
 
     /** A column as read, with the lines its errors point at. */
     private record ReadColumn(ColumnPolicy policy, String setting, ScalarNode name, String keyColumn, Node keyNode) {
+
+        ReadColumn withKeyDomain(String domain) {
+            ColumnPolicy p = policy;
+            return new ReadColumn(new ColumnPolicy(p.schema(), p.table(), p.column(), p.quoted(), p.type(), p.mode(),
+                    domain, p.pad(), p.size(), p.scale()), setting, name, keyColumn, keyNode);
+        }
     }
 
     private List<ColumnPolicy> readColumns(Entry columns, CloakConfig.Builder builder) throws PolicyException {
@@ -287,15 +298,22 @@ public final class PolicyFile {
             }
             read.add(column);
         }
-        for (ReadColumn c : read) {
+        for (int i = 0; i < read.size(); i++) {
+            ReadColumn c = read.get(i);
             if (c.keyColumn() == null) {
                 continue;
             }
             String setting = c.setting() + ".key";
-            ReadColumn owner = findColumn(read, c.keyColumn());
-            if (owner == null) {
+            List<ReadColumn> owners = findColumns(read, c.keyColumn());
+            if (owners.isEmpty()) {
                 throw error(c.keyNode(), setting, c.keyColumn() + " is not an encrypted column of this policy");
             }
+            if (owners.size() > 1) {
+                // the key's domain would depend on the order of the policy: name the owner exactly
+                throw error(c.keyNode(), setting, c.keyColumn() + " names " + owners.size()
+                        + " encrypted columns of this policy; name the key's owner with its schema");
+            }
+            ReadColumn owner = owners.get(0);
             if (owner == c) {
                 throw error(c.keyNode(), setting, "a column cannot name itself; remove key");
             }
@@ -316,6 +334,8 @@ public final class PolicyFile {
                 throw error(c.keyNode(), setting, c.keyColumn() + " has another scale (" + scaleName(owner.policy())
                         + ", this column " + scaleName(c.policy()) + ")");
             }
+            // the owner's domain, with its schema, however the key: setting spells the owner
+            read.set(i, c.withKeyDomain(owner.policy().ownDomain()));
         }
         for (ReadColumn c : read) {
             if (c.keyColumn() == null) {
@@ -408,14 +428,15 @@ public final class PolicyFile {
         return column.scale() == ColumnPolicy.NO_SCALE ? "none" : String.valueOf(column.scale());
     }
 
-    /** The column of this policy that {@code name} denotes, matched as unquoted SQL identifiers are. */
-    private static ReadColumn findColumn(List<ReadColumn> columns, String name) {
+    /** The columns of this policy that {@code name} denotes, matched as unquoted SQL identifiers are. */
+    private static List<ReadColumn> findColumns(List<ReadColumn> columns, String name) {
+        List<ReadColumn> found = new ArrayList<>();
         for (ReadColumn c : columns) {
             if (matches(c.policy(), name)) {
-                return c;
+                found.add(c);
             }
         }
-        return null;
+        return found;
     }
 
     private static boolean matches(ColumnPolicy column, String name) {

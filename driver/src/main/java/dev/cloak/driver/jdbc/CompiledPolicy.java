@@ -18,7 +18,9 @@ import dev.cloak.keyring.audit.AuditTrail;
 import dev.cloak.keyring.audit.FileAuditTrail;
 import dev.cloak.keyring.store.ConnectionSource;
 import dev.cloak.keyring.store.DatabaseKeyStore;
+import dev.cloak.keyring.store.FileGenerationLedger;
 import dev.cloak.keyring.store.FileKeyStore;
+import dev.cloak.keyring.store.GenerationLedger;
 import dev.cloak.keyring.store.KeyStore;
 import dev.cloak.rewriter.EncryptedColumn;
 import dev.cloak.rewriter.Dialect;
@@ -80,11 +82,14 @@ public final class CompiledPolicy implements AutoCloseable {
     }
 
     /**
-     * @param keyStoreConnections opens a separate connection to the application's database, used by the
-     *     {@code database} key store outside the application's transactions
+     * @param keyStoreConnections opens a separate connection to the database of the {@code database} key store,
+     *     used outside the application's transactions
+     * @param dataConnections open separate raw connections, asked in order before a key is created whether its
+     *     columns hold a value yet (see {@link DatabaseDomainUsage}); the last reaches the application's database
      * @param dialect the target database's SQL dialect (DDL types, binary literals), or null when unknown
      */
-    public static CompiledPolicy compile(CloakConfig config, ConnectionSource keyStoreConnections, Dialect dialect)
+    public static CompiledPolicy compile(CloakConfig config, ConnectionSource keyStoreConnections,
+                                         List<ConnectionSource> dataConnections, Dialect dialect)
             throws SQLException {
         if (!config.requireTls()) {
             LOG.warn("Cloak policy {} sets network.require-tls: false; values may cross the network unencrypted by TLS",
@@ -94,7 +99,9 @@ public final class CompiledPolicy implements AutoCloseable {
         Keyring keyring;
         try {
             keyring = Keyring.open(new KeyringSettings(config.masterKey(), config.cacheTtl(), config.cacheMaxEntries(),
-                    config.autoCreateKeys()), keyStore(config, keyStoreConnections), audit);
+                    config.autoCreateKeys()), keyStore(config, keyStoreConnections), audit,
+                    new DatabaseDomainUsage(config.columns(), dataConnections.toArray(ConnectionSource[]::new)),
+                    ledger(config));
         } catch (KeyringException e) {
             throw KeyringFailures.toSqlException(e);
         }
@@ -146,6 +153,13 @@ public final class CompiledPolicy implements AutoCloseable {
             return new FileKeyStore(Path.of(store.substring("file:".length())));
         }
         throw new SQLException("keyring.store of policy " + config.source() + " must be 'database' or 'file:PATH'", "F0000");
+    }
+
+    /** The policy's generation ledger, or none: without one a rolled-back key store is not detected. */
+    private static GenerationLedger ledger(CloakConfig config) {
+        String ledger = config.keyLedger();
+        return ledger == null ? GenerationLedger.NONE
+                : new FileGenerationLedger(Path.of(ledger.substring("file:".length())));
     }
 
     private static Map<String, DecryptAccess> accessByPrincipal(CloakConfig config, ColumnPolicy policy) {

@@ -248,6 +248,54 @@ class PolicyFileTest {
     }
 
     @Test
+    void aColumnConfiguredWithASchemaHasTheSchemaInItsKeyDomain() throws PolicyException {
+        CloakConfig c = PolicyFile.parse(HEAD + "columns:\n"
+                + "  tenant_a.patients.ssn: { type: varchar, mode: deterministic }\n"
+                + "  tenant_b.patients.ssn: { type: varchar, mode: deterministic }\n", "cloak.yaml");
+
+        assertThat(c.columns()).extracting(ColumnPolicy::keyDomain)
+                .containsExactly("tenant_a.patients.ssn", "tenant_b.patients.ssn");
+    }
+
+    @Test
+    void aColumnConfiguredWithoutASchemaKeepsTableDotColumnAsItsKeyDomain() throws PolicyException {
+        CloakConfig c = PolicyFile.parse(HEAD + "columns:\n  Patients.SSN: { type: varchar, mode: deterministic }\n",
+                "cloak.yaml");
+
+        assertThat(c.columns().get(0).keyDomain()).isEqualTo("patients.ssn");
+    }
+
+    @Test
+    void aSharedKeyTakesItsOwnersDomainWithTheOwnersSchemaHoweverTheKeyNamesIt() throws PolicyException {
+        CloakConfig c = PolicyFile.parse(HEAD + "columns:\n"
+                + "  tenant_a.patients.ssn: { type: varchar, mode: deterministic }\n"
+                + "  tenant_a.visits.ssn: { type: varchar, mode: deterministic, key: patients.ssn }\n"
+                + "  tenant_a.claims.ssn: { type: varchar, mode: deterministic, key: tenant_a.patients.ssn }\n",
+                "cloak.yaml");
+
+        assertThat(c.columns()).extracting(ColumnPolicy::keyDomain).containsOnly("tenant_a.patients.ssn");
+    }
+
+    @Test
+    void aKeyThatNamesColumnsOfTwoSchemasIsRejected() {
+        rejects(HEAD + "columns:\n"
+                + "  tenant_a.patients.ssn: { type: varchar, mode: deterministic }\n"
+                + "  tenant_b.patients.ssn: { type: varchar, mode: deterministic }\n"
+                + "  visits.ssn: { type: varchar, mode: deterministic, key: patients.ssn }\n",
+                7, "columns.visits.ssn.key").hasMessageContaining("names 2 encrypted columns");
+    }
+
+    @Test
+    void theLedgerIsReadAsAFilePathAndAnythingElseIsRejected() throws PolicyException {
+        CloakConfig c = PolicyFile.parse(HEAD + "  ledger: \"file:/var/lib/cloak/ledger.json\"\n", "cloak.yaml");
+
+        assertThat(c.keyLedger()).isEqualTo("file:/var/lib/cloak/ledger.json");
+        assertThat(PolicyFile.parse(HEAD, "cloak.yaml").keyLedger()).isNull();
+        rejects(HEAD + "  ledger: \"s3://bucket/ledger.json\"\n", 4, "keyring.ledger")
+                .hasMessageContaining("file:PATH");
+    }
+
+    @Test
     void keyNamingAnUnencryptedColumnIsRejected() {
         rejects(HEAD + "columns:\n  visits.ssn: { type: varchar, mode: deterministic, key: patients.ssn }\n",
                 5, "columns.visits.ssn.key").hasMessageContaining("patients.ssn is not an encrypted column");

@@ -18,6 +18,11 @@ public enum AuditEvent {
     ACCESS_DENIED("access-denied"),
     /** The KMS or master key could not be reached or failed. */
     KMS_FAILURE("kms-failure"),
+    /**
+     * A key store offered an older keyset of a domain than the generation ledger recorded, or had lost a domain the
+     * ledger knows: refused (outcome denied); the record's version is the generation the store offered.
+     */
+    ROLLED_BACK("rolled-back"),
     /** A policy was loaded; the record's version carries the policy's SHA-256. */
     POLICY_LOADED("policy-loaded"),
     /** A column's cells were rewritten under its key domain's active version; the record's version is that one. */

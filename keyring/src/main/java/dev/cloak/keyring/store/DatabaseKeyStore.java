@@ -25,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * operation (never the application's transaction). The table is created, with SQL that runs on H2,
  * PostgreSQL and MariaDB, the first time a keyset is inserted; reading never needs DDL rights, so a
  * production role that may not create keys may still use them. Each domain has one {@code cloak_keys} row
- * (its whole Tink keyset, row version 1) and, once key administration has touched it, one row per key
- * version in {@code cloak_key_versions}; a domain without those rows (stored before versions were kept)
- * stays readable and gets them on its first administrative change.
+ * (its whole Tink keyset, row version 1, and the keyset's generation) and, once key administration has touched
+ * it, one row per key version in {@code cloak_key_versions}; a domain without those rows (stored before versions
+ * were kept) stays readable and gets them on its first administrative change. A table written before generations
+ * were kept has no {@code generation} column: it reads as generation 0, and the first write adds the column (which
+ * needs the right to alter the table, once).
  */
 public final class DatabaseKeyStore implements KeyStore {
 
@@ -39,11 +41,18 @@ public final class DatabaseKeyStore implements KeyStore {
     private static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS cloak_keys ("
             + "domain VARCHAR(255) NOT NULL, version INT NOT NULL, purpose VARCHAR(32) NOT NULL, "
             + "status VARCHAR(16) NOT NULL, master_key VARCHAR(1024) NOT NULL, keyset VARCHAR(8000) NOT NULL, "
-            + "created_at TIMESTAMP NOT NULL, PRIMARY KEY (domain, version))";
-    private static final String SELECT = "SELECT purpose, master_key, keyset FROM cloak_keys "
+            + "generation BIGINT DEFAULT 0 NOT NULL, created_at TIMESTAMP NOT NULL, PRIMARY KEY (domain, version))";
+    private static final String PROBE_GENERATION = "SELECT generation FROM cloak_keys WHERE 1 = 0";
+    private static final String ADD_GENERATION =
+            "ALTER TABLE cloak_keys ADD COLUMN generation BIGINT DEFAULT 0 NOT NULL";
+    private static final String SELECT = "SELECT purpose, master_key, keyset, generation FROM cloak_keys "
             + "WHERE domain = ? AND version = ? AND status = ?";
-    private static final String SELECT_ALL = "SELECT domain, purpose, master_key, keyset FROM cloak_keys "
-            + "WHERE version = ? AND status = ? ORDER BY domain";
+    private static final String SELECT_LEGACY = "SELECT purpose, master_key, keyset, 0 FROM cloak_keys "
+            + "WHERE domain = ? AND version = ? AND status = ?";
+    private static final String SELECT_ALL = "SELECT domain, purpose, master_key, keyset, generation "
+            + "FROM cloak_keys WHERE version = ? AND status = ? ORDER BY domain";
+    private static final String SELECT_ALL_LEGACY = "SELECT domain, purpose, master_key, keyset, 0 "
+            + "FROM cloak_keys WHERE version = ? AND status = ? ORDER BY domain";
     private static final String CREATE_VERSIONS = "CREATE TABLE IF NOT EXISTS cloak_key_versions ("
             + "domain VARCHAR(255) NOT NULL, key_id BIGINT NOT NULL, seq_no INT NOT NULL, "
             + "status VARCHAR(16) NOT NULL, changed_at TIMESTAMP NOT NULL, PRIMARY KEY (domain, key_id))";
@@ -54,15 +63,19 @@ public final class DatabaseKeyStore implements KeyStore {
     private static final String INSERT_VERSION = "INSERT INTO cloak_key_versions "
             + "(domain, key_id, seq_no, status, changed_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)";
     private static final String DELETE_VERSIONS = "DELETE FROM cloak_key_versions WHERE domain = ?";
-    private static final String UPDATE = "UPDATE cloak_keys SET keyset = ?, master_key = ?, purpose = ? "
-            + "WHERE domain = ? AND version = ? AND status = ? AND keyset = ?";
+    private static final String UPDATE = "UPDATE cloak_keys SET keyset = ?, master_key = ?, purpose = ?, "
+            + "generation = ? WHERE domain = ? AND version = ? AND status = ? AND keyset = ?";
     private static final String INSERT = "INSERT INTO cloak_keys "
-            + "(domain, version, purpose, status, master_key, keyset, created_at) "
-            + "VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)";
+            + "(domain, version, purpose, status, master_key, keyset, generation, created_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)";
 
     // "table does not exist": PostgreSQL; MariaDB/MySQL and H2; H2 naming similar tables (one being created);
     // H2 with an empty schema
     private static final Set<String> NO_SUCH_TABLE = Set.of("42P01", "42S02", "42S03", "42S04");
+    // "column does not exist": PostgreSQL; MariaDB/MySQL and H2
+    private static final Set<String> NO_SUCH_COLUMN = Set.of("42703", "42S22");
+    // "column already exists": PostgreSQL; MariaDB/MySQL and H2
+    private static final Set<String> DUPLICATE_COLUMN = Set.of("42701", "42S21");
 
     // PostgreSQL insufficient_privilege; H2 NOT_ENOUGH_RIGHTS_FOR_1
     private static final Set<String> ACCESS_DENIED_STATES = Set.of("42501", "90096");
@@ -112,10 +125,13 @@ public final class DatabaseKeyStore implements KeyStore {
             if (isUniqueViolation(e)) {
                 return winner(connection, keyset.domain());
             }
-            if (!isNoSuchTable(e)) {
+            if (isNoSuchColumn(e)) {
+                ensureGenerationColumn(connection);
+            } else if (isNoSuchTable(e)) {
+                createTable(connection);
+            } else {
                 throw e;
             }
-            createTable(connection);
             try {
                 insert(connection, keyset);
             } catch (SQLException again) {
@@ -150,7 +166,20 @@ public final class DatabaseKeyStore implements KeyStore {
     }
 
     private static Optional<WrappedKeyset> select(Connection connection, String domain) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(SELECT)) {
+        try {
+            return select(connection, domain, SELECT);
+        } catch (SQLException e) {
+            if (!isNoSuchColumn(e)) {
+                throw e;
+            }
+            rollbackQuietly(connection, e);
+            return select(connection, domain, SELECT_LEGACY);
+        }
+    }
+
+    private static Optional<WrappedKeyset> select(Connection connection, String domain, String sql)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, domain);
             statement.setInt(2, VERSION);
             statement.setString(3, ACTIVE);
@@ -158,11 +187,30 @@ public final class DatabaseKeyStore implements KeyStore {
                 if (!rows.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new WrappedKeyset(domain, rows.getString(1),
-                        Base64.getDecoder().decode(rows.getString(3)), rows.getString(2)));
+                return Optional.of(keyset(domain, rows.getString(1), rows.getString(2), rows.getString(3),
+                        rows.getLong(4)));
             }
-        } catch (IllegalArgumentException badBase64) {
-            throw new ForeignContent("column keyset of cloak_keys is not base64 for key domain " + domain);
+        }
+    }
+
+    /** Adds column generation to a cloak_keys written before generations were kept; needs DDL rights, once. */
+    private static void ensureGenerationColumn(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeQuery(PROBE_GENERATION).close();
+            return;
+        } catch (SQLException e) {
+            if (!isNoSuchColumn(e)) {
+                throw e;
+            }
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(ADD_GENERATION);
+            LOG.info("Added column generation to table cloak_keys");
+        } catch (SQLException e) {
+            // another process added it meanwhile
+            if (e.getSQLState() == null || !DUPLICATE_COLUMN.contains(e.getSQLState())) {
+                throw e;
+            }
         }
     }
 
@@ -174,6 +222,7 @@ public final class DatabaseKeyStore implements KeyStore {
             statement.setString(4, ACTIVE);
             statement.setString(5, keyset.masterKeyUri());
             statement.setString(6, Base64.getEncoder().encodeToString(keyset.ciphertext()));
+            statement.setLong(7, keyset.generation());
             statement.executeUpdate();
         }
     }
@@ -181,15 +230,15 @@ public final class DatabaseKeyStore implements KeyStore {
     @Override
     public List<StoredKeyDomain> list() throws KeyringException {
         try (Connection connection = source.open()) {
-            List<WrappedKeyset> keysets = new ArrayList<>();
-            try (PreparedStatement statement = connection.prepareStatement(SELECT_ALL)) {
-                statement.setInt(1, VERSION);
-                statement.setString(2, ACTIVE);
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        keysets.add(keyset(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4)));
-                    }
+            List<WrappedKeyset> keysets;
+            try {
+                keysets = selectAll(connection, SELECT_ALL);
+            } catch (SQLException e) {
+                if (!isNoSuchColumn(e)) {
+                    throw e;
                 }
+                rollbackQuietly(connection, e);
+                keysets = selectAll(connection, SELECT_ALL_LEGACY);
             }
             Map<String, List<KeyVersion>> versions = new HashMap<>();
             try (PreparedStatement statement = connection.prepareStatement(SELECT_VERSIONS);
@@ -214,6 +263,21 @@ public final class DatabaseKeyStore implements KeyStore {
             }
             throw failure("cannot list the key domains", e);
         }
+    }
+
+    private static List<WrappedKeyset> selectAll(Connection connection, String sql) throws SQLException {
+        List<WrappedKeyset> keysets = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setInt(1, VERSION);
+            statement.setString(2, ACTIVE);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    keysets.add(keyset(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                            rows.getLong(5)));
+                }
+            }
+        }
+        return keysets;
     }
 
     @Override
@@ -283,10 +347,11 @@ public final class DatabaseKeyStore implements KeyStore {
                     statement.setString(1, Base64.getEncoder().encodeToString(keyset.ciphertext()));
                     statement.setString(2, keyset.masterKeyUri());
                     statement.setString(3, keyset.purpose());
-                    statement.setString(4, keyset.domain());
-                    statement.setInt(5, VERSION);
-                    statement.setString(6, ACTIVE);
-                    statement.setString(7, Base64.getEncoder().encodeToString(expected.keyset().ciphertext()));
+                    statement.setLong(4, keyset.generation());
+                    statement.setString(5, keyset.domain());
+                    statement.setInt(6, VERSION);
+                    statement.setString(7, ACTIVE);
+                    statement.setString(8, Base64.getEncoder().encodeToString(expected.keyset().ciphertext()));
                     changed = statement.executeUpdate();
                 }
                 if (changed != 1) {
@@ -314,6 +379,7 @@ public final class DatabaseKeyStore implements KeyStore {
 
     private static void createTables(Connection connection) throws SQLException {
         createTable(connection);
+        ensureGenerationColumn(connection);
         try (Statement statement = connection.createStatement()) {
             statement.execute(CREATE_VERSIONS);
         } catch (SQLException first) {
@@ -365,13 +431,18 @@ public final class DatabaseKeyStore implements KeyStore {
         return new KeyVersion((int) id, parsed);
     }
 
-    private static WrappedKeyset keyset(String domain, String purpose, String master, String keyset)
-            throws SQLException {
+    private static WrappedKeyset keyset(String domain, String purpose, String master, String keyset,
+                                        long generation) throws SQLException {
+        byte[] wrapped;
         try {
-            return new WrappedKeyset(domain, purpose, Base64.getDecoder().decode(keyset), master);
+            wrapped = Base64.getDecoder().decode(keyset);
         } catch (IllegalArgumentException badBase64) {
             throw new ForeignContent("column keyset of cloak_keys is not base64 for key domain " + domain);
         }
+        if (generation < 0) {
+            throw new ForeignContent("column generation of cloak_keys is negative for key domain " + domain);
+        }
+        return new WrappedKeyset(domain, purpose, wrapped, master, generation);
     }
 
     private static void rollbackQuietly(Connection connection, SQLException failure) {
@@ -387,6 +458,10 @@ public final class DatabaseKeyStore implements KeyStore {
     private static boolean isUniqueViolation(SQLException e) {
         String state = e.getSQLState();
         return state != null && state.startsWith("23");
+    }
+
+    private static boolean isNoSuchColumn(SQLException e) {
+        return e.getSQLState() != null && NO_SUCH_COLUMN.contains(e.getSQLState());
     }
 
     private static boolean isNoSuchTable(SQLException e) {

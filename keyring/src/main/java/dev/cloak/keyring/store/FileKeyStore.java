@@ -10,33 +10,22 @@ import dev.cloak.keyring.KeyVersionStatus;
 import dev.cloak.keyring.KeyringException;
 import dev.cloak.keyring.WrappedKeyset;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps wrapped keysets in one JSON file,
- * {@code {"version":1,"keysets":[{"domain":…,"purpose":…,"master":…,"keyset":base64,
+ * {@code {"version":1,"keysets":[{"domain":…,"purpose":…,"master":…,"keyset":base64,"generation":3,
  * "versions":[{"id":"1234","status":"active"}]}]}}; {@code versions} is absent in files written before
- * key versions were kept, which stay readable.
+ * key versions were kept, and {@code generation} in files written before generations were kept (generation 0);
+ * both stay readable.
  * Writes replace the file atomically (temp file + atomic move) while holding a lock on a sibling
  * {@code .lock} file, so several threads and processes can share it; reads need no lock.
  */
@@ -45,16 +34,11 @@ public final class FileKeyStore implements KeyStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileKeyStore.class);
     private static final int FORMAT_VERSION = 1;
 
-    // a JVM may hold one FileLock per file, so threads and instances in one process queue here first
-    private static final ConcurrentMap<Path, ReentrantLock> PROCESS_LOCKS = new ConcurrentHashMap<>();
-
-    private final Path path;
-    private final Path lockPath;
+    private final SharedFile file;
 
     /** A store kept in the file at {@code path}; the file is created on the first insert. */
     public FileKeyStore(Path path) {
-        this.path = Objects.requireNonNull(path, "path").toAbsolutePath().normalize();
-        this.lockPath = this.path.resolveSibling(this.path.getFileName() + ".lock");
+        this.file = new SharedFile(Objects.requireNonNull(path, "path"), ".cloak-keys");
     }
 
     @Override
@@ -88,8 +72,8 @@ public final class FileKeyStore implements KeyStore {
             }
             List<StoredKeyDomain> updated = new ArrayList<>(domains);
             updated.add(domain);
-            write(updated);
-            LOG.info("Stored keyset of key domain {} in {}", domain.domain(), path);
+            file.replace(json(updated));
+            LOG.info("Stored keyset of key domain {} in {}", domain.domain(), file);
             return domain;
         });
     }
@@ -106,8 +90,8 @@ public final class FileKeyStore implements KeyStore {
             }
             List<StoredKeyDomain> replaced = new ArrayList<>(domains);
             replaced.set(replaced.indexOf(current.get()), updated);
-            write(replaced);
-            LOG.info("Updated key domain {} in {}", updated.domain(), path);
+            file.replace(json(replaced));
+            LOG.info("Updated key domain {} in {}", updated.domain(), file);
             return true;
         });
     }
@@ -118,26 +102,11 @@ public final class FileKeyStore implements KeyStore {
     }
 
     private <T> T underLock(Change<T> change) throws KeyringException {
-        ReentrantLock processLock = PROCESS_LOCKS.computeIfAbsent(path, p -> new ReentrantLock());
-        processLock.lock();
         try {
-            Files.createDirectories(path.getParent());
-            try (FileChannel channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
-                return change.apply(load());
-            }
+            return file.underLock(() -> change.apply(load()));
         } catch (IOException e) {
-            throw failure("key store file " + path + " cannot be written", e);
-        } finally {
-            processLock.unlock();
+            throw SharedFile.failure("key store file " + file + " cannot be written", e);
         }
-    }
-
-    /** A file the process may not read or write is refused access; any other I/O failure is an outage. */
-    private static KeyringException failure(String message, IOException e) {
-        KeyringException.Kind kind = e instanceof AccessDeniedException
-                ? KeyringException.Kind.ACCESS_DENIED : KeyringException.Kind.UNAVAILABLE;
-        return new KeyringException(kind, message, e);
     }
 
     private static Optional<StoredKeyDomain> find(List<StoredKeyDomain> domains, String domain) {
@@ -147,18 +116,19 @@ public final class FileKeyStore implements KeyStore {
     private List<StoredKeyDomain> load() throws KeyringException {
         String json;
         try {
-            json = Files.readString(path, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException missing) {
-            return List.of();
+            json = file.read();
         } catch (IOException e) {
-            throw failure("key store file " + path + " cannot be read", e);
+            throw SharedFile.failure("key store file " + file + " cannot be read", e);
+        }
+        if (json == null) {
+            return List.of();
         }
         try {
             return parse(json);
         } catch (RuntimeException e) {
             // not transient (writes replace the file atomically), and the parser's message could quote its content
             throw new KeyringException(KeyringException.Kind.INVALID,
-                    "key store file " + path + " is not a valid Cloak key store (version " + FORMAT_VERSION + ")");
+                    "key store file " + file + " is not a valid Cloak key store (version " + FORMAT_VERSION + ")");
         }
     }
 
@@ -174,7 +144,8 @@ public final class FileKeyStore implements KeyStore {
                     entry.get("domain").getAsString(),
                     entry.get("purpose").getAsString(),
                     Base64.getDecoder().decode(entry.get("keyset").getAsString()),
-                    entry.get("master").getAsString());
+                    entry.get("master").getAsString(),
+                    entry.has("generation") ? entry.get("generation").getAsLong() : 0);
             List<KeyVersion> versions = new ArrayList<>();
             if (entry.has("versions")) {
                 for (JsonElement v : entry.getAsJsonArray("versions")) {
@@ -191,7 +162,7 @@ public final class FileKeyStore implements KeyStore {
         return domains;
     }
 
-    private void write(List<StoredKeyDomain> domains) throws IOException {
+    private static String json(List<StoredKeyDomain> domains) {
         JsonArray array = new JsonArray();
         for (StoredKeyDomain domain : domains) {
             WrappedKeyset keyset = domain.keyset();
@@ -200,6 +171,7 @@ public final class FileKeyStore implements KeyStore {
             entry.addProperty("purpose", keyset.purpose());
             entry.addProperty("master", keyset.masterKeyUri());
             entry.addProperty("keyset", Base64.getEncoder().encodeToString(keyset.ciphertext()));
+            entry.addProperty("generation", keyset.generation());
             JsonArray versions = new JsonArray();
             for (KeyVersion version : domain.versions()) {
                 JsonObject v = new JsonObject();
@@ -213,31 +185,11 @@ public final class FileKeyStore implements KeyStore {
         JsonObject root = new JsonObject();
         root.addProperty("version", FORMAT_VERSION);
         root.add("keysets", array);
-
-        Path temp = createOwnerOnlyTempFile(path.getParent());
-        try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                out.write(StandardCharsets.UTF_8.encode(root.toString()));
-                out.force(true);
-            }
-            Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    private static Path createOwnerOnlyTempFile(Path dir) throws IOException {
-        try {
-            return Files.createTempFile(dir, ".cloak-keys", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            return Files.createTempFile(dir, ".cloak-keys", ".tmp");
-        }
+        return root.toString();
     }
 
     @Override
     public String toString() {
-        return "FileKeyStore[" + path + "]";
+        return "FileKeyStore[" + file + "]";
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.DeterministicAead;
+import dev.cloak.keyring.DomainUsage;
 import dev.cloak.keyring.Fixtures;
 import dev.cloak.keyring.Fixtures.ManualTicker;
 import dev.cloak.keyring.Fixtures.MemoryKeyStore;
@@ -16,7 +17,9 @@ import dev.cloak.keyring.KeyringException;
 import dev.cloak.keyring.KeyringSettings;
 import dev.cloak.keyring.VersionUsage;
 import dev.cloak.keyring.WrappedKeyset;
+import dev.cloak.keyring.audit.AuditTrail;
 import dev.cloak.keyring.store.FileKeyStore;
+import dev.cloak.keyring.store.GenerationLedger;
 import dev.cloak.keyring.store.KeyStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,13 +75,13 @@ class Pkcs11MasterKeyProviderTest {
         KeyStore store = new FileKeyStore(dir.resolve("keys.json"));
         byte[] randomized;
         byte[] deterministic;
-        try (Keyring keyring = Keyring.open(settings(uri("master")), store)) {
+        try (Keyring keyring = Fixtures.open(settings(uri("master")), store)) {
             randomized = keyring.aead("patients.name").encrypt(PLAINTEXT, Fixtures.AD);
             deterministic = keyring.deterministicAead("patients.ssn").encryptDeterministically(PLAINTEXT, Fixtures.AD);
         }
 
         assertThat(store.read("patients.name")).get().extracting(WrappedKeyset::masterKeyUri).isEqualTo(uri("master"));
-        try (Keyring second = Keyring.open(settings(uri("master")), new FileKeyStore(dir.resolve("keys.json")))) {
+        try (Keyring second = Fixtures.open(settings(uri("master")), new FileKeyStore(dir.resolve("keys.json")))) {
             assertThat(second.aead("patients.name").decrypt(randomized, Fixtures.AD)).isEqualTo(PLAINTEXT);
             DeterministicAead daead = second.deterministicAead("patients.ssn");
             assertThat(daead.decryptDeterministically(deterministic, Fixtures.AD)).isEqualTo(PLAINTEXT);
@@ -89,10 +92,10 @@ class Pkcs11MasterKeyProviderTest {
     @Test
     void keyAdministrationInitsRotatesRewrapsToASecondHsmKeyRetiresAndDestroys() throws Exception {
         KeyStore store = new FileKeyStore(dir.resolve("keys.json"));
-        KeyAdministration admin = KeyAdministration.open(uri("master"), store, dev.cloak.keyring.audit.AuditTrail.NONE);
-        KeyVersion first = admin.init("patients.name", KeyPurpose.AEAD).primary().orElseThrow();
+        KeyAdministration admin = KeyAdministration.open(uri("master"), store, AuditTrail.NONE, GenerationLedger.NONE);
+        KeyVersion first = admin.init("patients.name", KeyPurpose.AEAD, DomainUsage.UNCHECKED).primary().orElseThrow();
         byte[] oldCell;
-        try (Keyring keyring = Keyring.open(settings(uri("master")), store)) {
+        try (Keyring keyring = Fixtures.open(settings(uri("master")), store)) {
             oldCell = keyring.aead("patients.name").encrypt(PLAINTEXT, Fixtures.AD);
         }
         admin.rotate("patients.name");
@@ -100,15 +103,16 @@ class Pkcs11MasterKeyProviderTest {
         assertThat(admin.rewrap(uri("master2"))).isEqualTo(1);
 
         assertThat(store.read("patients.name")).get().extracting(WrappedKeyset::masterKeyUri).isEqualTo(uri("master2"));
-        KeyAdministration moved = KeyAdministration.open(uri("master2"), store, dev.cloak.keyring.audit.AuditTrail.NONE);
+        KeyAdministration moved = KeyAdministration.open(uri("master2"), store, AuditTrail.NONE,
+                GenerationLedger.NONE);
         byte[] newCell;
-        try (Keyring keyring = Keyring.open(settings(uri("master2")), store)) {
+        try (Keyring keyring = Fixtures.open(settings(uri("master2")), store)) {
             assertThat(keyring.aead("patients.name").decrypt(oldCell, Fixtures.AD)).isEqualTo(PLAINTEXT);
             newCell = keyring.aead("patients.name").encrypt(PLAINTEXT, Fixtures.AD);
         }
         moved.retire("patients.name", first.id());
         moved.destroy("patients.name", first.id(), VersionUsage.UNCHECKED, true);
-        try (Keyring keyring = Keyring.open(settings(uri("master2")), store)) {
+        try (Keyring keyring = Fixtures.open(settings(uri("master2")), store)) {
             Aead aead = keyring.aead("patients.name");
             assertThat(catchThrowableOfType(java.security.GeneralSecurityException.class,
                     () -> aead.decrypt(oldCell, Fixtures.AD))).isNotNull();
@@ -144,7 +148,7 @@ class Pkcs11MasterKeyProviderTest {
         Path pinFile = dir.resolve("wrong-pin");
         Files.writeString(pinFile, "98765\n");
 
-        KeyringException e = catchThrowableOfType(KeyringException.class, () -> Keyring.open(
+        KeyringException e = catchThrowableOfType(KeyringException.class, () -> Fixtures.open(
                 settings(uri("master", module(), "file:" + pinFile)), new MemoryKeyStore()));
 
         assertThat(e.kind()).isEqualTo(KeyringException.Kind.ACCESS_DENIED);
@@ -153,11 +157,11 @@ class Pkcs11MasterKeyProviderTest {
 
     @Test
     void aWrongPinIsRejectedEvenAfterTheTokenWasLoggedInWithTheRightOne() throws Exception {
-        Keyring.open(settings(uri("master")), new MemoryKeyStore()).close();
+        Fixtures.open(settings(uri("master")), new MemoryKeyStore()).close();
         Path pinFile = dir.resolve("wrong-pin");
         Files.writeString(pinFile, "1111");
 
-        KeyringException e = catchThrowableOfType(KeyringException.class, () -> Keyring.open(
+        KeyringException e = catchThrowableOfType(KeyringException.class, () -> Fixtures.open(
                 settings(uri("master", module(), "file:" + pinFile)), new MemoryKeyStore()));
 
         assertThat(e.kind()).isEqualTo(KeyringException.Kind.ACCESS_DENIED);
@@ -168,7 +172,7 @@ class Pkcs11MasterKeyProviderTest {
     void anUnknownTokenFailsNamingTheTokenWhereLabelsCanBeRead() {
         Assumptions.assumeTrue(Pkcs11TokenLabels.available(), "token labels are readable only with --add-exports");
 
-        KeyringException e = catchThrowableOfType(KeyringException.class, () -> Keyring.open(
+        KeyringException e = catchThrowableOfType(KeyringException.class, () -> Fixtures.open(
                 settings(uri("master").replace("token=cloak", "token=elsewhere")), new MemoryKeyStore()));
 
         assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
@@ -178,7 +182,7 @@ class Pkcs11MasterKeyProviderTest {
     @Test
     void anUnknownKeyObjectFailsNamingTheObject() {
         KeyringException e = catchThrowableOfType(KeyringException.class,
-                () -> Keyring.open(settings(uri("no-such-key")), new MemoryKeyStore()));
+                () -> Fixtures.open(settings(uri("no-such-key")), new MemoryKeyStore()));
 
         assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
         assertThat(e.getMessage()).contains("'no-such-key'");
@@ -186,7 +190,7 @@ class Pkcs11MasterKeyProviderTest {
 
     @Test
     void aMissingModuleFailsAsUnavailableNamingTheModule() {
-        KeyringException e = catchThrowableOfType(KeyringException.class, () -> Keyring.open(
+        KeyringException e = catchThrowableOfType(KeyringException.class, () -> Fixtures.open(
                 settings(uri("master", dir.resolve("libnothing.so").toString(), "env:" + PIN_ENV)),
                 new MemoryKeyStore()));
 
@@ -197,11 +201,11 @@ class Pkcs11MasterKeyProviderTest {
     @Test
     void aKeysetWrappedUnderOneHsmKeyDoesNotUnwrapUnderAnother() throws Exception {
         MemoryKeyStore store = new MemoryKeyStore();
-        try (Keyring keyring = Keyring.open(settings(uri("master")), store)) {
+        try (Keyring keyring = Fixtures.open(settings(uri("master")), store)) {
             keyring.aead("patients.name");
         }
 
-        try (Keyring other = Keyring.open(settings(uri("master2")), store)) {
+        try (Keyring other = Fixtures.open(settings(uri("master2")), store)) {
             KeyringException e = catchThrowableOfType(KeyringException.class, () -> other.aead("patients.name"));
 
             assertThat(e.kind()).isEqualTo(KeyringException.Kind.UNWRAP_FAILED);

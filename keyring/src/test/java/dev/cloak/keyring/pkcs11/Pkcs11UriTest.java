@@ -129,7 +129,7 @@ class Pkcs11UriTest {
                 + "&pin-value=1234", java.time.Duration.ofMinutes(1), 10, true);
 
         KeyringException e = catchThrowableOfType(KeyringException.class,
-                () -> Keyring.open(settings, new Fixtures.MemoryKeyStore()));
+                () -> Fixtures.open(settings, new Fixtures.MemoryKeyStore()));
 
         assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
         assertThat(e.getMessage()).contains("pin-value").doesNotContain("1234");

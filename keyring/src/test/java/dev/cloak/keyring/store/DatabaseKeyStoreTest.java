@@ -111,7 +111,7 @@ class DatabaseKeyStoreTest {
         int racers = 4;
         List<Keyring> keyrings = new ArrayList<>();
         for (int i = 0; i < racers; i++) {
-            keyrings.add(Keyring.open(settings, new DatabaseKeyStore(source)));
+            keyrings.add(Fixtures.open(settings, new DatabaseKeyStore(source)));
         }
         ExecutorService pool = Executors.newFixedThreadPool(racers);
         try {
@@ -141,10 +141,10 @@ class DatabaseKeyStoreTest {
     void aSecondKeyringOverTheSameDatabaseDecryptsWhatTheFirstEncrypted() throws Exception {
         KeyringSettings settings = Fixtures.settings(dir.resolve("master.json"), true);
         byte[] ciphertext;
-        try (Keyring first = Keyring.open(settings, new DatabaseKeyStore(source))) {
+        try (Keyring first = Fixtures.open(settings, new DatabaseKeyStore(source))) {
             ciphertext = first.aead("patients.name").encrypt(PLAINTEXT, Fixtures.AD);
         }
-        try (Keyring second = Keyring.open(settings, new DatabaseKeyStore(source))) {
+        try (Keyring second = Fixtures.open(settings, new DatabaseKeyStore(source))) {
             assertThat(second.aead("patients.name").decrypt(ciphertext, Fixtures.AD)).isEqualTo(PLAINTEXT);
         }
     }
@@ -169,7 +169,7 @@ class DatabaseKeyStoreTest {
     @Test
     void keyringOverAnUnreachableDatabaseIsUnavailable() throws Exception {
         KeyringSettings settings = Fixtures.settings(dir.resolve("master.json"), true);
-        try (Keyring keyring = Keyring.open(settings, new DatabaseKeyStore(() -> {
+        try (Keyring keyring = Fixtures.open(settings, new DatabaseKeyStore(() -> {
             throw new SQLException("connection refused", "08001");
         }))) {
             KeyringException e = catchThrowableOfType(KeyringException.class, () -> keyring.aead("patients.name"));

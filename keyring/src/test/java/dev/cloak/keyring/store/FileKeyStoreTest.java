@@ -77,7 +77,7 @@ class FileKeyStoreTest {
         int racers = 4;
         List<Keyring> keyrings = new ArrayList<>();
         for (int i = 0; i < racers; i++) {
-            keyrings.add(Keyring.open(settings, new FileKeyStore(file)));
+            keyrings.add(Fixtures.open(settings, new FileKeyStore(file)));
         }
         ExecutorService pool = Executors.newFixedThreadPool(racers);
         try {

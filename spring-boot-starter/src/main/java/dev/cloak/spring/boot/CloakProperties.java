@@ -203,6 +203,12 @@ public class CloakProperties {
         /** Where wrapped column keys are kept: database (table cloak_keys) or file:PATH. */
         private String store;
 
+        /**
+         * Where the newest generation of every key domain is remembered, file:PATH on the application's host, so a
+         * key store restored from an older backup is refused (none by default: not detected).
+         */
+        private String ledger;
+
         /** Whether a column's key is created on first use (true) or must exist (false: made by cloak keys init). */
         private String autoCreate;
 
@@ -223,6 +229,14 @@ public class CloakProperties {
 
         public void setStore(String store) {
             this.store = store;
+        }
+
+        public String getLedger() {
+            return ledger;
+        }
+
+        public void setLedger(String ledger) {
+            this.ledger = ledger;
         }
 
         public String getAutoCreate() {

@@ -70,6 +70,7 @@ final class InlinePolicy {
         Map<String, Object> keyring = section();
         put(keyring, "master-key", k.getMasterKey());
         put(keyring, "store", k.getStore());
+        put(keyring, "ledger", k.getLedger());
         put(keyring, "auto-create", k.getAutoCreate());
         put(keyring, "cache", cache);
         put(tree, "keyring", keyring);

@@ -1,5 +1,17 @@
 package dev.cloak.spring.boot;
 
+import dev.cloak.driver.config.CloakConfig;
+import dev.cloak.driver.config.ColumnPolicy;
+import dev.cloak.driver.config.EncryptionMode;
+import dev.cloak.driver.config.PolicyException;
+import dev.cloak.driver.config.PolicyFile;
+import dev.cloak.driver.jdbc.DatabaseDomainUsage;
+import dev.cloak.keyring.KeyAdministration;
+import dev.cloak.keyring.KeyPurpose;
+import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.audit.AuditTrail;
+import dev.cloak.keyring.store.FileKeyStore;
+import dev.cloak.keyring.store.GenerationLedger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -96,6 +108,23 @@ enum StarterDatabase {
             return "file:" + file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Creates the key of every column of the policy at {@code policyLocation}, as {@code cloak keys init --all}. */
+    static void createKeys(String policyLocation, String url) {
+        try {
+            CloakConfig policy = PolicyFile.load(policyLocation);
+            KeyAdministration admin = KeyAdministration.open(policy.masterKey(),
+                    new FileKeyStore(Path.of(policy.keyStore().substring("file:".length()))), AuditTrail.NONE,
+                    GenerationLedger.NONE);
+            DatabaseDomainUsage usage = new DatabaseDomainUsage(policy.columns(), () -> DriverManager.getConnection(url));
+            for (ColumnPolicy column : policy.columns()) {
+                admin.init(column.keyDomain(), column.mode() == EncryptionMode.DETERMINISTIC
+                        ? KeyPurpose.DETERMINISTIC_AEAD : KeyPurpose.AEAD, usage);
+            }
+        } catch (PolicyException | KeyringException e) {
+            throw new IllegalStateException("creating the test keys failed", e);
         }
     }
 
