@@ -58,7 +58,7 @@ final class Analysis {
         this.parameterCount = parameterCount;
         this.dialect = dialect;
         this.involvedName = involvedName;
-        this.locator = new LiteralLocator(sql);
+        this.locator = new LiteralLocator(sql, dialect);
         this.queries = new QueryAnalyzer(this);
         this.from = new FromClause(this);
         this.clauses = new SelectClauses(this);

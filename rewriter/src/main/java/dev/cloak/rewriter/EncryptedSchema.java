@@ -21,47 +21,87 @@ public final class EncryptedSchema {
     private final Map<String, List<EncryptedColumn>> byLowerCaseTable;
     private final Set<String> wordTableNames;
     private final List<String> otherTableNames;
+    private final int longestWordName;
 
     private EncryptedSchema(Map<String, List<EncryptedColumn>> byLowerCaseTable) {
         this.byLowerCaseTable = byLowerCaseTable;
         Set<String> words = new HashSet<>();
         List<String> others = new ArrayList<>();
+        int longest = 0;
         for (String table : byLowerCaseTable.keySet()) {
             if (!table.isEmpty() && table.chars().allMatch(c -> SqlText.isWordChar((char) c))) {
-                words.add(table);
+                words.add(fold(table));
+                longest = Math.max(longest, table.length());
             } else {
                 others.add(table);
+                // a quote inside a quoted name is written doubled
+                others.add(table.replace("\"", "\"\"").replace("`", "``"));
             }
         }
         this.wordTableNames = Set.copyOf(words);
-        this.otherTableNames = List.copyOf(others);
+        this.otherTableNames = List.copyOf(new java.util.LinkedHashSet<>(others));
+        this.longestWordName = longest;
     }
 
     /** Builds the schema from the policy's encrypted columns. */
     public static EncryptedSchema of(Collection<EncryptedColumn> columns) {
         Map<String, List<EncryptedColumn>> byTable = new LinkedHashMap<>();
         for (EncryptedColumn column : columns) {
-            byTable.computeIfAbsent(column.table().toLowerCase(Locale.ROOT), t -> new ArrayList<>()).add(column);
+            byTable.computeIfAbsent(fold(column.table()), t -> new ArrayList<>()).add(column);
         }
         Map<String, List<EncryptedColumn>> frozen = new HashMap<>();
         byTable.forEach((table, list) -> frozen.put(table, List.copyOf(list)));
         return new EncryptedSchema(Map.copyOf(frozen));
     }
 
-    /** Cheap scan, no parse: false only when the SQL text certainly names no configured table. */
+    /** Whether the policy configures any table at all. */
+    public boolean isEmpty() {
+        return byLowerCaseTable.isEmpty();
+    }
+
+    /**
+     * Cheap scan, no parse: false only when the SQL text certainly names no configured table. It looks at every
+     * word of the raw text, in strings and comments too, and also at the parts a server may read apart from
+     * what precedes them: a word without its leading digits ({@code /*!50000patients}) and the pieces between
+     * {@code $} signs. Words compare under a case folding broader than any server's (H2 upper-cases {@code ı}
+     * to {@code I}, {@code ß} to {@code SS}; MariaDB compares accents away), and every {@code U&} quoted name
+     * counts as a mention, since its escapes can spell any name.
+     */
     public boolean mayMention(String sql) {
+        return mention(sql) != null;
+    }
+
+    /**
+     * The policy's name of a configured table {@link #mayMention(String)} finds in {@code sql}, for messages;
+     * {@code "(a U& quoted name)"} when only a {@code U&} name could spell one; {@code null} when none.
+     */
+    String mentionedTable(String sql) {
+        String key = mention(sql);
+        if (key == null || key.isEmpty()) {
+            return key == null ? null : "(a U& quoted name)";
+        }
+        List<EncryptedColumn> columns = byLowerCaseTable.get(key);
+        if (columns == null) {
+            return key;
+        }
+        EncryptedColumn first = columns.get(0);
+        return first.schema() == null ? first.table() : first.schema() + "." + first.table();
+    }
+
+    /** The folded key of a configured table the text may name, "" for a U& name, or null. */
+    private String mention(String sql) {
         if (byLowerCaseTable.isEmpty()) {
-            return false;
+            return null;
         }
         int length = sql.length();
         int i = 0;
         while (i < length) {
             char c = sql.charAt(i);
             if (!SqlText.isWordChar(c)) {
-                // PostgreSQL U&"..." identifiers can spell a table name with escapes: assume a mention
+                // PostgreSQL and H2 U&"..." identifiers can spell a table name with escapes: assume a mention
                 if (c == '&' && i > 0 && (sql.charAt(i - 1) == 'U' || sql.charAt(i - 1) == 'u')
                         && i + 1 < length && (sql.charAt(i + 1) == '"' || sql.charAt(i + 1) == '\'')) {
-                    return true;
+                    return "";
                 }
                 i++;
                 continue;
@@ -70,19 +110,71 @@ public final class EncryptedSchema {
             while (i < length && SqlText.isWordChar(sql.charAt(i))) {
                 i++;
             }
-            if (i - start <= 128 && wordTableNames.contains(sql.substring(start, i).toLowerCase(Locale.ROOT))) {
-                return true;
+            String table = namedTable(sql, start, i);
+            if (table != null) {
+                return table;
             }
         }
         if (!otherTableNames.isEmpty()) {
             String lower = sql.toLowerCase(Locale.ROOT);
             for (String table : otherTableNames) {
                 if (lower.contains(table)) {
-                    return true;
+                    return table.replace("\"\"", "\"").replace("``", "`");
                 }
             }
         }
-        return false;
+        return null;
+    }
+
+    /** The table the word {@code [start, end)}, or a part of it a server reads on its own, names, or null. */
+    private String namedTable(String sql, int start, int end) {
+        int from = start;
+        while (from < end && Character.isDigit(sql.charAt(from))) {
+            from++;
+        }
+        String table = tableWord(sql, start, end);
+        if (table == null && from > start) {
+            table = tableWord(sql, from, end);
+        }
+        int piece = from;
+        for (int k = from; k <= end && table == null; k++) {
+            if (k == end || sql.charAt(k) == '$') {
+                if (piece > from || k < end) {
+                    table = tableWord(sql, piece, k);
+                }
+                piece = k + 1;
+            }
+        }
+        return table;
+    }
+
+    private String tableWord(String sql, int start, int end) {
+        // folding may turn one character into two (ß into ss), so allow for it in the length check
+        if (end <= start || end - start > 2 * longestWordName) {
+            return null;
+        }
+        String folded = fold(sql.substring(start, end));
+        return wordTableNames.contains(folded) ? folded : null;
+    }
+
+    /**
+     * A case folding under which any two spellings a server could take for one name compare equal: ASCII
+     * lower case; beyond ASCII, compatibility decomposition without accents, English upper case (which turns
+     * {@code ß} into {@code SS} and {@code ı} into {@code I}), then each character's simple lower case.
+     */
+    static String fold(String word) {
+        boolean ascii = true;
+        for (int k = 0; k < word.length() && ascii; k++) {
+            ascii = word.charAt(k) < 0x80;
+        }
+        if (ascii) {
+            return word.toLowerCase(Locale.ROOT);
+        }
+        String plain = java.text.Normalizer.normalize(word, java.text.Normalizer.Form.NFKD)
+                .replaceAll("\\p{M}+", "").toUpperCase(Locale.ENGLISH);
+        StringBuilder folded = new StringBuilder(plain.length());
+        plain.codePoints().forEach(cp -> folded.appendCodePoint(Character.toLowerCase(Character.toUpperCase(cp))));
+        return folded.toString();
     }
 
     /**
@@ -125,7 +217,7 @@ public final class EncryptedSchema {
     }
 
     private List<EncryptedColumn> candidates(String table) {
-        return byLowerCaseTable.getOrDefault(Identifiers.unquote(table).toLowerCase(Locale.ROOT), List.of());
+        return byLowerCaseTable.getOrDefault(fold(Identifiers.unquote(table)), List.of());
     }
 
     private static boolean tableMatches(EncryptedColumn candidate, String schema, String table) {

@@ -44,6 +44,7 @@ final class Identifiers {
         if (policyQuoted && isQuoted(sqlIdentifier)) {
             return policyName.equals(bare);
         }
-        return policyName.equalsIgnoreCase(bare);
+        // servers fold case beyond ASCII too (H2 reads ı as I): a broader match only fails closed
+        return policyName.equalsIgnoreCase(bare) || EncryptedSchema.fold(policyName).equals(EncryptedSchema.fold(bare));
     }
 }

@@ -1,5 +1,6 @@
 package dev.cloak.rewriter;
 
+import dev.cloak.rewriter.lexer.StringLiterals;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -25,10 +26,12 @@ import net.sf.jsqlparser.parser.Token;
 final class LiteralLocator {
 
     private final String sql;
+    private final Dialect dialect;
     private int[] lineStarts;
 
-    LiteralLocator(String sql) {
+    LiteralLocator(String sql, Dialect dialect) {
         this.sql = sql;
+        this.dialect = dialect;
     }
 
     /** A literal's exact span in the text and its value, so the driver can put ciphertext in its place. */
@@ -158,7 +161,7 @@ final class LiteralLocator {
     }
 
     /** The Java value of a literal: String, Long, BigDecimal or Boolean; other literal kinds are refused. */
-    static Object value(Expression expression, EncryptedColumn column) {
+    Object value(Expression expression, EncryptedColumn column) {
         boolean negative = false;
         Expression literal = expression;
         if (expression instanceof SignedExpression signed) {
@@ -172,13 +175,14 @@ final class LiteralLocator {
             }
         }
         if (literal instanceof StringValue string) {
-            String prefix = string.getPrefix();
-            if (prefix != null && !prefix.equalsIgnoreCase("N") || string.getValue().indexOf('\\') >= 0) {
-                // escape syntax differs between dialects: a wrong guess would encrypt the wrong plaintext
+            int[] text = span(string);
+            String value = text == null ? null : StringLiterals.value(sql.substring(text[0], text[1]), dialect);
+            if (value == null) {
+                // its value depends on the session's settings or on escapes Cloak does not decode: never guess
                 throw new Rejection("a string literal with a prefix or backslash for encrypted column "
                         + column.name() + " is not supported: bind it with a ? parameter");
             }
-            return string.getValue().replace("''", "'");
+            return value;
         }
         if (literal instanceof LongValue number) {
             BigInteger integer = new BigInteger(number.getStringValue());

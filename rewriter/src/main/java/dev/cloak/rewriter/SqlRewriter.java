@@ -2,6 +2,12 @@ package dev.cloak.rewriter;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cloak.rewriter.lexer.DynamicSql;
+import dev.cloak.rewriter.lexer.ParserReading;
+import dev.cloak.rewriter.lexer.ReadingAgreement;
+import dev.cloak.rewriter.lexer.ServerReading;
+import dev.cloak.rewriter.lexer.SqlLexer;
+import dev.cloak.rewriter.lexer.SqlToken;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,8 +19,11 @@ import net.sf.jsqlparser.statement.Statements;
 /**
  * Turns SQL text into an immutable {@link StatementPlan}, or rejects it. Plans and rejections are cached by
  * SQL text in a bounded cache; a cache hit never parses. A text naming no configured table is passed through
- * without parsing. Parsing runs on the calling thread, bounded by text length and parenthesis depth checks
- * made before the parse. Thread-safe.
+ * without parsing. A text that does is first read as the server reads it under every session setting that
+ * changes scanning, and planned only when those readings, the JDBC driver's and JSqlParser's agree: so a plan
+ * depends on the text and the dialect alone, never on the session's settings, and the cache key is the text.
+ * Parsing runs on the calling thread, bounded by text length and parenthesis depth checks made before the
+ * parse. Thread-safe.
  */
 public final class SqlRewriter {
 
@@ -100,42 +109,58 @@ public final class SqlRewriter {
     }
 
     private StatementPlan planUncached(String sql) {
+        if (!schema.isEmpty() && DynamicSql.runsBuiltSql(sql, dialect)) {
+            throw new Rejection("statement runs SQL built from a string at run time (EXECUTE IMMEDIATE, PREPARE ..."
+                    + " FROM an expression, EXECUTE in a DO block or function body), which may name a configured"
+                    + " table in pieces Cloak cannot see, so it is not sent: write the statement itself");
+        }
         if (!schema.mayMention(sql)) {
-            return StatementPlan.passThrough(sql, SqlText.countParameters(sql));
+            return StatementPlan.passThrough(sql, SqlText.countParameters(sql, dialect));
         }
         if (sql.length() > MAX_SQL_LENGTH) {
             throw new Rejection("statement text over " + MAX_SQL_LENGTH + " characters that names a configured"
                     + " table is not analysed: send smaller statements with ? parameters");
         }
-        if (SqlText.maxParenthesisDepth(sql) > MAX_NESTING) {
+        // bounds first, over one quick reading: they keep huge texts from the slower readings and the parse
+        List<SqlToken> quick = SqlLexer.read(sql, dialect == null ? Dialect.POSTGRESQL : dialect).tokens();
+        if (SqlText.maxParenthesisDepth(sql, quick) > MAX_NESTING) {
             throw new Rejection("statement that names a configured table nests parentheses deeper than "
                     + MAX_NESTING + " and is not analysed: simplify the statement");
         }
-        if (SqlText.maxExpressionDepth(sql) > MAX_EXPRESSION_NESTING) {
+        if (SqlText.maxExpressionDepth(sql, quick) > MAX_EXPRESSION_NESTING) {
             throw new Rejection("statement that names a configured table nests parenthesised expressions deeper than "
                     + MAX_EXPRESSION_NESTING + " and is not analysed: remove redundant parentheses or simplify it");
         }
-        if (SqlText.countListTerms(sql) > MAX_LIST_TERMS) {
+        if (SqlText.countListTerms(sql, quick) > MAX_LIST_TERMS) {
             throw new Rejection("statement that names a configured table has more than " + MAX_LIST_TERMS
                     + " list items or conditions and is not analysed: split long IN lists and VALUES rows into"
                     + " several statements, or load the values into a table and join it");
+        }
+        // read as the server does under every session setting, and as the driver and JSqlParser do (JSqlParser's
+        // reading must then match the quick one, so the bounds hold for the parse too)
+        ServerReading server = ServerReading.of(sql, dialect);
+        String disagreement = ReadingAgreement.refusal(sql, dialect, server, ParserReading.of(sql));
+        if (disagreement != null) {
+            throw new Rejection("statement on configured table " + schema.mentionedTable(sql) + " is not sent: "
+                    + disagreement);
         }
         Statements statements = parse(sql);
         if (statements.isEmpty()) {
             throw new Rejection("statement that names a configured table contains no statement Cloak can analyse");
         }
         if (statements.size() > 1) {
-            return planSeveral(sql, statements.size());
+            return planSeveral(sql, statements.size(), server.tokens());
         }
-        return new StatementAnalyzer(schema, sql, SqlText.countParameters(sql), dialect).analyze(statements.get(0));
+        int parameters = SqlText.countPlaceholders(server.tokens(), 0, sql.length());
+        return new StatementAnalyzer(schema, sql, parameters, dialect).analyze(statements.get(0));
     }
 
     /**
      * Several statements in one text: each piece is planned on its own (its parameters numbered after those of
      * the pieces before it) and the plans combined, or the whole text is refused.
      */
-    private StatementPlan planSeveral(String sql, int statementCount) {
-        List<SqlText.Piece> pieces = SqlText.splitStatements(sql);
+    private StatementPlan planSeveral(String sql, int statementCount, List<SqlToken> tokens) {
+        List<SqlText.Piece> pieces = SqlText.splitStatements(sql, tokens);
         if (pieces.size() != statementCount) {
             throw new Rejection("several statements in one string that names a configured table could not be"
                     + " separated reliably: send them one at a time");
@@ -144,7 +169,7 @@ public final class SqlRewriter {
 
         for (SqlText.Piece each : pieces) {
             String piece = each.text();
-            int parameters = SqlText.countParameters(piece);
+            int parameters = SqlText.countPlaceholders(tokens, each.start(), each.start() + piece.length());
             if (!schema.mayMention(piece)) {
                 plans.add(StatementPlan.passThrough(piece, parameters));
                 continue;

@@ -1,98 +1,88 @@
 package dev.cloak.rewriter;
 
-/** Cheap scans of SQL text that need no parse. */
+import dev.cloak.rewriter.lexer.DriverReading;
+import dev.cloak.rewriter.lexer.Reading;
+import dev.cloak.rewriter.lexer.SqlLexer;
+import dev.cloak.rewriter.lexer.SqlToken;
+import dev.cloak.rewriter.lexer.TokenForm;
+import dev.cloak.rewriter.lexer.TokenKind;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Counts and splits over a text's tokens, as the server's lexer ({@link dev.cloak.rewriter.lexer}) reads them. */
 final class SqlText {
 
     private SqlText() {
     }
 
     /**
-     * Counts the {@code ?} parameter markers outside string literals, quoted identifiers and comments, as a
-     * JDBC driver does. Dialect corners (backslash escapes, dollar quotes) may miscount; for statements on
-     * configured tables the count is checked against the parser's, so a miscount fails closed.
+     * The number of {@code ?} parameters the JDBC driver of {@code dialect} binds in {@code sql}: pgjdbc's count
+     * ({@code ??} is a literal {@code ?}), Connector/J's, or H2's own; pgjdbc's when the dialect is unknown. For
+     * a statement on a configured table Cloak also checks that the server finds the same parameters.
      */
-    static int countParameters(String sql) {
-        int count = 0;
-        int length = sql.length();
-        int i = 0;
-        while (i < length) {
-            char c = sql.charAt(i);
-            int skipped = skipNonCode(sql, i);
-            if (skipped != i) {
-                i = skipped;
-            } else {
-                if (c == '?') {
-                    count++;
+    static int countParameters(String sql, Dialect dialect) {
+        if (dialect == Dialect.MARIADB) {
+            return DriverReading.connectorJ(sql, false).placeholders().size();
+        }
+        if (dialect == Dialect.H2) {
+            int unnumbered = 0;
+            int highest = 0;
+            for (SqlToken token : SqlLexer.read(sql, Dialect.H2).tokens()) {
+                if (token.kind() == TokenKind.PLACEHOLDER) {
+                    unnumbered++;
+                } else if (token.kind() == TokenKind.NUMBERED_PLACEHOLDER) {
+                    highest = Math.max(highest, parseIndex(sql, token));
                 }
-                i++;
+            }
+            return Math.max(unnumbered, highest);
+        }
+        return DriverReading.pgjdbc(sql, true).placeholders().size();
+    }
+
+    /** {@link #countParameters(String, Dialect)} for a text whose dialect is not known. */
+    static int countParameters(String sql) {
+        return countParameters(sql, null);
+    }
+
+    private static int parseIndex(String sql, SqlToken token) {
+        try {
+            return Integer.parseInt(sql.substring(token.start() + 1, token.end()));
+        } catch (NumberFormatException tooLarge) {
+            return Integer.MAX_VALUE;
+        }
+    }
+
+    /** The number of {@code ?} parameters among {@code tokens} within {@code [start, end)}. */
+    static int countPlaceholders(List<SqlToken> tokens, int start, int end) {
+        int count = 0;
+        for (SqlToken token : tokens) {
+            if (token.kind() == TokenKind.PLACEHOLDER && token.start() >= start && token.end() <= end) {
+                count++;
             }
         }
         return count;
     }
 
-    /**
-     * The index after the string literal, quoted identifier or comment that starts at {@code i}, or {@code i}
-     * itself when none starts there.
-     */
-    private static int skipNonCode(String sql, int i) {
-        int length = sql.length();
-        char c = sql.charAt(i);
-        if (c == '\'' || c == '"' || c == '`') {
-            return skipQuoted(sql, i, c);
-        }
-        if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
-            int end = sql.indexOf('\n', i);
-            return end < 0 ? length : end + 1;
-        }
-        if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
-            int end = sql.indexOf("*/", i + 2);
-            return end < 0 ? length : end + 2;
-        }
-        return i;
-    }
-
-    private static int skipQuoted(String sql, int start, char quote) {
-        int i = start + 1;
-        while (i < sql.length()) {
-            if (sql.charAt(i) == quote) {
-                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-                    i += 2;
-                    continue;
-                }
-                return i + 1;
-            }
-            i++;
-        }
-        return sql.length();
-    }
-
-    /**
-     * Splits a text at semicolons outside string literals, quoted identifiers and comments, dropping blank
-     * pieces. Dialect corners (backslash escapes, dollar quotes) may split wrongly; callers compare the number
-     * of pieces with the parser's number of statements and refuse the text when they differ.
-     */
-    static java.util.List<Piece> splitStatements(String sql) {
-        java.util.List<Piece> pieces = new java.util.ArrayList<>();
-        int length = sql.length();
+    /** Splits a text at the statement boundaries the server reads, dropping blank pieces. */
+    static List<Piece> splitStatements(String sql, List<SqlToken> tokens) {
+        List<Piece> pieces = new ArrayList<>();
         int start = 0;
-        int i = 0;
-        while (i < length) {
-            char c = sql.charAt(i);
-            int skipped = skipNonCode(sql, i);
-            if (skipped != i) {
-                i = skipped;
-            } else if (c == ';') {
-                addPiece(pieces, sql, start, i);
-                start = ++i;
-            } else {
-                i++;
+        for (SqlToken token : tokens) {
+            if (token.kind() == TokenKind.SEMICOLON) {
+                addPiece(pieces, sql, start, token.start());
+                start = token.end();
             }
         }
-        addPiece(pieces, sql, start, length);
+        addPiece(pieces, sql, start, sql.length());
         return pieces;
     }
 
-    private static void addPiece(java.util.List<Piece> pieces, String sql, int start, int end) {
+    private static void addPiece(List<Piece> pieces, String sql, int start, int end) {
         String piece = sql.substring(start, end);
         if (!piece.isBlank()) {
             pieces.add(new Piece(start, piece));
@@ -104,34 +94,16 @@ final class SqlText {
     }
 
     /**
-     * Counts list separators and boolean connectives (commas, AND, OR) outside string literals, quoted
-     * identifiers and comments: a cheap measure of how long JSqlParser will take, since its time grows steeply
-     * with long lists and chains.
+     * Counts list separators and boolean connectives (commas, AND, OR) among the tokens JSqlParser will read: a
+     * cheap measure of how long it will take, since its time grows steeply with long lists and chains.
      */
-    static int countListTerms(String sql) {
+    static int countListTerms(String sql, List<SqlToken> tokens) {
         int count = 0;
-        int length = sql.length();
-        int i = 0;
-        while (i < length) {
-            char c = sql.charAt(i);
-            int skipped = skipNonCode(sql, i);
-            if (skipped != i) {
-                i = skipped;
-            } else if (isWordChar(c)) {
-                int start = i;
-                while (i < length && isWordChar(sql.charAt(i))) {
-                    i++;
-                }
-                int word = i - start;
-                if (word == 2 && sql.regionMatches(true, start, "or", 0, 2)
-                        || word == 3 && sql.regionMatches(true, start, "and", 0, 3)) {
-                    count++;
-                }
-            } else {
-                if (c == ',') {
-                    count++;
-                }
-                i++;
+        for (SqlToken token : tokens) {
+            String text = sql.substring(token.start(), token.end());
+            if (token.kind() == TokenKind.OPERATOR && text.equals(",")
+                    || token.kind() == TokenKind.WORD && (text.equalsIgnoreCase("and") || text.equalsIgnoreCase("or"))) {
+                count++;
             }
         }
         return count;
@@ -139,110 +111,88 @@ final class SqlText {
 
     /**
      * The deepest nesting of parentheses that do not open a subquery ({@code (SELECT}, {@code (WITH},
-     * {@code (VALUES}), outside literals and comments: JSqlParser's time grows exponentially with it.
+     * {@code (VALUES}) among the tokens JSqlParser will read: its time grows exponentially with it.
      */
-    static int maxExpressionDepth(String sql) {
-        java.util.ArrayDeque<Boolean> open = new java.util.ArrayDeque<>();
+    static int maxExpressionDepth(String sql, List<SqlToken> tokens) {
+        ArrayDeque<Boolean> open = new ArrayDeque<>();
         int depth = 0;
         int max = 0;
-        int length = sql.length();
-        int i = 0;
-        while (i < length) {
-            char c = sql.charAt(i);
-            if (c == '\'' || c == '"' || c == '`') {
-                i = skipQuoted(sql, i, c);
-                continue;
-            } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? length : end + 1;
-                continue;
-            } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? length : end + 2;
-                continue;
-            }
-            if (c == '(') {
-                int j = i + 1;
-                while (j < length && Character.isWhitespace(sql.charAt(j))) {
-                    j++;
-                }
-                boolean expression = !(startsWithWord(sql, j, "select") || startsWithWord(sql, j, "with")
-                        || startsWithWord(sql, j, "values"));
+        for (int t = 0; t < tokens.size(); t++) {
+            String text = text(sql, tokens.get(t));
+            if (text.equals("(")) {
+                String next = t + 1 < tokens.size() ? text(sql, tokens.get(t + 1)).toLowerCase(Locale.ROOT) : "";
+                boolean expression = !(next.equals("select") || next.equals("with") || next.equals("values"));
                 open.push(expression);
                 if (expression) {
                     max = Math.max(max, ++depth);
                 }
-            } else if (c == ')' && !open.isEmpty() && open.pop()) {
+            } else if (text.equals(")") && !open.isEmpty() && open.pop()) {
                 depth--;
             }
-            i++;
         }
         return max;
     }
 
-    private static boolean startsWithWord(String sql, int at, String word) {
-        int end = at + word.length();
-        return sql.regionMatches(true, at, word, 0, word.length())
-                && (end >= sql.length() || !isWordChar(sql.charAt(end)));
-    }
-
-    /** The deepest parenthesis nesting anywhere in the text (literals included: only over-counts). */
-    static int maxParenthesisDepth(String sql) {
+    /** The deepest parenthesis nesting among the tokens JSqlParser will read. */
+    static int maxParenthesisDepth(String sql, List<SqlToken> tokens) {
         int depth = 0;
         int max = 0;
-        for (int i = 0; i < sql.length(); i++) {
-            char c = sql.charAt(i);
-            if (c == '(') {
-                depth++;
-                max = Math.max(max, depth);
-            } else if (c == ')' && depth > 0) {
+        for (SqlToken token : tokens) {
+            String text = text(sql, token);
+            if (text.equals("(")) {
+                max = Math.max(max, ++depth);
+            } else if (text.equals(")") && depth > 0) {
                 depth--;
             }
         }
         return max;
+    }
+
+    private static String text(String sql, SqlToken token) {
+        if (token.kind() != TokenKind.OPERATOR && token.kind() != TokenKind.WORD) {
+            return "";
+        }
+        return sql.substring(token.start(), token.end());
     }
 
     /**
-     * Counts how often each of the given lower-case words occurs as an identifier: plain or quoted, outside
-     * string literals and comments, compared case-insensitively.
+     * Counts how often each of the given lower-case words occurs as an identifier, plain or quoted, outside
+     * string literals and comments, compared case-insensitively: the highest count any known dialect's reading
+     * gives (the statement was already checked to read the same way on its own dialect).
      */
-    static java.util.Map<String, Integer> countIdentifiers(String sql, java.util.Set<String> lowerCaseWords) {
-        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
-        int length = sql.length();
-        int i = 0;
-        while (i < length) {
-            char c = sql.charAt(i);
-            if (c == '\'') {
-                i = skipQuoted(sql, i, c);
-            } else if (c == '"' || c == '`') {
-                int end = skipQuoted(sql, i, c);
-                String inner = sql.substring(i + 1, Math.max(i + 1, end - 1));
-                count(counts, inner, lowerCaseWords);
-                i = end;
-            } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? length : end + 1;
-            } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? length : end + 2;
-            } else if (isWordChar(c)) {
-                int start = i;
-                while (i < length && isWordChar(sql.charAt(i))) {
-                    i++;
-                }
-                count(counts, sql.substring(start, i), lowerCaseWords);
-            } else {
-                i++;
-            }
+    static Map<String, Integer> countIdentifiers(String sql, Set<String> lowerCaseWords) {
+        Map<String, String> byFolded = new HashMap<>();
+        for (String word : lowerCaseWords) {
+            byFolded.put(EncryptedSchema.fold(word), word);
         }
-        return counts;
+        Map<String, Integer> highest = new HashMap<>();
+        for (Dialect dialect : Dialect.values()) {
+            Reading reading = SqlLexer.read(sql, dialect);
+            Map<String, Integer> counts = new HashMap<>();
+            for (SqlToken token : reading.tokens()) {
+                String name = identifier(sql, token);
+                String word = name == null ? null : byFolded.get(EncryptedSchema.fold(name));
+                if (word != null) {
+                    counts.merge(word, 1, Integer::sum);
+                }
+            }
+            counts.forEach((word, count) -> highest.merge(word, count, Math::max));
+        }
+        return highest;
     }
 
-    private static void count(java.util.Map<String, Integer> counts, String word, java.util.Set<String> words) {
-        String lower = word.toLowerCase(java.util.Locale.ROOT);
-        if (words.contains(lower)) {
-            counts.merge(lower, 1, Integer::sum);
+    private static String identifier(String sql, SqlToken token) {
+        String text = sql.substring(token.start(), token.end());
+        if (token.kind() == TokenKind.WORD) {
+            return text;
         }
+        if (token.kind() == TokenKind.QUOTED_IDENTIFIER && token.form() != TokenForm.UNICODE_IDENTIFIER
+                && text.length() >= 2) {
+            char quote = text.charAt(0);
+            String inner = text.substring(1, text.length() - 1);
+            return quote == '[' ? inner : inner.replace(String.valueOf(quote) + quote, String.valueOf(quote));
+        }
+        return null;
     }
 
     static boolean isWordChar(char c) {

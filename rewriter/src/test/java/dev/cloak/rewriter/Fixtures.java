@@ -29,10 +29,23 @@ final class Fixtures {
         return rewriter().plan(sql);
     }
 
+    /**
+     * Plans for one dialect: double quotes and backquotes read differently across dialects, so on an unknown
+     * dialect a text quoted with them is refused.
+     */
+    static StatementPlan plan(Dialect dialect, String sql) throws RejectedStatementException {
+        return new SqlRewriter(SCHEMA, 100, dialect).plan(sql);
+    }
+
     /** Asserts the rejection: SQLState 0A000, message naming what it should, and no SQL literal in it. */
     static RejectedStatementException assertRejected(String sql, String... messageParts) {
-        RejectedStatementException rejection =
-                catchThrowableOfType(RejectedStatementException.class, () -> rewriter().plan(sql));
+        return assertRejected(null, sql, messageParts);
+    }
+
+    /** As {@link #assertRejected(String, String...)}, planned for {@code dialect}. */
+    static RejectedStatementException assertRejected(Dialect dialect, String sql, String... messageParts) {
+        RejectedStatementException rejection = catchThrowableOfType(RejectedStatementException.class,
+                () -> new SqlRewriter(SCHEMA, 100, dialect).plan(sql));
         assertThat((Throwable) rejection).as("rejection of the statement").isNotNull();
         assertThat(rejection.getSQLState()).isEqualTo("0A000");
         assertThat(rejection.getMessage()).contains(messageParts);

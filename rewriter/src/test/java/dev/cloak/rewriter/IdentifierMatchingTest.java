@@ -56,8 +56,8 @@ class IdentifierMatchingTest {
     @Test
     void sqlInUpperCaseAndQuotedMatchesTheSameColumns() throws Exception {
         StatementPlan upper = plan("SELECT SSN FROM PATIENTS WHERE SSN = ?");
-        StatementPlan quoted = plan("SELECT \"ssn\" FROM \"patients\" WHERE \"ssn\" = ?");
-        StatementPlan backticks = plan("SELECT `ssn` FROM `patients` WHERE `ssn` = ?");
+        StatementPlan quoted = plan(Dialect.POSTGRESQL, "SELECT \"ssn\" FROM \"patients\" WHERE \"ssn\" = ?");
+        StatementPlan backticks = plan(Dialect.MARIADB, "SELECT `ssn` FROM `patients` WHERE `ssn` = ?");
         for (StatementPlan plan : List.of(upper, quoted, backticks)) {
             assertThat(plan.parameter(1)).isEqualTo(SSN);
             assertThat(plan.projections()).containsExactly(new Projection.Column(SSN));
@@ -74,7 +74,8 @@ class IdentifierMatchingTest {
 
     @Test
     void quotedPolicyTableMatchesExactQuotedSql() throws Exception {
-        assertThat(plan("INSERT INTO \"Vault\" (\"Token\") VALUES (?)").parameter(1)).isEqualTo(TOKEN);
-        assertThat(plan("INSERT INTO \"vault\" (\"token\") VALUES (?)").passThrough()).isTrue();
+        assertThat(plan(Dialect.POSTGRESQL, "INSERT INTO \"Vault\" (\"Token\") VALUES (?)").parameter(1))
+                .isEqualTo(TOKEN);
+        assertThat(plan(Dialect.POSTGRESQL, "INSERT INTO \"vault\" (\"token\") VALUES (?)").passThrough()).isTrue();
     }
 }

@@ -89,7 +89,7 @@ class LiteralSlotTest {
 
     @Test
     void literalOfAQuotedPolicyColumnIsASlot() throws Exception {
-        StatementPlan plan = plan("SELECT 1 FROM \"Vault\" WHERE \"Token\" = 'abc'");
+        StatementPlan plan = plan(Dialect.POSTGRESQL, "SELECT 1 FROM \"Vault\" WHERE \"Token\" = 'abc'");
         assertThat(plan.literals()).singleElement().extracting(LiteralSlot::column).isEqualTo(TOKEN);
     }
 
