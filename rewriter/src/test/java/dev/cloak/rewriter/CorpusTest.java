@@ -3,6 +3,7 @@ package dev.cloak.rewriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.cloak.rewriter.lexer.StringLiterals;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,8 @@ class CorpusTest {
             "joins.cases", "subqueries.cases", "cte.cases", "set-operations.cases", "literals.cases", "ddl.cases",
             "multi-statement.cases", "on-conflict.cases", "pass-through.cases", "hibernate.cases",
             "spring-data.cases", "rejections-order.cases", "rejections-functions.cases",
-            "rejections-comparisons.cases", "rejections-domains.cases", "edge-cases.cases", "resolution.cases");
+            "rejections-comparisons.cases", "rejections-domains.cases", "edge-cases.cases", "resolution.cases",
+            "lexical.cases");
 
     private static final Pattern STRING_LITERAL = Pattern.compile("'([^']{3,})'");
 
@@ -109,8 +111,12 @@ class CorpusTest {
         assertThat(literals).as("literal slots").containsExactlyElementsOf(words(c.expect.getOrDefault("literals", "")));
         for (LiteralSlot slot : plan.literals()) {
             // the slot must cover exactly the literal's text, so rendering replaces the whole value
-            assertThat(plan.sql().substring(slot.start(), slot.end()))
-                    .contains(String.valueOf(slot.value()).replace("'", "''"));
+            String text = plan.sql().substring(slot.start(), slot.end());
+            if (slot.value() instanceof String value) {
+                assertThat(StringLiterals.value(text, dialect)).as("value of " + text).isEqualTo(value);
+            } else {
+                assertThat(text).contains(String.valueOf(slot.value()));
+            }
         }
         if (c.expect.containsKey("sql-has")) {
             for (String part : c.expect.get("sql-has").split("\\|")) {
@@ -205,7 +211,7 @@ class CorpusTest {
                 String key = trimmed.substring(0, colon).strip();
                 String value = trimmed.substring(colon + 1).strip();
                 if (!Character.isWhitespace(line.charAt(0))) {
-                    current = new Case(i + 1, dialects(file, i + 1, key), value, knownBug);
+                    current = new Case(i + 1, dialects(file, i + 1, key), unescape(value), knownBug);
                     knownBug = null;
                     cases.add(current);
                 } else if (current == null) {
@@ -216,6 +222,11 @@ class CorpusTest {
             }
         }
         return cases;
+    }
+
+    /** A case's SQL is one line: {@code ⏎} stands for a line break and {@code ␀} for a NUL character in it. */
+    static String unescape(String sql) {
+        return sql.replace('\u23ce', '\n').replace('\u2400', '\0');
     }
 
     private static List<Dialect> dialects(String file, int line, String key) {

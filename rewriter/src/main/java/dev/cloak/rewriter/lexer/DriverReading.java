@@ -11,13 +11,15 @@ import java.util.List;
  *
  * @param placeholders the index of every {@code ?} the driver binds, in order
  * @param splits       the index of every {@code ;} at which the driver splits the text into statements
+ * @param escapes      the index of every {@code ??} the driver sends as one literal {@code ?} (pgjdbc)
  */
-public record DriverReading(List<Integer> placeholders, List<Integer> splits) {
+public record DriverReading(List<Integer> placeholders, List<Integer> splits, List<Integer> escapes) {
 
     /** Copies the lists. */
     public DriverReading {
         placeholders = List.copyOf(placeholders);
         splits = List.copyOf(splits);
+        escapes = List.copyOf(escapes);
     }
 
     /**
@@ -30,6 +32,7 @@ public record DriverReading(List<Integer> placeholders, List<Integer> splits) {
         char[] chars = sql.toCharArray();
         List<Integer> placeholders = new ArrayList<>();
         List<Integer> splits = new ArrayList<>();
+        List<Integer> escapes = new ArrayList<>();
         int inParen = 0;
         for (int i = 0; i < chars.length; i++) {
             char c = chars[i];
@@ -43,6 +46,7 @@ public record DriverReading(List<Integer> placeholders, List<Integer> splits) {
                 case ')' -> inParen--;
                 case '?' -> {
                     if (i + 1 < chars.length && chars[i + 1] == '?') {
+                        escapes.add(i);
                         i++;
                     } else {
                         placeholders.add(i);
@@ -57,7 +61,7 @@ public record DriverReading(List<Integer> placeholders, List<Integer> splits) {
                 }
             }
         }
-        return new DriverReading(placeholders, splits);
+        return new DriverReading(placeholders, splits, escapes);
     }
 
     private static int pgSingleQuotes(char[] query, int start, boolean standardConformingStrings) {
@@ -261,7 +265,7 @@ public record DriverReading(List<Integer> placeholders, List<Integer> splits) {
             }
             lastChar = car;
         }
-        return new DriverReading(placeholders, List.of());
+        return new DriverReading(placeholders, List.of(), List.of());
     }
 
     private static final int NORMAL = 0;

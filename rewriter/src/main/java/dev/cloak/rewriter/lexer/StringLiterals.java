@@ -34,7 +34,12 @@ public final class StringLiterals {
         String agreed = null;
         for (Dialect each : dialects) {
             for (Set<LexicalSetting> settings : LexicalSetting.combinations(each)) {
-                String value = decode(literal, SqlLexer.read(literal, each, settings), each, settings);
+                Reading reading = SqlLexer.read(literal, each, settings);
+                if (reading.failure() != null && reading.tokens().isEmpty()) {
+                    // the server rejects the literal under these settings (U&'' without standard strings): no value
+                    continue;
+                }
+                String value = decode(literal, reading, each, settings);
                 if (value == null || agreed != null && !agreed.equals(value)) {
                     return null;
                 }
