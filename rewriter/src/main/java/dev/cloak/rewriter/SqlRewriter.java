@@ -148,11 +148,21 @@ public final class SqlRewriter {
         if (statements.isEmpty()) {
             throw new Rejection("statement that names a configured table contains no statement Cloak can analyse");
         }
+        StatementPlan plan;
         if (statements.size() > 1) {
-            return planSeveral(sql, statements.size(), server.tokens());
+            plan = planSeveral(sql, statements.size(), server.tokens());
+        } else {
+            int parameters = SqlText.countPlaceholders(server.tokens(), 0, sql.length());
+            plan = new StatementAnalyzer(schema, sql, parameters, dialect).analyze(statements.get(0));
         }
-        int parameters = SqlText.countPlaceholders(server.tokens(), 0, sql.length());
-        return new StatementAnalyzer(schema, sql, parameters, dialect).analyze(statements.get(0));
+        if (server.setAside() != null && !plan.literals().isEmpty()) {
+            // ciphertext in place of a literal would change the text those settings fail on: keep it as written
+            throw new Rejection("a literal of encrypted column " + plan.literals().get(0).column().name()
+                    + " stands in a text the server reads only under some session settings (it finds "
+                    + server.setAside() + "), and a session can change them at any time: bind the value with a ?"
+                    + " parameter");
+        }
+        return plan;
     }
 
     /**

@@ -58,7 +58,7 @@ public final class ReadingAgreement {
                 return multibyte;
             }
         }
-        String driver = driverDisagreement(sql, dialect, tokens);
+        String driver = driverDisagreement(sql, dialect, server, tokens);
         if (driver != null) {
             return driver;
         }
@@ -104,7 +104,8 @@ public final class ReadingAgreement {
         return false;
     }
 
-    private static String driverDisagreement(String sql, Dialect dialect, List<SqlToken> tokens) {
+    private static String driverDisagreement(String sql, Dialect dialect, ServerReading server,
+                                             List<SqlToken> tokens) {
         List<Integer> placeholders = new ArrayList<>();
         List<Integer> semicolons = new ArrayList<>();
         for (SqlToken token : tokens) {
@@ -116,6 +117,11 @@ public final class ReadingAgreement {
         }
         if (dialect == Dialect.POSTGRESQL || dialect == null) {
             for (boolean conforming : new boolean[] {true, false}) {
+                if (dialect != null
+                        && !server.readable(LexicalSetting.POSTGRESQL_BACKSLASH_STRINGS, !conforming)) {
+                    // the server runs nothing of the text with this setting, whatever the driver sends
+                    continue;
+                }
                 DriverReading pgjdbc = DriverReading.pgjdbc(sql, conforming);
                 String why = compare("pgjdbc" + (conforming ? "" : " (with standard_conforming_strings = off)"),
                         pgjdbc.placeholders(), placeholders, "? parameter", sql, tokens);
@@ -129,6 +135,10 @@ public final class ReadingAgreement {
         }
         if (dialect == Dialect.MARIADB || dialect == null) {
             for (boolean noBackslashEscapes : new boolean[] {false, true}) {
+                if (dialect != null
+                        && !server.readable(LexicalSetting.MARIADB_NO_BACKSLASH_ESCAPES, noBackslashEscapes)) {
+                    continue;
+                }
                 String why = compare("MariaDB Connector/J"
                                 + (noBackslashEscapes ? " (with sql_mode NO_BACKSLASH_ESCAPES)" : ""),
                         DriverReading.connectorJ(sql, noBackslashEscapes).placeholders(), placeholders,

@@ -4,6 +4,7 @@ import dev.cloak.rewriter.Dialect;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -20,50 +21,86 @@ public final class ServerReading {
     private final Dialect dialect;
     private final Reading reading;
     private final String disagreement;
+    private final Set<Set<LexicalSetting>> readable;
+    private final String setAside;
 
-    private ServerReading(String sql, Dialect dialect, Reading reading, String disagreement) {
+    private ServerReading(String sql, Dialect dialect, Reading reading, String disagreement,
+                          Set<Set<LexicalSetting>> readable, String setAside) {
         this.sql = sql;
         this.dialect = dialect;
         this.reading = reading;
         this.disagreement = disagreement;
+        this.readable = Set.copyOf(readable);
+        this.setAside = setAside;
     }
 
     /**
      * Reads {@code sql} under every setting combination of {@code dialect}, or of every known dialect when it is
-     * {@code null}.
+     * {@code null}. A combination under which the server cannot scan the text (a string left open because a
+     * backslash escapes its quote there) runs none of it, so it is set aside, as long as no statement boundary
+     * comes before the point where scanning fails (the statements before it would run); the readings that
+     * remain must agree.
      */
     public static ServerReading of(String sql, Dialect dialect) {
         List<Dialect> dialects = dialect == null ? List.of(Dialect.values()) : List.of(dialect);
         Reading reference = null;
         List<SqlToken> referenceStructure = null;
         String referenceLabel = null;
+        Reading firstFailed = null;
+        String setAside = null;
+        Set<Set<LexicalSetting>> readable = new HashSet<>();
         for (Dialect each : dialects) {
             List<Set<LexicalSetting>> combinations = new ArrayList<>(LexicalSetting.combinations(each));
             combinations.sort(Comparator.comparingInt(Set::size));
             for (Set<LexicalSetting> settings : combinations) {
                 Reading reading = SqlLexer.read(sql, each, settings);
                 String label = label(dialect == null ? each : null, settings);
+                if (reading.failure() != null) {
+                    if (reading.tokens().stream().anyMatch(t -> t.kind() == TokenKind.SEMICOLON)) {
+                        return new ServerReading(sql, dialect, reading, "the server cannot read "
+                                + failure(sql, reading.failure()) + " under " + label
+                                + ", and would run the statements before it", readable, null);
+                    }
+                    if (firstFailed == null) {
+                        firstFailed = reading;
+                        setAside = failure(sql, reading.failure()) + " under " + label;
+                    }
+                    continue;
+                }
+                readable.add(settings);
                 if (reference == null) {
                     reference = reading;
                     referenceStructure = structure(reading);
                     referenceLabel = label;
                     continue;
                 }
-                if (reference.failure() != null) {
-                    if (reading.failure() == null) {
-                        return new ServerReading(sql, dialect, reference, failure(sql, reference.failure())
-                                + " under " + referenceLabel + ", but not under " + label);
-                    }
-                    continue;
-                }
                 String difference = difference(sql, referenceStructure, reading, label, referenceLabel);
                 if (difference != null) {
-                    return new ServerReading(sql, dialect, reference, difference);
+                    return new ServerReading(sql, dialect, reference, difference, readable, setAside);
                 }
             }
         }
-        String failed = reference.failure() == null ? null : failure(sql, reference.failure());
-        return new ServerReading(sql, dialect, reference, failed);
+        if (reference == null) {
+            return new ServerReading(sql, dialect, firstFailed, failure(sql, firstFailed.failure()), readable, null);
+        }
+        return new ServerReading(sql, dialect, reference, null, readable, setAside);
+    }
+
+    /**
+     * What the server cannot read under some setting (those readings were set aside), or {@code null} when it
+     * reads the text under every setting. A plan for such a text must send it as written: a literal replaced by
+     * ciphertext would change the text the set-aside readings fail on.
+     */
+    public String setAside() {
+        return setAside;
+    }
+
+    /**
+     * Whether the server can scan the text under some combination of settings that includes ({@code with}) or
+     * leaves out {@code setting}: a JDBC driver's reading under that setting matters only then.
+     */
+    public boolean readable(LexicalSetting setting, boolean with) {
+        return readable.stream().anyMatch(settings -> settings.contains(setting) == with);
     }
 
     private static String failure(String sql, LexFailure failure) {

@@ -10,14 +10,22 @@ class ServerReadingTest {
 
     @Test
     void backslashBeforeAQuoteDependsOnNoBackslashEscapes() {
-        assertThat(ServerReading.of("SELECT 'a\\'b' -- '", Dialect.MARIADB).disagreement())
+        assertThat(ServerReading.of("SELECT 'a\\'c' -- '", Dialect.MARIADB).disagreement())
                 .contains("backslash", "NO_BACKSLASH_ESCAPES");
     }
 
     @Test
-    void stringEndingInABackslashDependsOnNoBackslashEscapes() {
-        assertThat(ServerReading.of("SELECT 'a\\' , 'b'", Dialect.MARIADB).disagreement())
-                .contains("NO_BACKSLASH_ESCAPES");
+    void settingUnderWhichTheServerCannotReadTheTextIsSetAside() {
+        ServerReading reading = ServerReading.of("SELECT 'a\\' , 'b'", Dialect.MARIADB);
+        assertThat(reading.disagreement()).isNull();
+        assertThat(reading.setAside()).contains("unterminated", "the default settings");
+        assertThat(reading.readable(LexicalSetting.MARIADB_NO_BACKSLASH_ESCAPES, false)).isFalse();
+    }
+
+    @Test
+    void settingThatFailsOnlyAfterAStatementBoundaryIsADisagreement() {
+        assertThat(ServerReading.of("SELECT 1; SELECT 'a\\' , 'b'", Dialect.MARIADB).disagreement())
+                .contains("would run the statements before it");
     }
 
     @Test
@@ -37,7 +45,7 @@ class ServerReadingTest {
 
     @Test
     void backslashBeforeAQuoteDependsOnStandardConformingStrings() {
-        assertThat(ServerReading.of("SELECT 'a\\', 'b'", Dialect.POSTGRESQL).disagreement())
+        assertThat(ServerReading.of("SELECT 'a\\', 'b' -- '", Dialect.POSTGRESQL).disagreement())
                 .contains("standard_conforming_strings = off");
     }
 
