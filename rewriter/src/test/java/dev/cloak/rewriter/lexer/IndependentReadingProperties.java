@@ -36,13 +36,23 @@ class IndependentReadingProperties {
             "\\", "\\'", "U&", "X", "N", "E", "a", "1", "[", "]", "#", "(", ")", "-", "/", "*", "\u00e9", "\u4e2d",
             "\uD83D\uDE00", "\u00a0", ".5", ":", "@", "b'0'");
 
+    /** Fragments H2 accepts on their own, so that most texts reach the comparison instead of a syntax error. */
+    private static final List<String> H2_FRAGMENTS = List.of("'", "''", "'a'", "\"", "\"x\"", "`", "`y`", "--",
+            "//", "/*", "*/", "/*+", "\n", "\r", " ", "\t", "$", "$$", "$1", "?", "?1", "??(", "??)", ";", "U&", "X",
+            "N", "a", "1", "[", "]", "(", ")", "-", "/", "*", "\u00e9", "\u4e2d", "\u00a0", ".5", ",", "=");
+
     @Provide
     Arbitrary<String> texts() {
         return Arbitraries.of(FRAGMENTS).list().ofMinSize(1).ofMaxSize(14).map(parts -> String.join("", parts));
     }
 
+    @Provide
+    Arbitrary<String> h2Texts() {
+        return Arbitraries.of(H2_FRAGMENTS).list().ofMinSize(1).ofMaxSize(12).map(parts -> String.join("", parts));
+    }
+
     @Property(tries = 3000)
-    void whatH2TokenizesCloakReadsWithTheSameStringsIdentifiersParametersAndBoundaries(@ForAll("texts") String sql)
+    void whatH2TokenizesCloakReadsWithTheSameStringsIdentifiersParametersAndBoundaries(@ForAll("h2Texts") String sql)
             throws Exception {
         for (String mode : List.of("REGULAR", "MSSQLServer", "Oracle")) {
             List<String> h2 = h2Structure(sql, mode);
