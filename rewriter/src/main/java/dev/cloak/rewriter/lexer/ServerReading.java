@@ -50,7 +50,7 @@ public final class ServerReading {
         String setAside = null;
         Set<Set<LexicalSetting>> readable = new HashSet<>();
         for (Dialect each : dialects) {
-            List<Set<LexicalSetting>> combinations = new ArrayList<>(LexicalSetting.combinations(each));
+            List<Set<LexicalSetting>> combinations = new ArrayList<>(LexicalSetting.combinations(each, sql));
             combinations.sort(Comparator.comparingInt(Set::size));
             for (Set<LexicalSetting> settings : combinations) {
                 Reading reading = SqlLexer.read(sql, each, settings);
@@ -100,6 +100,10 @@ public final class ServerReading {
      * leaves out {@code setting}: a JDBC driver's reading under that setting matters only then.
      */
     public boolean readable(LexicalSetting setting, boolean with) {
+        if (!setting.mayChange(sql)) {
+            // the setting does not touch this text: it reads as under the default
+            return !readable.isEmpty();
+        }
         return readable.stream().anyMatch(settings -> settings.contains(setting) == with);
     }
 
