@@ -26,7 +26,7 @@ class LiteralLocatorTest {
     @Test
     void aLiteralAfterCarriageReturnLineFeedsIsLocatedExactly() throws Exception {
         String sql = "SELECT id\r\nFROM patients\r\nWHERE ssn = '123-45-6789'";
-        LiteralSlot slot = new LiteralLocator(sql).literal(where(sql).getRightExpression(), SSN);
+        LiteralSlot slot = new LiteralLocator(sql, null).literal(where(sql).getRightExpression(), SSN);
         assertThat(text(sql, slot.start(), slot.end())).isEqualTo("'123-45-6789'");
         assertThat(slot.value()).isEqualTo("123-45-6789");
     }
@@ -34,7 +34,7 @@ class LiteralLocatorTest {
     @Test
     void aComparisonWithTheValueOnTheLeftIsLocatedWithItsOperand() throws Exception {
         String sql = "SELECT id FROM patients WHERE ?  <>\tssn";
-        LookupSlot lookup = new LiteralLocator(sql).comparisonLookup(where(sql), false, SSN, 1, null);
+        LookupSlot lookup = new LiteralLocator(sql, null).comparisonLookup(where(sql), false, SSN, 1, null);
         assertThat(lookup.form()).isEqualTo(LookupSlot.Form.NOT_EQUALS);
         assertThat(text(sql, lookup.start(), lookup.end())).isEqualTo("?  <>\tssn");
         assertThat(text(sql, lookup.operandStart(), lookup.operandEnd())).isEqualTo("ssn");
@@ -43,7 +43,7 @@ class LiteralLocatorTest {
     @Test
     void aCommentBetweenOperatorAndValueLeavesTheLookupUnlocated() throws Exception {
         String sql = "SELECT id FROM patients WHERE ssn = /* the value */ ?";
-        LookupSlot lookup = new LiteralLocator(sql).comparisonLookup(where(sql), true, SSN, 1, null);
+        LookupSlot lookup = new LiteralLocator(sql, null).comparisonLookup(where(sql), true, SSN, 1, null);
         assertThat(lookup.expandable()).isFalse();
     }
 
@@ -53,18 +53,25 @@ class LiteralLocatorTest {
         BinaryExpression or = where(sql);
         Expression negative = ((BinaryExpression) or.getLeftExpression()).getRightExpression();
         Expression huge = ((BinaryExpression) or.getRightExpression()).getRightExpression();
-        assertThat(LiteralLocator.value(negative, SSN)).isEqualTo(-42L);
-        assertThat(LiteralLocator.value(huge, SSN)).isEqualTo(new BigDecimal("123456789012345678901234567890"));
+        assertThat(new LiteralLocator(sql, null).value(negative, SSN)).isEqualTo(-42L);
+        assertThat(new LiteralLocator(sql, null).value(huge, SSN)).isEqualTo(new BigDecimal("123456789012345678901234567890"));
     }
 
     @Test
-    void aStringLiteralWithAnEscapePrefixIsRefusedWithoutItsValue() throws Exception {
+    void aStringLiteralWithAnEscapePrefixIsRefusedWithoutItsValueOnAnUnknownDialect() throws Exception {
         String sql = "SELECT id FROM patients WHERE ssn = E'123-45-6789'";
         Expression literal = where(sql).getRightExpression();
-        assertThatThrownBy(() -> LiteralLocator.value(literal, SSN))
+        assertThatThrownBy(() -> new LiteralLocator(sql, null).value(literal, SSN))
                 .isInstanceOf(Rejection.class)
                 .hasMessageContaining("patients.ssn")
                 .hasMessageContaining("bind it with a ? parameter")
                 .hasMessageNotContaining("123-45-6789");
+    }
+
+    @Test
+    void aPostgresEscapeStringIsDecodedAsPostgresDecodesIt() throws Exception {
+        String sql = "SELECT id FROM patients WHERE ssn = E'123\\x2d45''6789'";
+        Expression literal = where(sql).getRightExpression();
+        assertThat(new LiteralLocator(sql, Dialect.POSTGRESQL).value(literal, SSN)).isEqualTo("123-45'6789");
     }
 }
