@@ -58,7 +58,8 @@ record CorpusCase(String file, int line, String dialect, String sql, Map<String,
                 if (!Character.isWhitespace(text.charAt(0))) {
                     // one line per case: ⏎ stands for a line break and ␀ for a NUL character (corpus README)
                     String sql = value.replace('\u23ce', '\n').replace('\u2400', '\0');
-                    cases.add(new CorpusCase(file, i + 1, key.toLowerCase(Locale.ROOT), sql, new HashMap<>(), pendingBug));
+                    cases.add(new CorpusCase(file, i + 1, key.toLowerCase(Locale.ROOT), sql, new HashMap<>(),
+                            pendingBug));
                     pendingBug = null;
                 } else if (cases.isEmpty()) {
                     throw new IllegalStateException(file + ":" + (i + 1) + ": expectation before any case");

@@ -64,7 +64,8 @@ class ServerReadingStatementLogTest {
                     + "allowMultiQueries=true" : db.rawUrl();
             Random random = new Random(SEED ^ db.ordinal());
             Run run = new Run(db, real, twin, randomWord(random, 6));
-            try (Connection raw = DriverManager.getConnection(url); StatementLog log = StatementLog.open(db, fx.raw())) {
+            try (Connection raw = DriverManager.getConnection(url);
+                 StatementLog log = StatementLog.open(db, fx.raw())) {
                 Connection cloak = fx.cloak(policy, url);
                 for (String mode : modes(db)) {
                     setMode(db, mode, raw, cloak);

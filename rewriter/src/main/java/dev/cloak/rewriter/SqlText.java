@@ -101,8 +101,8 @@ final class SqlText {
         int count = 0;
         for (SqlToken token : tokens) {
             String text = sql.substring(token.start(), token.end());
-            if (token.kind() == TokenKind.OPERATOR && text.equals(",")
-                    || token.kind() == TokenKind.WORD && (text.equalsIgnoreCase("and") || text.equalsIgnoreCase("or"))) {
+            boolean connective = text.equalsIgnoreCase("and") || text.equalsIgnoreCase("or");
+            if (token.kind() == TokenKind.OPERATOR && text.equals(",") || token.kind() == TokenKind.WORD && connective) {
                 count++;
             }
         }

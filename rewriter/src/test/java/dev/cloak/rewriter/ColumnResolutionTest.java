@@ -45,7 +45,8 @@ class ColumnResolutionTest {
 
     @Test
     void quotedAliasAndQuotedColumnResolveToQuotedPolicyColumn() throws Exception {
-        StatementPlan plan = plan(Dialect.POSTGRESQL, "SELECT \"v\".\"Token\" FROM \"Vault\" \"v\" JOIN doctors d ON d.id = \"v\".id");
+        StatementPlan plan = plan(Dialect.POSTGRESQL,
+                "SELECT \"v\".\"Token\" FROM \"Vault\" \"v\" JOIN doctors d ON d.id = \"v\".id");
         assertThat(plan.projections()).containsExactly(column(TOKEN));
     }
 
