@@ -1,7 +1,8 @@
 package dev.cloak.benchmarks;
 
-import dev.cloak.driver.codec.CellCodec;
-import dev.cloak.driver.codec.CellKeys;
+import dev.cloak.driver.internal.error.SqlErrors;
+import dev.cloak.driver.internal.codec.CellCodec;
+import dev.cloak.driver.internal.codec.CellKeys;
 import dev.cloak.driver.config.ColumnPolicy;
 import dev.cloak.driver.config.ColumnType;
 import dev.cloak.driver.config.EncryptionMode;
@@ -153,7 +154,7 @@ public class CellCodecBenchmark {
             try {
                 return keyring.aead(keyDomain);
             } catch (KeyringException e) {
-                throw new SQLException("key unavailable", "58030", e);
+                throw SqlErrors.keyring(e);
             }
         }
 
@@ -162,7 +163,7 @@ public class CellCodecBenchmark {
             try {
                 return keyring.deterministicAead(keyDomain);
             } catch (KeyringException e) {
-                throw new SQLException("key unavailable", "58030", e);
+                throw SqlErrors.keyring(e);
             }
         }
     }

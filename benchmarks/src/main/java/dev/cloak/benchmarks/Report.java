@@ -16,8 +16,8 @@ import java.util.TreeMap;
 /**
  * Reads JMH's JSON results (the rounds, ShardingSphere's run, the microbenchmarks) and prints one line per
  * database workload with Cloak's and ShardingSphere's throughput as a ratio of raw pgjdbc's
- * ({@code point-select cloak/raw=0.97 shardingsphere/raw=0.52}), then the microbenchmarks, then the bars of SPEC §3
- * with PASS or FAIL, then every workload's Cloak ratio round by round.
+ * ({@code point-select cloak/raw=0.97 shardingsphere/raw=0.52}), then the microbenchmarks, then Cloak's
+ * performance bars (the constants below) with PASS or FAIL, then every workload's Cloak ratio round by round.
  *
  * <p>A {@link DatabaseBenchmark} fork's drivers take turns by iteration, so its per-iteration scores
  * ({@code primaryMetric.rawData}) are split by driver: measured iteration {@code i} belongs to driver

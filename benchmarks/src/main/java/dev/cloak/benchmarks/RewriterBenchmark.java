@@ -3,7 +3,7 @@ package dev.cloak.benchmarks;
 import dev.cloak.rewriter.Dialect;
 import dev.cloak.rewriter.EncryptedColumn;
 import dev.cloak.rewriter.EncryptedSchema;
-import dev.cloak.rewriter.RejectedStatementException;
+import dev.cloak.rewriter.UnsupportedStatementException;
 import dev.cloak.rewriter.SqlRewriter;
 import dev.cloak.rewriter.StatementPlan;
 import java.util.List;
@@ -54,7 +54,7 @@ public class RewriterBenchmark {
     private int next;
 
     @Setup(Level.Trial)
-    public void rewriter() throws RejectedStatementException {
+    public void rewriter() throws UnsupportedStatementException {
         schema = EncryptedSchema.of(List.of(
                 EncryptedColumn.declared(null, "patients", "ssn", false, true, "patients.ssn", "varchar", 11, 0),
                 EncryptedColumn.declared(null, "patients", "name", false, false, "patients.name", "varchar", 100, 0),
@@ -90,22 +90,22 @@ public class RewriterBenchmark {
     }
 
     @Benchmark
-    public StatementPlan planMissInsert() throws RejectedStatementException {
+    public StatementPlan planMissInsert() throws UnsupportedStatementException {
         return rewriter.plan(nextOf(inserts));
     }
 
     @Benchmark
-    public StatementPlan planMissSelectBySsn() throws RejectedStatementException {
+    public StatementPlan planMissSelectBySsn() throws UnsupportedStatementException {
         return rewriter.plan(nextOf(selects));
     }
 
     @Benchmark
-    public StatementPlan planMissUpdate() throws RejectedStatementException {
+    public StatementPlan planMissUpdate() throws UnsupportedStatementException {
         return rewriter.plan(nextOf(updates));
     }
 
     @Benchmark
-    public StatementPlan passThroughMiss() throws RejectedStatementException {
+    public StatementPlan passThroughMiss() throws UnsupportedStatementException {
         return rewriter.plan(nextOf(passThroughs));
     }
 

@@ -1,18 +1,18 @@
 package dev.cloak.cli;
 
 import dev.cloak.driver.config.CloakConfig;
-import dev.cloak.driver.config.ColumnPolicy;
-import dev.cloak.driver.config.EncryptionMode;
 import dev.cloak.driver.config.PolicyFile;
+import dev.cloak.driver.internal.error.SqlErrors;
+import dev.cloak.driver.internal.policy.RewriterColumns;
 import dev.cloak.rewriter.Dialect;
 import dev.cloak.rewriter.EncryptedColumn;
-import dev.cloak.rewriter.EncryptedSchema;
 import dev.cloak.rewriter.LiteralSlot;
 import dev.cloak.rewriter.Projection;
 import dev.cloak.rewriter.RejectedStatementException;
 import dev.cloak.rewriter.SqlRewriter;
 import dev.cloak.rewriter.StarTable;
 import dev.cloak.rewriter.StatementPlan;
+import dev.cloak.rewriter.UnsupportedStatementException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,8 +60,10 @@ public final class ExplainCommand implements Callable<Integer> {
         try {
             print(rewriter(policy, target).plan(sql), out);
             return 0;
-        } catch (RejectedStatementException e) {
-            out.println("REJECTED (" + e.getSQLState() + "): " + oneLine(e.getMessage()));
+        } catch (UnsupportedStatementException e) {
+            // as the driver refuses it: the same exception, so the same SQLState and message
+            RejectedStatementException refused = SqlErrors.refused(e);
+            out.println("REJECTED (" + refused.getSQLState() + "): " + oneLine(refused.getMessage()));
             return CloakCommand.EXIT_FAILURE;
         } finally {
             out.flush();
@@ -73,15 +75,9 @@ public final class ExplainCommand implements Callable<Integer> {
                 "--dialect must be postgresql, mariadb or h2, not '" + name + "'"));
     }
 
-    /** The rewriter exactly as {@code CompiledPolicy.compile} builds it, without a keyring: no cache, one plan. */
+    /** The rewriter as the driver builds it, without a keyring: no cache, one plan. */
     static SqlRewriter rewriter(CloakConfig policy, Dialect dialect) {
-        List<EncryptedColumn> schema = new ArrayList<>();
-        for (ColumnPolicy column : policy.columns()) {
-            schema.add(EncryptedColumn.declared(column.schema(), column.table(), column.column(), column.quoted(),
-                    column.mode() == EncryptionMode.DETERMINISTIC, column.keyDomain(), column.type().name(),
-                    column.size(), column.pad()));
-        }
-        return new SqlRewriter(EncryptedSchema.of(schema), 0, dialect);
+        return RewriterColumns.rewriter(policy, 0, dialect);
     }
 
     /** The plan as lines of text; literal values are plaintext of encrypted columns and are never shown. */

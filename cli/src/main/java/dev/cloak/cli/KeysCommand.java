@@ -3,7 +3,7 @@ package dev.cloak.cli;
 import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.ColumnPolicy;
 import dev.cloak.driver.config.EncryptionMode;
-import dev.cloak.driver.jdbc.DatabaseDomainUsage;
+import dev.cloak.driver.internal.policy.DatabaseDomainUsage;
 import dev.cloak.keyring.DomainUsage;
 import dev.cloak.keyring.KeyAdministration;
 import dev.cloak.keyring.KeyPurpose;

@@ -2,7 +2,7 @@ package dev.cloak.cli;
 
 import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.ColumnPolicy;
-import dev.cloak.driver.jdbc.CompiledPolicy;
+import dev.cloak.driver.internal.policy.CompiledPolicy;
 import dev.cloak.keyring.KeyAdministration;
 import dev.cloak.keyring.KeyVersion;
 import dev.cloak.keyring.audit.AuditEvent;

@@ -1,6 +1,8 @@
 package dev.cloak.cli;
 
-import dev.cloak.driver.codec.CellCodec;
+import dev.cloak.driver.internal.codec.CellCodec;
+import dev.cloak.driver.internal.codec.CellFormat;
+import dev.cloak.driver.internal.error.SqlState;
 import dev.cloak.keyring.KeyVersion;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -170,7 +172,7 @@ final class Reencryption {
         byte[] cell = row.cell();
         if (cell == null) {
             nulls++;
-        } else if (CellScan.usesKey(cell, active.id())) {
+        } else if (CellFormat.usesKey(cell, active.id())) {
             current++;
         } else {
             byte[] fresh;
@@ -187,7 +189,7 @@ final class Reencryption {
                 }
                 return;
             }
-            if (!CellScan.usesKey(fresh, active.id())) {
+            if (!CellFormat.usesKey(fresh, active.id())) {
                 throw new IllegalStateException("key domain " + codec.column().keyDomain() + " encrypts under another "
                         + "version than " + active.idText() + " (rotated again during the run?): run again");
             }
@@ -195,9 +197,9 @@ final class Reencryption {
         }
     }
 
-    /** SQLState class 22: this cell cannot be decrypted or its value not encrypted again; other cells can. */
+    /** A data exception: this cell cannot be decrypted or its value not encrypted again; other cells can. */
     private static boolean isCellFailure(SQLException e) {
-        return e.getSQLState() != null && e.getSQLState().startsWith("22");
+        return SqlState.isDataException(e);
     }
 
     /** Compare-and-set write-back; rows whose cell changed since they were read are counted as skipped. */
@@ -289,7 +291,7 @@ final class Reencryption {
             statement.setFetchSize(VERIFY_FETCH_SIZE);
             try (ResultSet results = statement.executeQuery(verify)) {
                 while (results.next()) {
-                    if (CellScan.usesKey(results.getBytes(keyCount + 1), active.id())) {
+                    if (CellFormat.usesKey(results.getBytes(keyCount + 1), active.id())) {
                         continue;
                     }
                     Object[] key = new Object[keyCount];

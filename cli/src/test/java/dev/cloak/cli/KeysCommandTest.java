@@ -321,13 +321,4 @@ class KeysCommandTest {
 
         assertThat(out.toString()).contains("Usage: cloak keys " + subcommand).contains("--config");
     }
-
-    @Test
-    void cellScanReadsTheKeyIdAfterTheTwoCloakHeaderBytes() {
-        byte[] cell = {0x01, 0x01, 0x01, 0x12, 0x34, 0x56, 0x78, 0x00, 0x00};
-
-        assertThat(CellScan.usesKey(cell, 0x12345678)).isTrue();
-        assertThat(CellScan.usesKey(cell, 0x12345679)).isFalse();
-        assertThat(CellScan.usesKey(new byte[] {0x01, 0x01, 0x01}, 0)).isFalse();
-    }
 }

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cloak.driver.config.ColumnPolicy;
 import dev.cloak.driver.config.PolicyFile;
-import dev.cloak.driver.jdbc.CompiledPolicy;
+import dev.cloak.driver.internal.codec.CellFormat;
+import dev.cloak.driver.internal.policy.CompiledPolicy;
 import dev.cloak.keyring.KeyVersion;
 import dev.cloak.keyring.KeyVersionStatus;
 import java.io.PrintWriter;
@@ -523,6 +524,6 @@ class MigrateCommandTest {
         Reencryption.Outcome outcome = runEngine(policy(), 2, writes(() -> { }, () -> setRawCell(1, oldCellOfRow1)));
 
         assertThat(outcome).isEqualTo(new Reencryption.Outcome(4, 4, 0, 0, 0, 0, null, 0, 1));
-        assertThat(CellScan.usesKey(rawCell(1), active(policy(), "reenc_patients.name"))).isFalse();
+        assertThat(CellFormat.usesKey(rawCell(1), active(policy(), "reenc_patients.name"))).isFalse();
     }
 }

@@ -27,19 +27,4 @@ class StoredCellTest {
     void describeOfNullIsNull() {
         assertThat(StoredCell.describe(null)).isEqualTo("NULL");
     }
-
-    @Test
-    void cellOfTheRightFormatAndModeIsRecognised() {
-        byte[] cell = HEX.parseHex("0102" + "01a4c3b2f0" + "0011");
-
-        assertThat(StoredCell.isCell(cell, StoredCell.MODE_DETERMINISTIC)).isTrue();
-        assertThat(StoredCell.isCell(cell, StoredCell.MODE_RANDOMIZED)).isFalse();
-    }
-
-    @Test
-    void plaintextBytesAreNotACell() {
-        byte[] plaintext = "Ada Lovelace".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-
-        assertThat(StoredCell.isCell(plaintext, StoredCell.MODE_RANDOMIZED)).isFalse();
-    }
 }

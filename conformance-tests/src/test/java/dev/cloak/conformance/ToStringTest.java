@@ -9,7 +9,7 @@ import dev.cloak.driver.config.ColumnType;
 import dev.cloak.driver.config.EncryptionMode;
 import dev.cloak.rewriter.EncryptedColumn;
 import dev.cloak.rewriter.EncryptedSchema;
-import dev.cloak.rewriter.RejectedStatementException;
+import dev.cloak.rewriter.UnsupportedStatementException;
 import dev.cloak.rewriter.SqlRewriter;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -84,8 +84,8 @@ class ToStringTest {
             described.add(rewriter.plan("INSERT INTO " + t + " (id, ssn, name) VALUES (3, '" + LITERAL_SSN + "', '" + LITERAL_NAME + "')"));
             described.add(rewriter.plan("SELECT name FROM " + t + " WHERE ssn = '" + LITERAL_SSN + "'"));
             described.add(rewriter.plan("UPDATE " + t + " SET name = ? WHERE ssn IN (?, '" + LITERAL_SSN + "')"));
-            RejectedStatementException rejected = org.assertj.core.api.Assertions.catchThrowableOfType(
-                    RejectedStatementException.class,
+            UnsupportedStatementException rejected = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    UnsupportedStatementException.class,
                     () -> rewriter.plan("SELECT id FROM " + t + " WHERE name LIKE '" + LITERAL_NAME + "%'"));
             assertThat((Throwable) rejected).as("LIKE on a randomized column").isNotNull();
             LeakCapture.exception("LIKE with a literal", rejected);

@@ -8,7 +8,10 @@ import java.sql.Connection;
  */
 public interface CloakConnection extends Connection {
 
-    /** Sets the principal that reads through this connection are decided for (SPEC §2.5). */
+    /**
+     * Sets the principal that reads through this connection are decided for; refused when {@code cloak.principal}
+     * fixed it. A pool that ends a request ({@code endRequest}) gets the connection's own principal back.
+     */
     void setPrincipal(String principal);
 
     /** The principal: property {@code cloak.principal}, else the one set, else the JDBC user name. */

@@ -2,8 +2,8 @@ package dev.cloak.driver;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.cloak.driver.jdbc.CompiledPolicy;
-import dev.cloak.driver.jdbc.EncryptingConnection;
+import dev.cloak.driver.internal.policy.CompiledPolicy;
+import dev.cloak.driver.internal.jdbc.EncryptingConnection;
 import java.sql.Connection;
 import java.sql.SQLException;
 

@@ -2,7 +2,9 @@ package dev.cloak.driver;
 
 import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.PolicyFile;
-import dev.cloak.driver.jdbc.CompiledPolicy;
+import dev.cloak.driver.internal.error.SqlErrors;
+import dev.cloak.driver.internal.error.SqlState;
+import dev.cloak.driver.internal.policy.CompiledPolicy;
 import dev.cloak.keyring.store.ConnectionSource;
 import dev.cloak.rewriter.Dialect;
 import java.io.PrintWriter;
@@ -104,7 +106,8 @@ public class CloakDataSource implements DataSource, AutoCloseable {
     private DataSource target() throws SQLException {
         DataSource t = target;
         if (t == null) {
-            throw new SQLException("CloakDataSource has no target data source; set one before asking for a connection", "08001");
+            throw SqlErrors.of(SqlState.CONNECTION_NOT_OPENED,
+                    "CloakDataSource has no target data source; set one before asking for a connection");
         }
         return t;
     }
@@ -160,7 +163,7 @@ public class CloakDataSource implements DataSource, AutoCloseable {
             c = compiled;
         }
         if (c == null) {
-            throw new SQLException("CloakDataSource was closed while it was being checked", "08003");
+            throw SqlErrors.of(SqlState.CONNECTION_CLOSED, "CloakDataSource was closed while it was being checked");
         }
         return c;
     }
@@ -202,7 +205,13 @@ public class CloakDataSource implements DataSource, AutoCloseable {
     /** A connection builder would bypass the policy's principal handling: not offered. */
     @Override
     public java.sql.ConnectionBuilder createConnectionBuilder() throws SQLException {
-        throw new SQLFeatureNotSupportedException("CloakDataSource does not offer a ConnectionBuilder; use getConnection");
+        throw SqlErrors.notOffered("CloakDataSource does not offer a ConnectionBuilder; use getConnection");
+    }
+
+    /** Sharding keys only reach a connection through a connection builder, which is not offered either. */
+    @Override
+    public java.sql.ShardingKeyBuilder createShardingKeyBuilder() throws SQLException {
+        throw SqlErrors.notOffered("CloakDataSource does not offer a ShardingKeyBuilder; use getConnection");
     }
 
     @Override

@@ -2,7 +2,9 @@ package dev.cloak.driver;
 
 import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.PolicyFile;
-import dev.cloak.driver.jdbc.CompiledPolicy;
+import dev.cloak.driver.internal.error.SqlErrors;
+import dev.cloak.driver.internal.error.SqlState;
+import dev.cloak.driver.internal.policy.CompiledPolicy;
 import dev.cloak.keyring.store.ConnectionSource;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -14,20 +16,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
  * The JDBC driver for {@code jdbc:cloak:<rest>} URLs: it connects through the driver that accepts
- * {@code jdbc:<rest>} and encrypts the columns named in the policy file (SPEC §2.1). Registered with
- * {@link DriverManager} through {@code META-INF/services/java.sql.Driver}.
+ * {@code jdbc:<rest>} and encrypts the columns named in the policy file. Its own settings are the
+ * {@link CloakSetting}s. Registered with {@link DriverManager} through {@code META-INF/services/java.sql.Driver}.
  */
 public final class CloakDriver implements Driver {
 
-    /** Connection property and URL parameter naming the policy file. */
-    public static final String CONFIG = "cloak.config";
-    /** Connection property and URL parameter fixing the principal of the connection. */
-    public static final String PRINCIPAL = "cloak.principal";
+    /** Connection property and URL parameter naming the policy file: {@link CloakSetting#CONFIG}. */
+    public static final String CONFIG = CloakSetting.CONFIG.key();
+    /** Connection property and URL parameter fixing the principal of the connection: {@link CloakSetting#PRINCIPAL}. */
+    public static final String PRINCIPAL = CloakSetting.PRINCIPAL.key();
 
     static {
         try {
@@ -60,25 +63,27 @@ public final class CloakDriver implements Driver {
         CompiledPolicy policy = policy(location, delegateUrl, delegate, delegateInfo);
         Connection connection = delegate.connect(delegateUrl, delegateInfo);
         if (connection == null) {
-            throw new SQLException("The driver for " + scheme(delegateUrl) + " did not accept the URL", "08001");
+            throw SqlErrors.of(SqlState.CONNECTION_NOT_OPENED, "The driver for " + scheme(delegateUrl)
+                    + " did not accept the URL");
         }
-        return connections.open(connection, policy, principal(cloakUrl.settings(), info), delegateInfo.getProperty("user"));
+        return connections.open(connection, policy, principal(cloakUrl.settings(), info),
+                delegateInfo.getProperty("user"));
     }
 
     /** A misspelt Cloak setting (say {@code cloak.principle}) must not silently fall back to a default. */
-    private static void checkSettingNames(java.util.Set<String> urlSettings, Properties info) throws SQLException {
+    private static void checkSettingNames(Set<String> urlSettings, Properties info) throws SQLException {
         List<String> names = new ArrayList<>(urlSettings);
         if (info != null) {
             for (String name : info.stringPropertyNames()) {
-                if (name.regionMatches(true, 0, CloakUrl.SETTING_PREFIX, 0, CloakUrl.SETTING_PREFIX.length())) {
+                if (CloakSetting.isCloakName(name)) {
                     names.add(name);
                 }
             }
         }
         for (String name : names) {
-            if (!name.equals(CONFIG) && !name.equals(PRINCIPAL)) {
-                throw new SQLException("Unknown Cloak setting " + name + ": the settings are " + CONFIG + " and " + PRINCIPAL,
-                        "08001");
+            if (CloakSetting.named(name) == null) {
+                throw SqlErrors.of(SqlState.CONNECTION_NOT_OPENED, "Unknown Cloak setting " + name
+                        + ": the settings are " + CloakSetting.names());
             }
         }
     }
@@ -109,11 +114,12 @@ public final class CloakDriver implements Driver {
         try {
             delegate = DriverManager.getDriver(delegateUrl);
         } catch (SQLException e) {
-            throw new SQLException("No JDBC driver on the classpath accepts " + scheme(delegateUrl)
-                    + " URLs; add the database's driver next to Cloak", "08001", e);
+            throw SqlErrors.of(SqlState.CONNECTION_NOT_OPENED, "No JDBC driver on the classpath accepts "
+                    + scheme(delegateUrl) + " URLs; add the database's driver next to Cloak", e);
         }
         if (delegate instanceof CloakDriver) {
-            throw new SQLException("jdbc:cloak: must be followed by another driver's URL, not by cloak: again", "08001");
+            throw SqlErrors.of(SqlState.CONNECTION_NOT_OPENED,
+                    "jdbc:cloak: must be followed by another driver's URL, not by cloak: again");
         }
         return delegate;
     }
@@ -128,7 +134,7 @@ public final class CloakDriver implements Driver {
         Properties copy = new Properties();
         if (info != null) {
             for (String name : info.stringPropertyNames()) {
-                if (!name.regionMatches(true, 0, CloakUrl.SETTING_PREFIX, 0, CloakUrl.SETTING_PREFIX.length())) {
+                if (!CloakSetting.isCloakName(name)) {
                     copy.setProperty(name, info.getProperty(name));
                 }
             }
@@ -147,15 +153,13 @@ public final class CloakDriver implements Driver {
     @Override
     public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
         List<DriverPropertyInfo> properties = new ArrayList<>();
-        DriverPropertyInfo config = new DriverPropertyInfo(CONFIG, info == null ? null : info.getProperty(CONFIG));
-        config.description = "The Cloak policy file: file:PATH, classpath:PATH or a path";
-        properties.add(config);
-        DriverPropertyInfo principal = new DriverPropertyInfo(PRINCIPAL, info == null ? null : info.getProperty(PRINCIPAL));
-        principal.description = "The principal that the access policy decides on (default: the JDBC user name)";
-        properties.add(principal);
+        for (CloakSetting setting : CloakSetting.values()) {
+            properties.add(setting.propertyInfo(info));
+        }
         if (acceptsURL(url)) {
             String delegateUrl = CloakUrl.parse(url).delegateUrl();
-            properties.addAll(Arrays.asList(delegateDriver(delegateUrl).getPropertyInfo(delegateUrl, withoutCloakSettings(info))));
+            properties.addAll(Arrays.asList(
+                    delegateDriver(delegateUrl).getPropertyInfo(delegateUrl, withoutCloakSettings(info))));
         }
         return properties.toArray(new DriverPropertyInfo[0]);
     }

@@ -2,7 +2,7 @@ package dev.cloak.driver;
 
 import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.ColumnPolicy;
-import dev.cloak.driver.jdbc.CompiledPolicy;
+import dev.cloak.driver.internal.policy.CompiledPolicy;
 import dev.cloak.keyring.KeyringException;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -14,7 +14,6 @@ import java.util.StringJoiner;
 final class CloakUrl {
 
     static final String PREFIX = "jdbc:cloak:";
-    static final String SETTING_PREFIX = "cloak.";
 
     private final String delegateUrl;
     private final Map<String, String> settings;
@@ -65,7 +64,7 @@ final class CloakUrl {
     }
 
     private static boolean isSetting(String pair) {
-        return pair.regionMatches(true, 0, SETTING_PREFIX, 0, SETTING_PREFIX.length());
+        return CloakSetting.isCloakName(pair);
     }
 
     private static void put(Map<String, String> settings, String pair, boolean urlEncoded) {

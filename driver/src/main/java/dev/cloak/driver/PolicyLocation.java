@@ -1,19 +1,20 @@
 package dev.cloak.driver;
 
+import dev.cloak.driver.internal.error.SqlErrors;
+import dev.cloak.driver.internal.error.SqlState;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
 
 /**
- * Finds the policy file in the order of SPEC §2.1: URL parameter {@code cloak.config}, connection property
- * {@code cloak.config}, system property {@code cloak.config}, environment {@code CLOAK_CONFIG}, classpath
- * resource {@code cloak.yaml}.
+ * Finds the policy file ({@link CloakSetting#CONFIG}), first found wins: URL parameter, connection property,
+ * system property, environment variable, classpath resource. An explicit setting always beats a file that merely
+ * happens to be on the classpath.
  */
 final class PolicyLocation {
 
-    static final String SETTING = "cloak.config";
-    static final String ENVIRONMENT = "CLOAK_CONFIG";
-    static final String CLASSPATH_DEFAULT = "classpath:cloak.yaml";
+    private static final String SETTING = CloakSetting.CONFIG.key();
+    private static final String CLASSPATH = "classpath:";
 
     private PolicyLocation() {
     }
@@ -27,15 +28,17 @@ final class PolicyLocation {
             location = System.getProperty(SETTING);
         }
         if (isBlank(location)) {
-            location = System.getenv(ENVIRONMENT);
+            location = System.getenv(CloakSetting.CONFIG.environmentVariable());
         }
-        if (isBlank(location) && classLoader().getResource("cloak.yaml") != null) {
-            location = CLASSPATH_DEFAULT;
+        String resource = CloakSetting.CONFIG.defaultValue().substring(CLASSPATH.length());
+        if (isBlank(location) && classLoader().getResource(resource) != null) {
+            location = CloakSetting.CONFIG.defaultValue();
         }
         if (isBlank(location)) {
-            throw new SQLException("No Cloak policy found: tried URL parameter cloak.config, connection property "
-                    + "cloak.config, system property cloak.config, environment CLOAK_CONFIG and classpath resource "
-                    + "cloak.yaml. Name the policy file with one of them.", "F0000");
+            throw SqlErrors.of(SqlState.POLICY_ERROR, "No Cloak policy found: tried URL parameter " + SETTING
+                    + ", connection property " + SETTING + ", system property " + SETTING + ", environment "
+                    + CloakSetting.CONFIG.environmentVariable() + " and classpath resource " + resource
+                    + ". Name the policy file with one of them.");
         }
         return location;
     }

@@ -1,5 +1,7 @@
 package dev.cloak.driver;
 
+import dev.cloak.driver.internal.error.SqlErrors;
+import dev.cloak.driver.internal.error.SqlState;
 import dev.cloak.keyring.store.ConnectionSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -7,7 +9,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 
-/** Asks the server whether the session is encrypted (SPEC §2.6) and refuses it with SQLState 08004 if not. */
+/**
+ * Asks the database whether the session is encrypted (PostgreSQL's {@code pg_stat_ssl}, MariaDB's
+ * {@code Ssl_cipher}; H2 by its URL: embedded or {@code ssl:}) and refuses it with SQLState 08004 if not.
+ */
 final class TlsRequirement {
 
     private TlsRequirement() {
@@ -72,8 +77,9 @@ final class TlsRequirement {
     }
 
     private static SQLException refused(String why) {
-        return new SQLException(why + " and network.require-tls is true. Enable TLS on the connection, or set "
-                + "network.require-tls: false in the policy if plaintext on the network is acceptable.", "08004");
+        return SqlErrors.of(SqlState.TLS_REQUIRED, why + " and network.require-tls is true. Enable TLS on the"
+                + " connection, or set network.require-tls: false in the policy if plaintext on the network is"
+                + " acceptable.");
     }
 
     private static String single(Connection connection, String sql) throws SQLException {

@@ -3,16 +3,20 @@ package dev.cloak.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.SQLExceptionOverride;
 import dev.cloak.driver.config.AccessRule;
 import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.ColumnType;
 import dev.cloak.driver.config.DecryptAccess;
 import dev.cloak.driver.config.EncryptionMode;
+import dev.cloak.driver.hikari.CloakExceptionOverride;
+import dev.cloak.rewriter.RejectedStatementException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -318,6 +322,56 @@ class CloakDriverTest {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("*******6789");
             }
+        }
+    }
+
+    @Test
+    void aMisspeltSettingIsRefusedNamingEverySettingOfTheRegistry() {
+        Properties info = new Properties();
+        info.setProperty("cloak.config", "file:" + policyFile);
+        info.setProperty("cloak.principle", "analytics");
+
+        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:cloak:" + h2Url.substring(5), info))
+                .hasMessage("Unknown Cloak setting cloak.principle: the settings are cloak.config and cloak.principal");
+    }
+
+    @Test
+    void everySettingOfTheRegistryIsAcceptedFromTheUrl() throws SQLException {
+        String url = "jdbc:cloak:" + h2Url.substring(5) + ";" + CloakSetting.CONFIG.key() + "=file:" + policyFile
+                + ";" + CloakSetting.PRINCIPAL.key() + "=analytics";
+
+        try (Connection c = DriverManager.getConnection(url)) {
+            assertThat(c.unwrap(CloakConnection.class).getPrincipal()).isEqualTo("analytics");
+        }
+    }
+
+    @Test
+    void propertyInfoListsEverySettingOfTheRegistryWithItsDescriptionAndValue() throws SQLException {
+        Properties info = new Properties();
+        info.setProperty(CloakSetting.PRINCIPAL.key(), "analytics");
+
+        DriverPropertyInfo[] properties = new CloakDriver().getPropertyInfo("jdbc:cloak:" + h2Url.substring(5), info);
+
+        for (CloakSetting setting : CloakSetting.values()) {
+            assertThat(properties).filteredOn(p -> p.name.equals(setting.key())).singleElement()
+                    .satisfies(p -> assertThat(p.description).isEqualTo(setting.description()));
+        }
+        assertThat(properties).filteredOn(p -> p.name.equals("cloak.principal")).singleElement()
+                .satisfies(p -> assertThat(p.value).isEqualTo("analytics"));
+        assertThat(CloakDriver.CONFIG).isEqualTo(CloakSetting.CONFIG.key()).isEqualTo("cloak.config");
+        assertThat(CloakDriver.PRINCIPAL).isEqualTo(CloakSetting.PRINCIPAL.key()).isEqualTo("cloak.principal");
+    }
+
+    @Test
+    void updatingTheMetadataOfAnEncryptedColumnIsARefusalThatKeepsThePooledConnection() throws SQLException {
+        try (Connection c = cloak(null);
+             ResultSet columns = c.getMetaData().getColumns(null, null, "PATIENTS", "SSN")) {
+            assertThat(columns.next()).isTrue();
+
+            assertThatThrownBy(() -> columns.updateString("TYPE_NAME", "BLOB"))
+                    .isInstanceOf(RejectedStatementException.class).hasMessageContaining("read-only")
+                    .satisfies(e -> assertThat(new CloakExceptionOverride().adjudicate((SQLException) e))
+                            .isEqualTo(SQLExceptionOverride.Override.DO_NOT_EVICT));
         }
     }
 }

@@ -4,31 +4,26 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The largest cell (SPEC §2.3) an encrypted column can hold: format and mode bytes, Tink's overhead, and the
- * padded plaintext (type tag and canonical encoding).
+ * The largest cell an encrypted column declared in DDL can hold, from the declared SQL type and its arguments.
+ * The bytes come from the column's {@link CellSizes}, which the driver supplies: the cell format is the
+ * driver's, and the rewriter only reads the declaration.
  */
 final class CellSize {
-
-    /** Format byte and mode byte in front of the Tink ciphertext. */
-    static final int HEADER = 2;
-    /** AES256_GCM: 5-byte key id prefix, 12-byte IV, 16-byte tag. */
-    static final int RANDOMIZED_OVERHEAD = 33;
-    /** AES256_SIV: 5-byte key id prefix, 16-byte synthetic IV. */
-    static final int DETERMINISTIC_OVERHEAD = 21;
-    /** UTF-8 takes at most four bytes per character. */
-    static final int BYTES_PER_CHARACTER = 4;
 
     private CellSize() {
     }
 
     /**
-     * The maximum cell length in bytes, or -1 when unbounded.
+     * The maximum cell length in bytes, or -1 when unbounded (also when the column has no {@link CellSizes}).
      *
      * @param column       the encrypted column (its policy type, size and padding)
      * @param declaredType the SQL type name the DDL declares, lower case
      * @param arguments    the SQL type's arguments, such as the length of {@code varchar(11)}
      */
     static long of(EncryptedColumn column, String declaredType, List<String> arguments) {
+        if (column.cellSizes() == null) {
+            return -1;
+        }
         int open = declaredType.indexOf('(');
         if (open >= 0 && (arguments == null || arguments.isEmpty())) {
             // JSqlParser keeps "varchar (11)" as the type name: take the arguments from it
@@ -37,33 +32,13 @@ final class CellSize {
             declaredType = declaredType.substring(0, open);
         }
         String type = column.type() != null ? column.type() : logicalType(declaredType);
-        long body = bodyBytes(type, declaredArgument(arguments, 0, column.size()), declaredArgument(arguments, 0, 0));
-        if (body < 0) {
-            return -1;
-        }
-        long plaintext = 1 + body;
-        if (column.pad() > 0) {
-            // the padding adds at least its 0x80 marker, then fills to the next multiple
-            plaintext = (plaintext / column.pad() + 1) * column.pad();
-        }
-        return HEADER + (column.deterministic() ? DETERMINISTIC_OVERHEAD : RANDOMIZED_OVERHEAD) + plaintext;
-    }
-
-    private static long bodyBytes(String type, long size, long precision) {
-        return switch (type) {
-            case "varchar" -> size > 0 ? size * BYTES_PER_CHARACTER : -1;
-            case "bytes" -> size > 0 ? size : -1;
-            case "int" -> 4;
-            case "smallint" -> 2;
-            case "boolean" -> 1;
-            case "bigint", "double", "date", "time" -> 8;
-            case "timestamp", "timestamptz" -> 12;
-            case "uuid" -> 16;
-            // scale (4 bytes) and the two's complement unscaled value of at most `precision` digits
-            case "decimal" -> precision > 0 ? 4 + (long) Math.ceil(precision * Math.log(10) / Math.log(2) / 8) + 1 : -1;
-            default -> throw new Rejection("DDL for an encrypted column of type " + type + " is not supported:"
+        try {
+            return column.cellSizes().maxCellBytes(column, type, declaredArgument(arguments, 0, column.size()),
+                    declaredArgument(arguments, 0, 0));
+        } catch (IllegalArgumentException notEncrypted) {
+            throw new Rejection("DDL for an encrypted column of type " + type + " is not supported:"
                     + " declare it as one of the policy types");
-        };
+        }
     }
 
     private static long declaredArgument(List<String> arguments, int index, long otherwise) {

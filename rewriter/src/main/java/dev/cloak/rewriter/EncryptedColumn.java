@@ -15,9 +15,12 @@ import java.util.Objects;
  *                      {@code null} when not known (DDL then sizes the cell from the declared SQL type)
  * @param size          the policy's declared maximum (characters for varchar, bytes for bytes); 0 for none
  * @param pad           pad the encoded plaintext to a multiple of this many bytes; 0 for none
+ * @param cellSizes     how large its cells get, told by the driver; {@code null} when not known (DDL then declares
+ *                      an unbounded binary type)
  */
 public record EncryptedColumn(String schema, String table, String column, boolean quoted,
-                              boolean deterministic, String keyDomain, String type, int size, int pad) {
+                              boolean deterministic, String keyDomain, String type, int size, int pad,
+                              CellSizes cellSizes) {
 
     /** Validates that table and column are named and sizes are not negative. */
     public EncryptedColumn {
@@ -35,11 +38,12 @@ public record EncryptedColumn(String schema, String table, String column, boolea
     /** An encrypted column without storage details (type, size, padding unknown): the first version's shape. */
     public EncryptedColumn(String schema, String table, String column, boolean quoted, boolean deterministic,
                            String keyDomain) {
-        this(schema, table, column, quoted, deterministic, keyDomain, null, 0, 0);
+        this(schema, table, column, quoted, deterministic, keyDomain, null, 0, 0, null);
     }
 
     /**
-     * An encrypted column with what DDL rewriting needs to size its binary cell.
+     * An encrypted column with its policy type, size and padding but no cell sizes: DDL declaring it gets an
+     * unbounded binary type.
      *
      * @param type the policy type ({@code varchar}, {@code int}, ... as the policy file names them), any case
      * @param size the declared maximum (characters for varchar, bytes for bytes), 0 for none
@@ -47,7 +51,7 @@ public record EncryptedColumn(String schema, String table, String column, boolea
      */
     public static EncryptedColumn declared(String schema, String table, String column, boolean quoted,
                                            boolean deterministic, String keyDomain, String type, int size, int pad) {
-        return new EncryptedColumn(schema, table, column, quoted, deterministic, keyDomain, type, size, pad);
+        return new EncryptedColumn(schema, table, column, quoted, deterministic, keyDomain, type, size, pad, null);
     }
 
     /** {@code table.column} or {@code schema.table.column}, as given. */

@@ -1,21 +1,28 @@
 package dev.cloak.rewriter;
 
-import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 
 /**
- * A statement Cloak refuses to send because it cannot handle an encrypted column correctly.
- * SQLState {@code 0A000}; the message names the column, the construct and what to do instead, and never
+ * A statement Cloak refused to send because it cannot handle an encrypted column correctly: the one exception
+ * applications catch for Cloak's refusals, and the one {@code dev.cloak.driver.hikari.CloakExceptionOverride}
+ * keeps the connection for. Its message names the column, the construct and what to do instead, and never
  * contains the SQL text or any literal from it.
+ *
+ * <p>It stays in this package because applications name it here; the rewriter itself never throws it (it throws
+ * {@link UnsupportedStatementException}, plain Java). The driver builds it, with its SQLState, in its error
+ * funnel ({@code dev.cloak.driver.internal.error.SqlErrors}).
  */
-public final class RejectedStatementException extends SQLException {
+public final class RejectedStatementException extends SQLFeatureNotSupportedException {
 
     private static final long serialVersionUID = 1L;
 
-    /** SQLState for a feature not supported. */
-    public static final String SQL_STATE = "0A000";
-
-    /** Creates a rejection with a message that must not contain SQL text or literals. */
-    public RejectedStatementException(String message) {
-        super(message, SQL_STATE);
+    /**
+     * Creates a refusal; the driver's error funnel is the one caller.
+     *
+     * @param message  what is refused and what to do instead, without SQL text or literals
+     * @param sqlState the SQLState of a refusal, given by the driver
+     */
+    public RejectedStatementException(String message, String sqlState) {
+        super(message, sqlState);
     }
 }

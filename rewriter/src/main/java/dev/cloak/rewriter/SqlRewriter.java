@@ -78,7 +78,7 @@ public final class SqlRewriter {
     }
 
     /** Plans a statement; cached by SQL text, rejections too. */
-    public StatementPlan plan(String sql) throws RejectedStatementException {
+    public StatementPlan plan(String sql) throws UnsupportedStatementException {
         Objects.requireNonNull(sql, "sql");
         Outcome outcome = cache.getIfPresent(sql);
         if (outcome == null) {
@@ -86,7 +86,7 @@ public final class SqlRewriter {
         }
         if (outcome.rejection() != null) {
             // a fresh exception per call: exceptions are mutable (suppressed, causes) and carry the caller's stack
-            throw new RejectedStatementException(outcome.rejection());
+            throw new UnsupportedStatementException(outcome.rejection());
         }
         return outcome.plan();
     }

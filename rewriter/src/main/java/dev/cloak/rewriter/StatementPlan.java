@@ -1,6 +1,5 @@
 package dev.cloak.rewriter;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -309,7 +308,7 @@ public final class StatementPlan {
         try {
             return expand(column -> 1, (slot, version) -> Objects.requireNonNull(encryptedLiteral.apply(slot),
                     "encrypted literal")).sql();
-        } catch (SQLException e) {
+        } catch (UnsupportedStatementException e) {
             throw new IllegalStateException("one key version never needs a lookup rewritten", e);
         }
     }
@@ -335,12 +334,13 @@ public final class StatementPlan {
 
     /** The text of a literal as the driver sends it: a binary literal of the literal's ciphertext under a version. */
     @FunctionalInterface
-    public interface LiteralText {
+    public interface LiteralText<E extends Exception> {
         /**
          * @param version 0 for the primary key version, 1.. for the other enabled versions of the literal's
          *                key domain, in the order the driver counted them for {@link #expand}
+         * @throws E what encrypting the literal throws (the driver's SQLException)
          */
-        String text(LiteralSlot literal, int version) throws SQLException;
+        String text(LiteralSlot literal, int version) throws E;
     }
 
     /**
@@ -351,9 +351,11 @@ public final class StatementPlan {
      * literals take the form {@code literalText} gives them. Literals outside lookups are sent under the primary
      * version.
      *
-     * @throws RejectedStatementException when a lookup that must be expanded could not be located in the text
+     * @throws UnsupportedStatementException when a lookup that must be expanded could not be located in the text
+     * @throws E what {@code literalText} throws
      */
-    public Expansion expand(ToIntFunction<EncryptedColumn> versions, LiteralText literalText) throws SQLException {
+    public <E extends Exception> Expansion expand(ToIntFunction<EncryptedColumn> versions, LiteralText<E> literalText)
+            throws E, UnsupportedStatementException {
         int[] first = new int[parameterCount + 1];
         int[] width = new int[parameterCount + 1];
         Arrays.fill(width, 1);
@@ -365,8 +367,8 @@ public final class StatementPlan {
                 continue;
             }
             if (!lookup.expandable()) {
-                throw new RejectedStatementException("a comparison on deterministic column " + lookup.column().name()
-                        + " cannot be rewritten for its " + count + " enabled key versions (rotation in progress):"
+                throw new UnsupportedStatementException("a comparison on deterministic column "
+                        + lookup.column().name() + " cannot be rewritten for its " + count + " enabled key versions (rotation in progress):"
                         + " write it as column = ? or column IN (?, ...), or finish re-encryption and retire the"
                         + " old version");
             }

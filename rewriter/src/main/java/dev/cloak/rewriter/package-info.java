@@ -1,8 +1,10 @@
 /**
  * Cloak's SQL rewriter: turns SQL text into an immutable {@link dev.cloak.rewriter.StatementPlan} that says
  * which {@code ?} parameters, literals and result columns belong to encrypted columns (and, for DDL, the text
- * with encrypted columns' types rewritten), or rejects the statement with SQLState {@code 0A000}. No crypto and
- * no JDBC connections here; the driver only executes plans.
+ * with encrypted columns' types rewritten), or refuses the statement with an
+ * {@link dev.cloak.rewriter.UnsupportedStatementException}. No crypto and no JDBC here: the driver tells it how
+ * large a cell is ({@link dev.cloak.rewriter.CellSizes}), executes its plans and turns its refusals into the
+ * {@link dev.cloak.rewriter.RejectedStatementException} applications catch (kept in this package for them).
  *
  * <p>Reading guide. {@code SqlRewriter} caches plans and parses; {@code StatementAnalyzer} plans one parsed
  * statement: DDL in {@code DdlRewriter}; SELECT, INSERT, UPDATE and DELETE through the parts an {@code Analysis}

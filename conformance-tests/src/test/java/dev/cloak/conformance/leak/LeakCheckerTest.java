@@ -220,7 +220,7 @@ class LeakCheckerTest {
     void logLinesOfOtherLibrariesAreCheckedWhenTheirExceptionComesFromCloak() {
         java.sql.SQLException fromCloak = new java.sql.SQLException("refused");
         fromCloak.setStackTrace(new StackTraceElement[] {
-            new StackTraceElement("dev.cloak.driver.jdbc.EncryptingConnection", "prepareStatement", "EncryptingConnection.java", 1)});
+            new StackTraceElement("dev.cloak.driver.internal.jdbc.EncryptingConnection", "prepareStatement", "EncryptingConnection.java", 1)});
         RuntimeException wrapped = new RuntimeException("pool failure", fromCloak);
 
         assertThat(CloakFrames.madeBy(wrapped)).isTrue();

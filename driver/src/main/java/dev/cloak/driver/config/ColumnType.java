@@ -3,7 +3,7 @@ package dev.cloak.driver.config;
 import java.sql.Types;
 import java.util.Locale;
 
-/** The logical type of an encrypted column, as named in the policy file (SPEC §2.2). */
+/** The logical type of an encrypted column, as named in the policy file ({@code type: varchar}). */
 public enum ColumnType {
     VARCHAR(Types.VARCHAR),
     INT(Types.INTEGER),

@@ -2,7 +2,7 @@ package dev.cloak.driver.config;
 
 import java.util.Locale;
 
-/** What a principal gets when it reads an encrypted column (SPEC §2.5). */
+/** What a principal gets when it reads an encrypted column; the access policy decides it per principal. */
 public enum DecryptAccess {
     /** The plaintext. */
     ALLOW,

@@ -1,23 +1,18 @@
 package dev.cloak.driver.config;
 
+import dev.cloak.driver.internal.codec.CellFormat;
 import java.util.Locale;
 
 /** How a column is encrypted: randomized (Tink AES256_GCM) or deterministic (Tink AES256_SIV). */
 public enum EncryptionMode {
     /** Equal plaintexts give different ciphertexts; only IS [NOT] NULL can be searched. */
-    RANDOMIZED((byte) 0x01),
+    RANDOMIZED,
     /** Equal plaintexts give equal ciphertexts, so equality, IN, GROUP BY and joins work. */
-    DETERMINISTIC((byte) 0x02);
+    DETERMINISTIC;
 
-    private final byte cellByte;
-
-    EncryptionMode(byte cellByte) {
-        this.cellByte = cellByte;
-    }
-
-    /** The mode byte of a version-1 cell (SPEC §2.3). */
+    /** The mode byte of a cell encrypted in this mode (the layout is {@link CellFormat}'s). */
     public byte cellByte() {
-        return cellByte;
+        return CellFormat.modeByte(this);
     }
 
     public String policyName() {

@@ -1,17 +1,18 @@
 package dev.cloak.driver.config;
 
-import java.sql.SQLException;
+import dev.cloak.driver.internal.error.SqlState;
+import java.sql.SQLNonTransientException;
 
 /**
  * A policy file that cannot be used: missing, unreadable or wrong. SQLState {@code F0000} (configuration
  * file error); the message reads {@code <file>:<line>: <setting>: <problem>} and never carries a secret value.
  */
-public final class PolicyException extends SQLException {
+public final class PolicyException extends SQLNonTransientException {
 
     private static final long serialVersionUID = 1L;
 
     /** SQLState of every policy error: class F0, configuration file error. */
-    public static final String SQL_STATE = "F0000";
+    public static final String SQL_STATE = SqlState.POLICY_ERROR.code();
 
     private final String source;
     private final int line;

@@ -1,5 +1,6 @@
 package dev.cloak.driver.config;
 
+import dev.cloak.driver.CloakSetting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -39,7 +40,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
- * Reads a policy file ({@code cloak.yaml}, SPEC §2.2) into a {@link CloakConfig}. Strict: unknown settings,
+ * Reads a policy file ({@code cloak.yaml}) into a {@link CloakConfig}. Strict: unknown settings,
  * duplicate keys, bad values and unsupported security settings fail with a {@link PolicyException} that
  * names the file, the line and the setting — never with a silently corrected policy.
  */
@@ -70,7 +71,7 @@ public final class PolicyFile {
      */
     public static CloakConfig load(String location) throws PolicyException {
         if (location == null || location.isBlank()) {
-            throw new PolicyException("cloak.config", 0, null, "no policy file location given");
+            throw new PolicyException(CloakSetting.CONFIG.key(), 0, null, "no policy file location given");
         }
         if (location.startsWith("classpath:")) {
             return parse(readResource(location), location);

@@ -5,7 +5,7 @@ import dev.cloak.driver.config.ColumnPolicy;
 import dev.cloak.driver.config.EncryptionMode;
 import dev.cloak.driver.config.PolicyException;
 import dev.cloak.driver.config.PolicyFile;
-import dev.cloak.driver.jdbc.DatabaseDomainUsage;
+import dev.cloak.driver.internal.policy.DatabaseDomainUsage;
 import dev.cloak.keyring.KeyAdministration;
 import dev.cloak.keyring.KeyPurpose;
 import dev.cloak.keyring.KeyringException;

@@ -1,0 +1,138 @@
+package dev.cloak.driver.internal.codec;
+
+import dev.cloak.driver.config.ColumnType;
+import dev.cloak.driver.config.EncryptionMode;
+import dev.cloak.rewriter.CellSizes;
+import dev.cloak.rewriter.EncryptedColumn;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * What a stored cell of an encrypted column looks like (format version 1); every reader and writer of cells
+ * takes the layout from here.
+ *
+ * <pre>
+ * byte 0       0x01              format version
+ * byte 1       mode              0x01 randomized (Tink AES256_GCM), 0x02 deterministic (Tink AES256_SIV)
+ * bytes 2-6    Tink prefix       0x01 and the 4-byte big-endian key id (0x00 and the id for legacy keys)
+ * bytes 7-     Tink body         randomized: 12-byte IV, ciphertext, 16-byte tag;
+ *                                deterministic: 16-byte synthetic IV, ciphertext
+ * </pre>
+ *
+ * <p>The associated data is the UTF-8 of {@code cloak/v1/} and the column's key domain, so a cell copied into a
+ * column of another key domain fails to decrypt. The plaintext under the ciphertext is {@link PlaintextCodec}'s: a
+ * type tag, the value's canonical encoding, and the padding.
+ */
+public final class CellFormat {
+
+    /** The format byte every version-1 cell starts with. */
+    public static final byte VERSION_1 = 0x01;
+    /** The format byte and the mode byte in front of the Tink ciphertext. */
+    public static final int HEADER = 2;
+    /** Tink's output prefix: one prefix byte and a 4-byte key id. */
+    public static final int TINK_PREFIX = 5;
+
+    private static final byte RANDOMIZED = 0x01;
+    private static final byte DETERMINISTIC = 0x02;
+    private static final byte TINK_KEY = 0x01;
+    private static final byte LEGACY_KEY = 0x00;
+    private static final int KEY_ID_OFFSET = HEADER + 1;
+    /** AES256_GCM: the prefix, a 12-byte IV and a 16-byte tag. */
+    private static final int RANDOMIZED_OVERHEAD = TINK_PREFIX + 12 + 16;
+    /** AES256_SIV: the prefix and a 16-byte synthetic IV. */
+    private static final int DETERMINISTIC_OVERHEAD = TINK_PREFIX + 16;
+    private static final String ASSOCIATED_DATA_PREFIX = "cloak/v1/";
+
+    /** The sizes of these cells, as DDL rewriting asks for them. */
+    public static final CellSizes SIZES = new Sizes();
+
+    private CellFormat() {
+    }
+
+    /** The mode byte of a cell encrypted in {@code mode}. */
+    public static byte modeByte(EncryptionMode mode) {
+        return mode == EncryptionMode.DETERMINISTIC ? DETERMINISTIC : RANDOMIZED;
+    }
+
+    /** The associated data of every cell of {@code keyDomain}. */
+    static byte[] associatedData(String keyDomain) {
+        return (ASSOCIATED_DATA_PREFIX + keyDomain).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A cell: the header for {@code mode}, then Tink's ciphertext. */
+    static byte[] cell(EncryptionMode mode, byte[] ciphertext) {
+        byte[] cell = new byte[HEADER + ciphertext.length];
+        cell[0] = VERSION_1;
+        cell[1] = modeByte(mode);
+        System.arraycopy(ciphertext, 0, cell, HEADER, ciphertext.length);
+        return cell;
+    }
+
+    /** The Tink ciphertext of a cell that {@link #problem} accepted. */
+    static byte[] ciphertext(byte[] cell) {
+        return Arrays.copyOfRange(cell, HEADER, cell.length);
+    }
+
+    /** Why {@code cell} is not a version-1 cell of {@code mode}, or {@code null} when its header is one. */
+    static String problem(byte[] cell, EncryptionMode mode) {
+        if (cell.length < HEADER + TINK_PREFIX) {
+            return "too short to be a Cloak cell";
+        }
+        if (cell[0] != VERSION_1) {
+            return "unknown cell format " + (cell[0] & 0xff);
+        }
+        if (cell[1] != modeByte(mode)) {
+            return "the cell's mode byte " + (cell[1] & 0xff) + " is not " + mode.policyName() + " ("
+                    + (modeByte(mode) & 0xff) + ")";
+        }
+        return null;
+    }
+
+    /** Whether {@code stored} is shaped like a version-1 cell of {@code mode}, with a body after Tink's prefix. */
+    public static boolean isCell(byte[] stored, EncryptionMode mode) {
+        return stored != null && stored.length > HEADER + TINK_PREFIX && stored[0] == VERSION_1
+                && stored[1] == modeByte(mode);
+    }
+
+    /** Whether a stored cell was encrypted under the key with Tink key id {@code keyId}; reads the header only. */
+    public static boolean usesKey(byte[] cell, int keyId) {
+        return cell != null && cell.length > HEADER + TINK_PREFIX
+                && (cell[HEADER] == TINK_KEY || cell[HEADER] == LEGACY_KEY)
+                && ByteBuffer.wrap(cell, KEY_ID_OFFSET, Integer.BYTES).getInt() == keyId;
+    }
+
+    /**
+     * The largest cell of a column, or -1 when its values are unbounded.
+     *
+     * @param length    declared characters (varchar) or bytes (bytes); 0 or less for none
+     * @param precision declared decimal digits; 0 or less for none
+     */
+    public static long maxCellBytes(ColumnType type, EncryptionMode mode, long length, long precision, int pad) {
+        long plaintext = PlaintextCodec.maxLength(type, length, precision, pad);
+        if (plaintext < 0) {
+            return -1;
+        }
+        return HEADER + (mode == EncryptionMode.DETERMINISTIC ? DETERMINISTIC_OVERHEAD : RANDOMIZED_OVERHEAD)
+                + plaintext;
+    }
+
+    /** The rewriter's view of {@link #maxCellBytes}: policy type names in, bytes out. */
+    private static final class Sizes implements CellSizes {
+
+        @Override
+        public long maxCellBytes(EncryptedColumn column, String type, long length, long precision) {
+            ColumnType logical = ColumnType.fromPolicyName(type);
+            if (logical == null) {
+                throw new IllegalArgumentException("no cell format for type " + type);
+            }
+            EncryptionMode mode = column.deterministic() ? EncryptionMode.DETERMINISTIC : EncryptionMode.RANDOMIZED;
+            return CellFormat.maxCellBytes(logical, mode, length, precision, column.pad());
+        }
+
+        @Override
+        public String toString() {
+            return "CellFormat.SIZES";
+        }
+    }
+}

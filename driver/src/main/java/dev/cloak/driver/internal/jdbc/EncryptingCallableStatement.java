@@ -1,0 +1,64 @@
+package dev.cloak.driver.internal.jdbc;
+
+import dev.cloak.driver.internal.error.SqlErrors;
+import dev.cloak.driver.internal.policy.ServerText;
+import dev.cloak.rewriter.StatementPlan;
+import java.sql.CallableStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+
+/** A callable statement: its indexed parameters are handled as a prepared statement's; OUT parameters pass through. */
+final class EncryptingCallableStatement extends DelegatingCallableStatement {
+
+    private final EncryptingConnection connection;
+    private final StatementPlan plan;
+    private final ParameterEncryption parameters;
+
+    /** @param lookupKeys the key versions the plan's lookups were sent for (one each), or null when it has none */
+    EncryptingCallableStatement(EncryptingConnection connection, CallableStatement delegate, StatementPlan plan,
+                                ServerText.LookupKeys lookupKeys) {
+        super(connection, delegate);
+        this.connection = connection;
+        this.plan = plan;
+        this.parameters = new ParameterEncryption(connection.policy(), plan, lookupKeys);
+    }
+
+    @Override
+    protected void checkCallableAccess() throws SQLException {
+        if (!plan.passThrough()) {
+            throw SqlErrors.refused("OUT parameters and parameters by name are not supported on statements that"
+                    + " touch encrypted columns: bind by index with a PreparedStatement");
+        }
+    }
+
+    @Override
+    protected boolean isEncrypted(int parameterIndex) {
+        return plan.parameter(parameterIndex) != null;
+    }
+
+    @Override
+    protected void setEncrypted(int parameterIndex, Object value, int sqlType) throws SQLException {
+        parameters.bind(delegate, parameterIndex, value, sqlType);
+    }
+
+    @Override
+    protected String sqlFor(String sql) throws SQLException {
+        return connection.policy().serverText().of(Results.planForText(connection, sql));
+    }
+
+    @Override
+    protected ResultSet wrapResultSet(ResultSet resultSet) throws SQLException {
+        return Results.wrap(this, resultSet, plan, connection);
+    }
+
+    @Override
+    protected ResultSet wrapGeneratedKeys(ResultSet resultSet) throws SQLException {
+        return Results.wrapGeneratedKeys(this, resultSet, plan, connection);
+    }
+
+    @Override
+    protected ResultSetMetaData wrapMetaData(ResultSetMetaData metaData) throws SQLException {
+        return Results.wrapMetaData(metaData, plan, connection);
+    }
+}

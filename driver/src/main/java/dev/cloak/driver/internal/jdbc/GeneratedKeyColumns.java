@@ -1,0 +1,49 @@
+package dev.cloak.driver.internal.jdbc;
+
+import dev.cloak.driver.internal.error.SqlErrors;
+import dev.cloak.driver.internal.policy.CompiledPolicy;
+import dev.cloak.rewriter.EncryptedColumn;
+import dev.cloak.rewriter.StatementPlan;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Which columns of a generated-keys result are encrypted. Drivers fill it from {@code RETURNING *}
+ * (pgjdbc) or with the key columns only; either way a column named like an encrypted column of the table the
+ * statement writes is decrypted, so ciphertext is never handed back as if it were a key. When the plan names
+ * no single written table (several statements in one string), any encrypted column of that name counts.
+ */
+final class GeneratedKeyColumns {
+
+    private GeneratedKeyColumns() {
+    }
+
+    static EncryptedColumn[] resolve(StatementPlan plan, ResultSetMetaData metaData, CompiledPolicy policy)
+            throws SQLException {
+        if (plan == null || plan.passThrough()) {
+            return null;
+        }
+        int count = metaData.getColumnCount();
+        EncryptedColumn[] columns = new EncryptedColumn[count + 1];
+        boolean any = false;
+        for (int i = 1; i <= count; i++) {
+            String name = metaData.getColumnName(i);
+            List<EncryptedColumn> candidates = policy.columnsNamed(name.toLowerCase(Locale.ROOT));
+            List<EncryptedColumn> written = plan.writtenTableColumns();
+            if (written != null) {
+                candidates = candidates.stream().filter(written::contains).toList();
+            }
+            if (candidates.size() > 1) {
+                throw SqlErrors.refused("Generated key column " + metaData.getColumnName(i)
+                        + " matches several encrypted columns; ask for the generated key columns by name");
+            }
+            if (candidates.size() == 1) {
+                columns[i] = candidates.get(0);
+                any = true;
+            }
+        }
+        return any ? columns : null;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.cloak.driver.internal.policy;
+
+import dev.cloak.driver.config.CloakConfig;
+import dev.cloak.driver.config.ColumnPolicy;
+import dev.cloak.driver.internal.codec.CellCodec;
+import dev.cloak.driver.internal.codec.CellKeys;
+import dev.cloak.driver.internal.error.SqlErrors;
+import dev.cloak.driver.internal.error.SqlState;
+import dev.cloak.keyring.Keyring;
+import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.KeyringSettings;
+import dev.cloak.keyring.audit.AuditEvent;
+import dev.cloak.keyring.audit.AuditException;
+import dev.cloak.keyring.audit.AuditOutcome;
+import dev.cloak.keyring.audit.AuditTrail;
+import dev.cloak.keyring.audit.FileAuditTrail;
+import dev.cloak.keyring.store.ConnectionSource;
+import dev.cloak.keyring.store.DatabaseKeyStore;
+import dev.cloak.keyring.store.FileGenerationLedger;
+import dev.cloak.keyring.store.FileKeyStore;
+import dev.cloak.keyring.store.GenerationLedger;
+import dev.cloak.keyring.store.KeyStore;
+import dev.cloak.rewriter.Dialect;
+import dev.cloak.rewriter.EncryptedColumn;
+import dev.cloak.rewriter.SqlRewriter;
+import dev.cloak.rewriter.StatementPlan;
+import dev.cloak.rewriter.UnsupportedStatementException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link CloakConfig} made ready to run: the rewriter with its plan cache, the keyring with its key cache, one
+ * {@link CellCodec} per encrypted column, the {@link AccessPolicy} and the {@link ServerText}. One per data
+ * source (or per policy file and database for the driver); shared by all its connections and thread-safe.
+ */
+public final class CompiledPolicy implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CompiledPolicy.class);
+
+    private final CloakConfig config;
+    private final SqlRewriter rewriter;
+    private final Keyring keyring;
+    private final ColumnCodecs codecs;
+    private final AccessPolicy access;
+    private final ServerText serverText;
+
+    private CompiledPolicy(CloakConfig config, SqlRewriter rewriter, Keyring keyring, ColumnCodecs codecs,
+                           Dialect dialect) {
+        this.config = config;
+        this.rewriter = rewriter;
+        this.keyring = keyring;
+        this.codecs = codecs;
+        this.access = new AccessPolicy(config, keyring.auditTrail());
+        this.serverText = new ServerText(codecs, dialect);
+    }
+
+    /**
+     * @param keyStoreConnections opens a separate connection to the database of the {@code database} key store,
+     *     used outside the application's transactions
+     * @param dataConnections open separate raw connections, asked in order before a key is created whether its
+     *     columns hold a value yet (see {@link DatabaseDomainUsage}); the last reaches the application's database
+     * @param dialect the target database's SQL dialect (DDL types, binary literals), or null when unknown
+     */
+    public static CompiledPolicy compile(CloakConfig config, ConnectionSource keyStoreConnections,
+                                         List<ConnectionSource> dataConnections, Dialect dialect)
+            throws SQLException {
+        if (!config.requireTls()) {
+            LOG.warn("Cloak policy {} sets network.require-tls: false; values may cross the network unencrypted by"
+                    + " TLS", config.source());
+        }
+        AuditTrail audit = auditTrail(config);
+        Keyring keyring;
+        try {
+            keyring = Keyring.open(new KeyringSettings(config.masterKey(), config.cacheTtl(),
+                    config.cacheMaxEntries(), config.autoCreateKeys()), keyStore(config, keyStoreConnections), audit,
+                    new DatabaseDomainUsage(config.columns(), dataConnections.toArray(ConnectionSource[]::new)),
+                    ledger(config));
+        } catch (KeyringException e) {
+            throw SqlErrors.keyring(e);
+        }
+        CellKeys keys = new KeyringCellKeys(keyring, config.columns());
+        LinkedHashMap<EncryptedColumn, CellCodec> codecs = new LinkedHashMap<>();
+        for (ColumnPolicy policy : config.columns()) {
+            codecs.put(RewriterColumns.of(policy), new CellCodec(policy, keys));
+        }
+        SqlRewriter rewriter = RewriterColumns.rewriter(List.copyOf(codecs.keySet()), config.statementCacheSize(),
+                dialect);
+        return new CompiledPolicy(config, rewriter, keyring, new ColumnCodecs(codecs), dialect);
+    }
+
+    /** Opens the policy's trail and records that the policy was loaded; no sink, no trail. */
+    private static AuditTrail auditTrail(CloakConfig config) throws SQLException {
+        if (config.auditSink() == null) {
+            return AuditTrail.NONE;
+        }
+        try {
+            AuditTrail audit = FileAuditTrail.forSink(config.auditSink());
+            String version = config.policySha256() == null ? null : "sha256:" + config.policySha256();
+            audit.record(System.getProperty("user.name"), AuditEvent.POLICY_LOADED, null, version, AuditOutcome.OK);
+            return audit;
+        } catch (AuditException e) {
+            throw SqlErrors.of(SqlState.UNAVAILABLE, "Cloak policy " + config.source() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyStore keyStore(CloakConfig config, ConnectionSource connections) throws SQLException {
+        String store = config.keyStore();
+        if (store.equals("database")) {
+            return new DatabaseKeyStore(connections);
+        }
+        if (store.startsWith("file:")) {
+            return new FileKeyStore(Path.of(store.substring("file:".length())));
+        }
+        throw SqlErrors.of(SqlState.POLICY_ERROR, "keyring.store of policy " + config.source()
+                + " must be 'database' or 'file:PATH'");
+    }
+
+    /** The policy's generation ledger, or none: without one a rolled-back key store is not detected. */
+    private static GenerationLedger ledger(CloakConfig config) {
+        String ledger = config.keyLedger();
+        return ledger == null ? GenerationLedger.NONE
+                : new FileGenerationLedger(Path.of(ledger.substring("file:".length())));
+    }
+
+    public CloakConfig config() {
+        return config;
+    }
+
+    /** The keyring, for health checks of its key store and master key ({@code CloakDataSource.checkHealth}). */
+    public Keyring keyring() {
+        return keyring;
+    }
+
+    /** The dialect of a database product or JDBC URL scheme, or null when Cloak does not know it. */
+    public static Dialect dialectOf(String productOrScheme) {
+        return Dialect.of(productOrScheme).orElse(null);
+    }
+
+    /** The plan of a SQL text (cached); a statement the rewriter refuses is a {@code RejectedStatementException}. */
+    public StatementPlan plan(String sql) throws SQLException {
+        try {
+            return rewriter.plan(sql);
+        } catch (UnsupportedStatementException refused) {
+            throw SqlErrors.refused(refused);
+        }
+    }
+
+    /** Who may read what. */
+    public AccessPolicy access() {
+        return access;
+    }
+
+    /** What is sent to the server for a plan. */
+    public ServerText serverText() {
+        return serverText;
+    }
+
+    /** The codec of an encrypted column of a plan. */
+    public CellCodec codec(EncryptedColumn column) throws SQLException {
+        return codecs.codec(column);
+    }
+
+    /** The encrypted columns of any table whose column name is {@code lowerCaseName}. */
+    public List<EncryptedColumn> columnsNamed(String lowerCaseName) {
+        return codecs.columnsNamed(lowerCaseName);
+    }
+
+    /**
+     * The codec of {@code column}, an encrypted column of this policy, for tools that rewrite stored cells
+     * ({@code cloak migrate reencrypt}): it decrypts under every enabled version and encrypts under the active one.
+     */
+    public CellCodec codecOf(ColumnPolicy column) throws SQLException {
+        return codecs.codecOf(column);
+    }
+
+    @Override
+    public void close() {
+        keyring.close();
+    }
+}
