@@ -125,7 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static void createTable(Connection raw) throws SQLException {
-        // Encrypted columns are binary in the database; Cloak does not rewrite DDL yet, so create it raw.
+        // Encrypted columns are binary in the database: declared so here, as in a table created without Cloak.
         try (Statement ddl = raw.createStatement()) {
             ddl.execute("CREATE TABLE patients (id INT PRIMARY KEY, ssn VARBINARY, name VARBINARY, dob VARBINARY)");
         }

@@ -32,8 +32,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cloak migrate}: rewrites the stored cells of encrypted columns (SPEC §2.9). Prints counts and key
- * versions; never a value and never key material.
+ * {@code cloak migrate}: rewrites the stored cells of encrypted columns (today: re-encryption under the key
+ * domain's active version). Prints counts and key versions; never a value and never key material.
  */
 @Command(
         name = "migrate",

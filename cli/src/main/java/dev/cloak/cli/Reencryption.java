@@ -20,7 +20,7 @@ import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 
 /**
- * Moves the cells of one encrypted column to its key domain's active version (SPEC §2.5). Walks the table in
+ * Moves the cells of one encrypted column to its key domain's active version. Walks the table in
  * primary-key order, a batch per transaction (keyset pagination), through a raw connection; decrypts every cell
  * under an older version with the column's {@link CellCodec} and encrypts it again, which uses the active
  * version; writes it back only if the row still holds the cell that was read

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The access policy of SPEC §2.5, decided per principal at decrypt time. */
+/** The access policy (allow, deny, null, mask per principal and column), decided per principal at decrypt time. */
 class AccessPolicyTest {
 
     @TempDir

@@ -108,7 +108,7 @@ final class CorpusSchema implements AutoCloseable {
      * Creates and fills both copies; aborts the calling test when {@code db} is not available. When
      * {@code rotated}, every key domain of the policy is rotated after the rows are written and the encrypted copy
      * is reached through a fresh keyring, so every lookup of the corpus goes out expanded for two key versions
-     * (SPEC §2.4) and every write is encrypted under the new one.
+     * and every write is encrypted under the new one.
      */
     static CorpusSchema create(TestDatabase db, Path dir, boolean rotated) throws Exception {
         CorpusSchema schema = new CorpusSchema(Fixture.open(db, dir), rotated);

@@ -210,7 +210,7 @@ final class Fixture implements AutoCloseable {
         }
     }
 
-    /** A policy file (SPEC §2.2) written into the test's folder. */
+    /** A policy file ({@code cloak.yaml}) written into the test's folder. */
     final class Policy {
         private final Map<String, String> columns = new LinkedHashMap<>();
 

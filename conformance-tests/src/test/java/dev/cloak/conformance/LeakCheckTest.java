@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 4 (SPEC §2.5, §2.7): every log line, exception text, audit record and {@code toString()} the suite
+ * Issue 4: every log line, exception text, audit record and {@code toString()} the suite
  * produced holds no plaintext of an encrypted column and no key bytes. Runs after every other test class of
  * the module ({@code junit-platform.properties} orders classes by {@link Order}) and checks that it did.
  * What is captured and how: {@link LeakCapture}; what counts as a leak: {@link Needles}.

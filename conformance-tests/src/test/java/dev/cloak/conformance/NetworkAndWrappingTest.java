@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** TLS enforcement (SPEC §2.6) and reaching the vendor's own interfaces through Cloak's wrappers. */
+/** TLS enforcement (network.require-tls) and reaching the vendor's own interfaces through Cloak's wrappers. */
 class NetworkAndWrappingTest {
 
     @TempDir

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The first cut of SQL on encrypted columns (SPEC §2.4): searches, changes and projections. */
+/** The first cut of SQL on encrypted columns: searches, changes and projections. */
 class QueryTest {
 
     @TempDir

@@ -133,7 +133,7 @@ class RejectionTest {
             String t = fx.table("rj_multi");
             Connection c = patients(fx, t);
 
-            // Each statement is analysed (SPEC §2.4): the second compares an encrypted column with <, so neither runs.
+            // Each statement is analysed: the second compares an encrypted column with <, so neither runs.
             Expect.sqlState("0A000", () -> {
                 try (Statement st = c.createStatement()) {
                     st.execute("UPDATE " + t + " SET note = 'changed' WHERE id = 1; DELETE FROM " + t + " WHERE ssn < 'x'");

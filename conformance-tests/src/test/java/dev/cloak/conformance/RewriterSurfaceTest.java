@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** DDL rewriting, encrypted literals, joins and several statements in one string, on each database (SPEC §2.3, §2.4). */
+/** DDL rewriting, encrypted literals, joins and several statements in one string, on each database. */
 class RewriterSurfaceTest {
 
     @TempDir

@@ -6,7 +6,7 @@ import dev.cloak.conformance.leak.LeakCapture;
 import java.sql.SQLException;
 
 /**
- * Checks that an exception and its causes leak none of the given plaintexts (SPEC §2.7), here and now; the
+ * Checks that an exception and its causes leak none of the given plaintexts, here and now; the
  * exception and the plaintexts also go to the suite-wide leak check, which searches every capture for them.
  */
 final class SQLExceptionCheck {

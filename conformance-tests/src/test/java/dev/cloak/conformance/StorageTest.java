@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** What the database holds: version-1 cells (SPEC §2.3), never plaintext, bound to their column. */
+/** What the database holds: version-1 cells (format byte, mode byte, Tink ciphertext), never plaintext, bound to their column. */
 class StorageTest {
 
     /** Shorter patterns occur in random ciphertext by chance; four bytes do so once in 2^32 positions. */

@@ -98,7 +98,7 @@ public enum TestDatabase {
         return variable;
     }
 
-    /** The physical type of an encrypted column in this database's DDL (SPEC §2.3). */
+    /** The physical type of an encrypted column in this database's DDL: its binary type. */
     public String binaryType() {
         return binaryType;
     }

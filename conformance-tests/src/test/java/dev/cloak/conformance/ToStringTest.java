@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * {@code toString()} of the objects an application holds while Cloak works — policy, data source, connection,
  * statements with bound values, result sets, metadata, plans of SQL with literals, a rejection — names no
- * plaintext (SPEC §2.7). Each text also goes to the suite-wide leak check, which searches it for key bytes too.
+ * plaintext. Each text also goes to the suite-wide leak check, which searches it for key bytes too.
  */
 class ToStringTest {
 

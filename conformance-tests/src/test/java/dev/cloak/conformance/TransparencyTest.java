@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Statements on tables without encrypted columns behave exactly as with the raw driver (SPEC §3). */
+/** Statements on tables without encrypted columns behave exactly as with the raw driver. */
 class TransparencyTest {
 
     @TempDir

@@ -27,7 +27,7 @@ import java.util.function.Predicate;
 import dev.cloak.driver.config.ColumnType;
 
 /**
- * Test values for every logical type of SPEC §2.2: extremes for {@code setObject}, values the legacy
+ * Test values for every logical type of the policy ({@code type: varchar}, ...): extremes for {@code setObject}, values the legacy
  * {@code setX}/{@code getX} methods can represent, how to compare them and which byte patterns of each
  * plaintext must never appear in storage.
  */

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC §2.4: while a deterministic column's key domain has several enabled versions, lookups by value find the
+ * While a deterministic column's key domain has several enabled versions, lookups by value find the
  * rows stored under each of them. Rows are written before and after {@code cloak keys rotate}; each new policy
  * file gives a fresh keyring, as a restarted (or cache-expired) application would have.
  */

@@ -17,8 +17,8 @@ class PolicyFileTest {
 
     static final String MASTER = "pkcs11:token=cloak;object=master?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=env:CLOAK_HSM_PIN";
 
-    /** SPEC §2.2's example without audit:. */
-    static final String SPEC_EXAMPLE = """
+    /** A policy with every section but audit:. */
+    static final String EXAMPLE_POLICY = """
             version: 1
             keyring:
               master-key: "%s"
@@ -58,7 +58,7 @@ class PolicyFileTest {
 
     @Test
     void specExampleLoads() throws PolicyException {
-        CloakConfig config = PolicyFile.parse(SPEC_EXAMPLE, "cloak.yaml");
+        CloakConfig config = PolicyFile.parse(EXAMPLE_POLICY, "cloak.yaml");
 
         assertThat(config.source()).isEqualTo("cloak.yaml");
         assertThat(config.masterKey()).isEqualTo(MASTER);
@@ -80,7 +80,7 @@ class PolicyFileTest {
 
     @Test
     void builderAndFileGiveEqualSettings() throws PolicyException {
-        CloakConfig file = PolicyFile.parse(SPEC_EXAMPLE, "cloak.yaml");
+        CloakConfig file = PolicyFile.parse(EXAMPLE_POLICY, "cloak.yaml");
         CloakConfig built = CloakConfig.builder()
                 .masterKey(MASTER)
                 .keyStore("database")
@@ -456,7 +456,7 @@ class PolicyFileTest {
     @Test
     void loadReadsPlainAndFilePaths(@TempDir Path dir) throws IOException, PolicyException {
         Path file = dir.resolve("cloak.yaml");
-        Files.writeString(file, SPEC_EXAMPLE);
+        Files.writeString(file, EXAMPLE_POLICY);
         assertThat(PolicyFile.load(file.toString()).columns()).hasSize(4);
         assertThat(PolicyFile.load("file:" + file).source()).isEqualTo(file.toString());
         assertThat(PolicyFile.load(file.toUri().toString()).columns()).hasSize(4);

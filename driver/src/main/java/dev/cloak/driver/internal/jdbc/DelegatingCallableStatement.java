@@ -24,8 +24,9 @@ import java.util.Map;
 /**
  * A {@link CallableStatement} whose indexed IN parameters, execution and results behave as in
  * {@link DelegatingPreparedStatement}; the methods that only a callable statement has (OUT parameters,
- * {@code registerOutParameter}, setters by parameter name) are decided here as plain delegations,
- * because a plan maps parameter indexes, not procedure parameter names, to encrypted columns.
+ * {@code registerOutParameter}, setters by parameter name) are delegations behind one check,
+ * {@link #checkCallableAccess()}, because a plan maps parameter indexes, not procedure parameter names, to
+ * encrypted columns.
  */
 abstract class DelegatingCallableStatement extends DelegatingPreparedStatement<CallableStatement>
         implements CallableStatement {

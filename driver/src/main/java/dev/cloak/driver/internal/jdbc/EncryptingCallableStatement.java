@@ -8,7 +8,10 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 
-/** A callable statement: its indexed parameters are handled as a prepared statement's; OUT parameters pass through. */
+/**
+ * A callable statement: its indexed parameters are handled as a prepared statement's; OUT parameters and parameters
+ * by name pass through on statements that touch no encrypted column and are refused on the others.
+ */
 final class EncryptingCallableStatement extends DelegatingCallableStatement {
 
     private final EncryptingConnection connection;
