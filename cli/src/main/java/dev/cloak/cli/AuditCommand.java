@@ -36,7 +36,8 @@ public final class AuditCommand implements Runnable {
             mixinStandardHelpOptions = true,
             versionProvider = CloakCommand.Version.class,
             description = {"Recomputes the hash chain of an audit trail and names the first broken record.",
-                    "Prints 'OK: N records, chain intact' and exits 0, or 'BROKEN at line L (seq S): reason' and exits 1."})
+                    "Prints 'OK: N records, chain intact' and exits 0, or 'BROKEN at line L (seq S): reason' and "
+                            + "exits 1."})
     static final class Verify implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "FILE", description = "the audit trail, e.g. ./cloak-audit.jsonl")

@@ -55,7 +55,8 @@ public final class DoctorCommand implements Callable<Integer> {
         }
         long errors = findings.stream().filter(f -> f.severity() == Severity.ERROR).count();
         long warnings = findings.stream().filter(f -> f.severity() == Severity.WARNING).count();
-        out.println(errors + " error(s), " + warnings + " warning(s), " + (findings.size() - errors - warnings) + " note(s)");
+        out.println(errors + " error(s), " + warnings + " warning(s), " + (findings.size() - errors - warnings)
+                + " note(s)");
         out.flush();
         return errors == 0 ? 0 : CloakCommand.EXIT_FAILURE;
     }
@@ -67,7 +68,8 @@ public final class DoctorCommand implements Callable<Integer> {
         String scheme = master.contains(":") ? master.substring(0, master.indexOf(':')).toLowerCase(Locale.ROOT) : "";
         if (!KNOWN_SCHEMES.contains(scheme)) {
             findings.add(new Finding(Severity.ERROR, "keyring.master-key",
-                    "the master key's scheme is not one Cloak knows (local:, pkcs11:, aws-kms://, gcp-kms://, vault-transit://)"));
+                    "the master key's scheme is not one Cloak knows (local:, pkcs11:, aws-kms://, gcp-kms://,"
+                            + " vault-transit://)"));
         }
         if (master.toLowerCase(Locale.ROOT).contains("pin-value")) {
             findings.add(new Finding(Severity.ERROR, "keyring.master-key",
@@ -75,7 +77,8 @@ public final class DoctorCommand implements Callable<Integer> {
         }
         if (scheme.equals("local")) {
             findings.add(new Finding(Severity.WARNING, "keyring.master-key",
-                    "local: is a development master key kept in clear on disk; use an HSM (pkcs11:) or a KMS in production"));
+                    "local: is a development master key kept in clear on disk; use an HSM (pkcs11:) or a KMS in"
+                            + " production"));
         }
         if (!policy.requireTls()) {
             findings.add(new Finding(Severity.WARNING, "network.require-tls",
@@ -83,7 +86,8 @@ public final class DoctorCommand implements Callable<Integer> {
         }
         if (policy.autoCreateKeys()) {
             findings.add(new Finding(Severity.WARNING, "keyring.auto-create",
-                    "true: the application creates missing keys; in production set it to false and run `cloak keys init --all`"));
+                    "true: the application creates missing keys; in production set it to false and run"
+                            + " `cloak keys init --all`"));
         }
         if (policy.keyLedger() == null) {
             findings.add(new Finding(Severity.WARNING, "keyring.ledger",

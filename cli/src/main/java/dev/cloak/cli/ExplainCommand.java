@@ -46,7 +46,8 @@ public final class ExplainCommand implements Callable<Integer> {
     private Path config;
 
     @Option(names = "--dialect", paramLabel = "DIALECT", defaultValue = "postgresql",
-            description = "postgresql, mariadb or h2: decides the binary type of rewritten DDL (default: ${DEFAULT-VALUE})")
+            description = "postgresql, mariadb or h2: decides the binary type of rewritten DDL"
+                    + " (default: ${DEFAULT-VALUE})")
     private String dialect;
 
     @Spec
@@ -118,7 +119,8 @@ public final class ExplainCommand implements Callable<Integer> {
             return column.column() == null ? "plain" : describe(column.column());
         }
         Projection.AllColumns all = (Projection.AllColumns) projection;
-        String over = table == null ? "*" : "* of " + (table.schema() == null ? "" : table.schema() + ".") + table.table();
+        String over = table == null ? "*"
+                : "* of " + (table.schema() == null ? "" : table.schema() + ".") + table.table();
         if (all.encryptedByLowerCaseName().isEmpty()) {
             return over + ", no encrypted column";
         }

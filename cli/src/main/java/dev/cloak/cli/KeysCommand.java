@@ -81,7 +81,8 @@ public final class KeysCommand implements Runnable {
                     return Map.entry(c.keyDomain(), purposeOf(c));
                 }
             }
-            throw new IllegalArgumentException("column " + column + " is not an encrypted column of policy " + options.config);
+            throw new IllegalArgumentException("column " + column + " is not an encrypted column of policy "
+                    + options.config);
         }
 
         static KeyPurpose purposeOf(ColumnPolicy column) {
@@ -104,7 +105,8 @@ public final class KeysCommand implements Runnable {
             @Parameters(paramLabel = "COLUMN", description = "the column as the policy names it, e.g. patients.ssn")
             String column;
 
-            @Option(names = "--all", required = true, description = "every key domain of the policy; existing ones are left alone")
+            @Option(names = "--all", required = true,
+                    description = "every key domain of the policy; existing ones are left alone")
             boolean all;
         }
 
@@ -140,8 +142,8 @@ public final class KeysCommand implements Runnable {
         }
 
         private static void created(StoredKeyDomain domain, PrintWriter out) {
-            out.println("Created key domain " + domain.domain() + " (" + domain.keyset().purpose() + "), active version "
-                    + domain.primary().map(KeyVersion::idText).orElse("?"));
+            out.println("Created key domain " + domain.domain() + " (" + domain.keyset().purpose()
+                    + "), active version " + domain.primary().map(KeyVersion::idText).orElse("?"));
         }
     }
 
@@ -203,14 +205,15 @@ public final class KeysCommand implements Runnable {
                     "Then set keyring.master-key of the policy to the new URI."})
     static final class Rewrap extends KeyTask {
 
-        @Option(names = "--master", required = true, paramLabel = "URI", description = "the new master key (local:… or pkcs11:…)")
+        @Option(names = "--master", required = true, paramLabel = "URI",
+                description = "the new master key (local:… or pkcs11:…)")
         String master;
 
         @Override
         int run(KeyAdministration admin, PrintWriter out) throws KeyringException {
             int rewrapped = admin.rewrap(master);
-            out.println("Re-wrapped " + rewrapped + " keyset(s) under the new master key; now set keyring.master-key of "
-                    + options.config + " to it");
+            out.println("Re-wrapped " + rewrapped + " keyset(s) under the new master key; now set"
+                    + " keyring.master-key of " + options.config + " to it");
             return 0;
         }
     }
@@ -218,7 +221,8 @@ public final class KeysCommand implements Runnable {
     /** {@code cloak keys retire COLUMN --version N [--destroy] [--force]}. */
     // no standard help mixin: its --version would clash with the key version option the spec names
     @Command(name = "retire",
-            description = {"Makes a key version decrypt-only; with --destroy removes its key material (crypto-shredding).",
+            description = {"Makes a key version decrypt-only; with --destroy removes its key material"
+                    + " (crypto-shredding).",
                     "--destroy refuses a version that stored cells still use (checked through --url) unless --force."})
     static final class Retire extends KeyTask {
 
@@ -228,13 +232,16 @@ public final class KeysCommand implements Runnable {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
         boolean help;
 
-        @Option(names = "--version", required = true, paramLabel = "N", description = "the version, as `cloak keys list` shows it")
+        @Option(names = "--version", required = true, paramLabel = "N",
+                description = "the version, as `cloak keys list` shows it")
         String version;
 
-        @Option(names = "--destroy", description = "destroy the key material: cells under this version become unreadable")
+        @Option(names = "--destroy",
+                description = "destroy the key material: cells under this version become unreadable")
         boolean destroy;
 
-        @Option(names = "--force", description = "with --destroy: do not check (or ignore) the cells that still use the version")
+        @Option(names = "--force",
+                description = "with --destroy: do not check (or ignore) the cells that still use the version")
         boolean force;
 
         @Override

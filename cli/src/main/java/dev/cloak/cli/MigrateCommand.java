@@ -117,8 +117,8 @@ public final class MigrateCommand implements Runnable {
             try {
                 audit.record(principal(), AuditEvent.REENCRYPTED, target.keyDomain(), active.idText(), audited);
             } catch (AuditException e) {
-                throw new IllegalStateException("the re-encryption of " + target.name() + " is done but cannot be audited: "
-                        + e.getMessage(), e);
+                throw new IllegalStateException("the re-encryption of " + target.name()
+                        + " is done but cannot be audited: " + e.getMessage(), e);
             }
             if (failure != null) {
                 throw new IllegalStateException(failure);
@@ -184,7 +184,8 @@ public final class MigrateCommand implements Runnable {
                 return "; verified: no cell left under an older version";
             }
             return "; verified: " + left + " cell(s) left under older versions"
-                    + (o.leftChanged() > 0 ? ", " + o.leftChanged() + " of them in rows changed concurrently: run again" : "");
+                    + (o.leftChanged() > 0
+                            ? ", " + o.leftChanged() + " of them in rows changed concurrently: run again" : "");
         }
 
         /** Why the run did not reach every cell it should have, or null when it did. */
@@ -194,15 +195,16 @@ public final class MigrateCommand implements Runnable {
                         + "versions (first: " + o.firstFailure() + ")";
             }
             if (o.leftUnknown() > 0) {
-                return "verification found " + o.leftUnknown() + " cell(s) of " + target.name() + " under a version other "
-                        + "than " + active.idText() + " that were written after this run passed them: an application "
-                        + "may still encrypt with an older version (until keyring.cache.ttl after the rotation); run again";
+                return "verification found " + o.leftUnknown() + " cell(s) of " + target.name()
+                        + " under a version other than " + active.idText() + " that were written after this run"
+                        + " passed them: an application may still encrypt with an older version (until"
+                        + " keyring.cache.ttl after the rotation); run again";
             }
             return null;
         }
 
-        private static void recordQuietly(AuditTrail audit, ColumnPolicy target, KeyVersion active, AuditOutcome outcome,
-                                          Exception failure) {
+        private static void recordQuietly(AuditTrail audit, ColumnPolicy target, KeyVersion active,
+                                          AuditOutcome outcome, Exception failure) {
             try {
                 audit.record(principal(), AuditEvent.REENCRYPTED, target.keyDomain(), active.idText(), outcome);
             } catch (AuditException e) {

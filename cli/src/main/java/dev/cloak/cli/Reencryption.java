@@ -59,7 +59,8 @@ final class Reencryption {
     /**
      * @param codec      the column's codec; it encrypts under the key domain's active version
      * @param active     that version, as the key store names it
-     * @param limit      whether the database understands {@code LIMIT n} (otherwise only {@code setMaxRows} bounds a batch)
+     * @param limit      whether the database understands {@code LIMIT n} (otherwise only {@code setMaxRows}
+     *                   bounds a batch)
      * @param progress   told how many rows each batch scanned
      * @param afterRead  run after each batch is read and before it is written back (tests use it to write concurrently)
      */
@@ -308,7 +309,8 @@ final class Reencryption {
             }
         }
         connection.commit();
-        return new Outcome(scanned, reencrypted, current, skipped, nulls, failed, firstFailure, leftChanged, leftUnknown);
+        return new Outcome(scanned, reencrypted, current, skipped, nulls, failed, firstFailure, leftChanged,
+                leftUnknown);
     }
 
     private static void bindAfter(PreparedStatement statement, Object[] last) throws SQLException {

@@ -57,7 +57,8 @@ record StoredTable(String table, List<String> keyColumns, String column) {
             throw new IllegalArgumentException("column " + policy.name() + " is part of the primary key of table "
                     + found.table() + ": rewriting it would change the rows' identity");
         }
-        String table = (found.schema() == null ? "" : quoted(found.schema(), quote) + ".") + quoted(found.table(), quote);
+        String table = (found.schema() == null ? "" : quoted(found.schema(), quote) + ".")
+                + quoted(found.table(), quote);
         return new StoredTable(table, key.stream().map(k -> quoted(k, quote)).toList(), quoted(found.column(), quote));
     }
 
@@ -65,7 +66,8 @@ record StoredTable(String table, List<String> keyColumns, String column) {
     private record Found(String catalog, String schema, String table, String column, int dataType, String typeName) {
     }
 
-    private static Found find(Connection connection, DatabaseMetaData metadata, ColumnPolicy policy) throws SQLException {
+    private static Found find(Connection connection, DatabaseMetaData metadata, ColumnPolicy policy)
+            throws SQLException {
         String escape = metadata.getSearchStringEscape();
         String catalog = connection.getCatalog();
         Map<String, Found> bySchema = new LinkedHashMap<>();
@@ -77,7 +79,8 @@ record StoredTable(String table, List<String> keyColumns, String column) {
                             columns.getInt("DATA_TYPE"), columns.getString("TYPE_NAME"));
                     if (same(candidate.table(), policy.table(), policy.quoted())
                             && same(candidate.column(), policy.column(), policy.quoted())
-                            && (policy.schema() == null || same(candidate.schema(), policy.schema(), policy.quoted()))) {
+                            && (policy.schema() == null
+                                    || same(candidate.schema(), policy.schema(), policy.quoted()))) {
                         bySchema.putIfAbsent(String.valueOf(candidate.schema()), candidate);
                     }
                 }
@@ -96,8 +99,8 @@ record StoredTable(String table, List<String> keyColumns, String column) {
                 return candidate;
             }
         }
-        throw new IllegalArgumentException("table " + policy.table() + " exists in several schemas (" + String.join(", ",
-                bySchema.keySet()) + "): name the schema in the policy");
+        throw new IllegalArgumentException("table " + policy.table() + " exists in several schemas ("
+                + String.join(", ", bySchema.keySet()) + "): name the schema in the policy");
     }
 
     private static List<String> primaryKey(DatabaseMetaData metadata, Found found) throws SQLException {

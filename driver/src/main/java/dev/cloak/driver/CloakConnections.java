@@ -21,7 +21,8 @@ final class CloakConnections {
      * @param fixedPrincipal {@code cloak.principal}, or null
      * @param user           the user name the caller connected with, or null when it did not name one
      */
-    Connection open(Connection connection, CompiledPolicy policy, String fixedPrincipal, String user) throws SQLException {
+    Connection open(Connection connection, CompiledPolicy policy, String fixedPrincipal, String user)
+            throws SQLException {
         try {
             if (policy.config().requireTls()) {
                 requireTls(connection);

@@ -204,7 +204,10 @@ public final class CloakConfig {
             return this;
         }
 
-        /** Adds an encrypted column that owns its key; {@code name} is {@code table.column} or {@code schema.table.column}. */
+        /**
+         * Adds an encrypted column that owns its key; {@code name} is {@code table.column} or
+         * {@code schema.table.column}.
+         */
         public Builder column(String name, ColumnType type, EncryptionMode mode) {
             return column(name, type, mode, 0, null);
         }
@@ -299,7 +302,8 @@ public final class CloakConfig {
                 }
                 ColumnPolicy owner = columns.stream().filter(o -> o.ownDomain().equals(c.keyDomain())).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException(
-                                "column " + c.name() + " shares the key of " + c.keyDomain() + ", which is not an encrypted column"));
+                                "column " + c.name() + " shares the key of " + c.keyDomain()
+                                        + ", which is not an encrypted column"));
                 if (!owner.keyDomain().equals(owner.ownDomain())) {
                     throw new IllegalArgumentException("column " + c.name() + " shares the key of " + owner.name()
                             + ", which shares another column's key itself; name the key's owner " + owner.keyDomain());
@@ -307,11 +311,13 @@ public final class CloakConfig {
                 if (owner.type() != c.type()) {
                     // Cells carry a type tag: a shared key across types could never join or compare equal.
                     throw new IllegalArgumentException("column " + c.name() + " shares the key of " + owner.name()
-                            + " but has another type (" + c.type().policyName() + " vs " + owner.type().policyName() + ")");
+                            + " but has another type (" + c.type().policyName() + " vs "
+                            + owner.type().policyName() + ")");
                 }
                 if (owner.mode() != c.mode()) {
                     throw new IllegalArgumentException("column " + c.name() + " shares the key of " + owner.name()
-                            + " but has another mode (" + c.mode().policyName() + " vs " + owner.mode().policyName() + ")");
+                            + " but has another mode (" + c.mode().policyName() + " vs "
+                            + owner.mode().policyName() + ")");
                 }
                 if (owner.scale() != c.scale()) {
                     // 1.5 and 1.50 would encrypt differently: a join over the shared key would miss equal numbers

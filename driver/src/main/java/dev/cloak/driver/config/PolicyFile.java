@@ -46,7 +46,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  */
 public final class PolicyFile {
 
-    private static final Set<String> TOP = Set.of("version", "keyring", "columns", "access", "network", "statements", "audit");
+    private static final Set<String> TOP = Set.of("version", "keyring", "columns", "access", "network", "statements",
+            "audit");
     private static final Set<String> KEYRING = Set.of("master-key", "store", "ledger", "cache", "auto-create");
     private static final Set<String> CACHE = Set.of("ttl", "max-entries");
     private static final Set<String> COLUMN = Set.of("type", "mode", "pad", "key", "size", "scale");
@@ -88,7 +89,8 @@ public final class PolicyFile {
         } catch (CharacterCodingException e) {
             throw new PolicyException(name, 0, null, "policy file is not valid UTF-8", e);
         } catch (IOException e) {
-            throw new PolicyException(name, 0, null, "cannot read policy file (" + e.getClass().getSimpleName() + ")", e);
+            throw new PolicyException(name, 0, null, "cannot read policy file (" + e.getClass().getSimpleName()
+                    + ")", e);
         }
         return parse(yaml, name);
     }
@@ -107,7 +109,8 @@ public final class PolicyFile {
     /** The hash the audit trail's policy-loaded record carries: of the UTF-8 bytes, i.e. of the file as read. */
     private static String sha256(String yaml) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(yaml.getBytes(StandardCharsets.UTF_8)));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(yaml.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
@@ -141,7 +144,8 @@ public final class PolicyFile {
         } catch (CharacterCodingException e) {
             throw new PolicyException(location, 0, null, "policy file is not valid UTF-8", e);
         } catch (IOException e) {
-            throw new PolicyException(location, 0, null, "cannot read policy file (" + e.getClass().getSimpleName() + ")", e);
+            throw new PolicyException(location, 0, null, "cannot read policy file (" + e.getClass().getSimpleName()
+                    + ")", e);
         }
     }
 
@@ -319,16 +323,17 @@ public final class PolicyFile {
                 throw error(c.keyNode(), setting, "a column cannot name itself; remove key");
             }
             if (owner.keyColumn() != null) {
-                throw error(c.keyNode(), setting, c.keyColumn() + " shares another column's key itself; name the key's owner, "
+                throw error(c.keyNode(), setting, c.keyColumn()
+                        + " shares another column's key itself; name the key's owner, "
                         + owner.policy().keyDomain());
             }
             if (owner.policy().mode() != c.policy().mode()) {
-                throw error(c.keyNode(), setting, c.keyColumn() + " has another mode (" + owner.policy().mode().policyName()
-                        + ", this column " + c.policy().mode().policyName() + ")");
+                throw error(c.keyNode(), setting, c.keyColumn() + " has another mode ("
+                        + owner.policy().mode().policyName() + ", this column " + c.policy().mode().policyName() + ")");
             }
             if (owner.policy().type() != c.policy().type()) {
-                throw error(c.keyNode(), setting, c.keyColumn() + " has another type (" + owner.policy().type().policyName()
-                        + ", this column " + c.policy().type().policyName() + ")");
+                throw error(c.keyNode(), setting, c.keyColumn() + " has another type ("
+                        + owner.policy().type().policyName() + ", this column " + c.policy().type().policyName() + ")");
             }
             if (owner.policy().scale() != c.policy().scale()) {
                 // equal numbers would encrypt differently (1.5 and 1.50) and a join on the shared key would miss them
@@ -341,7 +346,8 @@ public final class PolicyFile {
         for (ReadColumn c : read) {
             if (c.keyColumn() == null) {
                 for (ReadColumn other : read) {
-                    if (other != c && other.keyColumn() == null && other.policy().ownDomain().equals(c.policy().ownDomain())) {
+                    if (other != c && other.keyColumn() == null
+                            && other.policy().ownDomain().equals(c.policy().ownDomain())) {
                         throw error(other.name(), other.setting(), "has the same key domain " + c.policy().ownDomain()
                                 + " as " + c.policy().name() + "; give one of them key: to share a key deliberately");
                     }
@@ -361,7 +367,8 @@ public final class PolicyFile {
         String typeName = scalar(typeEntry.value, setting + ".type");
         ColumnType type = ColumnType.fromPolicyName(typeName);
         if (type == null) {
-            throw error(typeEntry.value, setting + ".type", "unknown type '" + typeName + "' (one of " + names(ColumnType.values()) + ")");
+            throw error(typeEntry.value, setting + ".type", "unknown type '" + typeName + "' (one of "
+                    + names(ColumnType.values()) + ")");
         }
         Entry modeEntry = map.get("mode");
         if (modeEntry == null) {
@@ -370,7 +377,8 @@ public final class PolicyFile {
         String modeName = scalar(modeEntry.value, setting + ".mode");
         EncryptionMode mode = EncryptionMode.fromPolicyName(modeName);
         if (mode == null) {
-            throw error(modeEntry.value, setting + ".mode", "unknown mode '" + modeName + "' (one of " + names(EncryptionMode.values()) + ")");
+            throw error(modeEntry.value, setting + ".mode", "unknown mode '" + modeName + "' (one of "
+                    + names(EncryptionMode.values()) + ")");
         }
         int pad = 0;
         if (map.containsKey("pad")) {
@@ -450,7 +458,8 @@ public final class PolicyFile {
         return parts.size() == 2 || column.schema() == null || parts.get(0).equalsIgnoreCase(column.schema());
     }
 
-    private void readAccess(Entry access, List<ColumnPolicy> columns, CloakConfig.Builder builder) throws PolicyException {
+    private void readAccess(Entry access, List<ColumnPolicy> columns, CloakConfig.Builder builder)
+            throws PolicyException {
         if (access == null || isNull(access.value)) {
             return;
         }
@@ -517,7 +526,8 @@ public final class PolicyFile {
                 // Two rules for one principal and column would leave what it gets to rule order: refuse instead.
                 String earlier = ruled.putIfAbsent(who + "\u0000" + name.toLowerCase(Locale.ROOT), setting);
                 if (earlier != null) {
-                    throw error(c, setting + ".columns", name + " already has a rule for principal " + who + " in " + earlier);
+                    throw error(c, setting + ".columns", name + " already has a rule for principal " + who + " in "
+                            + earlier);
                 }
                 names.add(name);
             }
@@ -531,7 +541,10 @@ public final class PolicyFile {
     private record Entry(ScalarNode key, Node value) {
     }
 
-    /** The entries of a mapping; rejects non-mappings, non-scalar keys, duplicate keys and (when allowed is set) unknown keys. */
+    /**
+     * The entries of a mapping; rejects non-mappings, non-scalar keys, duplicate keys and (when allowed is set) unknown
+     * keys.
+     */
     private Map<String, Entry> mapping(Node node, String setting, Set<String> allowed) throws PolicyException {
         if (!(node instanceof MappingNode mappingNode)) {
             throw error(node, setting.isEmpty() ? "(top level)" : setting, "must be a mapping of settings");
@@ -555,7 +568,8 @@ public final class PolicyFile {
 
     private String scalar(Node node, String setting) throws PolicyException {
         if (!(node instanceof ScalarNode s)) {
-            throw error(node, setting, "must be a single value, not a " + (node instanceof MappingNode ? "mapping" : "list"));
+            throw error(node, setting, "must be a single value, not a "
+                    + (node instanceof MappingNode ? "mapping" : "list"));
         }
         return s.getValue();
     }
@@ -607,7 +621,8 @@ public final class PolicyFile {
     }
 
     private static boolean isNull(Node node) {
-        return node instanceof ScalarNode s && Tag.NULL.equals(s.getTag()) && (s.getValue().isEmpty() || s.getValue().equals("~"));
+        return node instanceof ScalarNode s && Tag.NULL.equals(s.getTag())
+                && (s.getValue().isEmpty() || s.getValue().equals("~"));
     }
 
     /** Runs a builder call, turning its IllegalArgumentException into an error at {@code node}. */

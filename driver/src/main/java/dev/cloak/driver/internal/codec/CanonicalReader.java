@@ -194,7 +194,8 @@ final class CanonicalReader {
             return t.toLocalDate() + " " + TIME.format(t.toLocalTime());
         }
         if (v instanceof OffsetDateTime t) {
-            return t.toLocalDate() + " " + TIME.format(t.toLocalTime()) + (t.getOffset().getTotalSeconds() == 0 ? "+00:00" : t.getOffset().getId());
+            return t.toLocalDate() + " " + TIME.format(t.toLocalTime())
+                    + (t.getOffset().getTotalSeconds() == 0 ? "+00:00" : t.getOffset().getId());
         }
         if (v instanceof byte[] b) {
             return HEX.formatHex(b);

@@ -53,7 +53,8 @@ public final class CellCodec {
      */
     public List<DeterministicAead> lookupVersions() throws SQLException {
         if (!deterministic) {
-            throw SqlErrors.refused("randomized column " + CodecErrors.describe(column) + " cannot be looked up by value");
+            throw SqlErrors.refused("randomized column " + CodecErrors.describe(column)
+                    + " cannot be looked up by value");
         }
         return keys.deterministicAeadsByVersion(keyDomain);
     }

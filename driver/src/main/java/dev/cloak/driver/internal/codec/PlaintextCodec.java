@@ -101,7 +101,8 @@ final class PlaintextCodec {
             case VARCHAR -> {
                 String s = (String) canonical;
                 // length() >= code points, so counting is needed only when it exceeds the size.
-                if (column.size() > 0 && s.length() > column.size() && s.codePointCount(0, s.length()) > column.size()) {
+                if (column.size() > 0 && s.length() > column.size()
+                        && s.codePointCount(0, s.length()) > column.size()) {
                     throw CodecErrors.tooLong(column, "more than " + column.size() + " characters");
                 }
                 raw = s.getBytes(StandardCharsets.UTF_8);
@@ -175,7 +176,7 @@ final class PlaintextCodec {
         }
         int end = p.length;
         if ((tag & PADDED) != 0) {
-            // The tag, not the current policy, says whether this cell was padded: changing pad keeps old cells readable.
+            // The tag, not the current policy, says whether the cell was padded: old cells survive a change of pad.
             int i = end - 1;
             while (i > 0 && p[i] == 0) {
                 i--;

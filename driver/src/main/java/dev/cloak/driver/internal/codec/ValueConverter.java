@@ -51,7 +51,8 @@ public final class ValueConverter {
         }
         switch (sqlType) {
             case Types.ARRAY, Types.STRUCT, Types.REF, Types.ROWID, Types.SQLXML, Types.DATALINK ->
-                    throw CodecErrors.notConvertible(column, value, "a value bound as SQL type " + sqlType + " cannot be encrypted into a scalar column");
+                    throw CodecErrors.notConvertible(column, value, "a value bound as SQL type " + sqlType
+                            + " cannot be encrypted into a scalar column");
             default -> {
             }
         }
@@ -106,7 +107,8 @@ public final class ValueConverter {
         if (v instanceof Character c) {
             return Character.isSurrogate(c) ? null : String.valueOf(c);
         }
-        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte || v instanceof BigInteger) {
+        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
+                || v instanceof BigInteger) {
             return v.toString();
         }
         if (v instanceof BigDecimal d) {

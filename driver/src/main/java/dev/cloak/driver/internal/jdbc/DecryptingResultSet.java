@@ -23,7 +23,8 @@ final class DecryptingResultSet extends DelegatingResultSet {
     private final DecryptAccess[] access;
 
     /** @param columns the encrypted column of each result column (index 0 unused), or null when none is */
-    DecryptingResultSet(Statement owner, ResultSet delegate, EncryptedColumn[] columns, EncryptingConnection connection) {
+    DecryptingResultSet(Statement owner, ResultSet delegate, EncryptedColumn[] columns,
+            EncryptingConnection connection) {
         super(owner, delegate);
         this.columns = columns;
         this.connection = connection;

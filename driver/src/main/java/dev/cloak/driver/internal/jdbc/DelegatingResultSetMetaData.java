@@ -26,19 +26,69 @@ abstract class DelegatingResultSetMetaData implements ResultSetMetaData {
     protected abstract ColumnPolicy encryptedColumn(int column) throws SQLException;
 
     // ---- type description: an encrypted column reports its logical type
-    @Override public int getColumnType(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.getColumnType(column) : policy.type().jdbcType(); }
-    @Override public String getColumnTypeName(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.getColumnTypeName(column) : LogicalColumnType.typeName(policy); }
-    @Override public String getColumnClassName(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.getColumnClassName(column) : className(policy.type()); }
-    @Override public int getPrecision(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.getPrecision(column) : LogicalColumnType.columnSize(policy); }
-    @Override public int getScale(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.getScale(column) : scale(policy); }
-    @Override public int getColumnDisplaySize(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.getColumnDisplaySize(column) : displaySize(policy); }
-    @Override public boolean isSigned(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.isSigned(column) : isNumeric(policy.type()); }
-    @Override public boolean isCaseSensitive(int column) throws SQLException { ColumnPolicy policy = encryptedColumn(column); return policy == null ? delegate.isCaseSensitive(column) : policy.type() == ColumnType.VARCHAR; }
-    @Override public boolean isCurrency(int column) throws SQLException { return encryptedColumn(column) == null && delegate.isCurrency(column); }
+    @Override
+    public int getColumnType(int column) throws SQLException {
+        ColumnPolicy policy = encryptedColumn(column);
+        return policy == null ? delegate.getColumnType(column) : policy.type().jdbcType();
+    }
+
+    @Override
+    public String getColumnTypeName(int column) throws SQLException {
+        ColumnPolicy policy = encryptedColumn(column);
+        return policy == null ? delegate.getColumnTypeName(column) : LogicalColumnType.typeName(policy);
+    }
+
+    @Override
+    public String getColumnClassName(int column) throws SQLException {
+        ColumnPolicy policy = encryptedColumn(column);
+        return policy == null ? delegate.getColumnClassName(column) : className(policy.type());
+    }
+
+    @Override
+    public int getPrecision(int column) throws SQLException {
+        ColumnPolicy policy = encryptedColumn(column);
+        return policy == null ? delegate.getPrecision(column) : LogicalColumnType.columnSize(policy);
+    }
+
+    @Override
+    public int getScale(int column) throws SQLException {
+        ColumnPolicy policy = encryptedColumn(column);
+        return policy == null ? delegate.getScale(column) : scale(policy);
+    }
+
+    @Override
+    public int getColumnDisplaySize(int column) throws SQLException {
+        ColumnPolicy policy = encryptedColumn(column);
+        return policy == null ? delegate.getColumnDisplaySize(column) : displaySize(policy);
+    }
+
+    @Override
+    public boolean isSigned(int column) throws SQLException {
+        ColumnPolicy policy = encryptedColumn(column);
+        return policy == null ? delegate.isSigned(column) : isNumeric(policy.type());
+    }
+
+    @Override
+    public boolean isCaseSensitive(int column) throws SQLException {
+        ColumnPolicy policy = encryptedColumn(column);
+        return policy == null ? delegate.isCaseSensitive(column) : policy.type() == ColumnType.VARCHAR;
+    }
+
+    @Override
+    public boolean isCurrency(int column) throws SQLException {
+        return encryptedColumn(column) == null && delegate.isCurrency(column);
+    }
 
     // ---- the wrapper graph
-    @Override public <T> T unwrap(Class<T> iface) throws SQLException { return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface); }
-    @Override public boolean isWrapperFor(Class<?> iface) throws SQLException { return iface.isInstance(this) || delegate.isWrapperFor(iface); }
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || delegate.isWrapperFor(iface);
+    }
 
     // ---- names, origin, nullability, writability: plain delegation
     @Override public int getColumnCount() throws SQLException { return delegate.getColumnCount(); }
@@ -48,11 +98,20 @@ abstract class DelegatingResultSetMetaData implements ResultSetMetaData {
     @Override public String getSchemaName(int column) throws SQLException { return delegate.getSchemaName(column); }
     @Override public String getCatalogName(int column) throws SQLException { return delegate.getCatalogName(column); }
     @Override public int isNullable(int column) throws SQLException { return delegate.isNullable(column); }
-    @Override public boolean isAutoIncrement(int column) throws SQLException { return delegate.isAutoIncrement(column); }
+
+    @Override
+    public boolean isAutoIncrement(int column) throws SQLException {
+        return delegate.isAutoIncrement(column);
+    }
+
     @Override public boolean isSearchable(int column) throws SQLException { return delegate.isSearchable(column); }
     @Override public boolean isReadOnly(int column) throws SQLException { return delegate.isReadOnly(column); }
     @Override public boolean isWritable(int column) throws SQLException { return delegate.isWritable(column); }
-    @Override public boolean isDefinitelyWritable(int column) throws SQLException { return delegate.isDefinitelyWritable(column); }
+
+    @Override
+    public boolean isDefinitelyWritable(int column) throws SQLException {
+        return delegate.isDefinitelyWritable(column);
+    }
 
 
     private static String className(ColumnType type) {

@@ -98,7 +98,8 @@ final class LogicalColumnsResultSet extends DelegatingResultSet {
         String table = delegate.getString(tableIndex);
         EncryptedColumn anySchema = null;
         for (EncryptedColumn candidate : policy.columnsNamed(column.toLowerCase(Locale.ROOT))) {
-            if (!same(candidate.column(), column, candidate.quoted()) || !same(candidate.table(), table, candidate.quoted())) {
+            if (!same(candidate.column(), column, candidate.quoted())
+                    || !same(candidate.table(), table, candidate.quoted())) {
                 continue;
             }
             if (candidate.schema() == null) {

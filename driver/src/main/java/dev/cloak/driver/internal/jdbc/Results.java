@@ -34,12 +34,13 @@ final class Results {
                 connection.policy()), connection);
     }
 
-    static ResultSetMetaData wrapMetaData(ResultSetMetaData metaData, StatementPlan plan, EncryptingConnection connection)
-            throws SQLException {
+    static ResultSetMetaData wrapMetaData(ResultSetMetaData metaData, StatementPlan plan,
+                                          EncryptingConnection connection) throws SQLException {
         if (metaData == null) {
             return null;
         }
-        return new DecryptingResultSetMetaData(metaData, ResultColumns.resolve(plan, metaData, connection), connection.policy());
+        return new DecryptingResultSetMetaData(metaData, ResultColumns.resolve(plan, metaData, connection),
+                connection.policy());
     }
 
     /** SQL text given to execute(String) of a prepared statement: planned like a plain statement's. */
