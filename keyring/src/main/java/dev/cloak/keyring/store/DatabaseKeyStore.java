@@ -1,5 +1,11 @@
 package dev.cloak.keyring.store;
 
+import static dev.cloak.keyring.store.DatabaseStates.isAccessDenied;
+import static dev.cloak.keyring.store.DatabaseStates.isDuplicateColumn;
+import static dev.cloak.keyring.store.DatabaseStates.isNoSuchColumn;
+import static dev.cloak.keyring.store.DatabaseStates.isNoSuchTable;
+import static dev.cloak.keyring.store.DatabaseStates.isUniqueViolation;
+
 import dev.cloak.keyring.KeyVersion;
 import dev.cloak.keyring.KeyVersionStatus;
 import dev.cloak.keyring.KeyringException;
@@ -16,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,19 +73,6 @@ public final class DatabaseKeyStore implements KeyStore {
     private static final String INSERT = "INSERT INTO cloak_keys "
             + "(domain, version, purpose, status, master_key, keyset, generation, created_at) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)";
-
-    // "table does not exist": PostgreSQL; MariaDB/MySQL and H2; H2 naming similar tables (one being created);
-    // H2 with an empty schema
-    private static final Set<String> NO_SUCH_TABLE = Set.of("42P01", "42S02", "42S03", "42S04");
-    // "column does not exist": PostgreSQL; MariaDB/MySQL and H2
-    private static final Set<String> NO_SUCH_COLUMN = Set.of("42703", "42S22");
-    // "column already exists": PostgreSQL; MariaDB/MySQL and H2
-    private static final Set<String> DUPLICATE_COLUMN = Set.of("42701", "42S21");
-
-    // PostgreSQL insufficient_privilege; H2 NOT_ENOUGH_RIGHTS_FOR_1
-    private static final Set<String> ACCESS_DENIED_STATES = Set.of("42501", "90096");
-    // MariaDB/MySQL: access denied to a database or user, table or column command denied, missing privilege
-    private static final Set<Integer> MARIADB_ACCESS_DENIED = Set.of(1044, 1045, 1142, 1143, 1227);
 
     private final ConnectionSource source;
 
@@ -208,7 +200,7 @@ public final class DatabaseKeyStore implements KeyStore {
             LOG.info("Added column generation to table cloak_keys");
         } catch (SQLException e) {
             // another process added it meanwhile
-            if (e.getSQLState() == null || !DUPLICATE_COLUMN.contains(e.getSQLState())) {
+            if (!isDuplicateColumn(e)) {
                 throw e;
             }
         }
@@ -455,19 +447,6 @@ public final class DatabaseKeyStore implements KeyStore {
         }
     }
 
-    private static boolean isUniqueViolation(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && state.startsWith("23");
-    }
-
-    private static boolean isNoSuchColumn(SQLException e) {
-        return e.getSQLState() != null && NO_SUCH_COLUMN.contains(e.getSQLState());
-    }
-
-    private static boolean isNoSuchTable(SQLException e) {
-        return e.getSQLState() != null && NO_SUCH_TABLE.contains(e.getSQLState());
-    }
-
     /**
      * The kind of a failed store operation: rows that are not Cloak's are {@link KeyringException.Kind#INVALID}, a
      * role the database refuses is {@link KeyringException.Kind#ACCESS_DENIED}, anything else (no connection, a
@@ -483,16 +462,6 @@ public final class DatabaseKeyStore implements KeyStore {
                     "key store refused this database role: " + message, cause);
         }
         return new KeyringException(KeyringException.Kind.UNAVAILABLE, "key store unavailable: " + message, cause);
-    }
-
-    /** Class 28, PostgreSQL's insufficient_privilege, H2's "not enough rights", MariaDB's "command denied". */
-    private static boolean isAccessDenied(SQLException e) {
-        String state = e.getSQLState();
-        if (state == null) {
-            return false;
-        }
-        return state.startsWith("28") || ACCESS_DENIED_STATES.contains(state)
-                || state.equals("42000") && MARIADB_ACCESS_DENIED.contains(e.getErrorCode());
     }
 
     /** A row whose content Cloak never writes: not an outage, so never reported as one. */

@@ -48,7 +48,10 @@ public enum SqlState {
      * means "key not found": class 58 with Cloak's own subclass, which no pool reads as a broken connection.
      */
     KEY_MISSING("58K01"),
-    /** A stored keyset does not unwrap under the configured master key: another master key wrapped it, or it changed. */
+    /**
+     * A stored keyset does not unwrap under the configured master key: another master key wrapped it, or it was
+     * changed. Retrying cannot help.
+     */
     KEYSET_DOES_NOT_UNWRAP("58K02"),
     /**
      * The KMS or HSM answered and refused: a wrong PIN, credentials without the right to use the master key. Not class

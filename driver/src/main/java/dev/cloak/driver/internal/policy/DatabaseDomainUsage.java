@@ -4,13 +4,13 @@ import dev.cloak.driver.config.ColumnPolicy;
 import dev.cloak.keyring.DomainUsage;
 import dev.cloak.keyring.KeyringException;
 import dev.cloak.keyring.store.ConnectionSource;
+import dev.cloak.keyring.store.DatabaseStates;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Answers the keyring's question before it creates a key: does any column of this key domain already hold a value?
@@ -27,9 +27,6 @@ import java.util.Set;
  * the check, so no key is created.
  */
 public final class DatabaseDomainUsage implements DomainUsage {
-
-    // table or view, then column, does not exist: PostgreSQL; MariaDB and H2; H2 naming similar tables; H2 empty
-    private static final Set<String> NO_SUCH_OBJECT = Set.of("42P01", "42S02", "42S03", "42S04", "42703", "42S22");
 
     private final List<ColumnPolicy> columns;
     private final List<ConnectionSource> sources;
@@ -93,7 +90,7 @@ public final class DatabaseDomainUsage implements DomainUsage {
                 return Optional.of(rows.next());
             }
         } catch (SQLException e) {
-            if (e.getSQLState() != null && NO_SUCH_OBJECT.contains(e.getSQLState())) {
+            if (DatabaseStates.isNoSuchTable(e) || DatabaseStates.isNoSuchColumn(e)) {
                 return Optional.empty();
             }
             throw e;
