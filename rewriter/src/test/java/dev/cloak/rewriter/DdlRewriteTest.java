@@ -69,20 +69,24 @@ class DdlRewriteTest {
         assertThat(plan.sql()).doesNotContainPattern("ssn varchar");
     }
 
+    /** Plans {@code sql} with cells of {@code bytes}: asserts what the cell sizes were asked, returns the DDL. */
+    private static String sizedAs(long bytes, Dialect dialect, String sql, String asked) throws Exception {
+        Sizes sizes = new Sizes(bytes);
+        String ddl = sizedDdl(sizes, dialect, sql);
+        assertThat(sizes.asked).containsExactly(asked);
+        return ddl;
+    }
+
     @Test
     void varcharOnMariadbIsVarbinaryOfTheCellSizeForItsDeclaredCharacters() throws Exception {
-        Sizes sizes = new Sizes(68);
-        assertThat(sizedDdl(sizes, Dialect.MARIADB, "CREATE TABLE patients (id int, ssn varchar(11))"))
-                .containsPattern("ssn VARBINARY ?\\(68\\)");
-        assertThat(sizes.asked).containsExactly("patients.ssn varchar length 11 precision 11");
+        assertThat(sizedAs(68, Dialect.MARIADB, "CREATE TABLE patients (id int, ssn varchar(11))",
+                "patients.ssn varchar length 11 precision 11")).containsPattern("ssn VARBINARY ?\\(68\\)");
     }
 
     @Test
     void theCellSizeOfAFixedSizeTypeIsAskedWithoutLengthOrPrecision() throws Exception {
-        Sizes sizes = new Sizes(44);
-        assertThat(sizedDdl(sizes, Dialect.H2, "CREATE TABLE patients (id int, dob date)"))
-                .containsPattern("dob VARBINARY ?\\(44\\)");
-        assertThat(sizes.asked).containsExactly("patients.dob date length 0 precision 0");
+        assertThat(sizedAs(44, Dialect.H2, "CREATE TABLE patients (id int, dob date)",
+                "patients.dob date length 0 precision 0")).containsPattern("dob VARBINARY ?\\(44\\)");
     }
 
     @Test
@@ -110,10 +114,8 @@ class DdlRewriteTest {
 
     @Test
     void aColumnWithoutAPolicyTypeIsAskedForTheTypeItsSqlTypeStandsFor() throws Exception {
-        Sizes sizes = new Sizes(70);
-        assertThat(sizedDdl(sizes, Dialect.MARIADB, "CREATE TABLE patients (id int, shape character varying(12))"))
-                .containsPattern("shape VARBINARY ?\\(70\\)");
-        assertThat(sizes.asked).containsExactly("patients.shape varchar length 12 precision 12");
+        assertThat(sizedAs(70, Dialect.MARIADB, "CREATE TABLE patients (id int, shape character varying(12))",
+                "patients.shape varchar length 12 precision 12")).containsPattern("shape VARBINARY ?\\(70\\)");
     }
 
     @Test
