@@ -28,7 +28,8 @@ import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 
 /**
- * The database workloads Cloak's performance bars are set on, for raw pgjdbc, Cloak and ShardingSphere-JDBC encrypt side by side in one JVM
+ * The database workloads Cloak's performance bars are set on, for raw pgjdbc, Cloak and ShardingSphere-JDBC encrypt
+ * side by side in one JVM
  * ({@link #drivers}), single-threaded and with 8 threads ({@code _8t}). Every operation borrows a connection from
  * the driver's pool and prepares its statement, as an application on a pool does; the report turns
  * {@code pointSelect_8t} into {@code point-select-8t}.

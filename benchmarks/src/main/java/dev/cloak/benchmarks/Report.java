@@ -166,7 +166,8 @@ public final class Report {
             Double single = cloak.get(workload);
             if (single != null && cloak.containsKey(workload + "-8t")) {
                 double floor = single - THREADS_SLACK;
-                bar(workload + "-8t cloak/raw >= " + format(single) + " - " + THREADS_SLACK, cloak.get(workload + "-8t"),
+                bar(workload + "-8t cloak/raw >= " + format(single) + " - " + THREADS_SLACK,
+                        cloak.get(workload + "-8t"),
                         floor);
             }
         }

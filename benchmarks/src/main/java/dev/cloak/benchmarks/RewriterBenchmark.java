@@ -58,7 +58,8 @@ public class RewriterBenchmark {
         schema = EncryptedSchema.of(List.of(
                 EncryptedColumn.declared(null, "patients", "ssn", false, true, "patients.ssn", "varchar", 11, 0),
                 EncryptedColumn.declared(null, "patients", "name", false, false, "patients.name", "varchar", 100, 0),
-                EncryptedColumn.declared(null, "patients", "email", false, false, "patients.email", "varchar", 200, 0)));
+                EncryptedColumn.declared(null, "patients", "email", false, false, "patients.email", "varchar",
+                        200, 0)));
         rewriter = new SqlRewriter(schema, 0, Dialect.POSTGRESQL);
         inserts = variants(INSERT);
         selects = variants(SELECT_BY_SSN);

@@ -102,7 +102,8 @@ final class SqlText {
         for (SqlToken token : tokens) {
             String text = sql.substring(token.start(), token.end());
             boolean connective = text.equalsIgnoreCase("and") || text.equalsIgnoreCase("or");
-            if (token.kind() == TokenKind.OPERATOR && text.equals(",") || token.kind() == TokenKind.WORD && connective) {
+            boolean comma = token.kind() == TokenKind.OPERATOR && text.equals(",");
+            if (comma || token.kind() == TokenKind.WORD && connective) {
                 count++;
             }
         }

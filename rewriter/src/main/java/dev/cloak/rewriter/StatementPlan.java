@@ -368,7 +368,8 @@ public final class StatementPlan {
             }
             if (!lookup.expandable()) {
                 throw new UnsupportedStatementException("a comparison on deterministic column "
-                        + lookup.column().name() + " cannot be rewritten for its " + count + " enabled key versions (rotation in progress):"
+                        + lookup.column().name() + " cannot be rewritten for its " + count
+                        + " enabled key versions (rotation in progress):"
                         + " write it as column = ? or column IN (?, ...), or finish re-encryption and retire the"
                         + " old version");
             }

@@ -64,7 +64,10 @@ public final class HibernateApp {
         return new HikariDataSource(config);
     }
 
-    /** Hibernate over {@code dataSource}; {@code schemaAction} is {@code hibernate.hbm2ddl.auto} ({@code validate}, {@code create}…). */
+    /**
+     * Hibernate over {@code dataSource}; {@code schemaAction} is {@code hibernate.hbm2ddl.auto} ({@code validate},
+     * {@code create}…).
+     */
     public static EntityManagerFactory entityManagerFactory(javax.sql.DataSource dataSource, String schemaAction) {
         return new HibernatePersistenceConfiguration("clinic")
                 .managedClass(Patient.class)

@@ -20,7 +20,8 @@ public final class QuickstartApp {
 
     /** Stores two patients through Cloak and finds one by her encrypted SSN. */
     public static void main(String[] args) throws SQLException {
-        String url = System.getenv().getOrDefault("CLOAK_TEST_POSTGRES_URL", "jdbc:h2:mem:quickstart;DB_CLOSE_DELAY=-1");
+        String url = System.getenv()
+                .getOrDefault("CLOAK_TEST_POSTGRES_URL", "jdbc:h2:mem:quickstart;DB_CLOSE_DELAY=-1");
         System.out.println("Found by SSN: " + run(url, new Properties()));
     }
 
@@ -58,7 +59,8 @@ public final class QuickstartApp {
         String binary = url.startsWith("jdbc:postgresql:") ? "BYTEA" : "VARBINARY";
         try (Connection raw = DriverManager.getConnection(url); Statement ddl = raw.createStatement()) {
             ddl.execute("DROP TABLE IF EXISTS quickstart_patients");
-            ddl.execute("CREATE TABLE quickstart_patients (id INT PRIMARY KEY, ssn " + binary + ", name " + binary + ")");
+            ddl.execute("CREATE TABLE quickstart_patients (id INT PRIMARY KEY, ssn " + binary
+                    + ", name " + binary + ")");
         }
     }
 }

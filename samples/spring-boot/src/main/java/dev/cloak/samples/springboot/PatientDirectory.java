@@ -20,7 +20,8 @@ public class PatientDirectory {
 
     /** Inserts a patient with a name, SSN and visit count; every value but the id is encrypted by Cloak. */
     public int add(long id, String ssn, String name, Object visits) {
-        return jdbc.update("INSERT INTO boot_patients (id, ssn, name, visits) VALUES (?, ?, ?, ?)", id, ssn, name, visits);
+        return jdbc.update("INSERT INTO boot_patients (id, ssn, name, visits) VALUES (?, ?, ?, ?)",
+                id, ssn, name, visits);
     }
 
     /** The names of the patients with this SSN (JdbcTemplate, positional parameter). */
@@ -28,7 +29,7 @@ public class PatientDirectory {
         return jdbc.queryForList("SELECT name FROM boot_patients WHERE ssn = ?", String.class, ssn);
     }
 
-    /** The visit counts of the patients with one of these SSNs (named parameters; IN works on deterministic columns). */
+    /** The visit counts of the patients with one of these SSNs (named parameters; IN works on deterministic ones). */
     public List<Integer> visitsBySsns(List<String> ssns) {
         return named.queryForList("SELECT visits FROM boot_patients WHERE ssn IN (:ssns) ORDER BY id",
                 Map.of("ssns", ssns), Integer.class);

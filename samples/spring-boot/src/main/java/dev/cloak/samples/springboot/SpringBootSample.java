@@ -29,8 +29,10 @@ public class SpringBootSample {
             PatientRepository patients = app.getBean(PatientRepository.class);
             patients.save(new Patient(1L, "900-12-3456", "Ada Lovelace", LocalDate.of(1815, 12, 10),
                     new BigDecimal("1234.50"), 3, UUID.randomUUID()));
-            System.out.println("Found by SSN (Spring Data): " + patients.findBySsn("900-12-3456").map(Patient::getName).orElse(null));
-            System.out.println("Found by SSN (JdbcTemplate): " + app.getBean(PatientDirectory.class).namesBySsn("900-12-3456"));
+            System.out.println("Found by SSN (Spring Data): "
+                    + patients.findBySsn("900-12-3456").map(Patient::getName).orElse(null));
+            System.out.println("Found by SSN (JdbcTemplate): "
+                    + app.getBean(PatientDirectory.class).namesBySsn("900-12-3456"));
         }
     }
 
