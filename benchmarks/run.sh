@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmarks, runs the JMH database benchmarks in rounds (raw pgjdbc and Cloak taking turns in one JVM,
 # ShardingSphere-JDBC beside them) and the microbenchmarks once, and prints one line of throughput ratios per
-# workload, then the microbenchmarks, the bars of SPEC §3 and each workload's ratio round by round.
+# workload, then the microbenchmarks, the performance bars (README "Performance") and each workload's ratio round by round.
 #
 #   CLOAK_TEST_POSTGRES_URL='jdbc:postgresql://127.0.0.1:5432/test?user=root' benchmarks/run.sh
 #
