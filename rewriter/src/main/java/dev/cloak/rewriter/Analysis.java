@@ -126,6 +126,12 @@ final class Analysis {
 
     /** The plan of the analysed statement, with its result items and, for a write, the written table's columns. */
     StatementPlan plan(StatementPlan.Kind kind, List<Projection> projections) {
+        if (encryptedParameters.size() + literals.size() > SqlRewriter.MAX_LIST_TERMS) {
+            // each is a cell to encrypt, and each lookup a list to widen while keys rotate
+            throw new Rejection("statement with more than " + SqlRewriter.MAX_LIST_TERMS + " values of encrypted"
+                    + " columns on configured table " + tableName() + " is not supported: split long IN lists and"
+                    + " VALUES rows into several statements, or load the values into a table and join it");
+        }
         List<StarTable> starTablesInOrder = new ArrayList<>();
         for (Projection projection : projections) {
             starTablesInOrder.add(starTables.get(projection));
@@ -134,6 +140,11 @@ final class Analysis {
         return StatementPlan.builder(kind, sql, parameterCount).parameters(encryptedParameters)
                 .projections(projections, starTablesInOrder).literals(literals).lookups(lookups)
                 .writtenTable(written).build();
+    }
+
+    /** Whether the statement holds values of encrypted columns: encrypted parameters, literals or lookups. */
+    boolean holdsEncryptedValues() {
+        return !encryptedParameters.isEmpty() || !literals.isEmpty() || !lookups.isEmpty();
     }
 
     // ---------------------------------------------------------------- what the parts handled

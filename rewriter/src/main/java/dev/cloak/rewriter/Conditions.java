@@ -27,12 +27,29 @@ import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 final class Conditions {
 
     private final Analysis analysis;
+    /** How many parenthesised expressions enclose the condition being analysed. */
+    private int depth;
 
     Conditions(Analysis analysis) {
         this.analysis = analysis;
     }
 
     void condition(Expression expression, Scope scope) {
+        if (expression instanceof Parenthesis || expression instanceof ParenthesedExpressionList<?> list
+                && list.size() == 1) {
+            depth++;
+            try {
+                condition(expression instanceof Parenthesis parenthesis ? parenthesis.getExpression()
+                        : ((ParenthesedExpressionList<?>) expression).get(0), scope);
+            } finally {
+                depth--;
+            }
+        } else {
+            test(expression, scope);
+        }
+    }
+
+    private void test(Expression expression, Scope scope) {
         if (expression instanceof AndExpression || expression instanceof OrExpression
                 || expression instanceof XorExpression) {
             BinaryExpression binary = (BinaryExpression) expression;
@@ -40,10 +57,6 @@ final class Conditions {
             condition(binary.getRightExpression(), scope);
         } else if (expression instanceof NotExpression not) {
             condition(not.getExpression(), scope);
-        } else if (expression instanceof Parenthesis parenthesis) {
-            condition(parenthesis.getExpression(), scope);
-        } else if (expression instanceof ParenthesedExpressionList<?> list && list.size() == 1) {
-            condition(list.get(0), scope);
         } else if (expression instanceof EqualsTo || expression instanceof NotEqualsTo) {
             equality((BinaryExpression) expression, scope);
         } else if (expression instanceof InExpression in && isConnective(in.getRightExpression())) {
@@ -52,6 +65,7 @@ final class Conditions {
             in(in, scope);
         } else if (expression instanceof IsNullExpression isNull
                 && directEncrypted(isNull.getLeftExpression(), scope) != null) {
+            requireShallow(directEncrypted(isNull.getLeftExpression(), scope));
             analysis.approve((Column) isNull.getLeftExpression());
         } else {
             analysis.plain.requirePlain(expression, "condition", scope);
@@ -89,12 +103,14 @@ final class Conditions {
             return;
         }
         if (left != null && right != null) {
+            requireShallow(left);
             CiphertextRules.requireJoinable(left, right, construct, "two columns");
             approve(leftExpression);
             approve(rightExpression);
             return;
         }
         EncryptedColumn column = left != null ? left : right;
+        requireShallow(column);
         Expression other = left != null ? rightExpression : leftExpression;
         if (!column.deterministic()) {
             throw new Rejection(construct + " on randomized column " + column.name()
@@ -141,6 +157,15 @@ final class Conditions {
         return column.column();
     }
 
+    /** An encrypted column tested under more parentheses than the bound is refused: the bound is for them. */
+    private void requireShallow(EncryptedColumn column) {
+        if (depth > SqlRewriter.MAX_EXPRESSION_NESTING) {
+            throw new Rejection("a test of encrypted column " + column.name() + " nested in more than "
+                    + SqlRewriter.MAX_EXPRESSION_NESTING + " parenthesised expressions is not supported: remove"
+                    + " redundant parentheses or simplify the condition");
+        }
+    }
+
     /** The encrypted column an expression is, when it is exactly a column reference. */
     static EncryptedColumn directEncrypted(Expression expression, Scope scope) {
         return expression instanceof Column column ? scope.encryptedOf(column) : null;
@@ -173,9 +198,15 @@ final class Conditions {
             analysis.plain.requirePlain(in, construct, scope);
             return;
         }
+        requireShallow(column);
         if (!column.deterministic()) {
             throw new Rejection(construct + " on randomized column " + column.name()
                     + " is not supported: equal values have different ciphertexts; make the column deterministic");
+        }
+        if (in.getRightExpression() instanceof ExpressionList<?> items && items.size() > SqlRewriter.MAX_LIST_TERMS) {
+            throw new Rejection(construct + " list of more than " + SqlRewriter.MAX_LIST_TERMS + " items on encrypted"
+                    + " column " + column.name() + " is not supported: split long IN lists into several statements,"
+                    + " or load the values into a table and join it");
         }
         if (!(in.getRightExpression() instanceof ExpressionList<?> list) || list.isEmpty()
                 || !list.stream().allMatch(e -> e instanceof JdbcParameter || LiteralLocator.isLiteral(e))) {

@@ -8,8 +8,9 @@ import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 
 /**
- * The policy's configured tables as parsed SQL names them: whether a table reference is configured, its
- * encrypted columns, and the name a refusal message gives it (the policy's spelling, never the SQL text's).
+ * The policy's configured tables, and the views over them that Cloak knows, as parsed SQL names them: whether a
+ * relation is configured, its encrypted columns (a view's are the base columns whose cells it shows), and the name
+ * a refusal message gives it (the policy's spelling, never the SQL text's).
  */
 final class ConfiguredTables {
 
@@ -17,19 +18,34 @@ final class ConfiguredTables {
     static final String NOT_LOCATED = "(not located)";
 
     private final EncryptedSchema schema;
+    private final KnownViews views;
 
     ConfiguredTables(EncryptedSchema schema) {
-        this.schema = schema;
+        this(schema, KnownViews.NONE);
     }
 
+    ConfiguredTables(EncryptedSchema schema, KnownViews views) {
+        this.schema = schema;
+        this.views = views;
+    }
+
+    /** Whether the relation is a configured table or a known view over configured tables. */
     boolean isConfigured(Table table) {
         return table != null && table.getName() != null
-                && schema.isConfiguredTable(table.getSchemaName(), table.getName());
+                && (schema.isConfiguredTable(table.getSchemaName(), table.getName()) || view(table) != null);
     }
 
-    /** Whether an unqualified name, such as a WITH item's, is also the name of a configured table. */
+    /** The known view a relation names, or null when it names a table of the policy or no known view. */
+    KnownView view(Table table) {
+        if (views.isEmpty() || schema.isConfiguredTable(table.getSchemaName(), table.getName())) {
+            return null;
+        }
+        return views.find(table);
+    }
+
+    /** Whether an unqualified name, such as a WITH item's, is also the name of a configured table or known view. */
     boolean isConfiguredName(String name) {
-        return schema.isConfiguredTable(null, name);
+        return schema.isConfiguredTable(null, name) || views.find(new Table(name)) != null;
     }
 
     boolean anyIn(StatementWalk walk) {
@@ -38,15 +54,33 @@ final class ConfiguredTables {
 
     /** The encrypted column {@code columnName} of {@code table}; null for a plain column or unconfigured table. */
     EncryptedColumn column(Table table, String columnName) {
+        KnownView view = view(table);
+        if (view != null) {
+            return columnName == null ? null : view.encryptedByLowerCaseName().get(Identifiers.key(columnName));
+        }
         return schema.find(table.getSchemaName(), table.getName(), columnName).orElse(null);
     }
 
     List<EncryptedColumn> columnsOf(Table table) {
+        KnownView view = view(table);
+        if (view != null) {
+            return List.copyOf(view.encryptedByLowerCaseName().values());
+        }
         return schema.columnsOf(table.getSchemaName(), table.getName());
     }
 
-    /** The table's encrypted columns by lower-case name, as {@code *} over it yields them. */
+    /**
+     * The relation's encrypted columns by lower-case name, as {@code *} over it yields them: the one place a
+     * statement reads or writes a relation, so a view Cloak cannot map is refused here.
+     */
     Map<String, EncryptedColumn> byLowerCaseName(Table table) {
+        KnownView view = view(table);
+        if (view != null) {
+            if (!view.mappable()) {
+                throw view.rejection();
+            }
+            return view.encryptedByLowerCaseName();
+        }
         Map<String, EncryptedColumn> byName = new LinkedHashMap<>();
         for (EncryptedColumn column : columnsOf(table)) {
             if (byName.putIfAbsent(column.column().toLowerCase(Locale.ROOT), column) != null) {
@@ -61,6 +95,10 @@ final class ConfiguredTables {
     String policyName(Table table) {
         if (table == null || table.getName() == null) {
             return "(unknown)";
+        }
+        KnownView view = view(table);
+        if (view != null) {
+            return view.displayName();
         }
         List<EncryptedColumn> columns = columnsOf(table);
         if (columns.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.cloak.rewriter;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -10,21 +11,27 @@ import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.alter.Alter;
 import net.sf.jsqlparser.statement.alter.AlterExpression;
+import net.sf.jsqlparser.statement.alter.RenameTableStatement;
+import net.sf.jsqlparser.statement.alter.sequence.AlterSequence;
 import net.sf.jsqlparser.statement.create.index.CreateIndex;
+import net.sf.jsqlparser.statement.create.sequence.CreateSequence;
 import net.sf.jsqlparser.statement.create.table.CheckConstraint;
 import net.sf.jsqlparser.statement.create.table.ColDataType;
 import net.sf.jsqlparser.statement.create.table.ColumnDefinition;
 import net.sf.jsqlparser.statement.create.table.CreateTable;
 import net.sf.jsqlparser.statement.create.table.Index;
+import net.sf.jsqlparser.statement.create.view.AlterView;
 import net.sf.jsqlparser.statement.drop.Drop;
 import net.sf.jsqlparser.statement.truncate.Truncate;
 
 /**
- * DDL: CREATE TABLE, ALTER TABLE, DROP, CREATE INDEX and TRUNCATE. On a configured table, each encrypted column
- * a CREATE or ALTER TABLE declares gets the dialect's binary type, sized for its largest cell, and may carry only
- * constraints that compare ciphertexts for equality (UNIQUE, PRIMARY KEY, REFERENCES on a deterministic column);
- * DEFAULT values, CHECK constraints and generated expressions on it are refused. DDL naming no configured table
- * passes through.
+ * DDL: CREATE TABLE, ALTER TABLE, DROP, CREATE INDEX, TRUNCATE, sequences and renames. On a configured table, each
+ * encrypted column a CREATE or ALTER TABLE declares gets the dialect's binary type, sized for its largest cell, and
+ * may carry only constraints that compare ciphertexts for equality (UNIQUE, PRIMARY KEY, REFERENCES on a
+ * deterministic column); DEFAULT values, CHECK constraints and generated expressions on it are refused. An index
+ * may cover an encrypted column only as a plain equality index on a deterministic one. DDL naming no configured
+ * table passes through. Each plan says which tables' columns and which views the statement may change, so that
+ * what Cloak read from the catalog about them is read again.
  */
 final class DdlRewriter {
 
@@ -44,7 +51,9 @@ final class DdlRewriter {
     /** Whether the statement is DDL this class plans. */
     static boolean isDdl(Statement statement) {
         return statement instanceof CreateTable || statement instanceof Alter || statement instanceof Drop
-                || statement instanceof CreateIndex || statement instanceof Truncate;
+                || statement instanceof CreateIndex || statement instanceof Truncate
+                || statement instanceof CreateSequence || statement instanceof AlterSequence
+                || statement instanceof RenameTableStatement || statement instanceof AlterView;
     }
 
     /** The plan of a statement {@link #isDdl} accepts. */
@@ -56,21 +65,32 @@ final class DdlRewriter {
                         + ": create the table, then copy rows through Cloak with ? parameters");
             }
             if (create.getTable() != null && tables.isConfigured(create.getTable())) {
-                return createTable(create);
+                return changing(createTable(create), create.getTable(), false);
             }
             return ddl(create.getTable());
         }
         if (statement instanceof Alter alter) {
             if (alter.getTable() != null && tables.isConfigured(alter.getTable())) {
-                return alterTable(alter);
+                return changing(alterTable(alter), alter.getTable(), true);
             }
             return ddl(alter.getTable());
         }
         if (statement instanceof Drop drop) {
-            return ddl(drop.getName());
+            return drop(drop);
         }
         if (statement instanceof CreateIndex index) {
+            if (index.getTable() != null && tables.isConfigured(index.getTable())) {
+                new IndexRules(tables, sql, parameterCount, dialect).check(index);
+            }
             return ddl(index.getTable());
+        }
+        if (statement instanceof CreateSequence || statement instanceof AlterSequence) {
+            // a sequence holds numbers only; OWNED BY ties it to a column without reading one
+            return ddlPlan();
+        }
+        if (statement instanceof RenameTableStatement || statement instanceof AlterView) {
+            return StatementPlan.builder(StatementPlan.Kind.DDL, sql, parameterCount)
+                    .changedTables(renamedNames(statement)).viewsStale(true).build();
         }
         Truncate truncate = (Truncate) statement;
         List<Table> truncated = truncate.getTables() != null ? truncate.getTables() : List.of(truncate.getTable());
@@ -195,6 +215,9 @@ final class DdlRewriter {
             EncryptedColumn column = tables.column(table, name);
             if (column != null && (type.contains("UNIQUE") || type.contains("PRIMARY") || type.contains("FOREIGN"))) {
                 CiphertextRules.requireDeterministic(column, "a " + type + " constraint");
+            } else if (column != null) {
+                // INDEX (c), KEY (c), FULLTEXT (c): an index the table declares
+                IndexRules.requireEqualityIndex(column, index);
             }
         }
     }
@@ -216,6 +239,50 @@ final class DdlRewriter {
 
     private StatementPlan ddl(Table table) {
         return table != null && tables.isConfigured(table) ? ddlPlan() : passThrough();
+    }
+
+    /** A DDL plan that changes {@code table}'s columns; when {@code viewsStale}, views over it may change too. */
+    private StatementPlan changing(StatementPlan plan, Table table, boolean viewsStale) {
+        return StatementPlan.builder(StatementPlan.Kind.DDL, plan.sql(), plan.parameterCount())
+                .changedTables(Set.of(Identifiers.key(table.getName()))).viewsStale(viewsStale).build();
+    }
+
+    /**
+     * DROP of configured tables or known views: what Cloak read about them is stale, a dropped view is forgotten,
+     * and the views over a dropped table are read again. Other DROPs pass through.
+     */
+    private StatementPlan drop(Drop drop) {
+        List<Table> names = drop.getNames() != null && !drop.getNames().isEmpty() ? drop.getNames()
+                : drop.getName() == null ? List.of() : List.of(drop.getName());
+        String type = String.valueOf(drop.getType()).toUpperCase(Locale.ROOT);
+        boolean relation = type.equals("TABLE") || type.equals("VIEW") || type.endsWith(" VIEW");
+        if (!relation || names.stream().noneMatch(tables::isConfigured)) {
+            return names.stream().anyMatch(tables::isConfigured) ? ddlPlan() : passThrough();
+        }
+        Set<String> changed = new HashSet<>();
+        Set<String> droppedViews = new HashSet<>();
+        for (Table name : names) {
+            changed.add(Identifiers.key(name.getName()));
+            if (type.contains("VIEW")) {
+                droppedViews.add(Identifiers.key(name.getName()));
+            }
+        }
+        return StatementPlan.builder(StatementPlan.Kind.DDL, sql, parameterCount).changedTables(changed)
+                .droppedViews(droppedViews).viewsStale(true).build();
+    }
+
+    /** The old and new names of RENAME TABLE or ALTER VIEW, lower-case. */
+    private static Set<String> renamedNames(Statement statement) {
+        Set<String> names = new HashSet<>();
+        if (statement instanceof AlterView view && view.getView() != null) {
+            names.add(Identifiers.key(view.getView().getName()));
+        } else if (statement instanceof RenameTableStatement rename) {
+            rename.getTableNames().forEach(pair -> {
+                names.add(Identifiers.key(pair.getKey().getName()));
+                names.add(Identifiers.key(pair.getValue().getName()));
+            });
+        }
+        return names;
     }
 
     private StatementPlan ddlPlan() {

@@ -3,13 +3,11 @@ package dev.cloak.rewriter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The encrypted columns of a policy, with SQL identifier matching (unquoted policy names match
@@ -19,28 +17,11 @@ import java.util.Set;
 public final class EncryptedSchema {
 
     private final Map<String, List<EncryptedColumn>> byLowerCaseTable;
-    private final Set<String> wordTableNames;
-    private final List<String> otherTableNames;
-    private final int longestWordName;
+    private final NameMentions mentions;
 
     private EncryptedSchema(Map<String, List<EncryptedColumn>> byLowerCaseTable) {
         this.byLowerCaseTable = byLowerCaseTable;
-        Set<String> words = new HashSet<>();
-        List<String> others = new ArrayList<>();
-        int longest = 0;
-        for (String table : byLowerCaseTable.keySet()) {
-            if (!table.isEmpty() && table.chars().allMatch(c -> SqlText.isWordChar((char) c))) {
-                words.add(fold(table));
-                longest = Math.max(longest, table.length());
-            } else {
-                others.add(table);
-                // a quote inside a quoted name is written doubled
-                others.add(table.replace("\"", "\"\"").replace("`", "``"));
-            }
-        }
-        this.wordTableNames = Set.copyOf(words);
-        this.otherTableNames = List.copyOf(new java.util.LinkedHashSet<>(others));
-        this.longestWordName = longest;
+        this.mentions = new NameMentions(byLowerCaseTable.keySet());
     }
 
     /** Builds the schema from the policy's encrypted columns. */
@@ -90,71 +71,7 @@ public final class EncryptedSchema {
 
     /** The folded key of a configured table the text may name, "" for a U& name, or null. */
     private String mention(String sql) {
-        if (byLowerCaseTable.isEmpty()) {
-            return null;
-        }
-        int length = sql.length();
-        int i = 0;
-        while (i < length) {
-            char c = sql.charAt(i);
-            if (!SqlText.isWordChar(c)) {
-                // PostgreSQL and H2 U&"..." identifiers can spell a table name with escapes: assume a mention
-                if (c == '&' && i > 0 && (sql.charAt(i - 1) == 'U' || sql.charAt(i - 1) == 'u')
-                        && i + 1 < length && (sql.charAt(i + 1) == '"' || sql.charAt(i + 1) == '\'')) {
-                    return "";
-                }
-                i++;
-                continue;
-            }
-            int start = i;
-            while (i < length && SqlText.isWordChar(sql.charAt(i))) {
-                i++;
-            }
-            String table = namedTable(sql, start, i);
-            if (table != null) {
-                return table;
-            }
-        }
-        if (!otherTableNames.isEmpty()) {
-            String lower = sql.toLowerCase(Locale.ROOT);
-            for (String table : otherTableNames) {
-                if (lower.contains(table)) {
-                    return table.replace("\"\"", "\"").replace("``", "`");
-                }
-            }
-        }
-        return null;
-    }
-
-    /** The table the word {@code [start, end)}, or a part of it a server reads on its own, names, or null. */
-    private String namedTable(String sql, int start, int end) {
-        int from = start;
-        while (from < end && Character.isDigit(sql.charAt(from))) {
-            from++;
-        }
-        String table = tableWord(sql, start, end);
-        if (table == null && from > start) {
-            table = tableWord(sql, from, end);
-        }
-        int piece = from;
-        for (int k = from; k <= end && table == null; k++) {
-            if (k == end || sql.charAt(k) == '$') {
-                if (piece > from || k < end) {
-                    table = tableWord(sql, piece, k);
-                }
-                piece = k + 1;
-            }
-        }
-        return table;
-    }
-
-    private String tableWord(String sql, int start, int end) {
-        // folding may turn one character into two (ß into ss), so allow for it in the length check
-        if (end <= start || end - start > 2 * longestWordName) {
-            return null;
-        }
-        String folded = fold(sql.substring(start, end));
-        return wordTableNames.contains(folded) ? folded : null;
+        return mentions.mention(sql);
     }
 
     /**

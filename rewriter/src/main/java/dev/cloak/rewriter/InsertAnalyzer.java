@@ -8,6 +8,7 @@ import java.util.Objects;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.NullValue;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 import net.sf.jsqlparser.schema.Column;
@@ -18,6 +19,9 @@ import net.sf.jsqlparser.statement.insert.InsertConflictTarget;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.select.UnionOp;
 import net.sf.jsqlparser.statement.select.Values;
 import net.sf.jsqlparser.statement.update.UpdateSet;
 
@@ -161,7 +165,11 @@ final class InsertAnalyzer {
         return source instanceof Values || source instanceof ParenthesedSelect p && p.getSelect() instanceof Values;
     }
 
-    /** INSERT ... SELECT: each selected value must carry the encryption of the column it fills. */
+    /**
+     * INSERT ... SELECT: each selected value must carry the encryption of the column it fills. A column copied
+     * from an encrypted column of the same key domain and mode already does; a {@code ?}, a literal or NULL in the
+     * select list of a plain SELECT (or of each branch of UNION ALL) is encrypted as in INSERT ... VALUES.
+     */
     private void insertSelect(Select source, List<Column> columns, List<EncryptedColumn> targets, String table) {
         ResultColumns result = analysis.queries.query(source, null);
         String construct = "INSERT ... SELECT involving configured table " + table;
@@ -172,19 +180,54 @@ final class InsertAnalyzer {
             }
             return;
         }
-        PlainSelect plain = source instanceof PlainSelect p ? p
-                : source instanceof ParenthesedSelect p && p.getSelect() instanceof PlainSelect inner ? inner : null;
+        List<List<SelectItem<?>>> branches = selectLists(source);
         for (int i = 0; i < columns.size(); i++) {
             EncryptedColumn to = targets.get(i);
             EncryptedColumn from = ((Projection.Column) result.projections().get(i)).column();
-            Expression item = plain == null ? null : plain.getSelectItems().get(i).getExpression();
-            if (to != null && from == null && item instanceof JdbcParameter parameter) {
-                // SELECT ?, ... feeds the bound value straight into the column: encrypt it
-                analysis.encryptedParameter(analysis.checkedIndex(parameter), to);
+            String name = Identifiers.unquote(columns.get(i).getColumnName());
+            if (to != null && from == null && branches != null) {
+                for (List<SelectItem<?>> items : branches) {
+                    selectedValue(to, items.get(i).getExpression(), construct, name);
+                }
                 continue;
             }
-            CiphertextRules.requireCopyable(to, from, construct, Identifiers.unquote(columns.get(i).getColumnName()));
+            CiphertextRules.requireCopyable(to, from, construct, name);
         }
+    }
+
+    /** A selected value for encrypted column {@code to}: a ? or a literal Cloak encrypts, or NULL. */
+    private void selectedValue(EncryptedColumn to, Expression item, String construct, String name) {
+        if (item instanceof JdbcParameter parameter) {
+            analysis.encryptedParameter(analysis.checkedIndex(parameter), to);
+        } else if (LiteralLocator.isLiteral(item)) {
+            analysis.literal(item, to);
+        } else if (!(item instanceof NullValue)) {
+            CiphertextRules.requireCopyable(to, null, construct, name);
+        }
+    }
+
+    /**
+     * The select lists of a plain SELECT or of every branch of a UNION ALL of plain SELECTs, or null for any
+     * other query: a set operation that removes duplicates would compare the encrypted values.
+     */
+    private static List<List<SelectItem<?>>> selectLists(Select source) {
+        Select query = source instanceof ParenthesedSelect p && !present(p.getOrderByElements()) ? p.getSelect()
+                : source;
+        if (query instanceof PlainSelect plain) {
+            return List.of(plain.getSelectItems());
+        }
+        if (!(query instanceof SetOperationList set)
+                || !set.getOperations().stream().allMatch(op -> op instanceof UnionOp union && union.isAll())) {
+            return null;
+        }
+        List<List<SelectItem<?>>> lists = new ArrayList<>();
+        for (Select branch : set.getSelects()) {
+            if (!(branch instanceof PlainSelect plain)) {
+                return null;
+            }
+            lists.add(plain.getSelectItems());
+        }
+        return lists;
     }
 
     /** The rows of VALUES, each as wide as the column list. */

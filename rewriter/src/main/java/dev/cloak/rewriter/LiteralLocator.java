@@ -15,6 +15,7 @@ import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.SignedExpression;
 import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
+import net.sf.jsqlparser.parser.ASTNodeAccess;
 import net.sf.jsqlparser.parser.Node;
 import net.sf.jsqlparser.parser.Token;
 
@@ -114,6 +115,17 @@ final class LiteralLocator {
         return new int[] {start, end};
     }
 
+    /**
+     * The index after the last token the parser read for {@code node} (a table name, say), or -1 when it kept no
+     * position or the text there does not hold that token.
+     */
+    int endOf(ASTNodeAccess node) {
+        Node ast = node.getASTNode();
+        Token last = ast == null ? null : ast.jjtGetLastToken();
+        int end = last == null ? -1 : offset(last.endLine, last.endColumn) + 1;
+        return end > 0 && end <= sql.length() && sql.startsWith(last.image, end - last.image.length()) ? end : -1;
+    }
+
     /** From {@code at} (an index after the blanks when stepping back, at them when stepping on), past blanks. */
     private int skipBlanks(int at, int step) {
         int i = at;
@@ -160,7 +172,11 @@ final class LiteralLocator {
                 || expression instanceof SignedExpression signed && isLiteral(signed.getExpression());
     }
 
-    /** The Java value of a literal: String, Long, BigDecimal or Boolean; other literal kinds are refused. */
+    /**
+     * The Java value of a literal: String, Long, BigDecimal or Boolean; a typed literal ({@code DATE '...'},
+     * {@code TIMESTAMP '...'}) gives its text, which the driver converts to the column's type. Other literal kinds
+     * are refused.
+     */
     Object value(Expression expression, EncryptedColumn column) {
         boolean negative = false;
         Expression literal = expression;
@@ -195,6 +211,17 @@ final class LiteralLocator {
         }
         if (literal instanceof BooleanValue bool) {
             return bool.getValue();
+        }
+        if (literal instanceof DateTimeLiteralExpression typed && !negative) {
+            // DATE '...': the string after the keyword, decoded as any string literal of the dialect
+            int[] text = span(typed);
+            int quote = text == null ? -1 : sql.indexOf('\'', text[0]);
+            String value = quote < 0 || quote >= text[1] ? null
+                    : StringLiterals.value(sql.substring(quote, text[1]), dialect);
+            if (value == null) {
+                throw unsupportedLiteral(column);
+            }
+            return value;
         }
         throw unsupportedLiteral(column);
     }

@@ -1,6 +1,8 @@
 package dev.cloak.rewriter;
 
 import java.util.function.Supplier;
+import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.AnalyticType;
 import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
@@ -11,12 +13,14 @@ import net.sf.jsqlparser.expression.operators.relational.Between;
 import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
 import net.sf.jsqlparser.expression.operators.relational.GreaterThan;
 import net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals;
+import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
 import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
 import net.sf.jsqlparser.expression.operators.relational.MinorThan;
 import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
 import net.sf.jsqlparser.expression.operators.relational.RegExpMatchOperator;
 import net.sf.jsqlparser.expression.operators.relational.SimilarToExpression;
 import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.Select;
 
@@ -24,6 +28,8 @@ import net.sf.jsqlparser.statement.select.Select;
  * Expressions that must not touch an encrypted column: functions, casts, ordering comparisons, patterns,
  * arithmetic, plain conditions. The database would compute them over ciphertext, so an encrypted column in one
  * is refused, naming the innermost construct and why it cannot work; their {@code ?} are plain parameters.
+ * Two tests read no more than NULL-ness, which the stored cells show anyway, and so work on any encrypted
+ * column wherever a value may stand: {@code c IS [NOT] NULL} and {@code COUNT(c)}.
  */
 final class PlainExpressions {
 
@@ -84,6 +90,26 @@ final class PlainExpressions {
             return null;
         }
 
+        /** {@code c IS [NOT] NULL} tells only what the stored cell shows: whether it is NULL. */
+        @Override
+        public <S> Void visit(IsNullExpression isNull, S context) {
+            if (isNull.getLeftExpression() instanceof Column column && scope.encryptedOf(column) != null) {
+                analysis.approve(column);
+                return null;
+            }
+            return super.visit(isNull, context);
+        }
+
+        /** {@code t.*} inside an expression ({@code ROW(t.*)}, {@code count(t.*)}) is the whole row. */
+        @Override
+        public <S> Void visit(AllTableColumns columns, S context) {
+            Source source = scope.sourceFor(columns.getTable());
+            if (source != null && !source.encryptedByName().isEmpty()) {
+                throw Scope.wholeRow(Identifiers.unquote(columns.getTable().getName()), source);
+            }
+            return super.visit(columns, context);
+        }
+
         @Override
         public <S> Void visit(JdbcParameter parameter, S context) {
             analysis.plainParameter(analysis.checkedIndex(parameter));
@@ -133,18 +159,45 @@ final class PlainExpressions {
 
         @Override
         public <S> Void visit(Function function, S context) {
-            if ("count".equalsIgnoreCase(function.getName()) && function.isDistinct()
-                    && function.getParameters() != null && function.getParameters().size() == 1
-                    && function.getParameters().get(0) instanceof Column column) {
-                EncryptedColumn encrypted = scope.encryptedOf(column);
-                if (encrypted != null) {
-                    // equal plaintexts have equal deterministic ciphertexts, so the distinct count is right
-                    CiphertextRules.requireDeterministic(encrypted, "COUNT(DISTINCT)");
-                    analysis.approve(column);
-                    return null;
-                }
+            if ("count".equalsIgnoreCase(function.getName()) && function.getParameters() != null
+                    && function.getParameters().size() == 1
+                    && counted(function.getParameters().get(0), function.isDistinct())) {
+                return null;
             }
             return within("function " + function.getName() + "()", () -> super.visit(function, context));
+        }
+
+        /** {@code COUNT(c) FILTER (WHERE ...)}: the count of non-NULL cells; the filter is checked as usual. */
+        @Override
+        public <S> Void visit(AnalyticExpression analytic, S context) {
+            boolean filterOnly = analytic.getType() == AnalyticType.FILTER_ONLY && analytic.getKeep() == null
+                    && analytic.getOffset() == null && analytic.getDefaultValue() == null;
+            String name = "function " + analytic.getName() + "()";
+            if (filterOnly && "count".equalsIgnoreCase(analytic.getName())
+                    && counted(analytic.getExpression(), analytic.isDistinct())) {
+                Expression filter = analytic.getFilterExpression();
+                return filter == null ? null : within(name, () -> filter.accept(this, context));
+            }
+            return within(name, () -> super.visit(analytic, context));
+        }
+
+        /**
+         * Whether the argument of a COUNT is an encrypted column, approved: NULL-ness is visible at rest, so the
+         * count is right for any column; the distinct count only where equal values have equal ciphertexts.
+         */
+        private boolean counted(Expression argument, boolean distinct) {
+            if (!(argument instanceof Column column)) {
+                return false;
+            }
+            EncryptedColumn encrypted = scope.encryptedOf(column);
+            if (encrypted == null) {
+                return false;
+            }
+            if (distinct) {
+                CiphertextRules.requireDeterministic(encrypted, "COUNT(DISTINCT)");
+            }
+            analysis.approve(column);
+            return true;
         }
 
         @Override

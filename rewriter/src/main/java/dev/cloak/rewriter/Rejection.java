@@ -8,7 +8,24 @@ final class Rejection extends RuntimeException {
     /** The phrase for a construct Cloak may handle one day; the message goes on with what to do instead. */
     static final String NOT_YET = " is not supported yet";
 
+    /** Whether the refusal stems from a catalog that did not answer, so it must not be cached. */
+    private final boolean transientFailure;
+
     Rejection(String message) {
+        this(message, false);
+    }
+
+    private Rejection(String message, boolean transientFailure) {
         super(message, null, false, false);
+        this.transientFailure = transientFailure;
+    }
+
+    /** A refusal because the database's catalog did not answer: the same text may be planned once it does. */
+    static Rejection catalogUnavailable(String message) {
+        return new Rejection(message, true);
+    }
+
+    boolean isTransient() {
+        return transientFailure;
     }
 }

@@ -84,7 +84,35 @@ final class Scope {
             // a qualifier no source answers to: the database rejects it, or it means a table under another name
             return unqualified(column, true);
         }
-        return unqualified(column, false);
+        EncryptedColumn found = unqualified(column, false);
+        if (found == null) {
+            rejectWholeRow(column);
+        }
+        return found;
+    }
+
+    /**
+     * PostgreSQL reads a name that is no column but a table or alias in scope as the whole row of that source
+     * ({@code SELECT c FROM customers c}, {@code row_to_json(c)}, {@code c::text}), which the database would
+     * build from ciphertext: refused for a source with encrypted columns.
+     */
+    private void rejectWholeRow(Column column) {
+        Table name = new Table(column.getColumnName());
+        for (Scope scope = this; scope != null; scope = scope.outer) {
+            for (Source source : scope.sources) {
+                if (source.answersTo(name) && !source.encryptedByName().isEmpty()) {
+                    throw wholeRow(Identifiers.unquote(column.getColumnName()), source);
+                }
+            }
+        }
+    }
+
+    /** The refusal of a whole-row reference {@code name} to a source with encrypted columns. */
+    static Rejection wholeRow(String name, Source source) {
+        EncryptedColumn first = source.encryptedByName().values().iterator().next();
+        return new Rejection("a whole-row reference to " + name + ", which holds encrypted column " + first.name()
+                + ", is not supported: the database would build the row from ciphertext; select the columns you"
+                + " need, or rename the alias if a column of that name was meant");
     }
 
     /**

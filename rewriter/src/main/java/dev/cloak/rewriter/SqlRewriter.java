@@ -8,22 +8,28 @@ import dev.cloak.rewriter.lexer.ReadingAgreement;
 import dev.cloak.rewriter.lexer.ServerReading;
 import dev.cloak.rewriter.lexer.SqlLexer;
 import dev.cloak.rewriter.lexer.SqlToken;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
-import net.sf.jsqlparser.parser.CCJSqlParser;
+import java.util.concurrent.locks.ReentrantLock;
+import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.Statements;
+import net.sf.jsqlparser.statement.select.Select;
 
 /**
  * Turns SQL text into an immutable {@link StatementPlan}, or rejects it. Plans and rejections are cached by
- * SQL text in a bounded cache; a cache hit never parses. A text naming no configured table is passed through
- * without parsing. A text that does is first read as the server reads it under every session setting that
- * changes scanning, and planned only when those readings, the JDBC driver's and JSqlParser's agree: so a plan
- * depends on the text and the dialect alone, never on the session's settings, and the cache key is the text.
- * Parsing runs on the calling thread, bounded by text length and parenthesis depth checks made before the
- * parse. Thread-safe.
+ * SQL text in a bounded cache; a cache hit never parses. A text naming no configured table (nor a view over one
+ * that Cloak knows) is passed through without parsing. A text that does is first read as the server reads it
+ * under every session setting that changes scanning, and planned only when those readings, the JDBC driver's and
+ * JSqlParser's agree: so a plan depends on the text and the dialect alone, never on the session's settings, and the
+ * cache key is the text. Parsing runs on the calling thread, bounded by text length and parenthesis depth checks
+ * made before the parse, and, for texts with long lists or deep parentheses, by a deadline. A utility statement
+ * JSqlParser cannot parse is read from the server's tokens by {@link UnparsedUtility}. The views over configured
+ * tables come from the {@code CREATE VIEW} statements planned here and from the {@link Catalog}, read again every
+ * catalog interval; a plan that used the catalog (an INSERT without a column list) is planned again after that
+ * interval or after DDL that Cloak saw. Thread-safe.
  */
 public final class SqlRewriter {
 
@@ -32,15 +38,19 @@ public final class SqlRewriter {
     /** Parenthesis nesting deeper than this in a text that mentions a configured table is rejected. */
     static final int MAX_NESTING = 200;
     /**
-     * Expression parentheses (not subqueries) nested deeper than this are rejected before parsing: JSqlParser's
-     * time grows about 2.5-fold per level (10 levels of nested conditions take seconds).
+     * A test of an encrypted column under more expression parentheses than this is refused; a text with deeper
+     * expression parentheses anywhere is parsed under a deadline.
      */
     static final int MAX_EXPRESSION_NESTING = 7;
     /**
-     * More commas, ANDs and ORs than this in a text that mentions a configured table are rejected before parsing:
-     * JSqlParser needs seconds for lists of tens of thousands of items.
+     * More values of encrypted columns than this in one statement are refused; a text with more commas, ANDs and
+     * ORs than this is parsed under a deadline, since JSqlParser needs seconds for lists of tens of thousands.
      */
     static final int MAX_LIST_TERMS = 4_000;
+    /** How long what the catalog said is trusted when no constructor sets it. */
+    static final Duration DEFAULT_CATALOG_INTERVAL = Duration.ofMinutes(15);
+    /** How soon a catalog that did not answer is asked again. */
+    private static final long CATALOG_RETRY_NANOS = Duration.ofSeconds(30).toNanos();
     /** Longer texts are planned every time rather than cached, so the cache stays small in memory. */
     static final int MAX_CACHED_LENGTH = 64 * 1024;
 
@@ -48,7 +58,14 @@ public final class SqlRewriter {
     private final Dialect dialect;
     private final Cache<String, Outcome> cache;
     private final AtomicLong parses = new AtomicLong();
-    private final Function<String, Outcome> decider = this::decide;
+    private final long catalogIntervalNanos;
+    private final ViewRegistry views = new ViewRegistry();
+    private final ReentrantLock viewRead = new ReentrantLock();
+    /** When the views are due to be read from the catalog again; until the first read, at once. */
+    private volatile long viewsDue = System.nanoTime();
+    private volatile boolean viewsRead;
+    /** Counts the schema changes Cloak saw: a plan that used the catalog is valid for one generation. */
+    private final AtomicLong catalogGeneration = new AtomicLong();
 
     /**
      * Creates a rewriter for one policy.
@@ -69,20 +86,49 @@ public final class SqlRewriter {
      * @param dialect   the target database's dialect; {@code null} leaves DDL text as it is
      */
     public SqlRewriter(EncryptedSchema schema, int cacheSize, Dialect dialect) {
+        this(schema, cacheSize, dialect, DEFAULT_CATALOG_INTERVAL);
+    }
+
+    /**
+     * As above, trusting what the catalog says (column orders, views) for {@code catalogInterval}.
+     *
+     * @param catalogInterval how long a catalog answer is used before it is asked again (the key cache's TTL)
+     */
+    public SqlRewriter(EncryptedSchema schema, int cacheSize, Dialect dialect, Duration catalogInterval) {
         this.dialect = dialect;
         this.schema = Objects.requireNonNull(schema, "schema");
         if (cacheSize < 0) {
             throw new IllegalArgumentException("cacheSize must not be negative: " + cacheSize);
         }
+        if (catalogInterval.isNegative()) {
+            throw new IllegalArgumentException("catalogInterval must not be negative");
+        }
         this.cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
+        this.catalogIntervalNanos = catalogInterval.toNanos();
     }
 
-    /** Plans a statement; cached by SQL text, rejections too. */
+    /** Plans a statement without a catalog; cached by SQL text, rejections too. */
     public StatementPlan plan(String sql) throws UnsupportedStatementException {
+        return plan(sql, Catalog.NONE);
+    }
+
+    /**
+     * Plans a statement; cached by SQL text, rejections too. {@code catalog} answers for the connection the
+     * statement runs on: the column order of a configured table an INSERT fills without naming columns, and the
+     * views, when they are due to be read again.
+     */
+    public StatementPlan plan(String sql, Catalog catalog) throws UnsupportedStatementException {
         Objects.requireNonNull(sql, "sql");
+        if (catalog != Catalog.NONE && System.nanoTime() - viewsDue >= 0) {
+            readViews(catalog);
+        }
         Outcome outcome = cache.getIfPresent(sql);
-        if (outcome == null) {
-            outcome = sql.length() > MAX_CACHED_LENGTH ? decide(sql) : cache.get(sql, decider);
+        if (outcome == null || outcome.catalogBound() && stale(outcome)) {
+            Outcome seen = outcome;
+            // one caller plans a text while the others wait for its plan, unless that plan is stale already
+            outcome = sql.length() > MAX_CACHED_LENGTH ? decide(sql, catalog)
+                    : cache.asMap().compute(sql, (key, current) -> current != null && current != seen
+                            && !(current.catalogBound() && stale(current)) ? current : decide(key, catalog));
         }
         if (outcome.rejection() != null) {
             // a fresh exception per call: exceptions are mutable (suppressed, causes) and carry the caller's stack
@@ -91,69 +137,156 @@ public final class SqlRewriter {
         return outcome.plan();
     }
 
+    /**
+     * Tells the rewriter that a statement with this plan is about to run: what the catalog said about the tables
+     * and views it changes is stale, a view it creates is known at once, and one it drops is forgotten.
+     */
+    public void schemaChanged(StatementPlan plan) {
+        if (!plan.changesSchema()) {
+            return;
+        }
+        catalogGeneration.incrementAndGet();
+        if (views.learn(plan.definedViews(), plan.droppedViews(), System.nanoTime())) {
+            // statements on a new view were planned as plain: plan them again
+            cache.invalidateAll();
+        }
+        if (plan.viewsStale()) {
+            viewsDue = System.nanoTime();
+        }
+    }
+
+    private boolean stale(Outcome outcome) {
+        return outcome.generation() != catalogGeneration.get()
+                || System.nanoTime() - outcome.madeAt() - catalogIntervalNanos >= 0;
+    }
+
+    /**
+     * Reads the views from the catalog. One thread reads while the others go on with the views known so far,
+     * except before the first read, which every thread waits for.
+     */
+    private void readViews(Catalog catalog) {
+        if (!viewRead.tryLock()) {
+            if (!viewsRead) {
+                viewRead.lock();
+                viewRead.unlock();
+            }
+            return;
+        }
+        try {
+            long startedAt = System.nanoTime();
+            if (startedAt - viewsDue < 0) {
+                return;
+            }
+            List<ViewDefinition> found = catalog.views();
+            if (found == null) {
+                viewsDue = startedAt + Math.min(catalogIntervalNanos, CATALOG_RETRY_NANOS);
+                return;
+            }
+            boolean changed = views.refreshed(found, startedAt,
+                    (text, known) -> schema.mayMention(text) || known.mayMention(text), this::planDefinition);
+            viewsDue = startedAt + catalogIntervalNanos;
+            viewsRead = true;
+            if (changed) {
+                catalogGeneration.incrementAndGet();
+                cache.invalidateAll();
+            }
+        } finally {
+            viewRead.unlock();
+        }
+    }
+
+    /** A view as its catalog definition maps it, or unmappable with the reason its definition was refused. */
+    private KnownView planDefinition(ViewDefinition view, KnownViews known) {
+        String text = view.definition();
+        try {
+            Statements statements = parse(text, false);
+            Statement statement = statements.size() == 1 ? statements.get(0) : null;
+            if (!(statement instanceof Select select)) {
+                return KnownView.unmappable(view.schema(), view.name(), "its definition is not one query");
+            }
+            ConfiguredTables tables = new ConfiguredTables(schema, known);
+            ResultColumns result = new StatementAnalyzer(tables, text, 0, dialect)
+                    .definingQuery(select, StatementWalk.of(select), view.name(), view.columns());
+            return KnownView.of(view.schema(), view.name(), result, view.columns(), false);
+        } catch (Rejection refused) {
+            return KnownView.unmappable(view.schema(), view.name(), refused.getMessage());
+        } catch (RuntimeException | StackOverflowError unexpected) {
+            return KnownView.unmappable(view.schema(), view.name(), "its definition could not be analysed");
+        }
+    }
+
+    /** Whether the text may name a configured table or a view over one that Cloak knows. */
+    private boolean mayMention(String sql) {
+        return schema.mayMention(sql) || views.snapshot().mayMention(sql);
+    }
+
     /** How many texts this rewriter has parsed: lets tests prove that pass-through and cache hits do not. */
     long parseCount() {
         return parses.get();
     }
 
-    private Outcome decide(String sql) {
+    private Outcome decide(String sql, Catalog catalog) {
+        long generation = catalogGeneration.get();
+        long now = System.nanoTime();
         try {
-            return new Outcome(planUncached(sql), null);
+            StatementPlan plan = planUncached(sql, catalog);
+            return new Outcome(plan, null, plan.dependsOnCatalog(), generation, now);
         } catch (Rejection rejection) {
-            return new Outcome(null, rejection.getMessage());
+            // a catalog that did not answer may answer next time: such a refusal is never reused
+            return new Outcome(null, rejection.getMessage(), rejection.isTransient(),
+                    rejection.isTransient() ? -1 : generation, now);
         } catch (RuntimeException | StackOverflowError unexpected) {
             // an AST shape the analysis did not foresee: fail closed, without the text or the cause's message
             return new Outcome(null, "statement that names a configured table could not be analysed, so it is"
-                    + " not sent: simplify it or split it into several statements");
+                    + " not sent: simplify it or split it into several statements", false, generation, now);
         }
     }
 
-    private StatementPlan planUncached(String sql) {
+    private StatementPlan planUncached(String sql, Catalog catalog) {
         if (!schema.isEmpty() && DynamicSql.runsBuiltSql(sql, dialect)) {
             throw new Rejection("statement runs SQL built from a string at run time (EXECUTE IMMEDIATE, PREPARE ..."
                     + " FROM an expression, EXECUTE in a DO block or function body), which may name a configured"
                     + " table in pieces Cloak cannot see, so it is not sent: write the statement itself");
         }
-        if (!schema.mayMention(sql)) {
+        if (!mayMention(sql)) {
             return StatementPlan.passThrough(sql, SqlText.countParameters(sql, dialect));
         }
         if (sql.length() > MAX_SQL_LENGTH) {
             throw new Rejection("statement text over " + MAX_SQL_LENGTH + " characters that names a configured"
                     + " table is not analysed: send smaller statements with ? parameters");
         }
+        UnparsedUtility.refuseBulkCopy(sql);
         // bounds first, over one quick reading: they keep huge texts from the slower readings and the parse
         List<SqlToken> quick = SqlLexer.read(sql, dialect == null ? Dialect.POSTGRESQL : dialect).tokens();
         if (SqlText.maxParenthesisDepth(sql, quick) > MAX_NESTING) {
             throw new Rejection("statement that names a configured table nests parentheses deeper than "
                     + MAX_NESTING + " and is not analysed: simplify the statement");
         }
-        if (SqlText.maxExpressionDepth(sql, quick) > MAX_EXPRESSION_NESTING) {
-            throw new Rejection("statement that names a configured table nests parenthesised expressions deeper than "
-                    + MAX_EXPRESSION_NESTING + " and is not analysed: remove redundant parentheses or simplify it");
-        }
-        if (SqlText.countListTerms(sql, quick) > MAX_LIST_TERMS) {
-            throw new Rejection("statement that names a configured table has more than " + MAX_LIST_TERMS
-                    + " list items or conditions and is not analysed: split long IN lists and VALUES rows into"
-                    + " several statements, or load the values into a table and join it");
-        }
-        // read as the server does under every session setting, and as the driver and JSqlParser do (JSqlParser's
-        // reading must then match the quick one, so the bounds hold for the parse too)
+        // long lists and deep expressions no longer refuse a statement: they bound its parse by a deadline
+        boolean large = SqlText.maxExpressionDepth(sql, quick) > MAX_EXPRESSION_NESTING
+                || SqlText.countListTerms(sql, quick) > MAX_LIST_TERMS;
+        // read as the server does under every session setting, and as the driver and JSqlParser do
         ServerReading server = ServerReading.of(sql, dialect);
         String disagreement = ReadingAgreement.refusal(sql, dialect, server, ParserReading.of(sql));
         if (disagreement != null) {
-            throw new Rejection("statement on configured table " + schema.mentionedTable(sql) + " is not sent: "
+            throw new Rejection("statement on configured table " + mentioned(sql) + " is not sent: "
                     + disagreement);
         }
-        Statements statements = parse(sql);
+        Statements statements;
+        try {
+            statements = parse(sql, large);
+        } catch (Rejection notParsed) {
+            return planUnparsed(sql, catalog, notParsed, server.tokens());
+        }
         if (statements.isEmpty()) {
             throw new Rejection("statement that names a configured table contains no statement Cloak can analyse");
         }
         StatementPlan plan;
         if (statements.size() > 1) {
-            plan = planSeveral(sql, statements.size(), server.tokens());
+            plan = planSeveral(sql, statements.size(), server.tokens(), catalog);
         } else {
             int parameters = SqlText.countPlaceholders(server.tokens(), 0, sql.length());
-            plan = new StatementAnalyzer(schema, sql, parameters, dialect).analyze(statements.get(0));
+            plan = planOne(sql, statements.get(0), parameters, catalog);
         }
         if (server.setAside() != null && !plan.literals().isEmpty()) {
             // ciphertext in place of a literal would change the text those settings fail on: keep it as written
@@ -165,11 +298,76 @@ public final class SqlRewriter {
         return plan;
     }
 
+    /** One parsed statement; an INSERT without a column list is planned as the text with its columns named. */
+    private StatementPlan planOne(String sql, Statement statement, int parameters, Catalog catalog) {
+        ConfiguredTables tables = new ConfiguredTables(schema, views.snapshot());
+        String named = ImplicitColumns.named(statement, sql, tables, catalog, dialect);
+        if (named != null) {
+            return planUncached(named, Catalog.NONE).withCatalogDependency();
+        }
+        return new StatementAnalyzer(tables, sql, parameters, dialect).analyze(statement);
+    }
+
+    /**
+     * A text JSqlParser could not parse: each statement of it (split at the server's statement boundaries) must be
+     * a recognised utility form, read from the server's tokens, or the parse failure's refusal stands.
+     */
+    private StatementPlan planUnparsed(String sql, Catalog catalog, Rejection notParsed, List<SqlToken> tokens) {
+        List<SqlText.Piece> pieces = SqlText.splitStatements(sql, tokens);
+        ConfiguredTables tables = new ConfiguredTables(schema, views.snapshot());
+        if (pieces.size() == 1) {
+            StatementPlan plan = UnparsedUtility.plan(sql, UtilityToken.of(sql, tokens), tables,
+                    SqlText.countPlaceholders(tokens, 0, sql.length()));
+            if (plan == null) {
+                throw notParsed;
+            }
+            return plan;
+        }
+        List<StatementPlan> plans = new ArrayList<>();
+        for (SqlText.Piece piece : pieces) {
+            plans.add(planPiece(sql, piece, tokens, catalog, notParsed));
+        }
+        return StatementPlan.combine(sql, plans, pieces);
+    }
+
+    /** One statement of a text that holds several: parsed, or else recognised as a utility form. */
+    private StatementPlan planPiece(String sql, SqlText.Piece piece, List<SqlToken> tokens, Catalog catalog,
+                                    Rejection notParsed) {
+        String text = piece.text();
+        int end = piece.start() + text.length();
+        int parameters = SqlText.countPlaceholders(tokens, piece.start(), end);
+        if (!mayMention(text)) {
+            return StatementPlan.passThrough(text, parameters);
+        }
+        Statements one;
+        try {
+            one = Parsing.statements(text, false, sql, piece.start());
+        } catch (Rejection pieceNotParsed) {
+            List<SqlToken> own = tokens.stream().filter(t -> t.start() >= piece.start() && t.end() <= end).toList();
+            StatementPlan plan = UnparsedUtility.plan(text, UtilityToken.of(sql, own),
+                    new ConfiguredTables(schema, views.snapshot()), parameters);
+            if (plan == null) {
+                throw notParsed;
+            }
+            return plan;
+        }
+        if (one.size() != 1) {
+            throw notParsed;
+        }
+        return planOne(text, one.get(0), parameters, catalog);
+    }
+
+    /** The configured table or known view a refusal names. */
+    private String mentioned(String sql) {
+        String table = schema.mentionedTable(sql);
+        return table != null ? table : views.snapshot().mentioned(sql);
+    }
+
     /**
      * Several statements in one text: each piece is planned on its own (its parameters numbered after those of
      * the pieces before it) and the plans combined, or the whole text is refused.
      */
-    private StatementPlan planSeveral(String sql, int statementCount, List<SqlToken> tokens) {
+    private StatementPlan planSeveral(String sql, int statementCount, List<SqlToken> tokens, Catalog catalog) {
         List<SqlText.Piece> pieces = SqlText.splitStatements(sql, tokens);
         if (pieces.size() != statementCount) {
             throw new Rejection("several statements in one string that names a configured table could not be"
@@ -180,32 +378,29 @@ public final class SqlRewriter {
         for (SqlText.Piece each : pieces) {
             String piece = each.text();
             int parameters = SqlText.countPlaceholders(tokens, each.start(), each.start() + piece.length());
-            if (!schema.mayMention(piece)) {
+            if (!mayMention(piece)) {
                 plans.add(StatementPlan.passThrough(piece, parameters));
                 continue;
             }
-            Statements one = parse(piece);
+            Statements one = Parsing.statements(piece, false, sql, each.start());
             if (one.size() != 1) {
                 throw new Rejection("several statements in one string that names a configured table could not be"
                         + " separated reliably: send them one at a time");
             }
-            plans.add(new StatementAnalyzer(schema, piece, parameters, dialect).analyze(one.get(0)));
+            plans.add(planOne(piece, one.get(0), parameters, catalog));
         }
         return StatementPlan.combine(sql, plans, pieces);
     }
 
-    private Statements parse(String sql) {
+    private Statements parse(String sql, boolean large) {
         parses.incrementAndGet();
-        try {
-            return new CCJSqlParser(sql).Statements();
-        } catch (Exception | StackOverflowError e) {
-            // the parser's message quotes the SQL text, which may hold plaintext: never pass it on
-            throw new Rejection("statement that names a configured table could not be parsed, so it is not sent:"
-                    + " check its syntax or simplify it");
-        }
+        return Parsing.statements(sql, large, sql, 0);
     }
 
-    /** A cached result: a plan, or the message of a rejection. */
-    private record Outcome(StatementPlan plan, String rejection) {
+    /**
+     * A cached result: a plan, or the message of a rejection; when {@code catalogBound}, valid only while the
+     * catalog generation is {@code generation} and for the catalog interval after {@code madeAt}.
+     */
+    private record Outcome(StatementPlan plan, String rejection, boolean catalogBound, long generation, long madeAt) {
     }
 }

@@ -8,7 +8,9 @@ import java.util.Set;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.ExplainStatement;
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.create.view.CreateView;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.execute.Execute;
 import net.sf.jsqlparser.statement.insert.Insert;
@@ -18,11 +20,13 @@ import net.sf.jsqlparser.statement.update.Update;
 import net.sf.jsqlparser.statement.upsert.Upsert;
 
 /**
- * Plans one parsed statement whose text mentions a configured table. DDL goes to {@link DdlRewriter}; SELECT,
- * INSERT, UPDATE and DELETE are analysed clause by clause ({@link Analysis} holds the parts), and then checked
- * against an independent walk of the statement: an encrypted column or a parameter the analysis did not handle
- * refuses the statement. Every other statement kind is refused. Every refusal throws {@link Rejection} with a
- * message that names the column, the construct and what to do, and never SQL text or a literal.
+ * Plans one parsed statement whose text mentions a configured table. DDL goes to {@link DdlRewriter}, statements
+ * that carry no value to {@link UtilityStatements}; SELECT, INSERT, UPDATE and DELETE are analysed clause by clause
+ * ({@link Analysis} holds the parts), and then checked against an independent walk of the statement: an encrypted
+ * column or a parameter the analysis did not handle refuses the statement. {@code EXPLAIN} is planned as the
+ * statement it explains; {@code CREATE VIEW} as its defining query, whose result columns become the view's. Every
+ * other statement kind is refused. Every refusal throws {@link Rejection} with a message that names the column, the
+ * construct and what to do, and never SQL text or a literal.
  */
 final class StatementAnalyzer {
 
@@ -33,7 +37,12 @@ final class StatementAnalyzer {
 
     /** With a dialect, DDL declaring an encrypted column is rewritten to the dialect's binary type. */
     StatementAnalyzer(EncryptedSchema schema, String sql, int parameterCount, Dialect dialect) {
-        this.tables = new ConfiguredTables(schema);
+        this(new ConfiguredTables(schema), sql, parameterCount, dialect);
+    }
+
+    /** As above, with the views over configured tables that Cloak knows. */
+    StatementAnalyzer(ConfiguredTables tables, String sql, int parameterCount, Dialect dialect) {
+        this.tables = tables;
         this.sql = sql;
         this.parameterCount = parameterCount;
         this.dialect = dialect;
@@ -44,12 +53,83 @@ final class StatementAnalyzer {
                 || statement instanceof Delete) {
             return analyzeDml(statement);
         }
+        if (statement instanceof ExplainStatement explain && explain.getStatement() != null) {
+            StatementPlan explained = analyze(explain.getStatement());
+            return explained.passThrough() ? explained : explained.explained();
+        }
+        if (statement instanceof CreateView view) {
+            return createView(view);
+        }
         if (DdlRewriter.isDdl(statement)) {
             return new DdlRewriter(tables, sql, parameterCount, dialect).plan(statement);
+        }
+        if (UtilityStatements.isUtility(statement)) {
+            return UtilityStatements.plan(sql, parameterCount);
         }
         throw new Rejection(statementWord(statement) + " naming configured table "
                 + tables.firstConfiguredName(statement) + Rejection.NOT_YET
                 + ": use INSERT, UPDATE, DELETE or SELECT with ? parameters");
+    }
+
+    /**
+     * CREATE VIEW over configured tables: its query is planned as a SELECT, and the view's columns map to the
+     * encrypted columns of the query's result, so statements on the view decrypt and encrypt as on its tables.
+     * Values of encrypted columns in the query (literals, parameters) are refused: the view would keep one key
+     * version's ciphertext for ever. A view Cloak could not map is refused before it is created.
+     */
+    private StatementPlan createView(CreateView create) {
+        Table view = create.getView();
+        StatementWalk walk = StatementWalk.of(create.getSelect());
+        String name = Identifiers.unquote(view.getName());
+        String schema = view.getSchemaName() == null ? null : Identifiers.unquote(view.getSchemaName());
+        if (!tables.anyIn(walk)) {
+            if (!tables.isConfigured(view)) {
+                return StatementPlan.passThrough(sql, parameterCount);
+            }
+            // a known view replaced by one over plain tables: Cloak must forget its columns
+            return viewPlan(new KnownView(schema, name, Map.of(), null), view);
+        }
+        List<String> columnNames = null;
+        if (create.getColumnNames() != null && !create.getColumnNames().isEmpty()) {
+            columnNames = create.getColumnNames().stream().map(Column::getColumnName).toList();
+        }
+        ResultColumns result = definingQuery(create.getSelect(), walk, name,
+                columnNames == null ? List.of() : columnNames);
+        KnownView known = KnownView.of(schema, name, result, columnNames, true);
+        if (!known.mappable()) {
+            throw new Rejection("CREATE VIEW " + known.displayName() + " over configured tables is not supported:"
+                    + " Cloak could not tell which of its columns hold encrypted values (" + known.refusal()
+                    + "); list the encrypted columns by name in its query");
+        }
+        return viewPlan(known, view);
+    }
+
+    private StatementPlan viewPlan(KnownView known, Table view) {
+        return StatementPlan.builder(StatementPlan.Kind.DDL, sql, parameterCount).definedViews(List.of(known))
+                .changedTables(Set.of(Identifiers.key(view.getName()))).build();
+    }
+
+    /**
+     * The result columns of a view's defining query (from CREATE VIEW, or as the catalog keeps it), analysed as a
+     * SELECT; refused when it holds a value of an encrypted column.
+     */
+    ResultColumns definingQuery(Select select, StatementWalk walk, String viewName, List<String> columnNames) {
+        Analysis analysis = new Analysis(tables, sql, parameterCount, dialect, tables.firstConfiguredName(walk));
+        // the view's own name and column list may spell an encrypted column's name without reading it
+        analysis.alias(Identifiers.key(viewName));
+        columnNames.forEach(name -> analysis.alias(Identifiers.key(name)));
+        if (walk.namedParameters > 0 || !walk.parameters.isEmpty()) {
+            throw new Rejection("? parameters in the query of view " + viewName + " are not supported: a view"
+                    + " keeps its query; write it without parameters");
+        }
+        ResultColumns result = analysis.queries.query(select, null);
+        checkEverythingSeen(walk, analysis);
+        if (analysis.holdsEncryptedValues()) {
+            throw new Rejection("a value compared with or assigned to an encrypted column in the query of view "
+                    + viewName + " is not supported: the view would keep its ciphertext under one key version;"
+                    + " filter by encrypted columns in the statements that read the view");
+        }
+        return result;
     }
 
     private StatementPlan analyzeDml(Statement statement) {

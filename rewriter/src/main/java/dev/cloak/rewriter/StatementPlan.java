@@ -37,10 +37,20 @@ public final class StatementPlan {
         /** A DELETE. */
         DELETE,
         /**
-         * A schema change on a configured table: sent as written, or with each encrypted column's declared type
-         * rewritten to the dialect's binary type.
+         * A schema change on a configured table or a view over one: sent as written, or with each encrypted
+         * column's declared type rewritten to the dialect's binary type.
          */
-        DDL
+        DDL,
+        /**
+         * A statement about a configured table that moves no value into or out of its columns ({@code GRANT},
+         * {@code COMMENT ON}, {@code ANALYZE}, {@code VACUUM}, {@code LOCK}, {@code DESCRIBE}): sent as written.
+         */
+        UTILITY,
+        /**
+         * {@code EXPLAIN} of a statement on a configured table: that statement's parameters and literals are
+         * encrypted as usual; the result is the database's plan, never decrypted.
+         */
+        EXPLAIN
     }
 
     private final Kind kind;
@@ -55,6 +65,11 @@ public final class StatementPlan {
     private final List<LookupSlot> lookups;
     private final boolean[] lookupParameters;
     private final List<EncryptedColumn> writtenTable;
+    private final Set<String> changedTables;
+    private final List<KnownView> definedViews;
+    private final Set<String> droppedViews;
+    private final boolean viewsStale;
+    private final boolean dependsOnCatalog;
 
     private StatementPlan(Builder builder) {
         this.kind = builder.kind;
@@ -101,6 +116,11 @@ public final class StatementPlan {
             }
         }
         this.writtenTable = builder.writtenTable == null ? null : List.copyOf(builder.writtenTable);
+        this.changedTables = Set.copyOf(builder.changedTables);
+        this.definedViews = List.copyOf(builder.definedViews);
+        this.droppedViews = Set.copyOf(builder.droppedViews);
+        this.viewsStale = builder.viewsStale;
+        this.dependsOnCatalog = builder.dependsOnCatalog;
     }
 
     /** A plan for {@code sql} of {@code kind}; what the builder is not told is empty (no written table: null). */
@@ -123,6 +143,11 @@ public final class StatementPlan {
         private List<LiteralSlot> literals = List.of();
         private List<LookupSlot> lookups = List.of();
         private List<EncryptedColumn> writtenTable;
+        private Set<String> changedTables = Set.of();
+        private List<KnownView> definedViews = List.of();
+        private Set<String> droppedViews = Set.of();
+        private boolean viewsStale;
+        private boolean dependsOnCatalog;
 
         private Builder(Kind kind, String sql, int parameterCount) {
             this.kind = kind;
@@ -159,9 +184,68 @@ public final class StatementPlan {
             return this;
         }
 
+        /** The lower-case names of the tables and views whose columns the statement may change. */
+        Builder changedTables(Set<String> lowerCaseNames) {
+            this.changedTables = lowerCaseNames;
+            return this;
+        }
+
+        /** The views the statement creates or replaces, as Cloak maps them. */
+        Builder definedViews(List<KnownView> views) {
+            this.definedViews = views;
+            return this;
+        }
+
+        /** The lower-case names of the views the statement drops. */
+        Builder droppedViews(Set<String> lowerCaseNames) {
+            this.droppedViews = lowerCaseNames;
+            return this;
+        }
+
+        /** Whether views Cloak knows may have changed, so they must be read from the catalog again. */
+        Builder viewsStale(boolean stale) {
+            this.viewsStale = stale;
+            return this;
+        }
+
+        /** Whether the plan holds what the catalog said (a table's column order), so it ages with it. */
+        Builder dependsOnCatalog(boolean depends) {
+            this.dependsOnCatalog = depends;
+            return this;
+        }
+
         StatementPlan build() {
             return new StatementPlan(this);
         }
+    }
+
+    /** This plan, marked as holding what the catalog said, so it is planned again when that may have changed. */
+    StatementPlan withCatalogDependency() {
+        Map<Integer, EncryptedColumn> encrypted = new HashMap<>();
+        for (int i = 1; i <= parameterCount; i++) {
+            if (parameters[i] != null) {
+                encrypted.put(i, parameters[i]);
+            }
+        }
+        return builder(kind, sql, parameterCount).parameters(encrypted).projections(projections, starTables)
+                .literals(literals).lookups(lookups).writtenTable(writtenTable).changedTables(changedTables)
+                .definedViews(definedViews).droppedViews(droppedViews).viewsStale(viewsStale).dependsOnCatalog(true)
+                .build();
+    }
+
+    /**
+     * This plan of an inner statement, as the plan of {@code EXPLAIN} over it: the same text, parameters,
+     * literals and lookups, and no result columns to decrypt (the result is the database's plan).
+     */
+    StatementPlan explained() {
+        Map<Integer, EncryptedColumn> encrypted = new HashMap<>();
+        for (int i = 1; i <= parameterCount; i++) {
+            if (parameters[i] != null) {
+                encrypted.put(i, parameters[i]);
+            }
+        }
+        return builder(Kind.EXPLAIN, sql, parameterCount).parameters(encrypted).literals(literals).lookups(lookups)
+                .dependsOnCatalog(dependsOnCatalog).build();
     }
 
     /**
@@ -192,6 +276,18 @@ public final class StatementPlan {
             parameterShift += parts.get(p).parameterCount;
         }
         sql = text.append(sql, copied, sql.length()).toString();
+        Set<String> changed = new HashSet<>();
+        List<KnownView> defined = new ArrayList<>();
+        Set<String> dropped = new HashSet<>();
+        boolean stale = false;
+        boolean catalog = false;
+        for (StatementPlan part : parts) {
+            changed.addAll(part.changedTables);
+            defined.addAll(part.definedViews);
+            dropped.addAll(part.droppedViews);
+            stale |= part.viewsStale;
+            catalog |= part.dependsOnCatalog;
+        }
         int offset = 0;
         StatementPlan withResults = null;
         Kind kind = Kind.PASS_THROUGH;
@@ -210,16 +306,20 @@ public final class StatementPlan {
         if (withResults != null) {
             for (StatementPlan part : parts) {
                 if (part != withResults && (part.kind == Kind.PASS_THROUGH && mayReturnRows(part.sql)
-                        || part.kind == Kind.SELECT || !part.projections.isEmpty())) {
+                        || part.kind == Kind.SELECT || part.kind == Kind.EXPLAIN || part.kind == Kind.UTILITY
+                        || !part.projections.isEmpty())) {
                     throw new Rejection("several statements in one string where one returns encrypted columns"
                             + " and another may return rows are not supported: send them one at a time");
                 }
             }
             return builder(withResults.kind, sql, offset).parameters(encrypted)
                     .projections(withResults.projections, withResults.starTables).literals(literals).lookups(lookups)
-                    .build();
+                    .changedTables(changed).definedViews(defined).droppedViews(dropped).viewsStale(stale)
+                    .dependsOnCatalog(catalog).build();
         }
-        return builder(kind, sql, offset).parameters(encrypted).literals(literals).lookups(lookups).build();
+        return builder(kind, sql, offset).parameters(encrypted).literals(literals).lookups(lookups)
+                .changedTables(changed).definedViews(defined).droppedViews(dropped).viewsStale(stale)
+                .dependsOnCatalog(catalog).build();
     }
 
     /** Unparsed text returns no rows only when it is plain DML or DDL without RETURNING or OUTPUT. */
@@ -465,6 +565,35 @@ public final class StatementPlan {
     /** Whether any result column must be decrypted. */
     public boolean hasEncryptedResults() {
         return hasEncryptedResults;
+    }
+
+    /**
+     * The lower-case names (without schema) of the tables and views whose columns this statement may change: what
+     * Cloak read from the catalog about them is stale once it runs.
+     */
+    public Set<String> changedTables() {
+        return changedTables;
+    }
+
+    /** Whether running this statement changes what Cloak knows of the schema (columns or views). */
+    public boolean changesSchema() {
+        return !changedTables.isEmpty() || !definedViews.isEmpty() || !droppedViews.isEmpty() || viewsStale;
+    }
+
+    List<KnownView> definedViews() {
+        return definedViews;
+    }
+
+    Set<String> droppedViews() {
+        return droppedViews;
+    }
+
+    boolean viewsStale() {
+        return viewsStale;
+    }
+
+    boolean dependsOnCatalog() {
+        return dependsOnCatalog;
     }
 
     /** Kind, encrypted slots and result columns; never the SQL text, which may hold literals. */

@@ -111,9 +111,11 @@ class LiteralSlotTest {
     }
 
     @Test
-    void typedDateLiteralIsRejected() {
-        assertRejected("UPDATE patients SET dob = DATE '2020-01-01' WHERE id = ?",
-                "encrypted column patients.dob", "bind it with a ? parameter");
+    void typedDateLiteralIsEncryptedAsItsTextOverItsWholeSpan() throws Exception {
+        String sql = "UPDATE patients SET dob = DATE '2020-01-01' WHERE id = ?";
+        LiteralSlot slot = plan(sql).literals().get(0);
+        assertThat(slot.value()).isEqualTo("2020-01-01");
+        assertThat(sql.substring(slot.start(), slot.end())).isEqualTo("DATE '2020-01-01'");
     }
 
     @Test

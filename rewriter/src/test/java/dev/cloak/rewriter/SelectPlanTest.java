@@ -58,8 +58,14 @@ class SelectPlanTest {
     }
 
     @Test
-    void countOfEncryptedColumnIsRejected() {
-        assertRejected("SELECT count(ssn) FROM patients", "function count() on deterministic column patients.ssn");
+    void countOfEncryptedColumnCountsItsCellsWithoutDecrypting() throws Exception {
+        StatementPlan plan = Fixtures.rewriter().plan("SELECT count(ssn) FROM patients");
+        assertThat(plan.hasEncryptedResults()).isFalse();
+    }
+
+    @Test
+    void sumOfEncryptedColumnIsRejected() {
+        assertRejected("SELECT sum(dob) FROM patients", "function sum() on randomized column patients.dob");
     }
 
     @Test

@@ -1,0 +1,127 @@
+package dev.cloak.rewriter;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.create.index.CreateIndex;
+import net.sf.jsqlparser.statement.create.table.Index;
+
+/**
+ * What an index on a configured table may do with an encrypted column: be a plain equality index on a
+ * deterministic one, whose equal ciphertexts stand for equal values. An index on a randomized column could serve
+ * no lookup; an expression, an operator class, a collation, a full-text or spatial index, or an access method other
+ * than btree or hash would compute over ciphertext; a partial index's predicate may test an encrypted column only
+ * for NULL, since a literal in it would be stored in plaintext in the catalog.
+ */
+final class IndexRules {
+
+    private static final Set<String> EQUALITY_METHODS = Set.of("BTREE", "HASH");
+
+    private final ConfiguredTables tables;
+    private final Analysis analysis;
+
+    IndexRules(ConfiguredTables tables, String sql, int parameterCount, Dialect dialect) {
+        this.tables = tables;
+        this.analysis = new Analysis(tables, sql, parameterCount, dialect, ConfiguredTables.NOT_LOCATED);
+    }
+
+    /** Refuses the index when it would use an encrypted column of its configured table other than for equality. */
+    void check(CreateIndex create) {
+        Table table = create.getTable();
+        Index index = create.getIndex();
+        Scope scope = new Scope(null);
+        scope.add(Source.table(tables, table, null));
+        String type = index.getType() == null ? "" : index.getType().toUpperCase(Locale.ROOT);
+        String method = method(create, index);
+        for (Index.ColumnParams part : index.getColumns() == null ? List.<Index.ColumnParams>of() : index.getColumns()) {
+            String name = part.getColumnName();
+            if (isFunctionCall(part)) {
+                // JSqlParser reads lower(c) in an index as a column "lower" with the parameter "(c)"
+                functionOverEncrypted(table, name + String.join(" ", part.getParams()));
+                continue;
+            }
+            if (part.isExpression()) {
+                Expression expression = part.getExpression();
+                if (!(expression instanceof Column column)) {
+                    analysis.plain.requirePlain(expression, "an index expression", scope);
+                    continue;
+                }
+                name = column.getColumnName();
+            }
+            EncryptedColumn column = name == null ? null : tables.column(table, name);
+            if (column != null) {
+                equalityOnly(column, type, method, part);
+            }
+        }
+        if (create.getWhere() != null) {
+            analysis.plain.requirePlain(create.getWhere(), "a partial index predicate", scope);
+        }
+    }
+
+    /** A part read as a name followed by a parenthesised parameter that is not a prefix length. */
+    private static boolean isFunctionCall(Index.ColumnParams part) {
+        return part.getParams() != null && part.getParams().stream()
+                .anyMatch(p -> p.startsWith("(") && !p.matches("\\(\\s*\\d+\\s*\\)"));
+    }
+
+    private void functionOverEncrypted(Table table, String text) {
+        for (EncryptedColumn column : tables.columnsOf(table)) {
+            if (!SqlText.countIdentifiers(text, Set.of(column.column().toLowerCase(Locale.ROOT))).isEmpty()) {
+                throw new Rejection("an index expression on " + column.mode() + " column " + column.name()
+                        + " is not supported: it would compute over ciphertext; index the column itself");
+            }
+        }
+    }
+
+    /**
+     * An index that a CREATE or ALTER TABLE declares ({@code INDEX (c)}, {@code KEY (c)}, {@code FULLTEXT (c)}) on
+     * encrypted column {@code column}.
+     */
+    static void requireEqualityIndex(EncryptedColumn column, Index index) {
+        String type = index.getType() == null ? "" : index.getType().toUpperCase(Locale.ROOT);
+        String method = index.getUsing() == null ? null : index.getUsing().toUpperCase(Locale.ROOT);
+        equalityOnly(column, type, method, null);
+    }
+
+    private static void equalityOnly(EncryptedColumn column, String type, String method, Index.ColumnParams part) {
+        if (!column.deterministic()) {
+            throw new Rejection("an index on randomized column " + column.name() + " is not supported: equal values"
+                    + " have different ciphertexts, so it could serve no lookup; index deterministic columns only");
+        }
+        if (type.contains("FULLTEXT") || type.contains("SPATIAL")
+                || method != null && !EQUALITY_METHODS.contains(method)) {
+            throw new Rejection("a " + (method != null ? method : type) + " index on encrypted column "
+                    + column.name() + " is not supported: it would compute over ciphertext; use a plain (btree or"
+                    + " hash) index");
+        }
+        if (part == null) {
+            return;
+        }
+        if (part.getOperatorClass() != null || part.getCollation() != null) {
+            throw new Rejection("an operator class or collation on encrypted column " + column.name() + " in an"
+                    + " index is not supported: its ciphertexts are bytes; index the column as it is");
+        }
+        boolean prefix = part.getParams() != null && part.getParams().stream().anyMatch(p -> p.startsWith("("));
+        if (prefix && type.contains("UNIQUE")) {
+            throw new Rejection("a UNIQUE index on a prefix of encrypted column " + column.name() + " is not"
+                    + " supported: it would compare part of the ciphertext; index the whole column");
+        }
+    }
+
+    /** The index's access method in upper case ({@code USING hash} before or after the column list), or null. */
+    private static String method(CreateIndex create, Index index) {
+        if (index.getUsing() != null) {
+            return index.getUsing().toUpperCase(Locale.ROOT);
+        }
+        List<String> tail = create.getTailParameters();
+        for (int i = 0; tail != null && i + 1 < tail.size(); i++) {
+            if (tail.get(i).equalsIgnoreCase("USING")) {
+                return tail.get(i + 1).toUpperCase(Locale.ROOT);
+            }
+        }
+        return null;
+    }
+}

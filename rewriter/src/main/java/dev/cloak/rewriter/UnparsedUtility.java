@@ -1,0 +1,445 @@
+package dev.cloak.rewriter;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import net.sf.jsqlparser.schema.Table;
+
+/**
+ * A second, narrower reader for the utility statements JSqlParser cannot parse: {@code VACUUM}, {@code ANALYZE},
+ * {@code LOCK}, {@code TRUNCATE} with its options, {@code CREATE/ALTER/DROP SEQUENCE}, {@code REINDEX},
+ * {@code CLUSTER} and MariaDB's table maintenance statements. Each form is read token by token to its end; it
+ * carries no value into or out of any column (no literals, no parameters), so a statement that is wholly one of
+ * them may be sent. Anything else, or any token the reading is not sure of, is not recognised and stays refused.
+ * {@code COPY} and {@code LOAD DATA} are refused by name: they move rows past Cloak.
+ */
+final class UnparsedUtility {
+
+    private static final Set<String> LOCK_MODES = Set.of("ACCESS", "ROW", "SHARE", "UPDATE", "EXCLUSIVE");
+    private static final Set<String> MAINTENANCE = Set.of("OPTIMIZE", "REPAIR", "CHECK", "CHECKSUM");
+
+    private final List<UtilityToken> tokens;
+    private final List<Table> relations = new ArrayList<>();
+    private int at;
+
+    private UnparsedUtility(List<UtilityToken> tokens) {
+        this.tokens = tokens;
+    }
+
+    /**
+     * Refuses {@code COPY} and {@code LOAD DATA} that mention a configured table: the rows they move between the
+     * database and a file or stream never pass Cloak's encryption.
+     */
+    static void refuseBulkCopy(String sql) {
+        String first = firstWord(sql);
+        if (first.equals("COPY") || first.equals("LOAD")) {
+            throw new Rejection(first + " naming a configured table is not supported: it moves rows between the"
+                    + " database and a file or stream without Cloak, so they would be stored or read unencrypted;"
+                    + " write rows through Cloak (INSERT with ? parameters, or batches) and read them with SELECT");
+        }
+    }
+
+    private static String firstWord(String sql) {
+        int i = 0;
+        while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+            i++;
+        }
+        int start = i;
+        while (i < sql.length() && Character.isLetter(sql.charAt(i))) {
+            i++;
+        }
+        return sql.substring(start, i).toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * The plan of one statement JSqlParser could not parse, when its tokens are wholly one recognised form: a
+     * utility plan when it names a configured table, a pass-through otherwise. Null when it is not recognised.
+     */
+    static StatementPlan plan(String sql, List<UtilityToken> tokens, ConfiguredTables tables, int parameterCount) {
+        if (tokens == null || tokens.isEmpty() || parameterCount != 0) {
+            return null;
+        }
+        UnparsedUtility reader = new UnparsedUtility(tokens);
+        StatementPlan.Kind kind = reader.statement();
+        if (kind == null || !reader.atEnd()) {
+            return null;
+        }
+        boolean configured = reader.relations.stream().anyMatch(tables::isConfigured);
+        if (!configured) {
+            return StatementPlan.passThrough(sql, 0);
+        }
+        return StatementPlan.builder(kind, sql, 0).build();
+    }
+
+    /** Reads one recognised form and gives the kind of its plan, or null when the tokens are none of them. */
+    private StatementPlan.Kind statement() {
+        if (word("VACUUM")) {
+            return vacuumOrAnalyze() ? StatementPlan.Kind.UTILITY : null;
+        }
+        if (word("ANALYZE")) {
+            return analyze() ? StatementPlan.Kind.UTILITY : null;
+        }
+        if (word("LOCK")) {
+            return lock() ? StatementPlan.Kind.UTILITY : null;
+        }
+        if (word("TRUNCATE")) {
+            return truncate() ? StatementPlan.Kind.DDL : null;
+        }
+        if (word("REINDEX")) {
+            return reindex() ? StatementPlan.Kind.UTILITY : null;
+        }
+        if (word("CLUSTER")) {
+            return cluster() ? StatementPlan.Kind.UTILITY : null;
+        }
+        if (peekWord(MAINTENANCE)) {
+            at++;
+            return maintenance() ? StatementPlan.Kind.UTILITY : null;
+        }
+        if (word("CREATE")) {
+            anyWord("TEMP", "TEMPORARY", "UNLOGGED");
+            return word("SEQUENCE") && sequence(true) ? StatementPlan.Kind.DDL : null;
+        }
+        if (word("ALTER")) {
+            return word("SEQUENCE") && sequence(false) ? StatementPlan.Kind.DDL : null;
+        }
+        if (word("DROP")) {
+            return word("SEQUENCE") && dropSequence() ? StatementPlan.Kind.DDL : null;
+        }
+        return null;
+    }
+
+    /** PostgreSQL {@code VACUUM [FULL | FREEZE | VERBOSE | ANALYZE ...] [(options)] [table [(columns)], ...]}. */
+    private boolean vacuumOrAnalyze() {
+        while (anyWord("FULL", "FREEZE", "VERBOSE", "ANALYZE", "ANALYSE")) {
+            // flags before the table list
+        }
+        return optionList() && tableList(true);
+    }
+
+    /** PostgreSQL {@code ANALYZE [VERBOSE] [(options)] [table [(columns)], ...]}, MariaDB {@code ANALYZE TABLE t}. */
+    private boolean analyze() {
+        if (anyWord("NO_WRITE_TO_BINLOG", "LOCAL") || peekWord(Set.of("TABLE"))) {
+            return word("TABLE") && maintenanceTables();
+        }
+        anyWord("VERBOSE");
+        return optionList() && tableList(true);
+    }
+
+    /**
+     * PostgreSQL {@code LOCK [TABLE] [ONLY] t [*], ... [IN mode MODE] [NOWAIT]} and MariaDB
+     * {@code LOCK TABLES t [[AS] alias] READ [LOCAL] | [LOW_PRIORITY] WRITE [CONCURRENT], ...}.
+     */
+    private boolean lock() {
+        boolean tablesWord = anyWord("TABLE", "TABLES");
+        if (tablesWord && mariaDbLock()) {
+            return true;
+        }
+        anyWord("ONLY");
+        if (!relationList(true)) {
+            return false;
+        }
+        if (word("IN")) {
+            boolean mode = false;
+            while (peekWord(LOCK_MODES)) {
+                at++;
+                mode = true;
+            }
+            if (!mode || !word("MODE")) {
+                return false;
+            }
+        }
+        anyWord("NOWAIT");
+        return true;
+    }
+
+    /** The MariaDB form; on any mismatch the reading goes back to where it started. */
+    private boolean mariaDbLock() {
+        int start = at;
+        int relationsBefore = relations.size();
+        boolean read;
+        do {
+            read = relation() && lockAlias() && lockType();
+        } while (read && symbol(','));
+        if (read && atEnd()) {
+            return true;
+        }
+        at = start;
+        relations.subList(relationsBefore, relations.size()).clear();
+        return false;
+    }
+
+    private boolean lockAlias() {
+        if (word("AS")) {
+            return name();
+        }
+        if (!peekWord(Set.of("READ", "WRITE", "LOW_PRIORITY"))) {
+            name();
+        }
+        return true;
+    }
+
+    private boolean lockType() {
+        if (word("READ")) {
+            anyWord("LOCAL");
+            return true;
+        }
+        anyWord("LOW_PRIORITY");
+        if (!word("WRITE")) {
+            return false;
+        }
+        anyWord("CONCURRENT");
+        return true;
+    }
+
+    /** {@code TRUNCATE [TABLE] [ONLY] t [*], ... [RESTART IDENTITY | CONTINUE IDENTITY] [CASCADE | RESTRICT]}. */
+    private boolean truncate() {
+        anyWord("TABLE");
+        anyWord("ONLY");
+        if (!relationList(true)) {
+            return false;
+        }
+        if (anyWord("RESTART", "CONTINUE") && !word("IDENTITY")) {
+            return false;
+        }
+        anyWord("CASCADE", "RESTRICT");
+        return true;
+    }
+
+    /** {@code REINDEX [(options)] {INDEX | TABLE | SCHEMA | DATABASE | SYSTEM} [CONCURRENTLY] name}. */
+    private boolean reindex() {
+        if (!optionList()) {
+            return false;
+        }
+        boolean table = word("TABLE");
+        if (!table && !anyWord("INDEX", "SCHEMA", "DATABASE", "SYSTEM")) {
+            return false;
+        }
+        anyWord("CONCURRENTLY");
+        return table ? relation() : atEnd() || qualifiedName();
+    }
+
+    /** {@code CLUSTER [VERBOSE] [table [USING index]]}. */
+    private boolean cluster() {
+        anyWord("VERBOSE");
+        if (atEnd()) {
+            return true;
+        }
+        if (!relation()) {
+            return false;
+        }
+        return !word("USING") || name();
+    }
+
+    /** MariaDB {@code OPTIMIZE | REPAIR | CHECK | CHECKSUM [NO_WRITE_TO_BINLOG | LOCAL] TABLE t, ... [options]}. */
+    private boolean maintenance() {
+        anyWord("NO_WRITE_TO_BINLOG", "LOCAL");
+        return word("TABLE") && maintenanceTables();
+    }
+
+    private boolean maintenanceTables() {
+        if (!relationList(false)) {
+            return false;
+        }
+        while (peek() != null && peek().kind() == UtilityToken.Kind.WORD) {
+            at++;
+        }
+        return true;
+    }
+
+    /**
+     * {@code CREATE SEQUENCE [IF NOT EXISTS] s options} or {@code ALTER SEQUENCE [IF EXISTS] s options}: options are
+     * words, signed numbers and {@code OWNED BY t.c}, {@code AS type}; a sequence holds numbers only.
+     */
+    private boolean sequence(boolean create) {
+        boolean guard = word("IF");
+        if (guard && !(create ? word("NOT") && word("EXISTS") : word("EXISTS"))) {
+            return false;
+        }
+        if (!qualifiedName()) {
+            return false;
+        }
+        while (!atEnd()) {
+            if (word("OWNED")) {
+                if (!word("BY") || !(word("NONE") || ownedBy())) {
+                    return false;
+                }
+            } else if (peek().kind() == UtilityToken.Kind.WORD || peek().kind() == UtilityToken.Kind.NUMBER
+                    || peek().isSymbol('-') || peek().isSymbol('+')) {
+                at++;
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code OWNED BY [schema.]table.column}: the table is a relation the statement names. */
+    private boolean ownedBy() {
+        List<String> parts = new ArrayList<>();
+        do {
+            if (peek() == null || !peek().isName()) {
+                return false;
+            }
+            parts.add(tokens.get(at++).text());
+        } while (symbol('.'));
+        if (parts.size() < 2 || parts.size() > 3) {
+            return false;
+        }
+        Table table = new Table(parts.get(parts.size() - 2));
+        if (parts.size() == 3) {
+            table.setSchemaName(parts.get(0));
+        }
+        relations.add(table);
+        return true;
+    }
+
+    /** {@code DROP SEQUENCE [IF EXISTS] s, ... [CASCADE | RESTRICT]}. */
+    private boolean dropSequence() {
+        if (word("IF") && !word("EXISTS")) {
+            return false;
+        }
+        do {
+            if (!qualifiedName()) {
+                return false;
+            }
+        } while (symbol(','));
+        anyWord("CASCADE", "RESTRICT");
+        return true;
+    }
+
+    /** {@code (option [value], ...)}: words and numbers in parentheses, or nothing. */
+    private boolean optionList() {
+        if (!symbol('(')) {
+            return true;
+        }
+        do {
+            if (!name()) {
+                return false;
+            }
+            while (peek() != null && (peek().kind() == UtilityToken.Kind.WORD
+                    || peek().kind() == UtilityToken.Kind.NUMBER)) {
+                at++;
+            }
+        } while (symbol(','));
+        return symbol(')');
+    }
+
+    /** {@code [t [(columns)], ...]}: possibly empty; column lists only where {@code columns} allows. */
+    private boolean tableList(boolean columns) {
+        if (atEnd()) {
+            return true;
+        }
+        do {
+            anyWord("ONLY");
+            if (!relation()) {
+                return false;
+            }
+            if (columns && symbol('(')) {
+                do {
+                    if (!name()) {
+                        return false;
+                    }
+                } while (symbol(','));
+                if (!symbol(')')) {
+                    return false;
+                }
+            }
+        } while (symbol(','));
+        return true;
+    }
+
+    /** {@code t [*], ...}: at least one relation; {@code *} (descendant tables) only where allowed. */
+    private boolean relationList(boolean star) {
+        do {
+            if (!relation()) {
+                return false;
+            }
+            if (star) {
+                symbol('*');
+            }
+        } while (symbol(','));
+        return true;
+    }
+
+    /** A relation name, {@code [schema.]name}, which the statement acts on. */
+    private boolean relation() {
+        int start = at;
+        if (!qualifiedName()) {
+            return false;
+        }
+        List<String> parts = new ArrayList<>();
+        for (int i = start; i < at; i += 2) {
+            parts.add(tokens.get(i).text());
+        }
+        if (parts.size() > 2) {
+            at = start;
+            return false;
+        }
+        Table table = new Table(parts.get(parts.size() - 1));
+        if (parts.size() == 2) {
+            table.setSchemaName(parts.get(0));
+        }
+        relations.add(table);
+        return true;
+    }
+
+    /** A name with optional qualifiers: {@code a}, {@code a.b}, {@code a.b.c}. */
+    private boolean qualifiedName() {
+        if (!name()) {
+            return false;
+        }
+        while (peek() != null && peek().isSymbol('.') && at + 1 < tokens.size() && tokens.get(at + 1).isName()) {
+            at += 2;
+        }
+        return true;
+    }
+
+    private boolean name() {
+        if (peek() != null && peek().isName()) {
+            at++;
+            return true;
+        }
+        return false;
+    }
+
+    private UtilityToken peek() {
+        return at < tokens.size() ? tokens.get(at) : null;
+    }
+
+    private boolean peekWord(Set<String> words) {
+        UtilityToken token = peek();
+        return token != null && token.kind() == UtilityToken.Kind.WORD
+                && words.contains(token.text().toUpperCase(Locale.ROOT));
+    }
+
+    private boolean word(String word) {
+        if (peek() != null && peek().isWord(word)) {
+            at++;
+            return true;
+        }
+        return false;
+    }
+
+    private boolean anyWord(String... words) {
+        for (String each : words) {
+            if (word(each)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean symbol(char symbol) {
+        if (peek() != null && peek().isSymbol(symbol)) {
+            at++;
+            return true;
+        }
+        return false;
+    }
+
+    /** The end of the tokens, allowing one trailing semicolon. */
+    private boolean atEnd() {
+        return at == tokens.size() || at == tokens.size() - 1 && tokens.get(at).isSymbol(';');
+    }
+}

@@ -1,0 +1,43 @@
+package dev.cloak.rewriter;
+
+import net.sf.jsqlparser.statement.DescribeStatement;
+import net.sf.jsqlparser.statement.ExplainStatement;
+import net.sf.jsqlparser.statement.ShowColumnsStatement;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.analyze.Analyze;
+import net.sf.jsqlparser.statement.comment.Comment;
+import net.sf.jsqlparser.statement.grant.Grant;
+import net.sf.jsqlparser.statement.grant.Revoke;
+import net.sf.jsqlparser.statement.lock.LockStatement;
+import net.sf.jsqlparser.statement.refresh.RefreshMaterializedViewStatement;
+import net.sf.jsqlparser.statement.show.ShowIndexStatement;
+
+/**
+ * Parsed statements about a relation that carry no value into or out of its columns: {@code COMMENT ON},
+ * {@code GRANT}, {@code REVOKE}, {@code ANALYZE}, {@code LOCK}, {@code DESCRIBE}, {@code EXPLAIN table},
+ * {@code SHOW COLUMNS}/{@code INDEX}, {@code REFRESH MATERIALIZED VIEW}. A comment's text is the catalog's, not a
+ * column's; a materialized view refreshed over encrypted columns copies their cells as they are. Each is sent as
+ * written.
+ */
+final class UtilityStatements {
+
+    private UtilityStatements() {
+    }
+
+    static boolean isUtility(Statement statement) {
+        return statement instanceof Comment || statement instanceof Grant || statement instanceof Revoke
+                || statement instanceof Analyze || statement instanceof LockStatement
+                || statement instanceof DescribeStatement || statement instanceof ShowColumnsStatement
+                || statement instanceof ShowIndexStatement || statement instanceof RefreshMaterializedViewStatement
+                || statement instanceof ExplainStatement explain && explain.getStatement() == null;
+    }
+
+    /** The plan of a statement {@link #isUtility} accepts, whose text mentions a configured table or view. */
+    static StatementPlan plan(String sql, int parameterCount) {
+        if (parameterCount != 0) {
+            throw new Rejection("? parameters in a GRANT, COMMENT, ANALYZE, LOCK or DESCRIBE statement naming a"
+                    + " configured table are not supported: write the statement without parameters");
+        }
+        return StatementPlan.builder(StatementPlan.Kind.UTILITY, sql, 0).build();
+    }
+}
