@@ -4,6 +4,7 @@ import dev.cloak.driver.CloakConnection;
 import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.policy.CompiledPolicy;
 import dev.cloak.driver.internal.policy.ServerText;
+import dev.cloak.rewriter.Catalog;
 import dev.cloak.rewriter.StatementPlan;
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -19,6 +20,7 @@ import java.sql.Statement;
 public final class EncryptingConnection extends DelegatingConnection implements CloakConnection {
 
     private final CompiledPolicy policy;
+    private final Catalog catalog;
     private final String initialPrincipal;
     private final boolean fixed;
     private volatile String principal;
@@ -30,6 +32,7 @@ public final class EncryptingConnection extends DelegatingConnection implements 
     public EncryptingConnection(Connection delegate, CompiledPolicy policy, String principal, boolean fixed) {
         super(delegate);
         this.policy = policy;
+        this.catalog = policy.catalogOf(delegate);
         this.initialPrincipal = principal;
         this.fixed = fixed;
         this.principal = principal;
@@ -38,6 +41,11 @@ public final class EncryptingConnection extends DelegatingConnection implements 
     /** The policy this connection runs under. */
     CompiledPolicy policy() {
         return policy;
+    }
+
+    /** The plan of a statement about to run on this connection, which answers the rewriter's catalog questions. */
+    StatementPlan plan(String sql) throws SQLException {
+        return policy.plan(sql, catalog);
     }
 
     @Override
@@ -67,7 +75,7 @@ public final class EncryptingConnection extends DelegatingConnection implements 
 
     @Override
     protected PreparedStatement prepare(String sql, Prepare<PreparedStatement> prepare) throws SQLException {
-        StatementPlan plan = policy.plan(sql);
+        StatementPlan plan = plan(sql);
         ServerText.LookupKeys lookupKeys = policy.serverText().lookupKeys(plan);
         return new EncryptingPreparedStatement(this, prepare.prepare(policy.serverText().of(plan, lookupKeys)), plan,
                 lookupKeys);
@@ -75,7 +83,7 @@ public final class EncryptingConnection extends DelegatingConnection implements 
 
     @Override
     protected CallableStatement prepareCall(String sql, Prepare<CallableStatement> prepare) throws SQLException {
-        StatementPlan plan = policy.plan(sql);
+        StatementPlan plan = plan(sql);
         ServerText.LookupKeys lookupKeys = policy.serverText().lookupKeys(plan);
         if (lookupKeys != null && lookupKeys.expansion() != null) {
             // out parameters and named parameters would need the expanded numbering too: not supported

@@ -45,7 +45,7 @@ final class Results {
 
     /** SQL text given to execute(String) of a prepared statement: planned like a plain statement's. */
     static StatementPlan planForText(EncryptingConnection connection, String sql) throws SQLException {
-        StatementPlan plan = connection.policy().plan(sql);
+        StatementPlan plan = connection.plan(sql);
         if (plan.hasEncryptedParameters()) {
             throw SqlErrors.refused("A statement with ? parameters on encrypted columns must be prepared "
                     + "(Connection.prepareStatement) so that Cloak can encrypt the values");

@@ -20,12 +20,14 @@ import dev.cloak.keyring.store.FileGenerationLedger;
 import dev.cloak.keyring.store.FileKeyStore;
 import dev.cloak.keyring.store.GenerationLedger;
 import dev.cloak.keyring.store.KeyStore;
+import dev.cloak.rewriter.Catalog;
 import dev.cloak.rewriter.Dialect;
 import dev.cloak.rewriter.EncryptedColumn;
 import dev.cloak.rewriter.SqlRewriter;
 import dev.cloak.rewriter.StatementPlan;
 import dev.cloak.rewriter.UnsupportedStatementException;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +49,8 @@ public final class CompiledPolicy implements AutoCloseable {
     private final ColumnCodecs codecs;
     private final AccessPolicy access;
     private final ServerText serverText;
+    private final CatalogColumns catalogColumns;
+    private final Dialect dialect;
 
     private CompiledPolicy(CloakConfig config, SqlRewriter rewriter, Keyring keyring, ColumnCodecs codecs,
                            Dialect dialect) {
@@ -56,6 +60,8 @@ public final class CompiledPolicy implements AutoCloseable {
         this.codecs = codecs;
         this.access = new AccessPolicy(config, keyring.auditTrail());
         this.serverText = new ServerText(codecs, dialect);
+        this.catalogColumns = new CatalogColumns(config.cacheTtl());
+        this.dialect = dialect;
     }
 
     /**
@@ -88,7 +94,7 @@ public final class CompiledPolicy implements AutoCloseable {
             codecs.put(RewriterColumns.of(policy), new CellCodec(policy, keys));
         }
         SqlRewriter rewriter = RewriterColumns.rewriter(List.copyOf(codecs.keySet()), config.statementCacheSize(),
-                dialect);
+                dialect, config.cacheTtl());
         return new CompiledPolicy(config, rewriter, keyring, new ColumnCodecs(codecs), dialect);
     }
 
@@ -147,6 +153,29 @@ public final class CompiledPolicy implements AutoCloseable {
         } catch (UnsupportedStatementException refused) {
             throw SqlErrors.refused(refused);
         }
+    }
+
+    /**
+     * The plan of a SQL text (cached) for a statement about to run on the connection {@code catalog} reads; DDL
+     * makes what Cloak read from the catalog about the tables and views it changes stale.
+     */
+    public StatementPlan plan(String sql, Catalog catalog) throws SQLException {
+        StatementPlan plan;
+        try {
+            plan = rewriter.plan(sql, catalog);
+        } catch (UnsupportedStatementException refused) {
+            throw SqlErrors.refused(refused);
+        }
+        if (plan.changesSchema()) {
+            catalogColumns.invalidate(plan.changedTables());
+            rewriter.schemaChanged(plan);
+        }
+        return plan;
+    }
+
+    /** The rewriter's catalog over a raw connection of this policy's database. */
+    public Catalog catalogOf(Connection raw) {
+        return new ConnectionCatalog(raw, catalogColumns, dialect);
     }
 
     /** Who may read what. */

@@ -8,6 +8,7 @@ import dev.cloak.rewriter.Dialect;
 import dev.cloak.rewriter.EncryptedColumn;
 import dev.cloak.rewriter.EncryptedSchema;
 import dev.cloak.rewriter.SqlRewriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,5 +45,11 @@ public final class RewriterColumns {
 
     static SqlRewriter rewriter(List<EncryptedColumn> columns, int cacheSize, Dialect dialect) {
         return new SqlRewriter(EncryptedSchema.of(columns), cacheSize, dialect);
+    }
+
+    /** As above, trusting what it reads from the catalog (column orders, views) for {@code catalogInterval}. */
+    static SqlRewriter rewriter(List<EncryptedColumn> columns, int cacheSize, Dialect dialect,
+                                Duration catalogInterval) {
+        return new SqlRewriter(EncryptedSchema.of(columns), cacheSize, dialect, catalogInterval);
     }
 }

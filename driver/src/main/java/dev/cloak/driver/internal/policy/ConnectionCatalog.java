@@ -1,0 +1,142 @@
+package dev.cloak.driver.internal.policy;
+
+import dev.cloak.rewriter.Catalog;
+import dev.cloak.rewriter.Dialect;
+import dev.cloak.rewriter.ViewDefinition;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rewriter's {@link Catalog} over one connection's own session, so it sees what that session sees (a table or
+ * view created earlier in its open transaction too): a table's columns through {@link CatalogColumns}, and the
+ * views of the database with their definitions from the dialect's catalog tables. A failure is logged and answered
+ * with null; the rewriter then refuses what needs the answer, and asks again later.
+ */
+final class ConnectionCatalog implements Catalog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionCatalog.class);
+
+    /** PostgreSQL views and materialized views, with pg_get_viewdef's text (shown to every user, unlike
+     * information_schema's, which only the owner sees). */
+    private static final String POSTGRESQL_VIEWS = "SELECT schemaname, viewname, definition FROM pg_catalog.pg_views"
+            + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
+            + " UNION ALL SELECT schemaname, matviewname, definition FROM pg_catalog.pg_matviews";
+    private static final String POSTGRESQL_COLUMNS = "SELECT n.nspname, c.relname, a.attname"
+            + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped"
+            + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY n.nspname, c.relname, a.attnum";
+    private static final String MARIADB_VIEWS = "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION"
+            + " FROM information_schema.VIEWS"
+            + " WHERE TABLE_SCHEMA NOT IN ('mysql', 'sys', 'information_schema', 'performance_schema')";
+    private static final String MARIADB_COLUMNS = "SELECT c.TABLE_SCHEMA, c.TABLE_NAME, c.COLUMN_NAME"
+            + " FROM information_schema.COLUMNS c JOIN information_schema.VIEWS v"
+            + " ON v.TABLE_SCHEMA = c.TABLE_SCHEMA AND v.TABLE_NAME = c.TABLE_NAME"
+            + " ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION";
+    private static final String H2_VIEWS = "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION"
+            + " FROM INFORMATION_SCHEMA.VIEWS WHERE TABLE_SCHEMA <> 'INFORMATION_SCHEMA'";
+    private static final String H2_COLUMNS = "SELECT c.TABLE_SCHEMA, c.TABLE_NAME, c.COLUMN_NAME"
+            + " FROM INFORMATION_SCHEMA.COLUMNS c JOIN INFORMATION_SCHEMA.VIEWS v"
+            + " ON v.TABLE_SCHEMA = c.TABLE_SCHEMA AND v.TABLE_NAME = c.TABLE_NAME"
+            + " ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION";
+
+    private final Connection connection;
+    private final CatalogColumns columns;
+    private final Dialect dialect;
+
+    /** @param connection the raw connection statements run on (not Cloak's wrapper) */
+    ConnectionCatalog(Connection connection, CatalogColumns columns, Dialect dialect) {
+        this.connection = connection;
+        this.columns = columns;
+        this.dialect = dialect;
+    }
+
+    @Override
+    public List<String> columns(String schema, String table) {
+        try {
+            return guarded(() -> columns.of(connection, dialect, schema, table));
+        } catch (SQLException e) {
+            LOG.warn("Cloak could not read the columns of table {} from the database's metadata (SQLState {})",
+                    table, e.getSQLState());
+            return null;
+        }
+    }
+
+    /** Every view and its columns; none for a database whose catalog Cloak does not know. */
+    @Override
+    public List<ViewDefinition> views() {
+        if (dialect == null) {
+            return List.of();
+        }
+        String views = switch (dialect) {
+            case POSTGRESQL -> POSTGRESQL_VIEWS;
+            case MARIADB -> MARIADB_VIEWS;
+            case H2 -> H2_VIEWS;
+        };
+        String viewColumns = switch (dialect) {
+            case POSTGRESQL -> POSTGRESQL_COLUMNS;
+            case MARIADB -> MARIADB_COLUMNS;
+            case H2 -> H2_COLUMNS;
+        };
+        try {
+            return guarded(() -> read(views, viewColumns));
+        } catch (SQLException e) {
+            LOG.warn("Cloak could not read the views from the database's catalog (SQLState {}); it tries again later,"
+                    + " and until then knows only the views it read before or saw created", e.getSQLState());
+            return null;
+        }
+    }
+
+    private List<ViewDefinition> read(String views, String viewColumns) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            Map<List<String>, String> definitions = new LinkedHashMap<>();
+            try (ResultSet rs = statement.executeQuery(views)) {
+                while (rs.next()) {
+                    definitions.put(List.of(rs.getString(1), rs.getString(2)), rs.getString(3));
+                }
+            }
+            Map<List<String>, List<String>> columnsByView = new LinkedHashMap<>();
+            try (ResultSet rs = statement.executeQuery(viewColumns)) {
+                while (rs.next()) {
+                    columnsByView.computeIfAbsent(List.of(rs.getString(1), rs.getString(2)), k -> new ArrayList<>())
+                            .add(rs.getString(3));
+                }
+            }
+            List<ViewDefinition> found = new ArrayList<>();
+            definitions.forEach((name, definition) -> found.add(new ViewDefinition(name.get(0), name.get(1),
+                    columnsByView.getOrDefault(name, List.of()), definition)));
+            return found;
+        }
+    }
+
+    /** A catalog read that runs inside the application's open transaction must not end it if it fails. */
+    private <T> T guarded(Read<T> read) throws SQLException {
+        if (connection.getAutoCommit()) {
+            return read.run();
+        }
+        Savepoint savepoint = connection.setSavepoint();
+        try {
+            T result = read.run();
+            connection.releaseSavepoint(savepoint);
+            return result;
+        } catch (SQLException e) {
+            connection.rollback(savepoint);
+            throw e;
+        }
+    }
+
+    /** One read of the catalog. */
+    @FunctionalInterface
+    private interface Read<T> {
+        T run() throws SQLException;
+    }
+}
