@@ -86,9 +86,21 @@ record CorpusCase(String file, int line, String dialect, String sql, Map<String,
         return "DDL".equals(expect.get("kind")) || firstWordIs("create", "alter", "drop", "truncate");
     }
 
-    /** A statement that changes rows: its effect is compared inside a rolled-back transaction. */
+    /**
+     * A statement that changes rows (EXPLAIN ANALYZE runs the statement it explains) or needs a transaction (LOCK):
+     * its effect is compared inside a rolled-back transaction.
+     */
     boolean isWrite() {
-        return firstWordIs("insert", "update", "delete", "merge", "replace");
+        return firstWordIs("insert", "update", "delete", "merge", "replace", "explain", "lock");
+    }
+
+    /**
+     * A statement whose result describes the database rather than the data (EXPLAIN, DESCRIBE, ANALYZE TABLE):
+     * the two copies' results legitimately differ (column types, plans), so only their shape is compared.
+     */
+    boolean describesTheDatabase() {
+        return "UTILITY".equals(expect.get("kind")) || "EXPLAIN".equals(expect.get("kind"))
+                || firstWordIs("explain", "describe", "show", "analyze", "optimize", "check", "vacuum");
     }
 
     /** The encrypted column named for each {@code ?} by the {@code params} line, {@code -} for a plain one. */

@@ -47,6 +47,8 @@ final class CorpusParameters {
     private static final String COLUMN = "([a-z_][a-z0-9_]*\\.)?([a-z_][a-z0-9_]*)";
     private static final Pattern INSERT_COLUMNS =
             Pattern.compile("insert\\s+into\\s+[a-z0-9_.]+\\s*\\(([^)]*)\\)\\s*values\\s*", Pattern.CASE_INSENSITIVE);
+    private static final Pattern INSERT_SELECT_COLUMNS =
+            Pattern.compile("insert\\s+into\\s+[a-z0-9_.]+\\s*\\(([^)]*)\\)\\s*select\\s+", Pattern.CASE_INSENSITIVE);
     private static final Pattern COMPARED_BEFORE = Pattern.compile(COLUMN + "\\s*(=|<>|!=|<=|>=|<|>)$");
     private static final Pattern AGGREGATE_BEFORE = Pattern.compile("\\)\\s*(=|<>|!=|<=|>=|<|>)$");
     private static final Pattern COMPARED_AFTER = Pattern.compile("^\\s*(=|<>|!=)\\s*" + COLUMN);
@@ -123,9 +125,32 @@ final class CorpusParameters {
         return m.find() ? m.group(3) : null;
     }
 
-    /** For each {@code ?} inside {@code INSERT INTO t (columns) VALUES (…), (…)}: the column it fills. */
+    /**
+     * For each {@code ?} inside {@code INSERT INTO t (columns) VALUES (…), (…)}, or in the select list of
+     * {@code INSERT INTO t (columns) SELECT …}: the column it fills.
+     */
     private static Map<Integer, String> insertedColumns(String code) {
         Map<Integer, String> byMarker = new HashMap<>();
+        Matcher select = INSERT_SELECT_COLUMNS.matcher(code);
+        if (select.find()) {
+            String[] columns = select.group(1).split(",");
+            int depth = 0;
+            int index = 0;
+            for (int i = select.end(); i < code.length() && index < columns.length; i++) {
+                char ch = code.charAt(i);
+                if (ch == '(') {
+                    depth++;
+                } else if (ch == ')') {
+                    depth--;
+                } else if (ch == ',' && depth == 0) {
+                    index++;
+                } else if (ch == '?' && depth == 0) {
+                    byMarker.put(i, columns[index].strip());
+                } else if (depth == 0 && code.startsWith(" from ", i)) {
+                    break;
+                }
+            }
+        }
         Matcher m = INSERT_COLUMNS.matcher(code);
         while (m.find()) {
             String[] columns = m.group(1).split(",");

@@ -96,10 +96,10 @@ final class CorpusSchema implements AutoCloseable {
     private Connection plain;
     private Connection encrypted;
 
-    private CorpusSchema(Fixture fx, boolean rotated) {
+    private CorpusSchema(Fixture fx, boolean rotated, String variant) {
         this.fx = fx;
         this.rotated = rotated;
-        String suffix = ProcessHandle.current().pid() + (rotated ? "_rot" : "");
+        String suffix = ProcessHandle.current().pid() + (rotated ? "_rot" : "") + (variant == null ? "" : "_" + variant);
         this.plainName = "diff_raw_" + suffix;
         this.encryptedName = "diff_cloak_" + suffix;
     }
@@ -111,7 +111,12 @@ final class CorpusSchema implements AutoCloseable {
      * and every write is encrypted under the new one.
      */
     static CorpusSchema create(TestDatabase db, Path dir, boolean rotated) throws Exception {
-        CorpusSchema schema = new CorpusSchema(Fixture.open(db, dir), rotated);
+        return create(db, dir, rotated, null);
+    }
+
+    /** As above, with names of its own for {@code variant} (say the copies DDL cases change). */
+    static CorpusSchema create(TestDatabase db, Path dir, boolean rotated, String variant) throws Exception {
+        CorpusSchema schema = new CorpusSchema(Fixture.open(db, dir), rotated, variant);
         try {
             schema.build();
             return schema;
@@ -139,10 +144,75 @@ final class CorpusSchema implements AutoCloseable {
                 insert(c, t);
             }
         }
+        createViews();
         assertEncrypted();
         if (rotated) {
             rotateEveryKeyDomain();
         }
+    }
+
+    /**
+     * The corpus catalog's views (rewriter corpus README): in the plain copy through the raw driver; in the
+     * encrypted copy through Cloak, except the one Cloak cannot map, which is created past Cloak as another tool
+     * would, so Cloak learns it from the catalog.
+     */
+    private void createViews() throws SQLException {
+        for (Connection c : List.of(plain, encrypted)) {
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE VIEW patient_contacts AS SELECT id, ssn, name AS full_name, city FROM patients");
+                st.execute("CREATE VIEW contact_ssns AS SELECT ssn AS contact_ssn FROM patient_contacts");
+                st.execute("CREATE VIEW city_counts AS SELECT city, count(*) AS n FROM patients GROUP BY city");
+            }
+        }
+        try (Statement st = plain.createStatement()) {
+            st.execute(UNMAPPABLE_VIEW.replace("%s", ""));
+        }
+        try (Statement st = fx.raw().createStatement()) {
+            st.execute(UNMAPPABLE_VIEW.replace("%s", encryptedName + "."));
+        }
+    }
+
+    /** A view over an encrypted column that Cloak cannot map: it computes over the column. */
+    private static final String UNMAPPABLE_VIEW =
+            "CREATE VIEW %spatient_names_upper AS SELECT id, octet_length(name) AS n FROM %spatients";
+
+    /**
+     * Fails unless every value of an encrypted column that {@code cloak}'s own session sees in the encrypted copy
+     * (its open transaction's uncommitted rows too) is a Cloak cell: format byte 1, then mode 1 or 2. A table that
+     * is gone (dropped by a DDL case) has nothing to check.
+     */
+    static void assertOnlyCells(Connection cloak, TestDatabase db) throws SQLException {
+        Connection raw = cloak.unwrap(vendorConnection(db));
+        for (String name : ENCRYPTED) {
+            String table = name.substring(0, name.indexOf('.'));
+            String column = name.substring(name.indexOf('.') + 1);
+            List<byte[]> cells = new java.util.ArrayList<>();
+            try (Statement st = raw.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT " + column + " FROM " + table)) {
+                while (rs.next()) {
+                    cells.add(rs.getBytes(1));
+                }
+            } catch (SQLException gone) {
+                if (raw.getAutoCommit()) {
+                    continue;
+                }
+                throw gone;
+            }
+            for (byte[] cell : cells) {
+                if (cell != null && (cell.length < 2 || cell[0] != 0x01 || cell[1] != 0x01 && cell[1] != 0x02)) {
+                    throw new AssertionError("the encrypted copy holds a value of " + name + " that is not a Cloak"
+                            + " cell: plaintext reached the database");
+                }
+            }
+        }
+    }
+
+    private static Class<? extends Connection> vendorConnection(TestDatabase db) {
+        return switch (db) {
+            case H2 -> org.h2.jdbc.JdbcConnection.class;
+            case POSTGRESQL -> org.postgresql.jdbc.PgConnection.class;
+            case MARIADB -> org.mariadb.jdbc.Connection.class;
+        };
     }
 
     private void rotateEveryKeyDomain() throws SQLException {

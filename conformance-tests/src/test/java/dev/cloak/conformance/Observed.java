@@ -31,6 +31,15 @@ final class Observed {
 
     /** Runs {@code sql} with {@code params} (a plain {@code Statement} when there are none). */
     static List<String> run(Connection c, String sql, List<Object> params, boolean ordered) throws SQLException {
+        return run(c, sql, params, ordered, false);
+    }
+
+    /**
+     * As above; with {@code shapeOnly}, each result set is one line of its column labels, without its rows (a plan
+     * or a column description, which the two copies may word differently).
+     */
+    static List<String> run(Connection c, String sql, List<Object> params, boolean ordered, boolean shapeOnly)
+            throws SQLException {
         List<String> lines = new ArrayList<>();
         if (params.isEmpty()) {
             try (Statement st = c.createStatement()) {
@@ -43,6 +52,9 @@ final class Observed {
                 }
                 drain(ps, ps.execute(), ordered, lines);
             }
+        }
+        if (shapeOnly) {
+            lines.removeIf(line -> line.startsWith("row "));
         }
         return lines;
     }
