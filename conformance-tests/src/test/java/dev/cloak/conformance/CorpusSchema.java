@@ -287,26 +287,11 @@ final class CorpusSchema implements AutoCloseable {
 
     /** The raw URL of the database whose default schema (or database) is {@code name}. */
     private String urlOf(String name) {
-        String url = fx.db().rawUrl();
-        return switch (fx.db()) {
-            case H2 -> url + ";SCHEMA=" + name.toUpperCase(Locale.ROOT);
-            case POSTGRESQL -> url + (url.contains("?") ? "&" : "?") + "currentSchema=" + name;
-            // allowMultiQueries on both copies: the corpus has statements separated by ';'
-            case MARIADB -> withDatabase(url, name) + (url.contains("?") ? "&" : "?") + "allowMultiQueries=true";
-        };
-    }
-
-    /** {@code jdbc:mariadb://host:port/db?…} with {@code name} as the database. */
-    private static String withDatabase(String url, String name) {
-        int hosts = url.indexOf("//") + 2;
-        int path = url.indexOf('/', hosts);
-        int query = url.indexOf('?', hosts);
-        String authority = url.substring(0, path >= 0 && (query < 0 || path < query) ? path : query >= 0 ? query : url.length());
-        return authority + "/" + name + (query >= 0 ? url.substring(query) : "");
+        return fx.db().rawUrlIn(name);
     }
 
     private String dropStatement(String name) {
-        return fx.db() == TestDatabase.MARIADB ? "DROP DATABASE IF EXISTS " + name : "DROP SCHEMA IF EXISTS " + name + " CASCADE";
+        return fx.db().dropScratch(name);
     }
 
     private static LocalDate day(int year, int month, int day) {

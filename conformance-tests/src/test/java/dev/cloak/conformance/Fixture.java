@@ -213,6 +213,13 @@ final class Fixture implements AutoCloseable {
     /** A policy file ({@code cloak.yaml}) written into the test's folder. */
     final class Policy {
         private final Map<String, String> columns = new LinkedHashMap<>();
+        private String cacheTtl;
+
+        /** Sets {@code keyring.cache.ttl}, which is also how long Cloak trusts what it read from the catalog. */
+        Policy cacheTtl(String ttl) {
+            this.cacheTtl = ttl;
+            return this;
+        }
 
         /** Adds {@code table.column: {type: TYPE, mode: MODE}}. */
         Policy column(String name, String type, String mode) {
@@ -233,6 +240,7 @@ final class Fixture implements AutoCloseable {
                     .append("keyring:\n")
                     .append("  master-key: \"").append(masterKeyUri()).append("\"\n")
                     .append("  store: \"").append(keyStoreUri()).append("\"\n")
+                    .append(cacheTtl == null ? "" : "  cache: { ttl: " + cacheTtl + " }\n")
                     .append("network:\n")
                     .append("  require-tls: false\n")
                     .append("columns:\n");

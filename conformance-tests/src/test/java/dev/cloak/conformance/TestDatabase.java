@@ -122,6 +122,39 @@ public enum TestDatabase {
         return RAW_URLS.get(this);
     }
 
+    /**
+     * The raw URL whose default schema (PostgreSQL, H2) or database (MariaDB) is {@code name}, which must exist;
+     * MariaDB's allows several statements in one text.
+     */
+    public String rawUrlIn(String name) {
+        String url = rawUrl();
+        return switch (this) {
+            case H2 -> url + ";SCHEMA=" + name.toUpperCase(Locale.ROOT);
+            case POSTGRESQL -> url + (url.contains("?") ? "&" : "?") + "currentSchema=" + name;
+            case MARIADB -> withDatabase(url, name) + (url.contains("?") ? "&" : "?") + "allowMultiQueries=true";
+        };
+    }
+
+    /** {@code jdbc:mariadb://host:port/db?…} with {@code name} as the database. */
+    private static String withDatabase(String url, String name) {
+        int hosts = url.indexOf("//") + 2;
+        int path = url.indexOf('/', hosts);
+        int query = url.indexOf('?', hosts);
+        String authority = url.substring(0, path >= 0 && (query < 0 || path < query) ? path : query >= 0 ? query : url.length());
+        return authority + "/" + name + (query >= 0 ? url.substring(query) : "");
+    }
+
+    /** The statements that drop and create a scratch schema (PostgreSQL, H2) or database (MariaDB) {@code name}. */
+    public String[] recreateScratch(String name) {
+        return this == MARIADB ? new String[] {"DROP DATABASE IF EXISTS " + name, "CREATE DATABASE " + name}
+                : new String[] {"DROP SCHEMA IF EXISTS " + name + " CASCADE", "CREATE SCHEMA " + name};
+    }
+
+    /** The statement that drops a scratch schema or database {@code name}. */
+    public String dropScratch(String name) {
+        return this == MARIADB ? "DROP DATABASE IF EXISTS " + name : "DROP SCHEMA IF EXISTS " + name + " CASCADE";
+    }
+
     /** The same URL for Cloak: {@code jdbc:} becomes {@code jdbc:cloak:} at the start only. */
     public String cloakUrl() {
         return toCloakUrl(rawUrl());

@@ -21,7 +21,7 @@ import net.sf.jsqlparser.statement.Statements;
 final class Parsing {
 
     /** How long a large text may take to parse before it is refused. */
-    static final long GUARDED_PARSE_MILLIS = 1_000;
+    static final long GUARDED_PARSE_MILLIS = 5_000;
 
     private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,39}");
     private static final Pattern OPERATOR = Pattern.compile("[()\\[\\],;.*=<>!+\\-/%|&^:~@{}]{1,3}");

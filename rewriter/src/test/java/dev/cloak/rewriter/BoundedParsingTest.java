@@ -9,14 +9,14 @@ import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile sizes end within 2 seconds, with a plan or a refusal, on the calling thread: the 2-second bound is
- * a correctness limit, not a benchmark.
+ * Hostile sizes end within the parse deadline and two seconds more, with a plan or a refusal, on the calling
+ * thread: the bound is a correctness limit, not a benchmark.
  */
 class BoundedParsingTest {
 
-    private static final long LIMIT_NANOS = 2_000_000_000L;
+    private static final long LIMIT_NANOS = (Parsing.GUARDED_PARSE_MILLIS + 2_000) * 1_000_000L;
 
-    private static <T> T withinTwoSeconds(Callable<T> work) throws Exception {
+    private static <T> T withinTheBound(Callable<T> work) throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         long start = System.nanoTime();
         T result = work.call();
@@ -35,7 +35,7 @@ class BoundedParsingTest {
     @Test
     void thousandNestedParenthesesAreRejectedQuickly() throws Exception {
         String sql = "SELECT id FROM patients WHERE id = " + "(".repeat(1000) + "?" + ")".repeat(1000);
-        UnsupportedStatementException rejection = withinTwoSeconds(() -> rejection(sql));
+        UnsupportedStatementException rejection = withinTheBound(() -> rejection(sql));
         assertThat(rejection.getMessage()).contains("nests parentheses deeper than");
     }
 
@@ -43,7 +43,7 @@ class BoundedParsingTest {
     void fiftyThousandElementInListOnAnEncryptedColumnIsRejectedWithinTheBound() throws Exception {
         SqlRewriter rewriter = Fixtures.rewriter();
         String sql = "SELECT id FROM patients WHERE ssn IN (" + "?, ".repeat(49_999) + "?)";
-        UnsupportedStatementException rejection = withinTwoSeconds(() -> catchThrowableOfType(
+        UnsupportedStatementException rejection = withinTheBound(() -> catchThrowableOfType(
                 UnsupportedStatementException.class, () -> rewriter.plan(sql)));
         // too slow to parse within the deadline, or parsed and over the limit for encrypted values
         assertThat(rejection.getMessage()).contains("split long IN lists");
@@ -52,14 +52,14 @@ class BoundedParsingTest {
     @Test
     void fiftyThousandLiteralInListIsRejectedQuicklyWithoutTheLiterals() throws Exception {
         String sql = "SELECT id FROM patients WHERE ssn IN (" + "'SECRET-LITERAL', ".repeat(49_999) + "'2')";
-        UnsupportedStatementException rejection = withinTwoSeconds(() -> rejection(sql));
+        UnsupportedStatementException rejection = withinTheBound(() -> rejection(sql));
         assertThat(rejection.getMessage()).contains("split long IN lists").doesNotContain("SECRET-LITERAL");
     }
 
     @Test
     void fiveThousandItemInListOnAPlainColumnOfAConfiguredTableIsPlanned() throws Exception {
         String sql = "SELECT id, ssn FROM patients WHERE id IN (" + "?, ".repeat(4_999) + "?)";
-        StatementPlan plan = withinTwoSeconds(() -> Fixtures.rewriter().plan(sql));
+        StatementPlan plan = withinTheBound(() -> Fixtures.rewriter().plan(sql));
         assertThat(plan.parameterCount()).isEqualTo(5_000);
         assertThat(plan.hasEncryptedParameters()).isFalse();
         assertThat(plan.projections().get(1)).isEqualTo(new Projection.Column(SSN));
@@ -68,14 +68,14 @@ class BoundedParsingTest {
     @Test
     void fiveThousandItemInListOnAnEncryptedColumnIsRejectedByTheLimitForEncryptedValues() throws Exception {
         String sql = "SELECT id FROM patients WHERE ssn IN (" + "?, ".repeat(4_999) + "?)";
-        UnsupportedStatementException rejection = withinTwoSeconds(() -> rejection(sql));
+        UnsupportedStatementException rejection = withinTheBound(() -> rejection(sql));
         assertThat(rejection.getMessage()).contains("more than 4000 items on encrypted column patients.ssn");
     }
 
     @Test
     void fiveThousandRowInsertOfPlainValuesIntoAConfiguredTableIsPlanned() throws Exception {
         String sql = "INSERT INTO patients (id, city) VALUES " + "(?, ?), ".repeat(4_999) + "(?, ?)";
-        StatementPlan plan = withinTwoSeconds(() -> Fixtures.rewriter().plan(sql));
+        StatementPlan plan = withinTheBound(() -> Fixtures.rewriter().plan(sql));
         assertThat(plan.parameterCount()).isEqualTo(10_000);
         assertThat(plan.hasEncryptedParameters()).isFalse();
     }
@@ -83,7 +83,7 @@ class BoundedParsingTest {
     @Test
     void fiveThousandRowInsertOfEncryptedValuesIsRejectedByTheLimitForEncryptedValues() throws Exception {
         String sql = "INSERT INTO patients (id, ssn) VALUES " + "(?, ?), ".repeat(4_999) + "(?, ?)";
-        UnsupportedStatementException rejection = withinTwoSeconds(() -> rejection(sql));
+        UnsupportedStatementException rejection = withinTheBound(() -> rejection(sql));
         assertThat(rejection.getMessage()).contains("more than 4000 values of encrypted columns");
     }
 
@@ -98,7 +98,7 @@ class BoundedParsingTest {
     @Test
     void oneMegabyteLiteralEndsQuicklyWithoutShowingIt() throws Exception {
         String sql = "UPDATE patients SET ssn = '" + "x".repeat(1_000_000) + "' WHERE id = ?";
-        StatementPlan plan = withinTwoSeconds(() -> Fixtures.rewriter().plan(sql));
+        StatementPlan plan = withinTheBound(() -> Fixtures.rewriter().plan(sql));
         assertThat(plan.literals().get(0).end() - plan.literals().get(0).start()).isEqualTo(1_000_002);
         assertThat(plan.toString()).doesNotContain("xxxx");
     }
@@ -106,14 +106,14 @@ class BoundedParsingTest {
     @Test
     void literalLargerThanTheTextLimitIsRejectedBeforeParsing() throws Exception {
         String sql = "UPDATE patients SET ssn = '" + "x".repeat(1 << 20) + "' WHERE id = ?";
-        UnsupportedStatementException rejection = withinTwoSeconds(() -> rejection(sql));
+        UnsupportedStatementException rejection = withinTheBound(() -> rejection(sql));
         assertThat(rejection.getMessage()).contains("over 1048576 characters").doesNotContain("xxxx");
     }
 
     @Test
     void fiftyThousandOrChainOnAPlainColumnEndsQuicklyWithAPlanOrAClearRejection() throws Exception {
         String sql = "SELECT id FROM patients WHERE id = ?" + " OR id = ?".repeat(49_999);
-        Object outcome = withinTwoSeconds(() -> {
+        Object outcome = withinTheBound(() -> {
             try {
                 return Fixtures.rewriter().plan(sql);
             } catch (UnsupportedStatementException e) {
@@ -130,7 +130,7 @@ class BoundedParsingTest {
     @Test
     void fiveThousandTermOrChainOnAPlainColumnWithAnEncryptedLookupIsPlanned() throws Exception {
         String sql = "SELECT id FROM patients WHERE id = ?" + " OR id = ?".repeat(4_999) + " AND ssn = ?";
-        StatementPlan plan = withinTwoSeconds(() -> Fixtures.rewriter().plan(sql));
+        StatementPlan plan = withinTheBound(() -> Fixtures.rewriter().plan(sql));
         assertThat(plan.parameter(4_999)).isNull();
         assertThat(plan.parameter(5_001)).isEqualTo(SSN);
     }
@@ -138,21 +138,21 @@ class BoundedParsingTest {
     @Test
     void redundantParenthesesAroundAPlainParameterArePlanned() throws Exception {
         String sql = "SELECT id FROM patients WHERE id = " + "(".repeat(12) + "?" + ")".repeat(12);
-        StatementPlan plan = withinTwoSeconds(() -> Fixtures.rewriter().plan(sql));
+        StatementPlan plan = withinTheBound(() -> Fixtures.rewriter().plan(sql));
         assertThat(plan.parameter(1)).isNull();
     }
 
     @Test
     void encryptedColumnTestedUnderMoreThanSevenParenthesesIsRejected() throws Exception {
         String sql = "SELECT id FROM patients WHERE " + "(".repeat(8) + "ssn = ?" + ")".repeat(8);
-        UnsupportedStatementException rejection = withinTwoSeconds(() -> rejection(sql));
+        UnsupportedStatementException rejection = withinTheBound(() -> rejection(sql));
         assertThat(rejection.getMessage()).contains("patients.ssn nested in more than 7 parenthesised expressions");
     }
 
     @Test
     void encryptedColumnTestedUnderSevenParenthesesIsPlanned() throws Exception {
         String sql = "SELECT id FROM patients WHERE " + "(".repeat(7) + "ssn = ?" + ")".repeat(7);
-        assertThat(withinTwoSeconds(() -> Fixtures.rewriter().plan(sql)).parameter(1)).isEqualTo(SSN);
+        assertThat(withinTheBound(() -> Fixtures.rewriter().plan(sql)).parameter(1)).isEqualTo(SSN);
     }
 
     @Test
@@ -162,7 +162,7 @@ class BoundedParsingTest {
             condition = new StringBuilder("id = " + i + (i % 2 == 0 ? " AND (" : " OR (") + condition + ")");
         }
         String sql = "SELECT id FROM patients WHERE " + condition;
-        StatementPlan plan = withinTwoSeconds(() -> Fixtures.rewriter().plan(sql));
+        StatementPlan plan = withinTheBound(() -> Fixtures.rewriter().plan(sql));
         assertThat(plan.parameter(1)).isEqualTo(SSN);
     }
 
@@ -170,7 +170,7 @@ class BoundedParsingTest {
     void deeplyNestedSubqueriesDoNotCountAsExpressionNesting() throws Exception {
         String sql = "SELECT id FROM patients WHERE id IN " + "(SELECT x FROM ".repeat(20) + "t" + ")".repeat(20)
                 + " AND ssn = ?";
-        StatementPlan plan = withinTwoSeconds(() -> Fixtures.rewriter().plan(sql));
+        StatementPlan plan = withinTheBound(() -> Fixtures.rewriter().plan(sql));
         assertThat(plan.parameter(1)).isEqualTo(SSN);
     }
 }

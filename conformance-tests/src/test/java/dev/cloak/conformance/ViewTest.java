@@ -1,0 +1,154 @@
+package dev.cloak.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cloak.conformance.leak.LeakCapture;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Views over encrypted columns: Cloak knows the ones it saw created and the ones the catalog shows (read again
+ * after {@code keyring.cache.ttl}), decrypts their columns and encrypts lookups on them as on the table, and
+ * refuses statements on a view whose columns it cannot map.
+ */
+class ViewTest {
+
+    @TempDir
+    Path dir;
+
+    /** {@code t(id, phone deterministic, note randomized)} with two rows, and a Cloak connection with a short TTL. */
+    private static Connection table(Fixture fx, String t) throws SQLException {
+        String bin = fx.db().binaryType();
+        fx.rawExecute("CREATE TABLE " + t + " (id INT PRIMARY KEY, phone " + bin + ", note " + bin + ")");
+        Connection c = fx.cloak(fx.policy().cacheTtl("1s")
+                .column(t + ".phone", "varchar", "deterministic")
+                .column(t + ".note", "varchar", "randomized").write());
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t + " (id, phone, note) VALUES (?, ?, ?)")) {
+            for (int i = 1; i <= 2; i++) {
+                ps.setInt(1, i);
+                ps.setString(2, LeakCapture.written("555-010" + i));
+                ps.setString(3, LeakCapture.written("allergic to oats " + i));
+                ps.executeUpdate();
+            }
+        }
+        return c;
+    }
+
+    private static List<String> lookup(Connection c, String sql, String phone) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, phone);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
+            }
+        }
+        return rows;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void viewCreatedThroughCloakFindsByItsEncryptedColumnAndDecrypts(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("pets");
+            String v = t + "_v";
+            Connection c = table(fx, t);
+            try {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CREATE VIEW " + v + " AS SELECT id, phone AS contact, note FROM " + t);
+                }
+                assertThat(lookup(c, "SELECT note FROM " + v + " WHERE contact = ?", "555-0102"))
+                        .containsExactly("allergic to oats 2");
+            } finally {
+                fx.rawExecute("DROP VIEW IF EXISTS " + v);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void viewCreatedOutsideCloakIsLearnedFromTheCatalogAfterTheTtl(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("pets");
+            String v = t + "_v";
+            Connection c = table(fx, t);
+            try {
+                fx.rawExecute("CREATE VIEW " + v + " AS SELECT id, phone AS contact, note FROM " + t);
+                Thread.sleep(1_500);
+                assertThat(lookup(c, "SELECT note FROM " + v + " WHERE contact = ?", "555-0101"))
+                        .containsExactly("allergic to oats 1");
+            } finally {
+                fx.rawExecute("DROP VIEW IF EXISTS " + v);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void viewCloakCannotMapIsRefusedOnceTheCatalogShowsIt(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("pets");
+            String v = t + "_v";
+            Connection c = table(fx, t);
+            try {
+                fx.rawExecute("CREATE VIEW " + v + " AS SELECT id, octet_length(note) AS size FROM " + t);
+                Thread.sleep(1_500);
+                SQLException e = Expect.sqlState("0A000", () -> {
+                    try (Statement st = c.createStatement()) {
+                        st.executeQuery("SELECT size FROM " + v).close();
+                    }
+                });
+                assertThat(e.getMessage()).contains("cannot tell which of its columns hold encrypted values");
+            } finally {
+                fx.rawExecute("DROP VIEW IF EXISTS " + v);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void creatingAViewWithALiteralOfAnEncryptedColumnIsRefused(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("pets");
+            Connection c = table(fx, t);
+            SQLException e = Expect.sqlState("0A000", () -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CREATE VIEW " + t + "_one AS SELECT id FROM " + t + " WHERE phone = '555-0101'");
+                }
+            });
+            assertThat(e.getMessage()).contains("in the query of view");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestDatabase.class, names = "POSTGRESQL")
+    void wholeRowOfAViewIsRefused(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("pets");
+            String v = t + "_v";
+            Connection c = table(fx, t);
+            try {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CREATE VIEW " + v + " AS SELECT id, phone, note FROM " + t);
+                }
+                Expect.sqlState("0A000", () -> {
+                    try (Statement st = c.createStatement()) {
+                        st.executeQuery("SELECT row_to_json(x) FROM " + v + " x").close();
+                    }
+                });
+            } finally {
+                fx.rawExecute("DROP VIEW IF EXISTS " + v);
+            }
+        }
+    }
+}
