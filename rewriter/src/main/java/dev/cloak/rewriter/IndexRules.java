@@ -36,7 +36,8 @@ final class IndexRules {
         scope.add(Source.table(tables, table, null));
         String type = index.getType() == null ? "" : index.getType().toUpperCase(Locale.ROOT);
         String method = method(create, index);
-        for (Index.ColumnParams part : index.getColumns() == null ? List.<Index.ColumnParams>of() : index.getColumns()) {
+        List<Index.ColumnParams> parts = index.getColumns() == null ? List.of() : index.getColumns();
+        for (Index.ColumnParams part : parts) {
             String name = part.getColumnName();
             if (isFunctionCall(part)) {
                 // JSqlParser reads lower(c) in an index as a column "lower" with the parameter "(c)"

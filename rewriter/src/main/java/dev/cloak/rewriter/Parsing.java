@@ -129,6 +129,7 @@ final class Parsing {
                 lineStart = i + 1;
             }
         }
-        return line == 1 ? new int[] {wholeLine, offset - lineStart + column} : new int[] {wholeLine + line - 1, column};
+        return line == 1 ? new int[] {wholeLine, offset - lineStart + column}
+                : new int[] {wholeLine + line - 1, column};
     }
 }
