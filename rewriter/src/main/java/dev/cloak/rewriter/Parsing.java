@@ -44,27 +44,32 @@ final class Parsing {
      * @param guarded whether the parse runs under the deadline
      */
     static Statements statements(String text, boolean guarded, String whole, int offset) {
+        return statements(text, guarded ? GUARDED_PARSE_MILLIS : 0, whole, offset);
+    }
+
+    /** As above, under a deadline of {@code deadlineMillis} (0: none). */
+    static Statements statements(String text, long deadlineMillis, String whole, int offset) {
         CCJSqlParser parser;
         try {
             parser = new CCJSqlParser(text);
         } catch (ParseException e) {
             throw new Rejection(failure(e, whole, offset));
         }
-        ScheduledFuture<?> deadline = guarded
-                ? DEADLINES.schedule(() -> parser.interrupted = true, GUARDED_PARSE_MILLIS, TimeUnit.MILLISECONDS)
+        ScheduledFuture<?> deadline = deadlineMillis > 0
+                ? DEADLINES.schedule(() -> parser.interrupted = true, deadlineMillis, TimeUnit.MILLISECONDS)
                 : null;
         try {
             Statements statements = parser.Statements();
             if (parser.interrupted) {
                 // a stopped parse may return fewer statements or list items than the text holds: never use it
-                throw tooSlow();
+                throw tooSlow(deadlineMillis);
             }
             return statements;
         } catch (ParseException e) {
-            throw parser.interrupted ? tooSlow() : new Rejection(failure(e, whole, offset));
+            throw parser.interrupted ? tooSlow(deadlineMillis) : new Rejection(failure(e, whole, offset));
         } catch (Exception | StackOverflowError e) {
             // the parser's own message quotes the SQL text, which may hold plaintext: never pass it on
-            throw parser.interrupted ? tooSlow() : new Rejection(lexicalFailure(e, whole, offset));
+            throw parser.interrupted ? tooSlow(deadlineMillis) : new Rejection(lexicalFailure(e, whole, offset));
         } finally {
             if (deadline != null) {
                 deadline.cancel(false);
@@ -72,9 +77,9 @@ final class Parsing {
         }
     }
 
-    private static Rejection tooSlow() {
+    private static Rejection tooSlow(long deadlineMillis) {
         return new Rejection("statement that names a configured table could not be parsed within "
-                + GUARDED_PARSE_MILLIS + " ms, so it is not sent: split long IN lists and VALUES rows into several"
+                + deadlineMillis + " ms, so it is not sent: split long IN lists and VALUES rows into several"
                 + " statements, or load the values into a table and join it");
     }
 
