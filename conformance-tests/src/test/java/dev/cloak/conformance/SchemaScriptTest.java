@@ -47,7 +47,9 @@ class SchemaScriptTest {
 
         Salon(Fixture fx) throws SQLException {
             this.fx = fx;
-            this.name = "salon_" + ProcessHandle.current().pid();
+            // on MariaDB a database of its own, named after the test database so it stays among its own
+            String prefix = fx.db() == TestDatabase.MARIADB ? fx.raw().getCatalog() + "_" : "";
+            this.name = prefix + "salon_" + ProcessHandle.current().pid();
             fx.rawExecute(fx.db().recreateScratch(name));
             Path policy = fx.policy()
                     .rawColumn("clients.phone", "{ type: varchar, mode: deterministic, size: 20 }")
