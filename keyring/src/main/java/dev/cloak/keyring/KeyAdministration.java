@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * the {@link AuditTrail} before it is reported done; concurrent changes by other processes are detected
  * (compare-and-set) and retried. A change starts only from a keyset the {@link GenerationLedger} admits, and a domain
  * is created only when the ledger has never seen it and its columns hold no value. Never returns, logs or reports
- * key bytes.
+ * key bytes. Close it to let go of the master key's client.
  */
-public final class KeyAdministration {
+public final class KeyAdministration implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyAdministration.class);
     private static final int ATTEMPTS = 5;
@@ -35,9 +35,11 @@ public final class KeyAdministration {
     private final KeyEvents events;
     private final MasterKeys masterKeys;
     private final RollbackGuard guard;
+    private final MasterKeyOptions options;
 
     private KeyAdministration(MasterKey masterKey, KeyStore store, KeyEvents events, MasterKeys masterKeys,
-                              GenerationLedger ledger) {
+                              GenerationLedger ledger, MasterKeyOptions options) {
+        this.options = options;
         this.masterKey = masterKey;
         this.store = store;
         this.events = events;
@@ -51,11 +53,23 @@ public final class KeyAdministration {
      */
     public static KeyAdministration open(String masterKeyUri, KeyStore store, AuditTrail audit,
                                          GenerationLedger ledger) throws KeyringException {
-        return open(masterKeyUri, store, audit, ledger, MasterKeys.installed());
+        return open(masterKeyUri, store, audit, ledger, MasterKeyOptions.DEFAULTS);
+    }
+
+    /** As {@link #open(String, KeyStore, AuditTrail, GenerationLedger)}, with the policy's master-key options. */
+    public static KeyAdministration open(String masterKeyUri, KeyStore store, AuditTrail audit,
+                                         GenerationLedger ledger, MasterKeyOptions options) throws KeyringException {
+        return open(masterKeyUri, store, audit, ledger, MasterKeys.installed(), options);
     }
 
     static KeyAdministration open(String masterKeyUri, KeyStore store, AuditTrail audit, GenerationLedger ledger,
                                   MasterKeys masterKeys) throws KeyringException {
+        return open(masterKeyUri, store, audit, ledger, masterKeys, MasterKeyOptions.DEFAULTS);
+    }
+
+    static KeyAdministration open(String masterKeyUri, KeyStore store, AuditTrail audit, GenerationLedger ledger,
+                                  MasterKeys masterKeys, MasterKeyOptions options) throws KeyringException {
+        Objects.requireNonNull(options, "options");
         Objects.requireNonNull(masterKeyUri, "masterKeyUri");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(audit, "audit");
@@ -66,7 +80,8 @@ public final class KeyAdministration {
             throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "Tink could not be initialised", e);
         }
         KeyEvents events = new KeyEvents(audit);
-        return new KeyAdministration(masterKeys.open(masterKeyUri, events), store, events, masterKeys, ledger);
+        return new KeyAdministration(masterKeys.open(masterKeyUri, options, events), store, events, masterKeys, ledger,
+                options);
     }
 
     /**
@@ -170,13 +185,23 @@ public final class KeyAdministration {
     /**
      * Re-wraps every keyset under the master key {@code newMasterKeyUri} without touching any cell; the store
      * records the new master URI per keyset. Keysets already wrapped under it are left alone, so an interrupted
-     * run can be repeated. The policy's {@code keyring.master-key} must then name the new key.
+     * run can be repeated. The policy's {@code keyring.master-key} must then name the new key. Any two kinds of
+     * master key may be the old and the new one (pkcs11, aws-kms, gcp-kms, vault-transit, local).
      *
      * @return how many keysets were re-wrapped
      */
     public int rewrap(String newMasterKeyUri) throws KeyringException {
         Objects.requireNonNull(newMasterKeyUri, "newMasterKeyUri");
-        MasterKey newMaster = masterKeys.open(newMasterKeyUri, events);
+        MasterKey newMaster = masterKeys.open(newMasterKeyUri, options, events);
+        try {
+            return rewrapUnder(newMaster);
+        } finally {
+            newMaster.close();
+        }
+    }
+
+    private int rewrapUnder(MasterKey newMaster) throws KeyringException {
+        String newMasterKeyUri = newMaster.uri();
         int rewrapped = 0;
         for (StoredKeyDomain listed : store.list()) {
             String domain = listed.domain();
@@ -186,10 +211,15 @@ public final class KeyAdministration {
                     break;
                 }
                 KeysetHandle handle = unwrapAdmitted(current);
-                WrappedKeyset wrapped = WrappedKeyset.wrap(handle, domain, current.keyset().purposeKind(), newMaster,
-                        nextGeneration(current));
-                // fail closed: never store a keyset that the new master key cannot open again
-                wrapped.unwrap(newMaster);
+                WrappedKeyset wrapped;
+                try {
+                    wrapped = WrappedKeyset.wrap(handle, domain, current.keyset().purposeKind(), newMaster,
+                            nextGeneration(current));
+                    // fail closed: never store a keyset that the new master key cannot open again
+                    wrapped.unwrap(newMaster);
+                } catch (KeyringException e) {
+                    throw events.kmsFailure(domain, e);
+                }
                 if (store.replace(current, new StoredKeyDomain(wrapped, versionsOrDerived(current, handle)))) {
                     guard.admit(wrapped);
                     events.record(AuditEvent.REWRAPPED, domain, primaryId(handle));
@@ -367,6 +397,12 @@ public final class KeyAdministration {
     private static KeyringException contended(String domain) {
         return new KeyringException(KeyringException.Kind.UNAVAILABLE,
                 "key domain " + domain + " kept changing under another process; try again");
+    }
+
+    /** Lets go of the master key's client (connections, token renewal). */
+    @Override
+    public void close() {
+        masterKey.close();
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.cloak.keyring;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -16,10 +16,14 @@ import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * store nor the master key. Every key event (created, unwrapped on a cache miss, KMS failure) is recorded on the
  * {@link AuditTrail} before the operation succeeds. Keys are never silently replaced: a missing keyset is created
  * only when auto-create is on, the {@link GenerationLedger} has never seen the domain, and the {@link DomainUsage}
- * says its columns hold no value yet; a stored keyset older than the ledger's is refused. Safe for concurrent use.
+ * says its columns hold no value yet; a stored keyset older than the ledger's is refused. Safe for concurrent use:
+ * a key missing from the cache is loaded once, on the thread that missed it first, and a statement that misses it
+ * meanwhile waits for that load no longer than {@code keyring.kms-timeout}; loads of other keys never wait for it.
  */
 public final class Keyring implements AutoCloseable {
 
@@ -39,9 +45,8 @@ public final class Keyring implements AutoCloseable {
     private final KeyringSettings settings;
     private final KeyStore store;
     private final MasterKey masterKey;
-    private final Cache<CacheKey, Object> primitives;
-    /** Caffeine's loader, made once: a method reference per lookup would allocate on every cell. */
-    private final Function<CacheKey, Object> loader = this::loadUnchecked;
+    /** Completed futures are loaded primitives; an incomplete one is a load in flight on another thread. */
+    private final AsyncCache<CacheKey, Object> primitives;
     private final KeyEvents events;
     private final DomainUsage usage;
     private final RollbackGuard guard;
@@ -69,7 +74,7 @@ public final class Keyring implements AutoCloseable {
                 .maximumSize(settings.cacheMaxEntries())
                 .ticker(ticker)
                 .evictionListener((CacheKey key, Object value, RemovalCause cause) -> evicted(key))
-                .build();
+                .buildAsync();
     }
 
     /**
@@ -101,7 +106,7 @@ public final class Keyring implements AutoCloseable {
             throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "Tink could not be initialised", e);
         }
         KeyEvents events = new KeyEvents(audit);
-        MasterKey masterKey = masterKeys.open(settings.masterKeyUri(), events);
+        MasterKey masterKey = masterKeys.open(settings.masterKeyUri(), settings.masterKeyOptions(), events);
         return new Keyring(settings, store, masterKey, ticker, events, usage, ledger);
     }
 
@@ -154,7 +159,7 @@ public final class Keyring implements AutoCloseable {
         int current = generation.get();
         Object primitive = primitive(domain, purpose);
         long now = ticker.read();
-        long expiresAt = primitives.policy().expireAfterWrite()
+        long expiresAt = primitives.synchronous().policy().expireAfterWrite()
                 .map(expiry -> expiry.ageOf(new CacheKey(domain, purpose), TimeUnit.NANOSECONDS))
                 .filter(age -> age.isPresent())
                 .map(age -> now - age.getAsLong() + settings.cacheTtl().toNanos())
@@ -201,19 +206,59 @@ public final class Keyring implements AutoCloseable {
         masterKey.probe();
     }
 
+    /**
+     * For health checks of an application whose KMS role may only decrypt: unwraps the stored keyset of {@code domain}
+     * past the cache and drops it at once (one decrypt by the KMS or HSM, as a cache miss makes), or, when the store
+     * holds no keyset of {@code domain}, does what {@link #checkMasterKey()} does. Nothing is cached or audited.
+     *
+     * @throws KeyringException {@link KeyringException.Kind#UNAVAILABLE} when the master key or the store does not
+     *     answer, or the kind the failure names ({@link KeyringException.Kind#ACCESS_DENIED} for a refusal,
+     *     {@link KeyringException.Kind#UNWRAP_FAILED} when the keyset does not unwrap under the master key)
+     */
+    public void checkMasterKey(String domain) throws KeyringException {
+        Objects.requireNonNull(domain, "domain");
+        requireOpen();
+        Optional<WrappedKeyset> stored = readStore(domain);
+        if (stored.isEmpty()) {
+            masterKey.probe();
+            return;
+        }
+        stored.get().unwrap(masterKey);
+    }
+
+    /**
+     * Opens the master key {@code masterKeyUri} and asks it to encrypt and decrypt a throwaway value, as
+     * {@link #checkMasterKey()} does, then lets it go: for {@code cloak doctor}, which has no key store to open. The
+     * credentials in use need both rights (an administrator's); nothing is audited.
+     *
+     * @throws KeyringException {@link KeyringException.Kind#INVALID} for a URI no provider can use, otherwise as
+     *     {@link #checkMasterKey()}
+     */
+    public static void checkMasterKey(String masterKeyUri, MasterKeyOptions options) throws KeyringException {
+        Objects.requireNonNull(masterKeyUri, "masterKeyUri");
+        Objects.requireNonNull(options, "options");
+        MasterKey master = MasterKeys.installed().open(masterKeyUri, options, new KeyEvents(AuditTrail.NONE));
+        try {
+            master.probe();
+        } finally {
+            master.close();
+        }
+    }
+
     private void requireOpen() throws KeyringException {
         if (closed) {
             throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "keyring is closed");
         }
     }
 
-    /** Drops every cached primitive; later calls fail as UNAVAILABLE. */
+    /** Drops every cached primitive and lets go of the master key's client; later calls fail as UNAVAILABLE. */
     @Override
     public void close() {
         closed = true;
         generation.incrementAndGet();
         domainKeys.values().forEach(DomainKeys::releaseAll);
-        primitives.invalidateAll();
+        primitives.synchronous().invalidateAll();
+        masterKey.close();
     }
 
     Object primitive(String domain, KeyPurpose purpose) throws KeyringException {
@@ -224,19 +269,73 @@ public final class Keyring implements AutoCloseable {
         if (closed) {
             throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "keyring is closed");
         }
-        try {
-            // Caffeine loads each key once even under contention, and does not cache a failed load
-            return primitives.get(new CacheKey(domain, purpose), loader);
-        } catch (LoadFailure e) {
-            throw e.keyringException();
+        CacheKey key = new CacheKey(domain, purpose);
+        CompletableFuture<Object> cached = primitives.getIfPresent(key);
+        if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
+            return cached.join();
+        }
+        return loadOrAwait(key);
+    }
+
+    /**
+     * Loads {@code key} on this thread, or waits for the load another thread has in flight. Caffeine's own
+     * {@code get(key, loader)} would run the load inside the cache's map lock, where a statement needing another key
+     * that hashes alike, or a second miss of the same key after a failed load, would wait for it without bound.
+     */
+    private Object loadOrAwait(CacheKey key) throws KeyringException {
+        ConcurrentMap<CacheKey, CompletableFuture<Object>> map = primitives.asMap();
+        CompletableFuture<Object> mine = new CompletableFuture<>();
+        while (true) {
+            CompletableFuture<Object> current = map.putIfAbsent(key, mine);
+            if (current == null) {
+                return loadInto(mine, key);
+            }
+            if (!current.isDone()) {
+                return await(current, key);
+            }
+            if (!current.isCompletedExceptionally()) {
+                return current.join();
+            }
+            // a failed load not yet removed by the cache: replace it, so this statement tries again itself
+            if (map.replace(key, current, mine)) {
+                return loadInto(mine, key);
+            }
         }
     }
 
-    private Object loadUnchecked(CacheKey key) {
+    private Object loadInto(CompletableFuture<Object> future, CacheKey key) throws KeyringException {
         try {
-            return load(key.domain(), key.purpose());
+            Object primitive = load(key.domain(), key.purpose());
+            future.complete(primitive);
+            return primitive;
         } catch (KeyringException e) {
-            throw new LoadFailure(e);
+            // the cache drops a future that fails, so the next statement tries again
+            future.completeExceptionally(new LoadFailure(e));
+            throw e;
+        } catch (RuntimeException | Error e) {
+            future.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    /** Waits for another thread's load of {@code key}, no longer than the KMS timeout; its failure is this one's. */
+    private Object await(CompletableFuture<Object> inFlight, CacheKey key) throws KeyringException {
+        try {
+            return inFlight.get(settings.kmsTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "key domain " + key.domain() + " is being "
+                    + "loaded by another connection, which did not finish within keyring.kms-timeout ("
+                    + settings.kmsTimeout().toMillis() + " ms)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "interrupted while key domain " + key.domain() + " was being loaded", e);
+        } catch (LoadFailure failure) {
+            KeyringException shared = failure.keyringException();
+            throw new KeyringException(shared.kind(), shared.getMessage(), shared);
+        } catch (CancellationException | ExecutionException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "loading key domain " + key.domain() + " failed", e.getCause() == null ? e : e.getCause());
         }
     }
 
@@ -366,22 +465,27 @@ public final class Keyring implements AutoCloseable {
     private record CacheKey(String domain, KeyPurpose purpose) {
     }
 
-    /** Carries a checked failure out of Caffeine's loader, which only lets unchecked exceptions through. */
-    private static final class LoadFailure extends RuntimeException {
+    /**
+     * Carries a load's checked failure to the statements that waited for it. A cancellation, because Caffeine logs
+     * any other failure of a future it holds as a warning with its stack, and the keyring reports its failures itself.
+     */
+    private static final class LoadFailure extends CancellationException {
         private static final long serialVersionUID = 1L;
+        private final transient KeyringException failure;
 
-        LoadFailure(KeyringException cause) {
-            super(cause.getMessage(), cause, false, false);
+        LoadFailure(KeyringException failure) {
+            super(failure.getMessage());
+            this.failure = failure;
         }
 
         KeyringException keyringException() {
-            return (KeyringException) getCause();
+            return failure;
         }
     }
 
     @Override
     public String toString() {
         return "Keyring[master=" + MasterKeyUris.scheme(settings.masterKeyUri()) + ":…, store=" + store
-                + ", cached=" + primitives.estimatedSize() + "]";
+                + ", cached=" + primitives.synchronous().estimatedSize() + "]";
     }
 }

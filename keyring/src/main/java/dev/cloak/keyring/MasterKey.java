@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import org.slf4j.LoggerFactory;
 
 /**
  * An opened master key: the URI it was opened from (kept with every keyset it wraps) and the {@link Aead} that
@@ -35,7 +36,7 @@ record MasterKey(String uri, Aead aead) {
             answer = aead.decrypt(aead.encrypt(probe, PROBE_ASSOCIATED_DATA), PROBE_ASSOCIATED_DATA);
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new KeyringException(kindOf(e, KeyringException.Kind.UNAVAILABLE),
-                    "master key (scheme '" + scheme + "') does not answer", e);
+                    "master key (scheme '" + scheme + "') does not answer" + detail(e), e);
         }
         if (!MessageDigest.isEqual(answer, probe)) {
             throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
@@ -60,6 +61,31 @@ record MasterKey(String uri, Aead aead) {
             }
         }
         return otherwise;
+    }
+
+    /**
+     * What the provider said of a failure ({@code ": "} and a {@link MasterKeyException}'s message), or nothing: a
+     * provider writes those messages for operators, naming the key and the KMS's answer, never a secret.
+     */
+    static String detail(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MasterKeyException named) {
+                return ": " + named.getMessage();
+            }
+        }
+        return "";
+    }
+
+    /** Lets go of the key's client (connections, token renewal) when its {@link Aead} holds one. */
+    void close() {
+        if (aead instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LoggerFactory.getLogger(MasterKey.class).warn("Master key (scheme '{}') did not close cleanly: {}",
+                        MasterKeyUris.scheme(uri), e.toString());
+            }
+        }
     }
 
     /** Names the scheme only: the rest of a master-key URI may hold a path or a PIN source. */

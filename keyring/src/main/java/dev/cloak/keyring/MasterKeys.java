@@ -1,7 +1,10 @@
 package dev.cloak.keyring;
 
+import dev.cloak.keyring.aws.AwsKmsMasterKeyProvider;
+import dev.cloak.keyring.gcp.GcpKmsMasterKeyProvider;
 import dev.cloak.keyring.local.LocalMasterKeyProvider;
 import dev.cloak.keyring.pkcs11.Pkcs11MasterKeyProvider;
+import dev.cloak.keyring.vault.VaultTransitMasterKeyProvider;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The master-key providers of this process, by URI scheme, and the one place a master-key URI is opened. The
  * providers registered with {@link ServiceLoader} come first, so a deployment can replace a scheme, then the
- * built-ins ({@code local:}, {@code pkcs11:}). Immutable.
+ * built-ins ({@code local:}, {@code pkcs11:}, {@code aws-kms:}, {@code gcp-kms:}, {@code vault-transit:}). The
+ * remote providers load their client library only when a URI of their scheme is opened. Immutable.
  */
 final class MasterKeys {
 
@@ -43,6 +47,9 @@ final class MasterKeys {
         }
         providers.add(new LocalMasterKeyProvider());
         providers.add(new Pkcs11MasterKeyProvider());
+        providers.add(new AwsKmsMasterKeyProvider());
+        providers.add(new GcpKmsMasterKeyProvider());
+        providers.add(new VaultTransitMasterKeyProvider());
         return new MasterKeys(providers);
     }
 
@@ -51,11 +58,17 @@ final class MasterKeys {
         return new MasterKeys(List.copyOf(providers));
     }
 
+    /** As {@link #open(String, MasterKeyOptions, KeyEvents)} with the default options. */
+    MasterKey open(String uri, KeyEvents events) throws KeyringException {
+        return open(uri, MasterKeyOptions.DEFAULTS, events);
+    }
+
     /**
      * Opens the master key named by {@code uri} through the provider of its scheme; a failure of the master key
      * itself is audited as a KMS failure.
      */
-    MasterKey open(String uri, KeyEvents events) throws KeyringException {
+    MasterKey open(String uri, MasterKeyOptions options, KeyEvents events) throws KeyringException {
+        Objects.requireNonNull(options, "options");
         Objects.requireNonNull(uri, "uri");
         String scheme = MasterKeyUris.scheme(uri);
         MasterKeyProvider provider = MasterKeyUris.hasScheme(uri) ? byScheme.get(scheme) : null;
@@ -64,7 +77,7 @@ final class MasterKeys {
                     "no master-key provider supports scheme '" + scheme + "'");
         }
         try {
-            return new MasterKey(uri, Objects.requireNonNull(provider.open(uri), "provider opened no key"));
+            return new MasterKey(uri, Objects.requireNonNull(provider.open(uri, options), "provider opened no key"));
         } catch (KeyringException e) {
             // the provider chose the kind and a message naming the part that failed (pkcs11: PIN, token, key)
             throw events.kmsFailure(null, e);

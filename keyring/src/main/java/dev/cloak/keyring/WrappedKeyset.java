@@ -56,7 +56,7 @@ public record WrappedKeyset(String domain, String purpose, byte[] ciphertext, St
         } catch (GeneralSecurityException | RuntimeException e) {
             KeyringException.Kind kind = MasterKey.kindOf(e, KeyringException.Kind.UNAVAILABLE);
             throw new KeyringException(kind, "master key failed to wrap the keyset of key domain " + domain
-                    + reason(kind), e);
+                    + reason(kind) + MasterKey.detail(e), e);
         }
         return new WrappedKeyset(domain, purpose.storedName(), wrapped, master.uri(), generation);
     }
@@ -80,7 +80,7 @@ public record WrappedKeyset(String domain, String purpose, byte[] ciphertext, St
                 case UNAVAILABLE -> "master key cannot be reached to unwrap key domain " + domain;
                 case ACCESS_DENIED -> "master key refused to unwrap key domain " + domain + " (access denied)";
                 default -> "keyset of key domain " + domain + " does not unwrap under the master key";
-            };
+            } + MasterKey.detail(e);
             throw new KeyringException(failure, message, e);
         }
     }

@@ -353,14 +353,14 @@ class KeyringTest {
 
     @Test
     void unknownSchemeIsInvalidNamingOnlyTheScheme() {
-        KeyringSettings settings = new KeyringSettings("vault-transit://token=s3cr3t@vault/key",
+        KeyringSettings settings = new KeyringSettings("azure-keyvault://token=s3cr3t@vault/key",
                 Duration.ofMinutes(1), 10, true);
 
         KeyringException e = catchThrowableOfType(KeyringException.class,
                 () -> Fixtures.open(settings, new MemoryKeyStore()));
 
         assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
-        assertThat(e.getMessage()).contains("'vault-transit'").doesNotContain("s3cr3t");
+        assertThat(e.getMessage()).contains("'azure-keyvault'").doesNotContain("s3cr3t");
     }
 
     @Test

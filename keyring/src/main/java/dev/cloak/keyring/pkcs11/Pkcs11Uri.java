@@ -1,17 +1,14 @@
 package dev.cloak.keyring.pkcs11;
 
 import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.SecretSource;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -63,42 +60,7 @@ record Pkcs11Uri(String token, String object, Path modulePath, String pinSource)
 
     /** Reads the PIN named by pin-source; the caller clears the array after use. */
     char[] readPin() throws KeyringException {
-        if (pinSource.startsWith("env:")) {
-            String name = pinSource.substring("env:".length());
-            String value = name.isEmpty() ? null : System.getenv(name);
-            if (value == null || value.isEmpty()) {
-                throw invalid("pkcs11: PIN source " + pinSource + " is not set");
-            }
-            return value.toCharArray();
-        }
-        Path file = Path.of(pinSource.substring("file:".length()));
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException | InvalidPathException e) {
-            throw new KeyringException(KeyringException.Kind.INVALID,
-                    "pkcs11: PIN source " + pinSource + " cannot be read");
-        }
-        try {
-            int end = bytes.length;
-            // a PIN file written by echo ends with a newline that is not part of the PIN
-            while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
-                end--;
-            }
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, 0, end));
-            char[] pin = Arrays.copyOf(chars.array(), chars.limit());
-            Arrays.fill(chars.array(), '\0');
-            if (pin.length == 0) {
-                throw invalid("pkcs11: PIN source " + pinSource + " is empty");
-            }
-            return pin;
-        } catch (CharacterCodingException e) {
-            throw invalid("pkcs11: PIN source " + pinSource + " is not UTF-8 text");
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
-        }
+        return SecretSource.parse(pinSource, "pkcs11: PIN source").read();
     }
 
     private static Map<String, String> attributes(String part, char separator, Set<String> known, String where)

@@ -1,0 +1,62 @@
+package dev.cloak.keyring;
+
+import java.util.Objects;
+
+/**
+ * One call to a remote KMS failed, as a {@link KmsKey} classifies it: of which {@link KeyringException.Kind}, and
+ * whether the same call may succeed if made again (throttling, a server error, a network failure). Only what is
+ * retryable is retried by {@link RemoteMasterKey}; a refusal never is. The message names the key and the operation,
+ * never a token, a credential or key material.
+ */
+public final class KmsCallException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    private final KeyringException.Kind kind;
+    private final boolean retryable;
+
+    private KmsCallException(KeyringException.Kind kind, boolean retryable, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.retryable = retryable;
+    }
+
+    /** The KMS is throttling, failing or cannot be reached: {@link KeyringException.Kind#UNAVAILABLE}, retried. */
+    public static KmsCallException transientFailure(String message, Throwable cause) {
+        return new KmsCallException(KeyringException.Kind.UNAVAILABLE, true, message, cause);
+    }
+
+    /** A failure that the same call cannot get past: of {@code kind}, never retried. */
+    public static KmsCallException permanent(KeyringException.Kind kind, String message, Throwable cause) {
+        return new KmsCallException(kind, false, message, cause);
+    }
+
+    /**
+     * What an HTTP status of a KMS's answer means when the protocol says no more: 401 and 403 are a refusal
+     * ({@link KeyringException.Kind#ACCESS_DENIED}); 408, 429 and 5xx are transient; anything else is a request the
+     * KMS will not serve ({@link KeyringException.Kind#INVALID}).
+     *
+     * @param what   the key and operation, e.g. {@code "vault-transit key transit/keys/cloak (decrypt)"}
+     * @param detail the KMS's own words, free of secrets, or {@code null}
+     */
+    public static KmsCallException ofHttpStatus(int status, String what, String detail) {
+        String message = what + " answered HTTP " + status + (detail == null || detail.isBlank() ? "" : ": " + detail);
+        if (status == 401 || status == 403) {
+            return permanent(KeyringException.Kind.ACCESS_DENIED, message + " (access denied)", null);
+        }
+        if (status == 408 || status == 429 || status >= 500) {
+            return transientFailure(message, null);
+        }
+        return permanent(KeyringException.Kind.INVALID, message, null);
+    }
+
+    /** What went wrong. */
+    public KeyringException.Kind kind() {
+        return kind;
+    }
+
+    /** Whether the same call may succeed when made again. */
+    public boolean retryable() {
+        return retryable;
+    }
+}

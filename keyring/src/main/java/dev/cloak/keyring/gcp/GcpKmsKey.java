@@ -1,0 +1,245 @@
+package dev.cloak.keyring.gcp;
+
+import com.google.api.client.http.HttpResponseException;
+import com.google.auth.Retryable;
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.auth.oauth2.ServiceAccountCredentials;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.KmsBinding;
+import dev.cloak.keyring.KmsCallException;
+import dev.cloak.keyring.KmsKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * A symmetric crypto key of Google Cloud KMS, through its REST API ({@code v1/NAME:encrypt}, {@code :decrypt}) with
+ * the JDK's HTTP client, authorised with Application Default Credentials or the URI's service-account key file
+ * (google-auth-library). Each call carries the
+ * {@link KmsBinding} as {@code additionalAuthenticatedData}, which Cloud KMS requires again on decrypt, and CRC32C
+ * checksums of what it sends, as Google asks: an answer that does not confirm them, or whose own checksum does not
+ * match, was corrupted in transit and is retried.
+ */
+final class GcpKmsKey implements KmsKey {
+
+    private static final String SCOPE = "https://www.googleapis.com/auth/cloudkms";
+
+    private final GcpKmsUri uri;
+    private final HttpClient client;
+    private GoogleCredentials credentials;
+
+    GcpKmsKey(GcpKmsUri uri, Duration timeout) {
+        this.uri = uri;
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    @Override
+    public String describe() {
+        return uri.describe();
+    }
+
+    @Override
+    public byte[] encrypt(byte[] plaintext, KmsBinding binding, Duration timeout) throws KmsCallException {
+        byte[] aad = binding.associatedData();
+        JsonObject body = new JsonObject();
+        body.addProperty("plaintext", Base64.getEncoder().encodeToString(plaintext));
+        body.addProperty("plaintextCrc32c", Long.toString(crc32c(plaintext)));
+        body.addProperty("additionalAuthenticatedData", Base64.getEncoder().encodeToString(aad));
+        body.addProperty("additionalAuthenticatedDataCrc32c", Long.toString(crc32c(aad)));
+        JsonObject answer = call("encrypt", body, timeout);
+        String what = describe() + " (encrypt)";
+        if (!isTrue(answer, "verifiedPlaintextCrc32c") || !isTrue(answer, "verifiedAdditionalAuthenticatedDataCrc32c")) {
+            throw KmsCallException.transientFailure(what + " did not confirm the request's checksums", null);
+        }
+        String version = text(answer, "name");
+        if (version == null || !version.startsWith(uri.keyName() + "/cryptoKeyVersions/")) {
+            throw KmsCallException.transientFailure(what + " answered for another key than it was asked", null);
+        }
+        byte[] ciphertext = bytes(answer, "ciphertext", what);
+        if (!String.valueOf(crc32c(ciphertext)).equals(text(answer, "ciphertextCrc32c"))) {
+            throw KmsCallException.transientFailure(what + " answered a ciphertext whose checksum does not match", null);
+        }
+        return ciphertext;
+    }
+
+    @Override
+    public byte[] decrypt(byte[] ciphertext, KmsBinding binding, Duration timeout) throws KmsCallException {
+        byte[] aad = binding.associatedData();
+        JsonObject body = new JsonObject();
+        body.addProperty("ciphertext", Base64.getEncoder().encodeToString(ciphertext));
+        body.addProperty("ciphertextCrc32c", Long.toString(crc32c(ciphertext)));
+        body.addProperty("additionalAuthenticatedData", Base64.getEncoder().encodeToString(aad));
+        body.addProperty("additionalAuthenticatedDataCrc32c", Long.toString(crc32c(aad)));
+        JsonObject answer = call("decrypt", body, timeout);
+        String what = describe() + " (decrypt)";
+        byte[] plaintext = bytes(answer, "plaintext", what);
+        if (!String.valueOf(crc32c(plaintext)).equals(text(answer, "plaintextCrc32c"))) {
+            throw KmsCallException.transientFailure(what + " answered a plaintext whose checksum does not match", null);
+        }
+        return plaintext;
+    }
+
+    private JsonObject call(String operation, JsonObject body, Duration timeout) throws KmsCallException {
+        String what = describe() + " (" + operation + ")";
+        URI target = URI.create(uri.endpoint() + "/v1/" + uri.keyName() + ":" + operation);
+        HttpRequest.Builder request = HttpRequest.newBuilder(target)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+        for (Map.Entry<String, List<String>> header : authorization(what).entrySet()) {
+            for (String value : header.getValue()) {
+                request.header(header.getKey(), value);
+            }
+        }
+        HttpResponse<String> response;
+        try {
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw KmsCallException.transientFailure(what + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw KmsCallException.transientFailure(what + " was interrupted", e);
+        }
+        JsonObject json = parse(response.body());
+        if (response.statusCode() == 200 && json != null) {
+            return json;
+        }
+        throw failure(response.statusCode(), json, operation, what);
+    }
+
+    /** What Cloud KMS's error means: its canonical status where the HTTP status alone would mislead. */
+    private static KmsCallException failure(int status, JsonObject json, String operation, String what) {
+        JsonObject error = json != null && json.get("error") instanceof JsonObject e ? e : null;
+        String code = error == null ? null : text(error, "status");
+        String message = error == null ? null : text(error, "message");
+        String detail = (code == null ? "" : code) + (message == null ? "" : (code == null ? "" : ": ")
+                + (message.length() > 300 ? message.substring(0, 300) + "…" : message));
+        if (status == 400 && "FAILED_PRECONDITION".equals(code)) {
+            // a disabled or destroyed key version: an operator can enable it again
+            return KmsCallException.permanent(KeyringException.Kind.UNAVAILABLE,
+                    what + " failed: the key version is not enabled (" + detail + ")", null);
+        }
+        if (status == 400 && operation.equals("decrypt")) {
+            // Cloud KMS's answer to a ciphertext of another key, altered, or asked with other associated data
+            return KmsCallException.permanent(KeyringException.Kind.UNWRAP_FAILED,
+                    what + " refused the ciphertext: " + detail, null);
+        }
+        if (status == 404) {
+            return KmsCallException.permanent(KeyringException.Kind.INVALID, what + " answered HTTP 404 (check the "
+                    + "key's resource name): " + detail, null);
+        }
+        return KmsCallException.ofHttpStatus(status, what, detail);
+    }
+
+    /** The request headers of the credentials (a bearer token), loaded and refreshed as google-auth sees fit. */
+    private Map<String, List<String>> authorization(String what) throws KmsCallException {
+        GoogleCredentials loaded;
+        synchronized (this) {
+            if (credentials == null) {
+                credentials = load(what).createScoped(List.of(SCOPE));
+            }
+            loaded = credentials;
+        }
+        try {
+            return loaded.getRequestMetadata(uri.endpoint());
+        } catch (IOException e) {
+            throw credentialFailure(e, what);
+        }
+    }
+
+    /** The service-account key file the URI names, or Application Default Credentials. */
+    private GoogleCredentials load(String what) throws KmsCallException {
+        if (uri.credentials().isPresent()) {
+            try (InputStream in = Files.newInputStream(uri.credentials().get())) {
+                return ServiceAccountCredentials.fromStream(in);
+            } catch (IOException e) {
+                // the parser's message could quote the file, which holds a private key: name the file only
+                throw KmsCallException.permanent(KeyringException.Kind.INVALID, what + ": credentials file "
+                        + uri.credentials().get() + " cannot be read as a service-account key", null);
+            }
+        }
+        try {
+            return GoogleCredentials.getApplicationDefault();
+        } catch (IOException e) {
+            throw KmsCallException.permanent(KeyringException.Kind.UNAVAILABLE, what + " has no Application "
+                    + "Default Credentials: " + e.getMessage(), e);
+        }
+    }
+
+    /** A token that could not be had: refused by the token endpoint, or not reached. */
+    private static KmsCallException credentialFailure(IOException e, String what) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpResponseException http) {
+                int status = http.getStatusCode();
+                if (status == 400 || status == 401 || status == 403) {
+                    return KmsCallException.permanent(KeyringException.Kind.ACCESS_DENIED, what + ": the token "
+                            + "endpoint refused the credentials (HTTP " + status + ", access denied)", e);
+                }
+                return KmsCallException.transientFailure(what + ": the token endpoint answered HTTP " + status, e);
+            }
+            if (t instanceof Retryable auth && !auth.isRetryable()) {
+                return KmsCallException.permanent(KeyringException.Kind.ACCESS_DENIED,
+                        what + ": the credentials were refused: " + t.getMessage(), e);
+            }
+        }
+        return KmsCallException.transientFailure(what + ": no access token: " + e.getMessage(), e);
+    }
+
+    private static JsonObject parse(String body) {
+        try {
+            JsonElement parsed = JsonParser.parseString(body);
+            return parsed.isJsonObject() ? parsed.getAsJsonObject() : null;
+        } catch (JsonParseException e) {
+            return null;
+        }
+    }
+
+    private static byte[] bytes(JsonObject answer, String field, String what) throws KmsCallException {
+        String value = text(answer, field);
+        try {
+            return Base64.getDecoder().decode(value == null ? "" : value);
+        } catch (IllegalArgumentException e) {
+            throw KmsCallException.transientFailure(what + " answered a " + field + " that is not base64", null);
+        }
+    }
+
+    private static boolean isTrue(JsonObject answer, String field) {
+        JsonElement value = answer.get(field);
+        return value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isBoolean()
+                && value.getAsBoolean();
+    }
+
+    private static String text(JsonObject object, String field) {
+        JsonElement value = object.get(field);
+        return value != null && value.isJsonPrimitive() ? value.getAsString() : null;
+    }
+
+    private static long crc32c(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return crc.getValue();
+    }
+
+    @Override
+    public String toString() {
+        return "GcpKmsKey[" + describe() + "]";
+    }
+}

@@ -1,0 +1,123 @@
+package dev.cloak.keyring.vault;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.KmsBinding;
+import dev.cloak.keyring.KmsCallException;
+import dev.cloak.keyring.KmsKey;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * A key of Vault's Transit engine: {@code POST /v1/MOUNT/encrypt/NAME} and {@code /decrypt/NAME} with base64
+ * bodies, {@code vault:vN:} ciphertexts, each bound to its {@link KmsBinding} by {@code associated_data} (an AEAD key
+ * such as {@code aes256-gcm96}) or, for a key created with {@code derived=true}, by {@code context}. Vault then
+ * refuses to decrypt under another binding, and its audit device records the binding of each call.
+ */
+final class VaultTransitKey implements KmsKey {
+
+    private static final String PREFIX = "vault:v";
+
+    private final VaultTransitUri uri;
+    private final VaultHttp http;
+    private final VaultToken token;
+
+    VaultTransitKey(VaultTransitUri uri, Duration timeout) throws KeyringException {
+        this.uri = uri;
+        this.http = new VaultHttp(uri, timeout);
+        this.token = new VaultToken(uri, http, timeout);
+    }
+
+    @Override
+    public String describe() {
+        return uri.describe();
+    }
+
+    @Override
+    public byte[] encrypt(byte[] plaintext, KmsBinding binding, Duration timeout) throws KmsCallException {
+        JsonObject body = bound(binding);
+        body.addProperty("plaintext", Base64.getEncoder().encodeToString(plaintext));
+        JsonObject data = call("encrypt", body, timeout);
+        String ciphertext = text(data, "ciphertext");
+        if (ciphertext == null || !ciphertext.startsWith(PREFIX)) {
+            throw KmsCallException.transientFailure(describe() + " answered an encrypt without a vault:v ciphertext",
+                    null);
+        }
+        return ciphertext.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public byte[] decrypt(byte[] ciphertext, KmsBinding binding, Duration timeout) throws KmsCallException {
+        String text = new String(ciphertext, StandardCharsets.US_ASCII);
+        if (!text.startsWith(PREFIX)) {
+            throw KmsCallException.permanent(KeyringException.Kind.UNWRAP_FAILED, describe()
+                    + ": the wrapped keyset holds no vault:v ciphertext (another master key wrapped it)", null);
+        }
+        JsonObject body = bound(binding);
+        body.addProperty("ciphertext", text);
+        JsonObject data = call("decrypt", body, timeout);
+        String plaintext = text(data, "plaintext");
+        try {
+            return Base64.getDecoder().decode(plaintext == null ? "" : plaintext);
+        } catch (IllegalArgumentException e) {
+            throw KmsCallException.transientFailure(describe() + " answered a decrypt with no base64 plaintext", null);
+        }
+    }
+
+    /** The request's binding: {@code context} for a derived key, {@code associated_data} otherwise. */
+    private JsonObject bound(KmsBinding binding) {
+        JsonObject body = new JsonObject();
+        body.addProperty(uri.derived() ? "context" : "associated_data",
+                Base64.getEncoder().encodeToString(binding.associatedData()));
+        return body;
+    }
+
+    /**
+     * POSTs to {@code MOUNT/OPERATION/NAME} and returns the answer's {@code data}. An AppRole token that Vault
+     * refuses may have expired: the call logs in again and is made once more.
+     */
+    private JsonObject call(String operation, JsonObject body, Duration timeout) throws KmsCallException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String what = describe() + " (" + operation + ")";
+        String path = uri.mount() + "/" + operation + "/" + uri.key();
+        String sent = token.current(timeout);
+        VaultHttp.Answer answer = http.post(path, body, sent, timeout, what);
+        if (answer.status() == 403 && token.refused(sent)) {
+            Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+            answer = http.post(path, body, token.current(left), left, what);
+        }
+        if (answer.status() == 200 && answer.body() != null && answer.body().get("data") instanceof JsonObject data) {
+            return data;
+        }
+        if (answer.status() == 200) {
+            throw KmsCallException.transientFailure(what + " answered without data", null);
+        }
+        if (answer.status() == 400 && operation.equals("decrypt")) {
+            // Vault's answer to a ciphertext that does not authenticate under this key and binding
+            throw KmsCallException.permanent(KeyringException.Kind.UNWRAP_FAILED, what + " refused the ciphertext: "
+                    + answer.errors(), null);
+        }
+        if (answer.status() == 412) {
+            // a performance standby that has not yet seen the key's latest version: another node or a retry will
+            throw KmsCallException.transientFailure(what + " answered HTTP 412: " + answer.errors(), null);
+        }
+        throw KmsCallException.ofHttpStatus(answer.status(), what, answer.errors());
+    }
+
+    private static String text(JsonObject data, String field) {
+        JsonElement value = data.get(field);
+        return value != null && value.isJsonPrimitive() ? value.getAsString() : null;
+    }
+
+    @Override
+    public void close() {
+        token.close();
+    }
+
+    @Override
+    public String toString() {
+        return "VaultTransitKey[" + describe() + "]";
+    }
+}

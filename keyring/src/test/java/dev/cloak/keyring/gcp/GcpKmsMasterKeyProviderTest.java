@@ -1,0 +1,79 @@
+package dev.cloak.keyring.gcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.cloak.keyring.Fixtures.MemoryKeyStore;
+import dev.cloak.keyring.Keyring;
+import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.MasterKeyProvider;
+import dev.cloak.keyring.RemoteMasterKeyContract;
+import dev.cloak.keyring.kmsdouble.GcpKmsDouble;
+import dev.cloak.keyring.kmsdouble.KmsDouble;
+import dev.cloak.keyring.kmsdouble.KmsDoubles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** {@code gcp-kms://} through Cloud KMS's REST API and google-auth-library against the Cloud KMS double. */
+class GcpKmsMasterKeyProviderTest extends RemoteMasterKeyContract {
+
+    @Override
+    protected KmsDouble kms() {
+        return KmsDoubles.gcp();
+    }
+
+    @Override
+    protected String newKey(String name) {
+        return KmsDoubles.gcpKey(name);
+    }
+
+    @Override
+    protected MasterKeyProvider provider() {
+        return new GcpKmsMasterKeyProvider();
+    }
+
+    @Override
+    protected void allowDecryptOnly() {
+        KmsDoubles.gcp().grant("decrypt");
+    }
+
+    @Test
+    void everyCallCarriesTheBindingAsAdditionalAuthenticatedData() throws Exception {
+        try (Keyring keyring = open(new MemoryKeyStore())) {
+            keyring.aead("patients.name");
+        }
+
+        assertThat(kms().calls()).extracting(KmsDouble.Call::binding)
+                .containsOnly("cloak/keyset/v2/patients.name/aead/1");
+    }
+
+    @Test
+    void theServiceAccountsTokenIsFetchedOnceAndReused() throws Exception {
+        GcpKmsDouble gcp = KmsDoubles.gcp();
+        try (Keyring keyring = open(new MemoryKeyStore())) {
+            int before = gcp.tokensIssued();
+            keyring.aead("patients.name");
+            keyring.aead("patients.dob");
+
+            assertThat(gcp.tokensIssued() - before).isLessThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void aServiceAccountKeyTheTokenEndpointRejectsIsAccessDenied() throws Exception {
+        MemoryKeyStore store = storeWithKeys();
+        Path other = Files.createTempDirectory("gcp").resolve("other-account.json");
+        // the same account's file, signed by a key the token endpoint does not know
+        KmsDoubles.gcp().writeForeignCredentials(other);
+        String original = KmsDoubles.gcpCredentials().toString();
+        uri = uri.replace(original, other.toString());
+
+        try (Keyring keyring = open(store)) {
+            KeyringException e = catchThrowableOfType(KeyringException.class, () -> keyring.aead("patients.name"));
+
+            assertThat(e.kind()).isEqualTo(KeyringException.Kind.ACCESS_DENIED);
+            assertThat(e.getMessage()).contains("credentials were refused").contains("invalid_grant");
+        }
+    }
+}
