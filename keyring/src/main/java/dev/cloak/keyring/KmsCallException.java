@@ -1,6 +1,8 @@
 package dev.cloak.keyring;
 
 import java.util.Objects;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * One call to a remote KMS failed, as a {@link KmsKey} classifies it: of which {@link KeyringException.Kind}, and
@@ -48,6 +50,20 @@ public final class KmsCallException extends Exception {
             return transientFailure(message, null);
         }
         return permanent(KeyringException.Kind.INVALID, message, null);
+    }
+
+    /**
+     * What a failure to reach a KMS means: a TLS handshake that failed (an untrusted certificate, a host name that
+     * does not match) is not retried, since it fails the same way again; any other network failure is transient.
+     */
+    public static KmsCallException ofNetworkFailure(String what, Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SSLHandshakeException || t instanceof SSLPeerUnverifiedException) {
+                return permanent(KeyringException.Kind.UNAVAILABLE, what + " failed: the TLS handshake failed ("
+                        + t.getMessage() + "); check the server's certificate, or trust its CA", failure);
+            }
+        }
+        return transientFailure(what + " failed: " + failure, failure);
     }
 
     /** What went wrong. */

@@ -122,7 +122,7 @@ final class AwsKmsKey implements KmsKey {
         }
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException
                 || e instanceof AbortedException || hasIoCause(e)) {
-            return KmsCallException.transientFailure(what + " failed: " + e.getMessage(), e);
+            return KmsCallException.ofNetworkFailure(what, e);
         }
         if (e instanceof SdkClientException && String.valueOf(e.getMessage()).contains("credentials")) {
             return KmsCallException.permanent(KeyringException.Kind.UNAVAILABLE, what + " has no AWS credentials: "

@@ -116,7 +116,7 @@ final class VaultHttp {
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw KmsCallException.transientFailure(what + " failed: " + e, e);
+            throw KmsCallException.ofNetworkFailure(what, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw KmsCallException.transientFailure(what + " was interrupted", e);

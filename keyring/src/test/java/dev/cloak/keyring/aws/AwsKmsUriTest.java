@@ -1,0 +1,41 @@
+package dev.cloak.keyring.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.cloak.keyring.KeyringException;
+import org.junit.jupiter.api.Test;
+
+class AwsKmsUriTest {
+
+    private static void invalid(String uri) {
+        KeyringException e = catchThrowableOfType(KeyringException.class, () -> AwsKmsUri.parse(uri));
+        assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
+    }
+
+    @Test
+    void aKeyArnNamesItsRegion() throws Exception {
+        AwsKmsUri uri = AwsKmsUri.parse(
+                "aws-kms://arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+
+        assertThat(uri.region()).isEqualTo("eu-central-1");
+        assertThat(uri.arn()).isEqualTo("arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    }
+
+    @Test
+    void aliasArnsAndOtherPartitionsAreKeys() throws Exception {
+        assertThat(AwsKmsUri.parse("aws-kms://arn:aws:kms:us-east-1:111122223333:alias/cloak/master").resource())
+                .isEqualTo("alias/cloak/master");
+        assertThat(AwsKmsUri.parse("aws-kms://arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/abc").partition())
+                .isEqualTo("aws-us-gov");
+    }
+
+    @Test
+    void anythingButAKeyOrAliasArnIsRefused() {
+        invalid("aws-kms://1234abcd-12ab-34cd-56ef-1234567890ab");
+        invalid("aws-kms://arn:aws:kms:eu-west-1:111122223333:key/k?region=us-east-1");
+        invalid("aws-kms://arn:aws:s3:eu-west-1:111122223333:key/k");
+        invalid("aws-kms:arn:aws:kms:eu-west-1:111122223333:key/k");
+        invalid("aws-kms://arn:aws:kms:eu-west-1:111122223333:alias/aws/rds");
+    }
+}
