@@ -4,6 +4,9 @@ import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.ColumnPolicy;
 import dev.cloak.driver.config.EncryptionMode;
 import dev.cloak.driver.config.PolicyFile;
+import dev.cloak.keyring.Keyring;
+import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.MasterKeyOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,14 +21,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code cloak doctor --config FILE}: reads a policy and names what would be risky in production — a development
- * master key, TLS not required, keys created on first use, deterministic columns, no audit trail. Exits 0 unless
- * a finding is an error.
+ * master key, TLS not required, keys created on first use, deterministic columns, no audit trail — and asks the
+ * master key to encrypt and decrypt a throwaway value (not a {@code local:} development key, which opening would
+ * create; not with {@code --offline}). Exits 0 unless a finding is an error.
  */
 @Command(
         name = "doctor",
         mixinStandardHelpOptions = true,
         versionProvider = CloakCommand.Version.class,
         description = {"Checks a policy for production: master key, TLS, key creation, deterministic columns, audit.",
+                "Asks the master key (HSM or KMS) to encrypt and decrypt a throwaway value, unless --offline.",
                 "Prints one line per finding (ERROR, WARNING or NOTE); exits 1 when a finding is an error."})
 public final class DoctorCommand implements Callable<Integer> {
 
@@ -41,6 +46,9 @@ public final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "the Cloak policy file (YAML)")
     private Path config;
 
+    @Option(names = "--offline", description = "review the policy only; do not ask the master key whether it answers")
+    private boolean offline;
+
     @Spec
     private CommandSpec spec;
 
@@ -50,6 +58,9 @@ public final class DoctorCommand implements Callable<Integer> {
         List<Finding> findings = examine(policy);
         PrintWriter out = spec.commandLine().getOut();
         out.println("Policy " + config + ": " + policy.columns().size() + " encrypted column(s)");
+        if (!offline) {
+            checkMasterKey(policy, findings, out);
+        }
         for (Finding f : findings) {
             out.printf("%-7s %-22s %s%n", f.severity(), f.setting(), f.advice());
         }
@@ -61,11 +72,37 @@ public final class DoctorCommand implements Callable<Integer> {
         return errors == 0 ? 0 : CloakCommand.EXIT_FAILURE;
     }
 
+    /**
+     * Asks the policy's master key to encrypt and decrypt a throwaway value, through its provider, within
+     * {@code keyring.kms-timeout}; a failure is an error finding. Not for a {@code local:} key (opening one creates a
+     * missing file) nor a scheme Cloak does not know (already an error).
+     */
+    private static void checkMasterKey(CloakConfig policy, List<Finding> findings, PrintWriter out) {
+        String scheme = schemeOf(policy.masterKey());
+        if (scheme.equals("local") || !KNOWN_SCHEMES.contains(scheme)) {
+            return;
+        }
+        try {
+            Keyring.checkMasterKey(policy.masterKey(), new MasterKeyOptions(policy.kmsTimeout()));
+            out.println("Master key (" + scheme + ") answered an encrypt and a decrypt");
+        } catch (KeyringException e) {
+            String advice = e.kind() == KeyringException.Kind.ACCESS_DENIED
+                    ? "the master key refused this check (" + e.getMessage() + "); it encrypts and decrypts, which "
+                            + "needs the rights of whoever runs `cloak keys`: run it with those, or --offline"
+                    : "the master key does not answer: " + e.getMessage();
+            findings.add(0, new Finding(Severity.ERROR, "keyring.master-key", advice));
+        }
+    }
+
+    private static String schemeOf(String uri) {
+        return uri.contains(":") ? uri.substring(0, uri.indexOf(':')).toLowerCase(Locale.ROOT) : "";
+    }
+
     /** Every finding about {@code policy}, most serious first. */
     static List<Finding> examine(CloakConfig policy) {
         List<Finding> findings = new ArrayList<>();
         String master = policy.masterKey();
-        String scheme = master.contains(":") ? master.substring(0, master.indexOf(':')).toLowerCase(Locale.ROOT) : "";
+        String scheme = schemeOf(master);
         if (!KNOWN_SCHEMES.contains(scheme)) {
             findings.add(new Finding(Severity.ERROR, "keyring.master-key",
                     "the master key's scheme is not one Cloak knows (local:, pkcs11:, aws-kms://, gcp-kms://,"

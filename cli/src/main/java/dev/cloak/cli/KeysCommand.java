@@ -61,10 +61,10 @@ public final class KeysCommand implements Runnable {
         @Override
         public final Integer call() throws Exception {
             policy = options.policy();
-            KeyAdministration admin = KeyAdministration.open(policy.masterKey(), options.keyStore(policy),
-                    PolicyOptions.auditTrail(policy), PolicyOptions.ledger(policy));
             PrintWriter out = spec.commandLine().getOut();
-            try {
+            try (KeyAdministration admin = KeyAdministration.open(policy.masterKey(), options.keyStore(policy),
+                    PolicyOptions.auditTrail(policy), PolicyOptions.ledger(policy),
+                    PolicyOptions.masterKeyOptions(policy))) {
                 return run(admin, out);
             } finally {
                 out.flush();
@@ -201,12 +201,14 @@ public final class KeysCommand implements Runnable {
 
     /** {@code cloak keys rewrap --master URI}. */
     @Command(name = "rewrap", mixinStandardHelpOptions = true, versionProvider = CloakCommand.Version.class,
-            description = {"Re-wraps every keyset under a new master key without touching any cell.",
+            description = {"Re-wraps every keyset under a new master key without touching any cell, audited.",
+                    "Any two kinds of master key: pkcs11:, aws-kms://, gcp-kms://, vault-transit://, local:.",
+                    "The old key (the policy's) must decrypt and the new one encrypt and decrypt.",
                     "Then set keyring.master-key of the policy to the new URI."})
     static final class Rewrap extends KeyTask {
 
         @Option(names = "--master", required = true, paramLabel = "URI",
-                description = "the new master key (local:… or pkcs11:…)")
+                description = "the new master key (pkcs11:…, aws-kms://…, gcp-kms://…, vault-transit://… or local:…)")
         String master;
 
         @Override

@@ -149,9 +149,11 @@ public final class MigrateCommand implements Runnable {
 
         /** The key domain's active version as the key store has it now. */
         private KeyVersion activeVersion(CloakConfig policy, ColumnPolicy target, AuditTrail audit) throws Exception {
-            KeyAdministration admin = KeyAdministration.open(policy.masterKey(), options.keyStore(policy), audit,
-                    PolicyOptions.ledger(policy));
-            StoredKeyDomain domain = admin.describe(target.keyDomain());
+            StoredKeyDomain domain;
+            try (KeyAdministration admin = KeyAdministration.open(policy.masterKey(), options.keyStore(policy), audit,
+                    PolicyOptions.ledger(policy), PolicyOptions.masterKeyOptions(policy))) {
+                domain = admin.describe(target.keyDomain());
+            }
             return domain.primary().orElseThrow(() -> new IllegalStateException("key domain " + target.keyDomain()
                     + " has no active version"));
         }

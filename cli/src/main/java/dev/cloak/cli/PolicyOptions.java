@@ -3,6 +3,7 @@ package dev.cloak.cli;
 import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.PolicyException;
 import dev.cloak.driver.config.PolicyFile;
+import dev.cloak.keyring.MasterKeyOptions;
 import dev.cloak.keyring.audit.AuditException;
 import dev.cloak.keyring.audit.AuditTrail;
 import dev.cloak.keyring.audit.FileAuditTrail;
@@ -53,6 +54,11 @@ final class PolicyOptions {
         String ledger = policy.keyLedger();
         return ledger == null ? GenerationLedger.NONE
                 : new FileGenerationLedger(Path.of(ledger.substring("file:".length())));
+    }
+
+    /** What the policy tells its master key's provider: {@code keyring.kms-timeout}. */
+    static MasterKeyOptions masterKeyOptions(CloakConfig policy) {
+        return new MasterKeyOptions(policy.kmsTimeout());
     }
 
     /** The audit trail of the policy's {@code audit.sink}, or {@link AuditTrail#NONE}. */

@@ -18,10 +18,15 @@ class DoctorCommandTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
-    private int doctor(String policyYaml) throws Exception {
+    private int doctor(String policyYaml, String... options) throws Exception {
         Path policy = Files.writeString(dir.resolve("cloak.yaml"), policyYaml);
+        String[] args = new String[3 + options.length];
+        args[0] = "doctor";
+        args[1] = "--config";
+        args[2] = policy.toString();
+        System.arraycopy(options, 0, args, 3, options.length);
         return CloakCommand.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-                .execute("doctor", "--config", policy.toString());
+                .execute(args);
     }
 
     @Test
@@ -64,7 +69,7 @@ class DoctorCommandTest {
                 "  patients.name: { type: varchar, mode: randomized }",
                 "audit:",
                 "  sink: \"file:" + dir.resolve("audit.jsonl") + "\"",
-                ""));
+                ""), "--offline");
 
         assertThat(exit).as(err.toString()).isZero();
         assertThat(out.toString()).contains("0 error(s), 0 warning(s), 0 note(s)").doesNotContain("WARNING");

@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * @param keyStore        {@code keyring.store}: {@code database} or {@code file:PATH}, or null
  * @param policy          whether the policy loaded and compiled against the target (one connection was opened)
  * @param keyStoreCheck   whether the key store answered a read of one of the policy's key domains
- * @param masterKeyCheck  whether the master key encrypted and decrypted a throwaway value
+ * @param masterKeyCheck  whether the master key unwrapped the stored keyset of the policy's first key domain (a
+ *                        decrypt: all an application's KMS role needs), or, when the store holds none, encrypted
+ *                        and decrypted a throwaway value
  */
 public record CloakHealth(Instant checkedAt, String policySource, String policySha256, String masterKeyScheme,
                           String keyStore, Check policy, Check keyStoreCheck, Check masterKeyCheck) {
@@ -87,12 +89,13 @@ public record CloakHealth(Instant checkedAt, String policySource, String policyS
         }
         CloakConfig config = compiled.config();
         Check keyStore;
+        boolean stored = false;
         String domain = config.columns().stream().map(ColumnPolicy::keyDomain).sorted().findFirst().orElse(null);
         if (domain == null) {
             keyStore = Check.notChecked("the policy has no encrypted column, so no key domain to read");
         } else {
             try {
-                compiled.keyring().checkKeyStore(domain);
+                stored = compiled.keyring().checkKeyStore(domain);
                 keyStore = Check.up();
             } catch (KeyringException | RuntimeException e) {
                 keyStore = Check.down(describe(e));
@@ -100,7 +103,11 @@ public record CloakHealth(Instant checkedAt, String policySource, String policyS
         }
         Check masterKey;
         try {
-            compiled.keyring().checkMasterKey();
+            if (stored) {
+                compiled.keyring().checkMasterKey(domain);
+            } else {
+                compiled.keyring().checkMasterKey();
+            }
             masterKey = Check.up();
         } catch (KeyringException | RuntimeException e) {
             masterKey = Check.down(describe(e));

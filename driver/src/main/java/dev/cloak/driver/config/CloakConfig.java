@@ -1,5 +1,6 @@
 package dev.cloak.driver.config;
 
+import dev.cloak.keyring.MasterKeyOptions;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,10 @@ public final class CloakConfig {
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(15);
     public static final long DEFAULT_CACHE_MAX_ENTRIES = 10_000;
     public static final int DEFAULT_STATEMENT_CACHE_SIZE = 10_000;
+    /** The default {@code keyring.kms-timeout}: the longest one remote KMS call may take, retries included. */
+    public static final Duration DEFAULT_KMS_TIMEOUT = MasterKeyOptions.DEFAULT_KMS_TIMEOUT;
+    /** The longest {@code keyring.kms-timeout} allowed: a statement should never wait longer on a KMS. */
+    public static final Duration MAX_KMS_TIMEOUT = Duration.ofMinutes(5);
 
     private final String source;
     private final String masterKey;
@@ -29,6 +34,7 @@ public final class CloakConfig {
     private final Duration cacheTtl;
     private final long cacheMaxEntries;
     private final boolean autoCreateKeys;
+    private final Duration kmsTimeout;
     private final List<ColumnPolicy> columns;
     private final DecryptAccess defaultAccess;
     private final List<AccessRule> accessRules;
@@ -45,6 +51,7 @@ public final class CloakConfig {
         this.cacheTtl = b.cacheTtl;
         this.cacheMaxEntries = b.cacheMaxEntries;
         this.autoCreateKeys = b.autoCreateKeys;
+        this.kmsTimeout = b.kmsTimeout;
         this.columns = List.copyOf(b.columns);
         this.defaultAccess = b.defaultAccess;
         this.accessRules = List.copyOf(b.accessRules);
@@ -94,6 +101,14 @@ public final class CloakConfig {
         return autoCreateKeys;
     }
 
+    /**
+     * How long one call to a remote KMS (AWS KMS, Cloud KMS, Vault) may take, retries included, and how long a
+     * statement waits for another connection's load of the same key ({@code keyring.kms-timeout}).
+     */
+    public Duration kmsTimeout() {
+        return kmsTimeout;
+    }
+
     public List<ColumnPolicy> columns() {
         return columns;
     }
@@ -140,6 +155,7 @@ public final class CloakConfig {
         private Duration cacheTtl = DEFAULT_CACHE_TTL;
         private long cacheMaxEntries = DEFAULT_CACHE_MAX_ENTRIES;
         private boolean autoCreateKeys = true;
+        private Duration kmsTimeout = DEFAULT_KMS_TIMEOUT;
         private final List<ColumnPolicy> columns = new ArrayList<>();
         private DecryptAccess defaultAccess = DecryptAccess.ALLOW;
         private final List<AccessRule> accessRules = new ArrayList<>();
@@ -201,6 +217,25 @@ public final class CloakConfig {
 
         public Builder autoCreateKeys(boolean autoCreate) {
             this.autoCreateKeys = autoCreate;
+            return this;
+        }
+
+        /**
+         * How long one call to a remote KMS may take, retries included; a cold key fails within it as unavailable
+         * (SQLState 58030) while the KMS is down.
+         *
+         * @param timeout positive, at most {@link CloakConfig#MAX_KMS_TIMEOUT}
+         */
+        public Builder kmsTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "kmsTimeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("keyring.kms-timeout must be positive");
+            }
+            if (timeout.compareTo(MAX_KMS_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("keyring.kms-timeout must be at most " + MAX_KMS_TIMEOUT.toMinutes()
+                        + " minutes: statements wait for it");
+            }
+            this.kmsTimeout = timeout;
             return this;
         }
 

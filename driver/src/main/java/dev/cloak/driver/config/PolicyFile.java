@@ -48,7 +48,8 @@ public final class PolicyFile {
 
     private static final Set<String> TOP = Set.of("version", "keyring", "columns", "access", "network", "statements",
             "audit");
-    private static final Set<String> KEYRING = Set.of("master-key", "store", "ledger", "cache", "auto-create");
+    private static final Set<String> KEYRING = Set.of("master-key", "store", "ledger", "cache", "auto-create",
+            "kms-timeout");
     private static final Set<String> CACHE = Set.of("ttl", "max-entries");
     private static final Set<String> COLUMN = Set.of("type", "mode", "pad", "key", "size", "scale");
     private static final Set<String> ACCESS = Set.of("default", "rules");
@@ -274,6 +275,11 @@ public final class PolicyFile {
         Entry autoCreate = map.get("auto-create");
         if (autoCreate != null) {
             builder.autoCreateKeys(bool(autoCreate.value, "keyring.auto-create"));
+        }
+        Entry kmsTimeout = map.get("kms-timeout");
+        if (kmsTimeout != null && !isNull(kmsTimeout.value)) {
+            Duration timeout = duration(kmsTimeout.value, "keyring.kms-timeout");
+            apply(kmsTimeout.value, "keyring.kms-timeout", () -> builder.kmsTimeout(timeout));
         }
     }
 

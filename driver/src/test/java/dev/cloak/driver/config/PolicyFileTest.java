@@ -115,6 +115,7 @@ class PolicyFileTest {
         assertThat(file.cacheTtl()).isEqualTo(built.cacheTtl());
         assertThat(file.cacheMaxEntries()).isEqualTo(built.cacheMaxEntries());
         assertThat(file.autoCreateKeys()).isEqualTo(built.autoCreateKeys()).isTrue();
+        assertThat(file.kmsTimeout()).isEqualTo(built.kmsTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(file.columns()).isEmpty();
         assertThat(file.defaultAccess()).isEqualTo(built.defaultAccess());
         assertThat(file.requireTls()).isEqualTo(built.requireTls()).isTrue();
@@ -127,6 +128,7 @@ class PolicyFileTest {
                   store: "file:./keys.json"
                   cache: { ttl: 500ms, max-entries: 3 }
                   auto-create: false
+                  kms-timeout: 3s
                 columns:
                   app.users.email: { type: varchar, mode: deterministic, size: 320 }
                   users.photo: { type: bytes, mode: randomized, size: 1048576, pad: 0 }
@@ -142,6 +144,7 @@ class PolicyFileTest {
         assertThat(c.cacheTtl()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.cacheMaxEntries()).isEqualTo(3);
         assertThat(c.autoCreateKeys()).isFalse();
+        assertThat(c.kmsTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.columns().get(0).schema()).isEqualTo("app");
         assertThat(c.columns().get(0).size()).isEqualTo(320);
         assertThat(c.defaultAccess()).isEqualTo(DecryptAccess.DENY);
@@ -226,6 +229,13 @@ class PolicyFileTest {
         rejects(HEAD + "  cache:\n    ttl: 15 minutes\n", 5, "keyring.cache.ttl").hasMessageContaining("bad duration");
         rejects(HEAD + "  cache:\n    ttl: 0s\n", 5, "keyring.cache.ttl").hasMessageContaining("positive");
         rejects(HEAD + "  cache:\n    ttl: -5m\n", 5, "keyring.cache.ttl");
+    }
+
+    @Test
+    void aKmsTimeoutThatIsNotAPositiveDurationOfAtMostFiveMinutesIsRejected() {
+        rejects(HEAD + "  kms-timeout: 0s\n", 4, "keyring.kms-timeout").hasMessageContaining("positive");
+        rejects(HEAD + "  kms-timeout: 5 seconds\n", 4, "keyring.kms-timeout").hasMessageContaining("bad duration");
+        rejects(HEAD + "  kms-timeout: 1h\n", 4, "keyring.kms-timeout").hasMessageContaining("at most 5 minutes");
     }
 
     @Test

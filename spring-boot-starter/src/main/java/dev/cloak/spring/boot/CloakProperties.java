@@ -195,8 +195,9 @@ public class CloakProperties {
     public static class Keyring {
 
         /**
-         * The master key URI: pkcs11:… for an HSM, or local:file:PATH for a development key kept in clear (warned
-         * about at every start).
+         * The master key URI: pkcs11:… for an HSM; aws-kms://arn:…, gcp-kms://projects/… or
+         * vault-transit://HOST:PORT/MOUNT/keys/NAME?token-source=… for a KMS; or local:file:PATH for a development
+         * key kept in clear (warned about at every start).
          */
         private String masterKey;
 
@@ -211,6 +212,12 @@ public class CloakProperties {
 
         /** Whether a column's key is created on first use (true) or must exist (false: made by cloak keys init). */
         private String autoCreate;
+
+        /**
+         * How long one call to a remote KMS may take, retries included, and how long a statement waits for another
+         * connection's load of the same key: a whole number with ms, s or m, at most 5m (default 5s).
+         */
+        private String kmsTimeout;
 
         /** The cache of unwrapped column keys. */
         private final Cache cache = new Cache();
@@ -245,6 +252,14 @@ public class CloakProperties {
 
         public void setAutoCreate(String autoCreate) {
             this.autoCreate = autoCreate;
+        }
+
+        public String getKmsTimeout() {
+            return kmsTimeout;
+        }
+
+        public void setKmsTimeout(String kmsTimeout) {
+            this.kmsTimeout = kmsTimeout;
         }
 
         public Cache getCache() {

@@ -72,6 +72,7 @@ final class InlinePolicy {
         put(keyring, "store", k.getStore());
         put(keyring, "ledger", k.getLedger());
         put(keyring, "auto-create", k.getAutoCreate());
+        put(keyring, "kms-timeout", k.getKmsTimeout());
         put(keyring, "cache", cache);
         put(tree, "keyring", keyring);
         if (!p.getColumns().isEmpty()) {

@@ -7,6 +7,7 @@ import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.PolicyException;
 import dev.cloak.driver.config.PolicyFile;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,7 @@ class InlinePolicyTest {
         CloakConfig inline = load(policy(
                 "cloak.keyring.store", "file:/tmp/cloak-keys.json",
                 "cloak.keyring.auto-create", "false",
+                "cloak.keyring.kms-timeout", "2s",
                 "cloak.keyring.cache.ttl", "5m",
                 "cloak.keyring.cache.max-entries", "50",
                 "cloak.columns.patients.ssn.type", "varchar",
@@ -78,6 +80,7 @@ class InlinePolicyTest {
                 "  master-key: \"local:file:/tmp/cloak-never-created.json\"",
                 "  store: \"file:/tmp/cloak-keys.json\"",
                 "  auto-create: false",
+                "  kms-timeout: 2s",
                 "  cache: { ttl: 5m, max-entries: 50 }",
                 "columns:",
                 "  patients.ssn: { type: varchar, mode: deterministic }",
@@ -98,6 +101,7 @@ class InlinePolicyTest {
         assertThat(inline.keyStore()).isEqualTo(file.keyStore());
         assertThat(inline.autoCreateKeys()).isEqualTo(file.autoCreateKeys()).isFalse();
         assertThat(inline.cacheTtl()).isEqualTo(file.cacheTtl());
+        assertThat(inline.kmsTimeout()).isEqualTo(file.kmsTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(inline.cacheMaxEntries()).isEqualTo(file.cacheMaxEntries());
         assertThat(inline.auditSink()).isEqualTo(file.auditSink());
         assertThat(inline.requireTls()).isEqualTo(file.requireTls()).isFalse();
@@ -115,6 +119,7 @@ class InlinePolicyTest {
         assertThat(inline.requireTls()).isTrue();
         assertThat(inline.autoCreateKeys()).isTrue();
         assertThat(inline.cacheTtl()).isEqualTo(CloakConfig.DEFAULT_CACHE_TTL);
+        assertThat(inline.kmsTimeout()).isEqualTo(CloakConfig.DEFAULT_KMS_TIMEOUT);
     }
 
     @Test

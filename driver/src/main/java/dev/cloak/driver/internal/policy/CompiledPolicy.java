@@ -82,7 +82,8 @@ public final class CompiledPolicy implements AutoCloseable {
         Keyring keyring;
         try {
             keyring = Keyring.open(new KeyringSettings(config.masterKey(), config.cacheTtl(),
-                    config.cacheMaxEntries(), config.autoCreateKeys()), keyStore(config, keyStoreConnections), audit,
+                    config.cacheMaxEntries(), config.autoCreateKeys(), config.kmsTimeout()),
+                    keyStore(config, keyStoreConnections), audit,
                     new DatabaseDomainUsage(config.columns(), dataConnections.toArray(ConnectionSource[]::new)),
                     ledger(config));
         } catch (KeyringException e) {
