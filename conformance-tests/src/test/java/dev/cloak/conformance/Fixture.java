@@ -214,10 +214,27 @@ final class Fixture implements AutoCloseable {
     final class Policy {
         private final Map<String, String> columns = new LinkedHashMap<>();
         private String cacheTtl;
+        private final Map<String, String> keyring = new LinkedHashMap<>();
+        private String masterKey;
 
         /** Sets {@code keyring.cache.ttl}, which is also how long Cloak trusts what it read from the catalog. */
         Policy cacheTtl(String ttl) {
             this.cacheTtl = ttl;
+            return this;
+        }
+
+        /** Names another master key than the test's development key (a KMS, an HSM). */
+        Policy masterKey(String uri) {
+            masterKey = uri;
+            return this;
+        }
+
+        /**
+         * Adds {@code keyring.NAME: VALUE}, e.g. {@code kms-timeout: 1s}; the columns then start that many lines
+         * after {@link #FIRST_COLUMN_LINE}.
+         */
+        Policy keyring(String name, String value) {
+            keyring.put(name, value);
             return this;
         }
 
@@ -238,10 +255,11 @@ final class Fixture implements AutoCloseable {
             StringBuilder y = new StringBuilder()
                     .append("version: 1\n")
                     .append("keyring:\n")
-                    .append("  master-key: \"").append(masterKeyUri()).append("\"\n")
+                    .append("  master-key: \"").append(masterKey == null ? masterKeyUri() : masterKey).append("\"\n")
                     .append("  store: \"").append(keyStoreUri()).append("\"\n")
-                    .append(cacheTtl == null ? "" : "  cache: { ttl: " + cacheTtl + " }\n")
-                    .append("network:\n")
+                    .append(cacheTtl == null ? "" : "  cache: { ttl: " + cacheTtl + " }\n");
+            keyring.forEach((name, value) -> y.append("  ").append(name).append(": ").append(value).append('\n'));
+            y.append("network:\n")
                     .append("  require-tls: false\n")
                     .append("columns:\n");
             columns.forEach((name, entry) -> y.append("  ").append(name).append(": ").append(entry).append('\n'));

@@ -3,6 +3,7 @@ package dev.cloak.keyring.gcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.cloak.keyring.CheckMasterKeyProcess;
 import dev.cloak.keyring.Fixtures.MemoryKeyStore;
 import dev.cloak.keyring.Keyring;
 import dev.cloak.keyring.KeyringException;
@@ -13,6 +14,8 @@ import dev.cloak.keyring.kmsdouble.KmsDouble;
 import dev.cloak.keyring.kmsdouble.KmsDoubles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code gcp-kms://} through Cloud KMS's REST API and google-auth-library against the Cloud KMS double. */
@@ -58,6 +61,19 @@ class GcpKmsMasterKeyProviderTest extends RemoteMasterKeyContract {
 
             assertThat(gcp.tokensIssued() - before).isLessThanOrEqualTo(1);
         }
+    }
+
+    @Test
+    void applicationDefaultCredentialsAreUsedWhenTheUriNamesNoKeyFile() throws Exception {
+        String adc = uri.replaceFirst("&credentials=file:[^&]+", "");
+        kms().clearCalls();
+
+        // google-auth reads GOOGLE_APPLICATION_CREDENTIALS once per JVM: a child JVM gets it from its environment
+        List<String> output = CheckMasterKeyProcess.run(entry -> false,
+                Map.of("GOOGLE_APPLICATION_CREDENTIALS", KmsDoubles.gcpCredentials().toString()), adc);
+
+        assertThat(output).containsExactly("OK gcp-kms");
+        assertThat(kms().calls()).extracting(KmsDouble.Call::operation).containsExactly("encrypt", "decrypt");
     }
 
     @Test
