@@ -1,5 +1,6 @@
 package dev.cloak.keyring.vault;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.cloak.keyring.KeyringException;
@@ -89,6 +90,13 @@ final class VaultTransitKey implements KmsKey {
             answer = http.post(path, body, token.current(left), left, what);
         }
         if (answer.status() == 200 && answer.body() != null && answer.body().get("data") instanceof JsonObject data) {
+            String ignored = ignoredParameters(answer.body());
+            if (ignored != null) {
+                // a Vault older than 1.13 ignores associated_data: the wrap would not be bound to its key domain
+                throw KmsCallException.permanent(KeyringException.Kind.INVALID, what + " ignored the binding ("
+                        + ignored + "): associated_data needs Vault 1.13 or later; or use a key created with "
+                        + "derived=true and add derived=true to the URI", null);
+            }
             return data;
         }
         if (answer.status() == 200) {
@@ -104,6 +112,18 @@ final class VaultTransitKey implements KmsKey {
             throw KmsCallException.transientFailure(what + " answered HTTP 412: " + answer.errors(), null);
         }
         throw KmsCallException.ofHttpStatus(answer.status(), what, answer.errors());
+    }
+
+    /** Vault's warning that it ignored request fields, when it gave one. */
+    private static String ignoredParameters(JsonObject body) {
+        if (body.get("warnings") instanceof JsonArray warnings) {
+            for (JsonElement warning : warnings) {
+                if (warning.isJsonPrimitive() && warning.getAsString().contains("unrecognized parameters")) {
+                    return warning.getAsString();
+                }
+            }
+        }
+        return null;
     }
 
     private static String text(JsonObject data, String field) {

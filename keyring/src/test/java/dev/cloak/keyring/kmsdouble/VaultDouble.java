@@ -58,6 +58,7 @@ public final class VaultDouble extends KmsDouble {
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final Map<String, Role> roles = new ConcurrentHashMap<>();
     private final Set<String> loginTokens = ConcurrentHashMap.newKeySet();
+    private volatile boolean beforeAssociatedData;
     private final AtomicInteger renewals = new AtomicInteger();
     private final AtomicInteger logins = new AtomicInteger();
     private final AtomicInteger lookups = new AtomicInteger();
@@ -97,6 +98,13 @@ public final class VaultDouble extends KmsDouble {
         if (t != null) {
             t.expiresAt = Instant.now().minusSeconds(1);
         }
+    }
+
+    /**
+     * Answers as a Vault older than 1.13 does: it ignores {@code associated_data}, and says so in a warning.
+     */
+    public void beforeAssociatedData(boolean older) {
+        beforeAssociatedData = older;
     }
 
     /** Ends every token an AppRole login issued, as their TTL would. */
@@ -183,14 +191,21 @@ public final class VaultDouble extends KmsDouble {
         byte[] plaintext = Base64.getDecoder().decode(String.valueOf(text(request, "plaintext")));
         byte[] sealed;
         try {
-            sealed = new AesGcmJce(material).encrypt(plaintext, base64(request, "associated_data"));
+            sealed = new AesGcmJce(material).encrypt(plaintext,
+                    beforeAssociatedData ? new byte[0] : base64(request, "associated_data"));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
         JsonObject data = new JsonObject();
         data.addProperty("ciphertext", "vault:v1:" + Base64.getEncoder().encodeToString(sealed));
         data.addProperty("key_version", 1);
-        send(exchange, 200, JSON, answer("data", data), Map.of());
+        JsonObject answer = answer("data", data);
+        if (beforeAssociatedData && request.has("associated_data")) {
+            JsonArray warnings = new JsonArray();
+            warnings.add("Endpoint ignored these unrecognized parameters: [associated_data]");
+            answer.add("warnings", warnings);
+        }
+        send(exchange, 200, JSON, answer, Map.of());
         return 200;
     }
 

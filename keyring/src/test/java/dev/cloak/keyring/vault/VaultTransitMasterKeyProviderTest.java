@@ -55,6 +55,19 @@ class VaultTransitMasterKeyProviderTest extends RemoteMasterKeyContract {
     }
 
     @Test
+    void aVaultThatIgnoresAssociatedDataIsRefusedRatherThanLeftUnbound() throws Exception {
+        vault().beforeAssociatedData(true);
+        try (Keyring keyring = open(new MemoryKeyStore())) {
+            KeyringException e = catchThrowableOfType(KeyringException.class, () -> keyring.aead("patients.name"));
+
+            assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
+            assertThat(e.getMessage()).contains("Vault 1.13").contains("derived=true");
+        } finally {
+            vault().beforeAssociatedData(false);
+        }
+    }
+
+    @Test
     void aDerivedKeyIsBoundByContextAndRefusesAnotherDomain() throws Exception {
         vault().createKey("", "transit", "derived-key", true);
         uri = uri.replaceFirst("/keys/[^?]+", "/keys/derived-key") + "&derived=true";
