@@ -3,6 +3,11 @@ package dev.cloak.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cloak.conformance.leak.LeakCapture;
+import dev.cloak.driver.CloakDataSource;
+import dev.cloak.driver.CloakHealth;
+import dev.cloak.driver.config.CloakConfig;
+import dev.cloak.driver.config.ColumnType;
+import dev.cloak.driver.config.EncryptionMode;
 import dev.cloak.keyring.KeyAdministration;
 import dev.cloak.keyring.audit.AuditTrail;
 import dev.cloak.keyring.kmsdouble.Fault;
@@ -267,6 +272,25 @@ class KmsMasterKeyTest {
                 ps.executeUpdate();
             }
         });
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("kmsAndDatabase")
+    void theHealthCheckPassesWithAnApplicationsDecryptOnlyRights(Kms kms, TestDatabase db) throws Exception {
+        start(db, kms);
+        kms.allowDecryptOnly();
+        CloakConfig config = fx.configBuilder().masterKey(master)
+                .column(table + ".ssn", ColumnType.VARCHAR, EncryptionMode.DETERMINISTIC)
+                .column(table + ".name", ColumnType.VARCHAR, EncryptionMode.RANDOMIZED).build();
+
+        CloakHealth health;
+        try (CloakDataSource ds = new CloakDataSource(db.rawDataSource(), config)) {
+            health = ds.checkHealth();
+        }
+
+        assertThat(health.masterKeyCheck().status()).as(health.masterKeyCheck().problem())
+                .isEqualTo(CloakHealth.Status.UP);
+        assertThat(kms.kms().calls()).extracting(KmsDouble.Call::operation).doesNotContain("Encrypt", "encrypt");
     }
 
     @ParameterizedTest(name = "{0} {1}")
