@@ -108,7 +108,8 @@ final class AwsKmsKey implements KmsKey {
                     what + " failed: the key is disabled or pending deletion (" + errorCode(e) + ")", e);
         }
         if (e instanceof AwsServiceException service) {
-            String code = service.awsErrorDetails() == null ? "" : String.valueOf(service.awsErrorDetails().errorCode());
+            String code = service.awsErrorDetails() == null ? ""
+                    : String.valueOf(service.awsErrorDetails().errorCode());
             if (service.isThrottlingException() || service.statusCode() >= 500) {
                 return KmsCallException.transientFailure(what + " failed: " + errorCode(e), e);
             }

@@ -66,7 +66,8 @@ final class GcpKmsKey implements KmsKey {
         body.addProperty("additionalAuthenticatedDataCrc32c", Long.toString(crc32c(aad)));
         JsonObject answer = call("encrypt", body, timeout);
         String what = describe() + " (encrypt)";
-        if (!isTrue(answer, "verifiedPlaintextCrc32c") || !isTrue(answer, "verifiedAdditionalAuthenticatedDataCrc32c")) {
+        if (!isTrue(answer, "verifiedPlaintextCrc32c")
+                || !isTrue(answer, "verifiedAdditionalAuthenticatedDataCrc32c")) {
             throw KmsCallException.transientFailure(what + " did not confirm the request's checksums", null);
         }
         String version = text(answer, "name");
@@ -75,7 +76,8 @@ final class GcpKmsKey implements KmsKey {
         }
         byte[] ciphertext = bytes(answer, "ciphertext", what);
         if (!String.valueOf(crc32c(ciphertext)).equals(text(answer, "ciphertextCrc32c"))) {
-            throw KmsCallException.transientFailure(what + " answered a ciphertext whose checksum does not match", null);
+            throw KmsCallException.transientFailure(what + " answered a ciphertext whose checksum does not match",
+                    null);
         }
         return ciphertext;
     }

@@ -47,7 +47,8 @@ record VaultTransitUri(String host, int port, boolean plainHttp, String mount, S
         try {
             parsed = new URI(uri);
         } catch (URISyntaxException e) {
-            throw invalid(SCHEME + ": URI is malformed; write vault-transit://HOST:PORT/MOUNT/keys/NAME?token-source=…");
+            throw invalid(SCHEME + ": URI is malformed; write "
+                    + "vault-transit://HOST:PORT/MOUNT/keys/NAME?token-source=…");
         }
         if (parsed.getRawUserInfo() != null) {
             throw invalid(SCHEME + ": URI must not carry user information: give the token with token-source");
