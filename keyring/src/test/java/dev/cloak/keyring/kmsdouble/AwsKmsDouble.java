@@ -98,27 +98,24 @@ public final class AwsKmsDouble extends KmsDouble {
         JsonObject request = json(body);
         String binding = request != null && request.get("EncryptionContext") instanceof JsonObject context
                 ? new TreeMap<>(contextOf(context)).toString() : "{}";
+        operation(exchange, operation, binding);
         Fault fault = faultFor();
         if (fault != null) {
-            int status = fault(exchange, fault, operation);
-            record(operation, binding, status);
+            fault(exchange, fault, operation);
             return;
         }
-        String refusal = authenticate(exchange, body, operation);
-        if (refusal != null) {
-            record(operation, binding, 400);
+        if (authenticate(exchange, body, operation) != null) {
             return;
         }
         if (request == null) {
             error(exchange, 400, "SerializationException", "body is not JSON");
             return;
         }
-        int status = switch (operation) {
+        switch (operation) {
             case "Encrypt" -> encrypt(exchange, request);
             case "Decrypt" -> decrypt(exchange, request);
             default -> error(exchange, 400, "UnknownOperationException", "the double serves Encrypt and Decrypt");
-        };
-        record(operation, binding, status);
+        }
     }
 
     private int fault(HttpExchange exchange, Fault fault, String operation) throws IOException {
@@ -280,7 +277,7 @@ public final class AwsKmsDouble extends KmsDouble {
         return pairs;
     }
 
-    private static int error(HttpExchange exchange, int status, String type, String message) throws IOException {
+    private int error(HttpExchange exchange, int status, String type, String message) throws IOException {
         JsonObject error = new JsonObject();
         error.addProperty("__type", type);
         if (message != null) {

@@ -129,12 +129,13 @@ public final class GcpKmsDouble extends KmsDouble {
         String aad = request == null || text(request, "additionalAuthenticatedData") == null ? ""
                 : new String(Base64.getDecoder().decode(text(request, "additionalAuthenticatedData")),
                         StandardCharsets.UTF_8);
+        operation(exchange, operation, aad);
         Fault fault = faultFor();
         if (fault != null) {
-            record(operation, aad, fault(exchange, fault, operation, name));
+            fault(exchange, fault, operation, name);
             return;
         }
-        record(operation, aad, serve(exchange, name, operation, request));
+        serve(exchange, name, operation, request);
     }
 
     private int serve(HttpExchange exchange, String name, String operation, JsonObject request) throws IOException {
@@ -298,7 +299,7 @@ public final class GcpKmsDouble extends KmsDouble {
         };
     }
 
-    private static int denied(HttpExchange exchange, String operation, String name) throws IOException {
+    private int denied(HttpExchange exchange, String operation, String name) throws IOException {
         String permission = operation.equals("decrypt") ? "useToDecrypt" : "useToEncrypt";
         return error(exchange, 403, "PERMISSION_DENIED", "Permission 'cloudkms.cryptoKeyVersions." + permission
                 + "' denied on resource '" + name + "' (or it may not exist).");
@@ -320,7 +321,7 @@ public final class GcpKmsDouble extends KmsDouble {
         return crc.getValue();
     }
 
-    private static int error(HttpExchange exchange, int status, String code, String message) throws IOException {
+    private int error(HttpExchange exchange, int status, String code, String message) throws IOException {
         JsonObject error = new JsonObject();
         error.addProperty("code", status);
         error.addProperty("message", message);

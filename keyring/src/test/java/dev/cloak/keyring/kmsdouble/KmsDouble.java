@@ -122,8 +122,26 @@ public abstract class KmsDouble implements AutoCloseable {
         operations.set(0);
     }
 
-    protected synchronized void record(String operation, String binding, int status) {
+    private synchronized void record(String operation, String binding, int status) {
         calls.add(new Call(operation, binding, status));
+    }
+
+    /**
+     * Marks {@code exchange} as a KMS operation: its answer (or dropped connection) is recorded in the audit log
+     * just before the client can see it, so a test that reads the log after its call finds the call there.
+     */
+    protected static void operation(HttpExchange exchange, String operation, String binding) {
+        exchange.setAttribute(PENDING, new String[] {operation, binding});
+    }
+
+    private static final String PENDING = "kms-double.operation";
+
+    private void recordPending(HttpExchange exchange, int status) {
+        // the exchange's attributes take no null: an empty array marks the operation as recorded
+        if (exchange.getAttribute(PENDING) instanceof String[] pending && pending.length == 2) {
+            exchange.setAttribute(PENDING, new String[0]);
+            record(pending[0], pending[1], status);
+        }
     }
 
     /** Counts a KMS operation and takes the fault it must suffer, if any (SLOW is waited out here). */
@@ -161,8 +179,9 @@ public abstract class KmsDouble implements AutoCloseable {
     protected abstract void handle(HttpExchange exchange, byte[] body) throws IOException;
 
     /** Sends {@code status} with {@code json} and the content type. */
-    protected static void send(HttpExchange exchange, int status, String contentType, JsonElement json,
-                               Map<String, String> headers) throws IOException {
+    protected void send(HttpExchange exchange, int status, String contentType, JsonElement json,
+                        Map<String, String> headers) throws IOException {
+        recordPending(exchange, status);
         byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
         headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
@@ -173,7 +192,8 @@ public abstract class KmsDouble implements AutoCloseable {
     }
 
     /** Closes the connection without an answer. */
-    protected static void drop(HttpExchange exchange) {
+    protected void drop(HttpExchange exchange) {
+        recordPending(exchange, 0);
         exchange.close();
     }
 

@@ -157,28 +157,31 @@ public final class VaultDouble extends KmsDouble {
         String operation = encrypt > decrypt ? "encrypt" : "decrypt";
         String mount = route.substring(0, at);
         String name = route.substring(at + operation.length() + 2);
-        String binding = bindingOf(request);
+        operation(exchange, operation, bindingOf(request));
         Fault fault = faultFor();
         if (fault != null) {
-            record(operation, binding, fault(exchange, fault, route));
+            fault(exchange, fault, route);
             return;
         }
         Token token = token(exchange);
         if (token == null || !token.operations.contains(operation)) {
-            record(operation, binding, errors(exchange, 403, "permission denied"));
+            errors(exchange, 403, "permission denied");
             return;
         }
         Key key = keys.get(namespace + "|" + mount + "|" + name);
         if (key == null) {
-            record(operation, binding, errors(exchange, 400, "encryption key not found"));
+            errors(exchange, 400, "encryption key not found");
             return;
         }
         if (request == null) {
-            record(operation, binding, errors(exchange, 400, "failed to parse JSON input"));
+            errors(exchange, 400, "failed to parse JSON input");
             return;
         }
-        record(operation, binding, operation.equals("encrypt") ? encrypt(exchange, key, request)
-                : decrypt(exchange, key, request));
+        if (operation.equals("encrypt")) {
+            encrypt(exchange, key, request);
+        } else {
+            decrypt(exchange, key, request);
+        }
     }
 
     private int encrypt(HttpExchange exchange, Key key, JsonObject request) throws IOException {
@@ -346,7 +349,7 @@ public final class VaultDouble extends KmsDouble {
         return answer;
     }
 
-    private static int errors(HttpExchange exchange, int status, String message) throws IOException {
+    private int errors(HttpExchange exchange, int status, String message) throws IOException {
         JsonArray errors = new JsonArray();
         errors.add(message);
         JsonObject body = new JsonObject();
