@@ -44,6 +44,7 @@ final class Analysis {
     private final List<LiteralSlot> literals = new ArrayList<>();
     private final List<LookupSlot> lookups = new ArrayList<>();
     private final Map<Projection, StarTable> starTables = new IdentityHashMap<>();
+    private final List<ColumnUse> uses = new ArrayList<>();
 
     private final Set<Integer> plainParameters = new HashSet<>();
     private final Set<Column> approved = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -119,6 +120,16 @@ final class Analysis {
         lookups.add(slot);
     }
 
+    /**
+     * A use of an encrypted column the plan's parameters and literals do not show (a comparison between columns, a
+     * copy, a NULL test), for the access policy; a plain column (null) is no use.
+     */
+    void use(EncryptedColumn column, ColumnUse.Kind kind) {
+        if (column != null) {
+            uses.add(new ColumnUse(column, kind));
+        }
+    }
+
     /** The physical table a star item covers, so the driver can count its columns. */
     void starTable(Projection star, StarTable table) {
         starTables.put(star, table);
@@ -139,7 +150,7 @@ final class Analysis {
         List<EncryptedColumn> written = kind == StatementPlan.Kind.SELECT ? null : tables.columnsOf(target);
         return StatementPlan.builder(kind, sql, parameterCount).parameters(encryptedParameters)
                 .projections(projections, starTablesInOrder).literals(literals).lookups(lookups)
-                .writtenTable(written).build();
+                .writtenTable(written).uses(uses).build();
     }
 
     /** Whether the statement holds values of encrypted columns: encrypted parameters, literals or lookups. */

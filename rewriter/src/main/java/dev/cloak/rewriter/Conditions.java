@@ -66,6 +66,7 @@ final class Conditions {
         } else if (expression instanceof IsNullExpression isNull
                 && directEncrypted(isNull.getLeftExpression(), scope) != null) {
             requireShallow(directEncrypted(isNull.getLeftExpression(), scope));
+            analysis.use(directEncrypted(isNull.getLeftExpression(), scope), ColumnUse.Kind.NULL_TEST);
             analysis.approve((Column) isNull.getLeftExpression());
         } else {
             analysis.plain.requirePlain(expression, "condition", scope);
@@ -105,6 +106,8 @@ final class Conditions {
         if (left != null && right != null) {
             requireShallow(left);
             CiphertextRules.requireJoinable(left, right, construct, "two columns");
+            analysis.use(left, ColumnUse.Kind.COMPARE);
+            analysis.use(right, ColumnUse.Kind.COMPARE);
             approve(leftExpression);
             approve(rightExpression);
             return;
@@ -191,6 +194,8 @@ final class Conditions {
                         + selected.name() + ": compare a column of the same key domain");
             }
             CiphertextRules.requireJoinable(column, selected, construct + " (SELECT ...)", "two columns");
+            analysis.use(column, ColumnUse.Kind.COMPARE);
+            analysis.use(selected, ColumnUse.Kind.COMPARE);
             approve(in.getLeftExpression());
             return;
         }

@@ -100,11 +100,13 @@ final class FromClause {
                 analysis.alias(Identifiers.key(using.getColumnName()));
                 if (a != null || b != null) {
                     CiphertextRules.requireJoinable(a, b, "JOIN ... USING", Identifiers.unquote(using.getColumnName()));
+                    analysis.use(a, ColumnUse.Kind.COMPARE);
+                    analysis.use(b, ColumnUse.Kind.COMPARE);
                 }
             }
         }
         if (join.isNatural()) {
-            naturalJoin(left, right);
+            naturalJoin(left, right, analysis);
         }
         for (Expression on : join.getOnExpressions()) {
             analysis.conditions.condition(on, level);
@@ -115,14 +117,14 @@ final class FromClause {
      * NATURAL JOIN compares every column name the sides share: allowed only when each encrypted column is
      * matched by one of the same key domain (both deterministic), or certainly absent on the other side.
      */
-    private static void naturalJoin(List<Source> left, Source right) {
+    private static void naturalJoin(List<Source> left, Source right, Analysis analysis) {
         for (Source source : left) {
-            naturalPair(source, right);
-            naturalPair(right, source);
+            naturalPair(source, right, analysis);
+            naturalPair(right, source, analysis);
         }
     }
 
-    private static void naturalPair(Source from, Source other) {
+    private static void naturalPair(Source from, Source other, Analysis analysis) {
         for (Map.Entry<String, EncryptedColumn> entry : from.encryptedByName().entrySet()) {
             Column name = new Column(entry.getKey());
             Source.Lookup lookup = other.lookup(name);
@@ -136,6 +138,8 @@ final class FromClause {
                         + " write JOIN ... ON");
             }
             CiphertextRules.requireJoinable(entry.getValue(), match, "NATURAL JOIN", entry.getKey());
+            analysis.use(entry.getValue(), ColumnUse.Kind.COMPARE);
+            analysis.use(match, ColumnUse.Kind.COMPARE);
         }
     }
 }

@@ -95,6 +95,7 @@ final class InsertAnalyzer {
                 EncryptedColumn column = target.column(name);
                 if (column != null) {
                     CiphertextRules.requireDeterministic(column, "ON CONFLICT");
+                    analysis.use(column, ColumnUse.Kind.COMPARE);
                 }
                 analysis.alias(Identifiers.key(name));
             }
@@ -140,6 +141,8 @@ final class InsertAnalyzer {
                     analysis.approve(proposed);
                     CiphertextRules.requireCopyable(to, target.column(proposed.getColumnName()), construct,
                             Identifiers.unquote(column.getColumnName()));
+                    analysis.use(target.column(proposed.getColumnName()), ColumnUse.Kind.COPY);
+                    analysis.use(to, ColumnUse.Kind.WRITE);
                 } else {
                     target.assign(to, values.get(i), "value for column in " + construct);
                 }
@@ -192,6 +195,8 @@ final class InsertAnalyzer {
                 continue;
             }
             CiphertextRules.requireCopyable(to, from, construct, name);
+            analysis.use(from, ColumnUse.Kind.COPY);
+            analysis.use(to, ColumnUse.Kind.WRITE);
         }
     }
 

@@ -94,6 +94,7 @@ final class PlainExpressions {
         @Override
         public <S> Void visit(IsNullExpression isNull, S context) {
             if (isNull.getLeftExpression() instanceof Column column && scope.encryptedOf(column) != null) {
+                analysis.use(scope.encryptedOf(column), ColumnUse.Kind.NULL_TEST);
                 analysis.approve(column);
                 return null;
             }
@@ -196,6 +197,8 @@ final class PlainExpressions {
             if (distinct) {
                 CiphertextRules.requireDeterministic(encrypted, "COUNT(DISTINCT)");
             }
+            // COUNT(c) counts the cells that are not NULL; COUNT(DISTINCT c) compares them
+            analysis.use(encrypted, distinct ? ColumnUse.Kind.COMPARE : ColumnUse.Kind.NULL_TEST);
             analysis.approve(column);
             return true;
         }

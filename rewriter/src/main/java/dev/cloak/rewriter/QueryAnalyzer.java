@@ -135,6 +135,7 @@ final class QueryAnalyzer {
             for (Projection projection : first.projections()) {
                 for (EncryptedColumn column : ResultColumns.encryptedIn(projection)) {
                     CiphertextRules.requireDeterministic(column, "UNION/INTERSECT/EXCEPT without ALL");
+                    analysis.use(column, ColumnUse.Kind.COMPARE);
                 }
             }
         }

@@ -116,6 +116,7 @@ final class SelectClauses {
         for (Projection projection : projections) {
             for (EncryptedColumn column : ResultColumns.encryptedIn(projection)) {
                 CiphertextRules.requireDeterministic(column, "DISTINCT");
+                analysis.use(column, ColumnUse.Kind.COMPARE);
             }
         }
     }
@@ -141,12 +142,14 @@ final class SelectClauses {
         if (expression instanceof LongValue position) {
             for (EncryptedColumn column : encryptedAtPosition(position, projections, construct)) {
                 CiphertextRules.requireDeterministic(column, construct);
+                analysis.use(column, ColumnUse.Kind.COMPARE);
             }
             return;
         }
         EncryptedColumn encrypted = Conditions.directEncrypted(expression, scope);
         if (encrypted != null) {
             CiphertextRules.requireDeterministic(encrypted, construct);
+            analysis.use(encrypted, ColumnUse.Kind.COMPARE);
             analysis.approve((Column) expression);
         } else {
             analysis.plain.requirePlain(expression, construct, scope);

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,6 +71,7 @@ public final class StatementPlan {
     private final Set<String> droppedViews;
     private final boolean viewsStale;
     private final boolean dependsOnCatalog;
+    private final List<ColumnUse> uses;
 
     private StatementPlan(Builder builder) {
         this.kind = builder.kind;
@@ -121,6 +123,35 @@ public final class StatementPlan {
         this.droppedViews = Set.copyOf(builder.droppedViews);
         this.viewsStale = builder.viewsStale;
         this.dependsOnCatalog = builder.dependsOnCatalog;
+        this.uses = uses(builder.uses, this.parameters, this.lookupParameters, this.literals, this.lookups);
+    }
+
+    /**
+     * The uses the analysis recorded, and those its parameters and literals show: a lookup's value, or a value
+     * written; each (column, kind) once.
+     */
+    private static List<ColumnUse> uses(List<ColumnUse> recorded, EncryptedColumn[] parameters,
+                                        boolean[] lookupParameters, List<LiteralSlot> literals,
+                                        List<LookupSlot> lookups) {
+        Set<ColumnUse> all = new LinkedHashSet<>(recorded);
+        Set<Integer> lookupLiterals = new HashSet<>();
+        for (LookupSlot lookup : lookups) {
+            all.add(new ColumnUse(lookup.column(), ColumnUse.Kind.LOOKUP));
+            if (lookup.literal() != null) {
+                lookupLiterals.add(lookup.literal().start());
+            }
+        }
+        for (int i = 1; i < parameters.length; i++) {
+            if (parameters[i] != null && !lookupParameters[i]) {
+                all.add(new ColumnUse(parameters[i], ColumnUse.Kind.WRITE));
+            }
+        }
+        for (LiteralSlot literal : literals) {
+            if (!lookupLiterals.contains(literal.start())) {
+                all.add(new ColumnUse(literal.column(), ColumnUse.Kind.WRITE));
+            }
+        }
+        return List.copyOf(all);
     }
 
     /** A plan for {@code sql} of {@code kind}; what the builder is not told is empty (no written table: null). */
@@ -148,6 +179,7 @@ public final class StatementPlan {
         private Set<String> droppedViews = Set.of();
         private boolean viewsStale;
         private boolean dependsOnCatalog;
+        private List<ColumnUse> uses = List.of();
 
         private Builder(Kind kind, String sql, int parameterCount) {
             this.kind = kind;
@@ -214,6 +246,12 @@ public final class StatementPlan {
             return this;
         }
 
+        /** The uses of encrypted columns the analysis recorded; lookups and written values are added from the rest. */
+        Builder uses(List<ColumnUse> recorded) {
+            this.uses = recorded;
+            return this;
+        }
+
         StatementPlan build() {
             return new StatementPlan(this);
         }
@@ -257,6 +295,7 @@ public final class StatementPlan {
         Map<Integer, EncryptedColumn> encrypted = new HashMap<>();
         List<LiteralSlot> literals = new ArrayList<>();
         List<LookupSlot> lookups = new ArrayList<>();
+        List<ColumnUse> uses = new ArrayList<>();
         // a part's text may be rewritten (DDL): rebuild the whole text and move literal spans with it
         StringBuilder text = new StringBuilder(sql.length());
         int copied = 0;
@@ -274,6 +313,7 @@ public final class StatementPlan {
                 lookups.add(slot.shifted(shift, parameterShift));
             }
             parameterShift += parts.get(p).parameterCount;
+            uses.addAll(parts.get(p).uses);
         }
         sql = text.append(sql, copied, sql.length()).toString();
         Set<String> changed = new HashSet<>();
@@ -315,11 +355,11 @@ public final class StatementPlan {
             return builder(withResults.kind, sql, offset).parameters(encrypted)
                     .projections(withResults.projections, withResults.starTables).literals(literals).lookups(lookups)
                     .changedTables(changed).definedViews(defined).droppedViews(dropped).viewsStale(stale)
-                    .dependsOnCatalog(catalog).build();
+                    .dependsOnCatalog(catalog).uses(uses).build();
         }
         return builder(kind, sql, offset).parameters(encrypted).literals(literals).lookups(lookups)
                 .changedTables(changed).definedViews(defined).droppedViews(dropped).viewsStale(stale)
-                .dependsOnCatalog(catalog).build();
+                .dependsOnCatalog(catalog).uses(uses).build();
     }
 
     /** Unparsed text returns no rows only when it is plain DML or DDL without RETURNING or OUTPUT. */
@@ -425,6 +465,14 @@ public final class StatementPlan {
      */
     public List<EncryptedColumn> writtenTableColumns() {
         return writtenTable;
+    }
+
+    /**
+     * How the statement uses encrypted columns other than by reading them into its result (which {@link #projections()}
+     * tell): each column and kind of use once, for the access policy to decide on before the statement is sent.
+     */
+    public List<ColumnUse> uses() {
+        return uses;
     }
 
     /** Whether parameter {@code index} (1-based) is the value of a {@link #lookups() lookup}. */

@@ -67,6 +67,8 @@ final class WriteTarget {
             // the database copies the stored cell: only a column of the same key domain and mode can give it
             CiphertextRules.requireCopyable(column, scope.encryptedOf(source), "SET " + column.name() + " = column",
                     Identifiers.unquote(source.getColumnName()));
+            analysis.use(scope.encryptedOf(source), ColumnUse.Kind.COPY);
+            analysis.use(column, ColumnUse.Kind.WRITE);
             analysis.approve(source);
         } else if (value instanceof JdbcNamedParameter) {
             throw new Rejection("named parameter for encrypted column " + column.name()

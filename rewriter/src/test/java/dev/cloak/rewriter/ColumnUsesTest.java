@@ -1,0 +1,72 @@
+package dev.cloak.rewriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * What a plan tells the driver's access policy: each encrypted column a statement uses other than by reading it into
+ * its result, and how. Policy as in the corpus: patients(ssn deterministic, name randomized, dob randomized),
+ * visits(patient_ssn deterministic, key domain patients.ssn).
+ */
+class ColumnUsesTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            SELECT id FROM patients WHERE ssn = ?                                          | LOOKUP patients.ssn
+            SELECT id FROM patients WHERE ssn <> '123-45-6789'                             | LOOKUP patients.ssn
+            SELECT id FROM patients WHERE ssn IN (?, '123-45-6789')                        | LOOKUP patients.ssn
+            DELETE FROM patients WHERE ssn = ?                                             | LOOKUP patients.ssn
+            SELECT id FROM patients WHERE (SELECT v.patient_ssn FROM visits v WHERE v.id = 1) = ? | LOOKUP visits.patient_ssn
+            INSERT INTO patients (id, ssn, name) VALUES (?, ?, 'Ann')                      | WRITE patients.ssn, WRITE patients.name
+            UPDATE patients SET name = ? WHERE ssn = ?                                     | WRITE patients.name, LOOKUP patients.ssn
+            INSERT INTO patients (id, ssn) SELECT ?, ? FROM visits                         | WRITE patients.ssn
+            INSERT INTO patients (id, ssn) VALUES (?, ?) ON CONFLICT (ssn) DO UPDATE SET ssn = EXCLUDED.ssn | COMPARE patients.ssn, COPY patients.ssn, WRITE patients.ssn
+            SELECT p.id FROM patients p JOIN visits v ON v.patient_ssn = p.ssn             | COMPARE visits.patient_ssn, COMPARE patients.ssn
+            SELECT id FROM patients WHERE ssn IN (SELECT patient_ssn FROM visits)          | COMPARE patients.ssn, COMPARE visits.patient_ssn
+            SELECT ssn, COUNT(*) FROM patients GROUP BY ssn                                | COMPARE patients.ssn
+            SELECT ssn FROM patients GROUP BY 1                                            | COMPARE patients.ssn
+            SELECT DISTINCT ssn FROM patients                                              | COMPARE patients.ssn
+            SELECT COUNT(DISTINCT ssn) FROM patients                                       | COMPARE patients.ssn
+            SELECT ssn FROM patients UNION SELECT patient_ssn FROM visits                  | COMPARE patients.ssn
+            INSERT INTO visits (id, patient_ssn) SELECT id, ssn FROM patients              | COPY patients.ssn, WRITE visits.patient_ssn
+            UPDATE visits SET patient_ssn = p.ssn FROM patients p WHERE p.id = visits.id   | COPY patients.ssn, WRITE visits.patient_ssn
+            SELECT id FROM patients WHERE name IS NOT NULL                                 | NULL_TEST patients.name
+            SELECT ssn, name, dob FROM patients WHERE id = ?                               |
+            SELECT * FROM patients                                                         |
+            """)
+    void eachStatementReportsTheUsesOfItsEncryptedColumns(String sql, String expected) throws Exception {
+        StatementPlan plan = new SqlRewriter(CorpusTest.SCHEMA, 0, Dialect.POSTGRESQL).plan(sql);
+
+        List<String> uses = plan.uses().stream().map(ColumnUse::toString).toList();
+
+        assertThat(uses).containsExactlyInAnyOrderElementsOf(
+                expected == null ? List.of() : Arrays.stream(expected.split(",")).map(String::strip).toList());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            SELECT id FROM patients WHERE ssn = ?; UPDATE patients SET name = ? WHERE id = ? | LOOKUP patients.ssn, WRITE patients.name
+            UPDATE patients SET name = NULL WHERE dob IS NULL; DELETE FROM visits WHERE patient_ssn = ? | NULL_TEST patients.dob, LOOKUP visits.patient_ssn
+            """)
+    void severalStatementsInOneTextReportTheUsesOfEach(String sql, String expected) throws Exception {
+        StatementPlan plan = new SqlRewriter(CorpusTest.SCHEMA, 0, Dialect.POSTGRESQL).plan(sql);
+
+        assertThat(plan.uses().stream().map(ColumnUse::toString).toList())
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(expected.split(",")).map(String::strip).toList());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            SELECT name FROM patients WHERE id = 1                                         | patients
+            SELECT count(*) FROM audit_log                                                 | audit_log
+            """)
+    void readingOrNamingNoEncryptedColumnIsNoUse(String sql, String table) throws Exception {
+        StatementPlan plan = new SqlRewriter(CorpusTest.SCHEMA, 0, Dialect.POSTGRESQL).plan(sql);
+
+        assertThat(plan.uses()).as(table).isEmpty();
+    }
+}
