@@ -5,9 +5,11 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -38,6 +40,7 @@ public final class CloakConfig {
     private final List<ColumnPolicy> columns;
     private final DecryptAccess defaultAccess;
     private final List<AccessRule> accessRules;
+    private final PrincipalSource principalSource;
     private final boolean requireTls;
     private final int statementCacheSize;
     private final String auditSink;
@@ -55,6 +58,7 @@ public final class CloakConfig {
         this.columns = List.copyOf(b.columns);
         this.defaultAccess = b.defaultAccess;
         this.accessRules = List.copyOf(b.accessRules);
+        this.principalSource = b.principalSource;
         this.requireTls = b.requireTls;
         this.statementCacheSize = b.statementCacheSize;
         this.auditSink = b.auditSink;
@@ -122,6 +126,26 @@ public final class CloakConfig {
         return accessRules;
     }
 
+    /**
+     * The encrypted columns of this policy that {@code rule} names, matched as SQL matches identifiers (unquoted names
+     * case-insensitively, quoted ones exactly, a name without a schema in any schema, a column configured without a
+     * schema under any schema the rule names). The access policy applies a rule to exactly these.
+     */
+    public List<ColumnPolicy> columnsNamedBy(AccessRule rule) {
+        List<ColumnPolicy> named = new ArrayList<>();
+        for (ColumnPolicy column : columns) {
+            if (rule.columns().stream().anyMatch(name -> ColumnNames.matches(name, column))) {
+                named.add(column);
+            }
+        }
+        return named;
+    }
+
+    /** Who a connection's principal is ({@code access.principal}): the session's user, or one the application names. */
+    public PrincipalSource principalSource() {
+        return principalSource;
+    }
+
     public boolean requireTls() {
         return requireTls;
     }
@@ -159,6 +183,7 @@ public final class CloakConfig {
         private final List<ColumnPolicy> columns = new ArrayList<>();
         private DecryptAccess defaultAccess = DecryptAccess.ALLOW;
         private final List<AccessRule> accessRules = new ArrayList<>();
+        private PrincipalSource principalSource = PrincipalSource.SESSION;
         private boolean requireTls = true;
         private int statementCacheSize = DEFAULT_STATEMENT_CACHE_SIZE;
         private String auditSink;
@@ -250,11 +275,25 @@ public final class CloakConfig {
         /**
          * Adds an encrypted column.
          *
-         * @param pad       pad to a multiple of this many bytes, 0 for none
+         * @param pad       0 for none; else every cell's plaintext takes exactly this many bytes (values of up to
+         *                  {@code pad - 2} bytes, longer ones refused)
          * @param keyColumn the policy name of the column whose key this one shares, or {@code null} for its own
          */
         public Builder column(String name, ColumnType type, EncryptionMode mode, int pad, String keyColumn) {
-            return column(ColumnNames.policy(name, type, mode, pad, 0, ColumnPolicy.NO_SCALE, keyColumn));
+            return column(name, type, mode, pad, false, keyColumn);
+        }
+
+        /**
+         * Adds an encrypted column, as {@code pad: { size: pad, buckets: padBuckets }} in a policy file.
+         *
+         * @param pad        0 for none; else every cell's plaintext takes exactly this many bytes (values of up to
+         *                   {@code pad - 2} bytes, longer ones refused), or with {@code padBuckets} a multiple of it
+         * @param keyColumn  the policy name of the column whose key this one shares, or {@code null} for its own
+         */
+        public Builder column(String name, ColumnType type, EncryptionMode mode, int pad, boolean padBuckets,
+                              String keyColumn) {
+            return column(ColumnNames.policy(name, type, mode, pad, padBuckets, 0, ColumnPolicy.NO_SCALE,
+                    keyColumn));
         }
 
         public Builder column(ColumnPolicy column) {
@@ -271,8 +310,15 @@ public final class CloakConfig {
             return this;
         }
 
+        /** Adds a rule; {@link #build()} checks that each column it names is an encrypted column of the policy. */
         public Builder accessRule(AccessRule rule) {
             this.accessRules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        /** Who a connection's principal is; {@link PrincipalSource#SESSION}, the database's user, unless set. */
+        public Builder principalSource(PrincipalSource source) {
+            this.principalSource = Objects.requireNonNull(source, "principalSource");
             return this;
         }
 
@@ -319,7 +365,8 @@ public final class CloakConfig {
 
         /**
          * @throws IllegalArgumentException when the policy is inconsistent: no master key, a column listed
-         *     twice, a key shared between columns of different modes or types, an unknown key column
+         *     twice, a key shared between columns of different modes or types, an unknown key column, an access rule
+         *     that names a column the policy does not encrypt, two rules for one principal and column
          */
         public CloakConfig build() {
             if (masterKey == null || masterKey.isBlank()) {
@@ -360,7 +407,31 @@ public final class CloakConfig {
                             + " but has another scale");
                 }
             }
-            return new CloakConfig(this);
+            CloakConfig config = new CloakConfig(this);
+            checkAccessRules(config);
+            return config;
+        }
+
+        /** A rule that applies to no column, or a second rule for a principal and column, would go unnoticed. */
+        private static void checkAccessRules(CloakConfig config) {
+            Map<String, AccessRule> decided = new HashMap<>();
+            for (AccessRule rule : config.accessRules) {
+                for (String name : rule.columns()) {
+                    boolean known = config.columns.stream().anyMatch(column -> ColumnNames.matches(name, column));
+                    if (!known) {
+                        throw new IllegalArgumentException("access rule for principal " + rule.principal() + " names "
+                                + name + ", which is not an encrypted column of this policy");
+                    }
+                }
+                for (ColumnPolicy column : config.columnsNamedBy(rule)) {
+                    String key = AccessRule.principalKey(rule.principal()) + "\u0000" + column.name();
+                    AccessRule earlier = decided.putIfAbsent(key, rule);
+                    if (earlier != null && earlier != rule) {
+                        throw new IllegalArgumentException("principal " + rule.principal() + " has two access rules"
+                                + " for column " + column.name() + ": give it one");
+                    }
+                }
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.cloak.driver.config;
 
+import dev.cloak.driver.internal.codec.CellFormat;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -15,18 +16,24 @@ import java.util.Objects;
  * @param mode      randomized or deterministic
  * @param keyDomain the {@link #ownDomain()} of the column that owns the key: lower-case {@code table.column}, or
  *                  {@code schema.table.column} when the policy names the owner's schema
- * @param pad       pad the encoded plaintext to a multiple of this many bytes; 0 for none
- * @param size      the declared maximum (characters for varchar, bytes for bytes); 0 for none
- * @param scale     for a decimal column, the scale every value is stored and read with, as in {@code NUMERIC(p, s)};
- *                  {@link #NO_SCALE} for none
+ * @param pad        0 for no padding; else every cell's plaintext (a type byte, the value, a padding byte) is padded
+ *                   to exactly this many bytes, so every value of up to {@code pad - 2} bytes gives a cell of one size
+ *                   and a longer value is refused (22001); with {@code padBuckets}, to the next multiple of it instead
+ * @param size       the declared maximum (characters for varchar, bytes for bytes); 0 for none
+ * @param scale      for a decimal column, the scale every value is stored and read with, as in
+ *                   {@code NUMERIC(p, s)}; {@link #NO_SCALE} for none
+ * @param padBuckets whether {@code pad} rounds the plaintext up to a multiple of it (any length, which then shows
+ *                   in which multiple a cell falls) rather than to one fixed size
  */
 public record ColumnPolicy(String schema, String table, String column, boolean quoted, ColumnType type,
-                           EncryptionMode mode, String keyDomain, int pad, int size, int scale) {
+                           EncryptionMode mode, String keyDomain, int pad, int size, int scale, boolean padBuckets) {
 
     /** The {@code scale} of a column that declares none: a decimal keeps the scale it was bound with. */
     public static final int NO_SCALE = -1;
     /** The largest {@code scale} a policy may declare (PostgreSQL's NUMERIC allows 1,000 digits after the point). */
     public static final int MAX_SCALE = 1000;
+    /** The largest {@code pad} a policy may declare. */
+    public static final int MAX_PAD = 4096;
 
     public ColumnPolicy {
         Objects.requireNonNull(table, "table");
@@ -34,8 +41,15 @@ public record ColumnPolicy(String schema, String table, String column, boolean q
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(keyDomain, "keyDomain");
-        if (pad < 0 || pad > 4096) {
-            throw new IllegalArgumentException("pad must be between 0 and 4096");
+        if (pad < 0 || pad > MAX_PAD) {
+            throw new IllegalArgumentException("pad must be between 0 and " + MAX_PAD);
+        }
+        if (padBuckets && pad == 0) {
+            throw new IllegalArgumentException("pad buckets need a pad size");
+        }
+        String padProblem = padBuckets ? null : CellFormat.fixedPadProblem(type, pad);
+        if (padProblem != null) {
+            throw new IllegalArgumentException(padProblem);
         }
         if (size < 0) {
             throw new IllegalArgumentException("size must not be negative");
@@ -46,10 +60,16 @@ public record ColumnPolicy(String schema, String table, String column, boolean q
         }
     }
 
-    /** A column that declares no scale. */
+    /** A column padded to one fixed size, or not at all. */
+    public ColumnPolicy(String schema, String table, String column, boolean quoted, ColumnType type,
+                        EncryptionMode mode, String keyDomain, int pad, int size, int scale) {
+        this(schema, table, column, quoted, type, mode, keyDomain, pad, size, scale, false);
+    }
+
+    /** A column that declares no scale, padded to one fixed size or not at all. */
     public ColumnPolicy(String schema, String table, String column, boolean quoted, ColumnType type,
                         EncryptionMode mode, String keyDomain, int pad, int size) {
-        this(schema, table, column, quoted, type, mode, keyDomain, pad, size, NO_SCALE);
+        this(schema, table, column, quoted, type, mode, keyDomain, pad, size, NO_SCALE, false);
     }
 
     /** The name of this column as the policy file writes it: {@code table.column} or {@code schema.table.column}. */

@@ -1,6 +1,7 @@
 package dev.cloak.driver.config;
 
 import dev.cloak.driver.CloakSetting;
+import dev.cloak.driver.internal.codec.CellFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -52,7 +53,8 @@ public final class PolicyFile {
             "kms-timeout");
     private static final Set<String> CACHE = Set.of("ttl", "max-entries");
     private static final Set<String> COLUMN = Set.of("type", "mode", "pad", "key", "size", "scale");
-    private static final Set<String> ACCESS = Set.of("default", "rules");
+    private static final Set<String> PAD = Set.of("size", "buckets");
+    private static final Set<String> ACCESS = Set.of("default", "principal", "rules");
     private static final Set<String> RULE = Set.of("principal", "columns", "decrypt");
     private static final Set<String> NETWORK = Set.of("require-tls");
     private static final Set<String> STATEMENTS = Set.of("cache-size");
@@ -289,7 +291,7 @@ public final class PolicyFile {
         ReadColumn withKeyDomain(String domain) {
             ColumnPolicy p = policy;
             return new ReadColumn(new ColumnPolicy(p.schema(), p.table(), p.column(), p.quoted(), p.type(), p.mode(),
-                    domain, p.pad(), p.size(), p.scale()), setting, name, keyColumn, keyNode);
+                    domain, p.pad(), p.size(), p.scale(), p.padBuckets()), setting, name, keyColumn, keyNode);
         }
     }
 
@@ -387,14 +389,35 @@ public final class PolicyFile {
                     + names(EncryptionMode.values()) + ")");
         }
         int pad = 0;
+        boolean padBuckets = false;
         if (map.containsKey("pad")) {
             Node padNode = map.get("pad").value;
-            pad = integer(padNode, setting + ".pad");
-            if (pad < 0) {
-                throw error(padNode, setting + ".pad", "must not be negative");
+            String padSetting = setting + ".pad";
+            if (padNode instanceof MappingNode) {
+                // pad: { size: N, buckets: true } rounds up to a multiple of N instead of one fixed size
+                Map<String, Entry> padMap = mapping(padNode, padSetting, PAD);
+                Entry size = padMap.get("size");
+                if (size == null) {
+                    throw error(padNode, padSetting + ".size", "required (the pad in bytes)");
+                }
+                padNode = size.value;
+                padSetting = padSetting + ".size";
+                Entry buckets = padMap.get("buckets");
+                padBuckets = buckets != null && bool(buckets.value, setting + ".pad.buckets");
             }
-            if (pad > 4096) {
-                throw error(padNode, setting + ".pad", "must be at most 4096");
+            pad = integer(padNode, padSetting);
+            if (pad < 0) {
+                throw error(padNode, padSetting, "must not be negative");
+            }
+            if (pad > ColumnPolicy.MAX_PAD) {
+                throw error(padNode, padSetting, "must be at most " + ColumnPolicy.MAX_PAD);
+            }
+            if (padBuckets && pad == 0) {
+                throw error(padNode, padSetting, "must be at least 1 with buckets");
+            }
+            String tooSmall = padBuckets ? null : CellFormat.fixedPadProblem(type, pad);
+            if (tooSmall != null) {
+                throw error(padNode, padSetting, tooSmall);
             }
         }
         int size = 0;
@@ -432,7 +455,7 @@ public final class PolicyFile {
         }
         ColumnPolicy policy;
         try {
-            policy = ColumnNames.policy(name, type, mode, pad, size, scale, keyColumn);
+            policy = ColumnNames.policy(name, type, mode, pad, padBuckets, size, scale, keyColumn);
         } catch (IllegalArgumentException e) {
             throw error(entry.key, setting, e.getMessage());
         }
@@ -443,25 +466,15 @@ public final class PolicyFile {
         return column.scale() == ColumnPolicy.NO_SCALE ? "none" : String.valueOf(column.scale());
     }
 
-    /** The columns of this policy that {@code name} denotes, matched as unquoted SQL identifiers are. */
+    /** The columns of this policy that {@code name} denotes, matched as SQL matches identifiers. */
     private static List<ReadColumn> findColumns(List<ReadColumn> columns, String name) {
         List<ReadColumn> found = new ArrayList<>();
         for (ReadColumn c : columns) {
-            if (matches(c.policy(), name)) {
+            if (ColumnNames.matches(name, c.policy())) {
                 found.add(c);
             }
         }
         return found;
-    }
-
-    private static boolean matches(ColumnPolicy column, String name) {
-        List<String> parts = ColumnNames.split(name);
-        String table = parts.get(parts.size() - 2);
-        String col = parts.get(parts.size() - 1);
-        if (!table.equalsIgnoreCase(column.table()) || !col.equalsIgnoreCase(column.column())) {
-            return false;
-        }
-        return parts.size() == 2 || column.schema() == null || parts.get(0).equalsIgnoreCase(column.schema());
     }
 
     private void readAccess(Entry access, List<ColumnPolicy> columns, CloakConfig.Builder builder)
@@ -479,6 +492,16 @@ public final class PolicyFile {
             }
             builder.defaultAccess(a);
         }
+        Entry principalSource = map.get("principal");
+        if (principalSource != null) {
+            String value = scalar(principalSource.value, "access.principal");
+            PrincipalSource source = PrincipalSource.fromPolicyName(value);
+            if (source == null) {
+                throw error(principalSource.value, "access.principal", "must be session (the database session's"
+                        + " user) or asserted (the application names it), not '" + value + "'");
+            }
+            builder.principalSource(source);
+        }
         Entry rules = map.get("rules");
         if (rules == null || isNull(rules.value)) {
             return;
@@ -487,7 +510,8 @@ public final class PolicyFile {
             throw error(rules.value, "access.rules", "must be a list of rules");
         }
         int i = 0;
-        Map<String, String> ruled = new HashMap<>(); // principal + column -> the rule that decided it
+        // principal and encrypted column -> the rule that decided it
+        Map<String, String> ruled = new HashMap<>();
         for (Node ruleNode : seq.getValue()) {
             String setting = "access.rules[" + i++ + "]";
             Map<String, Entry> rule = mapping(ruleNode, setting, RULE);
@@ -520,20 +544,24 @@ public final class PolicyFile {
             for (Node c : colSeq.getValue()) {
                 String name = scalar(c, setting + ".columns");
                 // A typo here would hand plaintext to a principal the rule meant to restrict.
-                boolean known;
+                List<ColumnPolicy> named;
                 try {
-                    known = columns.stream().anyMatch(col -> matches(col, name));
+                    named = columns.stream().filter(col -> ColumnNames.matches(name, col)).toList();
                 } catch (IllegalArgumentException e) {
                     throw error(c, setting + ".columns", e.getMessage());
                 }
-                if (!known) {
-                    throw error(c, setting + ".columns", name + " is not an encrypted column of this policy");
+                if (named.isEmpty()) {
+                    throw error(c, setting + ".columns", name + " is not an encrypted column of this policy"
+                            + " (names match as SQL identifiers: unquoted in any case, quoted exactly)");
                 }
                 // Two rules for one principal and column would leave what it gets to rule order: refuse instead.
-                String earlier = ruled.putIfAbsent(who + "\u0000" + name.toLowerCase(Locale.ROOT), setting);
-                if (earlier != null) {
-                    throw error(c, setting + ".columns", name + " already has a rule for principal " + who + " in "
-                            + earlier);
+                for (ColumnPolicy column : named) {
+                    String earlier = ruled.putIfAbsent(AccessRule.principalKey(who) + "\u0000" + column.name(),
+                            setting);
+                    if (earlier != null && !earlier.equals(setting)) {
+                        throw error(c, setting + ".columns", name + " already has a rule for principal " + who
+                                + " in " + earlier);
+                    }
                 }
                 names.add(name);
             }

@@ -523,4 +523,117 @@ class PolicyFileTest {
                 + "    - { principal: bob, columns: [T.C], decrypt: allow }\n", 9, "access.rules[1].columns")
                 .hasMessageContaining("already has a rule for principal bob in access.rules[0]");
     }
+
+    @Test
+    void aRuleThatNamesTheSchemaOfAColumnConfiguredWithoutOneAppliesToIt() throws PolicyException {
+        CloakConfig config = PolicyFile.parse(HEAD + "columns:\n  patients.ssn: { type: varchar, mode: deterministic }\n"
+                + "access:\n  rules:\n    - { principal: intern, columns: [public.patients.ssn], decrypt: deny }\n",
+                "cloak.yaml");
+
+        assertThat(config.columnsNamedBy(config.accessRules().get(0))).extracting(ColumnPolicy::name)
+                .containsExactly("patients.ssn");
+    }
+
+    @Test
+    void aRuleNamesColumnsAsSqlNamesIdentifiersQuotedExactlyUnquotedInAnyCase() throws PolicyException {
+        CloakConfig config = PolicyFile.parse(HEAD + "columns:\n  '\"Clinic\".\"SSN\"': { type: int, mode: randomized }\n"
+                + "  clinic.name: { type: int, mode: randomized }\n"
+                + "access:\n  rules:\n    - { principal: a, columns: ['\"Clinic\".SSN', CLINIC.Name], decrypt: null }\n",
+                "cloak.yaml");
+
+        assertThat(config.columnsNamedBy(config.accessRules().get(0))).extracting(ColumnPolicy::name)
+                .containsExactly("Clinic.SSN", "clinic.name");
+        rejects(HEAD + "columns:\n  '\"Clinic\".\"SSN\"': { type: int, mode: randomized }\n"
+                + "access:\n  rules:\n    - { principal: a, columns: ['\"clinic\".\"ssn\"'], decrypt: null }\n", 8,
+                "access.rules[0].columns").hasMessageContaining("is not an encrypted column of this policy");
+    }
+
+    @Test
+    void aRuleNamingAColumnOfAnotherSchemaIsRejected() {
+        rejects(HEAD + "columns:\n  tenant_a.patients.ssn: { type: int, mode: randomized }\naccess:\n  rules:\n"
+                + "    - { principal: bob, columns: [tenant_b.patients.ssn], decrypt: deny }\n", 8,
+                "access.rules[0].columns").hasMessageContaining("tenant_b.patients.ssn is not an encrypted column");
+    }
+
+    @Test
+    void twoRulesForOnePrincipalAndColumnAreRejectedHoweverTheyAreSpelt() {
+        rejects(HEAD + "columns:\n  t.c: { type: int, mode: randomized }\naccess:\n  rules:\n"
+                + "    - { principal: bob, columns: [t.c], decrypt: deny }\n"
+                + "    - { principal: BOB, columns: [public.t.c], decrypt: allow }\n", 9, "access.rules[1].columns")
+                .hasMessageContaining("already has a rule for principal BOB in access.rules[0]");
+    }
+
+    @Test
+    void builderRejectsARuleNamingAColumnThePolicyDoesNotEncrypt() {
+        assertThatThrownBy(() -> CloakConfig.builder().masterKey("local:file:./m.json")
+                .column("patients.ssn", ColumnType.VARCHAR, EncryptionMode.DETERMINISTIC)
+                .accessRule(new AccessRule("intern", List.of("patients.snn"), DecryptAccess.DENY))
+                .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("patients.snn, which is not an encrypted column of this policy");
+    }
+
+    @Test
+    void builderRejectsTwoRulesForOnePrincipalAndColumn() {
+        assertThatThrownBy(() -> CloakConfig.builder().masterKey("local:file:./m.json")
+                .column("patients.ssn", ColumnType.VARCHAR, EncryptionMode.DETERMINISTIC)
+                .accessRule(new AccessRule("intern", List.of("patients.ssn"), DecryptAccess.DENY))
+                .accessRule(new AccessRule("Intern", List.of("clinic.patients.SSN"), DecryptAccess.ALLOW))
+                .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("two access rules for column patients.ssn");
+    }
+
+    @Test
+    void builderAppliesASchemaQualifiedRuleToTheColumnConfiguredWithoutOne() {
+        CloakConfig config = CloakConfig.builder().masterKey("local:file:./m.json")
+                .column("patients.ssn", ColumnType.VARCHAR, EncryptionMode.DETERMINISTIC)
+                .accessRule(new AccessRule("intern", List.of("public.patients.ssn"), DecryptAccess.DENY))
+                .build();
+
+        assertThat(config.columnsNamedBy(config.accessRules().get(0))).extracting(ColumnPolicy::name)
+                .containsExactly("patients.ssn");
+    }
+
+    @Test
+    void thePrincipalIsTheSessionsUserUnlessThePolicySaysAsserted() throws PolicyException {
+        assertThat(PolicyFile.parse(HEAD, "cloak.yaml").principalSource()).isEqualTo(PrincipalSource.SESSION);
+        assertThat(CloakConfig.builder().masterKey("local:file:./m.json").build().principalSource())
+                .isEqualTo(PrincipalSource.SESSION);
+        assertThat(PolicyFile.parse(HEAD + "access:\n  principal: asserted\n", "cloak.yaml").principalSource())
+                .isEqualTo(PrincipalSource.ASSERTED);
+        assertThat(PolicyFile.parse(HEAD + "access:\n  principal: session\n", "cloak.yaml").principalSource())
+                .isEqualTo(PrincipalSource.SESSION);
+    }
+
+    @Test
+    void anUnknownPrincipalSourceIsRejected() {
+        rejects(HEAD + "access:\n  principal: trusted\n", 5, "access.principal")
+                .hasMessageContaining("must be session (the database session's user) or asserted");
+    }
+
+    @Test
+    void padIsAFixedSizeOrASizeWithBuckets() throws PolicyException {
+        CloakConfig config = PolicyFile.parse(HEAD + "columns:\n  t.a: { type: varchar, mode: randomized, pad: 32 }\n"
+                + "  t.b: { type: varchar, mode: randomized, pad: { size: 64, buckets: true } }\n"
+                + "  t.c: { type: varchar, mode: randomized, pad: { size: 16 } }\n", "cloak.yaml");
+
+        assertThat(config.columns()).extracting(ColumnPolicy::pad).containsExactly(32, 64, 16);
+        assertThat(config.columns()).extracting(ColumnPolicy::padBuckets).containsExactly(false, true, false);
+    }
+
+    @Test
+    void aFixedPadTooSmallForTheColumnsTypeIsRejected() {
+        rejects(HEAD + "columns:\n  t.c: { type: bigint, mode: randomized, pad: 8 }\n", 5, "columns.t.c.pad")
+                .hasMessageContaining("leaves no room for a bigint value")
+                .hasMessageContaining("pad: { size: 8, buckets: true }");
+    }
+
+    @Test
+    void padBucketsWithoutASizeAreRejected() {
+        rejects(HEAD + "columns:\n  t.c:\n    type: varchar\n    mode: randomized\n    pad: { buckets: true }\n", 8,
+                "columns.t.c.pad.size");
+        rejects(HEAD + "columns:\n  t.c:\n    type: varchar\n    mode: randomized\n    pad: { size: 8, round: up }\n",
+                8, "columns.t.c.pad.round");
+    }
 }
