@@ -23,6 +23,9 @@ import javax.sql.DataSource;
  */
 public class CloakDataSource implements DataSource, AutoCloseable {
 
+    /** How a refusal names the principal this data source asserts. */
+    private static final String PRINCIPAL_SETTER = "CloakDataSource.setPrincipal";
+
     private volatile DataSource target;
     private volatile CloakConfig config;
     private volatile String configLocation;
@@ -69,7 +72,11 @@ public class CloakDataSource implements DataSource, AutoCloseable {
         return principal;
     }
 
-    /** Fixes the principal of every connection (like {@code cloak.principal}); default: the JDBC user name. */
+    /**
+     * Names the principal of every connection (like {@code cloak.principal}), where the policy says
+     * {@code access.principal: asserted}; elsewhere {@link #getConnection()} refuses it (28000). Default: the
+     * database session's own user.
+     */
     public void setPrincipal(String principal) {
         this.principal = principal;
     }
@@ -93,14 +100,19 @@ public class CloakDataSource implements DataSource, AutoCloseable {
     public Connection getConnection() throws SQLException {
         DataSource t = target();
         Connection connection = t.getConnection();
-        return connections.open(connection, compiled(t, connection), principal, null);
+        return connections.open(connection, compiled(t, connection), assertedPrincipal(), PRINCIPAL_SETTER);
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         DataSource t = target();
         Connection connection = t.getConnection(username, password);
-        return connections.open(connection, compiled(t, connection), principal, username);
+        return connections.open(connection, compiled(t, connection), assertedPrincipal(), PRINCIPAL_SETTER);
+    }
+
+    private String assertedPrincipal() {
+        String p = principal;
+        return p == null || p.isEmpty() ? null : p;
     }
 
     private DataSource target() throws SQLException {

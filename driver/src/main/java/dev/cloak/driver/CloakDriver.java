@@ -29,7 +29,10 @@ public final class CloakDriver implements Driver {
 
     /** Connection property and URL parameter naming the policy file: {@link CloakSetting#CONFIG}. */
     public static final String CONFIG = CloakSetting.CONFIG.key();
-    /** Connection property and URL parameter fixing the principal of the connection: {@link CloakSetting#PRINCIPAL}. */
+    /**
+     * Connection property and URL parameter naming the principal of the connection, where the policy says
+     * {@code access.principal: asserted}: {@link CloakSetting#PRINCIPAL}.
+     */
     public static final String PRINCIPAL = CloakSetting.PRINCIPAL.key();
 
     static {
@@ -66,8 +69,7 @@ public final class CloakDriver implements Driver {
             throw SqlErrors.of(SqlState.CONNECTION_NOT_OPENED, "The driver for " + scheme(delegateUrl)
                     + " did not accept the URL");
         }
-        return connections.open(connection, policy, principal(cloakUrl.settings(), info),
-                delegateInfo.getProperty("user"));
+        return connections.open(connection, policy, principal(cloakUrl.settings(), info), PRINCIPAL);
     }
 
     /** A misspelt Cloak setting (say {@code cloak.principle}) must not silently fall back to a default. */

@@ -58,6 +58,7 @@ class AuditTrailDriverTest {
                 "  patients.ssn: { type: varchar, mode: deterministic }",
                 "  patients.name: { type: varchar, mode: randomized }",
                 "access:",
+                "  principal: asserted",
                 "  rules:",
                 "    - principal: intern",
                 "      columns: [patients.ssn]",

@@ -44,8 +44,10 @@ public final class CellFormat {
     private static final int DETERMINISTIC_OVERHEAD = TINK_PREFIX + 16;
     private static final String ASSOCIATED_DATA_PREFIX = "cloak/v1/";
 
-    /** The sizes of these cells, as DDL rewriting asks for them. */
-    public static final CellSizes SIZES = new Sizes();
+    /** The sizes of these cells, as DDL rewriting asks for them, for columns without pad buckets. */
+    public static final CellSizes SIZES = new Sizes(false);
+    /** As {@link #SIZES}, for columns whose pad rounds up to a multiple ({@code pad: { buckets: true }}). */
+    public static final CellSizes BUCKET_SIZES = new Sizes(true);
 
     private CellFormat() {
     }
@@ -74,17 +76,15 @@ public final class CellFormat {
         return Arrays.copyOfRange(cell, HEADER, cell.length);
     }
 
-    /** Why {@code cell} is not a version-1 cell of {@code mode}, or {@code null} when its header is one. */
+    /**
+     * Why {@code cell} is not a version-1 cell of {@code mode}, or {@code null} when its header is one. The reason is
+     * the same for every stored value that is not one: a plaintext written around Cloak must not show a byte, nor
+     * whether it is shorter than a header, in a message.
+     */
     static String problem(byte[] cell, EncryptionMode mode) {
-        if (cell.length < HEADER + TINK_PREFIX) {
-            return "too short to be a Cloak cell";
-        }
-        if (cell[0] != VERSION_1) {
-            return "unknown cell format " + (cell[0] & 0xff);
-        }
-        if (cell[1] != modeByte(mode)) {
-            return "the cell's mode byte " + (cell[1] & 0xff) + " is not " + mode.policyName() + " ("
-                    + (modeByte(mode) & 0xff) + ")";
+        if (cell.length < HEADER + TINK_PREFIX || cell[0] != VERSION_1 || cell[1] != modeByte(mode)) {
+            return "not a Cloak cell of a " + mode.policyName() + " column (a value written without Cloak, or a cell"
+                    + " written before the column's mode changed)";
         }
         return null;
     }
@@ -109,7 +109,16 @@ public final class CellFormat {
      * @param precision declared decimal digits; 0 or less for none
      */
     public static long maxCellBytes(ColumnType type, EncryptionMode mode, long length, long precision, int pad) {
-        long plaintext = PlaintextCodec.maxLength(type, length, precision, pad);
+        return maxCellBytes(type, mode, length, precision, pad, false);
+    }
+
+    /**
+     * The largest cell of a column, or -1 when its values are unbounded; with {@code padBuckets} the plaintext rounds
+     * up to a multiple of {@code pad}, else every cell of a padded column has the one size {@code pad} gives.
+     */
+    public static long maxCellBytes(ColumnType type, EncryptionMode mode, long length, long precision, int pad,
+                                    boolean padBuckets) {
+        long plaintext = PlaintextCodec.maxLength(type, length, precision, pad, padBuckets);
         if (plaintext < 0) {
             return -1;
         }
@@ -117,8 +126,28 @@ public final class CellFormat {
                 + plaintext;
     }
 
+    /**
+     * Why a fixed {@code pad} cannot hold any value of {@code type} (every write would be refused), or {@code null}
+     * when it can: the plaintext's type byte, the shortest value and the padding byte must fit.
+     */
+    public static String fixedPadProblem(ColumnType type, int pad) {
+        int shortest = PlaintextCodec.shortestPadded(type);
+        if (pad == 0 || pad >= shortest) {
+            return null;
+        }
+        return "pad " + pad + " leaves no room for a " + type.policyName() + " value, whose padded plaintext takes "
+                + shortest + " bytes or more: use pad: " + shortest + " or more, or pad: { size: " + pad
+                + ", buckets: true }";
+    }
+
     /** The rewriter's view of {@link #maxCellBytes}: policy type names in, bytes out. */
     private static final class Sizes implements CellSizes {
+
+        private final boolean padBuckets;
+
+        Sizes(boolean padBuckets) {
+            this.padBuckets = padBuckets;
+        }
 
         @Override
         public long maxCellBytes(EncryptedColumn column, String type, long length, long precision) {
@@ -127,12 +156,12 @@ public final class CellFormat {
                 throw new IllegalArgumentException("no cell format for type " + type);
             }
             EncryptionMode mode = column.deterministic() ? EncryptionMode.DETERMINISTIC : EncryptionMode.RANDOMIZED;
-            return CellFormat.maxCellBytes(logical, mode, length, precision, column.pad());
+            return CellFormat.maxCellBytes(logical, mode, length, precision, column.pad(), padBuckets);
         }
 
         @Override
         public String toString() {
-            return "CellFormat.SIZES";
+            return padBuckets ? "CellFormat.BUCKET_SIZES" : "CellFormat.SIZES";
         }
     }
 }

@@ -19,7 +19,10 @@ import dev.cloak.driver.config.ColumnType;
 
 /**
  * The plaintext of a version-1 cell (see {@link CellFormat}): a type tag byte (high bit set when padded), the canonical
- * encoding of the value, then ISO/IEC 7816-4 padding ({@code 0x80}, zeros) to a multiple of the column's pad.
+ * encoding of the value, then, on a padded column, ISO/IEC 7816-4 padding ({@code 0x80}, zeros): to exactly the
+ * column's pad (a value that leaves no room for the {@code 0x80} is refused), or with pad buckets to the next multiple
+ * of it. Both paddings decode alike, and a value short enough for the fixed size gets the same plaintext under both,
+ * so cells written under either rule stay readable and deterministic lookups keep finding them.
  * One allocation per encode, written in place.
  */
 final class PlaintextCodec {
@@ -67,19 +70,28 @@ final class PlaintextCodec {
         };
     }
 
-    /** The length of a tag and body of {@code length} bytes after padding to a multiple of {@code pad}. */
-    private static long padded(long length, int pad) {
-        // at least the 0x80 marker, then up to the next multiple
-        return pad > 0 ? (length / pad + 1) * pad : length;
+    /**
+     * The length of a tag and body of {@code length} bytes after padding: at least the 0x80 marker, then up to the
+     * next multiple of {@code pad} (buckets), or to exactly {@code pad}, which the caller has checked it fits.
+     */
+    private static long padded(long length, int pad, boolean buckets) {
+        if (pad == 0) {
+            return length;
+        }
+        return buckets ? (length / pad + 1) * pad : pad;
     }
 
     /**
-     * The longest plaintext (tag, body, padding) of a column declared so, or -1 when its values are unbounded.
+     * The longest plaintext (tag, body, padding) of a column declared so, or -1 when its values are unbounded. A column
+     * padded to a fixed size has that size whatever its declared length.
      *
      * @param length    declared characters (varchar) or bytes (bytes); 0 or less for none
      * @param precision declared decimal digits; 0 or less for none
      */
-    static long maxLength(ColumnType type, long length, long precision, int pad) {
+    static long maxLength(ColumnType type, long length, long precision, int pad, boolean buckets) {
+        if (pad > 0 && !buckets) {
+            return pad;
+        }
         long body = switch (type) {
             case VARCHAR -> length > 0 ? length * MAX_UTF8_BYTES : -1;
             case BYTES -> length > 0 ? length : -1;
@@ -88,7 +100,20 @@ final class PlaintextCodec {
                     ? DECIMAL_SCALE + (long) Math.ceil(precision * Math.log(10) / Math.log(2) / 8) + 1 : -1;
             default -> fixedLength(type);
         };
-        return body < 0 ? -1 : padded(1 + body, pad);
+        return body < 0 ? -1 : padded(1 + body, pad, buckets);
+    }
+
+    /**
+     * The shortest padded plaintext of any value of {@code type}: the tag, the shortest body (the empty string, a
+     * decimal's scale and one byte, a fixed-size type's whole encoding) and the 0x80 marker.
+     */
+    static int shortestPadded(ColumnType type) {
+        int body = switch (type) {
+            case VARCHAR, BYTES -> 0;
+            case DECIMAL -> DECIMAL_SCALE + 1;
+            default -> fixedLength(type);
+        };
+        return 1 + body + 1;
     }
 
     /** Encodes a canonical value of the column's type; SQLState 22001 when it exceeds the declared size. */
@@ -122,7 +147,12 @@ final class PlaintextCodec {
             default -> bodyLength = fixedLength(type);
         }
         int pad = column.pad();
-        long length = padded(1L + bodyLength, pad);
+        if (pad > 0 && !column.padBuckets() && 1L + bodyLength + 1 > pad) {
+            // a fixed cell size hides lengths only if nothing longer is ever stored
+            throw CodecErrors.tooLong(column, "more than " + (pad - 2) + " bytes, the most its pad: " + pad
+                    + " holds");
+        }
+        long length = padded(1L + bodyLength, pad, column.padBuckets());
         if (length > MAX_PLAINTEXT) {
             throw CodecErrors.tooLong(column, "the encoded value exceeds the largest cell");
         }

@@ -44,7 +44,7 @@ public final class SqlErrors {
             case STATEMENT_REFUSED -> refusedWith(message, cause);
             case BAD_CELL, VALUE_TOO_LONG, NOT_CONVERTIBLE, INVALID_LENGTH ->
                     new SQLDataException(message, code, cause);
-            case ACCESS_DENIED -> new SQLInvalidAuthorizationSpecException(message, code, cause);
+            case ACCESS_DENIED, PRINCIPAL_REFUSED -> new SQLInvalidAuthorizationSpecException(message, code, cause);
             case UNAVAILABLE -> new SQLTransientConnectionException(message, code, cause);
             case KEY_MISSING, KEYSET_DOES_NOT_UNWRAP, KEY_SERVICE_DENIED, KEY_STORE_ROLLED_BACK, POLICY_ERROR,
                     INTERNAL_ERROR -> new SQLNonTransientException(message, code, cause);

@@ -34,8 +34,18 @@ public enum SqlState {
     NOT_CONVERTIBLE("22018"),
     /** A stream or reader whose declared length is negative or longer than its content. */
     INVALID_LENGTH("22023"),
-    /** The access policy denies the principal the plaintext of an encrypted column. */
+    /**
+     * The access policy denies the principal a use of an encrypted column: reading its plaintext, or (before the
+     * statement is sent) looking it up by value, comparing, copying or writing it.
+     */
     ACCESS_DENIED("28000"),
+    /**
+     * The connection's principal cannot be what the application asks: it names one ({@code cloak.principal},
+     * {@code setPrincipal}) where the policy decides on the database session's user, or changes one that was fixed
+     * for the whole connection. Class 28, as the database's own authorization failures; when the connection was
+     * being opened it has been closed.
+     */
+    PRINCIPAL_REFUSED("28000"),
     /**
      * The key store, the KMS or HSM, or the audit trail cannot be reached, read or written now (class 58, errors
      * outside the database: its I/O error). Transient: the same call may succeed later, and the connection stays

@@ -64,8 +64,12 @@ abstract class DelegatingPreparedStatement<S extends PreparedStatement> extends 
     /** Wraps the metadata of the result this statement will produce. */
     protected abstract ResultSetMetaData wrapMetaData(ResultSetMetaData metaData) throws SQLException;
 
-    // ---- execution: query results and their metadata are wrapped
-    @Override public ResultSet executeQuery() throws SQLException { return wrapResultSet(delegate.executeQuery()); }
+    // ---- execution: checked first, query results and their metadata are wrapped
+    @Override
+    public ResultSet executeQuery() throws SQLException {
+        beforeExecute();
+        return wrapResultSet(delegate.executeQuery());
+    }
 
     @Override
     public ResultSetMetaData getMetaData() throws SQLException {
@@ -73,10 +77,29 @@ abstract class DelegatingPreparedStatement<S extends PreparedStatement> extends 
         return metaData == null ? null : wrapMetaData(metaData);
     }
 
-    @Override public boolean execute() throws SQLException { return delegate.execute(); }
-    @Override public int executeUpdate() throws SQLException { return delegate.executeUpdate(); }
-    @Override public long executeLargeUpdate() throws SQLException { return delegate.executeLargeUpdate(); }
-    @Override public void addBatch() throws SQLException { delegate.addBatch(); }
+    @Override
+    public boolean execute() throws SQLException {
+        beforeExecute();
+        return delegate.execute();
+    }
+
+    @Override
+    public int executeUpdate() throws SQLException {
+        beforeExecute();
+        return delegate.executeUpdate();
+    }
+
+    @Override
+    public long executeLargeUpdate() throws SQLException {
+        beforeExecute();
+        return delegate.executeLargeUpdate();
+    }
+
+    @Override
+    public void addBatch() throws SQLException {
+        beforeExecute();
+        delegate.addBatch();
+    }
     @Override public void clearParameters() throws SQLException { delegate.clearParameters(); }
 
     @Override

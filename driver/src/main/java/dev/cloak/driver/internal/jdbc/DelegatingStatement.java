@@ -33,6 +33,14 @@ abstract class DelegatingStatement<S extends Statement> implements Statement {
     /** Wraps the result of {@link #getGeneratedKeys()}. */
     protected abstract ResultSet wrapGeneratedKeys(ResultSet resultSet) throws SQLException;
 
+    /**
+     * Called before a batch is executed, and by prepared statements before their text is executed or batched: a last
+     * check that may refuse (the access policy for a principal that changed since the statement was prepared).
+     * Base: nothing to check.
+     */
+    protected void beforeExecute() throws SQLException {
+    }
+
     /** {@link #wrapResultSet(ResultSet)}, except that "no result" stays {@code null}. */
     protected final ResultSet wrapNullable(ResultSet resultSet) throws SQLException {
         return resultSet == null ? null : wrapResultSet(resultSet);
@@ -139,8 +147,17 @@ abstract class DelegatingStatement<S extends Statement> implements Statement {
         return delegate.enquoteNCharLiteral(value);
     }
 
-    @Override public int[] executeBatch() throws SQLException { return delegate.executeBatch(); }
-    @Override public long[] executeLargeBatch() throws SQLException { return delegate.executeLargeBatch(); }
+    @Override
+    public int[] executeBatch() throws SQLException {
+        beforeExecute();
+        return delegate.executeBatch();
+    }
+
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        beforeExecute();
+        return delegate.executeLargeBatch();
+    }
     @Override public int getFetchDirection() throws SQLException { return delegate.getFetchDirection(); }
     @Override public int getFetchSize() throws SQLException { return delegate.getFetchSize(); }
     @Override public long getLargeMaxRows() throws SQLException { return delegate.getLargeMaxRows(); }

@@ -17,14 +17,30 @@ final class EncryptingCallableStatement extends DelegatingCallableStatement {
     private final EncryptingConnection connection;
     private final StatementPlan plan;
     private final ParameterEncryption parameters;
+    /** The principal the plan's uses were last checked for; another one is checked again before executing. */
+    private volatile String checkedFor;
 
-    /** @param lookupKeys the key versions the plan's lookups were sent for (one each), or null when it has none */
+    /**
+     * @param lookupKeys the key versions the plan's lookups were sent for (one each), or null when it has none
+     * @param checkedFor the principal the plan's uses were checked for when it was prepared
+     */
     EncryptingCallableStatement(EncryptingConnection connection, CallableStatement delegate, StatementPlan plan,
-                                ServerText.LookupKeys lookupKeys) {
+                                ServerText.LookupKeys lookupKeys, String checkedFor) {
         super(connection, delegate);
         this.connection = connection;
         this.plan = plan;
         this.parameters = new ParameterEncryption(connection.policy(), plan, lookupKeys);
+        this.checkedFor = checkedFor;
+    }
+
+    /** A principal set on the connection since the statement was prepared is checked before it runs. */
+    @Override
+    protected void beforeExecute() throws SQLException {
+        String principal = connection.getPrincipal();
+        if (principal != checkedFor) {
+            connection.checkUses(plan, principal);
+            checkedFor = principal;
+        }
     }
 
     @Override

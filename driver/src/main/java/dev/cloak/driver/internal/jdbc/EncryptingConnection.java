@@ -1,7 +1,10 @@
 package dev.cloak.driver.internal.jdbc;
 
 import dev.cloak.driver.CloakConnection;
+import dev.cloak.driver.config.CloakConfig;
+import dev.cloak.driver.config.PrincipalSource;
 import dev.cloak.driver.internal.error.SqlErrors;
+import dev.cloak.driver.internal.error.SqlState;
 import dev.cloak.driver.internal.policy.CompiledPolicy;
 import dev.cloak.driver.internal.policy.ServerText;
 import dev.cloak.rewriter.Catalog;
@@ -23,18 +26,23 @@ public final class EncryptingConnection extends DelegatingConnection implements 
     private final Catalog catalog;
     private final String initialPrincipal;
     private final boolean fixed;
+    private final boolean assertable;
     private volatile String principal;
 
     /**
-     * @param principal the principal reads are decided for (null when none could be determined)
-     * @param fixed     whether it came from {@code cloak.principal}, which {@link #setPrincipal} cannot change
+     * @param principal  the principal the access policy decides for: the session's user, or an asserted one
+     * @param fixed      whether the application asserted it for the whole connection ({@code cloak.principal},
+     *                   {@code CloakDataSource.setPrincipal}), which {@link #setPrincipal} cannot change
+     * @param assertable whether the policy lets the application name principals ({@code access.principal: asserted})
      */
-    public EncryptingConnection(Connection delegate, CompiledPolicy policy, String principal, boolean fixed) {
+    public EncryptingConnection(Connection delegate, CompiledPolicy policy, String principal, boolean fixed,
+                                boolean assertable) {
         super(delegate);
         this.policy = policy;
         this.catalog = policy.catalogOf(delegate);
         this.initialPrincipal = principal;
         this.fixed = fixed;
+        this.assertable = assertable;
         this.principal = principal;
     }
 
@@ -48,17 +56,39 @@ public final class EncryptingConnection extends DelegatingConnection implements 
         return policy.plan(sql, catalog);
     }
 
+    /**
+     * The refusal of a principal the application names ({@code assertedBy}) where the policy decides on the
+     * database session's user.
+     */
+    public static SQLException notAssertable(CloakConfig config, String assertedBy) {
+        return SqlErrors.of(SqlState.PRINCIPAL_REFUSED, assertedBy + " names a principal, but policy "
+                + config.source() + " decides access on the database session's own user (access.principal: "
+                + PrincipalSource.SESSION.policyName() + "): connect as that user, or set access.principal: "
+                + PrincipalSource.ASSERTED.policyName() + " in the policy to let the application name its"
+                + " principals");
+    }
+
     @Override
-    public void setPrincipal(String principal) {
-        if (fixed && !initialPrincipal.equals(principal)) {
-            throw new IllegalStateException("the principal of this connection is fixed by cloak.principal");
+    public void setPrincipal(String principal) throws SQLException {
+        if (!assertable) {
+            throw notAssertable(policy.config(), "CloakConnection.setPrincipal");
         }
-        this.principal = principal;
+        String next = principal == null ? initialPrincipal : principal;
+        if (fixed && !initialPrincipal.equals(next)) {
+            throw SqlErrors.of(SqlState.PRINCIPAL_REFUSED, "the principal of this connection is fixed for the"
+                    + " whole connection (cloak.principal or CloakDataSource.setPrincipal) and cannot be changed");
+        }
+        this.principal = next;
     }
 
     @Override
     public String getPrincipal() {
         return principal;
+    }
+
+    /** Refuses {@code plan} when it uses an encrypted column as the principal may not (28000), before sending it. */
+    void checkUses(StatementPlan plan, String forPrincipal) throws SQLException {
+        policy.access().checkUses(plan, forPrincipal);
     }
 
     /** A pool that marks the end of a request gets the connection's own principal back for the next one. */
@@ -76,14 +106,18 @@ public final class EncryptingConnection extends DelegatingConnection implements 
     @Override
     protected PreparedStatement prepare(String sql, Prepare<PreparedStatement> prepare) throws SQLException {
         StatementPlan plan = plan(sql);
+        String checkedFor = principal;
+        checkUses(plan, checkedFor);
         ServerText.LookupKeys lookupKeys = policy.serverText().lookupKeys(plan);
         return new EncryptingPreparedStatement(this, prepare.prepare(policy.serverText().of(plan, lookupKeys)), plan,
-                lookupKeys);
+                lookupKeys, checkedFor);
     }
 
     @Override
     protected CallableStatement prepareCall(String sql, Prepare<CallableStatement> prepare) throws SQLException {
         StatementPlan plan = plan(sql);
+        String checkedFor = principal;
+        checkUses(plan, checkedFor);
         ServerText.LookupKeys lookupKeys = policy.serverText().lookupKeys(plan);
         if (lookupKeys != null && lookupKeys.expansion() != null) {
             // out parameters and named parameters would need the expanded numbering too: not supported
@@ -92,7 +126,7 @@ public final class EncryptingConnection extends DelegatingConnection implements 
                     + " prepareStatement, or finish re-encryption and retire the old version");
         }
         return new EncryptingCallableStatement(this, prepare.prepare(policy.serverText().of(plan, lookupKeys)), plan,
-                lookupKeys);
+                lookupKeys, checkedFor);
     }
 
     @Override

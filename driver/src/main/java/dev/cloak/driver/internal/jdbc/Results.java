@@ -43,13 +43,17 @@ final class Results {
                 connection.policy());
     }
 
-    /** SQL text given to execute(String) of a prepared statement: planned like a plain statement's. */
+    /**
+     * SQL text given to a plain statement, or to execute(String) of a prepared one: planned, and checked against the
+     * access policy for the connection's principal before anything is sent.
+     */
     static StatementPlan planForText(EncryptingConnection connection, String sql) throws SQLException {
         StatementPlan plan = connection.plan(sql);
         if (plan.hasEncryptedParameters()) {
             throw SqlErrors.refused("A statement with ? parameters on encrypted columns must be prepared "
                     + "(Connection.prepareStatement) so that Cloak can encrypt the values");
         }
+        connection.checkUses(plan, connection.getPrincipal());
         return plan;
     }
 }

@@ -58,7 +58,7 @@ public final class CompiledPolicy implements AutoCloseable {
         this.rewriter = rewriter;
         this.keyring = keyring;
         this.codecs = codecs;
-        this.access = new AccessPolicy(config, keyring.auditTrail());
+        this.access = new AccessPolicy(config, keyring.auditTrail(), codecs);
         this.serverText = new ServerText(codecs, dialect);
         this.catalogColumns = new CatalogColumns(config.cacheTtl());
         this.dialect = dialect;
@@ -140,6 +140,11 @@ public final class CompiledPolicy implements AutoCloseable {
     /** The keyring, for health checks of its key store and master key ({@code CloakDataSource.checkHealth}). */
     public Keyring keyring() {
         return keyring;
+    }
+
+    /** The target database's dialect, or null when Cloak does not know it. */
+    public Dialect dialect() {
+        return dialect;
     }
 
     /** The dialect of a database product or JDBC URL scheme, or null when Cloak does not know it. */

@@ -25,7 +25,7 @@ public final class RewriterColumns {
     public static EncryptedColumn of(ColumnPolicy policy) {
         return new EncryptedColumn(policy.schema(), policy.table(), policy.column(), policy.quoted(),
                 policy.mode() == EncryptionMode.DETERMINISTIC, policy.keyDomain(), policy.type().policyName(),
-                policy.size(), policy.pad(), CellFormat.SIZES);
+                policy.size(), policy.pad(), policy.padBuckets() ? CellFormat.BUCKET_SIZES : CellFormat.SIZES);
     }
 
     /**

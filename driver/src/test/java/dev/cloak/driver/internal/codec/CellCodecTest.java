@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
@@ -48,6 +49,12 @@ class CellCodecTest {
         return new ColumnPolicy(null, table, name, false, type, mode, (table + "." + name).toLowerCase(), pad, size);
     }
 
+    /** A column whose pad rounds up to a multiple ({@code pad: { size: pad, buckets: true }}). */
+    static ColumnPolicy bucketColumn(String table, String name, ColumnType type, EncryptionMode mode, int pad) {
+        return new ColumnPolicy(null, table, name, false, type, mode, (table + "." + name).toLowerCase(), pad, 0,
+                ColumnPolicy.NO_SCALE, true);
+    }
+
     private static byte[] megabyte() {
         byte[] b = new byte[1 << 20];
         new Random(42).nextBytes(b);
@@ -80,6 +87,7 @@ class CellCodecTest {
             for (Object value : (Object[]) row[1]) {
                 for (EncryptionMode mode : EncryptionMode.values()) {
                     for (int pad : new int[] {0, 16}) {
+                        // values of any length: a fixed pad would refuse the long ones, buckets take them all
                         cases.add(Arguments.of(row[0], mode, pad, value));
                     }
                 }
@@ -91,7 +99,7 @@ class CellCodecTest {
     @ParameterizedTest(name = "{0} {1} pad {2}")
     @MethodSource("values")
     void everyTypeRoundTripsInBothModes(ColumnType type, EncryptionMode mode, int pad, Object value) throws SQLException {
-        ColumnPolicy column = column("t", "c", type, mode, pad, 0);
+        ColumnPolicy column = pad == 0 ? column("t", "c", type, mode, 0, 0) : bucketColumn("t", "c", type, mode, pad);
         CellCodec codec = new CellCodec(column, keys);
 
         byte[] cell = codec.encrypt(value, Types.OTHER);
@@ -215,13 +223,36 @@ class CellCodecTest {
     }
 
     @Test
-    void cellOfTheOtherModeIsRejectedByItsModeByte() throws SQLException {
+    void cellOfTheOtherModeIsNotACellOfThisColumn() throws SQLException {
         CellCodec randomized = new CellCodec(column(ColumnType.VARCHAR, EncryptionMode.RANDOMIZED), keys);
         CellCodec deterministic = new CellCodec(column(ColumnType.VARCHAR, EncryptionMode.DETERMINISTIC), keys);
         byte[] cell = randomized.encrypt("v", Types.VARCHAR);
         assertThatThrownBy(() -> deterministic.decrypt(cell))
                 .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22000"))
-                .hasMessageContaining("mode byte");
+                .hasMessageContaining("not a Cloak cell of a deterministic column");
+    }
+
+    @Test
+    void aStoredValueThatIsNotACloakCellIsRefusedWithOneMessageThatHoldsNothingOfIt() throws SQLException {
+        CellCodec codec = new CellCodec(column(ColumnType.VARCHAR, EncryptionMode.RANDOMIZED), keys);
+        // plaintext written around Cloak: its first byte (117 is 'u'), its second, its length must not show
+        byte[][] stored = {"user@example.org".getBytes(StandardCharsets.UTF_8), "u".getBytes(StandardCharsets.UTF_8),
+                {0x01, 0x75, 0x73, 0x65, 0x72, 0x40, 0x65, 0x78}, {0x75}};
+        List<String> messages = new ArrayList<>();
+        for (byte[] value : stored) {
+            SQLException e = catchSqlException(() -> codec.decrypt(value));
+            assertThat(e.getSQLState()).isEqualTo("22000");
+            assertThat(e.getMessage()).contains("not a Cloak cell").doesNotContain("117").doesNotContain("0x")
+                    .doesNotContain("user").doesNotContain("short").doesNotContain("byte ");
+            messages.add(e.getMessage());
+        }
+        assertThat(messages).as("one message whatever the value").containsOnly(messages.get(0));
+    }
+
+    private static SQLException catchSqlException(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(call);
+        assertThat(thrown).isInstanceOf(SQLException.class);
+        return (SQLException) thrown;
     }
 
     @Test
@@ -249,9 +280,9 @@ class CellCodecTest {
 
     @ParameterizedTest
     @EnumSource(EncryptionMode.class)
-    void paddingMakesPlaintextLengthsMultiplesOfPad(EncryptionMode mode) throws SQLException {
+    void padBucketsMakePlaintextLengthsMultiplesOfPad(EncryptionMode mode) throws SQLException {
         int overhead = mode == EncryptionMode.RANDOMIZED ? GCM_OVERHEAD : SIV_OVERHEAD;
-        CellCodec codec = new CellCodec(column("p", "name", ColumnType.VARCHAR, mode, 32, 0), keys);
+        CellCodec codec = new CellCodec(bucketColumn("p", "name", ColumnType.VARCHAR, mode, 32), keys);
         for (String name : new String[] {"", "Al", "x".repeat(30), "x".repeat(31), "x".repeat(32), "Zoë 李 🚀"}) {
             byte[] cell = codec.encrypt(name, Types.VARCHAR);
             assertThat((cell.length - overhead) % 32).as(name).isZero();
@@ -259,6 +290,66 @@ class CellCodecTest {
         }
         assertThat(codec.encrypt("", Types.VARCHAR).length).isEqualTo(codec.encrypt("x".repeat(30), Types.VARCHAR).length);
         assertThat(codec.encrypt("x".repeat(31), Types.VARCHAR).length - overhead).isEqualTo(64);
+    }
+
+    @ParameterizedTest
+    @EnumSource(EncryptionMode.class)
+    void aFixedPadGivesEveryValueOfUpToPadMinusTwoBytesOneCellSize(EncryptionMode mode) throws SQLException {
+        int overhead = mode == EncryptionMode.RANDOMIZED ? GCM_OVERHEAD : SIV_OVERHEAD;
+        CellCodec codec = new CellCodec(column("p", "name", ColumnType.VARCHAR, mode, 32, 0), keys);
+        for (String name : new String[] {"", "Al", "x".repeat(29), "x".repeat(30), "Zoë 李 🚀", "é".repeat(15)}) {
+            byte[] cell = codec.encrypt(name, Types.VARCHAR);
+            assertThat(cell.length - overhead).as(name).isEqualTo(32);
+            assertThat(codec.decrypt(cell)).isEqualTo(name);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(EncryptionMode.class)
+    void aValueLongerThanAFixedPadHoldsIsRefusedWith22001(EncryptionMode mode) {
+        CellCodec codec = new CellCodec(column("p", "name", ColumnType.VARCHAR, mode, 32, 0), keys);
+        List<String> messages = new ArrayList<>();
+        for (String name : new String[] {"x".repeat(31), "x".repeat(32), "x".repeat(500), "é".repeat(16)}) {
+            SQLException e = catchSqlException(() -> codec.encrypt(name, Types.VARCHAR));
+            assertThat(e.getSQLState()).isEqualTo("22001");
+            assertThat(e.getMessage()).contains("p.name").contains("more than 30 bytes").doesNotContain("xxx");
+            messages.add(e.getMessage());
+        }
+        assertThat(messages).as("the message tells the limit, not the value's length").containsOnly(messages.get(0));
+    }
+
+    @ParameterizedTest
+    @EnumSource(EncryptionMode.class)
+    void aValueThatFitsAFixedPadGetsTheSamePlaintextAsUnderPadBuckets(EncryptionMode mode) throws SQLException {
+        // so a deterministic lookup under pad: N finds the cells written while pad: N meant buckets
+        CellCodec fixed = new CellCodec(column("p", "name", ColumnType.VARCHAR, mode, 32, 0), keys);
+        CellCodec buckets = new CellCodec(bucketColumn("p", "name", ColumnType.VARCHAR, mode, 32), keys);
+        for (String name : new String[] {"", "Al", "x".repeat(30)}) {
+            if (mode == EncryptionMode.DETERMINISTIC) {
+                assertThat(fixed.encrypt(name, Types.VARCHAR)).isEqualTo(buckets.encrypt(name, Types.VARCHAR));
+            }
+            assertThat(fixed.decrypt(buckets.encrypt(name, Types.VARCHAR))).isEqualTo(name);
+        }
+    }
+
+    @Test
+    void aLongValueWrittenUnderPadBucketsStillReadsUnderAFixedPad() throws SQLException {
+        CellCodec fixed = new CellCodec(column("p", "name", ColumnType.VARCHAR, EncryptionMode.RANDOMIZED, 32, 0),
+                keys);
+        CellCodec buckets = new CellCodec(bucketColumn("p", "name", ColumnType.VARCHAR, EncryptionMode.RANDOMIZED,
+                32), keys);
+        String longName = "Maria Magdalena Wilhelmina von Hohenzollern-Sigmaringen";
+
+        assertThat(fixed.decrypt(buckets.encrypt(longName, Types.VARCHAR))).isEqualTo(longName);
+    }
+
+    @Test
+    void aFixedPadTooSmallForEveryValueOfTheTypeIsRefused() {
+        assertThatThrownBy(() -> column("t", "c", ColumnType.BIGINT, EncryptionMode.RANDOMIZED, 8, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pad 8 leaves no room for a bigint value").hasMessageContaining("pad: 10");
+        assertThat(column("t", "c", ColumnType.BIGINT, EncryptionMode.RANDOMIZED, 10, 0).pad()).isEqualTo(10);
+        assertThat(bucketColumn("t", "c", ColumnType.BIGINT, EncryptionMode.RANDOMIZED, 8).pad()).isEqualTo(8);
     }
 
     @Test

@@ -54,12 +54,26 @@ class CellFormatTest {
     }
 
     @Test
-    void randomizedPaddedVarcharFillsItsDeclaredCellExactly() throws Exception {
+    void randomizedVarcharWithPadBucketsFillsItsDeclaredCellExactly() throws Exception {
         // 2 + 33 GCM + (1 + 400 = 401, padded to 416)
+        ColumnPolicy name = new ColumnPolicy(null, "patients", "c", false, ColumnType.VARCHAR,
+                EncryptionMode.RANDOMIZED, "patients.c", 32, 100, ColumnPolicy.NO_SCALE, true);
+
+        assertThat(CellFormat.maxCellBytes(ColumnType.VARCHAR, EncryptionMode.RANDOMIZED, 100, 0, 32, true))
+                .isEqualTo(451);
+        assertThat(cellOf(name, WIDEST.repeat(100))).hasSize(451);
+    }
+
+    @Test
+    void everyCellOfAColumnWithAFixedPadHasTheOneDeclaredSize() throws Exception {
+        // 2 + 33 GCM + 32, whatever length the column declares: longer values are refused
         ColumnPolicy name = column(ColumnType.VARCHAR, EncryptionMode.RANDOMIZED, 32, 100);
 
-        assertThat(CellFormat.maxCellBytes(ColumnType.VARCHAR, EncryptionMode.RANDOMIZED, 100, 0, 32)).isEqualTo(451);
-        assertThat(cellOf(name, WIDEST.repeat(100))).hasSize(451);
+        assertThat(CellFormat.maxCellBytes(ColumnType.VARCHAR, EncryptionMode.RANDOMIZED, 100, 0, 32)).isEqualTo(67);
+        assertThat(CellFormat.maxCellBytes(ColumnType.VARCHAR, EncryptionMode.RANDOMIZED, 0, 0, 32)).isEqualTo(67);
+        assertThat(cellOf(name, "")).hasSize(67);
+        assertThat(cellOf(name, "x".repeat(30))).hasSize(67);
+        assertThat(cellOf(name, WIDEST.repeat(7))).hasSize(67);
     }
 
     @Test
@@ -83,7 +97,9 @@ class CellFormatTest {
     @Test
     void textAndBytesWithoutADeclaredLengthAreUnbounded() {
         assertThat(CellFormat.maxCellBytes(ColumnType.VARCHAR, EncryptionMode.RANDOMIZED, 0, 0, 0)).isEqualTo(-1);
-        assertThat(CellFormat.maxCellBytes(ColumnType.BYTES, EncryptionMode.RANDOMIZED, -1, 0, 16)).isEqualTo(-1);
+        assertThat(CellFormat.maxCellBytes(ColumnType.BYTES, EncryptionMode.RANDOMIZED, -1, 0, 16, true)).isEqualTo(-1);
+        assertThat(CellFormat.maxCellBytes(ColumnType.BYTES, EncryptionMode.RANDOMIZED, -1, 0, 16))
+                .as("a fixed pad bounds every cell").isEqualTo(2 + 33 + 16);
         assertThat(CellFormat.maxCellBytes(ColumnType.DECIMAL, EncryptionMode.RANDOMIZED, 0, 0, 0)).isEqualTo(-1);
     }
 

@@ -29,6 +29,7 @@ class SqlErrorsTest {
             NOT_CONVERTIBLE       | 22018 | java.sql.SQLDataException
             INVALID_LENGTH        | 22023 | java.sql.SQLDataException
             ACCESS_DENIED         | 28000 | java.sql.SQLInvalidAuthorizationSpecException
+            PRINCIPAL_REFUSED     | 28000 | java.sql.SQLInvalidAuthorizationSpecException
             UNAVAILABLE           | 58030 | java.sql.SQLTransientConnectionException
             KEY_MISSING           | 58K01 | java.sql.SQLNonTransientException
             KEYSET_DOES_NOT_UNWRAP | 58K02 | java.sql.SQLNonTransientException
