@@ -48,6 +48,7 @@ class AuditCommandTest {
                 "  patients.ssn: { type: varchar, mode: deterministic }",
                 "  patients.name: { type: varchar, mode: randomized }",
                 "access:",
+                "  principal: asserted",
                 "  rules:",
                 "    - principal: intern",
                 "      columns: [patients.ssn]",

@@ -113,7 +113,7 @@ class MigrateCommandTest {
                 "  auto-create: false",
                 "columns:",
                 "  reenc_patients.ssn: { type: varchar, mode: deterministic }",
-                "  reenc_patients.name: { type: varchar, mode: randomized, pad: 16 }",
+                "  reenc_patients.name: { type: varchar, mode: randomized, pad: 32 }",
                 "  reenc_patients.dob: { type: date, mode: randomized }",
                 "  reenc_visits.patient_ssn: { type: varchar, mode: deterministic, key: reenc_patients.ssn }",
                 "  reenc_nopk.ssn: { type: varchar, mode: deterministic }",

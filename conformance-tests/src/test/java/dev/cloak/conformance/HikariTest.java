@@ -33,16 +33,19 @@ import org.junit.jupiter.params.provider.EnumSource;
 class HikariTest {
 
     private static final String SSN = "123-45-6789";
-    private static final String MASKED = "*******6789";
+    private static final String MASKED = "****6789";
 
     @TempDir
     Path dir;
 
-    /** A table with one encrypted SSN row, and a policy that masks it for principal {@code analytics}. */
+    /**
+     * A table with one encrypted SSN row, and a policy that masks it for principal {@code analytics}, which the
+     * application names (one database user for the pool: {@code access.principal: asserted}).
+     */
     private static Path setUp(Fixture fx, String t) throws Exception {
         fx.rawExecute("CREATE TABLE " + t + " (id INT PRIMARY KEY, ssn " + fx.db().binaryType() + ")");
         String yaml = fx.policy().column(t + ".ssn", "varchar", "deterministic").yaml()
-                + "access:\n  default: allow\n  rules:\n    - principal: analytics\n      columns: [" + t + ".ssn]\n      decrypt: mask\n";
+                + "access:\n  default: allow\n  principal: asserted\n  rules:\n    - principal: analytics\n      columns: [" + t + ".ssn]\n      decrypt: mask\n";
         Path policy = fx.dir().resolve("cloak-access-" + t + ".yaml");
         Files.writeString(policy, yaml, StandardCharsets.UTF_8);
         try (PreparedStatement insert = fx.cloak(policy).prepareStatement("INSERT INTO " + t + " (id, ssn) VALUES (?, ?)")) {

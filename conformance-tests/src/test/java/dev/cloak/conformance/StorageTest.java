@@ -189,4 +189,31 @@ class StorageTest {
             });
         }
     }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("dev.cloak.conformance.Combinations#databaseMode")
+    void aPlaintextValueWrittenAroundCloakIsNotACloakCellAndTheMessageHoldsNothingOfIt(TestDatabase db,
+            EncryptionMode mode) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("st_plain");
+            fx.rawExecute("CREATE TABLE " + t + " (id INT PRIMARY KEY, email " + db.binaryType() + ")");
+            Connection c = fx.cloak(fx.policy().column(t + ".email", "varchar", mode.policyName()).write());
+            try (PreparedStatement ps = fx.raw().prepareStatement("INSERT INTO " + t + " (id, email) VALUES (1, ?)")) {
+                ps.setBytes(1, "user@example.org".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                ps.executeUpdate();
+            }
+
+            java.sql.SQLException e = Expect.sqlState("22000", () -> {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT email FROM " + t)) {
+                    rs.next();
+                    rs.getString(1);
+                }
+            });
+
+            SQLExceptionCheck.noPlaintext(e, "user@example.org");
+            // 117 is the first byte of "user", 115 the second: the old messages quoted them
+            assertThat(e.getMessage()).contains("not a Cloak cell").doesNotContain("117").doesNotContain("115")
+                    .doesNotContain("user");
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.cloak.spring.boot;
 
 import dev.cloak.driver.CloakDataSource;
 import dev.cloak.driver.config.CloakConfig;
+import dev.cloak.driver.config.PrincipalSource;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -103,6 +104,13 @@ final class CloakDataSourcePostProcessor implements SmartInstantiationAwareBeanP
         CloakConfig config = policy.getObject();
         CloakDataSource cloak = new CloakDataSource(dataSource, config);
         if (settings.getPrincipal() != null && !settings.getPrincipal().isBlank()) {
+            if (config.principalSource() != PrincipalSource.ASSERTED) {
+                // the driver would refuse every connection (28000): stop at start instead, saying what to change
+                throw new IllegalStateException("cloak.principal names a principal for DataSource bean '" + beanName
+                        + "', but policy " + config.source() + " decides access on the database session's own user"
+                        + " (access.principal: session): remove cloak.principal, or set access.principal: asserted"
+                        + " in the policy (cloak.access.principal=asserted inline) to let the application name it");
+            }
             cloak.setPrincipal(settings.getPrincipal());
         }
         String keyStore = settings.getKeyStoreDataSource();

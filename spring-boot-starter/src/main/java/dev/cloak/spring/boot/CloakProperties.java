@@ -29,8 +29,8 @@ public class CloakProperties {
     private String config;
 
     /**
-     * The principal of every connection of the wrapped data sources, for the access policy; unset, it is the
-     * database user of the connection.
+     * The principal of every connection of the wrapped data sources, for the access policy, where the policy says
+     * access.principal: asserted (one database user for the pool); unset, it is the database session's own user.
      */
     private String principal;
 
@@ -299,6 +299,12 @@ public class CloakProperties {
         /** What principals that no rule names get: allow or deny. */
         private String defaultAccess;
 
+        /**
+         * Who a connection's principal is: session (the default: the database session's own user) or asserted
+         * (cloak.principal, CloakConnection.setPrincipal).
+         */
+        private String principal;
+
         /** Rules: a principal, the columns, and what it gets when it reads them. */
         private List<Rule> rules = new ArrayList<>();
 
@@ -309,6 +315,14 @@ public class CloakProperties {
 
         public void setDefault(String defaultAccess) {
             this.defaultAccess = defaultAccess;
+        }
+
+        public String getPrincipal() {
+            return principal;
+        }
+
+        public void setPrincipal(String principal) {
+            this.principal = principal;
         }
 
         public List<Rule> getRules() {

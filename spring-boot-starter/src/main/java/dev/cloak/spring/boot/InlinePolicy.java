@@ -80,6 +80,7 @@ final class InlinePolicy {
         }
         Map<String, Object> access = section();
         put(access, "default", p.getAccess().getDefault());
+        put(access, "principal", p.getAccess().getPrincipal());
         if (!p.getAccess().getRules().isEmpty()) {
             List<Object> rules = new ArrayList<>();
             for (CloakProperties.Rule r : p.getAccess().getRules()) {

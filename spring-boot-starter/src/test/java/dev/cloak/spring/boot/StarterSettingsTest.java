@@ -231,7 +231,7 @@ class StarterSettingsTest {
     void principalIsTheOneOfEveryConnection(StarterDatabase db) throws Exception {
         String url = prepare(db);
         application(url).withPropertyValues(inlinePolicy(db))
-                .withPropertyValues("cloak.principal=analytics",
+                .withPropertyValues("cloak.principal=analytics", "cloak.access.principal=asserted",
                         "cloak.access.rules[0].principal=analytics",
                         "cloak.access.rules[0].columns=" + TABLE + ".name",
                         "cloak.access.rules[0].decrypt=mask")
@@ -240,8 +240,20 @@ class StarterSettingsTest {
                     JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
                     jdbc.update("INSERT INTO " + TABLE + " (id, ssn, name) VALUES (1, ?, ?)", "900-12-3456", "Ada Lovelace");
                     assertThat(jdbc.queryForObject("SELECT name FROM " + TABLE + " WHERE id = 1", String.class))
-                            .isEqualTo("********lace");
+                            .isEqualTo("****lace");
                 });
+    }
+
+    @ParameterizedTest
+    @EnumSource(StarterDatabase.class)
+    void aPrincipalWhereThePolicyDecidesOnTheSessionsUserStopsTheApplication(StarterDatabase db) throws Exception {
+        String url = prepare(db);
+        application(url).withPropertyValues(inlinePolicy(db))
+                .withPropertyValues("cloak.principal=analytics")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("cloak.principal names a principal")
+                        .hasMessageContaining("access.principal: asserted"));
     }
 
     /** The policy of {@link StarterDatabase#policyYaml} as properties under {@code cloak.*}, in a fresh folder. */
