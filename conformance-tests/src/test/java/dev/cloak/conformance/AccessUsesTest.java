@@ -192,6 +192,22 @@ class AccessUsesTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(TestDatabase.class)
+    void aDeniedPrincipalCannotWriteThroughAnUpdatableResultSet(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            Tables t = setUp(fx, DecryptAccess.DENY);
+            List<String> before = contents(db, t);
+            try (Connection c = connect(db, t.config(), "restricted");
+                 Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
+                 ResultSet rs = st.executeQuery("SELECT id, note FROM " + t.patients() + " WHERE id = 1")) {
+                assertThat(rs.next()).isTrue();
+                refused(c, ignored -> rs.updateString("note", "second visit"));
+            }
+            assertThat(contents(db, t)).isEqualTo(before);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
     void aMaskOrNullPrincipalMayNotLookUpCompareCopyOrWriteADeterministicColumn(TestDatabase db) throws Exception {
         for (DecryptAccess access : List.of(DecryptAccess.MASK, DecryptAccess.NULL)) {
             try (Fixture fx = Fixture.open(db, dir)) {

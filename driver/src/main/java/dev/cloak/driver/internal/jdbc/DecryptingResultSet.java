@@ -56,6 +56,8 @@ final class DecryptingResultSet extends DelegatingResultSet {
 
     @Override
     protected void updateEncrypted(int columnIndex, Object value, int sqlType) throws SQLException {
+        // an updatable result set writes the column as an UPDATE would: the access policy decides alike
+        connection.policy().access().checkWrite(codecOf(columnIndex).column(), connection.getPrincipal());
         if (value == null) {
             delegate.updateNull(columnIndex);
         } else {

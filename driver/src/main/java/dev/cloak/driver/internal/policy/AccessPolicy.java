@@ -106,6 +106,20 @@ public final class AccessPolicy {
         }
     }
 
+    /**
+     * Refuses (28000, audited) a value {@code principal} writes into {@code column} outside a statement's text, as
+     * through an updatable result set: the same decision as for a value in an INSERT or UPDATE.
+     */
+    public void checkWrite(ColumnPolicy column, String principal) throws SQLException {
+        if (allowsEverything) {
+            return;
+        }
+        DecryptAccess access = decide(column, principal);
+        if (!permits(access, ColumnUse.Kind.WRITE, column)) {
+            throw denied(column, principal, access, ColumnUse.Kind.WRITE.verb(), reason(access, ColumnUse.Kind.WRITE));
+        }
+    }
+
     /** Whether {@code access} lets a principal make this use of {@code column}; the table of the class comment. */
     private static boolean permits(DecryptAccess access, ColumnUse.Kind use, ColumnPolicy column) {
         return switch (access) {
