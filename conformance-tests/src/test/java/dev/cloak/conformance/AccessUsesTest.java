@@ -3,6 +3,7 @@ package dev.cloak.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cloak.conformance.leak.LeakCapture;
+import dev.cloak.driver.CloakConnection;
 import dev.cloak.driver.CloakDataSource;
 import dev.cloak.driver.config.AccessRule;
 import dev.cloak.driver.config.CloakConfig;
@@ -185,6 +186,23 @@ class AccessUsesTest {
                 }
                 refused(c, prepared("UPDATE " + t.patients() + " SET note = ? WHERE id = 1", "second visit"));
                 refused(c, prepared("SELECT id FROM " + t.patients() + " WHERE note IS NULL"));
+            }
+            assertThat(contents(db, t)).isEqualTo(before);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void aStatementPreparedForAnotherPrincipalIsDecidedAgainForTheOneThatRunsIt(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            Tables t = setUp(fx, DecryptAccess.DENY);
+            List<String> before = contents(db, t);
+            CloakDataSource ds = new CloakDataSource(db.rawDataSource(), t.config());
+            try (Connection c = ds.getConnection();
+                 PreparedStatement delete = c.prepareStatement("DELETE FROM " + t.patients() + " WHERE ssn = ?")) {
+                c.unwrap(CloakConnection.class).setPrincipal("restricted");
+                delete.setString(1, SSN);
+                refused(c, ignored -> delete.executeUpdate());
             }
             assertThat(contents(db, t)).isEqualTo(before);
         }
