@@ -175,6 +175,28 @@ class SessionPrincipalTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(TestDatabase.class)
+    void aPooledConnectionWithAutoCommitOffGetsItsUserAndStillTakesAnIsolationLevel(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir); DatabaseUser analyst = DatabaseUser.create(fx, "cloak_analyst")) {
+            String t = fx.table("session_tx");
+            Path policy = setUp(fx, t, analyst);
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(analyst.rawUrl());
+            config.setAutoCommit(false); // as Spring and Hibernate applications often configure it
+            config.setMaximumPoolSize(1);
+            try (HikariDataSource pool = new HikariDataSource(config);
+                 CloakDataSource cloak = new CloakDataSource(pool, PolicyFile.load("file:" + policy));
+                 Connection c = cloak.getConnection()) {
+                assertThat(c.unwrap(CloakConnection.class).getPrincipal()).isEqualToIgnoringCase(analyst.name());
+                // a transaction Cloak opened to ask would make pgjdbc refuse this
+                c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+                assertThat(readSsn(c, t)).isEqualTo(MASKED);
+                c.rollback();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
     void aPoolOverJdbcCloakKeepsTheSessionUserOfEachConnection(TestDatabase db) throws Exception {
         try (Fixture fx = Fixture.open(db, dir); DatabaseUser analyst = DatabaseUser.create(fx, "cloak_analyst")) {
             String t = fx.table("session_pool");
