@@ -19,9 +19,13 @@ public enum CloakSetting {
      */
     CONFIG("cloak.config", "CLOAK_CONFIG", "classpath:cloak.yaml",
             "The Cloak policy file: file:PATH, classpath:PATH or a path"),
-    /** The principal the access policy decides on; fixed for the connection. Without it, the JDBC user name. */
+    /**
+     * The principal the access policy decides on, fixed for the connection; only where the policy says
+     * {@code access.principal: asserted}, and refused elsewhere. Without it, the database session's own user.
+     */
     PRINCIPAL("cloak.principal", null, null,
-            "The principal that the access policy decides on (default: the JDBC user name)");
+            "The principal that the access policy decides on, where the policy says access.principal: asserted"
+                    + " (default: the database session's own user)");
 
     /** What every Cloak setting's name starts with; such names are never passed to the database's driver. */
     public static final String PREFIX = "cloak.";
