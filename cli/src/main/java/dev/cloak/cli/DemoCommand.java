@@ -95,7 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("Cloak demo: what your application reads, and what the database stores.");
         out.println();
         out.println("Policy   patients.ssn   varchar  deterministic  (equal values match: lookups work)");
-        out.println("         patients.name  varchar  randomized     (pad 32: one cell size for names up to 30 bytes)");
+        out.println("         patients.name  varchar  randomized     (pad 32: one cell size for names up to 32 bytes)");
         out.println("         patients.dob   date     randomized");
         out.println("Keys     a development master key (local:) in " + dir);
         out.println("         development only: Cloak warns about it at every start");

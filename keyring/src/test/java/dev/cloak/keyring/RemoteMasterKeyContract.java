@@ -37,7 +37,9 @@ import org.junit.jupiter.api.TestInfo;
  */
 public abstract class RemoteMasterKeyContract {
 
-    protected static final Duration TIMEOUT = Duration.ofSeconds(2);
+    protected static final Duration TIMEOUT = Duration.ofSeconds(4);
+    /** How much later than the timeout a refusal may come on a busy machine (thread scheduling, a cold client). */
+    protected static final Duration SLACK = Duration.ofMillis(1500);
     protected static final byte[] VALUE = "900-12-3456".getBytes(StandardCharsets.UTF_8);
 
     protected String uri;
@@ -204,7 +206,7 @@ public abstract class RemoteMasterKeyContract {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 
             assertThat(e.kind()).isEqualTo(KeyringException.Kind.UNAVAILABLE);
-            assertThat(took).isLessThan(TIMEOUT.plusMillis(500));
+            assertThat(took).isLessThan(TIMEOUT.plus(SLACK));
             kms().recover();
             assertThat(keyring.aead("patients.name").decrypt(keyring.aead("patients.name").encrypt(VALUE,
                     Fixtures.AD), Fixtures.AD)).isEqualTo(VALUE);
@@ -223,7 +225,7 @@ public abstract class RemoteMasterKeyContract {
 
             assertThat(e.kind()).isEqualTo(KeyringException.Kind.UNAVAILABLE);
             assertThat(e.getMessage()).contains("keyring.kms-timeout");
-            assertThat(took).isBetween(TIMEOUT.minusMillis(100), TIMEOUT.plusMillis(500));
+            assertThat(took).isBetween(TIMEOUT.minusMillis(100), TIMEOUT.plus(SLACK));
         }
     }
 

@@ -275,8 +275,8 @@ public final class CloakConfig {
         /**
          * Adds an encrypted column.
          *
-         * @param pad       0 for none; else every cell's plaintext takes exactly this many bytes (values of up to
-         *                  {@code pad - 2} bytes, longer ones refused)
+         * @param pad       0 for none; else every value of up to this many bytes gives a cell of one size, and
+         *                  longer ones are refused
          * @param keyColumn the policy name of the column whose key this one shares, or {@code null} for its own
          */
         public Builder column(String name, ColumnType type, EncryptionMode mode, int pad, String keyColumn) {
@@ -286,8 +286,8 @@ public final class CloakConfig {
         /**
          * Adds an encrypted column, as {@code pad: { size: pad, buckets: padBuckets }} in a policy file.
          *
-         * @param pad        0 for none; else every cell's plaintext takes exactly this many bytes (values of up to
-         *                   {@code pad - 2} bytes, longer ones refused), or with {@code padBuckets} a multiple of it
+         * @param pad        0 for none; else every value of up to this many bytes gives a cell of one size, and
+         *                   longer ones are refused; with {@code padBuckets}, the plaintext is a multiple of it
          * @param keyColumn  the policy name of the column whose key this one shares, or {@code null} for its own
          */
         public Builder column(String name, ColumnType type, EncryptionMode mode, int pad, boolean padBuckets,

@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param mode      randomized or deterministic
  * @param keyDomain the {@link #ownDomain()} of the column that owns the key: lower-case {@code table.column}, or
  *                  {@code schema.table.column} when the policy names the owner's schema
- * @param pad        0 for no padding; else every cell's plaintext (a type byte, the value, a padding byte) is padded
- *                   to exactly this many bytes, so every value of up to {@code pad - 2} bytes gives a cell of one size
- *                   and a longer value is refused (22001); with {@code padBuckets}, to the next multiple of it instead
+ * @param pad        0 for no padding; else every value of up to this many bytes gives a cell of one size (its
+ *                   plaintext is a type byte, the value padded to {@code pad} bytes and a padding byte) and a longer
+ *                   value is refused (22001); with {@code padBuckets}, the plaintext is padded to the next multiple of
+ *                   {@code pad} instead
  * @param size       the declared maximum (characters for varchar, bytes for bytes); 0 for none
  * @param scale      for a decimal column, the scale every value is stored and read with, as in
  *                   {@code NUMERIC(p, s)}; {@link #NO_SCALE} for none

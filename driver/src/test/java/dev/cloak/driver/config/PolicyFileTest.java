@@ -624,9 +624,9 @@ class PolicyFileTest {
 
     @Test
     void aFixedPadTooSmallForTheColumnsTypeIsRejected() {
-        rejects(HEAD + "columns:\n  t.c: { type: bigint, mode: randomized, pad: 8 }\n", 5, "columns.t.c.pad")
+        rejects(HEAD + "columns:\n  t.c: { type: bigint, mode: randomized, pad: 7 }\n", 5, "columns.t.c.pad")
                 .hasMessageContaining("leaves no room for a bigint value")
-                .hasMessageContaining("pad: { size: 8, buckets: true }");
+                .hasMessageContaining("pad: { size: 7, buckets: true }");
     }
 
     @Test

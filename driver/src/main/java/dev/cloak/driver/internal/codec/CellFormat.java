@@ -128,14 +128,14 @@ public final class CellFormat {
 
     /**
      * Why a fixed {@code pad} cannot hold any value of {@code type} (every write would be refused), or {@code null}
-     * when it can: the plaintext's type byte, the shortest value and the padding byte must fit.
+     * when it can: the shortest value of the type must fit in {@code pad} bytes.
      */
     public static String fixedPadProblem(ColumnType type, int pad) {
-        int shortest = PlaintextCodec.shortestPadded(type);
+        int shortest = PlaintextCodec.shortestBody(type);
         if (pad == 0 || pad >= shortest) {
             return null;
         }
-        return "pad " + pad + " leaves no room for a " + type.policyName() + " value, whose padded plaintext takes "
+        return "pad " + pad + " leaves no room for a " + type.policyName() + " value, which takes "
                 + shortest + " bytes or more: use pad: " + shortest + " or more, or pad: { size: " + pad
                 + ", buckets: true }";
     }

@@ -20,9 +20,8 @@ import dev.cloak.driver.config.ColumnType;
 /**
  * The plaintext of a version-1 cell (see {@link CellFormat}): a type tag byte (high bit set when padded), the canonical
  * encoding of the value, then, on a padded column, ISO/IEC 7816-4 padding ({@code 0x80}, zeros): to exactly the
- * column's pad (a value that leaves no room for the {@code 0x80} is refused), or with pad buckets to the next multiple
- * of it. Both paddings decode alike, and a value short enough for the fixed size gets the same plaintext under both,
- * so cells written under either rule stay readable and deterministic lookups keep finding them.
+ * column's pad plus the tag and the {@code 0x80} (a value longer than the pad is refused), or with pad buckets to the
+ * next multiple of the pad. Both paddings decode alike, so cells written under either rule stay readable.
  * One allocation per encode, written in place.
  */
 final class PlaintextCodec {
@@ -72,13 +71,14 @@ final class PlaintextCodec {
 
     /**
      * The length of a tag and body of {@code length} bytes after padding: at least the 0x80 marker, then up to the
-     * next multiple of {@code pad} (buckets), or to exactly {@code pad}, which the caller has checked it fits.
+     * next multiple of {@code pad} (buckets), or to exactly the tag, {@code pad} bytes of body and the marker, which
+     * the caller has checked the body fits.
      */
     private static long padded(long length, int pad, boolean buckets) {
         if (pad == 0) {
             return length;
         }
-        return buckets ? (length / pad + 1) * pad : pad;
+        return buckets ? (length / pad + 1) * pad : fixedPadded(pad);
     }
 
     /**
@@ -90,7 +90,7 @@ final class PlaintextCodec {
      */
     static long maxLength(ColumnType type, long length, long precision, int pad, boolean buckets) {
         if (pad > 0 && !buckets) {
-            return pad;
+            return fixedPadded(pad);
         }
         long body = switch (type) {
             case VARCHAR -> length > 0 ? length * MAX_UTF8_BYTES : -1;
@@ -103,17 +103,21 @@ final class PlaintextCodec {
         return body < 0 ? -1 : padded(1 + body, pad, buckets);
     }
 
+    /** The plaintext of every value on a column padded to a fixed size: the tag, {@code pad} bytes, the 0x80 marker. */
+    static long fixedPadded(int pad) {
+        return 1L + pad + 1;
+    }
+
     /**
-     * The shortest padded plaintext of any value of {@code type}: the tag, the shortest body (the empty string, a
-     * decimal's scale and one byte, a fixed-size type's whole encoding) and the 0x80 marker.
+     * The shortest encoding of any value of {@code type}: the empty string, a decimal's scale and one byte, a
+     * fixed-size type's whole encoding.
      */
-    static int shortestPadded(ColumnType type) {
-        int body = switch (type) {
+    static int shortestBody(ColumnType type) {
+        return switch (type) {
             case VARCHAR, BYTES -> 0;
             case DECIMAL -> DECIMAL_SCALE + 1;
             default -> fixedLength(type);
         };
-        return 1 + body + 1;
     }
 
     /** Encodes a canonical value of the column's type; SQLState 22001 when it exceeds the declared size. */
@@ -147,10 +151,9 @@ final class PlaintextCodec {
             default -> bodyLength = fixedLength(type);
         }
         int pad = column.pad();
-        if (pad > 0 && !column.padBuckets() && 1L + bodyLength + 1 > pad) {
+        if (pad > 0 && !column.padBuckets() && bodyLength > pad) {
             // a fixed cell size hides lengths only if nothing longer is ever stored
-            throw CodecErrors.tooLong(column, "more than " + (pad - 2) + " bytes, the most its pad: " + pad
-                    + " holds");
+            throw CodecErrors.tooLong(column, "more than " + pad + " bytes, the most its pad: " + pad + " holds");
         }
         long length = padded(1L + bodyLength, pad, column.padBuckets());
         if (length > MAX_PLAINTEXT) {

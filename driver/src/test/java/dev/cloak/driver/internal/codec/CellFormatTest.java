@@ -66,14 +66,14 @@ class CellFormatTest {
 
     @Test
     void everyCellOfAColumnWithAFixedPadHasTheOneDeclaredSize() throws Exception {
-        // 2 + 33 GCM + 32, whatever length the column declares: longer values are refused
+        // 2 + 33 GCM + (1 + 32 + 1), whatever length the column declares: longer values are refused
         ColumnPolicy name = column(ColumnType.VARCHAR, EncryptionMode.RANDOMIZED, 32, 100);
 
-        assertThat(CellFormat.maxCellBytes(ColumnType.VARCHAR, EncryptionMode.RANDOMIZED, 100, 0, 32)).isEqualTo(67);
-        assertThat(CellFormat.maxCellBytes(ColumnType.VARCHAR, EncryptionMode.RANDOMIZED, 0, 0, 32)).isEqualTo(67);
-        assertThat(cellOf(name, "")).hasSize(67);
-        assertThat(cellOf(name, "x".repeat(30))).hasSize(67);
-        assertThat(cellOf(name, WIDEST.repeat(7))).hasSize(67);
+        assertThat(CellFormat.maxCellBytes(ColumnType.VARCHAR, EncryptionMode.RANDOMIZED, 100, 0, 32)).isEqualTo(69);
+        assertThat(CellFormat.maxCellBytes(ColumnType.VARCHAR, EncryptionMode.RANDOMIZED, 0, 0, 32)).isEqualTo(69);
+        assertThat(cellOf(name, "")).hasSize(69);
+        assertThat(cellOf(name, "x".repeat(32))).hasSize(69);
+        assertThat(cellOf(name, WIDEST.repeat(8))).hasSize(69);
     }
 
     @Test
@@ -99,7 +99,7 @@ class CellFormatTest {
         assertThat(CellFormat.maxCellBytes(ColumnType.VARCHAR, EncryptionMode.RANDOMIZED, 0, 0, 0)).isEqualTo(-1);
         assertThat(CellFormat.maxCellBytes(ColumnType.BYTES, EncryptionMode.RANDOMIZED, -1, 0, 16, true)).isEqualTo(-1);
         assertThat(CellFormat.maxCellBytes(ColumnType.BYTES, EncryptionMode.RANDOMIZED, -1, 0, 16))
-                .as("a fixed pad bounds every cell").isEqualTo(2 + 33 + 16);
+                .as("a fixed pad bounds every cell").isEqualTo(2 + 33 + 1 + 16 + 1);
         assertThat(CellFormat.maxCellBytes(ColumnType.DECIMAL, EncryptionMode.RANDOMIZED, 0, 0, 0)).isEqualTo(-1);
     }
 
