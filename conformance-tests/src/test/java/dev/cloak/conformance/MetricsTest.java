@@ -75,6 +75,9 @@ class MetricsTest {
             return;
         }
         try (Fixture closing = fx) {
+            if (master == null || master.startsWith("local:")) {
+                return;
+            }
             try (KeyAdministration admin = KeyAdministration.open(master,
                     new FileKeyStore(Path.of(fx.keyStoreUri().substring("file:".length()))), AuditTrail.NONE,
                     GenerationLedger.NONE)) {
@@ -341,5 +344,32 @@ class MetricsTest {
         } finally {
             server.unregisterMBean(name);
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void connectionsThroughTheDriverAreCountedByCloakMetricsForDriver(TestDatabase db) throws Exception {
+        fx = Fixture.open(db, dir);
+        table = fx.table("metrics_url");
+        fx.rawExecute("CREATE TABLE " + table + " (id INT PRIMARY KEY, name " + db.binaryType() + ")");
+        CloakMetrics.forDriver("driver", false).bindTo(registry);
+        Path policy = fx.policy().column(table + ".name", "varchar", "randomized").write();
+
+        try (Connection c = fx.cloak(policy)) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (id, name) VALUES (?, ?)")) {
+                ps.setInt(1, 1);
+                ps.setString(2, LeakCapture.written("Grace Hopper"));
+                ps.executeUpdate();
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name FROM " + table)) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("Grace Hopper");
+            }
+        }
+
+        assertThat(count("cloak.cells.encrypted", "column", column("name"), "data_source", "driver")).isEqualTo(1);
+        assertThat(count("cloak.cells.decrypted", "column", column("name"), "data_source", "driver")).isEqualTo(1);
+        assertThat(count("cloak.master.key.development", "provider", "local", "data_source", "driver"))
+                .isEqualTo(1);
     }
 }

@@ -47,9 +47,22 @@ public final class CloakMetrics implements MeterBinder {
      *                    more memory: off unless asked for)
      */
     public CloakMetrics(CloakDataSource dataSource, String dataSourceName, boolean percentiles) {
-        this.telemetry = Objects.requireNonNull(dataSource, "dataSource").telemetry();
+        this(Objects.requireNonNull(dataSource, "dataSource").telemetry(), dataSourceName, percentiles);
+    }
+
+    private CloakMetrics(Telemetry telemetry, String dataSourceName, boolean percentiles) {
+        this.telemetry = telemetry;
         this.dataSourceName = Objects.requireNonNull(dataSourceName, "dataSourceName");
         this.percentiles = percentiles;
+    }
+
+    /**
+     * The meters of every policy {@link CloakDriver} compiles for {@code jdbc:cloak:} URLs in this JVM, tagged
+     * {@code data_source=name}: what connections opened through {@code DriverManager} (or a pool over a
+     * {@code jdbc:cloak:} URL) count. Columns of the same name in several policies are counted together.
+     */
+    public static CloakMetrics forDriver(String name, boolean percentiles) {
+        return new CloakMetrics(CloakDriver.TELEMETRY, name, percentiles);
     }
 
     @Override

@@ -19,29 +19,30 @@ final class MeteredAead implements Aead, AutoCloseable {
         this.statistics = statistics;
     }
 
+    /** One call to the master key. */
+    private interface Call {
+        byte[] run() throws GeneralSecurityException;
+    }
+
     @Override
     public byte[] encrypt(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
-        long start = System.nanoTime();
-        boolean failed = true;
-        try {
-            byte[] result = aead.encrypt(plaintext, associatedData);
-            failed = false;
-            return result;
-        } finally {
-            statistics.kmsCall(provider, "encrypt", System.nanoTime() - start, failed);
-        }
+        return timed("encrypt", () -> aead.encrypt(plaintext, associatedData));
     }
 
     @Override
     public byte[] decrypt(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
+        return timed("decrypt", () -> aead.decrypt(ciphertext, associatedData));
+    }
+
+    private byte[] timed(String operation, Call call) throws GeneralSecurityException {
         long start = System.nanoTime();
         boolean failed = true;
         try {
-            byte[] result = aead.decrypt(ciphertext, associatedData);
+            byte[] result = call.run();
             failed = false;
             return result;
         } finally {
-            statistics.kmsCall(provider, "decrypt", System.nanoTime() - start, failed);
+            statistics.kmsCall(provider, operation, System.nanoTime() - start, failed);
         }
     }
 

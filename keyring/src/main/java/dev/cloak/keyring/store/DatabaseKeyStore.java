@@ -62,14 +62,15 @@ public final class DatabaseKeyStore implements KeyStore {
             + "FROM cloak_keys WHERE version = ? AND status = ? ORDER BY domain";
     private static final String CREATE_VERSIONS = "CREATE TABLE IF NOT EXISTS cloak_key_versions ("
             + "domain VARCHAR(255) NOT NULL, key_id BIGINT NOT NULL, seq_no INT NOT NULL, "
-            + "status VARCHAR(16) NOT NULL, changed_at TIMESTAMP NOT NULL, created_at TIMESTAMP, "
+            + "status VARCHAR(16) NOT NULL, changed_at TIMESTAMP NOT NULL, created_at TIMESTAMP NULL, "
             + "PRIMARY KEY (domain, key_id))";
     private static final String SELECT_VERSIONS = "SELECT domain, key_id, status, created_at FROM cloak_key_versions "
             + "ORDER BY domain, seq_no";
     private static final String SELECT_VERSIONS_LEGACY = "SELECT domain, key_id, status, NULL FROM cloak_key_versions "
             + "ORDER BY domain, seq_no";
     private static final String PROBE_VERSION_CREATED = "SELECT created_at FROM cloak_key_versions WHERE 1 = 0";
-    private static final String ADD_VERSION_CREATED = "ALTER TABLE cloak_key_versions ADD COLUMN created_at TIMESTAMP";
+    private static final String ADD_VERSION_CREATED =
+            "ALTER TABLE cloak_key_versions ADD COLUMN created_at TIMESTAMP NULL";
     private static final String SELECT_DOMAIN_CREATED = "SELECT domain, created_at FROM cloak_keys "
             + "WHERE version = ? AND status = ?";
     private static final String INSERT_VERSION = "INSERT INTO cloak_key_versions "

@@ -21,10 +21,14 @@ record Actuator(int port) {
     }
 
     Answer get(String path) {
+        HttpResponse<String> response = send(path);
+        return new Answer(response.statusCode(), JsonPath.parse(response.body()));
+    }
+
+    private HttpResponse<String> send(String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build();
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), JsonPath.parse(response.body()));
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -35,20 +39,11 @@ record Actuator(int port) {
 
     /** {@code /actuator/prometheus}: the registry in Prometheus's text format. */
     String prometheus() {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
-                .GET().build();
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("/actuator/prometheus answered " + response.statusCode());
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        HttpResponse<String> response = send("/actuator/prometheus");
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("/actuator/prometheus answered " + response.statusCode());
         }
+        return response.body();
     }
 
     /**

@@ -58,6 +58,8 @@ public final class CompiledPolicy implements AutoCloseable {
     private final CatalogColumns catalogColumns;
     private final Dialect dialect;
     private final Telemetry telemetry;
+    /** What {@link #telemetry} reads of this policy (plan cache, key ages) until it closes. */
+    private Telemetry.PolicyView view;
 
     private CompiledPolicy(CloakConfig config, SqlRewriter rewriter, Keyring keyring, ColumnCodecs codecs,
                            Dialect dialect, Telemetry telemetry) {
@@ -114,7 +116,7 @@ public final class CompiledPolicy implements AutoCloseable {
                 dialect, config.cacheTtl());
         CompiledPolicy compiled = new CompiledPolicy(config, rewriter, keyring, new ColumnCodecs(codecs), dialect,
                 telemetry);
-        telemetry.attach(new Telemetry.PolicyView() {
+        compiled.view = new Telemetry.PolicyView() {
             @Override
             public SqlRewriter.PlanCacheStatistics planCache() {
                 return rewriter.cacheStatistics();
@@ -124,7 +126,8 @@ public final class CompiledPolicy implements AutoCloseable {
             public Optional<Instant> primarySince(String domain) throws KeyringException {
                 return keyring.primarySince(domain);
             }
-        }, keyring.masterKeyScheme(), rotationPeriods(config));
+        };
+        telemetry.attach(compiled.view, keyring.masterKeyScheme(), rotationPeriods(config));
         return compiled;
     }
 
@@ -259,6 +262,9 @@ public final class CompiledPolicy implements AutoCloseable {
 
     @Override
     public void close() {
+        if (view != null) {
+            telemetry.detach(view);
+        }
         keyring.close();
     }
 }

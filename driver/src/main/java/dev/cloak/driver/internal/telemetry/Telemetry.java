@@ -44,7 +44,8 @@ public final class Telemetry {
     private final CopyOnWriteArrayList<MeterSpec> meters = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<MeterSpec>> listeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
-    private volatile PolicyView policy;
+    /** The compiled policies counting here now: one for a data source, each policy the driver compiled for it. */
+    private final CopyOnWriteArrayList<PolicyView> policies = new CopyOnWriteArrayList<>();
 
     public Telemetry() {
         this(Clock.systemUTC());
@@ -72,7 +73,7 @@ public final class Telemetry {
      * @param rotateAfterByDomain each key domain of the policy, with its rotation period or null
      */
     public void attach(PolicyView view, String provider, Map<String, Duration> rotateAfterByDomain) {
-        this.policy = Objects.requireNonNull(view, "view");
+        policies.add(Objects.requireNonNull(view, "view"));
         publishOnce("plan", () -> {
             publish(new MeterSpec("cloak.plan.cache.hits", "Statements planned from the plan cache", true, Map.of(),
                     () -> planCache().hits()));
@@ -109,6 +110,11 @@ public final class Telemetry {
                         false, Map.of("domain", domain), () -> days));
             }
         }));
+    }
+
+    /** The policy of {@code view} closed: its caches no longer count. */
+    public void detach(PolicyView view) {
+        policies.remove(view);
     }
 
     /** A statement the rewriter refused; {@code message} is read for its construct only (see RefusalConstructs). */
@@ -166,9 +172,18 @@ public final class Telemetry {
         }
     }
 
+    /** The plan caches of every attached policy, summed (the driver compiles one per policy file and database). */
     private PlanCacheStatistics planCache() {
-        PolicyView view = policy;
-        return view == null ? new PlanCacheStatistics(0, 0, 0) : view.planCache();
+        long hits = 0;
+        long misses = 0;
+        long size = 0;
+        for (PolicyView view : policies) {
+            PlanCacheStatistics one = view.planCache();
+            hits += one.hits();
+            misses += one.misses();
+            size += one.size();
+        }
+        return new PlanCacheStatistics(hits, misses, size);
     }
 
     private KeyringStatistics.KmsCalls kms(String provider, String operation) {
@@ -181,12 +196,17 @@ public final class Telemetry {
         Instant now = clock.instant();
         KeyAge.Read last = age.last;
         if (last == null || Duration.between(last.readAt(), now).compareTo(KEY_AGE_REFRESH) >= 0) {
-            PolicyView view = policy;
             Instant since = last == null ? null : last.since();
-            try {
-                since = view == null ? since : view.primarySince(domain).orElse(null);
-            } catch (Exception unreachable) {
-                // the key store does not answer: keep what was read last; the health check reports the store
+            for (PolicyView view : policies) {
+                try {
+                    Optional<Instant> read = view.primarySince(domain);
+                    if (read.isPresent()) {
+                        since = read.get();
+                        break;
+                    }
+                } catch (Exception unreachable) {
+                    // the key store does not answer: keep what was read last; the health check reports the store
+                }
             }
             last = new KeyAge.Read(now, since);
             age.last = last;
