@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,12 +32,48 @@ class NetworkAndWrappingTest {
     void sessionWithoutTlsIsRefusedWhenTlsIsRequired(TestDatabase db) throws Exception {
         try (Fixture fx = Fixture.open(db, dir)) {
             Assumptions.assumeFalse(sessionIsEncrypted(db, fx.raw()), "this server encrypts the session already");
-            CloakConfig config = fx.configBuilder().requireTls(true)
+            // verify-server off: the URL would be refused before connecting otherwise (the next test)
+            CloakConfig config = fx.configBuilder().requireTls(true).verifyServer(false)
                     .column("patients.ssn", ColumnType.VARCHAR, EncryptionMode.DETERMINISTIC).build();
             try (CloakDataSource ds = new CloakDataSource(db.rawDataSource(), config)) {
                 SQLException refused = Expect.sqlState("08004", ds::getConnection);
                 assertThat(refused.getMessage()).contains("not encrypted").contains("require-tls");
             }
+        }
+    }
+
+    /**
+     * With require-tls on, verify-server is on too: a URL that does not make the driver check the server's certificate
+     * and host name is refused before the target data source is asked for a connection, naming the setting to add.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabase.class, names = {"POSTGRESQL", "MARIADB"})
+    void urlThatDoesNotVerifyTheServerIsRefusedBeforeConnecting(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            CloakConfig config = fx.configBuilder().requireTls(true)
+                    .column("patients.ssn", ColumnType.VARCHAR, EncryptionMode.DETERMINISTIC).build();
+            DataSource raw = db.rawDataSource();
+            int[] asked = {0};
+            DataSource counting = db == TestDatabase.POSTGRESQL ? new org.postgresql.ds.PGSimpleDataSource() {
+                @Override
+                public Connection getConnection() throws SQLException {
+                    asked[0]++;
+                    return raw.getConnection();
+                }
+            } : raw;
+            if (counting instanceof org.postgresql.ds.PGSimpleDataSource pg) {
+                pg.setURL(db.rawUrl());
+            }
+            String setting = db == TestDatabase.POSTGRESQL ? "sslmode=verify-full" : "sslMode=verify-full";
+            try (CloakDataSource ds = new CloakDataSource(counting, config)) {
+                SQLException refused = Expect.sqlState("08004", ds::getConnection);
+                assertThat(refused.getMessage()).contains(setting).contains("network.verify-server");
+            }
+            assertThat(asked[0]).isZero();
+            Path policy = fx.policy().network("require-tls", "true").column("patients.ssn", "varchar", "deterministic")
+                    .write();
+            SQLException viaUrl = Expect.sqlState("08004", () -> fx.cloak(policy));
+            assertThat(viaUrl.getMessage()).contains(setting);
         }
     }
 
@@ -57,7 +94,7 @@ class NetworkAndWrappingTest {
                 st.execute("CREATE TABLE " + t + " (id INT PRIMARY KEY, ssn VARBINARY(200))");
             }
             for (boolean requireTls : new boolean[] {true, false}) {
-                CloakConfig config = fx.configBuilder().keyStore("database").requireTls(requireTls)
+                CloakConfig config = fx.configBuilder().keyStore("database").requireTls(requireTls).verifyServer(false)
                         .column(t + ".ssn", ColumnType.VARCHAR, EncryptionMode.DETERMINISTIC).build();
                 try (CloakDataSource ds = new CloakDataSource(h2, config)) {
                     ds.setKeyStoreDataSource(db.rawDataSource());

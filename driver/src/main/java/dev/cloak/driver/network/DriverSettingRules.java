@@ -14,7 +14,8 @@ import java.util.Set;
  * (CVE-2022-21724 in pgjdbc, CVE-2022-23221 in H2). Cloak refuses each unless the policy lists it in
  * {@code network.allow-driver-settings}. Files that hold the connection's own key material ({@code sslcert},
  * {@code sslkey}, {@code sslrootcert}, {@code keyStore}, {@code trustStore}, {@code serverSslCert}) are allowed:
- * mutual TLS and server verification need them, and the driver only reads them as keys and certificates.
+ * mutual TLS and server verification need them, and the driver only reads them as keys and certificates. An empty
+ * value, and a class setting naming the driver's own default, load nothing of the URL's choosing and pass.
  */
 final class DriverSettingRules {
 
@@ -90,6 +91,12 @@ final class DriverSettingRules {
             "serializer", "initsql", "init", "deserialize", "infile");
 
     private static final Set<String> FALSE = Set.of("false", "0", "off", "no");
+    /**
+     * Values of a refused setting that are the driver's own (pgjdbc's data source spells out its defaults in its URL):
+     * the default SSL factory, which verifies as sslmode says, and the one over the JVM's trust store.
+     */
+    private static final Set<String> SAFE_VALUES = Set.of("org.postgresql.ssl.LibPQFactory",
+            "org.postgresql.ssl.DefaultJavaSSLFactory");
 
     private DriverSettingRules() {
     }
@@ -122,11 +129,14 @@ final class DriverSettingRules {
     }
 
     private static String known(List<Rule> rules, DelegateSettings.Setting s) {
+        String value = s.value().trim();
         for (Rule rule : rules) {
-            if (rule.name().equalsIgnoreCase(s.name())
-                    && !(rule.onlyWhenTrue() && FALSE.contains(s.value().trim().toLowerCase(Locale.ROOT)))) {
-                return rule.does();
+            if (!rule.name().equalsIgnoreCase(s.name())) {
+                continue;
             }
+            boolean harmless = rule.onlyWhenTrue() ? FALSE.contains(value.toLowerCase(Locale.ROOT))
+                    : value.isEmpty() || SAFE_VALUES.contains(value);
+            return harmless ? null : rule.does();
         }
         return null;
     }

@@ -272,6 +272,24 @@ class DriverSettingRefusalTest {
     }
 
     @Test
+    void pgjdbcDataSourceUrlWithItsSpelledOutDefaultsPasses() {
+        org.postgresql.ds.PGSimpleDataSource pg = new org.postgresql.ds.PGSimpleDataSource();
+        pg.setURL("jdbc:postgresql://127.0.0.1:1/none");
+        // lists sslfactory=org.postgresql.ssl.LibPQFactory, xmlFactoryFactory= and every other default
+        DelegateSettings settings = TargetSettings.of(pg).orElseThrow();
+        assertThat(settings.values("sslfactory")).isNotEmpty();
+        assertThat(DriverSettingRules.refusals(settings, java.util.Set.of())).isEmpty();
+    }
+
+    @Test
+    void pgjdbcNonValidatingSslFactoryIsRefused() {
+        DelegateSettings settings = DelegateSettings.of(PG + "&sslfactory=org.postgresql.ssl.NonValidatingFactory",
+                null);
+        assertThat(DriverSettingRules.refusals(settings, java.util.Set.of()))
+                .extracting(DriverSettingRules.Refusal::setting).containsExactly("sslfactory");
+    }
+
+    @Test
     void keyMaterialFilesAreAllowedForMutualTls() {
         DelegateSettings settings = DelegateSettings.of(PG + "&sslmode=verify-full&sslcert=/c.pem&sslkey=/k.pk8"
                 + "&sslrootcert=/ca.pem&sslpassword=p", null);
