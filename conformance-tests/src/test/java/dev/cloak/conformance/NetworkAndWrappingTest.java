@@ -31,11 +31,11 @@ class NetworkAndWrappingTest {
     @EnumSource(value = TestDatabase.class, names = {"POSTGRESQL", "MARIADB"})
     void sessionWithoutTlsIsRefusedWhenTlsIsRequired(TestDatabase db) throws Exception {
         try (Fixture fx = Fixture.open(db, dir)) {
-            Assumptions.assumeFalse(sessionIsEncrypted(db, fx.raw()), "this server encrypts the session already");
+            Assumptions.assumeFalse(sessionIsEncrypted(db, plain(db)), "this server encrypts every session");
             // verify-server off: the URL would be refused before connecting otherwise (the next test)
             CloakConfig config = fx.configBuilder().requireTls(true).verifyServer(false)
                     .column("patients.ssn", ColumnType.VARCHAR, EncryptionMode.DETERMINISTIC).build();
-            try (CloakDataSource ds = new CloakDataSource(db.rawDataSource(), config)) {
+            try (CloakDataSource ds = new CloakDataSource(db.newRawDataSource(plain(db)), config)) {
                 SQLException refused = Expect.sqlState("08004", ds::getConnection);
                 assertThat(refused.getMessage()).contains("not encrypted").contains("require-tls");
             }
@@ -52,7 +52,7 @@ class NetworkAndWrappingTest {
         try (Fixture fx = Fixture.open(db, dir)) {
             CloakConfig config = fx.configBuilder().requireTls(true)
                     .column("patients.ssn", ColumnType.VARCHAR, EncryptionMode.DETERMINISTIC).build();
-            DataSource raw = db.rawDataSource();
+            DataSource raw = db.newRawDataSource(plain(db));
             int[] asked = {0};
             DataSource counting = db == TestDatabase.POSTGRESQL ? new org.postgresql.ds.PGSimpleDataSource() {
                 @Override
@@ -62,7 +62,7 @@ class NetworkAndWrappingTest {
                 }
             } : raw;
             if (counting instanceof org.postgresql.ds.PGSimpleDataSource pg) {
-                pg.setURL(db.rawUrl());
+                pg.setURL(plain(db));
             }
             String setting = db == TestDatabase.POSTGRESQL ? "sslmode=verify-full" : "sslMode=verify-full";
             try (CloakDataSource ds = new CloakDataSource(counting, config)) {
@@ -72,7 +72,7 @@ class NetworkAndWrappingTest {
             assertThat(asked[0]).isZero();
             Path policy = fx.policy().network("require-tls", "true").column("patients.ssn", "varchar", "deterministic")
                     .write();
-            SQLException viaUrl = Expect.sqlState("08004", () -> fx.cloak(policy));
+            SQLException viaUrl = Expect.sqlState("08004", () -> fx.cloak(policy, plain(db)));
             assertThat(viaUrl.getMessage()).contains(setting);
         }
     }
@@ -86,7 +86,7 @@ class NetworkAndWrappingTest {
     @EnumSource(value = TestDatabase.class, names = {"POSTGRESQL", "MARIADB"})
     void theKeyStoresOwnConnectionsAreHeldToRequireTls(TestDatabase db) throws Exception {
         try (Fixture fx = Fixture.open(db, dir)) {
-            Assumptions.assumeFalse(sessionIsEncrypted(db, fx.raw()), "this server encrypts the session already");
+            Assumptions.assumeFalse(sessionIsEncrypted(db, plain(db)), "this server encrypts every session");
             String t = fx.table("tls_keys");
             JdbcDataSource h2 = new JdbcDataSource();
             h2.setURL("jdbc:h2:mem:" + t + ";DB_CLOSE_DELAY=-1");
@@ -97,7 +97,7 @@ class NetworkAndWrappingTest {
                 CloakConfig config = fx.configBuilder().keyStore("database").requireTls(requireTls).verifyServer(false)
                         .column(t + ".ssn", ColumnType.VARCHAR, EncryptionMode.DETERMINISTIC).build();
                 try (CloakDataSource ds = new CloakDataSource(h2, config)) {
-                    ds.setKeyStoreDataSource(db.rawDataSource());
+                    ds.setKeyStoreDataSource(db.newRawDataSource(plain(db)));
                     try (Connection c = ds.getConnection();
                          PreparedStatement ps = c.prepareStatement("INSERT INTO " + t + " (id, ssn) VALUES (?, ?)")) {
                         ps.setInt(1, requireTls ? 1 : 2);
@@ -140,6 +140,22 @@ class NetworkAndWrappingTest {
                     assertThat(st.getConnection()).isSameAs(c);
                 }
             }
+        }
+    }
+
+    /**
+     * The raw URL asking for a session without TLS, whatever the raw URL says (over TLS with CLOAK_TEST_OVER_TLS):
+     * pgjdbc's default, sslmode=prefer, would encrypt it where the server offers TLS.
+     */
+    private static String plain(TestDatabase db) {
+        String url = db.rawUrl();
+        return url + (url.contains("?") ? "&" : "?") + (db == TestDatabase.POSTGRESQL ? "sslmode" : "sslMode")
+                + "=disable";
+    }
+
+    private static boolean sessionIsEncrypted(TestDatabase db, String url) throws SQLException {
+        try (Connection raw = java.sql.DriverManager.getConnection(url)) {
+            return sessionIsEncrypted(db, raw);
         }
     }
 
