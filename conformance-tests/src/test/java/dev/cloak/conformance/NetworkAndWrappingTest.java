@@ -121,6 +121,34 @@ class NetworkAndWrappingTest {
         }
     }
 
+    /**
+     * MariaDB's initSql runs statements Cloak never sees: refused before the driver sees the URL, so the statement
+     * never reaches the server; once the policy allows it, the same URL runs it (so the check would see it).
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabase.class, names = {"MARIADB"})
+    void initSqlIsRefusedAndNeverReachesTheServer(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("init_sql");
+            String url = db.rawUrl() + (db.rawUrl().contains("?") ? "&" : "?") + "initSql=CREATE/**/TABLE/**/" + t
+                    + "(i/**/INT)"; // comments for spaces: nothing to encode
+            Path refusing = fx.policy().write();
+            SQLException refused = Expect.sqlState("08001", () -> fx.cloak(refusing, url));
+            assertThat(refused.getMessage()).contains("initSql").contains("network.allow-driver-settings");
+            assertThat(tableExists(fx.raw(), t)).isFalse();
+
+            Path allowing = fx.policy().network("allow-driver-settings", "[initSql]").write();
+            fx.cloak(allowing, url).close();
+            assertThat(tableExists(fx.raw(), t)).isTrue();
+        }
+    }
+
+    private static boolean tableExists(Connection raw, String table) throws SQLException {
+        try (ResultSet rs = raw.getMetaData().getTables(raw.getCatalog(), null, table, null)) {
+            return rs.next();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
     void unwrapReachesTheVendorConnectionAndCloaksOwnInterface(TestDatabase db) throws Exception {
