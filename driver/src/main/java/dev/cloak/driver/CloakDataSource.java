@@ -36,6 +36,8 @@ public class CloakDataSource implements DataSource, AutoCloseable {
     private volatile String principal;
     private volatile DataSource keyStoreDataSource;
     private volatile CompiledPolicy compiled;
+    /** The target whose settings passed the network rules: read once, not on every borrow from a pool. */
+    private volatile DataSource networkChecked;
     private final CloakConnections connections = new CloakConnections();
 
     /** For bean-style configuration: set the target and the policy before the first connection. */
@@ -146,9 +148,17 @@ public class CloakDataSource implements DataSource, AutoCloseable {
 
     /**
      * The network rules that hold before the target opens a connection ({@link NetworkCheck}), on the settings read
-     * from it ({@link TargetSettings}); a target whose URL Cloak cannot read cannot be shown to verify the server.
+     * from it ({@link TargetSettings}) once per target; a target whose URL Cloak cannot read cannot be shown to
+     * verify the server.
      */
     private void checkNetwork(DataSource t) throws SQLException {
+        if (t != networkChecked) {
+            requireNetworkRules(t);
+            networkChecked = t;
+        }
+    }
+
+    private void requireNetworkRules(DataSource t) throws SQLException {
         CloakConfig c = config();
         Optional<DelegateSettings> settings = TargetSettings.of(t);
         if (settings.isPresent()) {
@@ -178,7 +188,7 @@ public class CloakDataSource implements DataSource, AutoCloseable {
             CloakConfig c = config();
             DataSource keys = keyStoreDataSource != null ? keyStoreDataSource : t;
             if (keys != t) {
-                checkNetwork(keys);
+                requireNetworkRules(keys);
             }
             ConnectionSource keyStore = c.requireTls() ? TlsRequirement.checking(keys::getConnection, c)
                     : keys::getConnection;
