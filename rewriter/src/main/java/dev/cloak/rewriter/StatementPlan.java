@@ -276,7 +276,8 @@ public final class StatementPlan {
         }
         return builder(kind, sql, parameterCount).parameters(encrypted).projections(projections, starTables)
                 .literals(literals).lookups(lookups).writtenTable(writtenTable).changedTables(changedTables)
-                .declaredColumns(declaredColumns).definedViews(definedViews).droppedViews(droppedViews).viewsStale(viewsStale).dependsOnCatalog(true)
+                .declaredColumns(declaredColumns).definedViews(definedViews).droppedViews(droppedViews)
+                .viewsStale(viewsStale).dependsOnCatalog(true)
                 .build();
     }
 
@@ -365,11 +366,13 @@ public final class StatementPlan {
             }
             return builder(withResults.kind, sql, offset).parameters(encrypted)
                     .projections(withResults.projections, withResults.starTables).literals(literals).lookups(lookups)
-                    .changedTables(changed).declaredColumns(declared).definedViews(defined).droppedViews(dropped).viewsStale(stale)
+                    .changedTables(changed).declaredColumns(declared).definedViews(defined).droppedViews(dropped)
+                    .viewsStale(stale)
                     .dependsOnCatalog(catalog).uses(uses).build();
         }
         return builder(kind, sql, offset).parameters(encrypted).literals(literals).lookups(lookups)
-                .changedTables(changed).declaredColumns(declared).definedViews(defined).droppedViews(dropped).viewsStale(stale)
+                .changedTables(changed).declaredColumns(declared).definedViews(defined).droppedViews(dropped)
+                .viewsStale(stale)
                 .dependsOnCatalog(catalog).uses(uses).build();
     }
 
