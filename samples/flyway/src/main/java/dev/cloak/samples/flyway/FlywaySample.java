@@ -10,7 +10,7 @@ import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * Flyway migrates a schema with encrypted columns through {@code jdbc:cloak:}: the migrations
- * ({@code db/migration/<database>/V*.sql}) are written as they would be without Cloak, and Cloak's policy
+ * ({@code db/migration/V*.sql}) are written as they would be without Cloak, and Cloak's policy
  * ({@code cloak.yaml}) says which columns are encrypted. {@code cloak-flyway} on the classpath lets Flyway take the
  * {@code jdbc:cloak:} URL as it takes the database's own. Runs on an in-memory H2 database, or on PostgreSQL when
  * {@code CLOAK_TEST_POSTGRES_URL} is set.
@@ -31,10 +31,9 @@ public final class FlywaySample {
 
     /** Runs Flyway's {@code migrate} on a {@code jdbc:cloak:} URL; returns how many migrations it applied. */
     static int migrate(String cloakUrl) {
-        String database = cloakUrl.startsWith("jdbc:cloak:postgresql:") ? "postgresql" : "h2";
         Flyway flyway = Flyway.configure()
                 .dataSource(cloakUrl, null, null)   // the same URL the application uses
-                .locations("classpath:db/migration/" + database)
+                .locations("classpath:db/migration")
                 .load();
         MigrateResult result = flyway.migrate();
         return result.migrationsExecuted;
