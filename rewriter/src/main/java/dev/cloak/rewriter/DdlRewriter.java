@@ -39,6 +39,8 @@ final class DdlRewriter {
     private final String sql;
     private final int parameterCount;
     private final Dialect dialect;
+    /** The encrypted columns the statement declares, in text order. */
+    private final List<EncryptedColumn> declared = new ArrayList<>();
 
     /** With a null dialect, DDL declaring an encrypted column passes only when it already declares a binary type. */
     DdlRewriter(ConfiguredTables tables, String sql, int parameterCount, Dialect dialect) {
@@ -162,6 +164,7 @@ final class DdlRewriter {
         if (words.contains("UNIQUE") || words.contains("PRIMARY") || words.contains("REFERENCES")) {
             CiphertextRules.requireDeterministic(column, "a UNIQUE, PRIMARY KEY or REFERENCES constraint");
         }
+        declared.add(column);
         ColDataType type = definition.getColDataType();
         if (dialect == null) {
             if (isBinaryType(type.getDataType())) {
@@ -244,7 +247,8 @@ final class DdlRewriter {
     /** A DDL plan that changes {@code table}'s columns; when {@code viewsStale}, views over it may change too. */
     private StatementPlan changing(StatementPlan plan, Table table, boolean viewsStale) {
         return StatementPlan.builder(StatementPlan.Kind.DDL, plan.sql(), plan.parameterCount())
-                .changedTables(Set.of(Identifiers.key(table.getName()))).viewsStale(viewsStale).build();
+                .changedTables(Set.of(Identifiers.key(table.getName()))).declaredColumns(declared)
+                .viewsStale(viewsStale).build();
     }
 
     /**

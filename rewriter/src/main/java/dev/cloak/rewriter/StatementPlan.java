@@ -67,6 +67,7 @@ public final class StatementPlan {
     private final boolean[] lookupParameters;
     private final List<EncryptedColumn> writtenTable;
     private final Set<String> changedTables;
+    private final List<EncryptedColumn> declaredColumns;
     private final List<KnownView> definedViews;
     private final Set<String> droppedViews;
     private final boolean viewsStale;
@@ -119,6 +120,7 @@ public final class StatementPlan {
         }
         this.writtenTable = builder.writtenTable == null ? null : List.copyOf(builder.writtenTable);
         this.changedTables = Set.copyOf(builder.changedTables);
+        this.declaredColumns = List.copyOf(builder.declaredColumns);
         this.definedViews = List.copyOf(builder.definedViews);
         this.droppedViews = Set.copyOf(builder.droppedViews);
         this.viewsStale = builder.viewsStale;
@@ -175,6 +177,7 @@ public final class StatementPlan {
         private List<LookupSlot> lookups = List.of();
         private List<EncryptedColumn> writtenTable;
         private Set<String> changedTables = Set.of();
+        private List<EncryptedColumn> declaredColumns = List.of();
         private List<KnownView> definedViews = List.of();
         private Set<String> droppedViews = Set.of();
         private boolean viewsStale;
@@ -219,6 +222,12 @@ public final class StatementPlan {
         /** The lower-case names of the tables and views whose columns the statement may change. */
         Builder changedTables(Set<String> lowerCaseNames) {
             this.changedTables = lowerCaseNames;
+            return this;
+        }
+
+        /** The encrypted columns the statement declares (CREATE TABLE, ALTER TABLE ... ADD COLUMN). */
+        Builder declaredColumns(List<EncryptedColumn> columns) {
+            this.declaredColumns = columns;
             return this;
         }
 
@@ -267,7 +276,8 @@ public final class StatementPlan {
         }
         return builder(kind, sql, parameterCount).parameters(encrypted).projections(projections, starTables)
                 .literals(literals).lookups(lookups).writtenTable(writtenTable).changedTables(changedTables)
-                .definedViews(definedViews).droppedViews(droppedViews).viewsStale(viewsStale).dependsOnCatalog(true)
+                .declaredColumns(declaredColumns).definedViews(definedViews).droppedViews(droppedViews)
+                .viewsStale(viewsStale).dependsOnCatalog(true)
                 .build();
     }
 
@@ -317,12 +327,14 @@ public final class StatementPlan {
         }
         sql = text.append(sql, copied, sql.length()).toString();
         Set<String> changed = new HashSet<>();
+        List<EncryptedColumn> declared = new ArrayList<>();
         List<KnownView> defined = new ArrayList<>();
         Set<String> dropped = new HashSet<>();
         boolean stale = false;
         boolean catalog = false;
         for (StatementPlan part : parts) {
             changed.addAll(part.changedTables);
+            declared.addAll(part.declaredColumns);
             defined.addAll(part.definedViews);
             dropped.addAll(part.droppedViews);
             stale |= part.viewsStale;
@@ -354,11 +366,13 @@ public final class StatementPlan {
             }
             return builder(withResults.kind, sql, offset).parameters(encrypted)
                     .projections(withResults.projections, withResults.starTables).literals(literals).lookups(lookups)
-                    .changedTables(changed).definedViews(defined).droppedViews(dropped).viewsStale(stale)
+                    .changedTables(changed).declaredColumns(declared).definedViews(defined).droppedViews(dropped)
+                    .viewsStale(stale)
                     .dependsOnCatalog(catalog).uses(uses).build();
         }
         return builder(kind, sql, offset).parameters(encrypted).literals(literals).lookups(lookups)
-                .changedTables(changed).definedViews(defined).droppedViews(dropped).viewsStale(stale)
+                .changedTables(changed).declaredColumns(declared).definedViews(defined).droppedViews(dropped)
+                .viewsStale(stale)
                 .dependsOnCatalog(catalog).uses(uses).build();
     }
 
@@ -621,6 +635,14 @@ public final class StatementPlan {
      */
     public Set<String> changedTables() {
         return changedTables;
+    }
+
+    /**
+     * The encrypted columns this statement declares ({@code CREATE TABLE}, {@code ALTER TABLE … ADD COLUMN}), in
+     * text order; empty when none. Their keys can be made ready before it runs, while no lock of its is held.
+     */
+    public List<EncryptedColumn> declaredColumns() {
+        return declaredColumns;
     }
 
     /** Whether running this statement changes what Cloak knows of the schema (columns or views). */

@@ -195,4 +195,16 @@ class DdlRewriteTest {
                 .plan("CREATE TABLE patients (id int, ssn varchar(11), city varchar(9))");
         assertThat(plan.sql()).contains("ssn LONGBLOB").containsPattern("city varchar ?\\(9\\)");
     }
+
+    @Test
+    void thePlanNamesTheEncryptedColumnsTheDdlDeclaresSoTheirKeysCanBeMadeFirst() throws Exception {
+        assertThat(plan(Dialect.POSTGRESQL, "ALTER TABLE patients ADD COLUMN note varchar(40)").declaredColumns())
+                .extracting(EncryptedColumn::name).containsExactly("patients.note");
+        assertThat(plan(Dialect.MARIADB, "CREATE TABLE patients (id int, ssn varchar(11), city varchar(9), dob date)")
+                .declaredColumns()).extracting(EncryptedColumn::name).containsExactly("patients.ssn", "patients.dob");
+        assertThat(plan(Dialect.H2, "ALTER TABLE patients ADD COLUMN city varchar(40)").declaredColumns()).isEmpty();
+        assertThat(plan(Dialect.POSTGRESQL, "DROP TABLE patients").declaredColumns()).isEmpty();
+        assertThat(plan(Dialect.POSTGRESQL, "ALTER TABLE patients ADD COLUMN note text; ANALYZE patients")
+                .declaredColumns()).extracting(EncryptedColumn::name).containsExactly("patients.note");
+    }
 }

@@ -54,6 +54,20 @@ public final class CellCodec {
     }
 
     /**
+     * Loads this column's key, creating it under the keyring's rules when the key domain has none yet, so that
+     * the first value written later does not have to.
+     *
+     * @throws SQLException what {@link CellKeys} throws when the key is unavailable or may not be created
+     */
+    public void prepareKey() throws SQLException {
+        if (deterministic) {
+            keys.deterministicAead(keyDomain);
+        } else {
+            keys.aead(keyDomain);
+        }
+    }
+
+    /**
      * The key versions a lookup by value on this deterministic column must match now, the primary first: several
      * while the key domain rotates. Pass the list, or one of its elements, to
      * {@link #encryptUnder} so that a statement binds under the versions it was written for.

@@ -224,7 +224,26 @@ public final class CompiledPolicy implements AutoCloseable {
             catalogColumns.invalidate(plan.changedTables());
             rewriter.schemaChanged(plan);
         }
+        prepareKeys(plan);
         return plan;
+    }
+
+    /**
+     * Makes the keys of the encrypted columns a DDL statement declares ready before it is sent. A key is created
+     * only after other connections have seen that its columns hold no value (see {@link DatabaseDomainUsage}); once
+     * the statement has run inside an open transaction ({@code ALTER TABLE … ADD COLUMN} in a migration), its lock
+     * on the table would keep that check waiting for the very transaction that needs the key. Best effort: a key
+     * that cannot be made now is made, or refused, under the same rules when the column's first value is written.
+     */
+    private void prepareKeys(StatementPlan plan) {
+        for (EncryptedColumn column : plan.declaredColumns()) {
+            try {
+                codecs.codec(column).prepareKey();
+            } catch (SQLException notNow) {
+                LOG.debug("The key of encrypted column {} is not made before its DDL runs (SQLState {}); its first"
+                        + " value will ask for it again", column.name(), notNow.getSQLState());
+            }
+        }
     }
 
     /** The rewriter's catalog over a raw connection of this policy's database. */

@@ -28,6 +28,12 @@ import java.util.Optional;
  */
 public final class DatabaseDomainUsage implements DomainUsage {
 
+    /**
+     * The longest one check waits, in seconds. A lock on the table held by an open transaction (one that altered
+     * it, perhaps the application's own, which is waiting for this key) would otherwise keep it waiting for ever.
+     */
+    static final int CHECK_TIMEOUT_SECONDS = 10;
+
     private final List<ColumnPolicy> columns;
     private final List<ConnectionSource> sources;
 
@@ -72,7 +78,9 @@ public final class DatabaseDomainUsage implements DomainUsage {
                     // fail closed: a key is created only when the check has shown that the columns hold nothing
                     throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "cannot check whether column "
                             + column.name() + " of key domain " + column.keyDomain()
-                            + " holds values, so no key is created for it: " + e.getMessage(), e);
+                            + " holds values, so no key is created for it (if an open transaction altered its table,"
+                            + " create the key first with 'cloak keys init', or alter the table and write the"
+                            + " column's first value in separate transactions): " + e.getMessage(), e);
                 }
             }
         }
@@ -86,6 +94,7 @@ public final class DatabaseDomainUsage implements DomainUsage {
         connection.setAutoCommit(true);
         try (Statement statement = connection.createStatement()) {
             statement.setMaxRows(1);
+            statement.setQueryTimeout(CHECK_TIMEOUT_SECONDS);
             try (ResultSet rows = statement.executeQuery(select(connection, column))) {
                 return Optional.of(rows.next());
             }
