@@ -23,11 +23,17 @@ final class HikariKeyStorePool {
     }
 
     /** A pool beside {@code target} when it is (or wraps) a {@code HikariDataSource}; empty otherwise. */
-    static Optional<DataSource> besides(DataSource target, Duration wait) throws SQLException {
-        if (!target.isWrapperFor(HikariDataSource.class)) {
+    static Optional<DataSource> besides(DataSource target, Duration wait) {
+        HikariDataSource application;
+        try {
+            if (!target.isWrapperFor(HikariDataSource.class)) {
+                return Optional.empty();
+            }
+            application = target.unwrap(HikariDataSource.class);
+        } catch (SQLException e) {
+            // a data source that cannot say what it wraps is not taken for a HikariCP pool
             return Optional.empty();
         }
-        HikariDataSource application = target.unwrap(HikariDataSource.class);
         HikariConfig config = new HikariConfig();
         application.copyStateTo(config);
         config.setPoolName(application.getPoolName() + "-cloak-keys");

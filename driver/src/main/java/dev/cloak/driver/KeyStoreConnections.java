@@ -1,7 +1,6 @@
 package dev.cloak.driver;
 
 import dev.cloak.keyring.store.ConnectionSource;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -45,8 +44,7 @@ final class KeyStoreConnections implements AutoCloseable {
      * @param wait     the longest wait for one connection ({@code keyring.kms-timeout})
      * @param tls      whether every connection must be proven encrypted ({@code network.require-tls})
      */
-    static KeyStoreConnections of(DataSource target, DataSource given, Duration wait, boolean tls)
-            throws SQLException {
+    static KeyStoreConnections of(DataSource target, DataSource given, Duration wait, boolean tls) {
         ExecutorService helpers = Executors.newCachedThreadPool(daemonThreads());
         DataSource ownPool = given == null ? ownPoolBeside(target, wait) : null;
         DataSource keys = given != null ? given : ownPool != null ? ownPool : target;
@@ -61,7 +59,7 @@ final class KeyStoreConnections implements AutoCloseable {
         return new KeyStoreConnections(keyStore, dataChecks, ownPool, helpers);
     }
 
-    private static DataSource ownPoolBeside(DataSource target, Duration wait) throws SQLException {
+    private static DataSource ownPoolBeside(DataSource target, Duration wait) {
         if (!onClassPath(HIKARI)) {
             return null;
         }
