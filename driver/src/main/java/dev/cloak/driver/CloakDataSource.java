@@ -5,6 +5,7 @@ import dev.cloak.driver.config.PolicyFile;
 import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.error.SqlState;
 import dev.cloak.driver.internal.policy.CompiledPolicy;
+import dev.cloak.driver.internal.telemetry.Telemetry;
 import dev.cloak.rewriter.Dialect;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -32,6 +33,8 @@ public class CloakDataSource implements DataSource, AutoCloseable {
     private volatile CompiledPolicy compiled;
     private KeyStoreConnections keyStoreConnections;
     private final CloakConnections connections = new CloakConnections();
+    /** Counts for metrics across compiles of the policy; read by {@link CloakMetrics} and {@link CloakJmx}. */
+    private final Telemetry telemetry = new Telemetry();
 
     /** For bean-style configuration: set the target and the policy before the first connection. */
     public CloakDataSource() {
@@ -149,7 +152,7 @@ public class CloakDataSource implements DataSource, AutoCloseable {
             }
             KeyStoreConnections keys = KeyStoreConnections.of(t, keyStoreDataSource, c.kmsTimeout(), c.requireTls());
             try {
-                compiled = CompiledPolicy.compile(c, keys.keyStore(), keys.dataChecks(), dialect);
+                compiled = CompiledPolicy.compile(c, keys.keyStore(), keys.dataChecks(), dialect, telemetry);
             } catch (SQLException | RuntimeException e) {
                 keys.close();
                 throw e;
@@ -167,6 +170,11 @@ public class CloakDataSource implements DataSource, AutoCloseable {
      */
     public CloakHealth checkHealth() {
         return CloakHealth.check(this);
+    }
+
+    /** What this data source counts, for {@link CloakMetrics} and {@link CloakJmx}. */
+    Telemetry telemetry() {
+        return telemetry;
     }
 
     /** The compiled policy; if no connection compiled it yet, one is opened (and closed) to do so. */
