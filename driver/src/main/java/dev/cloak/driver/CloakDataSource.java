@@ -9,13 +9,11 @@ import dev.cloak.driver.internal.telemetry.Telemetry;
 import dev.cloak.driver.network.DelegateSettings;
 import dev.cloak.driver.network.NetworkCheck;
 import dev.cloak.driver.network.TargetSettings;
-import dev.cloak.keyring.store.ConnectionSource;
 import dev.cloak.rewriter.Dialect;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -39,6 +37,7 @@ public class CloakDataSource implements DataSource, AutoCloseable {
     private volatile CompiledPolicy compiled;
     /** The target whose settings passed the network rules: read once, not on every borrow from a pool. */
     private volatile DataSource networkChecked;
+    private KeyStoreConnections keyStoreConnections;
     private final CloakConnections connections = new CloakConnections();
     /** Counts for metrics across compiles of the policy; read by {@link CloakMetrics} and {@link CloakJmx}. */
     private final Telemetry telemetry = new Telemetry();
@@ -95,11 +94,13 @@ public class CloakDataSource implements DataSource, AutoCloseable {
     }
 
     /**
-     * Where the {@code database} key store reads wrapped keys (default: the target). A key-cache miss borrows a
-     * connection while the caller holds one: give a small separate data source when the target is a pool that
-     * can be exhausted, so a cold key cache cannot wait on the pool it is serving. Before a key is created, the check
-     * that its columns hold no value yet asks through it first too (it should reach the target's database), then
-     * the target when it cannot tell.
+     * Where the {@code database} key store reads and writes wrapped keys. A key-cache miss needs a connection while
+     * its caller holds one of the target's, so it must not wait on the target's pool: by default, beside a HikariCP
+     * target Cloak opens a pool of the key store's own (at most two connections, closed with this data source); over
+     * any other target it borrows from the target, and when none comes within {@code keyring.kms-timeout} the
+     * statement fails with 58030 and this advice. Give a small separate data source here for any other pool. Before
+     * a key is created, the check that its columns hold no value yet asks through it first too (it should reach the
+     * target's database), then the target when it cannot tell.
      */
     public void setKeyStoreDataSource(DataSource keyStoreDataSource) {
         this.keyStoreDataSource = keyStoreDataSource;
@@ -189,16 +190,17 @@ public class CloakDataSource implements DataSource, AutoCloseable {
     private synchronized CompiledPolicy compile(DataSource t, Dialect dialect) throws SQLException {
         if (compiled == null) {
             CloakConfig c = config();
-            DataSource keys = keyStoreDataSource != null ? keyStoreDataSource : t;
-            if (keys != t) {
-                requireNetworkRules(keys);
+            if (keyStoreDataSource != null && keyStoreDataSource != t) {
+                requireNetworkRules(keyStoreDataSource);
             }
-            ConnectionSource keyStore = c.requireTls() ? TlsRequirement.checking(keys::getConnection, c)
-                    : keys::getConnection;
-            ConnectionSource data = c.requireTls() ? TlsRequirement.checking(t::getConnection, c) : t::getConnection;
-            // before a key is created: the key store's own pool first, so a busy target pool cannot hold it up
-            List<ConnectionSource> dataChecks = keyStoreDataSource != null ? List.of(keyStore, data) : List.of(data);
-            compiled = CompiledPolicy.compile(c, keyStore, dataChecks, dialect, telemetry);
+            KeyStoreConnections keys = KeyStoreConnections.of(t, keyStoreDataSource, c);
+            try {
+                compiled = CompiledPolicy.compile(c, keys.keyStore(), keys.dataChecks(), dialect, telemetry);
+            } catch (SQLException | RuntimeException e) {
+                keys.close();
+                throw e;
+            }
+            keyStoreConnections = keys;
         }
         return compiled;
     }
@@ -237,6 +239,10 @@ public class CloakDataSource implements DataSource, AutoCloseable {
         if (compiled != null) {
             compiled.close();
             compiled = null;
+        }
+        if (keyStoreConnections != null) {
+            keyStoreConnections.close();
+            keyStoreConnections = null;
         }
     }
 

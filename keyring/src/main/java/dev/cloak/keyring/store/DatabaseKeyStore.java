@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -512,7 +513,10 @@ public final class DatabaseKeyStore implements KeyStore {
             return new KeyringException(KeyringException.Kind.ACCESS_DENIED,
                     "key store refused this database role: " + message, cause);
         }
-        return new KeyringException(KeyringException.Kind.UNAVAILABLE, "key store unavailable: " + message, cause);
+        // a pool's or connection source's timeout says why (no connection came) and what to do, never a value
+        String why = cause instanceof SQLTransientConnectionException ? ": " + cause.getMessage() : "";
+        return new KeyringException(KeyringException.Kind.UNAVAILABLE, "key store unavailable: " + message + why,
+                cause);
     }
 
     /** A row whose content Cloak never writes: not an outage, so never reported as one. */

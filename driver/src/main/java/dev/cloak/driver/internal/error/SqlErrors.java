@@ -10,6 +10,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLInvalidAuthorizationSpecException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLNonTransientException;
+import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 
 /**
@@ -32,7 +33,8 @@ public final class SqlErrors {
      * a refusal, 22 a data exception, 28 an authorization failure, the others non-transient, except 58030: an
      * {@link SQLTransientConnectionException}, the transient subclass frameworks read as "retry later" (Spring's
      * translators make it a {@code TransientDataAccessResourceException}; a plain {@code SQLTransientException}
-     * with class 58 would be a non-transient resource failure to them). No pool evicts for it: it is not class 08.
+     * with class 58 would be a non-transient resource failure to them), and an expired query timeout: the
+     * {@link SQLTimeoutException} JDBC asks for. No pool evicts for either: neither is class 08.
      *
      * @param cause the failure underneath, or null; its message must be as free of values as {@code message}
      */
@@ -46,6 +48,8 @@ public final class SqlErrors {
                     new SQLDataException(message, code, cause);
             case ACCESS_DENIED, PRINCIPAL_REFUSED -> new SQLInvalidAuthorizationSpecException(message, code, cause);
             case UNAVAILABLE -> new SQLTransientConnectionException(message, code, cause);
+            case QUERY_TIMEOUT -> new SQLTimeoutException(message, code, cause);
+            case STATEMENT_CANCELLED -> new SQLNonTransientException(message, code, cause);
             case KEY_MISSING, KEYSET_DOES_NOT_UNWRAP, KEY_SERVICE_DENIED, KEY_STORE_ROLLED_BACK, POLICY_ERROR,
                     INTERNAL_ERROR -> new SQLNonTransientException(message, code, cause);
         };

@@ -63,6 +63,16 @@ public enum SqlState {
      */
     PRINCIPAL_REFUSED("28000"),
     /**
+     * The application cancelled the statement ({@code Statement.cancel()}) while Cloak was preparing its text (waiting
+     * for a key to encrypt its literals): nothing was sent. The state the servers give a cancelled query.
+     */
+    STATEMENT_CANCELLED("57014"),
+    /**
+     * The statement's query timeout ({@code setQueryTimeout}) passed while Cloak was preparing its text (waiting for a
+     * key): nothing was sent. Thrown as an {@code SQLTimeoutException}, as JDBC asks for an expired query timeout.
+     */
+    QUERY_TIMEOUT("57014"),
+    /**
      * The key store, the KMS or HSM, or the audit trail cannot be reached, read or written now (class 58, errors
      * outside the database: its I/O error). Transient: the same call may succeed later, and the connection stays
      * usable.

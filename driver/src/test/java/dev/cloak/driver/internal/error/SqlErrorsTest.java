@@ -30,6 +30,8 @@ class SqlErrorsTest {
             INVALID_LENGTH        | 22023 | java.sql.SQLDataException
             ACCESS_DENIED         | 28000 | java.sql.SQLInvalidAuthorizationSpecException
             PRINCIPAL_REFUSED     | 28000 | java.sql.SQLInvalidAuthorizationSpecException
+            STATEMENT_CANCELLED   | 57014 | java.sql.SQLNonTransientException
+            QUERY_TIMEOUT         | 57014 | java.sql.SQLTimeoutException
             UNAVAILABLE           | 58030 | java.sql.SQLTransientConnectionException
             KEY_MISSING           | 58K01 | java.sql.SQLNonTransientException
             KEYSET_DOES_NOT_UNWRAP | 58K02 | java.sql.SQLNonTransientException
@@ -50,7 +52,8 @@ class SqlErrorsTest {
     void theStatesOfEachKindOfFailureAreTransientOnlyWhenARetryCanHelp() {
         assertThat((Throwable) SqlErrors.of(SqlState.UNAVAILABLE, "key store down")).isInstanceOf(SQLTransientException.class);
         for (SqlState state : SqlState.values()) {
-            if (state != SqlState.UNAVAILABLE) {
+            // an expired query timeout is JDBC's SQLTimeoutException, transient: the same statement may run in time
+            if (state != SqlState.UNAVAILABLE && state != SqlState.QUERY_TIMEOUT) {
                 assertThat((Throwable) SqlErrors.of(state, "no retry helps")).as(state.name())
                         .isInstanceOf(SQLNonTransientException.class);
             }
