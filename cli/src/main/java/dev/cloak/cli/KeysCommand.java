@@ -4,11 +4,13 @@ import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.ColumnPolicy;
 import dev.cloak.driver.config.EncryptionMode;
 import dev.cloak.driver.internal.policy.DatabaseDomainUsage;
+import dev.cloak.driver.internal.policy.DatabaseUniqueConstraints;
 import dev.cloak.keyring.DomainUsage;
 import dev.cloak.keyring.KeyAdministration;
 import dev.cloak.keyring.KeyPurpose;
 import dev.cloak.keyring.KeyVersion;
 import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.UniqueConstraints;
 import dev.cloak.keyring.VersionUsage;
 import dev.cloak.keyring.store.StoredKeyDomain;
 import java.io.PrintWriter;
@@ -183,7 +185,9 @@ public final class KeysCommand implements Runnable {
     /** {@code cloak keys rotate COLUMN}. */
     @Command(name = "rotate", mixinStandardHelpOptions = true, versionProvider = CloakCommand.Version.class,
             description = {"Adds a new active key version to a column's key; older versions keep decrypting.",
-                    "Then `cloak migrate reencrypt COLUMN` moves the rows to the new version."})
+                    "Then `cloak migrate reencrypt COLUMN` moves the rows to the new version.",
+                    "A deterministic column that a UNIQUE constraint or unique index covers is refused (checked "
+                            + "through --url): re-key it with `cloak migrate rekey` instead."})
     static final class Rotate extends KeyTask {
 
         @Parameters(index = "0", paramLabel = "COLUMN", description = "the column as the policy names it")
@@ -191,11 +195,23 @@ public final class KeysCommand implements Runnable {
 
         @Override
         int run(KeyAdministration admin, PrintWriter out) throws KeyringException {
-            String domain = domainOf(column).getKey();
-            KeyVersion added = admin.rotate(domain);
-            out.println("Rotated key domain " + domain + ": version " + added.idText()
+            Map.Entry<String, KeyPurpose> domain = domainOf(column);
+            KeyVersion added = admin.rotate(domain.getKey(), uniqueCheck(domain.getValue()));
+            out.println("Rotated key domain " + domain.getKey() + ": version " + added.idText()
                     + " is active; older versions decrypt only");
             return 0;
+        }
+
+        /** A deterministic domain is rotated only after the database's catalog showed no unique index covers it. */
+        private UniqueConstraints uniqueCheck(KeyPurpose purpose) {
+            if (purpose != KeyPurpose.DETERMINISTIC_AEAD) {
+                return UniqueConstraints.UNCHECKED;
+            }
+            if (!options.hasUrl()) {
+                throw new IllegalArgumentException("a deterministic key is rotated only after checking that no UNIQUE "
+                        + "constraint or unique index covers its columns: give --url so it can check");
+            }
+            return new DatabaseUniqueConstraints(policy.columns(), options::connect);
         }
     }
 
