@@ -40,7 +40,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = CloakCommand.Version.class,
         description = "Rewrites the stored cells of an encrypted column, online, in batches.",
-        subcommands = {MigrateCommand.Reencrypt.class})
+        subcommands = {MigrateCommand.Reencrypt.class, ShadowCommands.EncryptCommand.class,
+                ShadowCommands.DecryptCommand.class, ShadowCommands.StatusCommand.class,
+                ShadowCommands.RollbackCommand.class, ShadowCommands.FinishCommand.class})
 public final class MigrateCommand implements Runnable {
 
     @Spec

@@ -6,6 +6,7 @@ import dev.cloak.driver.internal.codec.CellCodec;
 import dev.cloak.driver.internal.codec.CellKeys;
 import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.error.SqlState;
+import dev.cloak.driver.internal.migration.ColumnMigrations;
 import dev.cloak.keyring.Keyring;
 import dev.cloak.keyring.KeyringException;
 import dev.cloak.keyring.KeyringSettings;
@@ -31,6 +32,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +47,10 @@ public final class CompiledPolicy implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CompiledPolicy.class);
 
     private final CloakConfig config;
-    private final SqlRewriter rewriter;
+    private final List<EncryptedColumn> columns;
+    private final ColumnMigrations migrations;
+    /** The rewriter of the columns that hold cells now: all of the policy's but those a migration has as plaintext. */
+    private volatile Planner planner;
     private final Keyring keyring;
     private final ColumnCodecs codecs;
     private final AccessPolicy access;
@@ -52,10 +58,13 @@ public final class CompiledPolicy implements AutoCloseable {
     private final CatalogColumns catalogColumns;
     private final Dialect dialect;
 
-    private CompiledPolicy(CloakConfig config, SqlRewriter rewriter, Keyring keyring, ColumnCodecs codecs,
-                           Dialect dialect) {
+    private CompiledPolicy(CloakConfig config, List<EncryptedColumn> columns, ColumnMigrations migrations,
+                           Keyring keyring, ColumnCodecs codecs, Dialect dialect) {
         this.config = config;
-        this.rewriter = rewriter;
+        this.columns = columns;
+        this.migrations = migrations;
+        this.planner = new Planner(Set.of(), RewriterColumns.rewriter(columns, config.statementCacheSize(), dialect,
+                config.cacheTtl()));
         this.keyring = keyring;
         this.codecs = codecs;
         this.access = new AccessPolicy(config, keyring.auditTrail(), codecs);
@@ -94,9 +103,10 @@ public final class CompiledPolicy implements AutoCloseable {
         for (ColumnPolicy policy : config.columns()) {
             codecs.put(RewriterColumns.of(policy), new CellCodec(policy, keys));
         }
-        SqlRewriter rewriter = RewriterColumns.rewriter(List.copyOf(codecs.keySet()), config.statementCacheSize(),
-                dialect, config.cacheTtl());
-        return new CompiledPolicy(config, rewriter, keyring, new ColumnCodecs(codecs), dialect);
+        ColumnMigrations migrations = new ColumnMigrations(dataConnections.get(dataConnections.size() - 1),
+                config.cacheTtl());
+        return new CompiledPolicy(config, List.copyOf(codecs.keySet()), migrations, keyring, new ColumnCodecs(codecs),
+                dialect);
     }
 
     /** Opens the policy's trail and records that the policy was loaded; no sink, no trail. */
@@ -155,7 +165,7 @@ public final class CompiledPolicy implements AutoCloseable {
     /** The plan of a SQL text (cached); a statement the rewriter refuses is a {@code RejectedStatementException}. */
     public StatementPlan plan(String sql) throws SQLException {
         try {
-            return rewriter.plan(sql);
+            return rewriter().plan(sql);
         } catch (UnsupportedStatementException refused) {
             throw SqlErrors.refused(refused);
         }
@@ -167,6 +177,7 @@ public final class CompiledPolicy implements AutoCloseable {
      */
     public StatementPlan plan(String sql, Catalog catalog) throws SQLException {
         StatementPlan plan;
+        SqlRewriter rewriter = rewriter();
         try {
             plan = rewriter.plan(sql, catalog);
         } catch (UnsupportedStatementException refused) {
@@ -177,6 +188,31 @@ public final class CompiledPolicy implements AutoCloseable {
             rewriter.schemaChanged(plan);
         }
         return plan;
+    }
+
+    /**
+     * The rewriter for the columns that hold cells now. A column that {@code cloak_migrations} says holds plaintext
+     * (before the cut-over of {@code cloak migrate encrypt}, after that of {@code decrypt}) is planned as if the policy
+     * did not list it, so an application may deploy the policy before, during and after a migration; the answer is
+     * read again every key cache TTL ({@link ColumnMigrations}).
+     */
+    private SqlRewriter rewriter() {
+        Set<String> plaintext = migrations.plaintextColumns();
+        Planner current = planner;
+        if (current.plaintext().equals(plaintext)) {
+            return current.rewriter();
+        }
+        synchronized (this) {
+            current = planner;
+            if (!current.plaintext().equals(plaintext)) {
+                List<EncryptedColumn> encrypted = columns.stream()
+                        .filter(c -> !plaintext.contains(c.name().toLowerCase(Locale.ROOT))).toList();
+                current = new Planner(plaintext, RewriterColumns.rewriter(encrypted, config.statementCacheSize(),
+                        dialect, config.cacheTtl()));
+                planner = current;
+            }
+            return current.rewriter();
+        }
     }
 
     /** The rewriter's catalog over a raw connection of this policy's database. */
@@ -215,5 +251,9 @@ public final class CompiledPolicy implements AutoCloseable {
     @Override
     public void close() {
         keyring.close();
+    }
+
+    /** A rewriter and the columns it leaves out because they hold plaintext now. */
+    private record Planner(Set<String> plaintext, SqlRewriter rewriter) {
     }
 }
