@@ -171,7 +171,8 @@ final class ShadowMigration {
             schema.createTrigger(c, m.column(), m.retained());
             MigrationStore.move(c, name(), MigrationState.VERIFIED, MigrationState.CUT_OVER);
         }, fill);
-        out.println("cut over " + name() + ": column " + m.column() + " now holds " + (cellsInto ? "cells" : "plaintext")
+        out.println("cut over " + name() + ": column " + m.column() + " now holds "
+                + (cellsInto ? "cells" : "plaintext")
                 + "; the old column is kept as " + m.retained() + " until `cloak migrate finish`");
     }
 

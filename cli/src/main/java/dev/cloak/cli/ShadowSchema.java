@@ -206,18 +206,25 @@ final class ShadowSchema {
         }
     }
 
+    /** Drops the constraint behind {@code index}, if a constraint (UNIQUE, PRIMARY KEY) owns it. */
     private boolean executeIfConstraint(Connection connection, String index) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("SELECT COUNT(*) FROM information_schema.table_constraints"
-                + " WHERE constraint_name = ? AND table_name = ?")) {
+        // PostgreSQL names a constraint's index after it; H2 names the index apart and records it
+        String column = m.dialect() == Dialect.H2 ? "index_name" : "constraint_name";
+        String constraint = null;
+        try (PreparedStatement s = connection.prepareStatement("SELECT constraint_name FROM "
+                + "information_schema.table_constraints WHERE " + column + " = ? AND table_name = ?")) {
             s.setString(1, index);
             s.setString(2, m.found().table());
             try (ResultSet r = s.executeQuery()) {
-                if (!r.next() || r.getLong(1) == 0) {
-                    return false;
+                if (r.next()) {
+                    constraint = r.getString(1);
                 }
             }
         }
-        execute(connection, "ALTER TABLE " + m.table() + " DROP CONSTRAINT " + m.q(index));
+        if (constraint == null) {
+            return false;
+        }
+        execute(connection, "ALTER TABLE " + m.table() + " DROP CONSTRAINT " + m.q(constraint));
         return true;
     }
 

@@ -71,8 +71,8 @@ public final class ColumnMigrations {
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException | RuntimeException e) {
-            LOG.warn("Cannot read table cloak_migrations ({}); keeping the columns that hold plaintext as last read: {}",
-                    e.getMessage(), last);
+            LOG.warn("Cannot read table cloak_migrations ({}); keeping the columns that hold plaintext as last "
+                    + "read: {}", e.getMessage(), last);
             return last;
         }
         if (!plaintext.equals(last)) {
