@@ -187,7 +187,8 @@ public final class KeysCommand implements Runnable {
             description = {"Adds a new active key version to a column's key; older versions keep decrypting.",
                     "Then `cloak migrate reencrypt COLUMN` moves the rows to the new version.",
                     "A deterministic column that a UNIQUE constraint or unique index covers is refused (checked "
-                            + "through --url): re-key it with `cloak migrate rekey` instead."})
+                            + "through --url): equal values would get unequal cells and the database would accept "
+                            + "duplicates."})
     static final class Rotate extends KeyTask {
 
         @Parameters(index = "0", paramLabel = "COLUMN", description = "the column as the policy names it")

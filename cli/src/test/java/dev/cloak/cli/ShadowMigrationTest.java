@@ -40,13 +40,37 @@ class ShadowMigrationTest {
     private final StringWriter everything = new StringWriter();
 
     private void table(Database db) throws Exception {
+        table(db, "VARCHAR(100)");
+        try (Connection c = DriverManager.getConnection(raw)) {
+            insertRows(c);
+        }
+    }
+
+    private void table(Database db, String emailType) throws Exception {
         raw = db.rawUrl();
         try (Connection c = DriverManager.getConnection(raw); Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS shm_users");
             s.execute("DROP TABLE IF EXISTS cloak_migration_ranges");
             s.execute("DROP TABLE IF EXISTS cloak_migrations");
-            s.execute("CREATE TABLE shm_users (id INT PRIMARY KEY, email VARCHAR(100) NOT NULL, name VARCHAR(100), "
+            s.execute("CREATE TABLE shm_users (id INT PRIMARY KEY, email " + emailType + " NOT NULL, name VARCHAR(100), "
                     + "CONSTRAINT shm_users_email_key UNIQUE (email))");
+        }
+        policy = Files.writeString(dir.resolve("cloak.yaml"), String.join("\n",
+                "version: 1",
+                "keyring:",
+                "  master-key: \"local:file:" + dir.resolve("master.json") + "\"",
+                "  store: \"file:" + dir.resolve("keys.json") + "\"",
+                "  auto-create: true",
+                "  cache: { ttl: 1s }",
+                "columns:",
+                "  shm_users.email: { type: varchar, mode: deterministic }",
+                "network:",
+                "  require-tls: false",
+                ""));
+    }
+
+    private static void insertRows(Connection c) throws SQLException {
+        {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO shm_users (id, email, name) VALUES (?, ?, ?)")) {
                 for (int i = 1; i <= ROWS; i++) {
                     p.setInt(1, i);
@@ -57,18 +81,6 @@ class ShadowMigrationTest {
                 p.executeBatch();
             }
         }
-        policy = Files.writeString(dir.resolve("cloak.yaml"), String.join("\n",
-                "version: 1",
-                "keyring:",
-                "  master-key: \"local:file:" + dir.resolve("master.json") + "\"",
-                "  store: \"file:" + dir.resolve("keys.json") + "\"",
-                "  auto-create: false",
-                "  cache: { ttl: 1s }",
-                "columns:",
-                "  shm_users.email: { type: varchar, mode: deterministic }",
-                "network:",
-                "  require-tls: false",
-                ""));
     }
 
     private int cloak(String... args) {
@@ -239,5 +251,29 @@ class ShadowMigrationTest {
         ttl();
         applicationWorks(2003);
         assertThatThrownBy(() -> rawCount("email_cloak IS NULL")).isInstanceOf(SQLException.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.class)
+    void decryptTakesAnEncryptedColumnBackToPlaintextOnlineAndFinishDropsTheCells(Database db) throws Exception {
+        table(db, db.binary);
+        try (Connection app = app()) {
+            insertRows(app);
+        }
+        assertThat(plaintextCells()).isZero();
+        applicationWorks(3001);
+
+        assertThat(migrate("decrypt", "shm_users.email", "--type", "VARCHAR(100)", "--threads", "2",
+                "--batch-size", "50")).as(everything.toString()).isZero();
+        assertThat(out.toString()).contains("cut over", "now holds plaintext");
+        applicationWorks(3002);
+        assertThat(rawCount("email = 'user200@example.org'")).isOne();
+        assertThat(rawCount("email = 'new3002@example.org'")).isOne();
+        assertThat(rawCount("email LIKE '%@example.org'")).isEqualTo(ROWS + 2);
+
+        assertThat(migrate("finish", "shm_users.email", "--drop-cells")).as(everything.toString()).isZero();
+        applicationWorks(3003);
+        assertThatThrownBy(() -> rawCount("email_cells IS NULL")).isInstanceOf(SQLException.class);
+        assertThat(everything.toString()).doesNotContain("user200@example.org");
     }
 }

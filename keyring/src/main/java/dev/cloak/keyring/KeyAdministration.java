@@ -198,9 +198,9 @@ public final class KeyAdministration implements AutoCloseable {
             throw new KeyringException(KeyringException.Kind.INVALID, "key domain " + domain + " is deterministic and "
                     + covered.get() + ": after a rotation new rows would be encrypted under the new version, so the "
                     + "database would accept a duplicate of an old row's value and an upsert would insert instead of "
-                    + "update. Nothing was rotated. Re-key the column through a shadow column instead: "
-                    + "`cloak migrate rekey TABLE.COLUMN --config FILE --url JDBC_URL` (README \"Rotating a "
-                    + "deterministic column\")");
+                    + "update. Nothing was rotated. Such a column is re-keyed through a shadow column that holds the "
+                    + "new version's cells under its own UNIQUE index until a cut-over; Cloak does not do that yet, "
+                    + "so keep its current key version (README \"Rotating a deterministic column\")");
         }
     }
 
