@@ -98,7 +98,8 @@ final class ShadowCommands {
             }
             CompiledPolicy compiled = CompiledPolicy.compile(policy, options::connect, List.of(options::connect),
                     dialect);
-            return new ShadowMigration(migrated, compiled.codecOf(target), options::connect, direction, out);
+            return new ShadowMigration(migrated, compiled.codecOf(target), options::connect, direction,
+                    policy.cacheTtl(), out);
         }
 
         /**
@@ -124,8 +125,9 @@ final class ShadowCommands {
     abstract static class Steps extends ColumnTask {
 
         @Option(names = "--step", paramLabel = "STEP",
-                description = "run one step: prepare, backfill, verify or cutover (default: every step left, waiting "
-                        + "keyring.cache.ttl after the cut-over so every running instance uses the new layout)")
+                description = "run one step: prepare, backfill, verify or cutover (default: every step left; the "
+                        + "cut-over first waits keyring.cache.ttl so every running instance reads the state before "
+                        + "each statement)")
         String step;
 
         @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
@@ -159,7 +161,7 @@ final class ShadowCommands {
                     case PREPARED, BACKFILLING -> "backfill";
                     case BACKFILLED -> "verify";
                     case VERIFIED -> "cutover";
-                    case CUT_OVER, FINISHED -> null;
+                    case CUT_OVER, FINISHED, ROLLING_BACK -> null;
                 };
                 if (next == null) {
                     out.println(target.name() + " is " + state.storedName() + "; after checking, drop the old column "
@@ -170,12 +172,6 @@ final class ShadowCommands {
                 int status = runStep(migration, next, out);
                 if (status != 0) {
                     return status;
-                }
-                if (next.equals("cutover")) {
-                    out.println("waiting " + policy.cacheTtl().toSeconds() + "s (keyring.cache.ttl) until every "
-                            + "running instance reads the new state");
-                    out.flush();
-                    Thread.sleep(policy.cacheTtl().toMillis());
                 }
             }
         }

@@ -11,6 +11,7 @@ import dev.cloak.keyring.store.DatabaseStates;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,8 @@ import java.util.Optional;
 final class ShadowMigration {
 
     private static final int LOCK_ATTEMPTS = 5;
+    /** How long statements whose state was read just before the cut-over locked it get to run before the renames. */
+    private static final Duration GRACE = Duration.ofMillis(500);
 
     private final MigratedColumn m;
     private final CellCodec codec;
@@ -31,15 +34,18 @@ final class ShadowMigration {
     private final MigrationDirection direction;
     private final PrintWriter out;
     private final ShadowSchema schema;
+    private final Duration ttl;
 
+    /** @param ttl the policy's key cache TTL: how long running instances may plan with a state they read */
     ShadowMigration(MigratedColumn column, CellCodec codec, ConnectionSource connections, MigrationDirection direction,
-                    PrintWriter out) {
+                    Duration ttl, PrintWriter out) {
         this.m = column;
         this.codec = codec;
         this.connections = connections;
         this.direction = direction;
         this.out = out;
         this.schema = new ShadowSchema(column);
+        this.ttl = ttl;
     }
 
     private String name() {
@@ -150,13 +156,14 @@ final class ShadowMigration {
      */
     void cutOver(int batchSize) throws Exception {
         require(MigrationState.VERIFIED);
+        awaitInstances();
         ShadowFill fill = forwardFill();
         try (Connection c = connections.open()) {
             c.setAutoCommit(false);
             fill.catchUp(c, batchSize, true); // outside the lock, so the locked pass is short
         }
         boolean cellsInto = direction == MigrationDirection.ENCRYPT;
-        locked((c, f) -> {
+        locked((c, state, f) -> {
             String shadowType = schema.typeOf(c, m.shadow());
             String columnType = schema.typeOf(c, m.column());
             boolean notNull = !schema.nullable(c, m.column());
@@ -169,7 +176,8 @@ final class ShadowMigration {
             schema.dropTrigger(c, m.column(), m.shadow());
             schema.swap(c, m.column(), m.shadow(), m.retained(), shadowType, columnType, notNull, cellsInto);
             schema.createTrigger(c, m.column(), m.retained());
-            MigrationStore.move(c, name(), MigrationState.VERIFIED, MigrationState.CUT_OVER);
+            // last, in the same transaction or lock: every instance's read of the state waits for the lock to end
+            MigrationStore.move(state, name(), MigrationState.VERIFIED, MigrationState.CUT_OVER);
         }, fill);
         out.println("cut over " + name() + ": column " + m.column() + " now holds "
                 + (cellsInto ? "cells" : "plaintext")
@@ -203,7 +211,12 @@ final class ShadowMigration {
                 out.println(name() + " is rolled back already");
                 return;
             }
-            case CUT_OVER -> rollbackCutOver(batchSize);
+            case CUT_OVER, ROLLING_BACK -> {
+                if (now.state() == MigrationState.ROLLING_BACK) {
+                    move(MigrationState.ROLLING_BACK, MigrationState.CUT_OVER); // an interrupted rollback, again
+                }
+                rollbackCutOver(batchSize);
+            }
             default -> rollbackShadow(now.state());
         }
         out.println("rolled back " + name() + ": the column is as before the migration");
@@ -226,13 +239,15 @@ final class ShadowMigration {
 
     /** After the cut-over: fill the retained column from the rows written since, then rename back under the lock. */
     private void rollbackCutOver(int batchSize) throws Exception {
+        move(MigrationState.CUT_OVER, MigrationState.ROLLING_BACK);
+        awaitInstances();
         ShadowFill back = new ShadowFill(m, codec, m.column(), m.retained(), direction != MigrationDirection.ENCRYPT);
         try (Connection c = connections.open()) {
             c.setAutoCommit(false);
             back.catchUp(c, batchSize, true);
         }
         boolean cellsInto = direction != MigrationDirection.ENCRYPT;
-        locked((c, f) -> {
+        locked((c, state, f) -> {
             String retainedType = schema.typeOf(c, m.retained());
             String columnType = schema.typeOf(c, m.column());
             boolean notNull = !schema.nullable(c, m.column());
@@ -247,15 +262,26 @@ final class ShadowMigration {
                 schema.dropCellCheck(c);
             }
             schema.swap(c, m.column(), m.retained(), m.shadow(), retainedType, columnType, notNull, cellsInto);
-            MigrationStore.move(c, name(), MigrationState.CUT_OVER, MigrationState.VERIFIED);
+            MigrationStore.move(state, name(), MigrationState.ROLLING_BACK, MigrationState.VERIFIED);
         }, back);
         rollbackShadow(MigrationState.VERIFIED);
     }
 
-    /** Work done while the table is locked against the application. */
+    /**
+     * Waits one key cache TTL after a state that makes every instance read the state before each statement, so
+     * all of them do when the layout changes.
+     */
+    private void awaitInstances() throws InterruptedException {
+        out.println("waiting " + ttl.toMillis() + " ms (keyring.cache.ttl) until every running instance reads the "
+                + "state before each statement");
+        out.flush();
+        Thread.sleep(ttl.toMillis());
+    }
+
+    /** Work done while the table is locked against the application; {@code state} writes cloak_migrations. */
     @FunctionalInterface
     private interface LockedWork {
-        void run(Connection connection, ShadowFill fill) throws Exception;
+        void run(Connection connection, Connection state, ShadowFill fill) throws Exception;
     }
 
     /** Runs {@code work} with the table locked; PostgreSQL waits at most 10 s per try for the lock. */
@@ -277,14 +303,20 @@ final class ShadowMigration {
         }
     }
 
+    /**
+     * Locks table cloak_migrations first, so every instance's read of the state waits from now on, then lets the
+     * statements whose state was read just before run ({@link #GRACE}), then locks the table and does the work.
+     */
     private void lockAndRun(Connection c, LockedWork work, ShadowFill fill) throws Exception {
         switch (m.dialect()) {
             case POSTGRESQL -> {
                 c.setAutoCommit(false);
                 try {
                     ShadowSchema.execute(c, "SET LOCAL lock_timeout = '10s'");
+                    ShadowSchema.execute(c, "LOCK TABLE cloak_migrations IN ACCESS EXCLUSIVE MODE");
+                    Thread.sleep(GRACE.toMillis());
                     ShadowSchema.execute(c, "LOCK TABLE " + m.table() + " IN ACCESS EXCLUSIVE MODE");
-                    work.run(c, fill);
+                    work.run(c, c, fill);
                     c.commit();
                 } catch (Exception e) {
                     c.rollback();
@@ -292,19 +324,31 @@ final class ShadowMigration {
                 }
             }
             case MARIADB -> {
-                c.setAutoCommit(true);
-                ShadowSchema.execute(c, "LOCK TABLES " + m.table() + " WRITE, cloak_migrations WRITE");
-                try {
-                    work.run(c, fill);
-                } finally {
-                    ShadowSchema.execute(c, "UNLOCK TABLES");
+                // LOCK TABLES takes all of a session's locks at once: the state's lock is held by a second session
+                try (Connection state = connections.open()) {
+                    state.setAutoCommit(true);
+                    ShadowSchema.execute(state, "SET SESSION lock_wait_timeout = 10");
+                    ShadowSchema.execute(state, "LOCK TABLES cloak_migrations WRITE");
+                    try {
+                        Thread.sleep(GRACE.toMillis());
+                        c.setAutoCommit(true);
+                        ShadowSchema.execute(c, "SET SESSION lock_wait_timeout = 10");
+                        ShadowSchema.execute(c, "LOCK TABLES " + m.table() + " WRITE");
+                        try {
+                            work.run(c, state, fill);
+                        } finally {
+                            ShadowSchema.execute(c, "UNLOCK TABLES");
+                        }
+                    } finally {
+                        ShadowSchema.execute(state, "UNLOCK TABLES");
+                    }
                 }
             }
             case H2 -> {
                 ShadowSchema.execute(c, "SET EXCLUSIVE 1");
                 try {
                     c.setAutoCommit(false);
-                    work.run(c, fill);
+                    work.run(c, c, fill);
                     c.commit();
                 } catch (Exception e) {
                     c.rollback();

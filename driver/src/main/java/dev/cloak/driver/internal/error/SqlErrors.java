@@ -10,6 +10,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLInvalidAuthorizationSpecException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLNonTransientException;
+import java.sql.SQLTransactionRollbackException;
 import java.sql.SQLTransientConnectionException;
 
 /**
@@ -46,6 +47,7 @@ public final class SqlErrors {
                     new SQLDataException(message, code, cause);
             case ACCESS_DENIED, PRINCIPAL_REFUSED -> new SQLInvalidAuthorizationSpecException(message, code, cause);
             case UNAVAILABLE -> new SQLTransientConnectionException(message, code, cause);
+            case LAYOUT_CHANGED -> new SQLTransactionRollbackException(message, code, cause);
             case KEY_MISSING, KEYSET_DOES_NOT_UNWRAP, KEY_SERVICE_DENIED, KEY_STORE_ROLLED_BACK, POLICY_ERROR,
                     INTERNAL_ERROR -> new SQLNonTransientException(message, code, cause);
         };

@@ -14,14 +14,22 @@ public enum MigrationState {
     BACKFILLING,
     /** Every row had its shadow filled once; rows changed since have an empty shadow again. */
     BACKFILLED,
-    /** Every row's shadow was read back and holds its column's value. */
+    /**
+     * Every row's shadow was read back and holds its column's value. The cut-over comes next: every Cloak instance
+     * reads the state before each statement it plans from now on, so none plans for the old layout after it.
+     */
     VERIFIED,
     /** The shadow has the column's name; the old column is kept under the retained name. */
     CUT_OVER,
     /** The retained column was dropped: nothing can be rolled back any more. */
     FINISHED,
     /** Rolled back before the retained column was dropped: the column is as before the migration. */
-    ROLLED_BACK;
+    ROLLED_BACK,
+    /**
+     * Being rolled back after the cut-over: the layout is still the cut-over's, and the renames back come next (every
+     * instance reads the state before each statement it plans, as in {@link #VERIFIED}).
+     */
+    ROLLING_BACK;
 
     /** The name stored in cloak_migrations. */
     public String storedName() {
@@ -35,6 +43,11 @@ public enum MigrationState {
 
     /** Whether the shadow has taken the column's name. */
     public boolean isCutOver() {
-        return this == CUT_OVER || this == FINISHED;
+        return this == CUT_OVER || this == FINISHED || this == ROLLING_BACK;
+    }
+
+    /** Whether the column's layout changes next: instances then read the state before every statement they plan. */
+    public boolean isSwapImminent() {
+        return this == VERIFIED || this == ROLLING_BACK;
     }
 }

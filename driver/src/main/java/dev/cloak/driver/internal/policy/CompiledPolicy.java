@@ -196,7 +196,7 @@ public final class CompiledPolicy implements AutoCloseable {
      * did not list it, so an application may deploy the policy before, during and after a migration; the answer is
      * read again every key cache TTL ({@link ColumnMigrations}).
      */
-    private SqlRewriter rewriter() {
+    private SqlRewriter rewriter() throws SQLException {
         Set<String> plaintext = migrations.plaintextColumns();
         Planner current = planner;
         if (current.plaintext().equals(plaintext)) {
@@ -212,6 +212,31 @@ public final class CompiledPolicy implements AutoCloseable {
                 planner = current;
             }
             return current.rewriter();
+        }
+    }
+
+    /**
+     * The lower-case names of the policy's columns that a migration has as plaintext now: read again while a
+     * column's layout is about to change, else as last read (see {@link ColumnMigrations}).
+     */
+    public Set<String> plaintextColumns() throws SQLException {
+        return migrations.plaintextColumns();
+    }
+
+    /**
+     * Checks, before a prepared statement runs, that the columns it was planned with as plaintext still are: a
+     * cut-over between its preparation and its execution would make it read or write the other layout.
+     *
+     * @param plannedWith {@link #plaintextColumns()} as read before the statement was planned
+     * @throws SQLException 40001 when the layout changed; the statement is not sent
+     */
+    public void checkLayout(Set<String> plannedWith) throws SQLException {
+        if (!migrations.swapImminent() && plannedWith.equals(migrations.lastPlaintextColumns())) {
+            return;
+        }
+        if (!migrations.plaintextColumns().equals(plannedWith)) {
+            throw SqlErrors.of(SqlState.LAYOUT_CHANGED, "a column this statement uses was cut over by `cloak migrate` "
+                    + "after the statement was prepared, so it was not sent: prepare it again");
         }
     }
 
