@@ -200,7 +200,7 @@ public final class KeyAdministration implements AutoCloseable {
                     + "database would accept a duplicate of an old row's value and an upsert would insert instead of "
                     + "update. Nothing was rotated. Such a column is re-keyed through a shadow column that holds the "
                     + "new version's cells under its own UNIQUE index until a cut-over; Cloak does not do that yet, "
-                    + "so keep its current key version (README \"Rotating a deterministic column\")");
+                    + "so keep its current key version (README \"Keys and audit\")");
         }
     }
 
