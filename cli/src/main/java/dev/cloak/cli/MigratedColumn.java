@@ -22,12 +22,14 @@ import java.util.Set;
  * @param quote    the database's identifier quote
  * @param found    the table and column as the catalog names them
  * @param key      the primary key's one column, as stored
+ * @param intKey   whether the key is a 32-bit (or smaller) integer: its bounds are bound as such, so the database
+ *                 compares without converting the key (H2 would not use the key's index otherwise)
  * @param nullable whether the column admits NULL (its NOT NULL moves to the shadow at the cut-over)
  * @param shadow   the shadow column's name, as stored
  * @param retained the old column's name after the cut-over, as stored
  */
 record MigratedColumn(ColumnPolicy policy, Dialect dialect, String quote, StoredTable.Found found, String key,
-                      boolean nullable, String shadow, String retained) {
+                      boolean intKey, boolean nullable, String shadow, String retained) {
 
     private static final Set<Integer> INTEGER_KEYS = Set.of(Types.INTEGER, Types.BIGINT, Types.SMALLINT,
             Types.TINYINT);
@@ -76,7 +78,8 @@ record MigratedColumn(ColumnPolicy policy, Dialect dialect, String quote, Stored
                 : suffixed(found.column(), direction == MigrationDirection.ENCRYPT ? "_cloak" : "_plain");
         String retained = names != null ? names[1]
                 : suffixed(found.column(), direction == MigrationDirection.ENCRYPT ? "_plaintext" : "_cells");
-        return new MigratedColumn(policy, dialect, quote, found, key, nullable, shadow, retained);
+        return new MigratedColumn(policy, dialect, quote, found, key, keyType != Types.BIGINT, nullable, shadow,
+                retained);
     }
 
     /** {@code name} with a suffix in the same case, so an unquoted name folds the same way. */

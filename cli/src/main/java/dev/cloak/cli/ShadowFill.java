@@ -58,8 +58,8 @@ final class ShadowFill {
         List<Long> keys = new ArrayList<>(limit);
         List<Object> values = new ArrayList<>(limit);
         try (PreparedStatement s = connection.prepareStatement(select)) {
-            s.setLong(1, after);
-            s.setLong(2, last);
+            bindKey(s, 1, after);
+            bindKey(s, 2, last);
             s.setInt(3, limit);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
@@ -82,7 +82,7 @@ final class ShadowFill {
                     u.setObject(1, codec.decrypt((byte[]) value));
                     u.setBytes(3, (byte[]) value);
                 }
-                u.setLong(2, keys.get(i));
+                bindKey(u, 2, keys.get(i));
                 u.addBatch();
             }
             for (int count : u.executeBatch()) {
@@ -90,6 +90,15 @@ final class ShadowFill {
             }
         }
         return new Batch(keys.size(), written, keys.get(keys.size() - 1));
+    }
+
+    /** Binds a key bound as the key's own type, clamped to its range. */
+    private void bindKey(PreparedStatement statement, int index, long key) throws SQLException {
+        if (m.intKey()) {
+            statement.setInt(index, (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, key)));
+        } else {
+            statement.setLong(index, key);
+        }
     }
 
     /**

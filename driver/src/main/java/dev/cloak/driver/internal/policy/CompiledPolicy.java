@@ -77,7 +77,8 @@ public final class CompiledPolicy implements AutoCloseable {
      * @param keyStoreConnections opens a separate connection to the database of the {@code database} key store,
      *     used outside the application's transactions
      * @param dataConnections open separate raw connections, asked in order before a key is created whether its
-     *     columns hold a value yet (see {@link DatabaseDomainUsage}); the last reaches the application's database
+     *     columns hold a value yet (see {@link DatabaseDomainUsage}); the last reaches the application's database.
+     *     The first one also reads table {@code cloak_migrations} (see {@link ColumnMigrations})
      * @param dialect the target database's SQL dialect (DDL types, binary literals), or null when unknown
      */
     public static CompiledPolicy compile(CloakConfig config, ConnectionSource keyStoreConnections,
@@ -103,8 +104,9 @@ public final class CompiledPolicy implements AutoCloseable {
         for (ColumnPolicy policy : config.columns()) {
             codecs.put(RewriterColumns.of(policy), new CellCodec(policy, keys));
         }
-        ColumnMigrations migrations = new ColumnMigrations(dataConnections.get(dataConnections.size() - 1),
-                config.cacheTtl());
+        // the first source: the key store's own pool when there is one (it reaches the same database), so reading
+        // the state never waits for a connection of a busy application pool
+        ColumnMigrations migrations = new ColumnMigrations(dataConnections.get(0), config.cacheTtl());
         return new CompiledPolicy(config, List.copyOf(codecs.keySet()), migrations, keyring, new ColumnCodecs(codecs),
                 dialect);
     }
