@@ -28,6 +28,7 @@ class SqlErrorsTest {
             VALUE_TOO_LONG        | 22001 | java.sql.SQLDataException
             NOT_CONVERTIBLE       | 22018 | java.sql.SQLDataException
             INVALID_LENGTH        | 22023 | java.sql.SQLDataException
+            LAYOUT_CHANGED        | 40001 | java.sql.SQLTransactionRollbackException
             ACCESS_DENIED         | 28000 | java.sql.SQLInvalidAuthorizationSpecException
             PRINCIPAL_REFUSED     | 28000 | java.sql.SQLInvalidAuthorizationSpecException
             UNAVAILABLE           | 58030 | java.sql.SQLTransientConnectionException
@@ -49,8 +50,10 @@ class SqlErrorsTest {
     @Test
     void theStatesOfEachKindOfFailureAreTransientOnlyWhenARetryCanHelp() {
         assertThat((Throwable) SqlErrors.of(SqlState.UNAVAILABLE, "key store down")).isInstanceOf(SQLTransientException.class);
+        // a statement prepared before a migration's cut-over: prepared again, it runs
+        assertThat((Throwable) SqlErrors.of(SqlState.LAYOUT_CHANGED, "cut over")).isInstanceOf(SQLTransientException.class);
         for (SqlState state : SqlState.values()) {
-            if (state != SqlState.UNAVAILABLE) {
+            if (state != SqlState.UNAVAILABLE && state != SqlState.LAYOUT_CHANGED) {
                 assertThat((Throwable) SqlErrors.of(state, "no retry helps")).as(state.name())
                         .isInstanceOf(SQLNonTransientException.class);
             }
