@@ -3,18 +3,21 @@ package dev.cloak.cli;
 import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.ColumnPolicy;
 import dev.cloak.driver.config.EncryptionMode;
-import dev.cloak.driver.config.PolicyFile;
 import dev.cloak.keyring.Keyring;
 import dev.cloak.keyring.KeyringException;
 import dev.cloak.keyring.MasterKeyOptions;
+import dev.cloak.keyring.store.StoredKeyDomain;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,13 +26,15 @@ import picocli.CommandLine.Spec;
  * {@code cloak doctor --config FILE}: reads a policy and names what would be risky in production — a development
  * master key, TLS not required, keys created on first use, deterministic columns, no audit trail — and asks the
  * master key to encrypt and decrypt a throwaway value (not a {@code local:} development key, which opening would
- * create; not with {@code --offline}). Exits 0 unless a finding is an error.
+ * create; not with {@code --offline}). With {@code --url}, also checks a database URL against the policy's network
+ * rules ({@link NetworkReport}). Exits 0 unless a finding is an error.
  */
 @Command(
         name = "doctor",
         mixinStandardHelpOptions = true,
         versionProvider = CloakCommand.Version.class,
-        description = {"Checks a policy for production: master key, TLS, key creation, deterministic columns, audit.",
+        description = {"Checks a policy for production: master key, TLS, key creation, deterministic columns, audit;",
+                "with --url, a database URL against the policy's network rules.",
                 "Asks the master key (HSM or KMS) to encrypt and decrypt a throwaway value, unless --offline.",
                 "Prints one line per finding (ERROR, WARNING or NOTE); exits 1 when a finding is an error."})
 public final class DoctorCommand implements Callable<Integer> {
@@ -43,10 +48,11 @@ public final class DoctorCommand implements Callable<Integer> {
 
     private static final Set<String> KNOWN_SCHEMES = Set.of("local", "pkcs11", "aws-kms", "gcp-kms", "vault-transit");
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the Cloak policy file (YAML)")
-    private Path config;
+    @Mixin
+    private PolicyOptions options;
 
-    @Option(names = "--offline", description = "review the policy only; do not ask the master key whether it answers")
+    @Option(names = "--offline", description = "review the policy only; do not ask the master key whether it answers,"
+            + " nor the database (--url) what it reports")
     private boolean offline;
 
     @Spec
@@ -54,12 +60,18 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CloakConfig policy = PolicyFile.load(config.toString());
+        Path config = options.config;
+        CloakConfig policy = options.policy();
         List<Finding> findings = examine(policy);
         PrintWriter out = spec.commandLine().getOut();
         out.println("Policy " + config + ": " + policy.columns().size() + " encrypted column(s)");
         if (!offline) {
             checkMasterKey(policy, findings, out);
+        }
+        checkKeyAges(policy, findings, out);
+        if (options.hasUrl()) {
+            // --url (PolicyOptions): no setting that loads code, server verification, the TLS the server reports
+            findings.addAll(0, NetworkReport.examine(policy, options.url, offline, out));
         }
         for (Finding f : findings) {
             out.printf("%-7s %-22s %s%n", f.severity(), f.setting(), f.advice());
@@ -94,6 +106,38 @@ public final class DoctorCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Warns of every key domain of the policy whose active version is older than {@code keyring.rotate-after}, read
+     * from the key store (a {@code database} store only with {@code --url}); no master-key call.
+     */
+    private void checkKeyAges(CloakConfig policy, List<Finding> findings, PrintWriter out) {
+        if (policy.rotateAfter() == null || policy.columns().isEmpty()) {
+            return;
+        }
+        if (policy.keyStore().equals("database") && !options.hasUrl()) {
+            out.println("Key ages not checked against keyring.rotate-after: the key store is the database; give --url");
+            return;
+        }
+        List<StoredKeyDomain> stored;
+        try {
+            stored = options.keyStore(policy).list();
+        } catch (KeyringException | RuntimeException e) {
+            findings.add(new Finding(Severity.WARNING, "keyring.store", "cannot read the key store to check key "
+                    + "ages: " + e.getMessage()));
+            return;
+        }
+        RotationSchedule schedule = new RotationSchedule(policy.rotateAfter(), Instant.now());
+        Set<String> domains = new TreeSet<>();
+        policy.columns().forEach(c -> domains.add(c.keyDomain()));
+        for (StoredKeyDomain domain : stored) {
+            if (domains.contains(domain.domain()) && schedule.isDue(domain)) {
+                findings.add(new Finding(Severity.WARNING, "keyring.rotate-after", "key domain " + domain.domain()
+                        + ": the active version is " + schedule.age(domain) + " old, due " + schedule.dueText(domain)
+                        + "; run `cloak keys rotate --due`"));
+            }
+        }
+    }
+
     private static String schemeOf(String uri) {
         return uri.contains(":") ? uri.substring(0, uri.indexOf(':')).toLowerCase(Locale.ROOT) : "";
     }
@@ -120,6 +164,14 @@ public final class DoctorCommand implements Callable<Integer> {
         if (!policy.requireTls()) {
             findings.add(new Finding(Severity.WARNING, "network.require-tls",
                     "false: ciphertext, plaintext query parts and credentials may cross the network unencrypted"));
+        } else if (!policy.verifyServer()) {
+            findings.add(new Finding(Severity.WARNING, "network.verify-server",
+                    "false: an encrypted session with a server nobody verified gives a man in the middle every query"));
+        }
+        if (!policy.allowedDriverSettings().isEmpty()) {
+            findings.add(new Finding(Severity.WARNING, "network.allow-driver-settings",
+                    "allows " + policy.allowedDriverSettings().stream().sorted().toList() + ": whoever can change the"
+                            + " database URL can make the driver load code or read files through them"));
         }
         if (policy.autoCreateKeys()) {
             findings.add(new Finding(Severity.WARNING, "keyring.auto-create",

@@ -5,6 +5,8 @@ import dev.cloak.driver.config.PolicyFile;
 import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.error.SqlState;
 import dev.cloak.driver.internal.policy.CompiledPolicy;
+import dev.cloak.driver.internal.telemetry.Telemetry;
+import dev.cloak.driver.network.NetworkCheck;
 import dev.cloak.keyring.store.ConnectionSource;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -43,6 +45,12 @@ public final class CloakDriver implements Driver {
         }
     }
 
+    /**
+     * What every policy this driver compiles counts, for {@link CloakMetrics#forDriver}: one set per JVM, as the
+     * driver registers itself once with {@link DriverManager}.
+     */
+    static final Telemetry TELEMETRY = new Telemetry();
+
     /** Compiled policies by policy location, delegate URL and user: each has its key cache and plan cache. */
     private final Map<List<String>, CompiledPolicy> policies = new ConcurrentHashMap<>();
     private final CloakConnections connections = new CloakConnections();
@@ -61,9 +69,14 @@ public final class CloakDriver implements Driver {
         checkSettingNames(cloakUrl.settings().keySet(), info);
         String delegateUrl = cloakUrl.delegateUrl();
         Properties delegateInfo = withoutCloakSettings(info);
-        Driver delegate = delegateDriver(delegateUrl);
         String location = PolicyLocation.find(cloakUrl.settings(), info);
-        CompiledPolicy policy = policy(location, delegateUrl, delegate, delegateInfo);
+        List<String> key = List.of(location, delegateUrl, String.valueOf(delegateInfo.getProperty("user")));
+        CompiledPolicy known = policies.get(key);
+        CloakConfig config = known != null ? known.config() : PolicyFile.load(location);
+        // before any driver, even DriverManager's acceptsURL, reads the URL (pgjdbc's parses it, service= and all)
+        NetworkCheck.requireBeforeConnect(config, delegateUrl, delegateInfo);
+        Driver delegate = delegateDriver(delegateUrl);
+        CompiledPolicy policy = known != null ? known : policy(key, config, delegateUrl, delegate, delegateInfo);
         Connection connection = delegate.connect(delegateUrl, delegateInfo);
         if (connection == null) {
             throw SqlErrors.of(SqlState.CONNECTION_NOT_OPENED, "The driver for " + scheme(delegateUrl)
@@ -90,19 +103,14 @@ public final class CloakDriver implements Driver {
         }
     }
 
-    private CompiledPolicy policy(String location, String delegateUrl, Driver delegate, Properties delegateInfo)
-            throws SQLException {
-        List<String> key = List.of(location, delegateUrl, String.valueOf(delegateInfo.getProperty("user")));
-        CompiledPolicy policy = policies.get(key);
-        if (policy != null) {
-            return policy;
-        }
-        CloakConfig config = PolicyFile.load(location);
+    /** Compiles {@code config} for {@code key} (location, delegate URL, user), once: a racing compile is closed. */
+    private CompiledPolicy policy(List<String> key, CloakConfig config, String delegateUrl, Driver delegate,
+                                  Properties delegateInfo) throws SQLException {
         ConnectionSource keyStore = () -> delegate.connect(delegateUrl, delegateInfo);
-        ConnectionSource own = config.requireTls() ? TlsRequirement.checking(keyStore) : keyStore;
+        ConnectionSource own = config.requireTls() ? TlsRequirement.checking(keyStore, config) : keyStore;
         // the key store and the key-creation check both open connections of their own to the target
         CompiledPolicy compiled = CompiledPolicy.compile(config, own, List.of(own),
-                CompiledPolicy.dialectOf(scheme(delegateUrl)));
+                CompiledPolicy.dialectOf(scheme(delegateUrl)), TELEMETRY);
         CompiledPolicy raced = policies.putIfAbsent(key, compiled);
         if (raced != null) {
             compiled.close();

@@ -73,6 +73,7 @@ final class InlinePolicy {
         put(keyring, "ledger", k.getLedger());
         put(keyring, "auto-create", k.getAutoCreate());
         put(keyring, "kms-timeout", k.getKmsTimeout());
+        put(keyring, "rotate-after", k.getRotateAfter());
         put(keyring, "cache", cache);
         put(tree, "keyring", keyring);
         if (!p.getColumns().isEmpty()) {
@@ -98,6 +99,12 @@ final class InlinePolicy {
         put(tree, "audit", audit);
         Map<String, Object> network = section();
         put(network, "require-tls", p.getNetwork().getRequireTls());
+        put(network, "verify-server", p.getNetwork().getVerifyServer());
+        put(network, "min-tls", p.getNetwork().getMinTls());
+        put(network, "require-client-cert", p.getNetwork().getRequireClientCert());
+        if (!p.getNetwork().getAllowDriverSettings().isEmpty()) {
+            network.put("allow-driver-settings", List.copyOf(p.getNetwork().getAllowDriverSettings()));
+        }
         put(tree, "network", network);
         Map<String, Object> statements = section();
         put(statements, "cache-size", p.getStatements().getCacheSize());

@@ -5,6 +5,8 @@ import dev.cloak.driver.config.ColumnPolicy;
 import dev.cloak.driver.config.EncryptionMode;
 import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.error.SqlState;
+import dev.cloak.driver.internal.telemetry.ColumnMeter;
+import dev.cloak.driver.internal.telemetry.ColumnMeter.FailureReason;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -22,8 +24,15 @@ public final class CellCodec {
     private final String keyDomain;
     private final boolean deterministic;
     private final byte[] associatedData;
+    private final ColumnMeter meter;
 
     public CellCodec(ColumnPolicy column, CellKeys keys) {
+        this(column, keys, ColumnMeter.unpublished());
+    }
+
+    /** A codec that counts its cells on {@code meter}. */
+    public CellCodec(ColumnPolicy column, CellKeys keys, ColumnMeter meter) {
+        this.meter = Objects.requireNonNull(meter, "meter");
         this.column = Objects.requireNonNull(column, "column");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.keyDomain = column.keyDomain();
@@ -84,6 +93,7 @@ public final class CellCodec {
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
+        meter.encrypted(CellFormat.keyId(ciphertext, 0));
         return CellFormat.cell(column.mode(), ciphertext);
     }
 
@@ -98,6 +108,7 @@ public final class CellCodec {
         Objects.requireNonNull(cell, "cell: SQL NULL is read as NULL by the caller");
         String problem = CellFormat.problem(cell, column.mode());
         if (problem != null) {
+            meter.failed(FailureReason.NOT_A_CLOAK_CELL);
             throw CodecErrors.badCell(column, problem);
         }
         byte[] ciphertext = CellFormat.ciphertext(cell);
@@ -107,9 +118,17 @@ public final class CellCodec {
                     ? keys.deterministicAead(keyDomain).decryptDeterministically(ciphertext, associatedData)
                     : keys.aead(keyDomain).decrypt(ciphertext, associatedData);
         } catch (GeneralSecurityException e) {
+            int keyId = CellFormat.keyId(cell, CellFormat.HEADER);
+            if (!keys.hasKeyVersion(keyDomain, keyId)) {
+                meter.failed(FailureReason.UNKNOWN_KEY_VERSION);
+                throw CodecErrors.badCell(column, "its key version " + Integer.toUnsignedString(keyId) + " is not one "
+                        + "of key domain " + keyDomain + " (destroyed, or written with another key store)");
+            }
+            meter.failed(FailureReason.AUTHENTICATION_FAILED);
             throw CodecErrors.badCell(column, "authentication failed (tampered, copied from another column, or "
                     + "encrypted with a key this key domain does not have)");
         }
+        meter.decrypted(CellFormat.keyId(cell, CellFormat.HEADER));
         try {
             return PlaintextCodec.decode(column, plaintext);
         } finally {

@@ -27,4 +27,13 @@ public interface CellKeys {
     default List<DeterministicAead> deterministicAeadsByVersion(String keyDomain) throws SQLException {
         return List.of(deterministicAead(keyDomain));
     }
+
+    /**
+     * Whether {@code keyDomain} has a key version with Tink key id {@code keyId}, as last loaded: asked only after a
+     * cell failed to decrypt, to tell an unknown key version from a cell that does not authenticate. True when not
+     * known.
+     */
+    default boolean hasKeyVersion(String keyDomain, int keyId) {
+        return true;
+    }
 }

@@ -64,4 +64,9 @@ final class KeyringCellKeys implements CellKeys {
             throw SqlErrors.keyring(e);
         }
     }
+
+    @Override
+    public boolean hasKeyVersion(String keyDomain, int keyId) {
+        return keyring.hasKeyVersion(keyDomain, keyId);
+    }
 }
