@@ -4,12 +4,14 @@ import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.ColumnPolicy;
 import dev.cloak.driver.config.EncryptionMode;
 import dev.cloak.driver.internal.policy.DatabaseDomainUsage;
+import dev.cloak.driver.internal.policy.DatabaseUniqueConstraints;
 import dev.cloak.keyring.DomainUsage;
 import dev.cloak.keyring.KeyAdministration;
 import dev.cloak.keyring.KeyPurpose;
 import dev.cloak.keyring.KeyVersion;
 import dev.cloak.keyring.KeyVersionStatus;
 import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.UniqueConstraints;
 import dev.cloak.keyring.VersionUsage;
 import dev.cloak.keyring.store.StoredKeyDomain;
 import java.io.PrintWriter;
@@ -193,7 +195,10 @@ public final class KeysCommand implements Runnable {
                     "With --due, rotates every key domain of the policy whose active version is older than "
                             + "keyring.rotate-after (run it from cron or a Kubernetes CronJob); a domain that cannot "
                             + "be rotated is reported as skipped, with the reason, and the others still rotate.",
-                    "Then `cloak migrate reencrypt COLUMN` moves the rows to the new version."})
+                    "Then `cloak migrate reencrypt COLUMN` moves the rows to the new version.",
+                    "A deterministic column that a UNIQUE constraint or unique index covers is refused (checked "
+                            + "through --url): equal values would get unequal cells and the database would accept "
+                            + "duplicates."})
     static final class Rotate extends KeyTask {
 
         @ArgGroup(multiplicity = "1")
@@ -250,10 +255,24 @@ public final class KeysCommand implements Runnable {
         }
 
         /** Rotates one key domain: the one path a rotation by name and a rotation of due keys take. */
-        private static void rotate(KeyAdministration admin, String domain, PrintWriter out) throws KeyringException {
-            KeyVersion added = admin.rotate(domain);
+        private void rotate(KeyAdministration admin, String domain, PrintWriter out) throws KeyringException {
+            KeyPurpose purpose = policy.columns().stream().filter(c -> c.keyDomain().equals(domain)).findFirst()
+                    .map(KeyTask::purposeOf).orElse(KeyPurpose.DETERMINISTIC_AEAD);
+            KeyVersion added = admin.rotate(domain, uniqueCheck(purpose));
             out.println("Rotated key domain " + domain + ": version " + added.idText()
                     + " is active; older versions decrypt only");
+        }
+
+        /** A deterministic domain is rotated only after the database's catalog showed no unique index covers it. */
+        private UniqueConstraints uniqueCheck(KeyPurpose purpose) {
+            if (purpose != KeyPurpose.DETERMINISTIC_AEAD) {
+                return UniqueConstraints.UNCHECKED;
+            }
+            if (!options.hasUrl()) {
+                throw new IllegalArgumentException("a deterministic key is rotated only after checking that no UNIQUE "
+                        + "constraint or unique index covers its columns: give --url so it can check");
+            }
+            return new DatabaseUniqueConstraints(policy.columns(), options::connect);
         }
     }
 

@@ -32,15 +32,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cloak migrate}: rewrites the stored cells of encrypted columns (today: re-encryption under the key
- * domain's active version). Prints counts and key versions; never a value and never key material.
+ * {@code cloak migrate}: rewrites the stored cells of encrypted columns (re-encryption under the key domain's active
+ * version), and moves existing columns into or out of encryption ({@link ShadowCommands}). Prints counts and key
+ * versions; never a value and never key material.
  */
 @Command(
         name = "migrate",
         mixinStandardHelpOptions = true,
         versionProvider = CloakCommand.Version.class,
-        description = "Rewrites the stored cells of an encrypted column, online, in batches.",
-        subcommands = {MigrateCommand.Reencrypt.class})
+        description = {"Rewrites the stored cells of an encrypted column (reencrypt), or moves an existing column into "
+                + "(encrypt) or out of (decrypt) encryption through a shadow column, online, in batches."},
+        subcommands = {MigrateCommand.Reencrypt.class, ShadowCommands.EncryptCommand.class,
+                ShadowCommands.DecryptCommand.class, ShadowCommands.StatusCommand.class,
+                ShadowCommands.RollbackCommand.class, ShadowCommands.FinishCommand.class})
 public final class MigrateCommand implements Runnable {
 
     @Spec

@@ -62,8 +62,21 @@ record StoredTable(String table, List<String> keyColumns, String column) {
         return new StoredTable(table, key.stream().map(k -> quoted(k, quote)).toList(), quoted(found.column(), quote));
     }
 
+    /**
+     * Finds {@code policy}'s column as {@link #resolve} does, whatever its type, for tools that also work on plaintext
+     * columns ({@code cloak migrate encrypt}); nothing is checked but that it exists once.
+     */
+    static Found locate(Connection connection, ColumnPolicy policy) throws SQLException {
+        return find(connection, connection.getMetaData(), policy);
+    }
+
+    /** The primary key's columns, in key order, as the database stores their names. */
+    static List<String> primaryKeyOf(Connection connection, Found found) throws SQLException {
+        return primaryKey(connection.getMetaData(), found);
+    }
+
     /** The table's and column's names as the database stores them. */
-    private record Found(String catalog, String schema, String table, String column, int dataType, String typeName) {
+    record Found(String catalog, String schema, String table, String column, int dataType, String typeName) {
     }
 
     private static Found find(Connection connection, DatabaseMetaData metadata, ColumnPolicy policy)
@@ -145,7 +158,7 @@ record StoredTable(String table, List<String> keyColumns, String column) {
     }
 
     /** Quoted with the database's quote, doubling quotes inside, so the stored spelling is used exactly. */
-    private static String quoted(String identifier, String quote) {
+    static String quoted(String identifier, String quote) {
         if (quote.isEmpty()) {
             return identifier;
         }

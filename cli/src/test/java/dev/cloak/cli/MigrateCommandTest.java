@@ -432,8 +432,9 @@ class MigrateCommandTest {
                 "--batch-size");
 
         assertThat(cloak("migrate", "--help")).isZero();
-        assertThat(out.toString()).contains("Usage: cloak migrate", "reencrypt");
-        assertThat(CloakCommand.commandLine().getSubcommands().get("migrate").getSubcommands()).containsOnlyKeys("reencrypt");
+        assertThat(out.toString()).contains("Usage: cloak migrate", "reencrypt", "encrypt", "decrypt", "rollback");
+        assertThat(CloakCommand.commandLine().getSubcommands().get("migrate").getSubcommands())
+                .containsOnlyKeys("reencrypt", "encrypt", "decrypt", "status", "rollback", "finish");
         assertThat(cloak("migrate")).isEqualTo(2);
         assertThat(err.toString()).startsWith("Missing subcommand");
     }

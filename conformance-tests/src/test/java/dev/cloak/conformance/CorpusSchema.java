@@ -1,5 +1,6 @@
 package dev.cloak.conformance;
 
+import dev.cloak.keyring.UniqueConstraints;
 import dev.cloak.conformance.leak.LeakCapture;
 import dev.cloak.keyring.KeyAdministration;
 import dev.cloak.keyring.KeyringException;
@@ -221,7 +222,7 @@ final class CorpusSchema implements AutoCloseable {
                     new FileKeyStore(Path.of(fx.keyStoreUri().substring("file:".length()))), AuditTrail.NONE,
                     GenerationLedger.NONE);
             for (String domain : List.of("patients.ssn", "patients.name", "patients.dob")) {
-                admin.rotate(domain);
+                admin.rotate(domain, UniqueConstraints.UNCHECKED);
                 if (admin.describe(domain).versions().size() != 2) {
                     throw new IllegalStateException("key domain " + domain + " does not have two versions");
                 }

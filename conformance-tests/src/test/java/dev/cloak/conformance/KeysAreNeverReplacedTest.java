@@ -1,5 +1,6 @@
 package dev.cloak.conformance;
 
+import dev.cloak.keyring.UniqueConstraints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cloak.conformance.leak.LeakCapture;
@@ -278,7 +279,7 @@ class KeysAreNeverReplacedTest {
                     .orElseThrow();
             insert(fx.cloak(policy(fx, "database", ledger, t + ".ssn")), t, 1, SSN);
             String[] backup = keysetRow(fx, domain);
-            admin.rotate(domain);
+            admin.rotate(domain, UniqueConstraints.UNCHECKED);
             admin.destroy(domain, first.id(), VersionUsage.UNCHECKED, true);
             Connection afterDestroy = fx.cloak(policy(fx, "database", ledger, t + ".ssn"));
             Expect.sqlState("22000", () -> ssnOf(afterDestroy, t, 1));

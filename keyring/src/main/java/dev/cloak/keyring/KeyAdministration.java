@@ -149,12 +149,22 @@ public final class KeyAdministration implements AutoCloseable {
         return withVersions(read(domain));
     }
 
-    /** Adds a new primary version to {@code domain}; the old versions become decrypt-only and keep decrypting. */
-    public KeyVersion rotate(String domain) throws KeyringException {
+    /**
+     * Adds a new primary version to {@code domain}; the old versions become decrypt-only and keep decrypting.
+     *
+     * @param unique asked for a deterministic domain: a column under it that a UNIQUE constraint or unique index
+     *               covers would accept duplicates once new rows are encrypted under the new version, so the rotation
+     *               is refused ({@link KeyringException.Kind#INVALID}) and names the shadow-column re-key instead
+     */
+    public KeyVersion rotate(String domain, UniqueConstraints unique) throws KeyringException {
         requireDomain(domain);
+        Objects.requireNonNull(unique, "unique");
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             StoredKeyDomain current = read(domain);
             KeyPurpose purpose = current.keyset().purposeKind();
+            if (attempt == 0 && purpose == KeyPurpose.DETERMINISTIC_AEAD) {
+                refuseUnique(domain, unique);
+            }
             KeysetHandle handle = unwrapAdmitted(current);
             KeysetHandle rotated;
             try {
@@ -183,6 +193,18 @@ public final class KeyAdministration implements AutoCloseable {
             }
         }
         throw contended(domain);
+    }
+
+    private static void refuseUnique(String domain, UniqueConstraints unique) throws KeyringException {
+        Optional<String> covered = unique.uniqueColumn(domain);
+        if (covered.isPresent()) {
+            throw new KeyringException(KeyringException.Kind.INVALID, "key domain " + domain + " is deterministic and "
+                    + covered.get() + ": after a rotation new rows would be encrypted under the new version, so the "
+                    + "database would accept a duplicate of an old row's value and an upsert would insert instead of "
+                    + "update. Nothing was rotated. Such a column is re-keyed through a shadow column that holds the "
+                    + "new version's cells under its own UNIQUE index until a cut-over; Cloak does not do that yet, "
+                    + "so keep its current key version (README \"Keys and audit\")");
+        }
     }
 
     /**

@@ -113,7 +113,7 @@ class KeyAdministrationTest {
         KeyVersion first = admin.init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED).primary().orElseThrow();
         byte[] oldCell = keyring(master("master"), store, new Fixtures.ManualTicker()).aead(DOMAIN).encrypt(PLAINTEXT, AD);
 
-        KeyVersion second = admin.rotate(DOMAIN);
+        KeyVersion second = admin.rotate(DOMAIN, UniqueConstraints.UNCHECKED);
 
         assertThat(second.id()).isNotEqualTo(first.id());
         assertThat(admin.describe(DOMAIN).versions()).extracting(KeyVersion::id, KeyVersion::status).containsExactly(
@@ -139,8 +139,8 @@ class KeyAdministrationTest {
         assertThat(before.deterministicAeadsByVersion(domain)).hasSize(1);
         byte[] oldCell = before.deterministicAead(domain).encryptDeterministically(PLAINTEXT, AD);
 
-        KeyVersion second = admin.rotate(domain);
-        KeyVersion third = admin.rotate(domain);
+        KeyVersion second = admin.rotate(domain, UniqueConstraints.UNCHECKED);
+        KeyVersion third = admin.rotate(domain, UniqueConstraints.UNCHECKED);
         admin.destroy(domain, first.id(), VersionUsage.UNCHECKED, true);
 
         Keyring after = keyring(master("master"), store, new Fixtures.ManualTicker());
@@ -165,7 +165,7 @@ class KeyAdministrationTest {
         Keyring running = keyring(master("master"), stores.get(), ticker);
         assertThat(keyIdOf(running.aead(DOMAIN).encrypt(PLAINTEXT, AD))).isEqualTo(first.id());
 
-        KeyVersion second = admin(stores.get()).rotate(DOMAIN);
+        KeyVersion second = admin(stores.get()).rotate(DOMAIN, UniqueConstraints.UNCHECKED);
 
         assertThat(keyIdOf(running.aead(DOMAIN).encrypt(PLAINTEXT, AD))).as("still cached").isEqualTo(first.id());
         ticker.advance(Duration.ofMinutes(16));
@@ -179,7 +179,7 @@ class KeyAdministrationTest {
         KeyAdministration admin = admin(store);
         admin.init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED);
         admin.init("patients.ssn", KeyPurpose.DETERMINISTIC_AEAD, DomainUsage.UNCHECKED);
-        admin.rotate(DOMAIN);
+        admin.rotate(DOMAIN, UniqueConstraints.UNCHECKED);
         byte[] cell = keyring(master("master"), store, new Fixtures.ManualTicker()).aead(DOMAIN).encrypt(PLAINTEXT, AD);
         byte[] lookup = keyring(master("master"), store, new Fixtures.ManualTicker()).deterministicAead("patients.ssn")
                 .encryptDeterministically(PLAINTEXT, AD);
@@ -224,7 +224,7 @@ class KeyAdministrationTest {
         KeyStore store = kind.stores(dir).get();
         KeyVersion first = admin(store).init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED).primary().orElseThrow();
         byte[] oldCell = keyring(master("master"), store, new Fixtures.ManualTicker()).aead(DOMAIN).encrypt(PLAINTEXT, AD);
-        admin(store).rotate(DOMAIN);
+        admin(store).rotate(DOMAIN, UniqueConstraints.UNCHECKED);
 
         KeyVersion retired = admin(store).retire(DOMAIN, first.id());
 
@@ -238,7 +238,7 @@ class KeyAdministrationTest {
     void destroyingAVersionThatCellsStillUseIsRefusedWithoutForce(StoreKind kind) throws Exception {
         KeyStore store = kind.stores(dir).get();
         KeyVersion first = admin(store).init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED).primary().orElseThrow();
-        admin(store).rotate(DOMAIN);
+        admin(store).rotate(DOMAIN, UniqueConstraints.UNCHECKED);
         List<KeyVersion> asked = new ArrayList<>();
 
         KeyringException e = catchThrowableOfType(() -> admin(store).destroy(DOMAIN, first.id(), (d, v) -> {
@@ -258,7 +258,7 @@ class KeyAdministrationTest {
         KeyStore store = kind.stores(dir).get();
         KeyVersion first = admin(store).init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED).primary().orElseThrow();
         byte[] oldCell = keyring(master("master"), store, new Fixtures.ManualTicker()).aead(DOMAIN).encrypt(PLAINTEXT, AD);
-        admin(store).rotate(DOMAIN);
+        admin(store).rotate(DOMAIN, UniqueConstraints.UNCHECKED);
         byte[] newCell = keyring(master("master"), store, new Fixtures.ManualTicker()).aead(DOMAIN).encrypt(PLAINTEXT, AD);
 
         KeyVersion destroyed = admin(store).destroy(DOMAIN, first.id(), (d, v) -> 1, true);
@@ -284,7 +284,7 @@ class KeyAdministrationTest {
         StoredKeyDomain listed = admin(store).list().get(0);
         assertThat(listed.versions()).containsExactly(new KeyVersion(keyIdOf(cell), KeyVersionStatus.ACTIVE));
         assertThat(listed.primarySince()).as("a domain created on first use is as old as the domain").isPresent();
-        admin(store).rotate(DOMAIN);
+        admin(store).rotate(DOMAIN, UniqueConstraints.UNCHECKED);
 
         assertThat(store.readDomain(DOMAIN).orElseThrow().versions()).extracting(KeyVersion::status)
                 .containsExactly(KeyVersionStatus.DECRYPT_ONLY, KeyVersionStatus.ACTIVE);
@@ -378,7 +378,7 @@ class KeyAdministrationTest {
         Path trail = dir.resolve("audit.jsonl");
         KeyAdministration admin = Fixtures.administration(master("master"), store, FileAuditTrail.open(trail), List.of(new LocalMasterKeyProvider()));
         KeyVersion first = admin.init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED).primary().orElseThrow();
-        admin.rotate(DOMAIN);
+        admin.rotate(DOMAIN, UniqueConstraints.UNCHECKED);
         admin.retire(DOMAIN, first.id());
         admin.destroy(DOMAIN, first.id(), VersionUsage.UNCHECKED, true);
         admin.rewrap(master("master2"));

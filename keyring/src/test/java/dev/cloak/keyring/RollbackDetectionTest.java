@@ -66,7 +66,7 @@ class RollbackDetectionTest {
     void aKeyStoreRestoredFromABackupTakenBeforeARotationIsRefused() throws Exception {
         admin(ledger()).init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED);
         Path beforeRotation = backup("before-rotation.json");
-        admin(ledger()).rotate(DOMAIN);
+        admin(ledger()).rotate(DOMAIN, UniqueConstraints.UNCHECKED);
         try (Keyring keyring = keyring(ledger())) {
             keyring.aead(DOMAIN);
         }
@@ -90,7 +90,7 @@ class RollbackDetectionTest {
         try (Keyring keyring = keyring(ledger())) {
             oldCell = keyring.aead(DOMAIN).encrypt(PLAINTEXT, Fixtures.AD);
         }
-        admin(ledger()).rotate(DOMAIN);
+        admin(ledger()).rotate(DOMAIN, UniqueConstraints.UNCHECKED);
         Path beforeDestroy = backup("before-destroy.json");
         admin(ledger()).destroy(DOMAIN, first.id(), VersionUsage.UNCHECKED, true);
 
@@ -100,7 +100,8 @@ class RollbackDetectionTest {
             KeyringException e = catchThrowableOfType(KeyringException.class, () -> keyring.aead(DOMAIN));
             assertThat(e.kind()).isEqualTo(KeyringException.Kind.ROLLED_BACK);
         }
-        KeyringException rotate = catchThrowableOfType(KeyringException.class, () -> admin(ledger()).rotate(DOMAIN));
+        KeyringException rotate = catchThrowableOfType(KeyringException.class,
+                () -> admin(ledger()).rotate(DOMAIN, UniqueConstraints.UNCHECKED));
         assertThat(rotate.kind()).isEqualTo(KeyringException.Kind.ROLLED_BACK);
         assertThat(oldCell).isNotEmpty();
     }
@@ -113,7 +114,7 @@ class RollbackDetectionTest {
         try (Keyring keyring = keyring(GenerationLedger.NONE)) {
             oldCell = keyring.aead(DOMAIN).encrypt(PLAINTEXT, Fixtures.AD);
         }
-        admin(GenerationLedger.NONE).rotate(DOMAIN);
+        admin(GenerationLedger.NONE).rotate(DOMAIN, UniqueConstraints.UNCHECKED);
         Path beforeDestroy = backup("before-destroy.json");
         admin(GenerationLedger.NONE).destroy(DOMAIN, first.id(), VersionUsage.UNCHECKED, true);
 
@@ -186,7 +187,7 @@ class RollbackDetectionTest {
         assertThat(ledger().seen(DOMAIN)).get().extracting(GenerationLedger.Entry::generation).isEqualTo(0L);
         Path legacy = backup("legacy.json");
 
-        admin(ledger()).rotate(DOMAIN);
+        admin(ledger()).rotate(DOMAIN, UniqueConstraints.UNCHECKED);
         try (Keyring keyring = keyring(ledger())) {
             assertThat(keyring.aead(DOMAIN).decrypt(cell, Fixtures.AD)).isEqualTo(PLAINTEXT);
         }

@@ -28,7 +28,18 @@ public final class DatabaseStates {
     /** Class 28, invalid authorization specification. */
     private static final String AUTHORIZATION_CLASS = "28";
 
+    /** A lock was not granted in time: PostgreSQL's lock_not_available; H2's LOCK_TIMEOUT_1. */
+    private static final Set<String> LOCK_TIMEOUT = Set.of("55P03", "HYT00");
+    /** MariaDB/MySQL: lock wait timeout exceeded. */
+    private static final int MARIADB_LOCK_WAIT_TIMEOUT = 1205;
+
     private DatabaseStates() {
+    }
+
+    /** A lock the statement asked for was not granted in time (the statement may be tried again). */
+    public static boolean isLockTimeout(SQLException e) {
+        return e.getSQLState() != null && LOCK_TIMEOUT.contains(e.getSQLState())
+                || e.getErrorCode() == MARIADB_LOCK_WAIT_TIMEOUT;
     }
 
     /** The statement named a table or view that does not exist. */

@@ -1,5 +1,6 @@
 package dev.cloak.keyring.pkcs11;
 
+import dev.cloak.keyring.UniqueConstraints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -98,7 +99,7 @@ class Pkcs11MasterKeyProviderTest {
         try (Keyring keyring = Fixtures.open(settings(uri("master")), store)) {
             oldCell = keyring.aead("patients.name").encrypt(PLAINTEXT, Fixtures.AD);
         }
-        admin.rotate("patients.name");
+        admin.rotate("patients.name", UniqueConstraints.UNCHECKED);
 
         assertThat(admin.rewrap(uri("master2"))).isEqualTo(1);
 

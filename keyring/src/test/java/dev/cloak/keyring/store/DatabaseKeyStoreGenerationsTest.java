@@ -1,5 +1,6 @@
 package dev.cloak.keyring.store;
 
+import dev.cloak.keyring.UniqueConstraints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -117,8 +118,8 @@ class DatabaseKeyStoreGenerationsTest {
                 GenerationLedger.NONE);
 
         admin.init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED);
-        admin.rotate(DOMAIN);
-        admin.rotate(DOMAIN);
+        admin.rotate(DOMAIN, UniqueConstraints.UNCHECKED);
+        admin.rotate(DOMAIN, UniqueConstraints.UNCHECKED);
 
         assertThat(new DatabaseKeyStore(source).read(DOMAIN)).get().extracting(WrappedKeyset::generation)
                 .isEqualTo(3L);
@@ -171,7 +172,7 @@ class DatabaseKeyStoreGenerationsTest {
         }
 
         KeyAdministration.open(master(), new DatabaseKeyStore(source), AuditTrail.NONE, GenerationLedger.NONE)
-                .rotate(DOMAIN);
+                .rotate(DOMAIN, UniqueConstraints.UNCHECKED);
 
         assertThat(new DatabaseKeyStore(source).read(DOMAIN)).get().extracting(WrappedKeyset::generation)
                 .isEqualTo(1L);
@@ -196,7 +197,7 @@ class DatabaseKeyStoreGenerationsTest {
             backupKeyset = r.getString(1);
             backupGeneration = r.getLong(2);
         }
-        admin.rotate(DOMAIN);
+        admin.rotate(DOMAIN, UniqueConstraints.UNCHECKED);
 
         execute("UPDATE cloak_keys SET keyset = ?, generation = ? WHERE domain = ?", backupKeyset, backupGeneration,
                 DOMAIN);

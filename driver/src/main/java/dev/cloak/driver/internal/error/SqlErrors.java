@@ -11,6 +11,7 @@ import java.sql.SQLInvalidAuthorizationSpecException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLNonTransientException;
 import java.sql.SQLTimeoutException;
+import java.sql.SQLTransactionRollbackException;
 import java.sql.SQLTransientConnectionException;
 
 /**
@@ -50,6 +51,7 @@ public final class SqlErrors {
             case UNAVAILABLE -> new SQLTransientConnectionException(message, code, cause);
             case QUERY_TIMEOUT -> new SQLTimeoutException(message, code, cause);
             case STATEMENT_CANCELLED -> new SQLNonTransientException(message, code, cause);
+            case LAYOUT_CHANGED -> new SQLTransactionRollbackException(message, code, cause);
             case KEY_MISSING, KEYSET_DOES_NOT_UNWRAP, KEY_SERVICE_DENIED, KEY_STORE_ROLLED_BACK, POLICY_ERROR,
                     INTERNAL_ERROR -> new SQLNonTransientException(message, code, cause);
         };

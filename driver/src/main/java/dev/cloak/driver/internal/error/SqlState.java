@@ -51,6 +51,12 @@ public enum SqlState {
     /** A stream or reader whose declared length is negative or longer than its content. */
     INVALID_LENGTH("22023"),
     /**
+     * A prepared statement was planned for a column's layout that a migration ({@code cloak migrate encrypt} or
+     * {@code decrypt}) changed before it ran: it is not sent, since it would read or write the other layout. Class 40
+     * (transaction rollback, serialization failure): pools and frameworks retry it; prepared again, it runs.
+     */
+    LAYOUT_CHANGED("40001"),
+    /**
      * The access policy denies the principal a use of an encrypted column: reading its plaintext, or (before the
      * statement is sent) looking it up by value, comparing, copying or writing it.
      */

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Set;
 import java.sql.Statement;
 
 /**
@@ -105,12 +106,13 @@ public final class EncryptingConnection extends DelegatingConnection implements 
 
     @Override
     protected PreparedStatement prepare(String sql, Prepare<PreparedStatement> prepare) throws SQLException {
+        Set<String> layout = policy.plaintextColumns();
         StatementPlan plan = plan(sql);
         String checkedFor = principal;
         checkUses(plan, checkedFor);
         ServerText.LookupKeys lookupKeys = policy.serverText().lookupKeys(plan);
         return new EncryptingPreparedStatement(this, prepare.prepare(policy.serverText().of(plan, lookupKeys)), plan,
-                lookupKeys, checkedFor);
+                lookupKeys, checkedFor, layout);
     }
 
     @Override

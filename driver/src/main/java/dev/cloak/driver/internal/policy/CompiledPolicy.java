@@ -6,6 +6,7 @@ import dev.cloak.driver.internal.codec.CellCodec;
 import dev.cloak.driver.internal.codec.CellKeys;
 import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.error.SqlState;
+import dev.cloak.driver.internal.migration.ColumnMigrations;
 import dev.cloak.driver.internal.telemetry.Telemetry;
 import dev.cloak.keyring.Keyring;
 import dev.cloak.keyring.KeyringException;
@@ -34,6 +35,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -50,7 +53,10 @@ public final class CompiledPolicy implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CompiledPolicy.class);
 
     private final CloakConfig config;
-    private final SqlRewriter rewriter;
+    private final List<EncryptedColumn> columns;
+    private final ColumnMigrations migrations;
+    /** The rewriter of the columns that hold cells now: all of the policy's but those a migration has as plaintext. */
+    private volatile Planner planner;
     private final Keyring keyring;
     private final ColumnCodecs codecs;
     private final AccessPolicy access;
@@ -61,11 +67,14 @@ public final class CompiledPolicy implements AutoCloseable {
     /** What {@link #telemetry} reads of this policy (plan cache, key ages) until it closes. */
     private Telemetry.PolicyView view;
 
-    private CompiledPolicy(CloakConfig config, SqlRewriter rewriter, Keyring keyring, ColumnCodecs codecs,
-                           Dialect dialect, Telemetry telemetry) {
+    private CompiledPolicy(CloakConfig config, List<EncryptedColumn> columns, ColumnMigrations migrations,
+                           Keyring keyring, ColumnCodecs codecs, Dialect dialect, Telemetry telemetry) {
         this.telemetry = telemetry;
         this.config = config;
-        this.rewriter = rewriter;
+        this.columns = columns;
+        this.migrations = migrations;
+        this.planner = new Planner(Set.of(), RewriterColumns.rewriter(columns, config.statementCacheSize(), dialect,
+                config.cacheTtl()));
         this.keyring = keyring;
         this.codecs = codecs;
         this.access = new AccessPolicy(config, keyring.auditTrail(), codecs, telemetry);
@@ -78,7 +87,8 @@ public final class CompiledPolicy implements AutoCloseable {
      * @param keyStoreConnections opens a separate connection to the database of the {@code database} key store,
      *     used outside the application's transactions
      * @param dataConnections open separate raw connections, asked in order before a key is created whether its
-     *     columns hold a value yet (see {@link DatabaseDomainUsage}); the last reaches the application's database
+     *     columns hold a value yet (see {@link DatabaseDomainUsage}); the last reaches the application's database.
+     *     The first one also reads table {@code cloak_migrations} (see {@link ColumnMigrations})
      * @param dialect the target database's SQL dialect (DDL types, binary literals), or null when unknown
      */
     public static CompiledPolicy compile(CloakConfig config, ConnectionSource keyStoreConnections,
@@ -112,14 +122,15 @@ public final class CompiledPolicy implements AutoCloseable {
             codecs.put(RewriterColumns.of(policy), new CellCodec(policy, keys,
                     telemetry.column(policy.name(), policy.mode().policyName())));
         }
-        SqlRewriter rewriter = RewriterColumns.rewriter(List.copyOf(codecs.keySet()), config.statementCacheSize(),
-                dialect, config.cacheTtl());
-        CompiledPolicy compiled = new CompiledPolicy(config, rewriter, keyring, new ColumnCodecs(codecs), dialect,
-                telemetry);
+        // the first source: the key store's own pool when there is one (it reaches the same database), so reading
+        // the state never waits for a connection of a busy application pool
+        ColumnMigrations migrations = new ColumnMigrations(dataConnections.get(0), config.cacheTtl());
+        CompiledPolicy compiled = new CompiledPolicy(config, List.copyOf(codecs.keySet()), migrations, keyring,
+                new ColumnCodecs(codecs), dialect, telemetry);
         compiled.view = new Telemetry.PolicyView() {
             @Override
             public SqlRewriter.PlanCacheStatistics planCache() {
-                return rewriter.cacheStatistics();
+                return compiled.planner.rewriter().cacheStatistics();
             }
 
             @Override
@@ -201,7 +212,7 @@ public final class CompiledPolicy implements AutoCloseable {
     /** The plan of a SQL text (cached); a statement the rewriter refuses is a {@code RejectedStatementException}. */
     public StatementPlan plan(String sql) throws SQLException {
         try {
-            return rewriter.plan(sql);
+            return rewriter().plan(sql);
         } catch (UnsupportedStatementException refused) {
             telemetry.refused(refused.getMessage());
             throw SqlErrors.refused(refused);
@@ -214,6 +225,7 @@ public final class CompiledPolicy implements AutoCloseable {
      */
     public StatementPlan plan(String sql, Catalog catalog) throws SQLException {
         StatementPlan plan;
+        SqlRewriter rewriter = rewriter();
         try {
             plan = rewriter.plan(sql, catalog);
         } catch (UnsupportedStatementException refused) {
@@ -243,6 +255,56 @@ public final class CompiledPolicy implements AutoCloseable {
                 LOG.debug("The key of encrypted column {} is not made before its DDL runs (SQLState {}); its first"
                         + " value will ask for it again", column.name(), notNow.getSQLState());
             }
+        }
+    }
+
+    /**
+     * The rewriter for the columns that hold cells now. A column that {@code cloak_migrations} says holds plaintext
+     * (before the cut-over of {@code cloak migrate encrypt}, after that of {@code decrypt}) is planned as if the policy
+     * did not list it, so an application may deploy the policy before, during and after a migration; the answer is
+     * read again every key cache TTL ({@link ColumnMigrations}).
+     */
+    private SqlRewriter rewriter() throws SQLException {
+        Set<String> plaintext = migrations.plaintextColumns();
+        Planner current = planner;
+        if (current.plaintext().equals(plaintext)) {
+            return current.rewriter();
+        }
+        synchronized (this) {
+            current = planner;
+            if (!current.plaintext().equals(plaintext)) {
+                List<EncryptedColumn> encrypted = columns.stream()
+                        .filter(c -> !plaintext.contains(c.name().toLowerCase(Locale.ROOT))).toList();
+                current = new Planner(plaintext, RewriterColumns.rewriter(encrypted, config.statementCacheSize(),
+                        dialect, config.cacheTtl()));
+                planner = current;
+            }
+            return current.rewriter();
+        }
+    }
+
+    /**
+     * The lower-case names of the policy's columns that a migration has as plaintext now: read again while a
+     * column's layout is about to change, else as last read (see {@link ColumnMigrations}).
+     */
+    public Set<String> plaintextColumns() throws SQLException {
+        return migrations.plaintextColumns();
+    }
+
+    /**
+     * Checks, before a prepared statement runs, that the columns it was planned with as plaintext still are: a
+     * cut-over between its preparation and its execution would make it read or write the other layout.
+     *
+     * @param plannedWith {@link #plaintextColumns()} as read before the statement was planned
+     * @throws SQLException 40001 when the layout changed; the statement is not sent
+     */
+    public void checkLayout(Set<String> plannedWith) throws SQLException {
+        if (!migrations.swapImminent() && plannedWith.equals(migrations.lastPlaintextColumns())) {
+            return;
+        }
+        if (!migrations.plaintextColumns().equals(plannedWith)) {
+            throw SqlErrors.of(SqlState.LAYOUT_CHANGED, "a column this statement uses was cut over by `cloak migrate` "
+                    + "after the statement was prepared, so it was not sent: prepare it again");
         }
     }
 
@@ -285,5 +347,9 @@ public final class CompiledPolicy implements AutoCloseable {
             telemetry.detach(view);
         }
         keyring.close();
+    }
+
+    /** A rewriter and the columns it leaves out because they hold plaintext now. */
+    private record Planner(Set<String> plaintext, SqlRewriter rewriter) {
     }
 }

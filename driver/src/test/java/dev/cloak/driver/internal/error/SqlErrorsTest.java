@@ -28,6 +28,7 @@ class SqlErrorsTest {
             VALUE_TOO_LONG        | 22001 | java.sql.SQLDataException
             NOT_CONVERTIBLE       | 22018 | java.sql.SQLDataException
             INVALID_LENGTH        | 22023 | java.sql.SQLDataException
+            LAYOUT_CHANGED        | 40001 | java.sql.SQLTransactionRollbackException
             ACCESS_DENIED         | 28000 | java.sql.SQLInvalidAuthorizationSpecException
             PRINCIPAL_REFUSED     | 28000 | java.sql.SQLInvalidAuthorizationSpecException
             STATEMENT_CANCELLED   | 57014 | java.sql.SQLNonTransientException
@@ -51,9 +52,11 @@ class SqlErrorsTest {
     @Test
     void theStatesOfEachKindOfFailureAreTransientOnlyWhenARetryCanHelp() {
         assertThat((Throwable) SqlErrors.of(SqlState.UNAVAILABLE, "key store down")).isInstanceOf(SQLTransientException.class);
+        // a statement prepared before a migration's cut-over: prepared again, it runs
+        assertThat((Throwable) SqlErrors.of(SqlState.LAYOUT_CHANGED, "cut over")).isInstanceOf(SQLTransientException.class);
         for (SqlState state : SqlState.values()) {
             // an expired query timeout is JDBC's SQLTimeoutException, transient: the same statement may run in time
-            if (state != SqlState.UNAVAILABLE && state != SqlState.QUERY_TIMEOUT) {
+            if (state != SqlState.UNAVAILABLE && state != SqlState.QUERY_TIMEOUT && state != SqlState.LAYOUT_CHANGED) {
                 assertThat((Throwable) SqlErrors.of(state, "no retry helps")).as(state.name())
                         .isInstanceOf(SQLNonTransientException.class);
             }

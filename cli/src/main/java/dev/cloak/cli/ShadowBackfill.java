@@ -1,0 +1,169 @@
+package dev.cloak.cli;
+
+import dev.cloak.driver.internal.migration.MigrationStore;
+import dev.cloak.driver.internal.migration.MigrationStore.KeyRange;
+import dev.cloak.keyring.store.ConnectionSource;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The backfill: splits the table's primary keys into ranges (stored in {@code cloak_migration_ranges} the first time,
+ * so a run killed at any moment resumes from each range's checkpoint), and fills them on {@code threads} connections.
+ * Each batch's writes, its range's checkpoint and the migration's row count commit in one transaction. Holds all
+ * threads together to {@code maxRowsPerSecond}. Prints one line per batch: rows done, rows/s and the estimated time
+ * left.
+ */
+final class ShadowBackfill {
+
+    private final MigratedColumn m;
+    private final ShadowFill fill;
+    private final ConnectionSource connections;
+    private final int batchSize;
+    private final int threads;
+    private final long maxRowsPerSecond;
+    private final PrintWriter progress;
+    private final AtomicLong done = new AtomicLong();
+    private final Object rateLock = new Object();
+    private long nextFree;
+    private long total;
+    private long started;
+
+    ShadowBackfill(MigratedColumn column, ShadowFill fill, ConnectionSource connections, int batchSize, int threads,
+                   long maxRowsPerSecond, PrintWriter progress) {
+        this.m = column;
+        this.fill = fill;
+        this.connections = connections;
+        this.batchSize = batchSize;
+        this.threads = threads;
+        this.maxRowsPerSecond = maxRowsPerSecond;
+        this.progress = progress;
+    }
+
+    /** Fills every range that is not finished; returns the rows written by this run. */
+    long run(String source, String target) throws Exception {
+        List<KeyRange> ranges;
+        try (Connection c = connections.open()) {
+            c.setAutoCommit(false);
+            ranges = MigrationStore.ranges(c, m.policy().name());
+            if (ranges.isEmpty()) {
+                ranges = split(c);
+                MigrationStore.insertRanges(c, m.policy().name(), ranges);
+                c.commit();
+            }
+            total = fill.pending(c, source, target);
+            c.commit();
+        }
+        ConcurrentLinkedQueue<KeyRange> queue = new ConcurrentLinkedQueue<>();
+        ranges.stream().filter(r -> !r.finished()).forEach(queue::add);
+        int of = ranges.size();
+        started = System.nanoTime();
+        progress.println("backfill " + m.policy().name() + ": " + total + " rows to fill in " + queue.size()
+                + " of " + of + " key ranges on " + threads + " thread(s)");
+        progress.flush();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                workers.add(pool.submit(() -> {
+                    KeyRange range;
+                    while ((range = queue.poll()) != null) {
+                        walk(range, of);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+        } finally {
+            pool.shutdownNow();
+            pool.awaitTermination(1, TimeUnit.MINUTES);
+        }
+        return done.get();
+    }
+
+    /** {@code threads} ranges of about equal key span; the last one takes every key above (rows inserted later). */
+    private List<KeyRange> split(Connection c) throws SQLException {
+        long min;
+        long max;
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT MIN(" + m.q(m.key()) + "), MAX("
+                + m.q(m.key()) + ") FROM " + m.table())) {
+            r.next();
+            min = r.getLong(1);
+            max = r.wasNull() ? min : r.getLong(2);
+        }
+        List<KeyRange> ranges = new ArrayList<>();
+        long span = Math.max(1, (max - min) / threads + 1);
+        long first = Long.MIN_VALUE;
+        for (int i = 0; i < threads; i++) {
+            long last = i == threads - 1 ? Long.MAX_VALUE : min + span * (i + 1) - 1;
+            ranges.add(new KeyRange(i, first, last, null, false));
+            first = last == Long.MAX_VALUE ? last : last + 1;
+        }
+        return ranges;
+    }
+
+    private void walk(KeyRange range, int of) throws Exception {
+        try (Connection c = connections.open()) {
+            c.setAutoCommit(false);
+            long after = range.doneThrough() != null ? range.doneThrough()
+                    : range.first() == Long.MIN_VALUE ? Long.MIN_VALUE : range.first() - 1;
+            while (true) {
+                ShadowFill.Batch b = fill.batch(c, after, range.last(), batchSize);
+                boolean finished = b.lastKey() == null || b.read() < batchSize;
+                long through = b.lastKey() == null ? after : b.lastKey();
+                MigrationStore.checkpoint(c, m.policy().name(), range.number(), through, finished);
+                MigrationStore.addRows(c, m.policy().name(), b.written());
+                c.commit();
+                long sum = done.addAndGet(b.written());
+                if (b.read() > 0) {
+                    line(range.number(), of, sum);
+                }
+                if (finished) {
+                    return;
+                }
+                after = through;
+                throttle(b.read());
+            }
+        }
+    }
+
+    /** Waits until {@code rows} more rows fit under --max-rows-per-second (shared by all threads). */
+    private void throttle(int rows) throws InterruptedException {
+        if (maxRowsPerSecond <= 0) {
+            return;
+        }
+        long wait;
+        synchronized (rateLock) {
+            long now = System.nanoTime();
+            nextFree = Math.max(nextFree, now) + rows * 1_000_000_000L / maxRowsPerSecond;
+            wait = nextFree - now - 1_000_000_000L / 10;
+        }
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+
+    private void line(int range, int of, long sum) {
+        double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+        long rate = Math.round(sum / seconds);
+        long left = Math.max(0, total - sum);
+        String eta = rate == 0 ? "?" : (left / rate) + "s";
+        synchronized (progress) {
+            progress.println("backfill " + m.policy().name() + ": range " + (range + 1) + "/" + of + ", " + sum + "/"
+                    + total + " rows, " + rate + " rows/s, ETA " + eta);
+            progress.flush();
+        }
+    }
+}

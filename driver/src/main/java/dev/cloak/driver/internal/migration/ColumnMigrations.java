@@ -1,0 +1,134 @@
+package dev.cloak.driver.internal.migration;
+
+import dev.cloak.driver.internal.error.SqlErrors;
+import dev.cloak.driver.internal.error.SqlState;
+import dev.cloak.keyring.store.ConnectionSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a running Cloak instance knows of {@code cloak_migrations}: which of the policy's columns hold plaintext now
+ * because they are on their way in or out of encryption. It reads the table again once its answer is older than the
+ * key cache's TTL, on the thread that asks first (one query), so {@code cloak migrate} waits that long between states.
+ * While a column's layout is about to change ({@link MigrationState#isSwapImminent()}: verified, or rolling back after
+ * the cut-over) it reads the table before every statement it plans instead; the cut-over locks the table while it
+ * renames the columns, so such a read waits for it and then sees the new state. A database without the table has no
+ * migration. When the table cannot be read, the last answer stands (at first: no migration), so an unreadable table
+ * never makes Cloak send plaintext for a column it encrypted before; while a layout change is imminent the read is
+ * retried instead, and the statement fails (58030) if it cannot be read for {@link #IMMINENT_PATIENCE}.
+ */
+public final class ColumnMigrations {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ColumnMigrations.class);
+    /** How long a read is retried while a layout change is imminent before the statement fails. */
+    static final Duration IMMINENT_PATIENCE = Duration.ofSeconds(30);
+    private static final long RETRY_MILLIS = 50;
+
+    private final ConnectionSource source;
+    private final long ttlNanos;
+    private volatile Answer answer;
+
+    /**
+     * @param source opens a raw connection to the application's database, closed after use
+     * @param ttl    how long an answer is used before the table is read again
+     */
+    public ColumnMigrations(ConnectionSource source, Duration ttl) {
+        this.source = source;
+        this.ttlNanos = Math.max(0, ttl.toNanos());
+    }
+
+    /**
+     * Lower-case policy names of the columns that hold plaintext now (empty almost always).
+     *
+     * @throws SQLException when a layout change is imminent and the table cannot be read for
+     *     {@link #IMMINENT_PATIENCE} (H2 refuses new connections while a cut-over holds it in exclusive mode)
+     */
+    public Set<String> plaintextColumns() throws SQLException {
+        Answer current = answer;
+        if (fresh(current)) {
+            return current.plaintext();
+        }
+        synchronized (this) {
+            current = answer;
+            if (fresh(current)) {
+                return current.plaintext();
+            }
+            Answer last = current == null ? new Answer(Set.of(), false, 0) : current;
+            Answer read = read(last);
+            long deadline = System.nanoTime() + IMMINENT_PATIENCE.toNanos();
+            while (read == null && last.swapImminent() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(RETRY_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                read = read(last);
+            }
+            if (read == null && last.swapImminent()) {
+                throw SqlErrors.of(SqlState.UNAVAILABLE, "a column's migration is cutting over and table "
+                        + "cloak_migrations cannot be read, so Cloak cannot tell which layout to plan for: try again");
+            }
+            answer = read != null ? read : new Answer(last.plaintext(), false, System.nanoTime());
+            return answer.plaintext();
+        }
+    }
+
+    /** Whether the last answer said a column's layout is about to change (no read). */
+    public boolean swapImminent() {
+        Answer current = answer;
+        return current != null && current.swapImminent();
+    }
+
+    /** The last answer, without reading (empty before the first read). */
+    public Set<String> lastPlaintextColumns() {
+        Answer current = answer;
+        return current == null ? Set.of() : current.plaintext();
+    }
+
+    private boolean fresh(Answer current) {
+        return current != null && !current.swapImminent() && System.nanoTime() - current.readAt() < ttlNanos;
+    }
+
+    private Answer read(Answer last) {
+        Map<String, String> states = new HashMap<>();
+        Set<String> plaintext = new TreeSet<>();
+        boolean imminent = false;
+        try (Connection connection = source.open()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(true);
+            try {
+                for (ColumnMigration migration : MigrationStore.list(connection)) {
+                    states.put(migration.column(), migration.state().storedName());
+                    imminent |= migration.state().isSwapImminent();
+                    if (migration.columnHoldsPlaintext()) {
+                        plaintext.add(migration.column().toLowerCase(Locale.ROOT));
+                    }
+                }
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Cannot read table cloak_migrations ({}); keeping the columns that hold plaintext as last "
+                    + "read: {}", e.getMessage(), last.plaintext());
+            return null;
+        }
+        if (!plaintext.equals(last.plaintext())) {
+            LOG.info("Columns on their way in or out of encryption, planned as plaintext now: {} (states {})",
+                    plaintext, states);
+        }
+        return new Answer(Set.copyOf(plaintext), imminent, System.nanoTime());
+    }
+
+    /** What was read: the columns that hold plaintext, whether a layout change is imminent, and when. */
+    private record Answer(Set<String> plaintext, boolean swapImminent, long readAt) {
+    }
+}
