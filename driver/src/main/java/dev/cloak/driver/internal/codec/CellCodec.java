@@ -1,10 +1,12 @@
 package dev.cloak.driver.internal.codec;
 
+import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.DeterministicAead;
 import dev.cloak.driver.config.ColumnPolicy;
 import dev.cloak.driver.config.EncryptionMode;
 import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.error.SqlState;
+import dev.cloak.keyring.FramedAead;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -14,6 +16,11 @@ import java.util.Objects;
 /**
  * Encrypts and decrypts the cells of one column, in the layout {@link CellFormat} describes. Thread-safe; one per
  * column.
+ *
+ * <p>The cell is copied as little as the primitives allow: with the keyring's AES-GCM ({@link FramedAead}) a cell
+ * is decrypted where it lies, after its header, and encrypted into an array with room for the header. A
+ * deterministic column with {@code cache: { entries: N }} keeps its hot values in a {@link HotValueMemo}, which
+ * {@link #close()} empties.
  */
 public final class CellCodec {
 
@@ -22,6 +29,8 @@ public final class CellCodec {
     private final String keyDomain;
     private final boolean deterministic;
     private final byte[] associatedData;
+    /** The column's hot values, or null when its policy asks for none. */
+    private final HotValueMemo memo;
 
     public CellCodec(ColumnPolicy column, CellKeys keys) {
         this.column = Objects.requireNonNull(column, "column");
@@ -29,6 +38,7 @@ public final class CellCodec {
         this.keyDomain = column.keyDomain();
         this.deterministic = column.mode() == EncryptionMode.DETERMINISTIC;
         this.associatedData = CellFormat.associatedData(keyDomain);
+        this.memo = deterministic && column.cacheEntries() > 0 ? new HotValueMemo(column.cacheEntries()) : null;
     }
 
     /**
@@ -41,6 +51,9 @@ public final class CellCodec {
      *     whatever {@link CellKeys} throws when the key is unavailable
      */
     public byte[] encrypt(Object value, int sqlType) throws SQLException {
+        if (memo != null) {
+            return encryptRemembered(value, sqlType, null);
+        }
         return encrypt(value, sqlType, deterministic ? keys.deterministicAead(keyDomain) : null);
     }
 
@@ -64,27 +77,73 @@ public final class CellCodec {
      * the cell a value has if it was stored under that version.
      */
     public byte[] encryptUnder(Object value, int sqlType, DeterministicAead version) throws SQLException {
-        return encrypt(value, sqlType, Objects.requireNonNull(version, "version"));
+        Objects.requireNonNull(version, "version");
+        if (memo != null) {
+            return encryptRemembered(value, sqlType, version);
+        }
+        return encrypt(value, sqlType, version);
     }
 
     private byte[] encrypt(Object value, int sqlType, DeterministicAead deterministicKey) throws SQLException {
+        byte[] plaintext = plaintext(value, sqlType, deterministicKey);
+        try {
+            return encryptPlaintext(plaintext, deterministicKey);
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
+    /**
+     * Through the memo: a value's cell under the domain's primary version, from the memo when it was encrypted
+     * before under the same keys. A lookup under an older version (while the domain rotates) is encrypted as usual.
+     *
+     * @param version the version a lookup was prepared for, or null for the primary
+     */
+    private byte[] encryptRemembered(Object value, int sqlType, DeterministicAead version) throws SQLException {
+        List<DeterministicAead> versions = keys.deterministicAeadsByVersion(keyDomain);
+        DeterministicAead primary = versions.get(0);
+        if (version != null && version != primary) {
+            return encrypt(value, sqlType, version);
+        }
+        byte[] plaintext = plaintext(value, sqlType, primary);
+        try {
+            byte[] cell = memo.cell(versions, plaintext);
+            if (cell == null) {
+                cell = encryptPlaintext(plaintext, primary);
+                memo.rememberCell(versions, plaintext, cell);
+            }
+            return cell;
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
+    /** The encoded plaintext of a bound value. */
+    private byte[] plaintext(Object value, int sqlType, DeterministicAead deterministicKey) throws SQLException {
         Objects.requireNonNull(value, "value: SQL NULL is bound unencrypted by the caller");
         if (deterministic != (deterministicKey != null)) {
             throw new IllegalArgumentException("a key version is for deterministic columns only");
         }
-        byte[] plaintext = PlaintextCodec.encode(column, ValueConverter.toCanonical(column, value, sqlType));
-        byte[] ciphertext;
+        return PlaintextCodec.encode(column, ValueConverter.toCanonical(column, value, sqlType));
+    }
+
+    /** The cell of an encoded plaintext, which the caller zeroes. */
+    private byte[] encryptPlaintext(byte[] plaintext, DeterministicAead deterministicKey) throws SQLException {
         try {
-            ciphertext = deterministic
-                    ? deterministicKey.encryptDeterministically(plaintext, associatedData)
-                    : keys.aead(keyDomain).encrypt(plaintext, associatedData);
+            if (deterministic) {
+                return CellFormat.cell(column.mode(),
+                        deterministicKey.encryptDeterministically(plaintext, associatedData));
+            }
+            Aead aead = keys.aead(keyDomain);
+            if (aead instanceof FramedAead framed) {
+                return CellFormat.withHeader(column.mode(),
+                        framed.encrypt(plaintext, associatedData, CellFormat.HEADER));
+            }
+            return CellFormat.cell(column.mode(), aead.encrypt(plaintext, associatedData));
         } catch (GeneralSecurityException e) {
             throw SqlErrors.of(SqlState.BAD_CELL, "cannot encrypt a value of encrypted column "
                     + CodecErrors.describe(column) + ": the key of domain " + keyDomain + " failed");
-        } finally {
-            Arrays.fill(plaintext, (byte) 0);
         }
-        return CellFormat.cell(column.mode(), ciphertext);
     }
 
     /**
@@ -100,12 +159,32 @@ public final class CellCodec {
         if (problem != null) {
             throw CodecErrors.badCell(column, problem);
         }
-        byte[] ciphertext = CellFormat.ciphertext(cell);
+        if (memo == null) {
+            return decryptCell(cell);
+        }
+        // remembered under the keys read before decrypting: a reload in between leaves the entry unused
+        List<DeterministicAead> versions = keys.deterministicAeadsByVersion(keyDomain);
+        Object value = memo.value(versions, cell);
+        if (value == null) {
+            value = decryptCell(cell);
+            memo.rememberValue(versions, cell, value);
+        }
+        return value;
+    }
+
+    /** The canonical value of a cell whose header {@link CellFormat#problem} accepted. */
+    private Object decryptCell(byte[] cell) throws SQLException {
         byte[] plaintext;
         try {
-            plaintext = deterministic
-                    ? keys.deterministicAead(keyDomain).decryptDeterministically(ciphertext, associatedData)
-                    : keys.aead(keyDomain).decrypt(ciphertext, associatedData);
+            if (deterministic) {
+                plaintext = keys.deterministicAead(keyDomain)
+                        .decryptDeterministically(CellFormat.ciphertext(cell), associatedData);
+            } else {
+                Aead aead = keys.aead(keyDomain);
+                plaintext = aead instanceof FramedAead framed
+                        ? framed.decrypt(cell, CellFormat.HEADER, associatedData)
+                        : aead.decrypt(CellFormat.ciphertext(cell), associatedData);
+            }
         } catch (GeneralSecurityException e) {
             throw CodecErrors.badCell(column, "authentication failed (tampered, copied from another column, or "
                     + "encrypted with a key this key domain does not have)");
@@ -115,6 +194,18 @@ public final class CellCodec {
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
+    }
+
+    /** Empties the column's hot-value memo, if it has one: the driver is closing. */
+    public void close() {
+        if (memo != null) {
+            memo.clear();
+        }
+    }
+
+    /** The column's hot-value memo, or null; for tests. */
+    HotValueMemo memo() {
+        return memo;
     }
 
     /** The column this codec serves. */

@@ -214,6 +214,7 @@ public final class CompiledPolicy implements AutoCloseable {
 
     @Override
     public void close() {
+        codecs.close();
         keyring.close();
     }
 }
