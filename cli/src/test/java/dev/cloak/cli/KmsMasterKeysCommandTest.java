@@ -157,7 +157,8 @@ class KmsMasterKeysCommandTest {
         assertThat(cloak("doctor", "--config", policy(vault).toString())).as(out.toString()).isZero();
 
         assertThat(out.toString()).contains("Master key (vault-transit) answered an encrypt and a decrypt");
-        assertThat(KmsDoubles.vault().calls()).extracting(KmsDouble.Call::operation)
+        // A busy machine may see the client retry a call that outran kms-timeout: each operation counts once.
+        assertThat(KmsDoubles.vault().calls().stream().map(KmsDouble.Call::operation).distinct())
                 .containsExactly("encrypt", "decrypt");
     }
 
