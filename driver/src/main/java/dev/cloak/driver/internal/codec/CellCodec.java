@@ -25,7 +25,8 @@ import java.util.Objects;
 public final class CellCodec {
 
     private final ColumnPolicy column;
-    private final CellKeys keys;
+    /** The key domain's primitives, found once. */
+    private final CellKeys.Domain keys;
     private final String keyDomain;
     private final boolean deterministic;
     private final byte[] associatedData;
@@ -34,8 +35,8 @@ public final class CellCodec {
 
     public CellCodec(ColumnPolicy column, CellKeys keys) {
         this.column = Objects.requireNonNull(column, "column");
-        this.keys = Objects.requireNonNull(keys, "keys");
         this.keyDomain = column.keyDomain();
+        this.keys = Objects.requireNonNull(keys, "keys").forDomain(keyDomain);
         this.deterministic = column.mode() == EncryptionMode.DETERMINISTIC;
         this.associatedData = CellFormat.associatedData(keyDomain);
         this.memo = deterministic && column.cacheEntries() > 0 ? new HotValueMemo(column.cacheEntries()) : null;
@@ -54,7 +55,7 @@ public final class CellCodec {
         if (memo != null) {
             return encryptRemembered(value, sqlType, null);
         }
-        return encrypt(value, sqlType, deterministic ? keys.deterministicAead(keyDomain) : null);
+        return encrypt(value, sqlType, deterministic ? keys.deterministicAead() : null);
     }
 
     /**
@@ -69,7 +70,7 @@ public final class CellCodec {
             throw SqlErrors.refused("randomized column " + CodecErrors.describe(column)
                     + " cannot be looked up by value");
         }
-        return keys.deterministicAeadsByVersion(keyDomain);
+        return keys.deterministicAeadsByVersion();
     }
 
     /**
@@ -100,7 +101,7 @@ public final class CellCodec {
      * @param version the version a lookup was prepared for, or null for the primary
      */
     private byte[] encryptRemembered(Object value, int sqlType, DeterministicAead version) throws SQLException {
-        List<DeterministicAead> versions = keys.deterministicAeadsByVersion(keyDomain);
+        List<DeterministicAead> versions = keys.deterministicAeadsByVersion();
         DeterministicAead primary = versions.get(0);
         if (version != null && version != primary) {
             return encrypt(value, sqlType, version);
@@ -134,7 +135,7 @@ public final class CellCodec {
                 return CellFormat.cell(column.mode(),
                         deterministicKey.encryptDeterministically(plaintext, associatedData));
             }
-            Aead aead = keys.aead(keyDomain);
+            Aead aead = keys.aead();
             if (aead instanceof FramedAead framed) {
                 return CellFormat.withHeader(column.mode(),
                         framed.encrypt(plaintext, associatedData, CellFormat.HEADER));
@@ -163,7 +164,7 @@ public final class CellCodec {
             return decryptCell(cell);
         }
         // remembered under the keys read before decrypting: a reload in between leaves the entry unused
-        List<DeterministicAead> versions = keys.deterministicAeadsByVersion(keyDomain);
+        List<DeterministicAead> versions = keys.deterministicAeadsByVersion();
         Object value = memo.value(versions, cell);
         if (value == null) {
             value = decryptCell(cell);
@@ -177,10 +178,10 @@ public final class CellCodec {
         byte[] plaintext;
         try {
             if (deterministic) {
-                plaintext = keys.deterministicAead(keyDomain)
+                plaintext = keys.deterministicAead()
                         .decryptDeterministically(CellFormat.ciphertext(cell), associatedData);
             } else {
-                Aead aead = keys.aead(keyDomain);
+                Aead aead = keys.aead();
                 plaintext = aead instanceof FramedAead framed
                         ? framed.decrypt(cell, CellFormat.HEADER, associatedData)
                         : aead.decrypt(CellFormat.ciphertext(cell), associatedData);

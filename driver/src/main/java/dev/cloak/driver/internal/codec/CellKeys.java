@@ -27,4 +27,37 @@ public interface CellKeys {
     default List<DeterministicAead> deterministicAeadsByVersion(String keyDomain) throws SQLException {
         return List.of(deterministicAead(keyDomain));
     }
+
+    /**
+     * The primitives of {@code keyDomain} for a codec that asks for them on every cell, found once: by default
+     * this object's methods for that domain; an implementation that keeps domains in a map answers without a lookup.
+     */
+    default Domain forDomain(String keyDomain) {
+        CellKeys keys = this;
+        return new Domain() {
+            @Override
+            public Aead aead() throws SQLException {
+                return keys.aead(keyDomain);
+            }
+
+            @Override
+            public DeterministicAead deterministicAead() throws SQLException {
+                return keys.deterministicAead(keyDomain);
+            }
+
+            @Override
+            public List<DeterministicAead> deterministicAeadsByVersion() throws SQLException {
+                return keys.deterministicAeadsByVersion(keyDomain);
+            }
+        };
+    }
+
+    /** The primitives of one key domain, as the methods of {@link CellKeys} give them for it. */
+    interface Domain {
+        Aead aead() throws SQLException;
+
+        DeterministicAead deterministicAead() throws SQLException;
+
+        List<DeterministicAead> deterministicAeadsByVersion() throws SQLException;
+    }
 }
