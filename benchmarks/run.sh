@@ -18,8 +18,9 @@
 # threads, then 8 threads for 1 s, one thread and 8 threads until idle again) and checkpoints PostgreSQL
 # (benchmarks/README.md, "Warm-up"). Plan-cache hit, rewriter misses and key lookup: 1 fork, 2 x 1 s + 3 x 1 s; cell
 # codec: 1 fork per operation in which the 26 cells take turns, run until the JIT is idle (at most 3 s), then
-# 26 x 0.1 s warmup and 52 x 0.1 s measured; the floor (bare AES-GCM and AES-SIV): 1 fork in which its 10 operations
-# take turns the same way. About 14 minutes on a quiet 2-core machine.
+# 26 x 0.1 s warmup and 52 x 0.1 s measured; the floor (bare AES-GCM and AES-SIV), after every round so that it meets
+# the machine the workloads met: 1 fork in which its 10 operations take turns the same way, each operation's floor
+# the median over the rounds. About 14 minutes on a quiet 2-core machine; 23 on one with a load average of 20.
 # Extra arguments replace the benchmark list and go to JMH in every round, ShardingSphere and the microbenchmarks
 # are then skipped (e.g. 'DatabaseBenchmark.pointSelect$' -p drivers=raw+cloak).
 set -euo pipefail
@@ -49,6 +50,7 @@ if [[ $# -gt 0 ]]; then
   later=("$@")
   reference=()
   micro=()
+  floor=()
 else
   database=(DatabaseBenchmark -p drivers=raw+cloak)
   # after the first round, the single-threaded workloads a bar is set on
@@ -58,7 +60,9 @@ else
   # export (100,000 rows took it 17 s, and a fork measures at least 9 of them) nor lookup-hot-memo (it has no memo)
   reference=('DatabaseBenchmark\.(pointSelect|deterministicLookup|insert|batchInsert|scan100|update|passThrough|scan1000|lookupHot|wideRow)$'
              -p drivers=shardingsphere -wi 1 -i 8)
-  micro=(PlanCacheBenchmark RewriterBenchmark KeyLookupBenchmark CellCodecBenchmark FloorBenchmark)
+  micro=(PlanCacheBenchmark RewriterBenchmark KeyLookupBenchmark CellCodecBenchmark)
+  # the bare primitives after every round, so that the floor meets the machine the workloads met
+  floor=(FloorBenchmark)
 fi
 started=$(date +%s)
 load() {
@@ -81,7 +85,7 @@ jmh() {
   fi
 }
 
-echo "Running JMH: $rounds rounds of ${database[*]}${reference:+, ${reference[*]} after the first}${micro:+, then ${micro[*]}} (log: $target/jmh.log) ..."
+echo "Running JMH: $rounds rounds, the first of ${database[*]}, the others of ${later[*]}${floor:+, each followed by ${floor[*]}}${reference:+; ${reference[*]} after the first}${micro:+; then ${micro[*]}} (log: $target/jmh.log) ..."
 rm -f "$target"/jmh-*.json "$target/jmh.log"
 results=()
 load
@@ -94,6 +98,10 @@ for ((round = 1; round <= rounds; round++)); do
     jmh "round-$round" "${later[@]}"
   fi
   results+=("$target/jmh-round-$round.json")
+  if [[ ${#floor[@]} -gt 0 ]]; then
+    jmh "floor-$round" "${floor[@]}"
+    results+=("$target/jmh-floor-$round.json")
+  fi
   if [[ $round -eq 1 && ${#reference[@]} -gt 0 ]]; then
     echo "ShardingSphere"
     load
