@@ -3,18 +3,21 @@ package dev.cloak.cli;
 import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.ColumnPolicy;
 import dev.cloak.driver.config.EncryptionMode;
-import dev.cloak.driver.config.PolicyFile;
 import dev.cloak.keyring.Keyring;
 import dev.cloak.keyring.KeyringException;
 import dev.cloak.keyring.MasterKeyOptions;
+import dev.cloak.keyring.store.StoredKeyDomain;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,8 +46,8 @@ public final class DoctorCommand implements Callable<Integer> {
 
     private static final Set<String> KNOWN_SCHEMES = Set.of("local", "pkcs11", "aws-kms", "gcp-kms", "vault-transit");
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the Cloak policy file (YAML)")
-    private Path config;
+    @Mixin
+    private PolicyOptions options;
 
     @Option(names = "--offline", description = "review the policy only; do not ask the master key whether it answers")
     private boolean offline;
@@ -54,13 +57,15 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CloakConfig policy = PolicyFile.load(config.toString());
+        Path config = options.config;
+        CloakConfig policy = options.policy();
         List<Finding> findings = examine(policy);
         PrintWriter out = spec.commandLine().getOut();
         out.println("Policy " + config + ": " + policy.columns().size() + " encrypted column(s)");
         if (!offline) {
             checkMasterKey(policy, findings, out);
         }
+        checkKeyAges(policy, findings, out);
         for (Finding f : findings) {
             out.printf("%-7s %-22s %s%n", f.severity(), f.setting(), f.advice());
         }
@@ -91,6 +96,38 @@ public final class DoctorCommand implements Callable<Integer> {
                             + "needs the rights of whoever runs `cloak keys`: run it with those, or --offline"
                     : "the master key does not answer: " + e.getMessage();
             findings.add(0, new Finding(Severity.ERROR, "keyring.master-key", advice));
+        }
+    }
+
+    /**
+     * Warns of every key domain of the policy whose active version is older than {@code keyring.rotate-after}, read
+     * from the key store (a {@code database} store only with {@code --url}); no master-key call.
+     */
+    private void checkKeyAges(CloakConfig policy, List<Finding> findings, PrintWriter out) {
+        if (policy.rotateAfter() == null || policy.columns().isEmpty()) {
+            return;
+        }
+        if (policy.keyStore().equals("database") && !options.hasUrl()) {
+            out.println("Key ages not checked against keyring.rotate-after: the key store is the database; give --url");
+            return;
+        }
+        List<StoredKeyDomain> stored;
+        try {
+            stored = options.keyStore(policy).list();
+        } catch (KeyringException | RuntimeException e) {
+            findings.add(new Finding(Severity.WARNING, "keyring.store", "cannot read the key store to check key "
+                    + "ages: " + e.getMessage()));
+            return;
+        }
+        RotationSchedule schedule = new RotationSchedule(policy.rotateAfter(), Instant.now());
+        Set<String> domains = new TreeSet<>();
+        policy.columns().forEach(c -> domains.add(c.keyDomain()));
+        for (StoredKeyDomain domain : stored) {
+            if (domains.contains(domain.domain()) && schedule.isDue(domain)) {
+                findings.add(new Finding(Severity.WARNING, "keyring.rotate-after", "key domain " + domain.domain()
+                        + ": the active version is " + schedule.age(domain) + " old, due " + schedule.dueText(domain)
+                        + "; run `cloak keys rotate --due`"));
+            }
         }
     }
 

@@ -8,10 +8,12 @@ import dev.cloak.keyring.DomainUsage;
 import dev.cloak.keyring.KeyAdministration;
 import dev.cloak.keyring.KeyPurpose;
 import dev.cloak.keyring.KeyVersion;
+import dev.cloak.keyring.KeyVersionStatus;
 import dev.cloak.keyring.KeyringException;
 import dev.cloak.keyring.VersionUsage;
 import dev.cloak.keyring.store.StoredKeyDomain;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -149,10 +151,12 @@ public final class KeysCommand implements Runnable {
 
     /** {@code cloak keys list}. */
     @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = CloakCommand.Version.class,
-            description = "Lists every key domain with its versions (Tink key ids) and their status; never key bytes.")
+            description = {"Lists every key domain with its versions (Tink key ids) and their status; never key bytes.",
+                    "AGE is the active version's age in days; DUE the day keyring.rotate-after makes it due for "
+                            + "rotation (`cloak keys rotate --due`)."})
     static final class ListKeys extends KeyTask {
 
-        private static final String ROW = "%-32s %-20s %-12s %-13s %s%n";
+        private static final String ROW = "%-32s %-20s %-12s %-13s %-6s %-22s %s%n";
 
         @Override
         int run(KeyAdministration admin, PrintWriter out) throws KeyringException {
@@ -161,13 +165,16 @@ public final class KeysCommand implements Runnable {
                 out.println("No key domains yet: create them with `cloak keys init --all`.");
                 return 0;
             }
-            out.printf(ROW, "DOMAIN", "PURPOSE", "VERSION", "STATUS", "MASTER");
+            RotationSchedule schedule = new RotationSchedule(policy.rotateAfter(), Instant.now());
+            out.printf(ROW, "DOMAIN", "PURPOSE", "VERSION", "STATUS", "AGE", "DUE", "MASTER");
             for (StoredKeyDomain domain : domains) {
                 String master = scheme(domain.keyset().masterKeyUri())
                         + (domain.keyset().masterKeyUri().equals(policy.masterKey()) ? " (policy's)" : " (other)");
                 for (KeyVersion version : domain.versions()) {
+                    boolean active = version.status() == KeyVersionStatus.ACTIVE;
                     out.printf(ROW, domain.domain(), domain.keyset().purpose(), version.idText(),
-                            version.status().storedName(), master);
+                            version.status().storedName(), active ? schedule.age(domain) : "",
+                            active ? schedule.dueText(domain) : "", master);
                 }
             }
             return 0;
@@ -183,19 +190,70 @@ public final class KeysCommand implements Runnable {
     /** {@code cloak keys rotate COLUMN}. */
     @Command(name = "rotate", mixinStandardHelpOptions = true, versionProvider = CloakCommand.Version.class,
             description = {"Adds a new active key version to a column's key; older versions keep decrypting.",
+                    "With --due, rotates every key domain of the policy whose active version is older than "
+                            + "keyring.rotate-after (run it from cron or a Kubernetes CronJob); a domain that cannot "
+                            + "be rotated is reported as skipped, with the reason, and the others still rotate.",
                     "Then `cloak migrate reencrypt COLUMN` moves the rows to the new version."})
     static final class Rotate extends KeyTask {
 
-        @Parameters(index = "0", paramLabel = "COLUMN", description = "the column as the policy names it")
-        String column;
+        @ArgGroup(multiplicity = "1")
+        Target target;
+
+        static final class Target {
+            @Parameters(paramLabel = "COLUMN", description = "the column as the policy names it")
+            String column;
+
+            @Option(names = "--due", required = true,
+                    description = "every key domain older than the policy's keyring.rotate-after")
+            boolean due;
+        }
 
         @Override
         int run(KeyAdministration admin, PrintWriter out) throws KeyringException {
-            String domain = domainOf(column).getKey();
+            if (!target.due) {
+                rotate(admin, domainOf(target.column).getKey(), out);
+                return 0;
+            }
+            if (policy.rotateAfter() == null) {
+                throw new IllegalArgumentException("--due rotates keys older than keyring.rotate-after, which policy "
+                        + options.config + " does not set (e.g. rotate-after: 90d under keyring)");
+            }
+            RotationSchedule schedule = new RotationSchedule(policy.rotateAfter(), Instant.now());
+            java.util.Set<String> domains = new java.util.TreeSet<>();
+            policy.columns().forEach(c -> domains.add(c.keyDomain()));
+            java.util.List<StoredKeyDomain> storedDomains = admin.list();
+            int rotated = 0;
+            int skipped = 0;
+            for (String domain : domains) {
+                java.util.Optional<StoredKeyDomain> stored = storedDomains.stream()
+                        .filter(d -> d.domain().equals(domain)).findFirst();
+                if (stored.isEmpty()) {
+                    out.println("Key domain " + domain + " has no key yet: create it with `cloak keys init`");
+                    continue;
+                }
+                if (!schedule.isDue(stored.get())) {
+                    out.println("Key domain " + domain + " is not due (active version " + schedule.age(stored.get())
+                            + " old, due " + schedule.dueText(stored.get()) + ")");
+                    continue;
+                }
+                try {
+                    rotate(admin, domain, out);
+                    rotated++;
+                } catch (KeyringException | RuntimeException refused) {
+                    // the same rules as a rotation by name (e.g. a deterministic column under a UNIQUE index)
+                    out.println("Skipped key domain " + domain + ": " + refused.getMessage());
+                    skipped++;
+                }
+            }
+            out.println(rotated + " key domain(s) rotated, " + skipped + " skipped");
+            return skipped == 0 ? 0 : CloakCommand.EXIT_FAILURE;
+        }
+
+        /** Rotates one key domain: the one path a rotation by name and a rotation of due keys take. */
+        private static void rotate(KeyAdministration admin, String domain, PrintWriter out) throws KeyringException {
             KeyVersion added = admin.rotate(domain);
             out.println("Rotated key domain " + domain + ": version " + added.idText()
                     + " is active; older versions decrypt only");
-            return 0;
         }
     }
 

@@ -5,6 +5,7 @@ import dev.cloak.driver.config.PolicyFile;
 import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.error.SqlState;
 import dev.cloak.driver.internal.policy.CompiledPolicy;
+import dev.cloak.driver.internal.telemetry.Telemetry;
 import dev.cloak.keyring.store.ConnectionSource;
 import dev.cloak.rewriter.Dialect;
 import java.io.PrintWriter;
@@ -33,6 +34,8 @@ public class CloakDataSource implements DataSource, AutoCloseable {
     private volatile DataSource keyStoreDataSource;
     private volatile CompiledPolicy compiled;
     private final CloakConnections connections = new CloakConnections();
+    /** Counts for metrics across compiles of the policy; read by {@link CloakMetrics} and {@link CloakJmx}. */
+    private final Telemetry telemetry = new Telemetry();
 
     /** For bean-style configuration: set the target and the policy before the first connection. */
     public CloakDataSource() {
@@ -152,7 +155,7 @@ public class CloakDataSource implements DataSource, AutoCloseable {
             ConnectionSource data = c.requireTls() ? TlsRequirement.checking(t::getConnection) : t::getConnection;
             // before a key is created: the key store's own pool first, so a busy target pool cannot hold it up
             List<ConnectionSource> dataChecks = keyStoreDataSource != null ? List.of(keyStore, data) : List.of(data);
-            compiled = CompiledPolicy.compile(c, keyStore, dataChecks, dialect);
+            compiled = CompiledPolicy.compile(c, keyStore, dataChecks, dialect, telemetry);
         }
         return compiled;
     }
@@ -165,6 +168,11 @@ public class CloakDataSource implements DataSource, AutoCloseable {
      */
     public CloakHealth checkHealth() {
         return CloakHealth.check(this);
+    }
+
+    /** What this data source counts, for {@link CloakMetrics} and {@link CloakJmx}. */
+    Telemetry telemetry() {
+        return telemetry;
     }
 
     /** The compiled policy; if no connection compiled it yet, one is opened (and closed) to do so. */

@@ -5,6 +5,7 @@ import dev.cloak.driver.config.PolicyFile;
 import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.error.SqlState;
 import dev.cloak.driver.internal.policy.CompiledPolicy;
+import dev.cloak.driver.internal.telemetry.Telemetry;
 import dev.cloak.keyring.store.ConnectionSource;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -42,6 +43,12 @@ public final class CloakDriver implements Driver {
             throw new ExceptionInInitializerError(e);
         }
     }
+
+    /**
+     * What every policy this driver compiles counts, for {@link CloakMetrics#forDriver}: one set per JVM, as the
+     * driver registers itself once with {@link DriverManager}.
+     */
+    static final Telemetry TELEMETRY = new Telemetry();
 
     /** Compiled policies by policy location, delegate URL and user: each has its key cache and plan cache. */
     private final Map<List<String>, CompiledPolicy> policies = new ConcurrentHashMap<>();
@@ -102,7 +109,7 @@ public final class CloakDriver implements Driver {
         ConnectionSource own = config.requireTls() ? TlsRequirement.checking(keyStore) : keyStore;
         // the key store and the key-creation check both open connections of their own to the target
         CompiledPolicy compiled = CompiledPolicy.compile(config, own, List.of(own),
-                CompiledPolicy.dialectOf(scheme(delegateUrl)));
+                CompiledPolicy.dialectOf(scheme(delegateUrl)), TELEMETRY);
         CompiledPolicy raced = policies.putIfAbsent(key, compiled);
         if (raced != null) {
             compiled.close();

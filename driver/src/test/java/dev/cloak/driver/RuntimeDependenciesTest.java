@@ -39,4 +39,12 @@ class RuntimeDependenciesTest {
         assertThat(dependencies()).doesNotContain("org.openjdk.jmh:jmh-core", "net.sf.jopt-simple:jopt-simple",
                 "org.apache.commons:commons-math3");
     }
+
+    @Test
+    void micrometerIsOptionalAndDoesNotReachApplications() throws IOException {
+        // CloakMetrics uses it; an application that has no Micrometer gets none (see WithoutMicrometerTest)
+        assertThat(dependencies()).anyMatch(dependency -> dependency.startsWith("io.micrometer:"));
+        assertThat(Files.readAllLines(LIST)).filteredOn(line -> line.contains("io.micrometer:"))
+                .allMatch(line -> line.contains("(optional)"));
+    }
 }

@@ -10,19 +10,22 @@ import java.util.List;
  * it. The keyring's rules are unchanged: a primitive is reloaded once its time to live since it was loaded has
  * passed, after the cache evicted any entry, and never after {@link Keyring#close()}; each reload goes through
  * the cache, so loads, audit events and failures are the keyring's own. When the cache evicts its entry or the
- * keyring closes, it drops its reference to the primitive, so that no key stays reachable through it. Obtained
+ * keyring closes, it drops its reference to the primitive, so that no key stays reachable through it. An answer
+ * from memory counts as a key-cache hit ({@link KeyringStatistics}). Obtained
  * from {@link Keyring#domainKeys(String)}, one per domain. Thread-safe.
  */
 public final class DomainKeys {
 
     private final Keyring keyring;
     private final String domain;
+    private final KeyringStatistics statistics;
     private volatile Keyring.Held aead;
     private volatile Keyring.Held deterministic;
 
     DomainKeys(Keyring keyring, String domain) {
         this.keyring = keyring;
         this.domain = domain;
+        this.statistics = keyring.statistics();
     }
 
     /** As {@link Keyring#aead(String)} for this domain. */
@@ -31,6 +34,8 @@ public final class DomainKeys {
         if (!keyring.isCurrent(held)) {
             held = keyring.hold(domain, KeyPurpose.AEAD);
             aead = held;
+        } else {
+            statistics.cacheHit();
         }
         return (Aead) held.primitive();
     }
@@ -50,6 +55,8 @@ public final class DomainKeys {
         if (!keyring.isCurrent(held)) {
             held = keyring.hold(domain, KeyPurpose.DETERMINISTIC_AEAD);
             deterministic = held;
+        } else {
+            statistics.cacheHit();
         }
         return (KeysetPrimitives.DeterministicKeys) held.primitive();
     }

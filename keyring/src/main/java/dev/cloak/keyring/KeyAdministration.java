@@ -9,6 +9,8 @@ import dev.cloak.keyring.store.GenerationLedger;
 import dev.cloak.keyring.store.KeyStore;
 import dev.cloak.keyring.store.StoredKeyDomain;
 import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -114,8 +116,9 @@ public final class KeyAdministration implements AutoCloseable {
             throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
                     "cannot generate a keyset for key domain " + domain, e);
         }
+        Instant now = createdNow();
         StoredKeyDomain candidate = new StoredKeyDomain(WrappedKeyset.wrap(handle, domain, purpose, masterKey, 1),
-                versionsOf(handle));
+                versionsOf(handle).stream().map(v -> new KeyVersion(v.id(), v.status(), now)).toList(), now);
         StoredKeyDomain stored = store.create(candidate);
         if (!stored.keyset().equals(candidate.keyset())) {
             throw alreadyExists(domain);
@@ -163,11 +166,11 @@ public final class KeyAdministration implements AutoCloseable {
                 throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
                         "cannot add a key version to key domain " + domain, e);
             }
-            KeyVersion added = new KeyVersion(rotated.getPrimary().getId(), KeyVersionStatus.ACTIVE);
+            KeyVersion added = new KeyVersion(rotated.getPrimary().getId(), KeyVersionStatus.ACTIVE, createdNow());
             List<KeyVersion> versions = new ArrayList<>();
             for (KeyVersion version : versionsOrDerived(current, handle)) {
                 versions.add(version.status() == KeyVersionStatus.ACTIVE
-                        ? new KeyVersion(version.id(), KeyVersionStatus.DECRYPT_ONLY) : version);
+                        ? version.withStatus(KeyVersionStatus.DECRYPT_ONLY) : version);
             }
             versions.add(added);
             WrappedKeyset wrapped = WrappedKeyset.wrap(rotated, domain, purpose, storedMaster(current),
@@ -303,7 +306,7 @@ public final class KeyAdministration implements AutoCloseable {
                 throw new KeyringException(KeyringException.Kind.INVALID,
                         "cannot remove version " + target.idText() + " from key domain " + domain, e);
             }
-            versions.set(versions.indexOf(target), new KeyVersion(target.id(), KeyVersionStatus.DESTROYED));
+            versions.set(versions.indexOf(target), target.withStatus(KeyVersionStatus.DESTROYED));
             WrappedKeyset wrapped = WrappedKeyset.wrap(shredded, domain, current.keyset().purposeKind(),
                     storedMaster(current), nextGeneration(current));
             if (store.replace(current, new StoredKeyDomain(wrapped, versions))) {
@@ -311,7 +314,7 @@ public final class KeyAdministration implements AutoCloseable {
                 events.record(AuditEvent.DESTROYED, domain, target.idText());
                 LOG.warn("Destroyed version {} of key domain {}: cells under it can no longer be decrypted",
                         target.idText(), domain);
-                return new KeyVersion(target.id(), KeyVersionStatus.DESTROYED);
+                return target.withStatus(KeyVersionStatus.DESTROYED);
             }
         }
         throw contended(domain);
@@ -339,11 +342,16 @@ public final class KeyAdministration implements AutoCloseable {
         return current.keyset().generation() + 1;
     }
 
+    /** A creation time, in whole seconds: what every key store (MariaDB's TIMESTAMP among them) keeps exactly. */
+    private static Instant createdNow() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    }
+
     private StoredKeyDomain withVersions(StoredKeyDomain domain) throws KeyringException {
         if (!domain.versions().isEmpty()) {
             return domain;
         }
-        return new StoredKeyDomain(domain.keyset(), versionsOf(domain.keyset().unwrap(masterKey)));
+        return new StoredKeyDomain(domain.keyset(), versionsOf(domain.keyset().unwrap(masterKey)), domain.createdAt());
     }
 
     private static List<KeyVersion> versionsOrDerived(StoredKeyDomain domain, KeysetHandle handle) {

@@ -12,7 +12,9 @@ import dev.cloak.keyring.audit.AuditEvent;
 import dev.cloak.keyring.audit.AuditTrail;
 import dev.cloak.keyring.store.GenerationLedger;
 import dev.cloak.keyring.store.KeyStore;
+import dev.cloak.keyring.store.StoredKeyDomain;
 import java.security.GeneralSecurityException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -58,11 +60,15 @@ public final class Keyring implements AutoCloseable {
     private final AtomicInteger generation = new AtomicInteger();
     /** The one {@link DomainKeys} per domain handed out; let go of their primitives on eviction and close. */
     private final ConcurrentHashMap<String, DomainKeys> domainKeys = new ConcurrentHashMap<>();
+    /** The key ids of each domain's keyset as last loaded: tells an unknown key version from a tampered cell. */
+    private final ConcurrentHashMap<String, int[]> keyIds = new ConcurrentHashMap<>();
+    private final KeyringStatistics statistics;
     private volatile boolean closed;
 
     private Keyring(KeyringSettings settings, KeyStore store, MasterKey masterKey, Ticker ticker, KeyEvents events,
-                    DomainUsage usage, GenerationLedger ledger) {
+                    DomainUsage usage, GenerationLedger ledger, KeyringStatistics statistics) {
         this.settings = settings;
+        this.statistics = statistics;
         this.store = store;
         this.masterKey = masterKey;
         this.events = events;
@@ -89,12 +95,28 @@ public final class Keyring implements AutoCloseable {
      */
     public static Keyring open(KeyringSettings settings, KeyStore store, AuditTrail audit, DomainUsage usage,
                                GenerationLedger ledger) throws KeyringException {
-        return open(settings, store, MasterKeys.installed(), Ticker.systemTicker(), audit, usage, ledger);
+        return open(settings, store, audit, usage, ledger, new KeyringStatistics());
+    }
+
+    /**
+     * As {@link #open(KeyringSettings, KeyStore, AuditTrail, DomainUsage, GenerationLedger)}, counting on
+     * {@code statistics} (key cache, master-key calls) for metrics.
+     */
+    public static Keyring open(KeyringSettings settings, KeyStore store, AuditTrail audit, DomainUsage usage,
+                               GenerationLedger ledger, KeyringStatistics statistics) throws KeyringException {
+        return open(settings, store, MasterKeys.installed(), Ticker.systemTicker(), audit, usage, ledger, statistics);
     }
 
     /** As the public {@code open}, with the master keys and the cache clock given. */
     static Keyring open(KeyringSettings settings, KeyStore store, MasterKeys masterKeys, Ticker ticker,
                         AuditTrail audit, DomainUsage usage, GenerationLedger ledger) throws KeyringException {
+        return open(settings, store, masterKeys, ticker, audit, usage, ledger, new KeyringStatistics());
+    }
+
+    private static Keyring open(KeyringSettings settings, KeyStore store, MasterKeys masterKeys, Ticker ticker,
+                                AuditTrail audit, DomainUsage usage, GenerationLedger ledger,
+                                KeyringStatistics statistics) throws KeyringException {
+        Objects.requireNonNull(statistics, "statistics");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(audit, "audit");
@@ -106,8 +128,9 @@ public final class Keyring implements AutoCloseable {
             throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "Tink could not be initialised", e);
         }
         KeyEvents events = new KeyEvents(audit);
-        MasterKey masterKey = masterKeys.open(settings.masterKeyUri(), settings.masterKeyOptions(), events);
-        return new Keyring(settings, store, masterKey, ticker, events, usage, ledger);
+        MasterKey masterKey = masterKeys.open(settings.masterKeyUri(), settings.masterKeyOptions(), events)
+                .metered(statistics);
+        return new Keyring(settings, store, masterKey, ticker, events, usage, ledger, statistics);
     }
 
     /** The AES256_GCM primitive of a (randomized) key domain; created on first use when autoCreate. */
@@ -143,6 +166,7 @@ public final class Keyring implements AutoCloseable {
 
     /** The cache let go of a primitive (size, expiry): its holder lets go too, and every holder rechecks. */
     private void evicted(CacheKey key) {
+        statistics.cacheEviction();
         generation.incrementAndGet();
         DomainKeys holder = domainKeys.get(key.domain());
         if (holder != null) {
@@ -272,8 +296,10 @@ public final class Keyring implements AutoCloseable {
         CacheKey key = new CacheKey(domain, purpose);
         CompletableFuture<Object> cached = primitives.getIfPresent(key);
         if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
+            statistics.cacheHit();
             return cached.join();
         }
+        statistics.cacheMiss();
         return loadOrAwait(key);
     }
 
@@ -406,6 +432,7 @@ public final class Keyring implements AutoCloseable {
         }
         guard.admit(candidate);
         Object primitive = KeysetPrimitives.build(handle, domain, purpose);
+        keyIds.put(domain, ids(handle));
         events.record(AuditEvent.CREATED, domain, primaryId(handle));
         LOG.info("Created keyset of key domain {} ({})", domain, purpose.storedName());
         return primitive;
@@ -443,9 +470,61 @@ public final class Keyring implements AutoCloseable {
         }
         guard.admit(stored);
         Object primitive = KeysetPrimitives.build(handle, domain, purpose);
+        keyIds.put(domain, ids(handle));
         events.record(AuditEvent.UNWRAPPED, domain, primaryId(handle));
         LOG.debug("Unwrapped keyset of key domain {}", domain);
         return primitive;
+    }
+
+    private static int[] ids(KeysetHandle handle) {
+        int[] ids = new int[handle.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = handle.getAt(i).getId();
+        }
+        return ids;
+    }
+
+    /**
+     * Whether the keyset of {@code domain}, as this keyring last loaded it, has a key version with Tink key id
+     * {@code keyId}: tells a cell under a version the domain does not have (destroyed, or another key store's) from a
+     * cell that fails authentication. True when the domain was not loaded, so a cell is never called foreign by
+     * mistake.
+     */
+    public boolean hasKeyVersion(String domain, int keyId) {
+        int[] ids = keyIds.get(domain);
+        if (ids == null) {
+            return true;
+        }
+        for (int id : ids) {
+            if (id == keyId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Since when the active key version of {@code domain} encrypts (see {@link StoredKeyDomain#primarySince()}), read
+     * from the key store past the cache: one store read per call, for metrics on a schedule and for key
+     * administration. Empty when the domain has no keyset or the store does not know.
+     */
+    public Optional<Instant> primarySince(String domain) throws KeyringException {
+        try {
+            return store.readDomain(domain).flatMap(StoredKeyDomain::primarySince);
+        } catch (RuntimeException e) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                    "key store failed to read key domain " + domain, e);
+        }
+    }
+
+    /** The master-key URI's scheme in lower case ({@code local}, {@code pkcs11}, …): nothing more of the URI. */
+    public String masterKeyScheme() {
+        return MasterKeyUris.scheme(settings.masterKeyUri()).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** What this keyring counted so far (key cache, master-key calls). */
+    public KeyringStatistics statistics() {
+        return statistics;
     }
 
     private static String primaryId(KeysetHandle handle) {

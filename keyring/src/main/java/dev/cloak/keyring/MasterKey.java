@@ -76,6 +76,12 @@ record MasterKey(String uri, Aead aead) {
         return "";
     }
 
+    /** This key, each call of its {@link Aead} counted on {@code statistics} under the URI's scheme. */
+    MasterKey metered(KeyringStatistics statistics) {
+        return new MasterKey(uri, new MeteredAead(
+                MasterKeyUris.scheme(uri).toLowerCase(java.util.Locale.ROOT), aead, statistics));
+    }
+
     /** Lets go of the key's client (connections, token renewal) when its {@link Aead} holds one. */
     void close() {
         if (aead instanceof AutoCloseable closeable) {

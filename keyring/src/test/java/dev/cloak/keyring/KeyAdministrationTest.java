@@ -116,8 +116,11 @@ class KeyAdministrationTest {
         KeyVersion second = admin.rotate(DOMAIN);
 
         assertThat(second.id()).isNotEqualTo(first.id());
-        assertThat(admin.describe(DOMAIN).versions()).containsExactly(
-                new KeyVersion(first.id(), KeyVersionStatus.DECRYPT_ONLY), new KeyVersion(second.id(), KeyVersionStatus.ACTIVE));
+        assertThat(admin.describe(DOMAIN).versions()).extracting(KeyVersion::id, KeyVersion::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(first.id(), KeyVersionStatus.DECRYPT_ONLY),
+                org.assertj.core.groups.Tuple.tuple(second.id(), KeyVersionStatus.ACTIVE));
+        assertThat(admin.describe(DOMAIN).primarySince()).as("the rotation's time").isPresent()
+                .get().isEqualTo(admin.describe(DOMAIN).versions().get(1).createdAt());
         Aead aead = keyring(master("master"), store, new Fixtures.ManualTicker()).aead(DOMAIN);
         assertThat(aead.decrypt(oldCell, AD)).isEqualTo(PLAINTEXT);
         assertThat(keyIdOf(aead.encrypt(PLAINTEXT, AD))).isEqualTo(second.id());
@@ -280,6 +283,7 @@ class KeyAdministrationTest {
 
         StoredKeyDomain listed = admin(store).list().get(0);
         assertThat(listed.versions()).containsExactly(new KeyVersion(keyIdOf(cell), KeyVersionStatus.ACTIVE));
+        assertThat(listed.primarySince()).as("a domain created on first use is as old as the domain").isPresent();
         admin(store).rotate(DOMAIN);
 
         assertThat(store.readDomain(DOMAIN).orElseThrow().versions()).extracting(KeyVersion::status)

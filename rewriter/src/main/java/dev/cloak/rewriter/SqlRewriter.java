@@ -103,7 +103,7 @@ public final class SqlRewriter {
         if (catalogInterval.isNegative()) {
             throw new IllegalArgumentException("catalogInterval must not be negative");
         }
-        this.cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
+        this.cache = Caffeine.newBuilder().maximumSize(cacheSize).recordStats().build();
         this.catalogIntervalNanos = catalogInterval.toNanos();
     }
 
@@ -218,6 +218,22 @@ public final class SqlRewriter {
     /** Whether the text may name a configured table or a view over one that Cloak knows. */
     private boolean mayMention(String sql) {
         return schema.mayMention(sql) || views.snapshot().mayMention(sql);
+    }
+
+    /** The plan cache's lookups so far and its size now, for metrics. */
+    public PlanCacheStatistics cacheStatistics() {
+        var stats = cache.stats();
+        return new PlanCacheStatistics(stats.hitCount(), stats.missCount(), cache.estimatedSize());
+    }
+
+    /**
+     * The plan cache as metrics see it.
+     *
+     * @param hits   lookups answered by a cached plan or refusal
+     * @param misses lookups that planned the text
+     * @param size   the plans and refusals cached now (an estimate)
+     */
+    public record PlanCacheStatistics(long hits, long misses, long size) {
     }
 
     /** How many texts this rewriter has parsed: lets tests prove that pass-through and cache hits do not. */

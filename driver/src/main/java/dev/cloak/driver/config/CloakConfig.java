@@ -37,6 +37,7 @@ public final class CloakConfig {
     private final long cacheMaxEntries;
     private final boolean autoCreateKeys;
     private final Duration kmsTimeout;
+    private final Duration rotateAfter;
     private final List<ColumnPolicy> columns;
     private final DecryptAccess defaultAccess;
     private final List<AccessRule> accessRules;
@@ -55,6 +56,7 @@ public final class CloakConfig {
         this.cacheMaxEntries = b.cacheMaxEntries;
         this.autoCreateKeys = b.autoCreateKeys;
         this.kmsTimeout = b.kmsTimeout;
+        this.rotateAfter = b.rotateAfter;
         this.columns = List.copyOf(b.columns);
         this.defaultAccess = b.defaultAccess;
         this.accessRules = List.copyOf(b.accessRules);
@@ -111,6 +113,15 @@ public final class CloakConfig {
      */
     public Duration kmsTimeout() {
         return kmsTimeout;
+    }
+
+    /**
+     * How old a key domain's active key version may get before {@code cloak keys rotate --due} rotates it, and
+     * {@code cloak keys list}, {@code cloak doctor} and the metrics call it overdue ({@code keyring.rotate-after});
+     * null when the policy sets no rotation period.
+     */
+    public Duration rotateAfter() {
+        return rotateAfter;
     }
 
     public List<ColumnPolicy> columns() {
@@ -180,6 +191,7 @@ public final class CloakConfig {
         private long cacheMaxEntries = DEFAULT_CACHE_MAX_ENTRIES;
         private boolean autoCreateKeys = true;
         private Duration kmsTimeout = DEFAULT_KMS_TIMEOUT;
+        private Duration rotateAfter;
         private final List<ColumnPolicy> columns = new ArrayList<>();
         private DecryptAccess defaultAccess = DecryptAccess.ALLOW;
         private final List<AccessRule> accessRules = new ArrayList<>();
@@ -261,6 +273,21 @@ public final class CloakConfig {
                         + " minutes: statements wait for it");
             }
             this.kmsTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The rotation period of every key domain ({@code keyring.rotate-after}, e.g. 90d): older active key versions
+         * are due for rotation. Null for none.
+         *
+         * @param period at least one day, or null
+         */
+        public Builder rotateAfter(Duration period) {
+            if (period != null && period.compareTo(Duration.ofDays(1)) < 0) {
+                throw new IllegalArgumentException("keyring.rotate-after must be at least 1d: a key rotated more often "
+                        + "leaves more versions to keep than it protects");
+            }
+            this.rotateAfter = period;
             return this;
         }
 

@@ -50,7 +50,7 @@ public final class PolicyFile {
     private static final Set<String> TOP = Set.of("version", "keyring", "columns", "access", "network", "statements",
             "audit");
     private static final Set<String> KEYRING = Set.of("master-key", "store", "ledger", "cache", "auto-create",
-            "kms-timeout");
+            "kms-timeout", "rotate-after");
     private static final Set<String> CACHE = Set.of("ttl", "max-entries");
     private static final Set<String> COLUMN = Set.of("type", "mode", "pad", "key", "size", "scale", "cache");
     private static final Set<String> COLUMN_CACHE = Set.of("entries");
@@ -283,6 +283,11 @@ public final class PolicyFile {
         if (kmsTimeout != null && !isNull(kmsTimeout.value)) {
             Duration timeout = duration(kmsTimeout.value, "keyring.kms-timeout");
             apply(kmsTimeout.value, "keyring.kms-timeout", () -> builder.kmsTimeout(timeout));
+        }
+        Entry rotateAfter = map.get("rotate-after");
+        if (rotateAfter != null && !isNull(rotateAfter.value)) {
+            Duration period = duration(rotateAfter.value, "keyring.rotate-after");
+            apply(rotateAfter.value, "keyring.rotate-after", () -> builder.rotateAfter(period));
         }
     }
 

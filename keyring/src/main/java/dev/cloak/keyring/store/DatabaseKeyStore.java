@@ -15,6 +15,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -60,13 +62,19 @@ public final class DatabaseKeyStore implements KeyStore {
             + "FROM cloak_keys WHERE version = ? AND status = ? ORDER BY domain";
     private static final String CREATE_VERSIONS = "CREATE TABLE IF NOT EXISTS cloak_key_versions ("
             + "domain VARCHAR(255) NOT NULL, key_id BIGINT NOT NULL, seq_no INT NOT NULL, "
-            + "status VARCHAR(16) NOT NULL, changed_at TIMESTAMP NOT NULL, PRIMARY KEY (domain, key_id))";
-    private static final String SELECT_VERSIONS = "SELECT domain, key_id, status FROM cloak_key_versions "
+            + "status VARCHAR(16) NOT NULL, changed_at TIMESTAMP NOT NULL, created_at TIMESTAMP NULL, "
+            + "PRIMARY KEY (domain, key_id))";
+    private static final String SELECT_VERSIONS = "SELECT domain, key_id, status, created_at FROM cloak_key_versions "
             + "ORDER BY domain, seq_no";
-    private static final String SELECT_DOMAIN_VERSIONS = "SELECT key_id, status FROM cloak_key_versions "
-            + "WHERE domain = ? ORDER BY seq_no";
+    private static final String SELECT_VERSIONS_LEGACY = "SELECT domain, key_id, status, NULL FROM cloak_key_versions "
+            + "ORDER BY domain, seq_no";
+    private static final String PROBE_VERSION_CREATED = "SELECT created_at FROM cloak_key_versions WHERE 1 = 0";
+    private static final String ADD_VERSION_CREATED =
+            "ALTER TABLE cloak_key_versions ADD COLUMN created_at TIMESTAMP NULL";
+    private static final String SELECT_DOMAIN_CREATED = "SELECT domain, created_at FROM cloak_keys "
+            + "WHERE version = ? AND status = ?";
     private static final String INSERT_VERSION = "INSERT INTO cloak_key_versions "
-            + "(domain, key_id, seq_no, status, changed_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)";
+            + "(domain, key_id, seq_no, status, changed_at, created_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP, ?)";
     private static final String DELETE_VERSIONS = "DELETE FROM cloak_key_versions WHERE domain = ?";
     private static final String UPDATE = "UPDATE cloak_keys SET keyset = ?, master_key = ?, purpose = ?, "
             + "generation = ? WHERE domain = ? AND version = ? AND status = ? AND keyset = ?";
@@ -232,21 +240,12 @@ public final class DatabaseKeyStore implements KeyStore {
                 rollbackQuietly(connection, e);
                 keysets = selectAll(connection, SELECT_ALL_LEGACY);
             }
-            Map<String, List<KeyVersion>> versions = new HashMap<>();
-            try (PreparedStatement statement = connection.prepareStatement(SELECT_VERSIONS);
-                 ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    versions.computeIfAbsent(rows.getString(1), d -> new ArrayList<>())
-                            .add(version(rows.getLong(2), rows.getString(3)));
-                }
-            } catch (SQLException e) {
-                if (!isNoSuchTable(e)) {
-                    throw e;
-                }
-            }
+            Map<String, List<KeyVersion>> versions = allVersions(connection);
+            Map<String, Instant> created = domainsCreated(connection);
             List<StoredKeyDomain> domains = new ArrayList<>();
             for (WrappedKeyset keyset : keysets) {
-                domains.add(new StoredKeyDomain(keyset, versions.getOrDefault(keyset.domain(), List.of())));
+                domains.add(new StoredKeyDomain(keyset, versions.getOrDefault(keyset.domain(), List.of()),
+                        created.get(keyset.domain())));
             }
             return domains;
         } catch (SQLException e) {
@@ -255,6 +254,52 @@ public final class DatabaseKeyStore implements KeyStore {
             }
             throw failure("cannot list the key domains", e);
         }
+    }
+
+    private static Map<String, List<KeyVersion>> allVersions(Connection connection) throws SQLException {
+        try {
+            return allVersions(connection, SELECT_VERSIONS);
+        } catch (SQLException e) {
+            if (!isNoSuchColumn(e)) {
+                throw e;
+            }
+            rollbackQuietly(connection, e);
+            return allVersions(connection, SELECT_VERSIONS_LEGACY);
+        }
+    }
+
+    private static Map<String, List<KeyVersion>> allVersions(Connection connection, String sql) throws SQLException {
+        Map<String, List<KeyVersion>> versions = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql);
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                versions.computeIfAbsent(rows.getString(1), d -> new ArrayList<>())
+                        .add(version(rows.getLong(2), rows.getString(3), rows.getTimestamp(4)));
+            }
+        } catch (SQLException e) {
+            if (!isNoSuchTable(e)) {
+                throw e;
+            }
+        }
+        return versions;
+    }
+
+    /** When each key domain was created (its row in cloak_keys), by domain. */
+    private static Map<String, Instant> domainsCreated(Connection connection) throws SQLException {
+        Map<String, Instant> created = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(SELECT_DOMAIN_CREATED)) {
+            statement.setInt(1, VERSION);
+            statement.setString(2, ACTIVE);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    Timestamp at = rows.getTimestamp(2);
+                    if (at != null) {
+                        created.put(rows.getString(1), at.toInstant());
+                    }
+                }
+            }
+        }
+        return created;
     }
 
     private static List<WrappedKeyset> selectAll(Connection connection, String sql) throws SQLException {
@@ -279,7 +324,8 @@ public final class DatabaseKeyStore implements KeyStore {
             if (keyset.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new StoredKeyDomain(keyset.get(), versions(connection, domain)));
+            List<KeyVersion> versions = allVersions(connection).getOrDefault(domain, List.of());
+            return Optional.of(new StoredKeyDomain(keyset.get(), versions, domainsCreated(connection).get(domain)));
         } catch (SQLException e) {
             if (isNoSuchTable(e)) {
                 return Optional.empty();
@@ -380,6 +426,27 @@ public final class DatabaseKeyStore implements KeyStore {
                 statement.execute(CREATE_VERSIONS);
             }
         }
+        ensureVersionCreatedColumn(connection);
+    }
+
+    /** Adds column created_at to a cloak_key_versions written before versions had a creation time; once. */
+    private static void ensureVersionCreatedColumn(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeQuery(PROBE_VERSION_CREATED).close();
+            return;
+        } catch (SQLException e) {
+            if (!isNoSuchColumn(e)) {
+                throw e;
+            }
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(ADD_VERSION_CREATED);
+            LOG.info("Added column created_at to table cloak_key_versions");
+        } catch (SQLException e) {
+            if (!isDuplicateColumn(e)) {
+                throw e;
+            }
+        }
     }
 
     private static void insertVersions(Connection connection, StoredKeyDomain domain) throws SQLException {
@@ -390,6 +457,7 @@ public final class DatabaseKeyStore implements KeyStore {
                 statement.setLong(2, Integer.toUnsignedLong(version.id()));
                 statement.setInt(3, position++);
                 statement.setString(4, version.status().storedName());
+                statement.setTimestamp(5, version.createdAt() == null ? null : Timestamp.from(version.createdAt()));
                 statement.addBatch();
             }
             if (position > 0) {
@@ -398,29 +466,12 @@ public final class DatabaseKeyStore implements KeyStore {
         }
     }
 
-    private static List<KeyVersion> versions(Connection connection, String domain) throws SQLException {
-        List<KeyVersion> versions = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(SELECT_DOMAIN_VERSIONS)) {
-            statement.setString(1, domain);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    versions.add(version(rows.getLong(1), rows.getString(2)));
-                }
-            }
-        } catch (SQLException e) {
-            if (!isNoSuchTable(e)) {
-                throw e;
-            }
-        }
-        return versions;
-    }
-
-    private static KeyVersion version(long id, String status) throws SQLException {
+    private static KeyVersion version(long id, String status, Timestamp createdAt) throws SQLException {
         KeyVersionStatus parsed = KeyVersionStatus.fromStoredName(status);
         if (parsed == null || id < 0 || id > 0xFFFFFFFFL) {
             throw new ForeignContent("cloak_key_versions holds a row that is not a Cloak key version");
         }
-        return new KeyVersion((int) id, parsed);
+        return new KeyVersion((int) id, parsed, createdAt == null ? null : createdAt.toInstant());
     }
 
     private static WrappedKeyset keyset(String domain, String purpose, String master, String keyset,

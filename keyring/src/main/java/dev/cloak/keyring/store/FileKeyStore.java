@@ -11,6 +11,7 @@ import dev.cloak.keyring.KeyringException;
 import dev.cloak.keyring.WrappedKeyset;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -23,9 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps wrapped keysets in one JSON file,
  * {@code {"version":1,"keysets":[{"domain":…,"purpose":…,"master":…,"keyset":base64,"generation":3,
- * "versions":[{"id":"1234","status":"active"}]}]}}; {@code versions} is absent in files written before
- * key versions were kept, and {@code generation} in files written before generations were kept (generation 0);
- * both stay readable.
+ * "versions":[{"id":"1234","status":"active","created":"2026-12-06T08:00:00Z"}],"created":…}]}};
+ * {@code versions} is absent in files written before key versions were kept, {@code generation} in files written
+ * before generations were kept (generation 0), and {@code created} in files written before creation times were
+ * kept; all stay readable.
  * Writes replace the file atomically (temp file + atomic move) while holding a lock on a sibling
  * {@code .lock} file, so several threads and processes can share it; reads need no lock.
  */
@@ -48,7 +50,7 @@ public final class FileKeyStore implements KeyStore {
 
     @Override
     public WrappedKeyset insertIfAbsent(WrappedKeyset keyset) throws KeyringException {
-        return create(new StoredKeyDomain(keyset, List.of())).keyset();
+        return create(new StoredKeyDomain(keyset, List.of(), Instant.now())).keyset();
     }
 
     @Override
@@ -89,7 +91,9 @@ public final class FileKeyStore implements KeyStore {
                 return false;
             }
             List<StoredKeyDomain> replaced = new ArrayList<>(domains);
-            replaced.set(replaced.indexOf(current.get()), updated);
+            // the domain's creation time stays what it was
+            replaced.set(replaced.indexOf(current.get()), updated.createdAt() != null ? updated
+                    : new StoredKeyDomain(updated.keyset(), updated.versions(), current.get().createdAt()));
             file.replace(json(replaced));
             LOG.info("Updated key domain {} in {}", updated.domain(), file);
             return true;
@@ -154,12 +158,18 @@ public final class FileKeyStore implements KeyStore {
                     if (status == null) {
                         throw new JsonParseException("unknown key version status");
                     }
-                    versions.add(new KeyVersion(KeyVersion.parseId(version.get("id").getAsString()), status));
+                    versions.add(new KeyVersion(KeyVersion.parseId(version.get("id").getAsString()), status,
+                            instant(version)));
                 }
             }
-            domains.add(new StoredKeyDomain(keyset, versions));
+            domains.add(new StoredKeyDomain(keyset, versions, instant(entry)));
         }
         return domains;
+    }
+
+    /** The {@code created} time of a domain or version, absent in files written before it was kept. */
+    private static Instant instant(JsonObject object) {
+        return object.has("created") ? Instant.parse(object.get("created").getAsString()) : null;
     }
 
     private static String json(List<StoredKeyDomain> domains) {
@@ -177,9 +187,15 @@ public final class FileKeyStore implements KeyStore {
                 JsonObject v = new JsonObject();
                 v.addProperty("id", version.idText());
                 v.addProperty("status", version.status().storedName());
+                if (version.createdAt() != null) {
+                    v.addProperty("created", version.createdAt().toString());
+                }
                 versions.add(v);
             }
             entry.add("versions", versions);
+            if (domain.createdAt() != null) {
+                entry.addProperty("created", domain.createdAt().toString());
+            }
             array.add(entry);
         }
         JsonObject root = new JsonObject();

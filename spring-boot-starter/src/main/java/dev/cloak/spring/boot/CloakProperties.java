@@ -47,6 +47,9 @@ public class CloakProperties {
     /** The health indicator. */
     private final Health health = new Health();
 
+    /** Cloak's meters in the application's Micrometer registry. */
+    private final Metrics metrics = new Metrics();
+
     /** Inline policy: the policy format version (default 1). */
     private String version;
 
@@ -115,6 +118,10 @@ public class CloakProperties {
         return health;
     }
 
+    public Metrics getMetrics() {
+        return metrics;
+    }
+
     public String getVersion() {
         return version;
     }
@@ -149,6 +156,35 @@ public class CloakProperties {
 
     public Statements getStatements() {
         return statements;
+    }
+
+    /** Settings of Cloak's meters (CloakMetrics), bound to the application's Micrometer registry. */
+    public static class Metrics {
+
+        /** Whether Cloak's meters are bound to the application's Micrometer registry. */
+        private boolean enabled = true;
+
+        /**
+         * Whether the master-key latency timer publishes percentiles (0.5, 0.95, 0.99) and a histogram: more series
+         * and memory, so off unless asked for.
+         */
+        private boolean percentiles;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isPercentiles() {
+            return percentiles;
+        }
+
+        public void setPercentiles(boolean percentiles) {
+            this.percentiles = percentiles;
+        }
     }
 
     /** Settings of Cloak's Actuator health indicator. */
@@ -219,6 +255,12 @@ public class CloakProperties {
          */
         private String kmsTimeout;
 
+        /**
+         * How old a key domain's active key version may get before cloak keys rotate --due rotates it and metrics,
+         * cloak keys list and cloak doctor call it overdue: a whole number with d (or h, m), e.g. 90d; unset for none.
+         */
+        private String rotateAfter;
+
         /** The cache of unwrapped column keys. */
         private final Cache cache = new Cache();
 
@@ -260,6 +302,14 @@ public class CloakProperties {
 
         public void setKmsTimeout(String kmsTimeout) {
             this.kmsTimeout = kmsTimeout;
+        }
+
+        public String getRotateAfter() {
+            return rotateAfter;
+        }
+
+        public void setRotateAfter(String rotateAfter) {
+            this.rotateAfter = rotateAfter;
         }
 
         public Cache getCache() {

@@ -73,6 +73,7 @@ final class InlinePolicy {
         put(keyring, "ledger", k.getLedger());
         put(keyring, "auto-create", k.getAutoCreate());
         put(keyring, "kms-timeout", k.getKmsTimeout());
+        put(keyring, "rotate-after", k.getRotateAfter());
         put(keyring, "cache", cache);
         put(tree, "keyring", keyring);
         if (!p.getColumns().isEmpty()) {

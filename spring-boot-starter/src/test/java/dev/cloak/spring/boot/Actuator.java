@@ -21,16 +21,50 @@ record Actuator(int port) {
     }
 
     Answer get(String path) {
+        HttpResponse<String> response = send(path);
+        return new Answer(response.statusCode(), JsonPath.parse(response.body()));
+    }
+
+    private HttpResponse<String> send(String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build();
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), JsonPath.parse(response.body()));
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code /actuator/prometheus}: the registry in Prometheus's text format. */
+    String prometheus() {
+        HttpResponse<String> response = send("/actuator/prometheus");
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("/actuator/prometheus answered " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    /**
+     * The value of the Prometheus sample named {@code name} whose labels include every one of {@code labels}
+     * ({@code key="value"}), summed over the samples that match; 0 when none does.
+     */
+    double sample(String name, String... labels) {
+        double total = 0;
+        for (String line : prometheus().split("\n")) {
+            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
+                continue;
+            }
+            boolean matches = true;
+            for (String label : labels) {
+                matches &= line.contains(label);
+            }
+            if (matches) {
+                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
     }
 
     /** {@code /actuator/health}, once Cloak's component has a first result (its checks run in the background). */

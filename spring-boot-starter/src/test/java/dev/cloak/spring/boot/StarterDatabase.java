@@ -141,6 +141,17 @@ enum StarterDatabase {
     }
 
     /** Drops {@code table} through the plain driver. */
+    /** Overwrites a stored cell through the plain driver, as someone with write access to the database could. */
+    static void rawUpdate(String url, String table, String column, long id, byte[] stored) throws SQLException {
+        try (Connection raw = DriverManager.getConnection(url);
+             java.sql.PreparedStatement ps = raw.prepareStatement("UPDATE " + table + " SET " + column
+                     + " = ? WHERE id = ?")) {
+            ps.setBytes(1, stored);
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        }
+    }
+
     static void dropTable(String url, String table) throws SQLException {
         try (Connection raw = DriverManager.getConnection(url); Statement ddl = raw.createStatement()) {
             ddl.execute("DROP TABLE IF EXISTS " + table);

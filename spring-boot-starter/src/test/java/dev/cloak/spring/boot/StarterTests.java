@@ -27,11 +27,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 /**
  * An application with only properties — {@code spring.datasource.url} of the plain database and {@code cloak.config}
  * — on a random port, run by one subclass per database: its data source is Cloak's, refused statements keep their
- * pooled connection, Boot's own data source features still find the pool, and {@code /actuator/health} shows Cloak.
+ * pooled connection, Boot's own data source features still find the pool, {@code /actuator/health} shows Cloak, and
+ * {@code /actuator/prometheus} shows Cloak's counters, a tampered cell among them.
  */
 @SpringBootTest(classes = StarterTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
         "management.endpoint.health.show-details=always",
-        "management.endpoints.web.exposure.include=health",
+        "management.endpoints.web.exposure.include=health,prometheus",
         "spring.datasource.hikari.pool-name=starter-pool",
         "spring.datasource.hikari.maximum-pool-size=1",
         "spring.datasource.hikari.minimum-idle=1",
@@ -147,5 +148,48 @@ abstract class StarterTests {
         assertThat(health.<String>read("$.components.cloak.details.keyStore.status")).isEqualTo("UP");
         assertThat(health.<String>read("$.components.cloak.details.checkInterval")).isEqualTo("PT1H");
         assertThat(health.<String>read("$.components.cloak.details.checkedAt")).isNotBlank();
+    }
+
+    @Test
+    void prometheusShowsCloaksCountersAfterAFewStatements() {
+        Actuator actuator = new Actuator(port);
+        String name = "column=\"" + TABLE + ".name\"";
+        double encrypted = actuator.sample("cloak_cells_encrypted_total", name, "mode=\"randomized\"");
+        double decrypted = actuator.sample("cloak_cells_decrypted_total", name);
+        double refused = actuator.sample("cloak_statements_refused_total", "construct=\"order_by\"");
+
+        jdbc.update("INSERT INTO " + TABLE + " (id, ssn, name) VALUES (?, ?, ?)", 1, "900-12-3456", "Ada Lovelace");
+        jdbc.update("INSERT INTO " + TABLE + " (id, ssn, name) VALUES (?, ?, ?)", 2, "900-12-3457", "Alan Turing");
+        assertThat(jdbc.queryForList("SELECT name FROM " + TABLE + " ORDER BY id", String.class)).hasSize(2);
+        assertThatThrownBy(() -> jdbc.queryForList("SELECT name FROM " + TABLE + " ORDER BY name", String.class))
+                .isInstanceOf(DataAccessException.class);
+
+        String scrape = actuator.prometheus();
+        assertThat(scrape).contains("cloak_cells_encrypted_total{", "data_source=\"dataSource\"",
+                "cloak_plan_cache_hits_total", "cloak_key_cache_misses_total", "cloak_kms_calls_total",
+                "cloak_key_age_days{", "cloak_master_key_development{");
+        assertThat(scrape).doesNotContain("Ada Lovelace", "900-12-3456");
+        assertThat(actuator.sample("cloak_cells_encrypted_total", name, "mode=\"randomized\"", "key_version="))
+                .isEqualTo(encrypted + 2);
+        assertThat(actuator.sample("cloak_cells_decrypted_total", name)).isEqualTo(decrypted + 2);
+        assertThat(actuator.sample("cloak_statements_refused_total", "construct=\"order_by\"")).isEqualTo(refused + 1);
+        assertThat(actuator.sample("cloak_master_key_development", "provider=\"local\"")).isEqualTo(1);
+    }
+
+    @Test
+    void aTamperedCellRaisesTheDecryptFailureCounter() throws SQLException {
+        Actuator actuator = new Actuator(port);
+        String failed = "reason=\"authentication_failed\"";
+        double before = actuator.sample("cloak_decrypt_failures_total", failed);
+        jdbc.update("INSERT INTO " + TABLE + " (id, ssn, name) VALUES (?, ?, ?)", 1, "900-12-3456", "Ada Lovelace");
+        byte[] cell = StarterDatabase.rawCells(rawUrl(), TABLE, "name").get(0);
+        cell[cell.length - 1] ^= 1;
+        StarterDatabase.rawUpdate(rawUrl(), TABLE, "name", 1, cell);
+
+        assertThatThrownBy(() -> jdbc.queryForList("SELECT name FROM " + TABLE, String.class))
+                .isInstanceOf(DataAccessException.class).hasStackTraceContaining("authentication failed");
+
+        assertThat(actuator.sample("cloak_decrypt_failures_total", failed, "column=\"" + TABLE + ".name\""))
+                .isEqualTo(before + 1);
     }
 }

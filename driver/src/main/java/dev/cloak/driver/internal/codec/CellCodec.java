@@ -6,6 +6,8 @@ import dev.cloak.driver.config.ColumnPolicy;
 import dev.cloak.driver.config.EncryptionMode;
 import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.error.SqlState;
+import dev.cloak.driver.internal.telemetry.ColumnMeter;
+import dev.cloak.driver.internal.telemetry.ColumnMeter.FailureReason;
 import dev.cloak.keyring.FramedAead;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
@@ -32,8 +34,15 @@ public final class CellCodec {
     private final byte[] associatedData;
     /** The column's hot values, or null when its policy asks for none. */
     private final HotValueMemo memo;
+    private final ColumnMeter meter;
 
     public CellCodec(ColumnPolicy column, CellKeys keys) {
+        this(column, keys, ColumnMeter.unpublished());
+    }
+
+    /** A codec that counts its cells on {@code meter}. */
+    public CellCodec(ColumnPolicy column, CellKeys keys, ColumnMeter meter) {
+        this.meter = Objects.requireNonNull(meter, "meter");
         this.column = Objects.requireNonNull(column, "column");
         this.keyDomain = column.keyDomain();
         this.keys = Objects.requireNonNull(keys, "keys").forDomain(keyDomain);
@@ -112,6 +121,8 @@ public final class CellCodec {
             if (cell == null) {
                 cell = encryptPlaintext(plaintext, primary);
                 memo.rememberCell(versions, plaintext, cell);
+            } else {
+                meter.encrypted(CellFormat.keyId(cell, CellFormat.HEADER)); // a cell written, as without the memo
             }
             return cell;
         } finally {
@@ -128,8 +139,14 @@ public final class CellCodec {
         return PlaintextCodec.encode(column, ValueConverter.toCanonical(column, value, sqlType));
     }
 
-    /** The cell of an encoded plaintext, which the caller zeroes. */
+    /** The cell of an encoded plaintext, which the caller zeroes; counted on the column's meter. */
     private byte[] encryptPlaintext(byte[] plaintext, DeterministicAead deterministicKey) throws SQLException {
+        byte[] cell = encryptOnce(plaintext, deterministicKey);
+        meter.encrypted(CellFormat.keyId(cell, CellFormat.HEADER));
+        return cell;
+    }
+
+    private byte[] encryptOnce(byte[] plaintext, DeterministicAead deterministicKey) throws SQLException {
         try {
             if (deterministic) {
                 return CellFormat.cell(column.mode(),
@@ -158,6 +175,7 @@ public final class CellCodec {
         Objects.requireNonNull(cell, "cell: SQL NULL is read as NULL by the caller");
         String problem = CellFormat.problem(cell, column.mode());
         if (problem != null) {
+            meter.failed(FailureReason.NOT_A_CLOAK_CELL);
             throw CodecErrors.badCell(column, problem);
         }
         if (memo == null) {
@@ -169,6 +187,8 @@ public final class CellCodec {
         if (value == null) {
             value = decryptCell(cell);
             memo.rememberValue(versions, cell, value);
+        } else {
+            meter.decrypted(CellFormat.keyId(cell, CellFormat.HEADER)); // a cell read, as without the memo
         }
         return value;
     }
@@ -187,9 +207,17 @@ public final class CellCodec {
                         : aead.decrypt(CellFormat.ciphertext(cell), associatedData);
             }
         } catch (GeneralSecurityException e) {
+            int keyId = CellFormat.keyId(cell, CellFormat.HEADER);
+            if (!keys.hasKeyVersion(keyId)) {
+                meter.failed(FailureReason.UNKNOWN_KEY_VERSION);
+                throw CodecErrors.badCell(column, "its key version " + Integer.toUnsignedString(keyId) + " is not one "
+                        + "of key domain " + keyDomain + " (destroyed, or written with another key store)");
+            }
+            meter.failed(FailureReason.AUTHENTICATION_FAILED);
             throw CodecErrors.badCell(column, "authentication failed (tampered, copied from another column, or "
                     + "encrypted with a key this key domain does not have)");
         }
+        meter.decrypted(CellFormat.keyId(cell, CellFormat.HEADER));
         try {
             return PlaintextCodec.decode(column, plaintext);
         } finally {

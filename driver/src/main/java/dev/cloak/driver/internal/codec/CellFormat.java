@@ -102,6 +102,16 @@ public final class CellFormat {
                 && stored[1] == modeByte(mode);
     }
 
+    /**
+     * The Tink key id in a cell that {@link #problem} accepted (offset {@link #HEADER}), or in a Tink ciphertext
+     * (offset 0): the key version it is under, for metrics.
+     */
+    static int keyId(byte[] bytes, int offset) {
+        int at = offset + 1;
+        return (bytes[at] & 0xFF) << 24 | (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8
+                | bytes[at + 3] & 0xFF;
+    }
+
     /** Whether a stored cell was encrypted under the key with Tink key id {@code keyId}; reads the header only. */
     public static boolean usesKey(byte[] cell, int keyId) {
         return cell != null && cell.length > HEADER + TINK_PREFIX

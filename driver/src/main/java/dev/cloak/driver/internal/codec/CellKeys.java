@@ -49,6 +49,11 @@ public interface CellKeys {
             public List<DeterministicAead> deterministicAeadsByVersion() throws SQLException {
                 return keys.deterministicAeadsByVersion(keyDomain);
             }
+
+            @Override
+            public boolean hasKeyVersion(int keyId) {
+                return keys.hasKeyVersion(keyDomain, keyId);
+            }
         };
     }
 
@@ -59,5 +64,17 @@ public interface CellKeys {
         DeterministicAead deterministicAead() throws SQLException;
 
         List<DeterministicAead> deterministicAeadsByVersion() throws SQLException;
+
+        /** As {@link CellKeys#hasKeyVersion(String, int)} for this domain. */
+        boolean hasKeyVersion(int keyId);
+    }
+
+    /**
+     * Whether {@code keyDomain} has a key version with Tink key id {@code keyId}, as last loaded: asked only after a
+     * cell failed to decrypt, to tell an unknown key version from a cell that does not authenticate. True when not
+     * known.
+     */
+    default boolean hasKeyVersion(String keyDomain, int keyId) {
+        return true;
     }
 }

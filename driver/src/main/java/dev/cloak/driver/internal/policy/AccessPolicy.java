@@ -8,6 +8,7 @@ import dev.cloak.driver.config.EncryptionMode;
 import dev.cloak.driver.internal.codec.CellCodec;
 import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.error.SqlState;
+import dev.cloak.driver.internal.telemetry.Telemetry;
 import dev.cloak.keyring.audit.AuditEvent;
 import dev.cloak.keyring.audit.AuditException;
 import dev.cloak.keyring.audit.AuditOutcome;
@@ -55,8 +56,14 @@ public final class AccessPolicy {
     private final boolean allowsEverything;
     private final ColumnCodecs codecs;
     private final AuditTrail audit;
+    private final Telemetry telemetry;
 
     AccessPolicy(CloakConfig config, AuditTrail audit, ColumnCodecs codecs) {
+        this(config, audit, codecs, new Telemetry());
+    }
+
+    AccessPolicy(CloakConfig config, AuditTrail audit, ColumnCodecs codecs, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.defaultAccess = config.defaultAccess();
         this.audit = audit;
         this.codecs = codecs;
@@ -170,6 +177,7 @@ public final class AccessPolicy {
      */
     private SQLException denied(ColumnPolicy column, String principal, DecryptAccess access, String what,
                                 String reason) throws SQLException {
+        telemetry.accessDenied(principal, column.name());
         try {
             audit.record(principal, AuditEvent.ACCESS_DENIED, column.keyDomain(), null, AuditOutcome.DENIED);
         } catch (AuditException e) {

@@ -6,6 +6,7 @@ import dev.cloak.driver.internal.codec.CellCodec;
 import dev.cloak.driver.internal.codec.CellKeys;
 import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.error.SqlState;
+import dev.cloak.driver.internal.telemetry.Telemetry;
 import dev.cloak.keyring.Keyring;
 import dev.cloak.keyring.KeyringException;
 import dev.cloak.keyring.KeyringSettings;
@@ -29,8 +30,13 @@ import dev.cloak.rewriter.UnsupportedStatementException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,14 +57,18 @@ public final class CompiledPolicy implements AutoCloseable {
     private final ServerText serverText;
     private final CatalogColumns catalogColumns;
     private final Dialect dialect;
+    private final Telemetry telemetry;
+    /** What {@link #telemetry} reads of this policy (plan cache, key ages) until it closes. */
+    private Telemetry.PolicyView view;
 
     private CompiledPolicy(CloakConfig config, SqlRewriter rewriter, Keyring keyring, ColumnCodecs codecs,
-                           Dialect dialect) {
+                           Dialect dialect, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.config = config;
         this.rewriter = rewriter;
         this.keyring = keyring;
         this.codecs = codecs;
-        this.access = new AccessPolicy(config, keyring.auditTrail(), codecs);
+        this.access = new AccessPolicy(config, keyring.auditTrail(), codecs, telemetry);
         this.serverText = new ServerText(codecs, dialect);
         this.catalogColumns = new CatalogColumns(config.cacheTtl());
         this.dialect = dialect;
@@ -74,6 +84,13 @@ public final class CompiledPolicy implements AutoCloseable {
     public static CompiledPolicy compile(CloakConfig config, ConnectionSource keyStoreConnections,
                                          List<ConnectionSource> dataConnections, Dialect dialect)
             throws SQLException {
+        return compile(config, keyStoreConnections, dataConnections, dialect, new Telemetry());
+    }
+
+    /** As {@link #compile(CloakConfig, ConnectionSource, List, Dialect)}, counting on {@code telemetry}. */
+    public static CompiledPolicy compile(CloakConfig config, ConnectionSource keyStoreConnections,
+                                         List<ConnectionSource> dataConnections, Dialect dialect,
+                                         Telemetry telemetry) throws SQLException {
         if (!config.requireTls()) {
             LOG.warn("Cloak policy {} sets network.require-tls: false; values may cross the network unencrypted by"
                     + " TLS", config.source());
@@ -85,18 +102,42 @@ public final class CompiledPolicy implements AutoCloseable {
                     config.cacheMaxEntries(), config.autoCreateKeys(), config.kmsTimeout()),
                     keyStore(config, keyStoreConnections), audit,
                     new DatabaseDomainUsage(config.columns(), dataConnections.toArray(ConnectionSource[]::new)),
-                    ledger(config));
+                    ledger(config), telemetry.keyring());
         } catch (KeyringException e) {
             throw SqlErrors.keyring(e);
         }
         CellKeys keys = new KeyringCellKeys(keyring, config.columns());
         LinkedHashMap<EncryptedColumn, CellCodec> codecs = new LinkedHashMap<>();
         for (ColumnPolicy policy : config.columns()) {
-            codecs.put(RewriterColumns.of(policy), new CellCodec(policy, keys));
+            codecs.put(RewriterColumns.of(policy), new CellCodec(policy, keys,
+                    telemetry.column(policy.name(), policy.mode().policyName())));
         }
         SqlRewriter rewriter = RewriterColumns.rewriter(List.copyOf(codecs.keySet()), config.statementCacheSize(),
                 dialect, config.cacheTtl());
-        return new CompiledPolicy(config, rewriter, keyring, new ColumnCodecs(codecs), dialect);
+        CompiledPolicy compiled = new CompiledPolicy(config, rewriter, keyring, new ColumnCodecs(codecs), dialect,
+                telemetry);
+        compiled.view = new Telemetry.PolicyView() {
+            @Override
+            public SqlRewriter.PlanCacheStatistics planCache() {
+                return rewriter.cacheStatistics();
+            }
+
+            @Override
+            public Optional<Instant> primarySince(String domain) throws KeyringException {
+                return keyring.primarySince(domain);
+            }
+        };
+        telemetry.attach(compiled.view, keyring.masterKeyScheme(), rotationPeriods(config));
+        return compiled;
+    }
+
+    /** Each key domain of the policy, with the policy's rotation period (null when it sets none). */
+    private static Map<String, Duration> rotationPeriods(CloakConfig config) {
+        Map<String, Duration> periods = new TreeMap<>();
+        for (ColumnPolicy column : config.columns()) {
+            periods.put(column.keyDomain(), config.rotateAfter());
+        }
+        return periods;
     }
 
     /** Opens the policy's trail and records that the policy was loaded; no sink, no trail. */
@@ -137,6 +178,11 @@ public final class CompiledPolicy implements AutoCloseable {
         return config;
     }
 
+    /** What this policy counts (see {@link Telemetry}). */
+    public Telemetry telemetry() {
+        return telemetry;
+    }
+
     /** The keyring, for health checks of its key store and master key ({@code CloakDataSource.checkHealth}). */
     public Keyring keyring() {
         return keyring;
@@ -157,6 +203,7 @@ public final class CompiledPolicy implements AutoCloseable {
         try {
             return rewriter.plan(sql);
         } catch (UnsupportedStatementException refused) {
+            telemetry.refused(refused.getMessage());
             throw SqlErrors.refused(refused);
         }
     }
@@ -170,6 +217,7 @@ public final class CompiledPolicy implements AutoCloseable {
         try {
             plan = rewriter.plan(sql, catalog);
         } catch (UnsupportedStatementException refused) {
+            telemetry.refused(refused.getMessage());
             throw SqlErrors.refused(refused);
         }
         if (plan.changesSchema()) {
@@ -215,6 +263,9 @@ public final class CompiledPolicy implements AutoCloseable {
     @Override
     public void close() {
         codecs.close();
+        if (view != null) {
+            telemetry.detach(view);
+        }
         keyring.close();
     }
 }

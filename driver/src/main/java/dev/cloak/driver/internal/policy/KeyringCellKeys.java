@@ -69,6 +69,11 @@ final class KeyringCellKeys implements CellKeys {
                     throw SqlErrors.keyring(e);
                 }
             }
+
+            @Override
+            public boolean hasKeyVersion(int keyId) {
+                return KeyringCellKeys.this.hasKeyVersion(keyDomain, keyId);
+            }
         };
     }
 
@@ -97,5 +102,10 @@ final class KeyringCellKeys implements CellKeys {
         } catch (KeyringException e) {
             throw SqlErrors.keyring(e);
         }
+    }
+
+    @Override
+    public boolean hasKeyVersion(String keyDomain, int keyId) {
+        return keyring.hasKeyVersion(keyDomain, keyId);
     }
 }
