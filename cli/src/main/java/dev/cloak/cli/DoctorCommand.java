@@ -26,13 +26,15 @@ import picocli.CommandLine.Spec;
  * {@code cloak doctor --config FILE}: reads a policy and names what would be risky in production — a development
  * master key, TLS not required, keys created on first use, deterministic columns, no audit trail — and asks the
  * master key to encrypt and decrypt a throwaway value (not a {@code local:} development key, which opening would
- * create; not with {@code --offline}). Exits 0 unless a finding is an error.
+ * create; not with {@code --offline}). With {@code --url}, also checks a database URL against the policy's network
+ * rules ({@link NetworkReport}). Exits 0 unless a finding is an error.
  */
 @Command(
         name = "doctor",
         mixinStandardHelpOptions = true,
         versionProvider = CloakCommand.Version.class,
-        description = {"Checks a policy for production: master key, TLS, key creation, deterministic columns, audit.",
+        description = {"Checks a policy for production: master key, TLS, key creation, deterministic columns, audit;",
+                "with --url, a database URL against the policy's network rules.",
                 "Asks the master key (HSM or KMS) to encrypt and decrypt a throwaway value, unless --offline.",
                 "Prints one line per finding (ERROR, WARNING or NOTE); exits 1 when a finding is an error."})
 public final class DoctorCommand implements Callable<Integer> {
@@ -49,7 +51,8 @@ public final class DoctorCommand implements Callable<Integer> {
     @Mixin
     private PolicyOptions options;
 
-    @Option(names = "--offline", description = "review the policy only; do not ask the master key whether it answers")
+    @Option(names = "--offline", description = "review the policy only; do not ask the master key whether it answers,"
+            + " nor the database (--url) what it reports")
     private boolean offline;
 
     @Spec
@@ -66,6 +69,10 @@ public final class DoctorCommand implements Callable<Integer> {
             checkMasterKey(policy, findings, out);
         }
         checkKeyAges(policy, findings, out);
+        if (options.hasUrl()) {
+            // --url (PolicyOptions): no setting that loads code, server verification, the TLS the server reports
+            findings.addAll(0, NetworkReport.examine(policy, options.url, offline, out));
+        }
         for (Finding f : findings) {
             out.printf("%-7s %-22s %s%n", f.severity(), f.setting(), f.advice());
         }
@@ -157,6 +164,14 @@ public final class DoctorCommand implements Callable<Integer> {
         if (!policy.requireTls()) {
             findings.add(new Finding(Severity.WARNING, "network.require-tls",
                     "false: ciphertext, plaintext query parts and credentials may cross the network unencrypted"));
+        } else if (!policy.verifyServer()) {
+            findings.add(new Finding(Severity.WARNING, "network.verify-server",
+                    "false: an encrypted session with a server nobody verified gives a man in the middle every query"));
+        }
+        if (!policy.allowedDriverSettings().isEmpty()) {
+            findings.add(new Finding(Severity.WARNING, "network.allow-driver-settings",
+                    "allows " + policy.allowedDriverSettings().stream().sorted().toList() + ": whoever can change the"
+                            + " database URL can make the driver load code or read files through them"));
         }
         if (policy.autoCreateKeys()) {
             findings.add(new Finding(Severity.WARNING, "keyring.auto-create",

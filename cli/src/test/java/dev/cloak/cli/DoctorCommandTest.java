@@ -98,4 +98,56 @@ class DoctorCommandTest {
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString().strip()).startsWith("cloak doctor: ").doesNotContain("\n");
     }
+
+    private static String networkPolicy(Path dir, String network) {
+        return String.join("\n",
+                "version: 1",
+                "keyring:",
+                "  master-key: \"local:file:" + dir.resolve("master.json") + "\"",
+                "  store: \"file:" + dir.resolve("keys.json") + "\"",
+                "network:",
+                network,
+                "");
+    }
+
+    @Test
+    void aUrlIsCheckedAgainstEveryNetworkRuleAndEachFailureNamed() throws Exception {
+        int exit = doctor(networkPolicy(dir, "  require-tls: true"), "--offline", "--url",
+                "jdbc:cloak:postgresql://db.example.com/app?sslmode=require&socketFactory=a.B");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString())
+                .containsPattern("ERROR\\s+network\\.allow-driver-settings\\s+The delegate setting socketFactory")
+                .containsPattern("ERROR\\s+network\\.verify-server\\s+.*sslmode=verify-full");
+    }
+
+    @Test
+    void aUrlThatPassesGetsAnOkLinePerRule() throws Exception {
+        int exit = doctor(networkPolicy(dir, "  require-tls: true"), "--offline", "--url",
+                "jdbc:postgresql://db.example.com/app?sslmode=verify-full&sslrootcert=/etc/ca.pem");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .containsPattern("OK\\s+network\\.allow-driver-settings\\s+no delegate setting")
+                .containsPattern("OK\\s+network\\.verify-server\\s+the URL makes the driver verify")
+                .doesNotContain("ERROR");
+    }
+
+    @Test
+    void anEmbeddedDatabaseIsCheckedOnlineToo() throws Exception {
+        int exit = doctor(networkPolicy(dir, "  require-tls: true\n  min-tls: \"1.3\""), "--url",
+                "jdbc:h2:mem:doctor");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).containsPattern("OK\\s+network\\.require-tls\\s+an embedded H2 database");
+    }
+
+    @Test
+    void allowedDriverSettingsAndAnUnverifiedServerAreWarnings() throws Exception {
+        doctor(networkPolicy(dir, "  verify-server: false\n  allow-driver-settings: [socketFactory]"), "--offline");
+
+        assertThat(out.toString())
+                .containsPattern("WARNING\\s+network\\.verify-server\\s+false")
+                .containsPattern("WARNING\\s+network\\.allow-driver-settings\\s+allows \\[socketfactory\\]");
+    }
 }

@@ -215,6 +215,7 @@ final class Fixture implements AutoCloseable {
         private final Map<String, String> columns = new LinkedHashMap<>();
         private String cacheTtl;
         private final Map<String, String> keyring = new LinkedHashMap<>();
+        private final Map<String, String> network = new LinkedHashMap<>(Map.of("require-tls", "false"));
         private String masterKey;
 
         /** Sets {@code keyring.cache.ttl}, which is also how long Cloak trusts what it read from the catalog. */
@@ -235,6 +236,15 @@ final class Fixture implements AutoCloseable {
          */
         Policy keyring(String name, String value) {
             keyring.put(name, value);
+            return this;
+        }
+
+        /**
+         * Sets {@code network.NAME: VALUE} (default: only {@code require-tls: false}); a name other than require-tls
+         * moves the columns one line further than {@link #FIRST_COLUMN_LINE}.
+         */
+        Policy network(String name, String value) {
+            network.put(name, value);
             return this;
         }
 
@@ -259,9 +269,9 @@ final class Fixture implements AutoCloseable {
                     .append("  store: \"").append(keyStoreUri()).append("\"\n")
                     .append(cacheTtl == null ? "" : "  cache: { ttl: " + cacheTtl + " }\n");
             keyring.forEach((name, value) -> y.append("  ").append(name).append(": ").append(value).append('\n'));
-            y.append("network:\n")
-                    .append("  require-tls: false\n")
-                    .append("columns:\n");
+            y.append("network:\n");
+            network.forEach((name, value) -> y.append("  ").append(name).append(": ").append(value).append('\n'));
+            y.append("columns:\n");
             columns.forEach((name, entry) -> y.append("  ").append(name).append(": ").append(entry).append('\n'));
             // after the columns, so their line numbers stay put; every trail goes to the leak capture
             y.append("audit:\n").append("  sink: \"").append(auditSink).append("\"\n");

@@ -71,17 +71,39 @@ abstract class StatementLog implements AutoCloseable {
         }
 
         static StatementLog start(Connection admin) throws SQLException, IOException {
-            Path file = locate();
+            Path file = locate(admin);
             PostgresLog log = new PostgresLog(admin, file, Files.size(file));
             execute(admin, "ALTER SYSTEM SET log_statement = 'all'", "SELECT pg_reload_conf()");
             log.awaitProbe();
             return log;
         }
 
-        private static Path locate() throws IOException {
+        /**
+         * The file this server logs to, as the server tells it: {@code pg_current_logfile()} with the logging
+         * collector; else Debian's: the {@code log} link pg_createcluster makes next to the configuration for a log
+         * file given, or {@code /var/log/postgresql/postgresql-VERSION-CLUSTER.log}; the newest file there last.
+         */
+        private static Path locate(Connection admin) throws IOException, SQLException {
             String configured = System.getenv("CLOAK_TEST_POSTGRES_LOG");
             if (configured != null && !configured.isBlank()) {
                 return Path.of(configured.trim());
+            }
+            try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery("SELECT"
+                    + " pg_current_logfile(), current_setting('data_directory'), current_setting('config_file'),"
+                    + " current_setting('cluster_name')")) {
+                rs.next();
+                if (rs.getString(1) != null) {
+                    return Path.of(rs.getString(2)).resolve(rs.getString(1));
+                }
+                Path link = Path.of(rs.getString(3)).resolveSibling("log");
+                if (Files.exists(link)) {
+                    return link.toRealPath();
+                }
+                Path debian = Path.of("/var/log/postgresql", "postgresql-" + rs.getString(4).replace('/', '-')
+                        + ".log");
+                if (!rs.getString(4).isEmpty() && Files.isRegularFile(debian)) {
+                    return debian;
+                }
             }
             Path dir = Path.of("/var/log/postgresql");
             if (!Files.isDirectory(dir)) {

@@ -106,7 +106,7 @@ public enum TestDatabase {
     /** Whether this database can be reached in this run (without aborting the test). */
     public boolean isAvailable() {
         return !RAW_URLS.computeIfAbsent(this, db -> {
-            String url = db.locateRawUrl();
+            String url = TlsMaterial.overTlsIfAsked(db, db.locateRawUrl());
             return url == null ? "" : url;
         }).isEmpty();
     }

@@ -30,7 +30,7 @@ final class CloakConnections {
             throws SQLException {
         try {
             if (policy.config().requireTls()) {
-                requireTls(connection);
+                requireTls(connection, policy);
             }
             boolean assertable = policy.config().principalSource() == PrincipalSource.ASSERTED;
             if (asserted != null) {
@@ -55,12 +55,12 @@ final class CloakConnections {
         }
     }
 
-    private void requireTls(Connection connection) throws SQLException {
+    private void requireTls(Connection connection, CompiledPolicy policy) throws SQLException {
         Connection physical = connection.unwrap(Connection.class);
         if (verified.getIfPresent(physical) != null) {
             return;
         }
-        TlsRequirement.check(connection);
+        TlsRequirement.check(connection, policy.config());
         verified.put(physical, Boolean.TRUE);
     }
 

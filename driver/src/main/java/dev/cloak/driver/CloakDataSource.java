@@ -6,6 +6,9 @@ import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.error.SqlState;
 import dev.cloak.driver.internal.policy.CompiledPolicy;
 import dev.cloak.driver.internal.telemetry.Telemetry;
+import dev.cloak.driver.network.DelegateSettings;
+import dev.cloak.driver.network.NetworkCheck;
+import dev.cloak.driver.network.TargetSettings;
 import dev.cloak.keyring.store.ConnectionSource;
 import dev.cloak.rewriter.Dialect;
 import java.io.PrintWriter;
@@ -14,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -33,6 +37,8 @@ public class CloakDataSource implements DataSource, AutoCloseable {
     private volatile String principal;
     private volatile DataSource keyStoreDataSource;
     private volatile CompiledPolicy compiled;
+    /** The target whose settings passed the network rules: read once, not on every borrow from a pool. */
+    private volatile DataSource networkChecked;
     private final CloakConnections connections = new CloakConnections();
     /** Counts for metrics across compiles of the policy; read by {@link CloakMetrics} and {@link CloakJmx}. */
     private final Telemetry telemetry = new Telemetry();
@@ -102,6 +108,7 @@ public class CloakDataSource implements DataSource, AutoCloseable {
     @Override
     public Connection getConnection() throws SQLException {
         DataSource t = target();
+        checkNetwork(t);
         Connection connection = t.getConnection();
         return connections.open(connection, compiled(t, connection), assertedPrincipal(), PRINCIPAL_SETTER);
     }
@@ -109,6 +116,7 @@ public class CloakDataSource implements DataSource, AutoCloseable {
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         DataSource t = target();
+        checkNetwork(t);
         Connection connection = t.getConnection(username, password);
         return connections.open(connection, compiled(t, connection), assertedPrincipal(), PRINCIPAL_SETTER);
     }
@@ -141,18 +149,53 @@ public class CloakDataSource implements DataSource, AutoCloseable {
         }
     }
 
+    /**
+     * The network rules that hold before the target opens a connection ({@link NetworkCheck}), on the settings read
+     * from it ({@link TargetSettings}) once per target; a target whose URL Cloak cannot read cannot be shown to
+     * verify the server.
+     */
+    private void checkNetwork(DataSource t) throws SQLException {
+        if (t != networkChecked) {
+            requireNetworkRules(t);
+            networkChecked = t;
+        }
+    }
+
+    private void requireNetworkRules(DataSource t) throws SQLException {
+        CloakConfig c = config();
+        Optional<DelegateSettings> settings = TargetSettings.of(t);
+        if (settings.isPresent()) {
+            NetworkCheck.requireBeforeConnect(c, settings.get());
+        } else if (c.verifyServer()) {
+            throw SqlErrors.of(SqlState.SERVER_NOT_VERIFIED, "Cloak cannot read the JDBC URL of the target data"
+                    + " source (" + t.getClass().getName() + ": no getJdbcUrl, getUrl or getURL), so it cannot check"
+                    + " that it verifies the server's certificate and host name, and network.verify-server is true."
+                    + " Use a data source with a readable URL (HikariCP, pgjdbc's, MariaDB's, H2's), or set"
+                    + " network.verify-server: false in the policy.");
+        }
+    }
+
+    /** The policy: the one given, or the one at the configured location (read once). */
+    private synchronized CloakConfig config() throws SQLException {
+        CloakConfig c = config;
+        if (c == null) {
+            String location = configLocation != null ? configLocation : PolicyLocation.find(Map.of(), null);
+            c = PolicyFile.load(location);
+            config = c;
+        }
+        return c;
+    }
+
     private synchronized CompiledPolicy compile(DataSource t, Dialect dialect) throws SQLException {
         if (compiled == null) {
-            CloakConfig c = config;
-            if (c == null) {
-                String location = configLocation != null ? configLocation : PolicyLocation.find(Map.of(), null);
-                c = PolicyFile.load(location);
-                config = c;
-            }
+            CloakConfig c = config();
             DataSource keys = keyStoreDataSource != null ? keyStoreDataSource : t;
-            ConnectionSource keyStore = c.requireTls() ? TlsRequirement.checking(keys::getConnection)
+            if (keys != t) {
+                requireNetworkRules(keys);
+            }
+            ConnectionSource keyStore = c.requireTls() ? TlsRequirement.checking(keys::getConnection, c)
                     : keys::getConnection;
-            ConnectionSource data = c.requireTls() ? TlsRequirement.checking(t::getConnection) : t::getConnection;
+            ConnectionSource data = c.requireTls() ? TlsRequirement.checking(t::getConnection, c) : t::getConnection;
             // before a key is created: the key store's own pool first, so a busy target pool cannot hold it up
             List<ConnectionSource> dataChecks = keyStoreDataSource != null ? List.of(keyStore, data) : List.of(data);
             compiled = CompiledPolicy.compile(c, keyStore, dataChecks, dialect, telemetry);

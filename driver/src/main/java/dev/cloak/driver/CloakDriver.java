@@ -6,6 +6,7 @@ import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.error.SqlState;
 import dev.cloak.driver.internal.policy.CompiledPolicy;
 import dev.cloak.driver.internal.telemetry.Telemetry;
+import dev.cloak.driver.network.NetworkCheck;
 import dev.cloak.keyring.store.ConnectionSource;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -68,9 +69,14 @@ public final class CloakDriver implements Driver {
         checkSettingNames(cloakUrl.settings().keySet(), info);
         String delegateUrl = cloakUrl.delegateUrl();
         Properties delegateInfo = withoutCloakSettings(info);
-        Driver delegate = delegateDriver(delegateUrl);
         String location = PolicyLocation.find(cloakUrl.settings(), info);
-        CompiledPolicy policy = policy(location, delegateUrl, delegate, delegateInfo);
+        List<String> key = List.of(location, delegateUrl, String.valueOf(delegateInfo.getProperty("user")));
+        CompiledPolicy known = policies.get(key);
+        CloakConfig config = known != null ? known.config() : PolicyFile.load(location);
+        // before any driver, even DriverManager's acceptsURL, reads the URL (pgjdbc's parses it, service= and all)
+        NetworkCheck.requireBeforeConnect(config, delegateUrl, delegateInfo);
+        Driver delegate = delegateDriver(delegateUrl);
+        CompiledPolicy policy = known != null ? known : policy(key, config, delegateUrl, delegate, delegateInfo);
         Connection connection = delegate.connect(delegateUrl, delegateInfo);
         if (connection == null) {
             throw SqlErrors.of(SqlState.CONNECTION_NOT_OPENED, "The driver for " + scheme(delegateUrl)
@@ -97,16 +103,11 @@ public final class CloakDriver implements Driver {
         }
     }
 
-    private CompiledPolicy policy(String location, String delegateUrl, Driver delegate, Properties delegateInfo)
-            throws SQLException {
-        List<String> key = List.of(location, delegateUrl, String.valueOf(delegateInfo.getProperty("user")));
-        CompiledPolicy policy = policies.get(key);
-        if (policy != null) {
-            return policy;
-        }
-        CloakConfig config = PolicyFile.load(location);
+    /** Compiles {@code config} for {@code key} (location, delegate URL, user), once: a racing compile is closed. */
+    private CompiledPolicy policy(List<String> key, CloakConfig config, String delegateUrl, Driver delegate,
+                                  Properties delegateInfo) throws SQLException {
         ConnectionSource keyStore = () -> delegate.connect(delegateUrl, delegateInfo);
-        ConnectionSource own = config.requireTls() ? TlsRequirement.checking(keyStore) : keyStore;
+        ConnectionSource own = config.requireTls() ? TlsRequirement.checking(keyStore, config) : keyStore;
         // the key store and the key-creation check both open connections of their own to the target
         CompiledPolicy compiled = CompiledPolicy.compile(config, own, List.of(own),
                 CompiledPolicy.dialectOf(scheme(delegateUrl)), TELEMETRY);

@@ -1,17 +1,19 @@
 package dev.cloak.driver;
 
+import dev.cloak.driver.config.CloakConfig;
+import dev.cloak.driver.config.TlsVersion;
 import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.error.SqlState;
+import dev.cloak.driver.network.SessionTls;
 import dev.cloak.keyring.store.ConnectionSource;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Asks the database whether the session is encrypted (PostgreSQL's {@code pg_stat_ssl}, MariaDB's
- * {@code Ssl_cipher}; H2 by its URL: embedded or {@code ssl:}) and refuses it with SQLState 08004 if not.
+ * Asks the database whether the session is encrypted ({@link SessionTls}: PostgreSQL's {@code pg_stat_ssl}, MariaDB's
+ * {@code Ssl_cipher}; H2 by its URL: embedded or {@code ssl:}), with at least {@code network.min-tls} and, where the
+ * policy asks, a client certificate the server saw, and refuses it with SQLState 08004 if not.
  */
 final class TlsRequirement {
 
@@ -22,8 +24,8 @@ final class TlsRequirement {
      * Throws 08004 (after which the caller closes the connection) unless the session is proven encrypted. Leaves
      * no transaction open: the connection goes back to its caller as it came.
      */
-    static void check(Connection connection) throws SQLException {
-        verify(connection);
+    static void check(Connection connection, CloakConfig config) throws SQLException {
+        verify(connection, config);
         if (!connection.getAutoCommit()) {
             // The check's query opened a transaction; hand the connection back as it was given.
             connection.rollback();
@@ -35,11 +37,11 @@ final class TlsRequirement {
      * store's own connections carry wrapped keysets and key metadata, and the policy's network.require-tls holds
      * for them too. A connection that fails the check is closed.
      */
-    static ConnectionSource checking(ConnectionSource source) {
+    static ConnectionSource checking(ConnectionSource source, CloakConfig config) {
         return () -> {
             Connection connection = source.open();
             try {
-                check(connection);
+                check(connection, config);
                 return connection;
             } catch (SQLException | RuntimeException e) {
                 CloakConnections.closeAfter(connection, e);
@@ -48,32 +50,36 @@ final class TlsRequirement {
         };
     }
 
-    private static void verify(Connection connection) throws SQLException {
-        String product = connection.getMetaData().getDatabaseProductName();
-        String name = product == null ? "" : product.toLowerCase(Locale.ROOT);
-        boolean encrypted;
-        if (name.contains("postgres")) {
-            encrypted = "t".equalsIgnoreCase(single(connection,
-                    "SELECT CASE WHEN ssl THEN 't' ELSE 'f' END FROM pg_stat_ssl WHERE pid = pg_backend_pid()"));
-        } else if (name.contains("mariadb") || name.contains("mysql")) {
-            encrypted = !isBlank(secondColumn(connection, "SHOW SESSION STATUS LIKE 'Ssl_cipher'"));
-        } else if (name.equals("h2")) {
-            encrypted = isEmbeddedOrSslH2(connection.getMetaData().getURL());
-        } else {
+    private static void verify(Connection connection, CloakConfig config) throws SQLException {
+        SessionTls tls = SessionTls.of(connection, config.requireClientCert());
+        String product = tls.product();
+        if (!tls.known()) {
             throw refused("Cloak cannot verify that a " + product + " session is encrypted");
         }
-        if (!encrypted) {
+        if (!tls.encrypted()) {
             throw refused("The " + product + " session is not encrypted (TLS)");
         }
-    }
-
-    private static boolean isEmbeddedOrSslH2(String url) {
-        String u = url == null ? "" : url.toLowerCase(Locale.ROOT);
-        if (u.startsWith("jdbc:h2:ssl:")) {
-            return true;
+        if (!tls.network()) {
+            return; // embedded: nothing crosses a network
         }
-        // An embedded H2 database has no network; tcp: sends data in clear.
-        return !u.startsWith("jdbc:h2:tcp:");
+        TlsVersion min = config.minTls();
+        if (min != null) {
+            Optional<Integer> vs = min.compareReported(tls.version());
+            if (vs.isEmpty() || vs.get() < 0) {
+                throw SqlErrors.of(SqlState.TLS_REQUIRED, "The " + product + " session uses "
+                        + (tls.version() == null ? "a TLS version the server does not report" : tls.version())
+                        + " and network.min-tls is " + min.number() + ". Require TLS " + min.number()
+                        + " on the server (PostgreSQL ssl_min_protocol_version, MariaDB tls_version), or lower"
+                        + " network.min-tls in the policy.");
+            }
+        }
+        if (config.requireClientCert() && !tls.clientCertificate()) {
+            throw SqlErrors.of(SqlState.TLS_REQUIRED, "The " + product + " server saw no client certificate"
+                    + " and network.require-client-cert is true. Give the certificate in the delegate URL"
+                    + " (pgjdbc sslcert/sslkey, MariaDB keyStore) and require it on the server (PostgreSQL"
+                    + " hostssl ... cert in pg_hba.conf, MariaDB REQUIRE X509), or set network.require-client-cert:"
+                    + " false in the policy.");
+        }
     }
 
     private static SQLException refused(String why) {
@@ -82,19 +88,6 @@ final class TlsRequirement {
                 + " acceptable.");
     }
 
-    private static String single(Connection connection, String sql) throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
 
-    private static String secondColumn(Connection connection, String sql) throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(2) : null;
-        }
-    }
 
-    private static boolean isBlank(String s) {
-        return s == null || s.isBlank();
-    }
 }

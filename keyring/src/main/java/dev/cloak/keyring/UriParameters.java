@@ -107,7 +107,11 @@ public final class UriParameters {
         return true;
     }
 
-    private static boolean isLoopbackLiteral(String host) {
+    /**
+     * Whether {@code host} (as {@link java.net.URI#getHost()} gives it) is {@code 127.0.0.1} or {@code [::1]}
+     * written as a literal: a name could resolve elsewhere.
+     */
+    public static boolean isLoopbackLiteral(String host) {
         if (host == null) {
             return false;
         }

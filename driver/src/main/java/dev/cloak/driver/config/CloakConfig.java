@@ -43,6 +43,10 @@ public final class CloakConfig {
     private final List<AccessRule> accessRules;
     private final PrincipalSource principalSource;
     private final boolean requireTls;
+    private final boolean verifyServer;
+    private final TlsVersion minTls;
+    private final boolean requireClientCert;
+    private final Set<String> allowedDriverSettings;
     private final int statementCacheSize;
     private final String auditSink;
     private final String policySha256;
@@ -62,6 +66,10 @@ public final class CloakConfig {
         this.accessRules = List.copyOf(b.accessRules);
         this.principalSource = b.principalSource;
         this.requireTls = b.requireTls;
+        this.verifyServer = b.verifyServer == null ? b.requireTls : b.verifyServer;
+        this.minTls = b.minTls;
+        this.requireClientCert = b.requireClientCert;
+        this.allowedDriverSettings = Set.copyOf(b.allowedDriverSettings);
         this.statementCacheSize = b.statementCacheSize;
         this.auditSink = b.auditSink;
         this.policySha256 = b.policySha256;
@@ -161,6 +169,32 @@ public final class CloakConfig {
         return requireTls;
     }
 
+    /**
+     * {@code network.verify-server}: the delegate URL must make the driver verify the server's certificate and host
+     * name (pgjdbc {@code sslmode=verify-full}, MariaDB {@code sslMode=verify-full}). Default: {@link #requireTls()}.
+     */
+    public boolean verifyServer() {
+        return verifyServer;
+    }
+
+    /** {@code network.min-tls}: the oldest TLS version a session may use, or null for any the driver accepts. */
+    public TlsVersion minTls() {
+        return minTls;
+    }
+
+    /** {@code network.require-client-cert}: the server must have seen a client certificate (mutual TLS). */
+    public boolean requireClientCert() {
+        return requireClientCert;
+    }
+
+    /**
+     * {@code network.allow-driver-settings}: the delegate settings, lower case, that may load classes, run scripts or
+     * read local files and that this policy allows anyway. Empty by default.
+     */
+    public Set<String> allowedDriverSettings() {
+        return allowedDriverSettings;
+    }
+
     public int statementCacheSize() {
         return statementCacheSize;
     }
@@ -197,6 +231,10 @@ public final class CloakConfig {
         private final List<AccessRule> accessRules = new ArrayList<>();
         private PrincipalSource principalSource = PrincipalSource.SESSION;
         private boolean requireTls = true;
+        private Boolean verifyServer;
+        private TlsVersion minTls;
+        private boolean requireClientCert;
+        private final Set<String> allowedDriverSettings = new HashSet<>();
         private int statementCacheSize = DEFAULT_STATEMENT_CACHE_SIZE;
         private String auditSink;
         private String policySha256;
@@ -354,6 +392,32 @@ public final class CloakConfig {
             return this;
         }
 
+        /** {@code network.verify-server}; unset, it follows {@link #requireTls(boolean)}. */
+        public Builder verifyServer(boolean verify) {
+            this.verifyServer = verify;
+            return this;
+        }
+
+        /** {@code network.min-tls}; null for no minimum beyond the driver's own. */
+        public Builder minTls(TlsVersion version) {
+            this.minTls = version;
+            return this;
+        }
+
+        public Builder requireClientCert(boolean require) {
+            this.requireClientCert = require;
+            return this;
+        }
+
+        /** Adds to {@code network.allow-driver-settings} (names compared without regard to case). */
+        public Builder allowDriverSetting(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("a driver setting to allow must have a name");
+            }
+            allowedDriverSettings.add(name.trim().toLowerCase(Locale.ROOT));
+            return this;
+        }
+
         public Builder statementCacheSize(int size) {
             if (size < 1) {
                 throw new IllegalArgumentException("statements.cache-size must be at least 1");
@@ -395,10 +459,26 @@ public final class CloakConfig {
          *     twice, a key shared between columns of different modes or types, an unknown key column, an access rule
          *     that names a column the policy does not encrypt, two rules for one principal and column
          */
+        private void checkNetwork() {
+            if (requireTls) {
+                return;
+            }
+            if (Boolean.TRUE.equals(verifyServer)) {
+                throw new IllegalArgumentException("network.verify-server: true needs network.require-tls: true");
+            }
+            if (minTls != null) {
+                throw new IllegalArgumentException("network.min-tls needs network.require-tls: true");
+            }
+            if (requireClientCert) {
+                throw new IllegalArgumentException("network.require-client-cert: true needs network.require-tls: true");
+            }
+        }
+
         public CloakConfig build() {
             if (masterKey == null || masterKey.isBlank()) {
                 throw new IllegalArgumentException("keyring.master-key is required");
             }
+            checkNetwork();
             Set<String> seen = new HashSet<>();
             for (ColumnPolicy c : columns) {
                 if (!seen.add(c.name().toLowerCase(Locale.ROOT))) {

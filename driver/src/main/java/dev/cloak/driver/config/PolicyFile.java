@@ -57,7 +57,8 @@ public final class PolicyFile {
     private static final Set<String> PAD = Set.of("size", "buckets");
     private static final Set<String> ACCESS = Set.of("default", "principal", "rules");
     private static final Set<String> RULE = Set.of("principal", "columns", "decrypt");
-    private static final Set<String> NETWORK = Set.of("require-tls");
+    private static final Set<String> NETWORK = Set.of("require-tls", "verify-server", "min-tls",
+            "require-client-cert", "allow-driver-settings");
     private static final Set<String> STATEMENTS = Set.of("cache-size");
     private static final Set<String> AUDIT = Set.of("sink");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
@@ -193,10 +194,7 @@ public final class PolicyFile {
 
         Entry network = top.get("network");
         if (network != null && !isNull(network.value)) {
-            Entry tls = mapping(network.value, "network", NETWORK).get("require-tls");
-            if (tls != null) {
-                builder.requireTls(bool(tls.value, "network.require-tls"));
-            }
+            readNetwork(network, builder);
         }
         Entry statements = top.get("statements");
         if (statements != null && !isNull(statements.value)) {
@@ -211,6 +209,51 @@ public final class PolicyFile {
         } catch (IllegalArgumentException e) {
             // Every rule of build() is checked above with its line; this is the backstop.
             throw new PolicyException(source, 1, null, e.getMessage(), e);
+        }
+    }
+
+    private void readNetwork(Entry network, CloakConfig.Builder builder) throws PolicyException {
+        Map<String, Entry> map = mapping(network.value, "network", NETWORK);
+        Entry tls = map.get("require-tls");
+        if (tls != null) {
+            builder.requireTls(bool(tls.value, "network.require-tls"));
+        }
+        boolean requireTls = tls == null || bool(tls.value, "network.require-tls");
+        Entry verify = map.get("verify-server");
+        if (verify != null) {
+            boolean v = bool(verify.value, "network.verify-server");
+            if (v && !requireTls) {
+                throw error(verify.value, "network.verify-server", "true needs network.require-tls: true");
+            }
+            builder.verifyServer(v);
+        }
+        Entry min = map.get("min-tls");
+        if (min != null && !isNull(min.value)) {
+            String text = scalar(min.value, "network.min-tls");
+            TlsVersion version = TlsVersion.ofPolicy(text).orElseThrow(() -> error(min.value, "network.min-tls",
+                    "must be \"1.2\" or \"1.3\", not '" + text + "'"));
+            if (!requireTls) {
+                throw error(min.value, "network.min-tls", "needs network.require-tls: true");
+            }
+            builder.minTls(version);
+        }
+        Entry clientCert = map.get("require-client-cert");
+        if (clientCert != null) {
+            boolean c = bool(clientCert.value, "network.require-client-cert");
+            if (c && !requireTls) {
+                throw error(clientCert.value, "network.require-client-cert", "true needs network.require-tls: true");
+            }
+            builder.requireClientCert(c);
+        }
+        Entry allow = map.get("allow-driver-settings");
+        if (allow != null && !isNull(allow.value)) {
+            if (!(allow.value instanceof SequenceNode seq)) {
+                throw error(allow.value, "network.allow-driver-settings", "must be a list of driver setting names");
+            }
+            for (Node n : seq.getValue()) {
+                String name = scalar(n, "network.allow-driver-settings");
+                apply(n, "network.allow-driver-settings", () -> builder.allowDriverSetting(name));
+            }
         }
     }
 

@@ -40,7 +40,7 @@ final class AwsKmsKey implements KmsKey {
     private final AwsKmsUri uri;
     private final KmsClient client;
 
-    AwsKmsKey(AwsKmsUri uri, Duration timeout) {
+    AwsKmsKey(AwsKmsUri uri, Duration timeout) throws KeyringException {
         this.uri = uri;
         this.client = KmsClient.builder()
                 .region(Region.of(uri.region()))
@@ -50,6 +50,13 @@ final class AwsKmsKey implements KmsKey {
                         .apiCallAttemptTimeout(timeout)
                         .build())
                 .build();
+        try {
+            AwsEndpoint.requireHttps(client.serviceClientConfiguration().endpointOverride(), System::getenv,
+                    System::getProperty);
+        } catch (KeyringException e) {
+            client.close();
+            throw e;
+        }
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.cloak.keyring.KeyringException;
 import dev.cloak.keyring.KmsBinding;
 import dev.cloak.keyring.KmsCallException;
 import dev.cloak.keyring.KmsKey;
+import dev.cloak.keyring.UriParameters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -171,19 +172,41 @@ final class GcpKmsKey implements KmsKey {
     private GoogleCredentials load(String what) throws KmsCallException {
         if (uri.credentials().isPresent()) {
             try (InputStream in = Files.newInputStream(uri.credentials().get())) {
-                return ServiceAccountCredentials.fromStream(in);
+                return requireHttpsTokenServer(ServiceAccountCredentials.fromStream(in), what);
             } catch (IOException e) {
                 // the parser's message could quote the file, which holds a private key: name the file only
                 throw KmsCallException.permanent(KeyringException.Kind.INVALID, what + ": credentials file "
                         + uri.credentials().get() + " cannot be read as a service-account key", null);
             }
         }
+        GoogleCredentials adc;
         try {
-            return GoogleCredentials.getApplicationDefault();
+            adc = GoogleCredentials.getApplicationDefault();
         } catch (IOException e) {
             throw KmsCallException.permanent(KeyringException.Kind.UNAVAILABLE, what + " has no Application "
                     + "Default Credentials: " + e.getMessage(), e);
         }
+        return requireHttpsTokenServer(adc, what);
+    }
+
+    /**
+     * The credentials, unless their token endpoint ({@code token_uri} of a service-account key) is not HTTPS: the
+     * signed assertion and the access token it returns would cross the network in clear. Plain HTTP only to a
+     * loopback literal, and only where the URI asks for it ({@code http=loopback}), as for the KMS endpoint.
+     */
+    private GoogleCredentials requireHttpsTokenServer(GoogleCredentials loaded, String what) throws KmsCallException {
+        URI token = loaded instanceof ServiceAccountCredentials sa ? sa.getTokenServerUri() : null;
+        if (token == null || "https".equalsIgnoreCase(token.getScheme())) {
+            return loaded;
+        }
+        boolean loopbackAllowed = "http".equals(uri.endpoint().getScheme());
+        if ("http".equalsIgnoreCase(token.getScheme()) && loopbackAllowed
+                && UriParameters.isLoopbackLiteral(token.getHost())) {
+            return loaded;
+        }
+        throw KmsCallException.permanent(KeyringException.Kind.INVALID, what + ": the credentials' token endpoint"
+                + " (token_uri, host " + token.getHost() + ") is not https://; plain http:// only to 127.0.0.1 or"
+                + " [::1] with http=loopback in the URI", null);
     }
 
     /** A token that could not be had: refused by the token endpoint, or not reached. */

@@ -92,4 +92,24 @@ class GcpKmsMasterKeyProviderTest extends RemoteMasterKeyContract {
             assertThat(e.getMessage()).contains("credentials were refused").contains("invalid_grant");
         }
     }
+
+    @Test
+    void aTokenEndpointThatIsNotHttpsIsRefusedBeforeAnyTokenIsAsked() throws Exception {
+        MemoryKeyStore store = storeWithKeys();
+        Path plain = Files.createTempDirectory("gcp").resolve("plain-token-uri.json");
+        String json = Files.readString(KmsDoubles.gcpCredentials());
+        // the same account, its token endpoint elsewhere over plain HTTP: the signed assertion would cross in clear
+        Files.writeString(plain, json.replaceFirst("\"token_uri\":\"[^\"]+\"",
+                "\"token_uri\":\"http://oauth2.example.com/token\""));
+        uri = uri.replace(KmsDoubles.gcpCredentials().toString(), plain.toString());
+        int before = KmsDoubles.gcp().tokensIssued();
+
+        try (Keyring keyring = open(store)) {
+            KeyringException e = catchThrowableOfType(KeyringException.class, () -> keyring.aead("patients.name"));
+
+            assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
+            assertThat(e.getMessage()).contains("token_uri").contains("oauth2.example.com").contains("https://");
+        }
+        assertThat(KmsDoubles.gcp().tokensIssued()).isEqualTo(before);
+    }
 }

@@ -449,6 +449,47 @@ public class CloakProperties {
         public void setRequireTls(String requireTls) {
             this.requireTls = requireTls;
         }
+
+        /** Whether the delegate URL must make the driver verify the server (default: as require-tls). */
+        private String verifyServer;
+        /** The oldest TLS version a session may use: "1.2" or "1.3" (default: the driver's own). */
+        private String minTls;
+        /** Whether the server must have seen a client certificate (default false). */
+        private String requireClientCert;
+        /** Delegate settings that load classes, run scripts or read files, allowed anyway (default none). */
+        private List<String> allowDriverSettings = new ArrayList<>();
+
+        public String getVerifyServer() {
+            return verifyServer;
+        }
+
+        public void setVerifyServer(String verifyServer) {
+            this.verifyServer = verifyServer;
+        }
+
+        public String getMinTls() {
+            return minTls;
+        }
+
+        public void setMinTls(String minTls) {
+            this.minTls = minTls;
+        }
+
+        public String getRequireClientCert() {
+            return requireClientCert;
+        }
+
+        public void setRequireClientCert(String requireClientCert) {
+            this.requireClientCert = requireClientCert;
+        }
+
+        public List<String> getAllowDriverSettings() {
+            return allowDriverSettings;
+        }
+
+        public void setAllowDriverSettings(List<String> allowDriverSettings) {
+            this.allowDriverSettings = allowDriverSettings;
+        }
     }
 
     /** Inline policy: statements.* of the policy file. */

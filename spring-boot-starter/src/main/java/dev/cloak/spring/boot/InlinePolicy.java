@@ -99,6 +99,12 @@ final class InlinePolicy {
         put(tree, "audit", audit);
         Map<String, Object> network = section();
         put(network, "require-tls", p.getNetwork().getRequireTls());
+        put(network, "verify-server", p.getNetwork().getVerifyServer());
+        put(network, "min-tls", p.getNetwork().getMinTls());
+        put(network, "require-client-cert", p.getNetwork().getRequireClientCert());
+        if (!p.getNetwork().getAllowDriverSettings().isEmpty()) {
+            network.put("allow-driver-settings", List.copyOf(p.getNetwork().getAllowDriverSettings()));
+        }
         put(tree, "network", network);
         Map<String, Object> statements = section();
         put(statements, "cache-size", p.getStatements().getCacheSize());

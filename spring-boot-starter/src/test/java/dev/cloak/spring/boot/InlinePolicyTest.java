@@ -111,6 +111,20 @@ class InlinePolicyTest {
     }
 
     @Test
+    void inlineNetworkSettingsReadAsThePolicyFiles() throws Exception {
+        CloakConfig inline = load(policy("cloak.columns.patients.ssn.type", "varchar",
+                "cloak.columns.patients.ssn.mode", "deterministic",
+                "cloak.network.verify-server", "false",
+                "cloak.network.min-tls", "1.3",
+                "cloak.network.require-client-cert", "true",
+                "cloak.network.allow-driver-settings", "socketFactory,INIT"));
+        assertThat(inline.verifyServer()).isFalse();
+        assertThat(inline.minTls()).isEqualTo(dev.cloak.driver.config.TlsVersion.TLS_1_3);
+        assertThat(inline.requireClientCert()).isTrue();
+        assertThat(inline.allowedDriverSettings()).containsExactlyInAnyOrder("socketfactory", "init");
+    }
+
+    @Test
     void inlinePolicyKeepsThePolicyFilesDefaults() throws Exception {
         CloakConfig inline = load(policy("cloak.columns.patients.ssn.type", "varchar",
                 "cloak.columns.patients.ssn.mode", "deterministic"));

@@ -39,7 +39,7 @@ public final class SqlErrors {
     public static SQLException of(SqlState state, String message, Throwable cause) {
         String code = state.code();
         return switch (state) {
-            case CONNECTION_NOT_OPENED, CONNECTION_CLOSED, TLS_REQUIRED ->
+            case CONNECTION_NOT_OPENED, CONNECTION_CLOSED, DRIVER_SETTING_REFUSED, TLS_REQUIRED, SERVER_NOT_VERIFIED ->
                     new SQLNonTransientConnectionException(message, code, cause);
             case STATEMENT_REFUSED -> refusedWith(message, cause);
             case BAD_CELL, VALUE_TOO_LONG, NOT_CONVERTIBLE, INVALID_LENGTH ->

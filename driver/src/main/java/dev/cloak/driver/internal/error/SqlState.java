@@ -16,8 +16,24 @@ public enum SqlState {
     CONNECTION_NOT_OPENED("08001"),
     /** The data source was closed while it was being used (a health check racing {@code close()}). */
     CONNECTION_CLOSED("08003"),
-    /** The policy requires TLS and the session is not proven encrypted; the connection has been closed. */
+    /**
+     * The delegate URL or connection properties name a setting that makes the driver load a class, run a script or
+     * statements, or read local files, and the policy's {@code network.allow-driver-settings} does not list it.
+     * Refused before the delegate driver sees the URL: fix the URL or allow the setting.
+     */
+    DRIVER_SETTING_REFUSED("08001"),
+    /**
+     * The policy requires TLS and the session is not proven encrypted, or older than {@code network.min-tls}, or the
+     * server saw no client certificate where {@code network.require-client-cert} asks for one; the connection has
+     * been closed.
+     */
     TLS_REQUIRED("08004"),
+    /**
+     * {@code network.verify-server} is on and the delegate's settings do not make it verify the server's certificate
+     * and host name (pgjdbc {@code sslmode=verify-full}, MariaDB {@code sslMode=verify-full}). Refused before the
+     * delegate driver connects.
+     */
+    SERVER_NOT_VERIFIED("08004"),
     /**
      * A statement Cloak refuses to send because it cannot handle an encrypted column correctly in it; the
      * connection is healthy. Always a {@code RejectedStatementException}, which pools keep the connection for.
