@@ -10,8 +10,12 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.apache.shardingsphere.driver.api.yaml.YamlShardingSphereDataSourceFactory;
@@ -25,12 +29,18 @@ final class BenchDatabase implements AutoCloseable {
 
     /** Rows seeded into each driver's table; ids run from 1 to ROWS. */
     static final int ROWS = 1_000;
+    /** Rows of the export table ({@code export}): the patients' rows, copied this many times over. */
+    static final int EXPORT_ROWS = 100_000;
+    /** Every table a driver may have; those of {@link Extra} only in the forks of the workloads that read them. */
+    private static final String[] KINDS = {"patients", "inserts", "wide", "hot", "hot_memo", "export"};
     /** Connections in each pool: one per thread of the {@code -8t} workloads. */
     static final int POOL_SIZE = 8;
     /** The table without any encrypted column, shared by all drivers (pass-through). */
     static final String PLAIN_TABLE = "bench_plain";
 
     private static final String ENV = "CLOAK_TEST_POSTGRES_URL";
+    /** The hot-value memo of Cloak's {@code hot_memo.code}: room for every hot value. */
+    private static final int HOT_MEMO_ENTRIES = 1_000;
 
     private final Driver driver;
     private final String rawUrl;
@@ -60,6 +70,37 @@ final class BenchDatabase implements AutoCloseable {
         }
     }
 
+    /** The tables beyond {@code patients} and {@code inserts} that a workload reads. */
+    enum Extra {
+        /** {@code wide}: id and {@link Rows#WIDE_COLUMNS} encrypted columns, {@link #ROWS} rows. */
+        WIDE,
+        /** {@code hot} and {@code hot_memo}: id and an encrypted deterministic {@code code}, one row per hot value. */
+        HOT,
+        /** {@code export}: the patients' columns, {@link #EXPORT_ROWS} rows. */
+        EXPORT,
+        NONE;
+
+        /** The kinds of table seeded for a workload with this extra: {@code patients} and the extra's own. */
+        List<String> kinds() {
+            return switch (this) {
+                case WIDE -> List.of("patients", "wide");
+                case HOT -> List.of("patients", "hot", "hot_memo");
+                case EXPORT -> List.of("patients", "export");
+                case NONE -> List.of("patients");
+            };
+        }
+
+        /** The extra tables of a workload method ({@code wideRow}, {@code scan1000}, …). */
+        static Extra of(String workload) {
+            return switch (workload) {
+                case "wideRow", "scan1000" -> WIDE;
+                case "lookupHot", "lookupHotMemo" -> HOT;
+                case "export" -> EXPORT;
+                default -> NONE;
+            };
+        }
+    }
+
     private BenchDatabase(Driver driver, String rawUrl, Path dir, DataSource dataSource) {
         this.driver = driver;
         this.rawUrl = rawUrl;
@@ -67,11 +108,12 @@ final class BenchDatabase implements AutoCloseable {
         this.dataSource = dataSource;
     }
 
-    /** Creates and seeds this driver's tables, then opens its pool. */
-    static BenchDatabase open(String driverName) throws Exception {
+    /** Creates and seeds this driver's tables, with the extra ones {@code workload} reads, then opens its pool. */
+    static BenchDatabase open(String driverName, String workload) throws Exception {
         Driver driver = Driver.named(driverName);
         String rawUrl = rawUrl();
-        createTables(driver, rawUrl);
+        Extra extra = Extra.of(workload);
+        createTables(driver, rawUrl, extra);
         Path dir = Files.createTempDirectory("cloak-bench-");
         DataSource dataSource = switch (driver) {
             case RAW -> pool("bench-raw", rawUrl);
@@ -80,7 +122,7 @@ final class BenchDatabase implements AutoCloseable {
                     writeShardingSpherePolicy(dir, rawUrl).toFile());
         };
         BenchDatabase database = new BenchDatabase(driver, rawUrl, dir, dataSource);
-        database.seed();
+        database.seed(extra);
         return database;
     }
 
@@ -116,7 +158,7 @@ final class BenchDatabase implements AutoCloseable {
      */
     private void dropTables() throws SQLException {
         try (Connection c = DriverManager.getConnection(rawUrl); Statement s = c.createStatement()) {
-            for (String kind : new String[] {"patients", "inserts"}) {
+            for (String kind : KINDS) {
                 s.execute("DROP TABLE IF EXISTS " + table(kind));
             }
         }
@@ -137,16 +179,37 @@ final class BenchDatabase implements AutoCloseable {
         }
     }
 
-    private static void createTables(Driver driver, String rawUrl) throws SQLException {
+    private static void createTables(Driver driver, String rawUrl, Extra extra) throws SQLException {
         String type = driver.encryptedType();
         try (Connection c = DriverManager.getConnection(rawUrl); Statement s = c.createStatement()) {
+            for (String kind : KINDS) {
+                s.execute("DROP TABLE IF EXISTS " + driver.table(kind));
+            }
             for (String kind : new String[] {"patients", "inserts"}) {
-                String table = driver.table(kind);
-                s.execute("DROP TABLE IF EXISTS " + table);
-                s.execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, ssn " + type + ", name " + type
-                        + ", email " + type + ") WITH (autovacuum_enabled = false)");
+                s.execute("CREATE TABLE " + driver.table(kind) + " (id bigint PRIMARY KEY, ssn " + type + ", name "
+                        + type + ", email " + type + ") WITH (autovacuum_enabled = false)");
             }
             s.execute("CREATE INDEX ON " + driver.table("patients") + " (ssn)");
+            switch (extra) {
+                case WIDE -> {
+                    StringBuilder columns = new StringBuilder();
+                    for (int k = 1; k <= Rows.WIDE_COLUMNS; k++) {
+                        columns.append(", c").append(k).append(' ').append(type);
+                    }
+                    s.execute("CREATE TABLE " + driver.table("wide") + " (id bigint PRIMARY KEY" + columns
+                            + ") WITH (autovacuum_enabled = false)");
+                }
+                case HOT -> {
+                    for (String kind : new String[] {"hot", "hot_memo"}) {
+                        s.execute("CREATE TABLE " + driver.table(kind) + " (id bigint PRIMARY KEY, code " + type
+                                + ") WITH (autovacuum_enabled = false)");
+                        s.execute("CREATE INDEX ON " + driver.table(kind) + " (code)");
+                    }
+                }
+                case EXPORT -> s.execute("CREATE TABLE " + driver.table("export") + " (id bigint PRIMARY KEY, ssn "
+                        + type + ", name " + type + ", email " + type + ") WITH (autovacuum_enabled = false)");
+                case NONE -> { }
+            }
             s.execute("CREATE TABLE IF NOT EXISTS " + PLAIN_TABLE + " (id bigint PRIMARY KEY, label varchar(64), "
                     + "amount numeric(12,2))");
             s.execute("INSERT INTO " + PLAIN_TABLE + " SELECT g, 'item ' || g, g * 1.25 FROM generate_series(1, "
@@ -155,8 +218,12 @@ final class BenchDatabase implements AutoCloseable {
         }
     }
 
-    /** Seeds through the driver under test, so each row is encrypted as that driver encrypts it. */
-    private void seed() throws SQLException {
+    /**
+     * Seeds through the driver under test, so each row is encrypted as that driver encrypts it. The export table is
+     * the patients' rows copied by the server, {@link #EXPORT_ROWS} / {@link #ROWS} times over: its cells are the
+     * patients' (Cloak's export columns share their key domains).
+     */
+    private void seed(Extra extra) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement insert = c.prepareStatement("INSERT INTO " + table("patients")
                      + " (id, ssn, name, email) VALUES (?, ?, ?, ?)")) {
@@ -169,8 +236,57 @@ final class BenchDatabase implements AutoCloseable {
             }
             insert.executeBatch();
         }
+        switch (extra) {
+            case WIDE -> seedWide();
+            case HOT -> {
+                for (String kind : new String[] {"hot", "hot_memo"}) {
+                    try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
+                            "INSERT INTO " + table(kind) + " (id, code) VALUES (?, ?)")) {
+                        for (int id = 1; id <= Rows.HOT_VALUES; id++) {
+                            insert.setLong(1, id);
+                            insert.setString(2, Rows.hot(id));
+                            insert.addBatch();
+                        }
+                        insert.executeBatch();
+                    }
+                }
+            }
+            case EXPORT -> {
+                try (Connection c = DriverManager.getConnection(rawUrl); Statement s = c.createStatement()) {
+                    s.execute("INSERT INTO " + table("export") + " SELECT g, p.ssn, p.name, p.email FROM "
+                            + "generate_series(1, " + EXPORT_ROWS + ") g JOIN " + table("patients")
+                            + " p ON p.id = (g - 1) % " + ROWS + " + 1");
+                }
+            }
+            case NONE -> { }
+        }
         try (Connection c = DriverManager.getConnection(rawUrl); Statement s = c.createStatement()) {
-            s.execute("ANALYZE " + table("patients"));
+            for (String kind : extra.kinds()) {
+                s.execute("ANALYZE " + table(kind));
+            }
+        }
+    }
+
+    private void seedWide() throws SQLException {
+        StringBuilder columns = new StringBuilder("id");
+        StringBuilder marks = new StringBuilder("?");
+        for (int k = 1; k <= Rows.WIDE_COLUMNS; k++) {
+            columns.append(", c").append(k);
+            marks.append(", ?");
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO " + table("wide") + " (" + columns + ") VALUES (" + marks + ")")) {
+            for (int id = 1; id <= ROWS; id++) {
+                insert.setLong(1, id);
+                for (int k = 1; k <= Rows.WIDE_COLUMNS; k++) {
+                    insert.setString(k + 1, Rows.wide(id, k));
+                }
+                insert.addBatch();
+                if (id % 500 == 0) {
+                    insert.executeBatch();
+                }
+            }
+            insert.executeBatch();
         }
     }
 
@@ -196,6 +312,22 @@ final class BenchDatabase implements AutoCloseable {
                     .append("  ").append(table).append(".name:  { type: varchar, mode: randomized }\n")
                     .append("  ").append(table).append(".email: { type: varchar, mode: randomized }\n");
         }
+        // the export table holds the patients' cells, copied by the server: it shares their key domains
+        String patients = Driver.CLOAK.table("patients");
+        String export = Driver.CLOAK.table("export");
+        for (String column : new String[] {"ssn", "name", "email"}) {
+            columns.append("  ").append(export).append('.').append(column).append(": { type: varchar, mode: ")
+                    .append(column.equals("ssn") ? "deterministic" : "randomized").append(", key: ")
+                    .append(patients).append('.').append(column).append(" }\n");
+        }
+        for (int k = 1; k <= Rows.WIDE_COLUMNS; k++) {
+            columns.append("  ").append(Driver.CLOAK.table("wide")).append(".c").append(k)
+                    .append(": { type: varchar, mode: randomized }\n");
+        }
+        columns.append("  ").append(Driver.CLOAK.table("hot")).append(".code: { type: varchar, mode: deterministic }\n")
+                .append("  ").append(Driver.CLOAK.table("hot_memo"))
+                .append(".code: { type: varchar, mode: deterministic, cache: { entries: ").append(HOT_MEMO_ENTRIES)
+                .append(" } }\n");
         Path policy = dir.resolve("cloak.yaml");
         Files.writeString(policy, """
                 version: 1
@@ -210,12 +342,23 @@ final class BenchDatabase implements AutoCloseable {
         return policy;
     }
 
-    /** The encrypt rule on both tables; the single-table rule, so that ShardingSphere knows the plain table too. */
+    /** The encrypt rule on every table; the single-table rule, so that ShardingSphere knows the plain table too. */
     private static Path writeShardingSpherePolicy(Path dir, String rawUrl) throws IOException {
         StringBuilder tables = new StringBuilder();
-        for (String kind : new String[] {"patients", "inserts"}) {
-            tables.append("      ").append(Driver.SHARDINGSPHERE.table(kind)).append(":\n        columns:\n");
-            for (String column : new String[] {"ssn", "name", "email"}) {
+        Map<String, List<String>> encrypted = new LinkedHashMap<>();
+        for (String kind : new String[] {"patients", "inserts", "export"}) {
+            encrypted.put(kind, List.of("ssn", "name", "email"));
+        }
+        List<String> wide = new ArrayList<>();
+        for (int k = 1; k <= Rows.WIDE_COLUMNS; k++) {
+            wide.add("c" + k);
+        }
+        encrypted.put("wide", wide);
+        encrypted.put("hot", List.of("code"));
+        encrypted.put("hot_memo", List.of("code"));
+        for (Map.Entry<String, List<String>> table : encrypted.entrySet()) {
+            tables.append("      ").append(Driver.SHARDINGSPHERE.table(table.getKey())).append(":\n        columns:\n");
+            for (String column : table.getValue()) {
                 tables.append("          ").append(column).append(":\n")
                         .append("            cipher:\n")
                         .append("              name: ").append(column).append('\n')

@@ -67,6 +67,10 @@ public class DatabaseBenchmark {
 
     private static final int BATCH = 1_000;
     private static final int SCAN = 100;
+    /** {@code scan-1000}: every row of the wide table, five of its encrypted columns. */
+    private static final int LONG_SCAN = 1_000;
+    /** {@code export}: rows per round trip while it streams. */
+    private static final int EXPORT_FETCH_SIZE = 1_000;
     /**
      * Rows each driver puts through the workload before JMH's warmup: 5,000 single-row operations, 50 scans of 100
      * rows or 5 batches of 1,000, enough for HotSpot to queue every method run once per row for C2; then all drivers
@@ -111,11 +115,11 @@ public class DatabaseBenchmark {
     public void open(BenchmarkParams params) throws Exception {
         String[] names = drivers.split("\\+");
         sides = new Side[names.length];
-        for (int i = 0; i < names.length; i++) {
-            sides[i] = new Side(BenchDatabase.open(names[i].trim()));
-        }
         String benchmark = params.getBenchmark();
         String workload = benchmark.substring(benchmark.lastIndexOf('.') + 1).replace("_8t", "");
+        for (int i = 0; i < names.length; i++) {
+            sides[i] = new Side(BenchDatabase.open(names[i].trim(), workload));
+        }
         inserts = workload.equals("insert") || workload.equals("batchInsert");
         for (Side side : sides) {
             side.warmUp(workload);
@@ -192,6 +196,11 @@ public class DatabaseBenchmark {
     @Benchmark @Threads(8) public int update_8t() throws SQLException { return current.update(); }
     @Benchmark @Threads(1) public long passThrough() throws SQLException { return current.passThrough(); }
     @Benchmark @Threads(8) public long passThrough_8t() throws SQLException { return current.passThrough(); }
+    @Benchmark @Threads(1) public int scan1000() throws SQLException { return current.scan1000(); }
+    @Benchmark @Threads(1) public long export() throws SQLException { return current.export(); }
+    @Benchmark @Threads(1) public long lookupHot() throws SQLException { return current.lookupHot(false); }
+    @Benchmark @Threads(1) public long lookupHotMemo() throws SQLException { return current.lookupHot(true); }
+    @Benchmark @Threads(1) public int wideRow() throws SQLException { return current.wideRow(); }
 
     private static long randomId() {
         return ThreadLocalRandom.current().nextLong(1, BenchDatabase.ROWS + 1);
@@ -213,6 +222,11 @@ public class DatabaseBenchmark {
         private final String scan;
         private final String update;
         private final String passThrough;
+        private final String scan1000;
+        private final String export;
+        private final String lookupHot;
+        private final String lookupHotMemo;
+        private final String wideRow;
 
         Side(BenchDatabase database) {
             this.database = database;
@@ -224,6 +238,15 @@ public class DatabaseBenchmark {
             scan = "SELECT ssn, name, email FROM " + patients + " WHERE id BETWEEN ? AND ?";
             update = "UPDATE " + patients + " SET name = ? WHERE id = ?";
             passThrough = "SELECT id, label, amount FROM " + BenchDatabase.PLAIN_TABLE + " WHERE id = ?";
+            scan1000 = "SELECT c1, c2, c3, c4, c5 FROM " + database.table("wide") + " WHERE id BETWEEN ? AND ?";
+            export = "SELECT ssn, name, email FROM " + database.table("export");
+            lookupHot = "SELECT id, code FROM " + database.table("hot") + " WHERE code = ?";
+            lookupHotMemo = "SELECT id, code FROM " + database.table("hot_memo") + " WHERE code = ?";
+            StringBuilder wide = new StringBuilder("SELECT id");
+            for (int k = 1; k <= Rows.WIDE_COLUMNS; k++) {
+                wide.append(", c").append(k);
+            }
+            wideRow = wide + " FROM " + database.table("wide") + " WHERE id = ?";
         }
 
         /**
@@ -234,6 +257,8 @@ public class DatabaseBenchmark {
             int rowsPerOperation = switch (workload) {
                 case "batchInsert" -> BATCH;
                 case "scan100" -> SCAN;
+                case "scan1000" -> LONG_SCAN;
+                case "export" -> BenchDatabase.EXPORT_ROWS;
                 default -> 1;
             };
             String writeSql = switch (workload) {
@@ -258,7 +283,7 @@ public class DatabaseBenchmark {
         private void bindOnly(String sql, long id) throws SQLException {
             try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
                 if (sql.equals(update)) {
-                    ps.setString(1, "Renamed Patient " + id);
+                    ps.setString(1, Rows.renamed(id));
                     ps.setLong(2, id);
                 } else {
                     Rows.bindPatient(ps, id);
@@ -275,6 +300,11 @@ public class DatabaseBenchmark {
                 case "scan100" -> scan();
                 case "update" -> update();
                 case "passThrough" -> passThrough();
+                case "scan1000" -> scan1000();
+                case "export" -> export();
+                case "lookupHot" -> lookupHot(false);
+                case "lookupHotMemo" -> lookupHot(true);
+                case "wideRow" -> wideRow();
                 default -> throw new IllegalStateException("no warm-up for workload " + workload);
             }
         }
@@ -347,7 +377,7 @@ public class DatabaseBenchmark {
         int update() throws SQLException {
             try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(update)) {
                 long id = randomId();
-                ps.setString(1, "Renamed Patient " + id);
+                ps.setString(1, Rows.renamed(id));
                 ps.setLong(2, id);
                 return ps.executeUpdate();
             }
@@ -361,6 +391,70 @@ public class DatabaseBenchmark {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getLong(1) + rs.getString(2).length() + rs.getBigDecimal(3).scale();
+                }
+            }
+        }
+
+        /** The whole wide table, five encrypted columns of each row. */
+        @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+        int scan1000() throws SQLException {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(scan1000)) {
+                ps.setLong(1, 1);
+                ps.setLong(2, LONG_SCAN);
+                int length = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        for (int k = 1; k <= 5; k++) {
+                            length += rs.getString(k).length();
+                        }
+                    }
+                }
+                return length;
+            }
+        }
+
+        /** Every row of the export table, streamed {@link #EXPORT_FETCH_SIZE} rows at a time, three columns each. */
+        @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+        long export() throws SQLException {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+                long length = 0;
+                try (PreparedStatement ps = c.prepareStatement(export)) {
+                    ps.setFetchSize(EXPORT_FETCH_SIZE);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            length += rs.getString(1).length() + rs.getString(2).length() + rs.getString(3).length();
+                        }
+                    }
+                } finally {
+                    c.commit();
+                    c.setAutoCommit(true);
+                }
+                return length;
+            }
+        }
+
+        /** By one of {@link Rows#HOT_VALUES} hot values of a deterministic column, reading it back. */
+        @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+        long lookupHot(boolean memo) throws SQLException {
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement ps = c.prepareStatement(memo ? lookupHotMemo : lookupHot)) {
+                ps.setString(1, Rows.hot(ThreadLocalRandom.current().nextLong(1, Rows.HOT_VALUES + 1)));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1) + rs.getString(2).length();
+                }
+            }
+        }
+
+        /** One row of ten encrypted columns, of which two are read. */
+        @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+        int wideRow() throws SQLException {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(wideRow)) {
+                ps.setLong(1, randomId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getString(2).length() + rs.getString(3).length();
                 }
             }
         }

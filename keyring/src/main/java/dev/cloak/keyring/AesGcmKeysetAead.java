@@ -36,7 +36,7 @@ import javax.crypto.spec.SecretKeySpec;
  * 16-byte tag and a key-id prefix) and only outside Tink's FIPS-only mode; {@link #of} returns {@code null} for
  * any other, and the keyring keeps Tink's primitive for it.
  */
-final class AesGcmKeysetAead implements Aead {
+final class AesGcmKeysetAead implements FramedAead {
 
     private static final int IV_SIZE = 12;
     private static final int TAG_SIZE = 16;
@@ -75,16 +75,32 @@ final class AesGcmKeysetAead implements Aead {
 
     @Override
     public byte[] encrypt(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
-        return versions[0].encrypt(plaintext, associatedData);
+        return versions[0].encrypt(plaintext, associatedData, 0);
+    }
+
+    @Override
+    public byte[] encrypt(byte[] plaintext, byte[] associatedData, int headroom) throws GeneralSecurityException {
+        if (headroom < 0) {
+            throw new IllegalArgumentException("headroom must not be negative");
+        }
+        return versions[0].encrypt(plaintext, associatedData, headroom);
+    }
+
+    @Override
+    public byte[] decrypt(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
+        return decrypt(ciphertext, 0, associatedData);
     }
 
     /** Tries each enabled version whose key id the ciphertext carries, as Tink's keyset primitive does. */
     @Override
-    public byte[] decrypt(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
+    public byte[] decrypt(byte[] buffer, int offset, byte[] associatedData) throws GeneralSecurityException {
+        if (offset < 0 || offset > buffer.length) {
+            throw new GeneralSecurityException("ciphertext offset out of range");
+        }
         for (Version version : versions) {
-            if (version.carries(ciphertext)) {
+            if (version.carries(buffer, offset)) {
                 try {
-                    return version.decrypt(ciphertext, associatedData);
+                    return version.decrypt(buffer, offset, associatedData);
                 } catch (GeneralSecurityException e) {
                     // as Tink: a failure under one key says nothing; the next key with that id may still match
                 }
@@ -140,31 +156,33 @@ final class AesGcmKeysetAead implements Aead {
             }
         }
 
-        boolean carries(byte[] ciphertext) {
-            if (ciphertext.length < prefix.length) {
+        boolean carries(byte[] buffer, int offset) {
+            if (buffer.length - offset < prefix.length) {
                 return false;
             }
             for (int i = 0; i < prefix.length; i++) {
-                if (ciphertext[i] != prefix[i]) {
+                if (buffer[offset + i] != prefix[i]) {
                     return false;
                 }
             }
             return true;
         }
 
-        byte[] encrypt(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
-            if (plaintext.length > Integer.MAX_VALUE - prefix.length - IV_SIZE - TAG_SIZE) {
+        /** Into a new array: {@code headroom} zero bytes, then the prefix, the IV, the ciphertext and the tag. */
+        byte[] encrypt(byte[] plaintext, byte[] associatedData, int headroom) throws GeneralSecurityException {
+            if (plaintext.length > Integer.MAX_VALUE - headroom - prefix.length - IV_SIZE - TAG_SIZE) {
                 throw new GeneralSecurityException("plaintext too long");
             }
-            byte[] out = new byte[prefix.length + IV_SIZE + plaintext.length + TAG_SIZE];
-            System.arraycopy(prefix, 0, out, 0, prefix.length);
-            System.arraycopy(Random.randBytes(IV_SIZE), 0, out, prefix.length, IV_SIZE);
+            byte[] out = new byte[headroom + prefix.length + IV_SIZE + plaintext.length + TAG_SIZE];
+            System.arraycopy(prefix, 0, out, headroom, prefix.length);
+            int iv = headroom + prefix.length;
+            System.arraycopy(Random.randBytes(IV_SIZE), 0, out, iv, IV_SIZE);
             Cipher c = cipher.get();
-            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_SIZE * 8, out, prefix.length, IV_SIZE));
+            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_SIZE * 8, out, iv, IV_SIZE));
             if (associatedData != null) {
                 c.updateAAD(associatedData);
             }
-            int written = c.doFinal(plaintext, 0, plaintext.length, out, prefix.length + IV_SIZE);
+            int written = c.doFinal(plaintext, 0, plaintext.length, out, iv + IV_SIZE);
             if (written != plaintext.length + TAG_SIZE) {
                 throw new GeneralSecurityException("AES-GCM wrote " + written + " bytes, not "
                         + (plaintext.length + TAG_SIZE));
@@ -172,17 +190,19 @@ final class AesGcmKeysetAead implements Aead {
             return out;
         }
 
-        byte[] decrypt(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
-            if (ciphertext.length < prefix.length + IV_SIZE + TAG_SIZE) {
+        /** The ciphertext from {@code offset} to the end of {@code buffer}. */
+        byte[] decrypt(byte[] buffer, int offset, byte[] associatedData) throws GeneralSecurityException {
+            if (buffer.length - offset < prefix.length + IV_SIZE + TAG_SIZE) {
                 throw new GeneralSecurityException("ciphertext too short");
             }
+            int iv = offset + prefix.length;
             Cipher c = cipher.get();
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_SIZE * 8, ciphertext, prefix.length, IV_SIZE));
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_SIZE * 8, buffer, iv, IV_SIZE));
             if (associatedData != null) {
                 c.updateAAD(associatedData);
             }
-            int body = prefix.length + IV_SIZE;
-            return c.doFinal(ciphertext, body, ciphertext.length - body);
+            int body = iv + IV_SIZE;
+            return c.doFinal(buffer, body, buffer.length - body);
         }
     }
 }

@@ -82,6 +82,35 @@ class AesGcmKeysetAeadTest {
     }
 
     @Test
+    void framedCiphertextsAreTinksWithRoomInFront() throws GeneralSecurityException {
+        KeysetHandle handle = rotated(keyset());
+        Aead tink = tink(handle);
+        FramedAead framed = (FramedAead) pinned(handle);
+        for (int headroom : new int[] {0, 2, 7}) {
+            byte[] plaintext = random(40);
+            byte[] out = framed.encrypt(plaintext, AD, headroom);
+            assertThat(Arrays.copyOf(out, headroom)).as("left for the caller").isEqualTo(new byte[headroom]);
+            byte[] ciphertext = Arrays.copyOfRange(out, headroom, out.length);
+            assertThat(tink.decrypt(ciphertext, AD)).isEqualTo(plaintext);
+            if (headroom > 0) {
+                out[0] = 0x5a; // the caller's header does not matter to the decryption
+            }
+            assertThat(framed.decrypt(out, headroom, AD)).isEqualTo(plaintext);
+            byte[] theirs = tink.encrypt(plaintext, AD);
+            byte[] inFrame = new byte[headroom + theirs.length];
+            System.arraycopy(theirs, 0, inFrame, headroom, theirs.length);
+            assertThat(framed.decrypt(inFrame, headroom, AD)).isEqualTo(plaintext);
+        }
+        byte[] cell = framed.encrypt(random(10), AD, 2);
+        cell[cell.length - 1] ^= 1;
+        assertThatThrownBy(() -> framed.decrypt(cell, 2, AD)).isInstanceOf(GeneralSecurityException.class);
+        assertThatThrownBy(() -> framed.decrypt(cell, cell.length + 1, AD))
+                .isInstanceOf(GeneralSecurityException.class);
+        assertThatThrownBy(() -> framed.decrypt(cell, cell.length - 3, AD))
+                .isInstanceOf(GeneralSecurityException.class);
+    }
+
+    @Test
     void everyEnabledVersionDecryptsAndThePrimaryEncrypts() throws GeneralSecurityException {
         KeysetHandle before = keyset();
         byte[] plaintext = "Ada Lovelace".getBytes(StandardCharsets.UTF_8);

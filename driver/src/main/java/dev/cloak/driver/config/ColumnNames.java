@@ -101,13 +101,20 @@ final class ColumnNames {
 
     static ColumnPolicy policy(String name, ColumnType type, EncryptionMode mode, int pad, boolean padBuckets,
                                int size, int scale, String keyColumn) {
+        return policy(name, type, mode, pad, padBuckets, size, scale, keyColumn, 0);
+    }
+
+    /** As above, with a hot-value memo of {@code cacheEntries} values (0 for none). */
+    static ColumnPolicy policy(String name, ColumnType type, EncryptionMode mode, int pad, boolean padBuckets,
+                               int size, int scale, String keyColumn, int cacheEntries) {
         List<String> parts = split(name);
         boolean quoted = name.indexOf('"') >= 0;
         String schema = parts.size() == 3 ? parts.get(0) : null;
         String table = parts.get(parts.size() - 2);
         String column = parts.get(parts.size() - 1);
         String domain = domain(keyColumn == null ? parts : split(keyColumn));
-        return new ColumnPolicy(schema, table, column, quoted, type, mode, domain, pad, size, scale, padBuckets);
+        return new ColumnPolicy(schema, table, column, quoted, type, mode, domain, pad, size, scale, padBuckets,
+                cacheEntries);
     }
 
     /**

@@ -25,9 +25,13 @@ import java.util.Objects;
  *                   {@code NUMERIC(p, s)}; {@link #NO_SCALE} for none
  * @param padBuckets whether {@code pad} rounds the plaintext up to a multiple of it (any length, which then shows
  *                   in which multiple a cell falls) rather than to one fixed size
+ * @param cacheEntries for a deterministic column, how many hot values the driver remembers in each direction
+ *                   (value to cell, cell to value) so that it encrypts or decrypts them once
+ *                   ({@code cache: { entries: N }}); 0 for none
  */
 public record ColumnPolicy(String schema, String table, String column, boolean quoted, ColumnType type,
-                           EncryptionMode mode, String keyDomain, int pad, int size, int scale, boolean padBuckets) {
+                           EncryptionMode mode, String keyDomain, int pad, int size, int scale, boolean padBuckets,
+                           int cacheEntries) {
 
     /** The {@code scale} of a column that declares none: a decimal keeps the scale it was bound with. */
     public static final int NO_SCALE = -1;
@@ -35,6 +39,8 @@ public record ColumnPolicy(String schema, String table, String column, boolean q
     public static final int MAX_SCALE = 1000;
     /** The largest {@code pad} a policy may declare. */
     public static final int MAX_PAD = 4096;
+    /** The most hot values a column's memo may hold ({@code cache: { entries: N }}). */
+    public static final int MAX_CACHE_ENTRIES = 1_000_000;
 
     public ColumnPolicy {
         Objects.requireNonNull(table, "table");
@@ -59,6 +65,19 @@ public record ColumnPolicy(String schema, String table, String column, boolean q
             throw new IllegalArgumentException("scale applies to decimal columns only and must be between 0 and "
                     + MAX_SCALE);
         }
+        if (cacheEntries < 0 || cacheEntries > MAX_CACHE_ENTRIES) {
+            throw new IllegalArgumentException("cache entries must be between 1 and " + MAX_CACHE_ENTRIES);
+        }
+        if (cacheEntries > 0 && mode != EncryptionMode.DETERMINISTIC) {
+            throw new IllegalArgumentException("cache applies to deterministic columns only: a randomized column's"
+                    + " cells differ for equal values, so there is nothing to remember");
+        }
+    }
+
+    /** A column without a hot-value memo. */
+    public ColumnPolicy(String schema, String table, String column, boolean quoted, ColumnType type,
+                        EncryptionMode mode, String keyDomain, int pad, int size, int scale, boolean padBuckets) {
+        this(schema, table, column, quoted, type, mode, keyDomain, pad, size, scale, padBuckets, 0);
     }
 
     /** A column padded to one fixed size, or not at all. */

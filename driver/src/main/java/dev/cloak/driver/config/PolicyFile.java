@@ -52,7 +52,8 @@ public final class PolicyFile {
     private static final Set<String> KEYRING = Set.of("master-key", "store", "ledger", "cache", "auto-create",
             "kms-timeout", "rotate-after");
     private static final Set<String> CACHE = Set.of("ttl", "max-entries");
-    private static final Set<String> COLUMN = Set.of("type", "mode", "pad", "key", "size", "scale");
+    private static final Set<String> COLUMN = Set.of("type", "mode", "pad", "key", "size", "scale", "cache");
+    private static final Set<String> COLUMN_CACHE = Set.of("entries");
     private static final Set<String> PAD = Set.of("size", "buckets");
     private static final Set<String> ACCESS = Set.of("default", "principal", "rules");
     private static final Set<String> RULE = Set.of("principal", "columns", "decrypt");
@@ -339,7 +340,8 @@ public final class PolicyFile {
         ReadColumn withKeyDomain(String domain) {
             ColumnPolicy p = policy;
             return new ReadColumn(new ColumnPolicy(p.schema(), p.table(), p.column(), p.quoted(), p.type(), p.mode(),
-                    domain, p.pad(), p.size(), p.scale(), p.padBuckets()), setting, name, keyColumn, keyNode);
+                    domain, p.pad(), p.size(), p.scale(), p.padBuckets(), p.cacheEntries()), setting, name, keyColumn,
+                    keyNode);
         }
     }
 
@@ -501,13 +503,33 @@ public final class PolicyFile {
                 throw error(keyNode, setting + ".key", e.getMessage());
             }
         }
+        int cacheEntries = map.containsKey("cache") ? cacheEntries(map.get("cache").value, setting + ".cache", mode)
+                : 0;
         ColumnPolicy policy;
         try {
-            policy = ColumnNames.policy(name, type, mode, pad, padBuckets, size, scale, keyColumn);
+            policy = ColumnNames.policy(name, type, mode, pad, padBuckets, size, scale, keyColumn, cacheEntries);
         } catch (IllegalArgumentException e) {
             throw error(entry.key, setting, e.getMessage());
         }
         return new ReadColumn(policy, setting, entry.key, keyColumn, keyNode);
+    }
+
+    /** {@code cache: { entries: N }}: the hot-value memo of a deterministic column. */
+    private int cacheEntries(Node node, String setting, EncryptionMode mode) throws PolicyException {
+        Map<String, Entry> cache = mapping(node, setting, COLUMN_CACHE);
+        Entry entries = cache.get("entries");
+        if (entries == null) {
+            throw error(node, setting + ".entries", "required (how many hot values to remember, e.g. 10000)");
+        }
+        int n = integer(entries.value, setting + ".entries");
+        if (n < 1 || n > ColumnPolicy.MAX_CACHE_ENTRIES) {
+            throw error(entries.value, setting + ".entries", "must be between 1 and " + ColumnPolicy.MAX_CACHE_ENTRIES);
+        }
+        if (mode != EncryptionMode.DETERMINISTIC) {
+            throw error(node, setting, "applies to deterministic columns only (a randomized column's cells differ"
+                    + " for equal values, so there is nothing to remember)");
+        }
+        return n;
     }
 
     private static String scaleName(ColumnPolicy column) {

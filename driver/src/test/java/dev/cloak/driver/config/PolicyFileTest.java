@@ -636,4 +636,27 @@ class PolicyFileTest {
         rejects(HEAD + "columns:\n  t.c:\n    type: varchar\n    mode: randomized\n    pad: { size: 8, round: up }\n",
                 8, "columns.t.c.pad.round");
     }
+
+    @Test
+    void aDeterministicColumnMayRememberItsHotValues() throws PolicyException {
+        CloakConfig config = PolicyFile.parse(HEAD + "columns:\n"
+                + "  t.a: { type: varchar, mode: deterministic, cache: { entries: 10000 } }\n"
+                + "  t.b: { type: varchar, mode: deterministic }\n", "cloak.yaml");
+
+        assertThat(config.columns()).extracting(ColumnPolicy::cacheEntries).containsExactly(10_000, 0);
+    }
+
+    @Test
+    void aHotValueCacheIsCheckedAsItIsRead() {
+        rejects(HEAD + "columns:\n  t.c: { type: varchar, mode: randomized, cache: { entries: 10 } }\n", 5,
+                "columns.t.c.cache").hasMessageContaining("deterministic columns only");
+        rejects(HEAD + "columns:\n  t.c: { type: varchar, mode: deterministic, cache: { entries: 0 } }\n", 5,
+                "columns.t.c.cache.entries").hasMessageContaining("between 1 and 1000000");
+        rejects(HEAD + "columns:\n  t.c: { type: varchar, mode: deterministic, cache: { entries: 2000000 } }\n", 5,
+                "columns.t.c.cache.entries").hasMessageContaining("between 1 and 1000000");
+        rejects(HEAD + "columns:\n  t.c: { type: varchar, mode: deterministic, cache: { } }\n", 5,
+                "columns.t.c.cache.entries").hasMessageContaining("required");
+        rejects(HEAD + "columns:\n  t.c: { type: varchar, mode: deterministic, cache: { entries: 5, ttl: 1m } }\n",
+                5, "columns.t.c.cache.ttl").hasMessageContaining("unknown setting");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.cloak.driver.internal.codec;
 
+import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.DeterministicAead;
 import dev.cloak.driver.config.ColumnPolicy;
 import dev.cloak.driver.config.EncryptionMode;
@@ -7,6 +8,7 @@ import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.error.SqlState;
 import dev.cloak.driver.internal.telemetry.ColumnMeter;
 import dev.cloak.driver.internal.telemetry.ColumnMeter.FailureReason;
+import dev.cloak.keyring.FramedAead;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -16,14 +18,22 @@ import java.util.Objects;
 /**
  * Encrypts and decrypts the cells of one column, in the layout {@link CellFormat} describes. Thread-safe; one per
  * column.
+ *
+ * <p>The cell is copied as little as the primitives allow: with the keyring's AES-GCM ({@link FramedAead}) a cell
+ * is decrypted where it lies, after its header, and encrypted into an array with room for the header. A
+ * deterministic column with {@code cache: { entries: N }} keeps its hot values in a {@link HotValueMemo}, which
+ * {@link #close()} empties.
  */
 public final class CellCodec {
 
     private final ColumnPolicy column;
-    private final CellKeys keys;
+    /** The key domain's primitives, found once. */
+    private final CellKeys.Domain keys;
     private final String keyDomain;
     private final boolean deterministic;
     private final byte[] associatedData;
+    /** The column's hot values, or null when its policy asks for none. */
+    private final HotValueMemo memo;
     private final ColumnMeter meter;
 
     public CellCodec(ColumnPolicy column, CellKeys keys) {
@@ -34,10 +44,11 @@ public final class CellCodec {
     public CellCodec(ColumnPolicy column, CellKeys keys, ColumnMeter meter) {
         this.meter = Objects.requireNonNull(meter, "meter");
         this.column = Objects.requireNonNull(column, "column");
-        this.keys = Objects.requireNonNull(keys, "keys");
         this.keyDomain = column.keyDomain();
+        this.keys = Objects.requireNonNull(keys, "keys").forDomain(keyDomain);
         this.deterministic = column.mode() == EncryptionMode.DETERMINISTIC;
         this.associatedData = CellFormat.associatedData(keyDomain);
+        this.memo = deterministic && column.cacheEntries() > 0 ? new HotValueMemo(column.cacheEntries()) : null;
     }
 
     /**
@@ -50,7 +61,10 @@ public final class CellCodec {
      *     whatever {@link CellKeys} throws when the key is unavailable
      */
     public byte[] encrypt(Object value, int sqlType) throws SQLException {
-        return encrypt(value, sqlType, deterministic ? keys.deterministicAead(keyDomain) : null);
+        if (memo != null) {
+            return encryptRemembered(value, sqlType, null);
+        }
+        return encrypt(value, sqlType, deterministic ? keys.deterministicAead() : null);
     }
 
     /**
@@ -61,9 +75,9 @@ public final class CellCodec {
      */
     public void prepareKey() throws SQLException {
         if (deterministic) {
-            keys.deterministicAead(keyDomain);
+            keys.deterministicAead();
         } else {
-            keys.aead(keyDomain);
+            keys.aead();
         }
     }
 
@@ -79,7 +93,7 @@ public final class CellCodec {
             throw SqlErrors.refused("randomized column " + CodecErrors.describe(column)
                     + " cannot be looked up by value");
         }
-        return keys.deterministicAeadsByVersion(keyDomain);
+        return keys.deterministicAeadsByVersion();
     }
 
     /**
@@ -87,28 +101,81 @@ public final class CellCodec {
      * the cell a value has if it was stored under that version.
      */
     public byte[] encryptUnder(Object value, int sqlType, DeterministicAead version) throws SQLException {
-        return encrypt(value, sqlType, Objects.requireNonNull(version, "version"));
+        Objects.requireNonNull(version, "version");
+        if (memo != null) {
+            return encryptRemembered(value, sqlType, version);
+        }
+        return encrypt(value, sqlType, version);
     }
 
     private byte[] encrypt(Object value, int sqlType, DeterministicAead deterministicKey) throws SQLException {
+        byte[] plaintext = plaintext(value, sqlType, deterministicKey);
+        try {
+            return encryptPlaintext(plaintext, deterministicKey);
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
+    /**
+     * Through the memo: a value's cell under the domain's primary version, from the memo when it was encrypted
+     * before under the same keys. A lookup under an older version (while the domain rotates) is encrypted as usual.
+     *
+     * @param version the version a lookup was prepared for, or null for the primary
+     */
+    private byte[] encryptRemembered(Object value, int sqlType, DeterministicAead version) throws SQLException {
+        List<DeterministicAead> versions = keys.deterministicAeadsByVersion();
+        DeterministicAead primary = versions.get(0);
+        if (version != null && version != primary) {
+            return encrypt(value, sqlType, version);
+        }
+        byte[] plaintext = plaintext(value, sqlType, primary);
+        try {
+            byte[] cell = memo.cell(versions, plaintext);
+            if (cell == null) {
+                cell = encryptPlaintext(plaintext, primary);
+                memo.rememberCell(versions, plaintext, cell);
+            } else {
+                meter.encrypted(CellFormat.keyId(cell, CellFormat.HEADER)); // a cell written, as without the memo
+            }
+            return cell;
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
+    /** The encoded plaintext of a bound value. */
+    private byte[] plaintext(Object value, int sqlType, DeterministicAead deterministicKey) throws SQLException {
         Objects.requireNonNull(value, "value: SQL NULL is bound unencrypted by the caller");
         if (deterministic != (deterministicKey != null)) {
             throw new IllegalArgumentException("a key version is for deterministic columns only");
         }
-        byte[] plaintext = PlaintextCodec.encode(column, ValueConverter.toCanonical(column, value, sqlType));
-        byte[] ciphertext;
+        return PlaintextCodec.encode(column, ValueConverter.toCanonical(column, value, sqlType));
+    }
+
+    /** The cell of an encoded plaintext, which the caller zeroes; counted on the column's meter. */
+    private byte[] encryptPlaintext(byte[] plaintext, DeterministicAead deterministicKey) throws SQLException {
+        byte[] cell = encryptOnce(plaintext, deterministicKey);
+        meter.encrypted(CellFormat.keyId(cell, CellFormat.HEADER));
+        return cell;
+    }
+
+    private byte[] encryptOnce(byte[] plaintext, DeterministicAead deterministicKey) throws SQLException {
         try {
-            ciphertext = deterministic
-                    ? deterministicKey.encryptDeterministically(plaintext, associatedData)
-                    : keys.aead(keyDomain).encrypt(plaintext, associatedData);
+            if (deterministic) {
+                return CellFormat.cell(column.mode(),
+                        deterministicKey.encryptDeterministically(plaintext, associatedData));
+            }
+            Aead aead = keys.aead();
+            if (aead instanceof FramedAead framed) {
+                return CellFormat.withHeader(column.mode(),
+                        framed.encrypt(plaintext, associatedData, CellFormat.HEADER));
+            }
+            return CellFormat.cell(column.mode(), aead.encrypt(plaintext, associatedData));
         } catch (GeneralSecurityException e) {
             throw SqlErrors.of(SqlState.BAD_CELL, "cannot encrypt a value of encrypted column "
                     + CodecErrors.describe(column) + ": the key of domain " + keyDomain + " failed");
-        } finally {
-            Arrays.fill(plaintext, (byte) 0);
         }
-        meter.encrypted(CellFormat.keyId(ciphertext, 0));
-        return CellFormat.cell(column.mode(), ciphertext);
     }
 
     /**
@@ -125,15 +192,37 @@ public final class CellCodec {
             meter.failed(FailureReason.NOT_A_CLOAK_CELL);
             throw CodecErrors.badCell(column, problem);
         }
-        byte[] ciphertext = CellFormat.ciphertext(cell);
+        if (memo == null) {
+            return decryptCell(cell);
+        }
+        // remembered under the keys read before decrypting: a reload in between leaves the entry unused
+        List<DeterministicAead> versions = keys.deterministicAeadsByVersion();
+        Object value = memo.value(versions, cell);
+        if (value == null) {
+            value = decryptCell(cell);
+            memo.rememberValue(versions, cell, value);
+        } else {
+            meter.decrypted(CellFormat.keyId(cell, CellFormat.HEADER)); // a cell read, as without the memo
+        }
+        return value;
+    }
+
+    /** The canonical value of a cell whose header {@link CellFormat#problem} accepted. */
+    private Object decryptCell(byte[] cell) throws SQLException {
         byte[] plaintext;
         try {
-            plaintext = deterministic
-                    ? keys.deterministicAead(keyDomain).decryptDeterministically(ciphertext, associatedData)
-                    : keys.aead(keyDomain).decrypt(ciphertext, associatedData);
+            if (deterministic) {
+                plaintext = keys.deterministicAead()
+                        .decryptDeterministically(CellFormat.ciphertext(cell), associatedData);
+            } else {
+                Aead aead = keys.aead();
+                plaintext = aead instanceof FramedAead framed
+                        ? framed.decrypt(cell, CellFormat.HEADER, associatedData)
+                        : aead.decrypt(CellFormat.ciphertext(cell), associatedData);
+            }
         } catch (GeneralSecurityException e) {
             int keyId = CellFormat.keyId(cell, CellFormat.HEADER);
-            if (!keys.hasKeyVersion(keyDomain, keyId)) {
+            if (!keys.hasKeyVersion(keyId)) {
                 meter.failed(FailureReason.UNKNOWN_KEY_VERSION);
                 throw CodecErrors.badCell(column, "its key version " + Integer.toUnsignedString(keyId) + " is not one "
                         + "of key domain " + keyDomain + " (destroyed, or written with another key store)");
@@ -148,6 +237,18 @@ public final class CellCodec {
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
+    }
+
+    /** Empties the column's hot-value memo, if it has one: the driver is closing. */
+    public void close() {
+        if (memo != null) {
+            memo.clear();
+        }
+    }
+
+    /** The column's hot-value memo, or null; for tests. */
+    HotValueMemo memo() {
+        return memo;
     }
 
     /** The column this codec serves. */

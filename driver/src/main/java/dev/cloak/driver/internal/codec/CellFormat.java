@@ -71,6 +71,13 @@ public final class CellFormat {
         return cell;
     }
 
+    /** A cell from Tink's ciphertext written after {@link #HEADER} free bytes: the header is filled in, no copy. */
+    static byte[] withHeader(EncryptionMode mode, byte[] framed) {
+        framed[0] = VERSION_1;
+        framed[1] = modeByte(mode);
+        return framed;
+    }
+
     /** The Tink ciphertext of a cell that {@link #problem} accepted. */
     static byte[] ciphertext(byte[] cell) {
         return Arrays.copyOfRange(cell, HEADER, cell.length);

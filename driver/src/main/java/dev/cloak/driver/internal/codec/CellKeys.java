@@ -29,6 +29,47 @@ public interface CellKeys {
     }
 
     /**
+     * The primitives of {@code keyDomain} for a codec that asks for them on every cell, found once: by default
+     * this object's methods for that domain; an implementation that keeps domains in a map answers without a lookup.
+     */
+    default Domain forDomain(String keyDomain) {
+        CellKeys keys = this;
+        return new Domain() {
+            @Override
+            public Aead aead() throws SQLException {
+                return keys.aead(keyDomain);
+            }
+
+            @Override
+            public DeterministicAead deterministicAead() throws SQLException {
+                return keys.deterministicAead(keyDomain);
+            }
+
+            @Override
+            public List<DeterministicAead> deterministicAeadsByVersion() throws SQLException {
+                return keys.deterministicAeadsByVersion(keyDomain);
+            }
+
+            @Override
+            public boolean hasKeyVersion(int keyId) {
+                return keys.hasKeyVersion(keyDomain, keyId);
+            }
+        };
+    }
+
+    /** The primitives of one key domain, as the methods of {@link CellKeys} give them for it. */
+    interface Domain {
+        Aead aead() throws SQLException;
+
+        DeterministicAead deterministicAead() throws SQLException;
+
+        List<DeterministicAead> deterministicAeadsByVersion() throws SQLException;
+
+        /** As {@link CellKeys#hasKeyVersion(String, int)} for this domain. */
+        boolean hasKeyVersion(int keyId);
+    }
+
+    /**
      * Whether {@code keyDomain} has a key version with Tink key id {@code keyId}, as last loaded: asked only after a
      * cell failed to decrypt, to tell an unknown key version from a cell that does not authenticate. True when not
      * known.

@@ -8,11 +8,18 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.Calendar;
 
 /**
  * A result set whose encrypted columns are decrypted as they are read, as the access policy allows. Each
  * column's codec and access decision are looked up on its first read and then reused for every row.
+ *
+ * <p>A cell is decrypted only when the application reads its column, and at most once per row: the value read
+ * (after the access policy: plaintext, masked or NULL) is kept until the cursor moves, the row changes
+ * ({@code updateRow}, {@code refreshRow}, …), the column is updated, or the result set closes, so a second getter
+ * on the same column ({@code getString} then {@code getObject}) converts it again without decrypting it again. A
+ * denied read is refused, and audited, every time.
  */
 final class DecryptingResultSet extends DelegatingResultSet {
 
@@ -21,6 +28,13 @@ final class DecryptingResultSet extends DelegatingResultSet {
     // per result column, filled on first read: the policy lookups are not repeated for every cell
     private final CellCodec[] codecs;
     private final DecryptAccess[] access;
+    /** Per result column, the current row's value once read (null for SQL NULL), else {@link #UNREAD}. */
+    private final Object[] values;
+    /** Whether {@link #values} holds anything read from the current row. */
+    private boolean rowRead;
+
+    /** What {@link #values} holds for a column not read from the current row. */
+    private static final Object UNREAD = new Object();
 
     /** @param columns the encrypted column of each result column (index 0 unused), or null when none is */
     DecryptingResultSet(Statement owner, ResultSet delegate, EncryptedColumn[] columns,
@@ -30,6 +44,10 @@ final class DecryptingResultSet extends DelegatingResultSet {
         this.connection = connection;
         this.codecs = columns == null ? null : new CellCodec[columns.length];
         this.access = columns == null ? null : new DecryptAccess[columns.length];
+        this.values = columns == null ? null : new Object[columns.length];
+        if (values != null) {
+            Arrays.fill(values, UNREAD);
+        }
     }
 
     @Override
@@ -49,15 +67,30 @@ final class DecryptingResultSet extends DelegatingResultSet {
     @Override
     protected <T> T readEncrypted(int columnIndex, Class<T> type, Calendar cal) throws SQLException {
         CellCodec codec = codecOf(columnIndex);
-        Object value = connection.policy().access().read(accessOf(columnIndex, codec), connection.getPrincipal(),
-                delegate, columnIndex, codec);
+        Object value = values[columnIndex];
+        if (value == UNREAD) {
+            value = connection.policy().access().read(accessOf(columnIndex, codec), connection.getPrincipal(),
+                    delegate, columnIndex, codec);
+            values[columnIndex] = value;
+            rowRead = true;
+        }
         return value == null ? null : ValueConverter.fromCanonical(codec.column(), value, type, cal);
+    }
+
+    /** Forgets the values read from the row: the next read of a column decrypts what the row holds then. */
+    @Override
+    protected void rowChanged() {
+        if (rowRead) {
+            Arrays.fill(values, UNREAD);
+            rowRead = false;
+        }
     }
 
     @Override
     protected void updateEncrypted(int columnIndex, Object value, int sqlType) throws SQLException {
         // an updatable result set writes the column as an UPDATE would: the access policy decides alike
         connection.policy().access().checkWrite(codecOf(columnIndex).column(), connection.getPrincipal());
+        values[columnIndex] = UNREAD; // the delegate may read the staged value back
         if (value == null) {
             delegate.updateNull(columnIndex);
         } else {

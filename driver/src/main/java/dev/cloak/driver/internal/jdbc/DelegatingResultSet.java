@@ -76,6 +76,14 @@ abstract class DelegatingResultSet implements ResultSet {
      */
     protected abstract void updateEncrypted(int columnIndex, Object value, int sqlType) throws SQLException;
 
+    /**
+     * Called before the cursor moves or the current row's values change (next, absolute, refreshRow, updateRow,
+     * moveToInsertRow, …) and when the result set closes, whether or not the delegate then succeeds: what was read
+     * from the row before may no longer be what it holds.
+     */
+    protected void rowChanged() {
+    }
+
     /** Wraps the delegate's result metadata. */
     protected abstract ResultSetMetaData wrapMetaData(ResultSetMetaData metaData) throws SQLException;
 
@@ -1315,16 +1323,44 @@ abstract class DelegatingResultSet implements ResultSet {
         }
     }
 
-    // ---- navigation, row changes, cursor state, lifecycle: plain delegation
-    @Override public boolean absolute(int rows) throws SQLException { return delegate.absolute(rows); }
-    @Override public void afterLast() throws SQLException { delegate.afterLast(); }
-    @Override public void beforeFirst() throws SQLException { delegate.beforeFirst(); }
-    @Override public void cancelRowUpdates() throws SQLException { delegate.cancelRowUpdates(); }
+    // ---- navigation and row changes: the delegate's, after rowChanged(); cursor state, lifecycle: delegation
+    @Override
+    public boolean absolute(int rows) throws SQLException {
+        rowChanged();
+        return delegate.absolute(rows);
+    }
+    @Override
+    public void afterLast() throws SQLException {
+        rowChanged();
+        delegate.afterLast();
+    }
+    @Override
+    public void beforeFirst() throws SQLException {
+        rowChanged();
+        delegate.beforeFirst();
+    }
+    @Override
+    public void cancelRowUpdates() throws SQLException {
+        rowChanged();
+        delegate.cancelRowUpdates();
+    }
     @Override public void clearWarnings() throws SQLException { delegate.clearWarnings(); }
-    @Override public void close() throws SQLException { delegate.close(); }
-    @Override public void deleteRow() throws SQLException { delegate.deleteRow(); }
+    @Override
+    public void close() throws SQLException {
+        rowChanged();
+        delegate.close();
+    }
+    @Override
+    public void deleteRow() throws SQLException {
+        rowChanged();
+        delegate.deleteRow();
+    }
     @Override public int findColumn(String columnLabel) throws SQLException { return delegate.findColumn(columnLabel); }
-    @Override public boolean first() throws SQLException { return delegate.first(); }
+    @Override
+    public boolean first() throws SQLException {
+        rowChanged();
+        return delegate.first();
+    }
     @Override public int getConcurrency() throws SQLException { return delegate.getConcurrency(); }
     @Override public String getCursorName() throws SQLException { return delegate.getCursorName(); }
     @Override public int getFetchDirection() throws SQLException { return delegate.getFetchDirection(); }
@@ -1333,19 +1369,51 @@ abstract class DelegatingResultSet implements ResultSet {
     @Override public int getRow() throws SQLException { return delegate.getRow(); }
     @Override public int getType() throws SQLException { return delegate.getType(); }
     @Override public SQLWarning getWarnings() throws SQLException { return delegate.getWarnings(); }
-    @Override public void insertRow() throws SQLException { delegate.insertRow(); }
+    @Override
+    public void insertRow() throws SQLException {
+        rowChanged();
+        delegate.insertRow();
+    }
     @Override public boolean isAfterLast() throws SQLException { return delegate.isAfterLast(); }
     @Override public boolean isBeforeFirst() throws SQLException { return delegate.isBeforeFirst(); }
     @Override public boolean isClosed() throws SQLException { return delegate.isClosed(); }
     @Override public boolean isFirst() throws SQLException { return delegate.isFirst(); }
     @Override public boolean isLast() throws SQLException { return delegate.isLast(); }
-    @Override public boolean last() throws SQLException { return delegate.last(); }
-    @Override public void moveToCurrentRow() throws SQLException { delegate.moveToCurrentRow(); }
-    @Override public void moveToInsertRow() throws SQLException { delegate.moveToInsertRow(); }
-    @Override public boolean next() throws SQLException { return delegate.next(); }
-    @Override public boolean previous() throws SQLException { return delegate.previous(); }
-    @Override public void refreshRow() throws SQLException { delegate.refreshRow(); }
-    @Override public boolean relative(int rows) throws SQLException { return delegate.relative(rows); }
+    @Override
+    public boolean last() throws SQLException {
+        rowChanged();
+        return delegate.last();
+    }
+    @Override
+    public void moveToCurrentRow() throws SQLException {
+        rowChanged();
+        delegate.moveToCurrentRow();
+    }
+    @Override
+    public void moveToInsertRow() throws SQLException {
+        rowChanged();
+        delegate.moveToInsertRow();
+    }
+    @Override
+    public boolean next() throws SQLException {
+        rowChanged();
+        return delegate.next();
+    }
+    @Override
+    public boolean previous() throws SQLException {
+        rowChanged();
+        return delegate.previous();
+    }
+    @Override
+    public void refreshRow() throws SQLException {
+        rowChanged();
+        delegate.refreshRow();
+    }
+    @Override
+    public boolean relative(int rows) throws SQLException {
+        rowChanged();
+        return delegate.relative(rows);
+    }
     @Override public boolean rowDeleted() throws SQLException { return delegate.rowDeleted(); }
     @Override public boolean rowInserted() throws SQLException { return delegate.rowInserted(); }
     @Override public boolean rowUpdated() throws SQLException { return delegate.rowUpdated(); }
@@ -1356,7 +1424,11 @@ abstract class DelegatingResultSet implements ResultSet {
     }
 
     @Override public void setFetchSize(int rows) throws SQLException { delegate.setFetchSize(rows); }
-    @Override public void updateRow() throws SQLException { delegate.updateRow(); }
+    @Override
+    public void updateRow() throws SQLException {
+        rowChanged();
+        delegate.updateRow();
+    }
 
     /** Reads an encrypted column and remembers, for {@link #wasNull()}, whether it was SQL NULL. */
     private <T> T read(int columnIndex, Class<T> type, Calendar cal) throws SQLException {

@@ -63,6 +63,11 @@ final class ColumnCodecs {
         throw noPolicyFor(column.name());
     }
 
+    /** Empties every codec's hot-value memo: the policy is closing. */
+    void close() {
+        byColumn.values().forEach(CellCodec::close);
+    }
+
     private static SQLException noPolicyFor(String column) {
         return SqlErrors.of(SqlState.INTERNAL_ERROR, "Cloak has no policy for column " + column);
     }

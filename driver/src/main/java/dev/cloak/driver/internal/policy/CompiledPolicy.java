@@ -343,6 +343,7 @@ public final class CompiledPolicy implements AutoCloseable {
 
     @Override
     public void close() {
+        codecs.close();
         if (view != null) {
             telemetry.detach(view);
         }

@@ -38,6 +38,45 @@ final class KeyringCellKeys implements CellKeys {
         return keys != null ? keys : keyring.domainKeys(keyDomain);
     }
 
+    /** The domain's {@link DomainKeys}, found once for the codec that asks on every cell. */
+    @Override
+    public CellKeys.Domain forDomain(String keyDomain) {
+        DomainKeys keys = domain(keyDomain);
+        return new CellKeys.Domain() {
+            @Override
+            public Aead aead() throws SQLException {
+                try {
+                    return keys.aead();
+                } catch (KeyringException e) {
+                    throw SqlErrors.keyring(e);
+                }
+            }
+
+            @Override
+            public DeterministicAead deterministicAead() throws SQLException {
+                try {
+                    return keys.deterministicAead();
+                } catch (KeyringException e) {
+                    throw SqlErrors.keyring(e);
+                }
+            }
+
+            @Override
+            public List<DeterministicAead> deterministicAeadsByVersion() throws SQLException {
+                try {
+                    return keys.deterministicAeadsByVersion();
+                } catch (KeyringException e) {
+                    throw SqlErrors.keyring(e);
+                }
+            }
+
+            @Override
+            public boolean hasKeyVersion(int keyId) {
+                return KeyringCellKeys.this.hasKeyVersion(keyDomain, keyId);
+            }
+        };
+    }
+
     @Override
     public Aead aead(String keyDomain) throws SQLException {
         try {
