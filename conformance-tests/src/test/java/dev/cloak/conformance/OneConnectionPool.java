@@ -1,20 +1,17 @@
 package dev.cloak.conformance;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.Semaphore;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
  * The most naive pool: one connection at a time, and a borrower waits for it without any bound. Stands for any pool
  * Cloak does not know (not HikariCP), to show that Cloak bounds its own waits on it.
  */
-final class OneConnectionPool implements DataSource {
+final class OneConnectionPool extends BareDataSource {
 
     private final DataSource raw;
     private final Semaphore free = new Semaphore(1);
@@ -57,43 +54,5 @@ final class OneConnectionPool implements DataSource {
                         throw e.getCause();
                     }
                 });
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("not used by these tests");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return false;
     }
 }

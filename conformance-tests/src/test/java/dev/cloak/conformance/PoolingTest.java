@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.Properties;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -93,58 +91,6 @@ class PoolingTest {
             Assumptions.assumeTrue(url.contains("?"), "the raw URL carries query parameters");
             String withPolicy = url + "&cloak.config=file:" + policy;
             assertRoundTrip(fx, t, new UrlDataSource(withPolicy));
-        }
-    }
-
-    /** The smallest DataSource over {@link DriverManager}, so the URL reaches Cloak untouched. */
-    private static final class UrlDataSource implements DataSource {
-        private final String url;
-
-        UrlDataSource(String url) {
-            this.url = url;
-        }
-
-        @Override
-        public Connection getConnection() throws java.sql.SQLException {
-            return DriverManager.getConnection(url, new Properties());
-        }
-
-        @Override
-        public Connection getConnection(String user, String password) throws java.sql.SQLException {
-            throw new java.sql.SQLFeatureNotSupportedException("not used by these tests");
-        }
-
-        @Override
-        public java.io.PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(java.io.PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public java.util.logging.Logger getParentLogger() throws java.sql.SQLFeatureNotSupportedException {
-            throw new java.sql.SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
-            throw new java.sql.SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
         }
     }
 }
