@@ -102,24 +102,40 @@ final class ShadowFill {
     }
 
     /**
-     * Passes over the whole table until no row is left with a source but no target, committing per batch unless
-     * {@code commit} is false (the cut-over runs it inside its locked transaction).
+     * One pass, in key order, over the rows whose key is at most the table's highest key when the pass starts, filling
+     * every row with a source but no target, committing per batch unless {@code commit} is false (the cut-over runs
+     * it inside its locked transaction). Bounded so that it ends while the application keeps inserting rows above
+     * it: rows written after the pass reached them are left to the next pass (the cut-over's, under the table's lock,
+     * leaves none).
      *
      * @return rows written
      */
     long catchUp(Connection connection, int batchSize, boolean commit) throws SQLException {
+        Long highest = highestKey(connection);
+        if (highest == null) {
+            return 0;
+        }
         long total = 0;
         long after = Long.MIN_VALUE;
         while (true) {
-            Batch b = batch(connection, after, Long.MAX_VALUE, batchSize);
+            Batch b = batch(connection, after, highest, batchSize);
             if (commit) {
                 connection.commit();
             }
             total += b.written();
-            if (b.lastKey() == null) {
+            if (b.lastKey() == null || b.read() < batchSize) {
                 return total;
             }
             after = b.lastKey();
+        }
+    }
+
+    private Long highestKey(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("SELECT MAX(" + m.q(m.key())
+                + ") FROM " + m.table())) {
+            r.next();
+            long highest = r.getLong(1);
+            return r.wasNull() ? null : highest;
         }
     }
 

@@ -343,10 +343,23 @@ class MigrationUnderLoadTest {
         return dir.resolve("cli-" + System.nanoTime() + ".log").toFile();
     }
 
+    /** Appends the threads of a CLI process that did not end in time to its log, so the failure shows where. */
+    private static void threadDump(Process process, File log) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path jcmd = Path.of(java).resolveSibling("jcmd");
+        Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+        dump.waitFor(1, TimeUnit.MINUTES);
+    }
+
     private Result cli(String... args) throws Exception {
         File log = log();
         Process process = start(log, args);
-        boolean ended = process.waitFor(30, TimeUnit.MINUTES);
+        boolean ended = process.waitFor(FULL ? 120 : 10, TimeUnit.MINUTES);
+        if (!ended) {
+            threadDump(process, log);
+            process.destroyForcibly();
+        }
         String output = Files.readString(log.toPath());
         System.out.println(output.lines().filter(l -> !l.contains("backfill mload_users.email: range")
                 || l.hashCode() % 20 == 0).reduce("", (a, b) -> a + b + "\n"));
