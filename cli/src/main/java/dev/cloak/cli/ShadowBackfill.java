@@ -5,6 +5,7 @@ import dev.cloak.driver.internal.migration.MigrationStore.KeyRange;
 import dev.cloak.keyring.store.ConnectionSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -93,21 +94,37 @@ final class ShadowBackfill {
         return done.get();
     }
 
-    /** {@code threads} ranges of about equal key span; the last one takes every key above (rows inserted later). */
+    /**
+     * {@code threads} ranges of about equal numbers of rows, cut at the key quantiles (keys are rarely dense: rows
+     * inserted under a higher sequence or a sparse id would leave one range with all the rows if cut by key span); the
+     * first range starts at the lowest possible key and the last takes every key above its start (rows inserted later).
+     */
     private List<KeyRange> split(Connection c) throws SQLException {
-        long min;
-        long max;
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT MIN(" + m.q(m.key()) + "), MAX("
-                + m.q(m.key()) + ") FROM " + m.table())) {
+        long rows;
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + m.table())) {
             r.next();
-            min = r.getLong(1);
-            max = r.wasNull() ? min : r.getLong(2);
+            rows = r.getLong(1);
+        }
+        List<Long> starts = new ArrayList<>();
+        String quantile = "SELECT " + m.q(m.key()) + " FROM " + m.table() + " ORDER BY " + m.q(m.key())
+                + " LIMIT 1 OFFSET ?";
+        try (PreparedStatement p = c.prepareStatement(quantile)) {
+            for (int i = 1; i < threads && rows >= threads; i++) {
+                p.setLong(1, rows * i / threads);
+                try (ResultSet r = p.executeQuery()) {
+                    if (r.next()) {
+                        long start = r.getLong(1);
+                        if (starts.isEmpty() || start > starts.get(starts.size() - 1)) {
+                            starts.add(start);
+                        }
+                    }
+                }
+            }
         }
         List<KeyRange> ranges = new ArrayList<>();
-        long span = Math.max(1, (max - min) / threads + 1);
         long first = Long.MIN_VALUE;
-        for (int i = 0; i < threads; i++) {
-            long last = i == threads - 1 ? Long.MAX_VALUE : min + span * (i + 1) - 1;
+        for (int i = 0; i <= starts.size(); i++) {
+            long last = i == starts.size() ? Long.MAX_VALUE : starts.get(i) - 1;
             ranges.add(new KeyRange(i, first, last, null, false));
             first = last == Long.MAX_VALUE ? last : last + 1;
         }

@@ -322,4 +322,27 @@ class ShadowMigrationTest {
         assertThat(migrate("encrypt", "shm_users.email", "--step", "cutover")).as(everything.toString()).isZero();
         assertThat(plaintextCells()).isZero();
     }
+
+    /** The backfill's ranges hold about equal numbers of rows when the keys are sparse (a far higher sequence). */
+    @ParameterizedTest
+    @EnumSource(Database.class)
+    void backfillRangesSplitTheRowsNotTheKeySpan(Database db) throws Exception {
+        table(db);
+        try (Connection c = DriverManager.getConnection(raw); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO shm_users (id, email) VALUES (2000000000, 'far@example.org')");
+        }
+        assertThat(migrate("encrypt", "shm_users.email", "--step", "prepare")).as(everything.toString()).isZero();
+        assertThat(migrate("encrypt", "shm_users.email", "--step", "backfill", "--threads", "3", "--batch-size", "20"))
+                .as(everything.toString()).isZero();
+        List<Long> perRange = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(raw); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT first_key, last_key FROM cloak_migration_ranges ORDER BY range_no")) {
+            while (r.next()) {
+                perRange.add(rawCount("id >= " + r.getLong(1) + " AND id <= " + r.getLong(2)));
+            }
+        }
+        assertThat(perRange).hasSize(3).allSatisfy(n -> assertThat(n).isBetween(80L, 90L));
+        assertThat(perRange.stream().mapToLong(Long::longValue).sum()).isEqualTo(ROWS + 1);
+        assertThat(rawCount("email_cloak IS NULL")).isZero();
+    }
 }
