@@ -117,7 +117,8 @@ public final class Report {
                     case "PlanCacheBenchmark" -> PLAN_CACHE_HIT;
                     // planMissInsert -> plan-miss-insert, passThroughMiss -> pass-through-miss
                     case "RewriterBenchmark" -> workloadName(method);
-                    case "KeyLookupBenchmark" -> "warm-key-lookup";
+                    case "KeyLookupBenchmark" ->
+                            "domainKeyLookup".equals(method) ? "domain-key-lookup" : "warm-key-lookup";
                     default -> owner + "." + method;
                 };
                 micro.computeIfAbsent(name, k -> new ArrayList<>()).add(score);

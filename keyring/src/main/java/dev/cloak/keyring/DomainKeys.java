@@ -8,7 +8,8 @@ import java.util.List;
  * The primitives of one key domain, for a caller that asks for them on every cell: it holds what the keyring's
  * cache handed out last and answers from it, without a cache lookup, for as long as the cache would have kept
  * it. The keyring's rules are unchanged: a primitive is reloaded once its time to live since it was loaded has
- * passed, after the cache evicted any entry, and never after {@link Keyring#close()}; each reload goes through
+ * passed (on the system clock checked against {@link CoarseClock}, without a clock read per cell, so up to a second
+ * early), after the cache evicted any entry, and never after {@link Keyring#close()}; each reload goes through
  * the cache, so loads, audit events and failures are the keyring's own. When the cache evicts its entry or the
  * keyring closes, it drops its reference to the primitive, so that no key stays reachable through it. An answer
  * from memory counts as a key-cache hit ({@link KeyringStatistics}). Obtained

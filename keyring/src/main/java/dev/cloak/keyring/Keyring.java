@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +64,13 @@ public final class Keyring implements AutoCloseable {
     /** The key ids of each domain's keyset as last loaded: tells an unknown key version from a tampered cell. */
     private final ConcurrentHashMap<String, int[]> keyIds = new ConcurrentHashMap<>();
     private final KeyringStatistics statistics;
+    /**
+     * Whether {@link #isCurrent} reads {@link CoarseClock} instead of {@link #ticker}: the cache runs on the system
+     * clock. A keyring given another ticker (tests) reads it on every check.
+     */
+    private final boolean coarseClock;
+    /** Set by the first {@link #close()}, which releases {@link CoarseClock}. */
+    private final AtomicBoolean clockReleased = new AtomicBoolean();
     private volatile boolean closed;
 
     private Keyring(KeyringSettings settings, KeyStore store, MasterKey masterKey, Ticker ticker, KeyEvents events,
@@ -75,6 +83,10 @@ public final class Keyring implements AutoCloseable {
         this.usage = usage;
         this.guard = new RollbackGuard(ledger, store, events);
         this.ticker = ticker;
+        this.coarseClock = ticker == Ticker.systemTicker();
+        if (coarseClock) {
+            CoarseClock.acquire();
+        }
         this.primitives = Caffeine.newBuilder()
                 .expireAfterWrite(settings.cacheTtl())
                 .maximumSize(settings.cacheMaxEntries())
@@ -191,9 +203,14 @@ public final class Keyring implements AutoCloseable {
         return new Held(primitive, expiresAt, current);
     }
 
-    /** Whether {@code held} is still what the cache holds: taken since the last eviction and close, not expired. */
+    /**
+     * Whether {@code held} is still what the cache holds: taken since the last eviction and close, not expired. On
+     * the system clock, expiry is checked against {@link CoarseClock}, which runs up to a second ahead: a primitive
+     * counts as expired up to that much before its time to live has passed, never after.
+     */
     boolean isCurrent(Held held) {
-        return held != null && held.generation() == generation.get() && ticker.read() - held.expiresAt() < 0;
+        return held != null && held.generation() == generation.get()
+                && (coarseClock ? CoarseClock.read() : ticker.read()) - held.expiresAt() < 0;
     }
 
     /**
@@ -279,6 +296,9 @@ public final class Keyring implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (coarseClock && clockReleased.compareAndSet(false, true)) {
+            CoarseClock.release();
+        }
         generation.incrementAndGet();
         domainKeys.values().forEach(DomainKeys::releaseAll);
         primitives.synchronous().invalidateAll();

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Builds what the keyring caches for an unwrapped keyset: for a randomized domain one {@link Aead} (an
  * {@link AesGcmKeysetAead} with a cipher per key version when the keyset qualifies), for a deterministic domain
- * the keyset's primitive and one primitive per enabled version.
+ * the keyset's primitive (an {@link AesSivKeysetDaead}, which decrypts from an offset, when the keyset qualifies) and
+ * one primitive per enabled version.
  */
 final class KeysetPrimitives {
 
@@ -35,7 +36,9 @@ final class KeysetPrimitives {
                     byVersion.add(versionPrimitive(entry));
                 }
             }
-            return new DeterministicKeys((DeterministicAead) primitive, List.copyOf(byVersion));
+            DeterministicAead all = (DeterministicAead) primitive;
+            DeterministicAead framed = AesSivKeysetDaead.of(handle, all);
+            return new DeterministicKeys(framed != null ? framed : all, List.copyOf(byVersion));
         } catch (GeneralSecurityException e) {
             throw new KeyringException(KeyringException.Kind.INVALID,
                     "keyset of key domain " + domain + " is not a " + purpose.storedName() + " keyset", e);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.DeterministicAead;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.cloak.keyring.Fixtures.CountingKeyStore;
 import dev.cloak.keyring.Fixtures.ManualTicker;
 import dev.cloak.keyring.Fixtures.MemoryKeyStore;
@@ -185,6 +186,31 @@ class DomainKeysTest {
         try (Keyring keyring = open(Duration.ofMinutes(15), 100)) {
             KeyringException e = catchThrowableOfType(KeyringException.class, keyring.domainKeys(" ")::aead);
             assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
+        }
+    }
+    @Test
+    void onTheSystemClockReloadsOnceTheTimeToLiveHasPassedWithoutReadingTheClockPerCall() throws Exception {
+        Duration ttl = Duration.ofSeconds(3);
+        try (Keyring keyring = Fixtures.open(new KeyringSettings("local:file:" + dir.resolve("master.json"), ttl,
+                100, true), store, Ticker.systemTicker())) {
+            DomainKeys name = keyring.domainKeys("patients.name");
+            Aead first = name.aead();
+            long loaded = System.nanoTime(); // the cache's entry was written before this
+            int reads = store.reads.get();
+            assertThat(CoarseClock.read()).isGreaterThanOrEqualTo(System.nanoTime());
+
+            // well before the time to live less the clock's lead: held, no store call
+            assertThat(name.aead()).isSameAs(first);
+            assertThat(store.reads.get()).isEqualTo(reads);
+
+            // once the time to live has passed, never later, the next call reloads
+            long expired = loaded + ttl.toNanos();
+            while (System.nanoTime() - expired < 0) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            Aead reloaded = name.aead();
+            assertThat(reloaded).isNotSameAs(first);
+            assertThat(store.reads.get()).isGreaterThan(reads);
         }
     }
 }

@@ -35,6 +35,9 @@ final class CanonicalReader {
         if (value == null) {
             return null;
         }
+        if (type == String.class && value instanceof String s) {
+            return (T) s; // a varchar read by getString, the most common read: what convert gives, without the search
+        }
         Object out;
         try {
             out = convert(column, value, type.isPrimitive() ? wrapper(type) : type, cal);

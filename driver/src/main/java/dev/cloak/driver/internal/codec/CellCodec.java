@@ -9,6 +9,7 @@ import dev.cloak.driver.internal.error.SqlState;
 import dev.cloak.driver.internal.telemetry.ColumnMeter;
 import dev.cloak.driver.internal.telemetry.ColumnMeter.FailureReason;
 import dev.cloak.keyring.FramedAead;
+import dev.cloak.keyring.FramedDeterministicAead;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -20,7 +21,8 @@ import java.util.Objects;
  * column.
  *
  * <p>The cell is copied as little as the primitives allow: with the keyring's AES-GCM ({@link FramedAead}) a cell
- * is decrypted where it lies, after its header, and encrypted into an array with room for the header. A
+ * is decrypted where it lies, after its header, and encrypted into an array with room for the header; with its
+ * AES-SIV ({@link FramedDeterministicAead}) a cell's body is copied once, out of the cell, for Tink's AES-SIV. A
  * deterministic column with {@code cache: { entries: N }} keeps its hot values in a {@link HotValueMemo}, which
  * {@link #close()} empties.
  */
@@ -212,8 +214,10 @@ public final class CellCodec {
         byte[] plaintext;
         try {
             if (deterministic) {
-                plaintext = keys.deterministicAead()
-                        .decryptDeterministically(CellFormat.ciphertext(cell), associatedData);
+                DeterministicAead deterministicKey = keys.deterministicAead();
+                plaintext = deterministicKey instanceof FramedDeterministicAead framed
+                        ? framed.decryptDeterministically(cell, CellFormat.HEADER, associatedData)
+                        : deterministicKey.decryptDeterministically(CellFormat.ciphertext(cell), associatedData);
             } else {
                 Aead aead = keys.aead();
                 plaintext = aead instanceof FramedAead framed
