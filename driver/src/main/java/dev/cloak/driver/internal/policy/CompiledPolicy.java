@@ -33,6 +33,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -116,15 +117,19 @@ public final class CompiledPolicy implements AutoCloseable {
         } catch (KeyringException e) {
             throw SqlErrors.keyring(e);
         }
-        CellKeys keys = new KeyringCellKeys(keyring, config.columns());
+        // the first source: the key store's own pool when there is one (it reaches the same database), so reading
+        // the state never waits for a connection of a busy application pool
+        Map<String, String> domains = new HashMap<>();
+        for (ColumnPolicy column : config.columns()) {
+            domains.put(column.name().toLowerCase(Locale.ROOT), column.keyDomain());
+        }
+        ColumnMigrations migrations = new ColumnMigrations(dataConnections.get(0), config.cacheTtl(), domains);
+        CellKeys keys = new KeyringCellKeys(keyring, config.columns(), migrations);
         LinkedHashMap<EncryptedColumn, CellCodec> codecs = new LinkedHashMap<>();
         for (ColumnPolicy policy : config.columns()) {
             codecs.put(RewriterColumns.of(policy), new CellCodec(policy, keys,
                     telemetry.column(policy.name(), policy.mode().policyName())));
         }
-        // the first source: the key store's own pool when there is one (it reaches the same database), so reading
-        // the state never waits for a connection of a busy application pool
-        ColumnMigrations migrations = new ColumnMigrations(dataConnections.get(0), config.cacheTtl());
         CompiledPolicy compiled = new CompiledPolicy(config, List.copyOf(codecs.keySet()), migrations, keyring,
                 new ColumnCodecs(codecs), dialect, telemetry);
         compiled.view = new Telemetry.PolicyView() {
