@@ -211,9 +211,8 @@ final class ShadowCommands {
                     case PREPARED, BACKFILLING -> "backfill";
                     case BACKFILLED -> "verify";
                     case VERIFIED -> "cutover";
-                    // a finished migration ends a run, but a key can be changed again after it
-                    case FINISHED -> direction() == MigrationDirection.REKEY
-                            && now.get().direction() != MigrationDirection.DECRYPT ? "prepare" : null;
+                    // a finished migration ends its own run; another may start after it (a re-key, the way out)
+                    case FINISHED -> ShadowMigration.startsAfter(now.get(), direction()) ? "prepare" : null;
                     case CUT_OVER, ROLLING_BACK -> null;
                 };
                 if (next == null) {

@@ -94,8 +94,7 @@ final class ShadowMigration {
             MigrationStore.createTables(c);
             Optional<ColumnMigration> existing = MigrationStore.find(c, name());
             boolean restart = existing.isPresent() && (existing.get().state() == MigrationState.ROLLED_BACK
-                    || rekey() && existing.get().state() == MigrationState.FINISHED
-                    && existing.get().direction() != MigrationDirection.DECRYPT);
+                    || startsAfter(existing.get(), direction));
             if (restart) {
                 MigrationStore.delete(c, name());
                 existing = Optional.empty();
@@ -439,6 +438,19 @@ final class ShadowMigration {
             }
         }
         return new ShadowFill(m, codec, m.column(), m.shadow(), direction == MigrationDirection.ENCRYPT);
+    }
+
+    /**
+     * Whether a migration in {@code direction} may start after {@code previous}: it is finished and left the column
+     * holding what {@code direction} starts from (cells after encrypt and rekey, for decrypt and rekey; plaintext
+     * after decrypt, for encrypt).
+     */
+    static boolean startsAfter(ColumnMigration previous, MigrationDirection direction) {
+        if (previous.state() != MigrationState.FINISHED) {
+            return false;
+        }
+        boolean holdsCells = previous.direction() != MigrationDirection.DECRYPT;
+        return holdsCells == (direction != MigrationDirection.ENCRYPT);
     }
 
     /** Whether this is a re-key ({@code cloak migrate rekey}). */

@@ -224,6 +224,13 @@ class ShadowMigrationTest {
         assertThatThrownBy(() -> rawCount("email_plaintext IS NULL")).isInstanceOf(SQLException.class);
         assertThat(migrate("rollback", "shm_users.email")).isNotZero();
         assertThat(everything.toString()).doesNotContain("user200@example.org", "new1001@example.org");
+
+        // the way back out after a finished encryption starts afresh
+        assertThat(migrate("decrypt", "shm_users.email", "--type", "VARCHAR(100)")).as(everything.toString()).isZero();
+        ttl();
+        applicationWorks(1006);
+        assertThat(rawCount("email = 'user200@example.org'")).isOne();
+        assertThat(rawCount("email = 'new1006@example.org'")).isOne();
     }
 
     @ParameterizedTest

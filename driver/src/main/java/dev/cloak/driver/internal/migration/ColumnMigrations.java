@@ -92,6 +92,23 @@ public final class ColumnMigrations {
         }
     }
 
+    /**
+     * What a prepared statement is planned for: the columns that hold plaintext now ({@link #plaintextColumns()},
+     * read as it reads) and, as {@code key-version:DOMAIN=ID} entries, the key versions re-keys pin
+     * ({@link #pinnedVersions()}). A statement whose layout changed between its preparation and its execution is not
+     * sent: its cells were made for the other one.
+     */
+    public Set<String> layout() throws SQLException {
+        plaintextColumns();
+        return lastLayout();
+    }
+
+    /** {@link #layout()} as last read, without reading. */
+    public Set<String> lastLayout() {
+        Answer current = answer;
+        return current == null ? Set.of() : current.layout();
+    }
+
     /** Whether the last answer said a column's layout is about to change (no read). */
     public boolean swapImminent() {
         Answer current = answer;
@@ -163,6 +180,20 @@ public final class ColumnMigrations {
      * What was read: the columns that hold plaintext, the key version re-keys pin per key domain, whether a layout
      * change is imminent, and when.
      */
-    private record Answer(Set<String> plaintext, Map<String, Integer> pins, boolean swapImminent, long readAt) {
+    private record Answer(Set<String> plaintext, Map<String, Integer> pins, boolean swapImminent, long readAt,
+                          Set<String> layout) {
+
+        Answer(Set<String> plaintext, Map<String, Integer> pins, boolean swapImminent, long readAt) {
+            this(plaintext, pins, swapImminent, readAt, layoutOf(plaintext, pins));
+        }
+
+        private static Set<String> layoutOf(Set<String> plaintext, Map<String, Integer> pins) {
+            if (pins.isEmpty()) {
+                return plaintext;
+            }
+            Set<String> layout = new TreeSet<>(plaintext);
+            pins.forEach((domain, id) -> layout.add("key-version:" + domain + "=" + Integer.toUnsignedString(id)));
+            return Set.copyOf(layout);
+        }
     }
 }

@@ -289,25 +289,27 @@ public final class CompiledPolicy implements AutoCloseable {
     }
 
     /**
-     * The lower-case names of the policy's columns that a migration has as plaintext now: read again while a
-     * column's layout is about to change, else as last read (see {@link ColumnMigrations}).
+     * The layout a statement is planned for now: the lower-case names of the policy's columns that a migration has as
+     * plaintext, and the key versions re-keys pin ({@link ColumnMigrations#layout()}); read again while a column's
+     * layout is about to change, else as last read.
      */
     public Set<String> plaintextColumns() throws SQLException {
-        return migrations.plaintextColumns();
+        return migrations.layout();
     }
 
     /**
-     * Checks, before a prepared statement runs, that the columns it was planned with as plaintext still are: a
-     * cut-over between its preparation and its execution would make it read or write the other layout.
+     * Checks, before a prepared statement runs, that the columns it was planned with as plaintext still are, and that
+     * the key versions re-keys pin are still those it bound its cells under: a cut-over between its preparation and
+     * its execution would make it read or write the other layout.
      *
      * @param plannedWith {@link #plaintextColumns()} as read before the statement was planned
      * @throws SQLException 40001 when the layout changed; the statement is not sent
      */
     public void checkLayout(Set<String> plannedWith) throws SQLException {
-        if (!migrations.swapImminent() && plannedWith.equals(migrations.lastPlaintextColumns())) {
+        if (!migrations.swapImminent() && plannedWith.equals(migrations.lastLayout())) {
             return;
         }
-        if (!migrations.plaintextColumns().equals(plannedWith)) {
+        if (!migrations.layout().equals(plannedWith)) {
             throw SqlErrors.of(SqlState.LAYOUT_CHANGED, "a column this statement uses was cut over by `cloak migrate` "
                     + "after the statement was prepared, so it was not sent: prepare it again");
         }
