@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
         description = {"Rewrites the stored cells of an encrypted column (reencrypt), or moves an existing column into "
                 + "(encrypt) or out of (decrypt) encryption through a shadow column, online, in batches."},
         subcommands = {MigrateCommand.Reencrypt.class, ShadowCommands.EncryptCommand.class,
-                ShadowCommands.DecryptCommand.class, ShadowCommands.StatusCommand.class,
+                ShadowCommands.DecryptCommand.class, ShadowCommands.RekeyCommand.class,
+                ShadowCommands.StatusCommand.class,
                 ShadowCommands.RollbackCommand.class, ShadowCommands.FinishCommand.class})
 public final class MigrateCommand implements Runnable {
 

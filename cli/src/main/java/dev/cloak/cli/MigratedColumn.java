@@ -45,7 +45,7 @@ record MigratedColumn(ColumnPolicy policy, Dialect dialect, String quote, Stored
         DatabaseMetaData meta = connection.getMetaData();
         String product = meta.getDatabaseProductName();
         Dialect dialect = Dialect.of(product).orElseThrow(() -> new IllegalArgumentException(
-                "cloak migrate encrypt and decrypt know PostgreSQL, MariaDB and H2, not " + product));
+                "cloak migrate encrypt, decrypt and rekey know PostgreSQL, MariaDB and H2, not " + product));
         String quote = meta.getIdentifierQuoteString() == null ? "" : meta.getIdentifierQuoteString().strip();
         StoredTable.Found found = StoredTable.locate(connection, policy);
         List<String> keys = StoredTable.primaryKeyOf(connection, found);
@@ -74,10 +74,16 @@ record MigratedColumn(ColumnPolicy policy, Dialect dialect, String quote, Stored
             throw new IllegalArgumentException("table " + found.table() + " needs a primary key of one integer column "
                     + "for a shadow migration: " + key + " is not an integer");
         }
-        String shadow = names != null ? names[0]
-                : suffixed(found.column(), direction == MigrationDirection.ENCRYPT ? "_cloak" : "_plain");
-        String retained = names != null ? names[1]
-                : suffixed(found.column(), direction == MigrationDirection.ENCRYPT ? "_plaintext" : "_cells");
+        String shadow = names != null ? names[0] : suffixed(found.column(), switch (direction) {
+            case ENCRYPT -> "_cloak";
+            case DECRYPT -> "_plain";
+            case REKEY -> "_newkey";
+        });
+        String retained = names != null ? names[1] : suffixed(found.column(), switch (direction) {
+            case ENCRYPT -> "_plaintext";
+            case DECRYPT -> "_cells";
+            case REKEY -> "_oldkey";
+        });
         return new MigratedColumn(policy, dialect, quote, found, key, keyType != Types.BIGINT, nullable, shadow,
                 retained);
     }

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The backfill: splits the table's primary keys into ranges (stored in {@code cloak_migration_ranges} the first time,
  * so a run killed at any moment resumes from each range's checkpoint), and fills them on {@code threads} connections.
  * Each batch's writes, its range's checkpoint and the migration's row count commit in one transaction. Holds all
- * threads together to {@code maxRowsPerSecond}. Prints one line per batch: rows done, rows/s and the estimated time
+ * threads together to {@code maxRowsPerSecond}. On a terminal ({@link System#console()}) it draws one progress bar
+ * redrawn in place; otherwise (a log, a test) it prints one line per batch: rows done, rows/s and the estimated time
  * left.
  */
 final class ShadowBackfill {
@@ -39,9 +40,36 @@ final class ShadowBackfill {
     private long nextFree;
     private long total;
     private long started;
+    /** Whether progress is one line redrawn in place (a terminal) rather than one line per batch (a log). */
+    private final boolean terminal;
+    private long lastDrawn;
+    private int drawnWidth;
 
     ShadowBackfill(MigratedColumn column, ShadowFill fill, ConnectionSource connections, int batchSize, int threads,
                    long maxRowsPerSecond, PrintWriter progress) {
+        this(column, fill, connections, batchSize, threads, maxRowsPerSecond, progress, onTerminal());
+    }
+
+    /**
+     * Whether the CLI writes to a terminal: {@link System#console()} is not null (Java 17), and on Java 22 and later,
+     * where a console is also returned for redirected output, its {@code isTerminal()} says so.
+     */
+    static boolean onTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException | RuntimeException olderJava) {
+            return true;
+        }
+    }
+
+    /** @param terminal true: a progress bar redrawn in place with {@code \r}; false: one line per batch */
+    ShadowBackfill(MigratedColumn column, ShadowFill fill, ConnectionSource connections, int batchSize, int threads,
+                   long maxRowsPerSecond, PrintWriter progress, boolean terminal) {
+        this.terminal = terminal;
         this.m = column;
         this.fill = fill;
         this.connections = connections;
@@ -88,6 +116,13 @@ final class ShadowBackfill {
                 worker.get();
             }
         } finally {
+            if (terminal && drawnWidth > 0) {
+                synchronized (progress) {
+                    draw(done.get(), true);
+                    progress.println();
+                    progress.flush();
+                }
+            }
             pool.shutdownNow();
             pool.awaitTermination(1, TimeUnit.MINUTES);
         }
@@ -177,10 +212,54 @@ final class ShadowBackfill {
         long rate = Math.round(sum / seconds);
         long left = Math.max(0, total - sum);
         String eta = rate == 0 ? "?" : (left / rate) + "s";
+        if (terminal) {
+            synchronized (progress) {
+                draw(sum, false);
+            }
+            return;
+        }
         synchronized (progress) {
             progress.println("backfill " + m.policy().name() + ": range " + (range + 1) + "/" + of + ", " + sum + "/"
                     + total + " rows, " + rate + " rows/s, ETA " + eta);
             progress.flush();
         }
+    }
+
+    /** Redraws the bar in place, at most ten times a second unless {@code last}; under the lock on the writer. */
+    private void draw(long sum, boolean last) {
+        long now = System.nanoTime();
+        if (!last && now - lastDrawn < 100_000_000L) {
+            return;
+        }
+        lastDrawn = now;
+        double seconds = Math.max(1e-3, (now - started) / 1e9);
+        String bar = bar("backfill " + m.policy().name(), sum, total, Math.round(sum / seconds));
+        // spaces over what a longer line before left on the terminal
+        progress.print("\r" + bar + " ".repeat(Math.max(0, drawnWidth - bar.length())));
+        drawnWidth = bar.length();
+        progress.flush();
+    }
+
+    /** Width of the bar between its brackets. */
+    static final int BAR_WIDTH = 30;
+
+    /**
+     * One progress line for a terminal: {@code LABEL [#####.....]  42% 4,200/10,000 rows, 1,234 rows/s, ETA 0:00:04}.
+     * Rows done beyond the total (rows the application inserted meanwhile) show as a full bar.
+     *
+     * @param rate rows per second so far; 0 gives an unknown ETA
+     */
+    static String bar(String label, long done, long total, long rate) {
+        double fraction = total <= 0 ? 1 : Math.min(1, (double) done / total);
+        int filled = (int) Math.floor(fraction * BAR_WIDTH);
+        String eta = rate <= 0 ? "?" : duration(Math.max(0, total - done) / rate);
+        return String.format(java.util.Locale.ROOT, "%s [%s%s] %3d%% %,d/%,d rows, %,d rows/s, ETA %s", label,
+                "#".repeat(filled), ".".repeat(BAR_WIDTH - filled), (int) Math.floor(fraction * 100), done, total,
+                rate, eta);
+    }
+
+    /** {@code seconds} as {@code H:MM:SS}. */
+    static String duration(long seconds) {
+        return String.format(java.util.Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
     }
 }

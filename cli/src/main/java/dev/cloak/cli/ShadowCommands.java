@@ -1,7 +1,10 @@
 package dev.cloak.cli;
 
+import com.google.crypto.tink.DeterministicAead;
 import dev.cloak.driver.config.CloakConfig;
 import dev.cloak.driver.config.ColumnPolicy;
+import dev.cloak.driver.config.EncryptionMode;
+import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.migration.ColumnMigration;
 import dev.cloak.driver.internal.migration.MigrationDirection;
 import dev.cloak.driver.internal.migration.MigrationState;
@@ -9,6 +12,8 @@ import dev.cloak.driver.internal.migration.MigrationStore;
 import dev.cloak.driver.internal.policy.CompiledPolicy;
 import dev.cloak.driver.internal.policy.DatabaseDomainUsage;
 import dev.cloak.keyring.KeyAdministration;
+import dev.cloak.keyring.KeyVersionStatus;
+import dev.cloak.keyring.KeyringException;
 import dev.cloak.keyring.KeyPurpose;
 import dev.cloak.rewriter.Dialect;
 import java.io.PrintWriter;
@@ -26,9 +31,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cloak migrate encrypt | decrypt | status | rollback | finish}: moving an existing column into or out of
- * encryption online through a shadow column ({@link ShadowMigration}). Prints states, counts and primary keys; never
- * a value and never key material.
+ * {@code cloak migrate encrypt | decrypt | rekey | status | rollback | finish}: moving an existing column into or out
+ * of encryption, or to a new key version, online through a shadow column ({@link ShadowMigration}). Prints states,
+ * counts, key version ids and primary keys; never a value and never key material.
  */
 final class ShadowCommands {
 
@@ -98,8 +103,55 @@ final class ShadowCommands {
             }
             CompiledPolicy compiled = CompiledPolicy.compile(policy, options::connect, List.of(options::connect),
                     dialect);
+            ShadowMigration.RekeyKeys keys = direction == MigrationDirection.REKEY ? rekeyKeys() : null;
             return new ShadowMigration(migrated, compiled.codecOf(target), options::connect, direction,
-                    policy.cacheTtl(), out);
+                    policy.cacheTtl(), out, keys);
+        }
+
+        /** The key versions of a re-key, through key administration (stage, activate) and a keyring (primitives). */
+        private ShadowMigration.RekeyKeys rekeyKeys() {
+            String domain = target.keyDomain();
+            return new ShadowMigration.RekeyKeys() {
+                private CompiledPolicy loaded;
+
+                @Override
+                public int[] stage() throws Exception {
+                    try (KeyAdministration admin = administration()) {
+                        int active = admin.describe(domain).versions().stream()
+                                .filter(v -> v.status() == KeyVersionStatus.ACTIVE).findFirst()
+                                .orElseThrow(() -> new IllegalStateException("key domain " + domain
+                                        + " has no active version"))
+                                .id();
+                        return new int[] {active, admin.stage(domain).id()};
+                    }
+                }
+
+                @Override
+                public DeterministicAead version(int keyId) throws Exception {
+                    if (loaded == null) {
+                        // loaded now, after the prepare step staged the version
+                        loaded = CompiledPolicy.compile(policy, options::connect, List.of(options::connect), null);
+                    }
+                    try {
+                        return loaded.keyring().domainKeys(domain).deterministicAeadsByVersion(keyId).get(0);
+                    } catch (KeyringException e) {
+                        throw SqlErrors.keyring(e);
+                    }
+                }
+
+                @Override
+                public void activate(int keyId) throws Exception {
+                    try (KeyAdministration admin = administration()) {
+                        admin.activate(domain, keyId);
+                    }
+                }
+            };
+        }
+
+        KeyAdministration administration() throws Exception {
+            return KeyAdministration.open(policy.masterKey(), options.keyStore(policy),
+                    PolicyOptions.auditTrail(policy), PolicyOptions.ledger(policy),
+                    PolicyOptions.masterKeyOptions(policy));
         }
 
         /**
@@ -107,9 +159,7 @@ final class ShadowCommands {
          * values: here the values are plaintext, so the key is created when no other column of its domain holds cells.
          */
         private void createKeyIfAbsent(PrintWriter out) throws Exception {
-            try (KeyAdministration admin = KeyAdministration.open(policy.masterKey(), options.keyStore(policy),
-                    PolicyOptions.auditTrail(policy), PolicyOptions.ledger(policy),
-                    PolicyOptions.masterKeyOptions(policy))) {
+            try (KeyAdministration admin = administration()) {
                 if (admin.exists(target.keyDomain())) {
                     return;
                 }
@@ -161,7 +211,9 @@ final class ShadowCommands {
                     case PREPARED, BACKFILLING -> "backfill";
                     case BACKFILLED -> "verify";
                     case VERIFIED -> "cutover";
-                    case CUT_OVER, FINISHED, ROLLING_BACK -> null;
+                    // a finished migration ends its own run; another may start after it (a re-key, the way out)
+                    case FINISHED -> ShadowMigration.startsAfter(now.get(), direction()) ? "prepare" : null;
+                    case CUT_OVER, ROLLING_BACK -> null;
                 };
                 if (next == null) {
                     out.println(target.name() + " is " + state.storedName() + "; after checking, drop the old column "
@@ -240,9 +292,52 @@ final class ShadowCommands {
         }
     }
 
+    /** {@code cloak migrate rekey TABLE.COLUMN}. */
+    @Command(name = "rekey", mixinStandardHelpOptions = true, versionProvider = CloakCommand.Version.class,
+            description = {"Moves a deterministic column to a new key version online, keeping its UNIQUE "
+                    + "constraints true: the same steps as encrypt.",
+                    "prepare stages a new key version beside the active one (it decrypts, and encrypts nothing "
+                            + "through the applications) and adds a shadow column with the column's indexes; the "
+                            + "backfill writes each cell again under the new version; applications write and look "
+                            + "up under the old version until the cut-over and under the new one from then on.",
+                    "The old cells are kept as COLUMN_oldkey until `cloak migrate finish TABLE.COLUMN "
+                            + "--drop-old-cells`, which also makes the new version the active one.",
+                    "The column's key domain must not be shared with another column of the policy."})
+    static final class RekeyCommand extends Steps {
+
+        @Override
+        MigrationDirection direction() {
+            return MigrationDirection.REKEY;
+        }
+
+        @Override
+        String shadowType() {
+            return null;
+        }
+
+        @Override
+        int run(PrintWriter out) throws Exception {
+            if (target.mode() != EncryptionMode.DETERMINISTIC) {
+                throw new IllegalArgumentException("column " + target.name() + " is randomized: `cloak migrate "
+                        + "rekey` is for deterministic columns; rotate a randomized column with `cloak keys rotate`"
+                        + " and `cloak migrate reencrypt`");
+            }
+            List<String> sharing = policy.columns().stream()
+                    .filter(c -> c != target && c.keyDomain().equals(target.keyDomain())).map(ColumnPolicy::name)
+                    .toList();
+            if (!sharing.isEmpty()) {
+                throw new IllegalArgumentException("key domain " + target.keyDomain() + " of column " + target.name()
+                        + " is shared with " + sharing + ": a re-key pins the key version of the whole domain, so it "
+                        + "moves one column that has its key domain alone");
+            }
+            return super.run(out);
+        }
+    }
+
     /** {@code cloak migrate rollback TABLE.COLUMN}. */
     @Command(name = "rollback", mixinStandardHelpOptions = true, versionProvider = CloakCommand.Version.class,
-            description = {"Puts a column back as it was before `cloak migrate encrypt` or `decrypt`, from every "
+            description = {"Puts a column back as it was before `cloak migrate encrypt`, `decrypt` or `rekey`, from "
+                    + "every "
                     + "state before `finish`.",
                     "After the cut-over it first copies the rows written since into the kept column, then renames "
                             + "back under the table's lock."})
@@ -255,10 +350,11 @@ final class ShadowCommands {
         }
     }
 
-    /** {@code cloak migrate finish TABLE.COLUMN --drop-plaintext | --drop-cells}. */
+    /** {@code cloak migrate finish TABLE.COLUMN --drop-plaintext | --drop-cells | --drop-old-cells}. */
     @Command(name = "finish", mixinStandardHelpOptions = true, versionProvider = CloakCommand.Version.class,
             description = {"Drops the column a cut-over kept (COLUMN_plaintext after encrypt, COLUMN_cells after "
-                    + "decrypt). Nothing can be rolled back afterwards: check the applications first."})
+                    + "decrypt, COLUMN_oldkey after rekey). Nothing can be rolled back afterwards: check the "
+                    + "applications first."})
     static final class FinishCommand extends ColumnTask {
 
         @Option(names = "--drop-plaintext", description = "after encrypt: drop the kept plaintext column")
@@ -267,15 +363,27 @@ final class ShadowCommands {
         @Option(names = "--drop-cells", description = "after decrypt: drop the kept column of cells")
         boolean dropCells;
 
+        @Option(names = "--drop-old-cells", description = "after rekey: drop the kept column of old-version cells and "
+                + "make the new key version active")
+        boolean dropOldCells;
+
         static String flagFor(MigrationDirection direction) {
-            return direction == MigrationDirection.ENCRYPT ? "--drop-plaintext" : "--drop-cells";
+            return switch (direction) {
+                case ENCRYPT -> "--drop-plaintext";
+                case DECRYPT -> "--drop-cells";
+                case REKEY -> "--drop-old-cells";
+            };
         }
 
         @Override
         int run(PrintWriter out) throws Exception {
             ShadowMigration migration = open(null, out, false);
             MigrationDirection direction = migration.current().orElseThrow().direction();
-            boolean confirmed = direction == MigrationDirection.ENCRYPT ? dropPlaintext : dropCells;
+            boolean confirmed = switch (direction) {
+                case ENCRYPT -> dropPlaintext;
+                case DECRYPT -> dropCells;
+                case REKEY -> dropOldCells;
+            };
             if (!confirmed) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "finish drops the kept column for good: "
                         + "confirm with " + flagFor(direction));

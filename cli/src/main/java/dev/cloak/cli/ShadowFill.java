@@ -1,5 +1,6 @@
 package dev.cloak.cli;
 
+import com.google.crypto.tink.DeterministicAead;
 import dev.cloak.driver.internal.codec.CellCodec;
 import dev.cloak.rewriter.Dialect;
 import java.sql.Connection;
@@ -27,6 +28,8 @@ final class ShadowFill {
     private final MigratedColumn m;
     private final CellCodec codec;
     private final boolean encrypting;
+    /** For a re-key: the key version the target's cells are written under (the source holds cells too). */
+    private final DeterministicAead reencryptUnder;
     private final String select;
     private final String update;
 
@@ -36,9 +39,24 @@ final class ShadowFill {
      * @param encrypting true: the source holds plaintext and the target gets cells; false: the other way round
      */
     ShadowFill(MigratedColumn column, CellCodec codec, String source, String target, boolean encrypting) {
+        this(column, codec, source, target, encrypting, null);
+    }
+
+    /**
+     * A re-key's fill: the source holds cells, the target gets each cell's value encrypted under {@code version}.
+     *
+     * @param version one key version's primitive of the column's key domain
+     */
+    ShadowFill(MigratedColumn column, CellCodec codec, String source, String target, DeterministicAead version) {
+        this(column, codec, source, target, false, version);
+    }
+
+    private ShadowFill(MigratedColumn column, CellCodec codec, String source, String target, boolean encrypting,
+                       DeterministicAead reencryptUnder) {
         this.m = column;
         this.codec = codec;
         this.encrypting = encrypting;
+        this.reencryptUnder = reencryptUnder;
         String key = column.q(column.key());
         String s = column.q(source);
         String t = column.q(target);
@@ -78,6 +96,9 @@ final class ShadowFill {
                 if (encrypting) {
                     u.setBytes(1, codec.encrypt(value, Types.OTHER));
                     u.setObject(3, value);
+                } else if (reencryptUnder != null) {
+                    u.setBytes(1, codec.encryptUnder(codec.decrypt((byte[]) value), Types.OTHER, reencryptUnder));
+                    u.setBytes(3, (byte[]) value);
                 } else {
                     u.setObject(1, codec.decrypt((byte[]) value));
                     u.setBytes(3, (byte[]) value);

@@ -1,5 +1,6 @@
 package dev.cloak.cli;
 
+import com.google.crypto.tink.DeterministicAead;
 import dev.cloak.driver.config.EncryptionMode;
 import dev.cloak.driver.internal.codec.CellCodec;
 import dev.cloak.driver.internal.migration.ColumnMigration;
@@ -17,10 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The steps of {@code cloak migrate encrypt} and {@code decrypt} on one column: prepare, backfill, verify, cut over,
- * finish and rollback, each moving the column's row of {@code cloak_migrations} from one state to the next with
- * compare-and-set. See {@link ShadowSchema} for the invariant the trigger keeps and README "Encrypting an existing
- * column" for what each state means for running applications.
+ * The steps of {@code cloak migrate encrypt}, {@code decrypt} and {@code rekey} on one column: prepare, backfill,
+ * verify, cut over, finish and rollback, each moving the column's row of {@code cloak_migrations} from one state to
+ * the next with compare-and-set. See {@link ShadowSchema} for the invariant the trigger keeps and README "Encrypting
+ * an existing column" for what each state means for running applications.
  */
 final class ShadowMigration {
 
@@ -35,10 +36,33 @@ final class ShadowMigration {
     private final PrintWriter out;
     private final ShadowSchema schema;
     private final Duration ttl;
+    private final RekeyKeys keys;
+
+    /**
+     * What a re-key needs of the column's key domain beyond the codec: a new version staged beside the active one,
+     * the primitive of one version, and the new version made active when the migration finishes.
+     */
+    interface RekeyKeys {
+        /** Stages a new version: {@code {active version, staged version}} (Tink key ids). */
+        int[] stage() throws Exception;
+
+        /** The primitive of key version {@code keyId} alone (it encrypts under that version). */
+        DeterministicAead version(int keyId) throws Exception;
+
+        /** Makes {@code keyId} the domain's active version. */
+        void activate(int keyId) throws Exception;
+    }
 
     /** @param ttl the policy's key cache TTL: how long running instances may plan with a state they read */
     ShadowMigration(MigratedColumn column, CellCodec codec, ConnectionSource connections, MigrationDirection direction,
                     Duration ttl, PrintWriter out) {
+        this(column, codec, connections, direction, ttl, out, null);
+    }
+
+    /** @param keys for a re-key, its key versions; null for an encryption or decryption */
+    ShadowMigration(MigratedColumn column, CellCodec codec, ConnectionSource connections, MigrationDirection direction,
+                    Duration ttl, PrintWriter out, RekeyKeys keys) {
+        this.keys = keys;
         this.m = column;
         this.codec = codec;
         this.connections = connections;
@@ -64,13 +88,16 @@ final class ShadowMigration {
      *
      * @param shadowType the shadow's SQL type for a decryption (plaintext); null for an encryption (sized here)
      */
-    void prepare(String shadowType) throws SQLException {
+    void prepare(String shadowType) throws Exception {
         try (Connection c = connections.open()) {
             c.setAutoCommit(true);
             MigrationStore.createTables(c);
             Optional<ColumnMigration> existing = MigrationStore.find(c, name());
-            if (existing.isPresent() && existing.get().state() == MigrationState.ROLLED_BACK) {
+            boolean restart = existing.isPresent() && (existing.get().state() == MigrationState.ROLLED_BACK
+                    || startsAfter(existing.get(), direction));
+            if (restart) {
                 MigrationStore.delete(c, name());
+                existing = Optional.empty();
             } else if (existing.isPresent() && existing.get().state() != MigrationState.PREPARED) {
                 throw new IllegalStateException("column " + name() + " is already being migrated (state "
                         + existing.get().state().storedName() + "): run the next step, or `cloak migrate rollback`");
@@ -83,10 +110,25 @@ final class ShadowMigration {
                         + "policy: randomized cells of equal values differ, so the database could not keep it unique. "
                         + "Make the column deterministic in the policy, or drop the unique index first");
             }
-            String type = shadowType != null ? shadowType : schema.cellType(schema.declaredType(c));
-            if (existing.isEmpty() || existing.get().state() == MigrationState.ROLLED_BACK) {
+            if (existing.isPresent() && existing.get().direction() != direction) {
+                throw new IllegalStateException("column " + name() + " is being migrated the other way ("
+                        + existing.get().direction().storedName() + "): `cloak migrate rollback` it first");
+            }
+            String type = shadowType != null ? shadowType
+                    : rekey() ? schema.cellColumnType(c) : schema.cellType(schema.declaredType(c));
+            if (existing.isEmpty()) {
+                Integer from = null;
+                Integer to = null;
+                if (rekey()) {
+                    int[] versions = keys.stage();
+                    from = versions[0];
+                    to = versions[1];
+                    out.println("staged key version " + Integer.toUnsignedString(to) + " of key domain "
+                            + m.policy().keyDomain() + " beside active version " + Integer.toUnsignedString(from)
+                            + ": it decrypts, and encrypts only the shadow until the cut-over");
+                }
                 MigrationStore.insert(c, new ColumnMigration(name(), direction, MigrationState.PREPARED, m.shadow(),
-                        m.retained(), 0));
+                        m.retained(), 0, from, to));
             }
             if (!schema.hasColumn(c, m.shadow())) {
                 schema.addShadow(c, type);
@@ -132,8 +174,10 @@ final class ShadowMigration {
             fill.catchUp(c, batchSize, true);
             String plain = direction == MigrationDirection.ENCRYPT ? m.column() : m.shadow();
             String cells = direction == MigrationDirection.ENCRYPT ? m.shadow() : m.column();
-            ShadowVerification.Outcome o = new ShadowVerification(m, codec).run(c, plain, cells,
-                    direction == MigrationDirection.ENCRYPT);
+            ShadowVerification.Outcome o = rekey()
+                    ? new ShadowVerification(m, codec, current().orElseThrow().toVersion()).run(c, m.column(),
+                            m.shadow(), true)
+                    : new ShadowVerification(m, codec).run(c, plain, cells, direction == MigrationDirection.ENCRYPT);
             out.println("verified " + name() + ": " + o.rows() + " rows, " + o.bad() + " wrong, " + o.pending()
                     + " changed since the catch-up (the cut-over fills them under its lock)");
             if (o.bad() > 0) {
@@ -163,6 +207,9 @@ final class ShadowMigration {
             fill.catchUp(c, batchSize, true); // outside the lock, so the locked pass is short
         }
         boolean cellsInto = direction == MigrationDirection.ENCRYPT;
+        ShadowSchema.Check check = rekey() ? ShadowSchema.Check.ADD_KEY_VERSION
+                : cellsInto ? ShadowSchema.Check.ADD_CELL : ShadowSchema.Check.DROP_CELL;
+        int toVersion = rekey() ? current().orElseThrow().toVersion() : 0;
         locked((c, state, f) -> {
             String shadowType = schema.typeOf(c, m.shadow());
             String columnType = schema.typeOf(c, m.column());
@@ -174,22 +221,33 @@ final class ShadowMigration {
                         + "nothing was changed; run the cut-over again");
             }
             schema.dropTrigger(c, m.column(), m.shadow());
-            schema.swap(c, m.column(), m.shadow(), m.retained(), shadowType, columnType, notNull, cellsInto);
+            schema.swap(c, m.column(), m.shadow(), m.retained(), shadowType, columnType, notNull, check, toVersion);
             schema.createTrigger(c, m.column(), m.retained());
             // last, in the same transaction or lock: every instance's read of the state waits for the lock to end
             MigrationStore.move(state, name(), MigrationState.VERIFIED, MigrationState.CUT_OVER);
         }, fill);
         out.println("cut over " + name() + ": column " + m.column() + " now holds "
-                + (cellsInto ? "cells" : "plaintext")
+                + (rekey() ? "cells under key version " + Integer.toUnsignedString(toVersion)
+                        : cellsInto ? "cells" : "plaintext")
                 + "; the old column is kept as " + m.retained() + " until `cloak migrate finish`");
     }
 
     /** Drops the retained column (and its indexes and the trigger): the end, nothing can be rolled back after it. */
-    void finish() throws SQLException {
-        require(MigrationState.CUT_OVER);
+    void finish() throws Exception {
+        ColumnMigration now = require(MigrationState.CUT_OVER);
+        if (rekey()) {
+            // every instance pins the new version from the cut-over on; the keyring now says so too
+            keys.activate(now.toVersion());
+            out.println("activated key version " + Integer.toUnsignedString(now.toVersion()) + " of key domain "
+                    + m.policy().keyDomain() + "; version " + Integer.toUnsignedString(now.fromVersion())
+                    + " is decrypt-only (retire or destroy it with `cloak keys` once nothing else holds its cells)");
+        }
         try (Connection c = connections.open()) {
             c.setAutoCommit(true);
             schema.dropTrigger(c, m.column(), m.retained());
+            if (rekey()) {
+                schema.dropKeyVersionCheck(c);
+            }
             for (String index : schema.indexesOn(c, m.retained()).keySet()) {
                 schema.dropIndex(c, index);
             }
@@ -241,12 +299,17 @@ final class ShadowMigration {
     private void rollbackCutOver(int batchSize) throws Exception {
         move(MigrationState.CUT_OVER, MigrationState.ROLLING_BACK);
         awaitInstances();
-        ShadowFill back = new ShadowFill(m, codec, m.column(), m.retained(), direction != MigrationDirection.ENCRYPT);
+        ShadowFill back = rekey()
+                ? new ShadowFill(m, codec, m.column(), m.retained(),
+                        keys.version(current().orElseThrow().fromVersion()))
+                : new ShadowFill(m, codec, m.column(), m.retained(), direction != MigrationDirection.ENCRYPT);
         try (Connection c = connections.open()) {
             c.setAutoCommit(false);
             back.catchUp(c, batchSize, true);
         }
         boolean cellsInto = direction != MigrationDirection.ENCRYPT;
+        ShadowSchema.Check check = rekey() ? ShadowSchema.Check.DROP_KEY_VERSION
+                : cellsInto ? ShadowSchema.Check.ADD_CELL : ShadowSchema.Check.DROP_CELL;
         locked((c, state, f) -> {
             String retainedType = schema.typeOf(c, m.retained());
             String columnType = schema.typeOf(c, m.column());
@@ -258,10 +321,10 @@ final class ShadowMigration {
                         + "nothing was changed; run the rollback again");
             }
             schema.dropTrigger(c, m.column(), m.retained());
-            if (!cellsInto) {
+            if (check == ShadowSchema.Check.DROP_CELL) {
                 schema.dropCellCheck(c);
             }
-            schema.swap(c, m.column(), m.retained(), m.shadow(), retainedType, columnType, notNull, cellsInto);
+            schema.swap(c, m.column(), m.retained(), m.shadow(), retainedType, columnType, notNull, check, 0);
             MigrationStore.move(state, name(), MigrationState.ROLLING_BACK, MigrationState.VERIFIED);
         }, back);
         rollbackShadow(MigrationState.VERIFIED);
@@ -363,8 +426,36 @@ final class ShadowMigration {
     }
 
     /** The fill from the column into its shadow (before the cut-over). */
-    private ShadowFill forwardFill() {
+    private ShadowFill forwardFill() throws SQLException {
+        if (rekey()) {
+            try {
+                return new ShadowFill(m, codec, m.column(), m.shadow(), keys.version(current().orElseThrow()
+                        .toVersion()));
+            } catch (SQLException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new SQLException("cannot load the new key version of " + name() + ": " + e.getMessage(), e);
+            }
+        }
         return new ShadowFill(m, codec, m.column(), m.shadow(), direction == MigrationDirection.ENCRYPT);
+    }
+
+    /**
+     * Whether a migration in {@code direction} may start after {@code previous}: it is finished and left the column
+     * holding what {@code direction} starts from (cells after encrypt and rekey, for decrypt and rekey; plaintext
+     * after decrypt, for encrypt).
+     */
+    static boolean startsAfter(ColumnMigration previous, MigrationDirection direction) {
+        if (previous.state() != MigrationState.FINISHED) {
+            return false;
+        }
+        boolean holdsCells = previous.direction() != MigrationDirection.DECRYPT;
+        return holdsCells == (direction != MigrationDirection.ENCRYPT);
+    }
+
+    /** Whether this is a re-key ({@code cloak migrate rekey}). */
+    private boolean rekey() {
+        return direction == MigrationDirection.REKEY;
     }
 
     private ColumnMigration require(MigrationState... allowed) throws SQLException {

@@ -233,27 +233,54 @@ final class ShadowSchema {
         execute(connection, "ALTER TABLE " + m.table() + " DROP COLUMN " + m.q(column));
     }
 
+    /** What a swap does to the CHECKs Cloak keeps on the column that takes the name. */
+    enum Check {
+        /** Encrypt: a CHECK refuses a value that is not a Cloak cell (MariaDB, H2; PostgreSQL's bytea refuses text). */
+        ADD_CELL,
+        /** Decrypt, and the rollback of an encryption: that CHECK goes. */
+        DROP_CELL,
+        /** Re-key: a CHECK refuses a cell under another key version than the new one (every dialect). */
+        ADD_KEY_VERSION,
+        /** The rollback of a re-key: that CHECK goes. */
+        DROP_KEY_VERSION
+    }
+
     /**
      * The cut-over's DDL, run while the table is locked and no row has a value without a copy: the column takes the
-     * retained name and admits NULL, the shadow takes the column's name and its NOT NULL, and on MariaDB and H2 a CHECK
-     * refuses a stored value that is not a Cloak cell (an instance that has not yet read the new state writing
-     * plaintext); PostgreSQL's bytea refuses text already. On MariaDB all of it is one ALTER TABLE, so no reader ever
-     * sees one rename without the other (MariaDB has no transactional DDL; the table lock covers the catch-up before).
+     * retained name and admits NULL, the shadow takes the column's name and its NOT NULL, and a CHECK changes as
+     * {@code check} says: after an encryption on MariaDB and H2 one refuses a stored value that is not a Cloak cell (an
+     * instance that has not yet read the new state writing plaintext; PostgreSQL's bytea refuses text already), after
+     * a re-key one refuses a cell under another key version (an instance that has not yet read the new state writing
+     * under the old version). On MariaDB all of it is one ALTER TABLE, so no reader ever sees one rename without the
+     * other (MariaDB has no transactional DDL; the table lock covers the catch-up before).
      *
      * @param shadowType  the shadow's type, to restate it on MariaDB
      * @param columnType  the column's declared type, to restate it on MariaDB
-     * @param cellsInto   true when the shadow holds cells (encrypt), false when it holds plaintext (decrypt)
+     * @param check       what happens to Cloak's CHECK on the column
+     * @param keyVersion  for {@link Check#ADD_KEY_VERSION}: the Tink key id every cell must carry
      */
     void swap(Connection connection, String from, String to, String parked, String shadowType, String columnType,
-              boolean notNull, boolean cellsInto) throws SQLException {
-        String check = m.objectName("cloak_cell");
+              boolean notNull, Check check, int keyVersion) throws SQLException {
+        String cellCheck = m.objectName("cloak_cell");
+        String keyCheck = m.objectName("cloak_key");
+        String versionBytes = HexFormat.of().formatHex(new byte[] {(byte) (keyVersion >>> 24),
+                (byte) (keyVersion >>> 16), (byte) (keyVersion >>> 8), (byte) keyVersion}).toUpperCase();
         switch (m.dialect()) {
             case POSTGRESQL -> {
+                if (check == Check.DROP_KEY_VERSION) {
+                    execute(connection, "ALTER TABLE " + m.table() + " DROP CONSTRAINT IF EXISTS " + keyCheck);
+                }
                 execute(connection, "ALTER TABLE " + m.table() + " RENAME COLUMN " + m.q(from) + " TO " + m.q(parked));
                 execute(connection, "ALTER TABLE " + m.table() + " RENAME COLUMN " + m.q(to) + " TO " + m.q(from));
                 execute(connection, "ALTER TABLE " + m.table() + " ALTER COLUMN " + m.q(parked) + " DROP NOT NULL");
                 if (notNull) {
                     execute(connection, "ALTER TABLE " + m.table() + " ALTER COLUMN " + m.q(from) + " SET NOT NULL");
+                }
+                if (check == Check.ADD_KEY_VERSION) {
+                    // NOT VALID: every row was checked under the lock already; the table is not scanned again
+                    execute(connection, "ALTER TABLE " + m.table() + " ADD CONSTRAINT " + keyCheck + " CHECK ("
+                            + m.q(from) + " IS NULL OR substring(" + m.q(from) + " from 4 for 4) = '\\x"
+                            + versionBytes + "'::bytea) NOT VALID");
                 }
             }
             case MARIADB -> {
@@ -261,17 +288,22 @@ final class ShadowSchema {
                 parts.add("CHANGE COLUMN " + m.q(from) + " " + m.q(parked) + " " + columnType + " NULL");
                 parts.add("CHANGE COLUMN " + m.q(to) + " " + m.q(from) + " " + shadowType
                         + (notNull ? " NOT NULL" : " NULL"));
-                if (cellsInto) {
-                    parts.add("ADD CONSTRAINT " + check + " CHECK (" + m.q(from) + " IS NULL OR LEFT(" + m.q(from)
-                            + ", 1) = X'01')");
-                } else {
-                    parts.add("DROP CONSTRAINT IF EXISTS " + check);
+                switch (check) {
+                    case ADD_CELL -> parts.add("ADD CONSTRAINT " + cellCheck + " CHECK (" + m.q(from) + " IS NULL OR "
+                            + "LEFT(" + m.q(from) + ", 1) = X'01')");
+                    case DROP_CELL -> parts.add("DROP CONSTRAINT IF EXISTS " + cellCheck);
+                    case ADD_KEY_VERSION -> parts.add("ADD CONSTRAINT " + keyCheck + " CHECK (" + m.q(from)
+                            + " IS NULL OR SUBSTRING(" + m.q(from) + ", 4, 4) = X'" + versionBytes + "')");
+                    case DROP_KEY_VERSION -> parts.add("DROP CONSTRAINT IF EXISTS " + keyCheck);
+                    default -> throw new IllegalStateException("unreachable");
                 }
                 execute(connection, "ALTER TABLE " + m.table() + " " + String.join(", ", parts));
             }
             case H2 -> {
-                if (!cellsInto) {
-                    execute(connection, "ALTER TABLE " + m.table() + " DROP CONSTRAINT IF EXISTS " + check);
+                if (check == Check.DROP_CELL) {
+                    execute(connection, "ALTER TABLE " + m.table() + " DROP CONSTRAINT IF EXISTS " + cellCheck);
+                } else if (check == Check.DROP_KEY_VERSION) {
+                    execute(connection, "ALTER TABLE " + m.table() + " DROP CONSTRAINT IF EXISTS " + keyCheck);
                 }
                 execute(connection, "ALTER TABLE " + m.table() + " ALTER COLUMN " + m.q(from) + " RENAME TO "
                         + m.q(parked));
@@ -281,13 +313,42 @@ final class ShadowSchema {
                 if (notNull) {
                     execute(connection, "ALTER TABLE " + m.table() + " ALTER COLUMN " + m.q(from) + " SET NOT NULL");
                 }
-                if (cellsInto) {
-                    execute(connection, "ALTER TABLE " + m.table() + " ADD CONSTRAINT " + check + " CHECK ("
+                if (check == Check.ADD_CELL) {
+                    execute(connection, "ALTER TABLE " + m.table() + " ADD CONSTRAINT " + cellCheck + " CHECK ("
                             + m.q(from) + " IS NULL OR SUBSTRING(" + m.q(from) + " FROM 1 FOR 1) = X'01')");
+                } else if (check == Check.ADD_KEY_VERSION) {
+                    execute(connection, "ALTER TABLE " + m.table() + " ADD CONSTRAINT " + keyCheck + " CHECK ("
+                            + m.q(from) + " IS NULL OR SUBSTRING(" + m.q(from) + " FROM 4 FOR 4) = X'" + versionBytes
+                            + "')");
                 }
             }
             default -> throw new IllegalStateException("unreachable");
         }
+    }
+
+    /** Drops the key-version CHECK a re-key's cut-over added (its finish: every instance writes the new version). */
+    void dropKeyVersionCheck(Connection connection) throws SQLException {
+        execute(connection, "ALTER TABLE " + m.table() + " DROP CONSTRAINT IF EXISTS " + m.objectName("cloak_key"));
+    }
+
+    /** The column's own type as DDL writes it, for a re-key's shadow (cells of the same size). */
+    String cellColumnType(Connection connection) throws SQLException {
+        if (m.dialect() == Dialect.MARIADB) {
+            return declaredType(connection);
+        }
+        if (m.dialect() == Dialect.POSTGRESQL) {
+            return "bytea";
+        }
+        try (ResultSet c = connection.getMetaData().getColumns(m.found().catalog(), m.found().schema(),
+                m.found().table(), m.column())) {
+            while (c.next()) {
+                if (c.getString("COLUMN_NAME").equals(m.column())) {
+                    int size = c.getInt("COLUMN_SIZE");
+                    return size > 0 && size < 1_000_000_000 ? "VARBINARY(" + size + ")" : "VARBINARY";
+                }
+            }
+        }
+        throw new IllegalArgumentException("the database has no column " + m.policy().name());
     }
 
     /** Drops the CHECK that the cut-over of an encryption added (before a rollback renames the columns back). */

@@ -1,6 +1,7 @@
 package dev.cloak.cli;
 
 import dev.cloak.driver.internal.codec.CellCodec;
+import dev.cloak.driver.internal.codec.CellFormat;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,10 +28,18 @@ final class ShadowVerification {
 
     private final MigratedColumn m;
     private final CellCodec codec;
+    /** For a re-key: the key version every copy must be under (both columns hold cells); null otherwise. */
+    private final Integer keyVersion;
 
     ShadowVerification(MigratedColumn column, CellCodec codec) {
+        this(column, codec, null);
+    }
+
+    /** @param keyVersion for a re-key, the Tink key id each copy must carry; null for an encryption or decryption */
+    ShadowVerification(MigratedColumn column, CellCodec codec, Integer keyVersion) {
         this.m = column;
         this.codec = codec;
+        this.keyVersion = keyVersion;
     }
 
     /**
@@ -50,7 +59,7 @@ final class ShadowVerification {
                     + " FROM " + m.table())) {
                 while (r.next()) {
                     rows++;
-                    Object value = r.getObject(2);
+                    Object value = keyVersion != null ? r.getBytes(2) : r.getObject(2);
                     byte[] cell = r.getBytes(3);
                     boolean copyMissing = pendingIsCells ? cell == null && value != null
                             : value == null && cell != null;
@@ -76,6 +85,10 @@ final class ShadowVerification {
             return value == null && cell == null;
         }
         try {
+            if (keyVersion != null) {
+                return CellFormat.usesKey(cell, keyVersion)
+                        && Objects.deepEquals(codec.decrypt((byte[]) value), codec.decrypt(cell));
+            }
             byte[] again = codec.encrypt(value, Types.OTHER);
             if (Arrays.equals(again, cell)) {
                 return true; // deterministic, same version

@@ -432,9 +432,9 @@ class MigrateCommandTest {
                 "--batch-size");
 
         assertThat(cloak("migrate", "--help")).isZero();
-        assertThat(out.toString()).contains("Usage: cloak migrate", "reencrypt", "encrypt", "decrypt", "rollback");
+        assertThat(out.toString()).contains("Usage: cloak migrate", "reencrypt", "encrypt", "decrypt", "rekey", "rollback");
         assertThat(CloakCommand.commandLine().getSubcommands().get("migrate").getSubcommands())
-                .containsOnlyKeys("reencrypt", "encrypt", "decrypt", "status", "rollback", "finish");
+                .containsOnlyKeys("reencrypt", "encrypt", "decrypt", "rekey", "status", "rollback", "finish");
         assertThat(cloak("migrate")).isEqualTo(2);
         assertThat(err.toString()).startsWith("Missing subcommand");
     }

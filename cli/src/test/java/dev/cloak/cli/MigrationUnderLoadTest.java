@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cloak.cli.MigrateCommandTest.Database;
 import java.io.File;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,20 +25,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue 16, stage 4: {@code cloak migrate encrypt} of a column under a UNIQUE constraint while 4 application threads
- * insert, update, upsert and look up through Cloak the whole time, the CLI run as separate java processes, the
- * backfill killed with {@code kill -9} halfway and resumed. At the end no row is lost, no stored value is plaintext,
- * every value equals the test's plaintext copy, and a duplicate was refused in every phase.
+ * Issue 16, stage 4: {@code cloak migrate encrypt}, {@code decrypt} and {@code rekey} of a column under a UNIQUE
+ * constraint while 4 application threads insert, update, upsert and look up through Cloak the whole time, the CLI run
+ * as separate java processes, the backfill killed with {@code kill -9} halfway and resumed. At the end no row is lost,
+ * every value equals the test's plaintext copy, a duplicate was refused in every phase, and the raw column holds what
+ * the direction promises: only Cloak cells (encrypt), only plaintext (decrypt), only cells under the new key version
+ * (rekey).
  *
- * <p>CI runs 20,000 rows on PostgreSQL and 10,000 on MariaDB and H2; {@code -Dcloak.migration.full=true} runs the
- * issue's 1,000,000 and 100,000 and prints the figures ({@code -Dcloak.migration.only=POSTGRESQL} one database).
+ * <p>CI runs encrypt on 20,000 rows on PostgreSQL and 10,000 on MariaDB and H2, decrypt and rekey on half as many;
+ * {@code -Dcloak.migration.full=true} runs the issue's 1,000,000 and 100,000 for every direction and prints the
+ * figures ({@code -Dcloak.migration.only=POSTGRESQL} one database, {@code -Dcloak.migration.direction=rekey} one
+ * direction).
  */
 class MigrationUnderLoadTest {
 
@@ -59,18 +66,30 @@ class MigrationUnderLoadTest {
     private final AtomicLong operations = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
 
-    private static int rows(Database db) {
+    private String direction;
+
+    private static int rows(String direction, Database db) {
+        int ci = direction.equals("encrypt") ? 1 : 2; // the other directions at half size keep CI short
         if (db == Database.POSTGRESQL) {
-            return FULL ? 1_000_000 : 20_000;
+            return FULL ? 1_000_000 : 20_000 / ci;
         }
-        return FULL ? 100_000 : 10_000;
+        return FULL ? 100_000 : 10_000 / ci;
     }
 
-    @ParameterizedTest
-    @EnumSource(Database.class)
-    void encryptUnderLoadKilledHalfwayAndResumedLosesNothingAndKeepsUniqueness(Database database) throws Exception {
+    static Stream<Arguments> runs() {
+        return Stream.of("encrypt", "decrypt", "rekey")
+                .flatMap(d -> Stream.of(Database.values()).map(db -> Arguments.of(d, db)));
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("runs")
+    void migrationUnderLoadKilledHalfwayAndResumedLosesNothingAndKeepsUniqueness(String way, Database database)
+            throws Exception {
         String only = System.getProperty("cloak.migration.only");
         Assumptions.assumeTrue(only == null || only.equalsIgnoreCase(database.name()), "-Dcloak.migration.only");
+        String onlyWay = System.getProperty("cloak.migration.direction");
+        Assumptions.assumeTrue(onlyWay == null || onlyWay.equalsIgnoreCase(way), "-Dcloak.migration.direction");
+        direction = way;
         db = database;
         Server h2 = null;
         if (db == Database.H2) {
@@ -82,7 +101,7 @@ class MigrationUnderLoadTest {
             raw = db.rawUrl();
         }
         try {
-            run(rows(db));
+            run(rows(direction, db));
         } finally {
             if (h2 != null) {
                 h2.stop();
@@ -90,21 +109,33 @@ class MigrationUnderLoadTest {
         }
     }
 
+    /** The command's arguments for this direction, after {@code migrate}. */
+    private List<String> migrate(String... more) {
+        List<String> args = new ArrayList<>(List.of("migrate", direction, "mload_users.email"));
+        if (direction.equals("decrypt")) {
+            args.addAll(List.of("--type", "VARCHAR(100)"));
+        }
+        args.addAll(List.of(more));
+        return args;
+    }
+
     private void run(int rows) throws Exception {
-        fill(rows);
+        boolean encrypt = direction.equals("encrypt");
         policy = Files.writeString(dir.resolve("cloak.yaml"), String.join("\n",
                 "version: 1",
                 "keyring:",
                 "  master-key: \"local:file:" + dir.resolve("master.json") + "\"",
                 "  store: \"file:" + dir.resolve("keys.json") + "\"",
-                "  auto-create: false",
+                "  auto-create: " + !encrypt,
                 "  cache: { ttl: 1s }",
                 "columns:",
                 "  mload_users.email: { type: varchar, mode: deterministic }",
                 "network:",
                 "  require-tls: false",
                 ""));
-        assertThat(cli("migrate", "encrypt", "mload_users.email", "--step", "prepare").exit).isZero();
+        fill(rows);
+        Result prepared = cli(migrate("--step", "prepare").toArray(String[]::new));
+        assertThat(prepared.exit).as(prepared.output).isZero();
         Thread.sleep(1_500);
 
         List<Thread> workers = new ArrayList<>();
@@ -119,8 +150,8 @@ class MigrationUnderLoadTest {
         phase.set("backfill");
         long rate = Math.max(500, rows / 20);
         long started = System.nanoTime();
-        Process backfill = start(log(), "migrate", "encrypt", "mload_users.email", "--step", "backfill", "--threads",
-                "2", "--batch-size", "500", "--max-rows-per-second", Long.toString(rate));
+        Process backfill = start(log(), migrate("--step", "backfill", "--threads", "2", "--batch-size", "500",
+                "--max-rows-per-second", Long.toString(rate)).toArray(String[]::new));
         while (rowsDone() < rows / 2 && backfill.isAlive()) {
             Thread.sleep(100);
         }
@@ -134,7 +165,7 @@ class MigrationUnderLoadTest {
 
         phase.set("resumed");
         long resumedAt = System.nanoTime();
-        Result rest = cli("migrate", "encrypt", "mload_users.email", "--threads", "2", "--batch-size", "1000");
+        Result rest = cli(migrate("--threads", "2", "--batch-size", "1000").toArray(String[]::new));
         assertThat(rest.exit).as(rest.output).isZero();
         long finished = System.nanoTime();
         phase.set("cut over");
@@ -150,25 +181,38 @@ class MigrationUnderLoadTest {
             assertThat(refusedDuplicates.getOrDefault(p, new AtomicLong()).get()).as("duplicates refused while " + p)
                     .isPositive();
         }
-        long plaintext = 0;
+        long wrong = 0;
         long stored = 0;
+        Integer newVersion = direction.equals("rekey") ? toVersion() : null;
         try (Connection c = DriverManager.getConnection(raw)) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.setFetchSize(5_000);
-                try (ResultSet r = s.executeQuery("SELECT email FROM mload_users")) {
+                try (ResultSet r = s.executeQuery("SELECT id, email FROM mload_users")) {
                     while (r.next()) {
                         stored++;
-                        byte[] cell = r.getBytes(1);
-                        if (cell == null || cell.length < 8 || cell[0] != 1 || cell[1] != 2) {
-                            plaintext++;
+                        if (direction.equals("decrypt")) {
+                            // every value plaintext, and the copy's
+                            if (!r.getString(2).equals(expected.get(r.getInt(1)))) {
+                                wrong++;
+                            }
+                            continue;
+                        }
+                        byte[] cell = r.getBytes(2);
+                        if (cell == null || cell.length < 8 || cell[0] != 1 || cell[1] != 2
+                                || newVersion != null && ByteBuffer.wrap(cell, 3, 4).getInt() != newVersion) {
+                            wrong++;
                         }
                     }
                 }
             }
             c.commit();
         }
-        assertThat(plaintext).as("plaintext cells in the encrypted column").isZero();
+        assertThat(wrong).as(switch (direction) {
+            case "encrypt" -> "plaintext cells in the encrypted column";
+            case "decrypt" -> "stored values of the decrypted column that are not the plaintext copy's";
+            default -> "cells not under the new key version";
+        }).isZero();
         assertThat(stored).as("rows").isEqualTo(expected.size());
         long mismatched = 0;
         try (Connection app = app()) {
@@ -187,21 +231,26 @@ class MigrationUnderLoadTest {
         }
         assertThat(mismatched).as("rows whose value differs from the plaintext copy").isZero();
         double backfillSeconds = (finished - resumedAt) / 1e9;
-        System.out.printf("*** migrate encrypt under load on %s: %d rows, killed at %d rows done, %d application "
+        double wholeSeconds = (finished - started) / 1e9;
+        System.out.printf("*** migrate %s under load on %s: %d rows, killed at %d rows done, %d application "
                         + "operations (%d refused with 40001 at the cut-over and retried), resumed run (backfill rest "
-                        + "+ verify + cut-over) %.1f s, whole migration %.1f s%n",
-                db, rows, doneAtKill, operations.get(), retried.get(), backfillSeconds, (finished - started) / 1e9);
+                        + "+ verify + cut-over) %.1f s, whole migration %.1f s, %.0f rows/s over the whole "
+                        + "migration (rate-limited to %d rows/s before the kill)%n",
+                direction, db, rows, doneAtKill, operations.get(), retried.get(), backfillSeconds, wholeSeconds,
+                rows / wholeSeconds, rate);
     }
 
+    /** The table, filled with plaintext for an encryption and through Cloak (cells) for the other directions. */
     private void fill(int rows) throws SQLException {
-        try (Connection c = DriverManager.getConnection(raw)) {
-            try (Statement s = c.createStatement()) {
-                s.execute("DROP TABLE IF EXISTS mload_users");
-                s.execute("DROP TABLE IF EXISTS cloak_migration_ranges");
-                s.execute("DROP TABLE IF EXISTS cloak_migrations");
-                s.execute("CREATE TABLE mload_users (id INT PRIMARY KEY, email VARCHAR(100) NOT NULL, "
-                        + "CONSTRAINT mload_users_email_key UNIQUE (email))");
-            }
+        boolean encrypt = direction.equals("encrypt");
+        try (Connection r = DriverManager.getConnection(raw); Statement s = r.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS mload_users");
+            s.execute("DROP TABLE IF EXISTS cloak_migration_ranges");
+            s.execute("DROP TABLE IF EXISTS cloak_migrations");
+            s.execute("CREATE TABLE mload_users (id INT PRIMARY KEY, email " + (encrypt ? "VARCHAR(100)" : db.binary)
+                    + " NOT NULL, CONSTRAINT mload_users_email_key UNIQUE (email))");
+        }
+        try (Connection c = encrypt ? DriverManager.getConnection(raw) : app()) {
             c.setAutoCommit(false);
             try (PreparedStatement p = c.prepareStatement("INSERT INTO mload_users (id, email) VALUES (?, ?)")) {
                 for (int id = 1; id <= rows; id++) {
@@ -317,6 +366,14 @@ class MigrationUnderLoadTest {
         }
     }
 
+    private int toVersion() throws SQLException {
+        try (Connection c = DriverManager.getConnection(raw); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT to_version FROM cloak_migrations")) {
+            assertThat(r.next()).isTrue();
+            return (int) r.getLong(1);
+        }
+    }
+
     private String state() throws SQLException {
         try (Connection c = DriverManager.getConnection(raw); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT state FROM cloak_migrations")) {
@@ -329,12 +386,16 @@ class MigrationUnderLoadTest {
 
     /** Runs the CLI as a java process of its own, its output into {@code log}. */
     private Process start(File log, String... args) throws Exception {
+        return start(log, List.of(args));
+    }
+
+    private Process start(File log, List<String> args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(CloakCommand.class.getName());
-        command.addAll(List.of(args));
+        command.addAll(args);
         command.addAll(List.of("--config", policy.toString(), "--url", raw));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
     }

@@ -93,7 +93,8 @@ class RotateUniqueColumnTest {
         for (String column : List.of("rku_users.email", "rku_accounts.login")) {
             assertThat(keys(policy, "rotate", column)).as(column).isEqualTo(1);
             assertThat(err.toString()).as(column).contains("key domain " + column + " is deterministic",
-                    "unique index or constraint", "Nothing was rotated", "shadow column");
+                    "unique index or constraint", "Nothing was rotated", "shadow column",
+                    "run `cloak migrate rekey " + column + "` instead");
         }
         assertThat(err.toString().toLowerCase()).contains("rku_accounts_login");
 

@@ -224,6 +224,13 @@ class ShadowMigrationTest {
         assertThatThrownBy(() -> rawCount("email_plaintext IS NULL")).isInstanceOf(SQLException.class);
         assertThat(migrate("rollback", "shm_users.email")).isNotZero();
         assertThat(everything.toString()).doesNotContain("user200@example.org", "new1001@example.org");
+
+        // the way back out after a finished encryption starts afresh
+        assertThat(migrate("decrypt", "shm_users.email", "--type", "VARCHAR(100)")).as(everything.toString()).isZero();
+        ttl();
+        applicationWorks(1006);
+        assertThat(rawCount("email = 'user200@example.org'")).isOne();
+        assertThat(rawCount("email = 'new1006@example.org'")).isOne();
     }
 
     @ParameterizedTest
@@ -344,5 +351,146 @@ class ShadowMigrationTest {
         assertThat(perRange).hasSize(3).allSatisfy(n -> assertThat(n).isBetween(80L, 90L));
         assertThat(perRange.stream().mapToLong(Long::longValue).sum()).isEqualTo(ROWS + 1);
         assertThat(rawCount("email_cloak IS NULL")).isZero();
+    }
+
+    /** The Tink key id every non-NULL cell of {@code column} carries, one entry per distinct id. */
+    private java.util.Set<Integer> keyVersionsOf(String column) throws SQLException {
+        java.util.Set<Integer> ids = new java.util.TreeSet<>();
+        try (Connection c = DriverManager.getConnection(raw); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT " + column + " FROM shm_users")) {
+            while (r.next()) {
+                byte[] cell = r.getBytes(1);
+                if (cell != null) {
+                    ids.add(java.nio.ByteBuffer.wrap(cell, 3, 4).getInt());
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** The key versions the re-key of shm_users.email recorded: {@code {from, to}}. */
+    private int[] rekeyVersions() throws SQLException {
+        try (Connection c = DriverManager.getConnection(raw); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT from_version, to_version FROM cloak_migrations "
+                     + "WHERE column_name = 'shm_users.email'")) {
+            assertThat(r.next()).isTrue();
+            return new int[] {(int) r.getLong(1), (int) r.getLong(2)};
+        }
+    }
+
+    private void encryptedTable(Database db) throws Exception {
+        table(db, db.binary);
+        try (Connection app = app()) {
+            insertRows(app);
+        }
+        assertThat(plaintextCells()).isZero();
+    }
+
+    /**
+     * {@code cloak migrate rekey}: the column keeps its old key version while the shadow fills under the new one, the
+     * application keeps inserting, updating, looking up, and is refused a duplicate in every state; after the
+     * cut-over every cell of the column carries the new version, and finish makes it the active one.
+     */
+    @ParameterizedTest
+    @EnumSource(Database.class)
+    void rekeyStepByStepWhileTheApplicationWritesThenFinish(Database db) throws Exception {
+        encryptedTable(db);
+        applicationWorks(4001);
+        java.util.Set<Integer> before = keyVersionsOf("email");
+        assertThat(before).hasSize(1);
+
+        assertThat(migrate("rekey", "shm_users.email", "--step", "prepare")).as(everything.toString()).isZero();
+        assertThat(out.toString()).contains("staged key version");
+        int[] versions = rekeyVersions();
+        assertThat(before).containsExactly(versions[0]);
+        assertThat(versions[1]).isNotEqualTo(versions[0]);
+        ttl();
+        applicationWorks(4002);
+        assertThat(keyVersionsOf("email")).as("the application writes under the old version").containsExactly(
+                versions[0]);
+
+        assertThat(migrate("rekey", "shm_users.email", "--step", "backfill", "--batch-size", "40", "--threads", "2"))
+                .as(everything.toString()).isZero();
+        applicationWorks(4003);
+        assertThat(keyVersionsOf("email")).containsExactly(versions[0]);
+        assertThat(keyVersionsOf("email_newkey")).containsExactly(versions[1]);
+        assertThat(migrate("rekey", "shm_users.email", "--step", "verify")).as(everything.toString()).isZero();
+        assertThat(out.toString()).contains("0 wrong");
+        applicationWorks(4004);
+        assertThat(migrate("rekey", "shm_users.email", "--step", "cutover")).as(everything.toString()).isZero();
+        assertThat(out.toString()).contains("now holds cells under key version "
+                + Integer.toUnsignedString(versions[1]));
+        ttl();
+        applicationWorks(4005);
+
+        assertThat(plaintextCells()).isZero();
+        assertThat(keyVersionsOf("email")).as("every cell under the new version").containsExactly(versions[1]);
+        assertThat(keyVersionsOf("email_oldkey")).containsExactly(versions[0]);
+        try (Connection app = app()) {
+            for (int id : new int[] {1, 60, 200, ROWS}) {
+                assertThat(emailOf(app, id)).as("row " + id).isEqualTo("user" + id + "@example.org");
+            }
+            for (int id = 2; id <= 6; id++) {
+                assertThat(emailOf(app, id)).as("row " + id + ", changed during the migration")
+                        .isEqualTo("changed" + id + "@example.org");
+            }
+            for (int id = 4001; id <= 4005; id++) {
+                assertThat(idOf(app, "new" + id + "@example.org")).isEqualTo(id);
+            }
+        }
+        assertThat(migrate("status")).isZero();
+        assertThat(out.toString()).contains("shm_users.email", "rekey", "cut-over");
+
+        assertThat(migrate("finish", "shm_users.email")).isNotZero();
+        assertThat(migrate("finish", "shm_users.email", "--drop-old-cells")).as(everything.toString()).isZero();
+        assertThat(out.toString()).contains("activated key version " + Integer.toUnsignedString(versions[1]));
+        applicationWorks(4006);
+        assertThat(keyVersionsOf("email")).containsExactly(versions[1]);
+        assertThatThrownBy(() -> rawCount("email_oldkey IS NULL")).isInstanceOf(SQLException.class);
+        assertThat(cloak("keys", "list", "--config", policy.toString())).as(everything.toString()).isZero();
+        assertThat(out.toString().lines().filter(l -> l.contains(Integer.toUnsignedString(versions[1]))))
+                .anyMatch(l -> l.contains("active"));
+        assertThat(migrate("rollback", "shm_users.email")).isNotZero();
+        assertThat(everything.toString()).doesNotContain("user200@example.org", "new4001@example.org");
+
+        // a second re-key after the first finished
+        assertThat(migrate("rekey", "shm_users.email")).as(everything.toString()).isZero();
+        ttl();
+        applicationWorks(4007);
+        int[] again = rekeyVersions();
+        assertThat(again[0]).isEqualTo(versions[1]);
+        assertThat(keyVersionsOf("email")).containsExactly(again[1]);
+    }
+
+    /** Rollback of a re-key after its cut-over puts the old-version cells back; before it, drops the shadow. */
+    @ParameterizedTest
+    @EnumSource(Database.class)
+    void rekeyRollsBackAfterAndBeforeTheCutOver(Database db) throws Exception {
+        encryptedTable(db);
+        assertThat(migrate("rekey", "shm_users.email", "--batch-size", "64")).as(everything.toString()).isZero();
+        assertThat(out.toString()).contains("prepared", "backfilled", "verified", "cut over", "--drop-old-cells");
+        int[] versions = rekeyVersions();
+        ttl();
+        applicationWorks(5001);
+        assertThat(keyVersionsOf("email")).containsExactly(versions[1]);
+
+        assertThat(migrate("rollback", "shm_users.email")).as(everything.toString()).isZero();
+        ttl();
+        applicationWorks(5002);
+        assertThat(keyVersionsOf("email")).as("back under the old version, rows written since included")
+                .containsExactly(versions[0]);
+        try (Connection app = app()) {
+            assertThat(idOf(app, "new5001@example.org")).isEqualTo(5001);
+            assertThat(emailOf(app, 200)).isEqualTo("user200@example.org");
+        }
+        assertThatThrownBy(() -> rawCount("email_oldkey IS NULL")).isInstanceOf(SQLException.class);
+
+        assertThat(migrate("rekey", "shm_users.email", "--step", "prepare")).as(everything.toString()).isZero();
+        assertThat(migrate("rekey", "shm_users.email", "--step", "backfill")).as(everything.toString()).isZero();
+        assertThat(migrate("rollback", "shm_users.email")).as(everything.toString()).isZero();
+        ttl();
+        applicationWorks(5003);
+        assertThat(keyVersionsOf("email")).containsExactly(versions[0]);
+        assertThatThrownBy(() -> rawCount("email_newkey IS NULL")).isInstanceOf(SQLException.class);
     }
 }

@@ -51,6 +51,32 @@ public final class DomainKeys {
         return deterministicKeys().byVersion();
     }
 
+    /**
+     * As {@link #deterministicAead()}, with key version {@code keyId} in the primary's place: it encrypts under that
+     * version and decrypts under every enabled one. The same object on every call while the keyset stays loaded.
+     *
+     * @throws KeyringException {@link KeyringException.Kind#UNAVAILABLE} when the loaded keyset has no enabled
+     *     version {@code keyId} (staged after it was loaded: it is loaded again once the key cache's TTL passed)
+     */
+    public DeterministicAead deterministicAead(int keyId) throws KeyringException {
+        return pinned(keyId).all();
+    }
+
+    /** As {@link #deterministicAeadsByVersion()}, with {@code keyId} first (see {@link #deterministicAead(int)}). */
+    public List<DeterministicAead> deterministicAeadsByVersion(int keyId) throws KeyringException {
+        return pinned(keyId).byVersion();
+    }
+
+    private KeysetPrimitives.Pinned pinned(int keyId) throws KeyringException {
+        KeysetPrimitives.Pinned pinned = deterministicKeys().pinned().get(keyId);
+        if (pinned == null) {
+            throw new KeyringException(KeyringException.Kind.UNAVAILABLE, "key domain " + domain + " has no enabled "
+                    + "version " + Integer.toUnsignedString(keyId) + " as loaded: a migration needs it; it is "
+                    + "loaded again once keyring.cache.ttl has passed");
+        }
+        return pinned;
+    }
+
     private KeysetPrimitives.DeterministicKeys deterministicKeys() throws KeyringException {
         Keyring.Held held = deterministic;
         if (!keyring.isCurrent(held)) {

@@ -195,6 +195,104 @@ public final class KeyAdministration implements AutoCloseable {
         throw contended(domain);
     }
 
+    /**
+     * Adds a new version to deterministic {@code domain} that decrypts but does not encrypt yet: the active version
+     * stays primary, so every running instance keeps writing and looking up under it. {@code cloak migrate rekey}
+     * fills a shadow column under the staged version and {@link #activate}s it when it finishes. Not refused for a
+     * column under a UNIQUE constraint: nothing is encrypted under the staged version through the application.
+     *
+     * @return the staged version (status {@link KeyVersionStatus#DECRYPT_ONLY} until activated)
+     */
+    public KeyVersion stage(String domain) throws KeyringException {
+        requireDomain(domain);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            StoredKeyDomain current = read(domain);
+            KeyPurpose purpose = current.keyset().purposeKind();
+            if (purpose != KeyPurpose.DETERMINISTIC_AEAD) {
+                throw new KeyringException(KeyringException.Kind.INVALID, "key domain " + domain
+                        + " is not deterministic: a re-key through a shadow column is for deterministic domains");
+            }
+            KeysetHandle handle = unwrapAdmitted(current);
+            KeysetHandle staged;
+            try {
+                staged = KeysetHandle.newBuilder(handle)
+                        .addEntry(KeysetHandle.generateEntryFromParameters(purpose.template()).withRandomId())
+                        .build();
+            } catch (GeneralSecurityException e) {
+                throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                        "cannot add a key version to key domain " + domain, e);
+            }
+            int id = staged.getAt(staged.size() - 1).getId();
+            KeyVersion added = new KeyVersion(id, KeyVersionStatus.DECRYPT_ONLY, createdNow());
+            List<KeyVersion> versions = new ArrayList<>(versionsOrDerived(current, handle));
+            versions.add(added);
+            WrappedKeyset wrapped = WrappedKeyset.wrap(staged, domain, purpose, storedMaster(current),
+                    nextGeneration(current));
+            if (store.replace(current, new StoredKeyDomain(wrapped, versions))) {
+                guard.admit(wrapped);
+                events.record(AuditEvent.ROTATED, domain, added.idText());
+                LOG.info("Staged version {} of key domain {} (decrypts, does not encrypt yet)", added.idText(),
+                        domain);
+                return added;
+            }
+        }
+        throw contended(domain);
+    }
+
+    /**
+     * Makes {@code version} of {@code domain} the primary (active) version and the active one decrypt-only: the end
+     * of {@code cloak migrate rekey}, once every cell of its column is under {@code version}. Activating the active
+     * version changes nothing.
+     */
+    public KeyVersion activate(String domain, int version) throws KeyringException {
+        requireDomain(domain);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            StoredKeyDomain current = read(domain);
+            KeysetHandle handle = unwrapAdmitted(current);
+            List<KeyVersion> versions = versionsOrDerived(current, handle);
+            KeyVersion target = find(domain, versions, version);
+            if (target.status() == KeyVersionStatus.DESTROYED) {
+                throw destroyed(domain, target);
+            }
+            if (target.status() == KeyVersionStatus.ACTIVE) {
+                return target;
+            }
+            KeysetHandle activated;
+            try {
+                KeysetHandle.Builder builder = KeysetHandle.newBuilder(handle);
+                for (int i = 0; i < builder.size(); i++) {
+                    if (handle.getAt(i).getId() == version) {
+                        builder.getAt(i).makePrimary();
+                    }
+                }
+                activated = builder.build();
+            } catch (GeneralSecurityException e) {
+                throw new KeyringException(KeyringException.Kind.UNAVAILABLE,
+                        "cannot activate a key version of key domain " + domain, e);
+            }
+            List<KeyVersion> changed = new ArrayList<>();
+            for (KeyVersion v : versions) {
+                changed.add(v.id() == version ? v.withStatus(KeyVersionStatus.ACTIVE)
+                        : v.status() == KeyVersionStatus.ACTIVE ? v.withStatus(KeyVersionStatus.DECRYPT_ONLY) : v);
+            }
+            WrappedKeyset wrapped = WrappedKeyset.wrap(activated, domain, current.keyset().purposeKind(),
+                    storedMaster(current), nextGeneration(current));
+            if (store.replace(current, new StoredKeyDomain(wrapped, changed))) {
+                guard.admit(wrapped);
+                events.record(AuditEvent.ROTATED, domain, target.idText());
+                LOG.info("Activated version {} of key domain {}: it is now primary", target.idText(), domain);
+                return target.withStatus(KeyVersionStatus.ACTIVE);
+            }
+        }
+        throw contended(domain);
+    }
+
+    /** The column a {@link UniqueConstraints} answer names ("column T.C is covered …"), or a placeholder. */
+    private static String coveredColumn(String description) {
+        return description.startsWith("column ") ? description.substring("column ".length()).split(" ", 2)[0]
+                : "TABLE.COLUMN";
+    }
+
     private static void refuseUnique(String domain, UniqueConstraints unique) throws KeyringException {
         Optional<String> covered = unique.uniqueColumn(domain);
         if (covered.isPresent()) {
@@ -202,8 +300,8 @@ public final class KeyAdministration implements AutoCloseable {
                     + covered.get() + ": after a rotation new rows would be encrypted under the new version, so the "
                     + "database would accept a duplicate of an old row's value and an upsert would insert instead of "
                     + "update. Nothing was rotated. Such a column is re-keyed through a shadow column that holds the "
-                    + "new version's cells under its own UNIQUE index until a cut-over; Cloak does not do that yet, "
-                    + "so keep its current key version (README \"Keys and audit\")");
+                    + "new version's cells under its own UNIQUE index until a cut-over: run `cloak migrate rekey "
+                    + coveredColumn(covered.get()) + "` instead (README \"Rotating a deterministic column\")");
         }
     }
 

@@ -7,7 +7,9 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds what the keyring caches for an unwrapped keyset: for a randomized domain one {@link Aead} (an
@@ -28,17 +30,29 @@ final class KeysetPrimitives {
                 Aead pinned = AesGcmKeysetAead.of(handle);
                 return pinned != null ? pinned : primitive;
             }
+            DeterministicAead all = (DeterministicAead) primitive;
             List<DeterministicAead> byVersion = new ArrayList<>();
+            List<Integer> ids = new ArrayList<>();
             byVersion.add(versionPrimitive(handle.getPrimary()));
+            ids.add(handle.getPrimary().getId());
             for (int i = 0; i < handle.size(); i++) {
                 KeysetHandle.Entry entry = handle.getAt(i);
                 if (!entry.isPrimary() && entry.getStatus() == KeyStatus.ENABLED) {
                     byVersion.add(versionPrimitive(entry));
+                    ids.add(entry.getId());
                 }
             }
-            DeterministicAead all = (DeterministicAead) primitive;
             DeterministicAead framed = AesSivKeysetDaead.of(handle, all);
-            return new DeterministicKeys(framed != null ? framed : all, List.copyOf(byVersion));
+            DeterministicAead decrypting = framed != null ? framed : all;
+            Map<Integer, Pinned> pinned = new HashMap<>();
+            for (int i = 0; i < byVersion.size(); i++) {
+                List<DeterministicAead> order = new ArrayList<>(byVersion);
+                DeterministicAead version = order.remove(i);
+                order.add(0, version);
+                pinned.put(ids.get(i), new Pinned(new PinnedDeterministicAead(version, decrypting),
+                        List.copyOf(order)));
+            }
+            return new DeterministicKeys(decrypting, List.copyOf(byVersion), Map.copyOf(pinned));
         } catch (GeneralSecurityException e) {
             throw new KeyringException(KeyringException.Kind.INVALID,
                     "keyset of key domain " + domain + " is not a " + purpose.storedName() + " keyset", e);
@@ -53,7 +67,40 @@ final class KeysetPrimitives {
         return single.getPrimitive(RegistryConfiguration.get(), DeterministicAead.class);
     }
 
-    /** What a deterministic domain caches: the whole keyset's primitive and one per enabled version. */
-    record DeterministicKeys(DeterministicAead all, List<DeterministicAead> byVersion) {
+    /**
+     * What a deterministic domain caches: the whole keyset's primitive, one per enabled version, and for each
+     * enabled version (by Tink key id) the same two with that version in the primary's place ({@link Pinned}).
+     */
+    record DeterministicKeys(DeterministicAead all, List<DeterministicAead> byVersion, Map<Integer, Pinned> pinned) {
+    }
+
+    /**
+     * The primitives of a deterministic domain with one enabled version pinned in the primary's place, built once per
+     * loaded keyset so that the same objects answer on every call: {@code all} encrypts under the pinned version and
+     * decrypts under every enabled one; {@code byVersion} lists the pinned version first.
+     */
+    record Pinned(DeterministicAead all, List<DeterministicAead> byVersion) {
+    }
+
+    /** Encrypts under one version, decrypts under every enabled version of the keyset. */
+    private record PinnedDeterministicAead(DeterministicAead encryptUnder, DeterministicAead decryptAll)
+            implements DeterministicAead {
+
+        @Override
+        public byte[] encryptDeterministically(byte[] plaintext, byte[] associatedData)
+                throws GeneralSecurityException {
+            return encryptUnder.encryptDeterministically(plaintext, associatedData);
+        }
+
+        @Override
+        public byte[] decryptDeterministically(byte[] ciphertext, byte[] associatedData)
+                throws GeneralSecurityException {
+            return decryptAll.decryptDeterministically(ciphertext, associatedData);
+        }
+
+        @Override
+        public String toString() {
+            return "PinnedDeterministicAead";
+        }
     }
 }

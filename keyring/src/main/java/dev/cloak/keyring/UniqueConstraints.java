@@ -7,8 +7,8 @@ import java.util.Optional;
  * asks before it rotates a deterministic domain. Equal values of a deterministic column have equal cells only under
  * one key version: once a new version is active, a new row's cell differs from an old row's cell of the same value,
  * so the database would accept a duplicate and an upsert ({@code ON CONFLICT}, {@code ON DUPLICATE KEY}) would insert
- * instead of update. Such a column must be re-keyed through a shadow column instead (not built yet). The keyring
- * does not know tables: the driver answers from the database's catalog.
+ * instead of update. Such a column is re-keyed through a shadow column instead ({@code cloak migrate rekey}). The
+ * keyring does not know tables: the driver answers from the database's catalog.
  */
 @FunctionalInterface
 public interface UniqueConstraints {

@@ -157,6 +157,44 @@ class KeyAdministrationTest {
 
     @ParameterizedTest
     @EnumSource(StoreKind.class)
+    void aStagedVersionDecryptsAndCanBePinnedButEncryptsOnlyOnceActivated(StoreKind kind) throws Exception {
+        KeyStore store = kind.stores(dir).get();
+        KeyAdministration admin = admin(store);
+        String domain = "patients.ssn";
+        KeyVersion first = admin.init(domain, KeyPurpose.DETERMINISTIC_AEAD, DomainUsage.UNCHECKED).primary()
+                .orElseThrow();
+
+        KeyVersion staged = admin.stage(domain);
+
+        assertThat(admin.describe(domain).versions()).extracting(KeyVersion::id, KeyVersion::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(first.id(), KeyVersionStatus.ACTIVE),
+                org.assertj.core.groups.Tuple.tuple(staged.id(), KeyVersionStatus.DECRYPT_ONLY));
+        Keyring keyring = keyring(master("master"), store, new Fixtures.ManualTicker());
+        DomainKeys keys = keyring.domainKeys(domain);
+        assertThat(keyIdOf(keys.deterministicAead().encryptDeterministically(PLAINTEXT, AD)))
+                .as("the active version still encrypts").isEqualTo(first.id());
+        byte[] underStaged = keys.deterministicAead(staged.id()).encryptDeterministically(PLAINTEXT, AD);
+        assertThat(keyIdOf(underStaged)).isEqualTo(staged.id());
+        assertThat(keys.deterministicAead(first.id()).decryptDeterministically(underStaged, AD)).isEqualTo(PLAINTEXT);
+        assertThat(keys.deterministicAeadsByVersion(staged.id())).hasSize(2)
+                .isSameAs(keys.deterministicAeadsByVersion(staged.id()));
+        assertThat(keyIdOf(keys.deterministicAeadsByVersion(staged.id()).get(0)
+                .encryptDeterministically(PLAINTEXT, AD))).isEqualTo(staged.id());
+        assertThatThrownBy(() -> keys.deterministicAead(12345)).isInstanceOf(KeyringException.class)
+                .hasMessageContaining("no enabled version 12345");
+        assertThatThrownBy(() -> admin.stage(DOMAIN + "-none")).isInstanceOf(KeyringException.class);
+
+        admin.activate(domain, staged.id());
+
+        assertThat(admin.describe(domain).versions()).extracting(KeyVersion::id, KeyVersion::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(first.id(), KeyVersionStatus.DECRYPT_ONLY),
+                org.assertj.core.groups.Tuple.tuple(staged.id(), KeyVersionStatus.ACTIVE));
+        Keyring after = keyring(master("master"), store, new Fixtures.ManualTicker());
+        assertThat(after.deterministicAead(domain).encryptDeterministically(PLAINTEXT, AD)).isEqualTo(underStaged);
+    }
+
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
     void aRunningKeyringPicksUpARotationWhenItsCacheEntryExpires(StoreKind kind) throws Exception {
         Supplier<KeyStore> stores = kind.stores(dir);
         KeyVersion first = admin(stores.get()).init(DOMAIN, KeyPurpose.AEAD, DomainUsage.UNCHECKED).primary()

@@ -34,6 +34,7 @@ public final class ColumnMigrations {
 
     private final ConnectionSource source;
     private final long ttlNanos;
+    private final Map<String, String> domains;
     private volatile Answer answer;
 
     /**
@@ -41,8 +42,17 @@ public final class ColumnMigrations {
      * @param ttl    how long an answer is used before the table is read again
      */
     public ColumnMigrations(ConnectionSource source, Duration ttl) {
+        this(source, ttl, Map.of());
+    }
+
+    /**
+     * @param domains the key domain of each of the policy's columns, by lower-case policy name: a re-key pins the
+     *                key version of its column's domain ({@link #pinnedVersions()})
+     */
+    public ColumnMigrations(ConnectionSource source, Duration ttl, Map<String, String> domains) {
         this.source = source;
         this.ttlNanos = Math.max(0, ttl.toNanos());
+        this.domains = Map.copyOf(domains);
     }
 
     /**
@@ -61,7 +71,7 @@ public final class ColumnMigrations {
             if (fresh(current)) {
                 return current.plaintext();
             }
-            Answer last = current == null ? new Answer(Set.of(), false, 0) : current;
+            Answer last = current == null ? new Answer(Set.of(), Map.of(), false, 0) : current;
             Answer read = read(last);
             long deadline = System.nanoTime() + IMMINENT_PATIENCE.toNanos();
             while (read == null && last.swapImminent() && System.nanoTime() < deadline) {
@@ -77,9 +87,26 @@ public final class ColumnMigrations {
                 throw SqlErrors.of(SqlState.UNAVAILABLE, "a column's migration is cutting over and table "
                         + "cloak_migrations cannot be read, so Cloak cannot tell which layout to plan for: try again");
             }
-            answer = read != null ? read : new Answer(last.plaintext(), false, System.nanoTime());
+            answer = read != null ? read : new Answer(last.plaintext(), last.pins(), false, System.nanoTime());
             return answer.plaintext();
         }
+    }
+
+    /**
+     * What a prepared statement is planned for: the columns that hold plaintext now ({@link #plaintextColumns()},
+     * read as it reads) and, as {@code key-version:DOMAIN=ID} entries, the key versions re-keys pin
+     * ({@link #pinnedVersions()}). A statement whose layout changed between its preparation and its execution is not
+     * sent: its cells were made for the other one.
+     */
+    public Set<String> layout() throws SQLException {
+        plaintextColumns();
+        return lastLayout();
+    }
+
+    /** {@link #layout()} as last read, without reading. */
+    public Set<String> lastLayout() {
+        Answer current = answer;
+        return current == null ? Set.of() : current.layout();
     }
 
     /** Whether the last answer said a column's layout is about to change (no read). */
@@ -94,6 +121,17 @@ public final class ColumnMigrations {
         return current == null ? Set.of() : current.plaintext();
     }
 
+    /**
+     * The key version each key domain must encrypt and look up under now because a re-key of one of its columns is
+     * under way or finished ({@link ColumnMigration#pinnedVersion()}), by key domain: as last read, without reading
+     * (the codecs ask on every cell; {@link #plaintextColumns()}, asked before every statement is planned, reads).
+     * Empty almost always.
+     */
+    public Map<String, Integer> pinnedVersions() {
+        Answer current = answer;
+        return current == null ? Map.of() : current.pins();
+    }
+
     private boolean fresh(Answer current) {
         return current != null && !current.swapImminent() && System.nanoTime() - current.readAt() < ttlNanos;
     }
@@ -101,6 +139,7 @@ public final class ColumnMigrations {
     private Answer read(Answer last) {
         Map<String, String> states = new HashMap<>();
         Set<String> plaintext = new TreeSet<>();
+        Map<String, Integer> pins = new HashMap<>();
         boolean imminent = false;
         try (Connection connection = source.open()) {
             boolean autoCommit = connection.getAutoCommit();
@@ -112,23 +151,49 @@ public final class ColumnMigrations {
                     if (migration.columnHoldsPlaintext()) {
                         plaintext.add(migration.column().toLowerCase(Locale.ROOT));
                     }
+                    Integer pinned = migration.pinnedVersion();
+                    String domain = domains.get(migration.column().toLowerCase(Locale.ROOT));
+                    if (pinned != null && domain != null) {
+                        pins.put(domain, pinned);
+                    }
                 }
             } finally {
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warn("Cannot read table cloak_migrations ({}); keeping the columns that hold plaintext as last "
-                    + "read: {}", e.getMessage(), last.plaintext());
+                    + "read: {}, and the pinned key versions of re-keys: {}", e.getMessage(), last.plaintext(),
+                    last.pins().keySet());
             return null;
         }
         if (!plaintext.equals(last.plaintext())) {
             LOG.info("Columns on their way in or out of encryption, planned as plaintext now: {} (states {})",
                     plaintext, states);
         }
-        return new Answer(Set.copyOf(plaintext), imminent, System.nanoTime());
+        if (!pins.equals(last.pins())) {
+            LOG.info("Key domains whose key version a re-key pins now: {} (states {})", pins.keySet(), states);
+        }
+        return new Answer(Set.copyOf(plaintext), Map.copyOf(pins), imminent, System.nanoTime());
     }
 
-    /** What was read: the columns that hold plaintext, whether a layout change is imminent, and when. */
-    private record Answer(Set<String> plaintext, boolean swapImminent, long readAt) {
+    /**
+     * What was read: the columns that hold plaintext, the key version re-keys pin per key domain, whether a layout
+     * change is imminent, and when.
+     */
+    private record Answer(Set<String> plaintext, Map<String, Integer> pins, boolean swapImminent, long readAt,
+                          Set<String> layout) {
+
+        Answer(Set<String> plaintext, Map<String, Integer> pins, boolean swapImminent, long readAt) {
+            this(plaintext, pins, swapImminent, readAt, layoutOf(plaintext, pins));
+        }
+
+        private static Set<String> layoutOf(Set<String> plaintext, Map<String, Integer> pins) {
+            if (pins.isEmpty()) {
+                return plaintext;
+            }
+            Set<String> layout = new TreeSet<>(plaintext);
+            pins.forEach((domain, id) -> layout.add("key-version:" + domain + "=" + Integer.toUnsignedString(id)));
+            return Set.copyOf(layout);
+        }
     }
 }

@@ -24,17 +24,22 @@ public final class MigrationStore {
             + "column_name VARCHAR(255) NOT NULL PRIMARY KEY, direction VARCHAR(16) NOT NULL, "
             + "state VARCHAR(32) NOT NULL, shadow_column VARCHAR(255) NOT NULL, "
             + "retained_column VARCHAR(255) NOT NULL, rows_done BIGINT DEFAULT 0 NOT NULL, "
-            + "changed_at TIMESTAMP NOT NULL)";
+            + "changed_at TIMESTAMP NOT NULL, from_version BIGINT, to_version BIGINT)";
+    /** A table created before re-keys recorded key versions gets the two columns. */
+    private static final List<String> ADD_VERSIONS = List.of(
+            "ALTER TABLE cloak_migrations ADD COLUMN from_version BIGINT",
+            "ALTER TABLE cloak_migrations ADD COLUMN to_version BIGINT");
     private static final String CREATE_RANGES = "CREATE TABLE IF NOT EXISTS cloak_migration_ranges ("
             + "column_name VARCHAR(255) NOT NULL, range_no INT NOT NULL, first_key BIGINT NOT NULL, "
             + "last_key BIGINT NOT NULL, done_through BIGINT, finished INT DEFAULT 0 NOT NULL, "
             + "PRIMARY KEY (column_name, range_no))";
     private static final String SELECT_ALL = "SELECT column_name, direction, state, shadow_column, retained_column, "
-            + "rows_done FROM cloak_migrations ORDER BY column_name";
+            + "rows_done, from_version, to_version FROM cloak_migrations ORDER BY column_name";
     private static final String SELECT_ONE = "SELECT column_name, direction, state, shadow_column, "
-            + "retained_column, rows_done FROM cloak_migrations WHERE column_name = ?";
+            + "retained_column, rows_done, from_version, to_version FROM cloak_migrations WHERE column_name = ?";
     private static final String INSERT = "INSERT INTO cloak_migrations (column_name, direction, state, "
-            + "shadow_column, retained_column, rows_done, changed_at) VALUES (?, ?, ?, ?, ?, 0, CURRENT_TIMESTAMP)";
+            + "shadow_column, retained_column, rows_done, changed_at, from_version, to_version) "
+            + "VALUES (?, ?, ?, ?, ?, 0, CURRENT_TIMESTAMP, ?, ?)";
     private static final String UPDATE_STATE = "UPDATE cloak_migrations SET state = ?, changed_at = CURRENT_TIMESTAMP "
             + "WHERE column_name = ? AND state = ?";
     private static final String ADD_ROWS = "UPDATE cloak_migrations SET rows_done = rows_done + ? "
@@ -56,6 +61,21 @@ public final class MigrationStore {
         try (Statement statement = connection.createStatement()) {
             statement.execute(CREATE_MIGRATIONS);
             statement.execute(CREATE_RANGES);
+        }
+        boolean hasVersions;
+        try (Statement statement = connection.createStatement();
+             ResultSet ignored = statement.executeQuery("SELECT from_version, to_version FROM cloak_migrations "
+                     + "WHERE 1 = 0")) {
+            hasVersions = true;
+        } catch (SQLException e) {
+            hasVersions = false;
+        }
+        if (!hasVersions) {
+            try (Statement statement = connection.createStatement()) {
+                for (String sql : ADD_VERSIONS) {
+                    statement.execute(sql);
+                }
+            }
         }
     }
 
@@ -98,6 +118,8 @@ public final class MigrationStore {
             statement.setString(3, migration.state().storedName());
             statement.setString(4, migration.shadow());
             statement.setString(5, migration.retained());
+            setVersion(statement, 6, migration.fromVersion());
+            setVersion(statement, 7, migration.toVersion());
             statement.executeUpdate();
         }
     }
@@ -192,7 +214,22 @@ public final class MigrationStore {
 
     private static ColumnMigration migration(ResultSet rows) throws SQLException {
         return new ColumnMigration(rows.getString(1), MigrationDirection.ofStored(rows.getString(2)),
-                MigrationState.ofStored(rows.getString(3)), rows.getString(4), rows.getString(5), rows.getLong(6));
+                MigrationState.ofStored(rows.getString(3)), rows.getString(4), rows.getString(5), rows.getLong(6),
+                version(rows, 7), version(rows, 8));
+    }
+
+    /** A Tink key id, stored unsigned in a BIGINT. */
+    private static void setVersion(PreparedStatement statement, int index, Integer version) throws SQLException {
+        if (version == null) {
+            statement.setNull(index, java.sql.Types.BIGINT);
+        } else {
+            statement.setLong(index, Integer.toUnsignedLong(version));
+        }
+    }
+
+    private static Integer version(ResultSet rows, int index) throws SQLException {
+        long stored = rows.getLong(index);
+        return rows.wasNull() ? null : (int) stored;
     }
 
     /**

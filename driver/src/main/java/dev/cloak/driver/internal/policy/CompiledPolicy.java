@@ -33,6 +33,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -116,15 +117,19 @@ public final class CompiledPolicy implements AutoCloseable {
         } catch (KeyringException e) {
             throw SqlErrors.keyring(e);
         }
-        CellKeys keys = new KeyringCellKeys(keyring, config.columns());
+        // the first source: the key store's own pool when there is one (it reaches the same database), so reading
+        // the state never waits for a connection of a busy application pool
+        Map<String, String> domains = new HashMap<>();
+        for (ColumnPolicy column : config.columns()) {
+            domains.put(column.name().toLowerCase(Locale.ROOT), column.keyDomain());
+        }
+        ColumnMigrations migrations = new ColumnMigrations(dataConnections.get(0), config.cacheTtl(), domains);
+        CellKeys keys = new KeyringCellKeys(keyring, config.columns(), migrations);
         LinkedHashMap<EncryptedColumn, CellCodec> codecs = new LinkedHashMap<>();
         for (ColumnPolicy policy : config.columns()) {
             codecs.put(RewriterColumns.of(policy), new CellCodec(policy, keys,
                     telemetry.column(policy.name(), policy.mode().policyName())));
         }
-        // the first source: the key store's own pool when there is one (it reaches the same database), so reading
-        // the state never waits for a connection of a busy application pool
-        ColumnMigrations migrations = new ColumnMigrations(dataConnections.get(0), config.cacheTtl());
         CompiledPolicy compiled = new CompiledPolicy(config, List.copyOf(codecs.keySet()), migrations, keyring,
                 new ColumnCodecs(codecs), dialect, telemetry);
         compiled.view = new Telemetry.PolicyView() {
@@ -284,25 +289,27 @@ public final class CompiledPolicy implements AutoCloseable {
     }
 
     /**
-     * The lower-case names of the policy's columns that a migration has as plaintext now: read again while a
-     * column's layout is about to change, else as last read (see {@link ColumnMigrations}).
+     * The layout a statement is planned for now: the lower-case names of the policy's columns that a migration has as
+     * plaintext, and the key versions re-keys pin ({@link ColumnMigrations#layout()}); read again while a column's
+     * layout is about to change, else as last read.
      */
     public Set<String> plaintextColumns() throws SQLException {
-        return migrations.plaintextColumns();
+        return migrations.layout();
     }
 
     /**
-     * Checks, before a prepared statement runs, that the columns it was planned with as plaintext still are: a
-     * cut-over between its preparation and its execution would make it read or write the other layout.
+     * Checks, before a prepared statement runs, that the columns it was planned with as plaintext still are, and that
+     * the key versions re-keys pin are still those it bound its cells under: a cut-over between its preparation and
+     * its execution would make it read or write the other layout.
      *
      * @param plannedWith {@link #plaintextColumns()} as read before the statement was planned
      * @throws SQLException 40001 when the layout changed; the statement is not sent
      */
     public void checkLayout(Set<String> plannedWith) throws SQLException {
-        if (!migrations.swapImminent() && plannedWith.equals(migrations.lastPlaintextColumns())) {
+        if (!migrations.swapImminent() && plannedWith.equals(migrations.lastLayout())) {
             return;
         }
-        if (!migrations.plaintextColumns().equals(plannedWith)) {
+        if (!migrations.layout().equals(plannedWith)) {
             throw SqlErrors.of(SqlState.LAYOUT_CHANGED, "a column this statement uses was cut over by `cloak migrate` "
                     + "after the statement was prepared, so it was not sent: prepare it again");
         }

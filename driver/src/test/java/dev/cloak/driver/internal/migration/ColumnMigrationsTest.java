@@ -148,4 +148,33 @@ class ColumnMigrationsTest {
             assertThat(r.getBytes(1)[0]).as("a cell").isEqualTo((byte) 1);
         }
     }
+
+    @Test
+    void aRekeyPinsTheOldVersionBeforeItsCutOverAndTheNewOneFromItAndNoneOnceRolledBack() throws Exception {
+        ColumnMigration rekey = new ColumnMigration("users.email", MigrationDirection.REKEY, MigrationState.PREPARED,
+                "email_newkey", "email_oldkey", 0, 7, -9);
+        for (MigrationState state : MigrationState.values()) {
+            ColumnMigration now = rekey.withState(state);
+            assertThat(now.columnHoldsPlaintext()).as(state.storedName()).isFalse();
+            Integer expected = state == MigrationState.ROLLED_BACK ? null : state.isCutOver() ? -9 : 7;
+            assertThat(now.pinnedVersion()).as(state.storedName()).isEqualTo(expected);
+        }
+        assertThat(new ColumnMigration("users.email", MigrationDirection.ENCRYPT, MigrationState.CUT_OVER, "a", "b", 0)
+                .pinnedVersion()).isNull();
+
+        raw("CREATE TABLE cloak_migrations (column_name VARCHAR(255) NOT NULL PRIMARY KEY, direction VARCHAR(16) "
+                + "NOT NULL, state VARCHAR(32) NOT NULL, shadow_column VARCHAR(255) NOT NULL, retained_column "
+                + "VARCHAR(255) NOT NULL, rows_done BIGINT DEFAULT 0 NOT NULL, changed_at TIMESTAMP NOT NULL)");
+        try (Connection raw = DriverManager.getConnection(h2)) {
+            MigrationStore.createTables(raw); // a table made before re-keys gets the version columns
+            MigrationStore.insert(raw, rekey.withState(MigrationState.BACKFILLING));
+            assertThat(MigrationStore.find(raw, "users.email")).get().extracting(ColumnMigration::fromVersion,
+                    ColumnMigration::toVersion).containsExactly(7, -9);
+        }
+        ColumnMigrations migrations = new ColumnMigrations(() -> DriverManager.getConnection(h2),
+                java.time.Duration.ofMinutes(1), java.util.Map.of("users.email", "users.email"));
+        assertThat(migrations.pinnedVersions()).as("nothing read yet").isEmpty();
+        assertThat(migrations.plaintextColumns()).isEmpty();
+        assertThat(migrations.pinnedVersions()).containsExactly(java.util.Map.entry("users.email", 7));
+    }
 }
