@@ -210,7 +210,7 @@ final class ShadowCommands {
                     case ROLLED_BACK -> "prepare";
                     case PREPARED, BACKFILLING -> "backfill";
                     case BACKFILLED -> "verify";
-                    case VERIFIED -> "cutover";
+                    case VERIFIED, CUTTING_OVER -> "cutover";
                     // a finished migration ends its own run; another may start after it (a re-key, the way out)
                     case FINISHED -> ShadowMigration.startsAfter(now.get(), direction()) ? "prepare" : null;
                     case CUT_OVER, ROLLING_BACK -> null;

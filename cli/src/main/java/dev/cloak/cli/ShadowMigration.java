@@ -199,13 +199,20 @@ final class ShadowMigration {
      * exclusive mode. The state changes with it.
      */
     void cutOver(int batchSize) throws Exception {
-        require(MigrationState.VERIFIED);
-        awaitInstances();
+        if (require(MigrationState.VERIFIED, MigrationState.CUTTING_OVER).state() == MigrationState.VERIFIED) {
+            awaitInstances();
+        } else {
+            move(MigrationState.CUTTING_OVER, MigrationState.VERIFIED); // a cut-over that stopped half-way, again
+        }
         ShadowFill fill = forwardFill();
         try (Connection c = connections.open()) {
             c.setAutoCommit(false);
             fill.catchUp(c, batchSize, true); // outside the lock, so the locked pass is short
         }
+        // from now on every instance waits for the renames before it plans a statement; those that read the state
+        // just before get GRACE to reach the server
+        move(MigrationState.VERIFIED, MigrationState.CUTTING_OVER);
+        Thread.sleep(GRACE.toMillis());
         boolean cellsInto = direction == MigrationDirection.ENCRYPT;
         ShadowSchema.Check check = rekey() ? ShadowSchema.Check.ADD_KEY_VERSION
                 : cellsInto ? ShadowSchema.Check.ADD_CELL : ShadowSchema.Check.DROP_CELL;
@@ -224,8 +231,8 @@ final class ShadowMigration {
             schema.swap(c, m.column(), m.shadow(), m.retained(), shadowType, columnType, notNull, check, toVersion);
             schema.createTrigger(c, m.column(), m.retained());
             // last, in the same transaction or lock: every instance's read of the state waits for the lock to end
-            MigrationStore.move(state, name(), MigrationState.VERIFIED, MigrationState.CUT_OVER);
-        }, fill);
+            MigrationStore.move(state, name(), MigrationState.CUTTING_OVER, MigrationState.CUT_OVER);
+        }, fill, () -> move(MigrationState.CUTTING_OVER, MigrationState.VERIFIED));
         out.println("cut over " + name() + ": column " + m.column() + " now holds "
                 + (rekey() ? "cells under key version " + Integer.toUnsignedString(toVersion)
                         : cellsInto ? "cells" : "plaintext")
@@ -326,7 +333,7 @@ final class ShadowMigration {
             }
             schema.swap(c, m.column(), m.retained(), m.shadow(), retainedType, columnType, notNull, check, 0);
             MigrationStore.move(state, name(), MigrationState.ROLLING_BACK, MigrationState.VERIFIED);
-        }, back);
+        }, back, () -> { });
         rollbackShadow(MigrationState.VERIFIED);
     }
 
@@ -347,8 +354,11 @@ final class ShadowMigration {
         void run(Connection connection, Connection state, ShadowFill fill) throws Exception;
     }
 
-    /** Runs {@code work} with the table locked; PostgreSQL waits at most 10 s per try for the lock. */
-    private void locked(LockedWork work, ShadowFill fill) throws Exception {
+    /**
+     * Runs {@code work} with the table locked; PostgreSQL waits at most 10 s per try for the lock. When it fails for
+     * good, {@code undo} puts the state back as it was before the step began.
+     */
+    private void locked(LockedWork work, ShadowFill fill, Undo undo) throws Exception {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = connections.open()) {
                 try {
@@ -356,14 +366,33 @@ final class ShadowMigration {
                     return;
                 } catch (SQLException e) {
                     if (!DatabaseStates.isLockTimeout(e) || attempt == LOCK_ATTEMPTS) {
+                        undo(undo, e);
                         throw e;
                     }
                     out.println("the lock on " + m.table() + " was not granted in time (attempt " + attempt + " of "
                             + LOCK_ATTEMPTS + "): trying again");
                     out.flush();
+                } catch (Exception e) {
+                    undo(undo, e);
+                    throw e;
                 }
             }
         }
+    }
+
+    /** Puts the state back after a locked step failed; a failure to do so is added to the step's. */
+    private static void undo(Undo undo, Exception failure) {
+        try {
+            undo.run();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** What puts the state back when a locked step fails. */
+    @FunctionalInterface
+    private interface Undo {
+        void run() throws SQLException;
     }
 
     /**

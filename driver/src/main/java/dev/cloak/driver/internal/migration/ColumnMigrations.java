@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * renames the columns, so such a read waits for it and then sees the new state. A database without the table has no
  * migration. When the table cannot be read, the last answer stands (at first: no migration), so an unreadable table
  * never makes Cloak send plaintext for a column it encrypted before; while a layout change is imminent the read is
- * retried instead, and the statement fails (58030) if it cannot be read for {@link #IMMINENT_PATIENCE}.
+ * retried instead, and the statement fails (58030) if it cannot be read for {@link #IMMINENT_PATIENCE}. While a
+ * migration is {@link MigrationState#CUTTING_OVER cutting over} the read is retried the same way, by every instance,
+ * including one that has just started: the renames come next.
  */
 public final class ColumnMigrations {
 
@@ -31,6 +33,9 @@ public final class ColumnMigrations {
     /** How long a read is retried while a layout change is imminent before the statement fails. */
     static final Duration IMMINENT_PATIENCE = Duration.ofSeconds(30);
     private static final long RETRY_MILLIS = 50;
+
+    /** What {@link #read} answers while a migration is {@link MigrationState#CUTTING_OVER}: read again. */
+    private static final Answer CUTTING_OVER = new Answer(Set.of(), Map.of(), true, 0);
 
     private final ConnectionSource source;
     private final long ttlNanos;
@@ -74,7 +79,7 @@ public final class ColumnMigrations {
             Answer last = current == null ? new Answer(Set.of(), Map.of(), false, 0) : current;
             Answer read = read(last);
             long deadline = System.nanoTime() + IMMINENT_PATIENCE.toNanos();
-            while (read == null && last.swapImminent() && System.nanoTime() < deadline) {
+            while ((read == null && last.swapImminent() || read == CUTTING_OVER) && System.nanoTime() < deadline) {
                 try {
                     Thread.sleep(RETRY_MILLIS);
                 } catch (InterruptedException e) {
@@ -83,7 +88,7 @@ public final class ColumnMigrations {
                 }
                 read = read(last);
             }
-            if (read == null && last.swapImminent()) {
+            if (read == null && last.swapImminent() || read == CUTTING_OVER) {
                 throw SqlErrors.of(SqlState.UNAVAILABLE, "a column's migration is cutting over and table "
                         + "cloak_migrations cannot be read, so Cloak cannot tell which layout to plan for: try again");
             }
@@ -146,6 +151,9 @@ public final class ColumnMigrations {
             connection.setAutoCommit(true);
             try {
                 for (ColumnMigration migration : MigrationStore.list(connection)) {
+                    if (migration.state() == MigrationState.CUTTING_OVER) {
+                        return CUTTING_OVER; // the renames come next: wait for them
+                    }
                     states.put(migration.column(), migration.state().storedName());
                     imminent |= migration.state().isSwapImminent();
                     if (migration.columnHoldsPlaintext()) {

@@ -19,6 +19,14 @@ public enum MigrationState {
      * reads the state before each statement it plans from now on, so none plans for the old layout after it.
      */
     VERIFIED,
+    /**
+     * The cut-over has begun: the layout is still {@link #VERIFIED}'s, and statements that read the state before
+     * this one was written get a moment to reach the server; then the table is locked and the columns renamed. An
+     * instance that reads this state waits for the next one before it plans a statement on any column
+     * ({@link ColumnMigrations}), so that no statement planned for the old layout is sent after the renames (on H2,
+     * whose exclusive mode pauses a statement sent meanwhile and runs it after them, this is the only guard).
+     */
+    CUTTING_OVER,
     /** The shadow has the column's name; the old column is kept under the retained name. */
     CUT_OVER,
     /** The retained column was dropped: nothing can be rolled back any more. */
@@ -48,6 +56,6 @@ public enum MigrationState {
 
     /** Whether the column's layout changes next: instances then read the state before every statement they plan. */
     public boolean isSwapImminent() {
-        return this == VERIFIED || this == ROLLING_BACK;
+        return this == VERIFIED || this == CUTTING_OVER || this == ROLLING_BACK;
     }
 }
