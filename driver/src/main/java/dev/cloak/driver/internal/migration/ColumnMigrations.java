@@ -38,6 +38,8 @@ public final class ColumnMigrations {
     private static final Answer CUTTING_OVER = new Answer(Set.of(), Map.of(), true, 0);
 
     private final ConnectionSource source;
+    /** Whether migrations of columns the policy does not list count too (no policy given). */
+    private final boolean everyColumn;
     private final long ttlNanos;
     private final Map<String, String> domains;
     private volatile Answer answer;
@@ -47,17 +49,20 @@ public final class ColumnMigrations {
      * @param ttl    how long an answer is used before the table is read again
      */
     public ColumnMigrations(ConnectionSource source, Duration ttl) {
-        this(source, ttl, Map.of());
+        this(source, ttl, null);
     }
 
     /**
      * @param domains the key domain of each of the policy's columns, by lower-case policy name: a re-key pins the
-     *                key version of its column's domain ({@link #pinnedVersions()})
+     *                key version of its column's domain ({@link #pinnedVersions()}); migrations of other columns
+     *                (another application's, in the same database) are none of this instance's concern and are
+     *                ignored. Null: every column's migration counts, with no key domains.
      */
     public ColumnMigrations(ConnectionSource source, Duration ttl, Map<String, String> domains) {
         this.source = source;
         this.ttlNanos = Math.max(0, ttl.toNanos());
-        this.domains = Map.copyOf(domains);
+        this.domains = domains == null ? Map.of() : Map.copyOf(domains);
+        this.everyColumn = domains == null;
     }
 
     /**
@@ -151,6 +156,9 @@ public final class ColumnMigrations {
             connection.setAutoCommit(true);
             try {
                 for (ColumnMigration migration : MigrationStore.list(connection)) {
+                    if (!everyColumn && !domains.containsKey(migration.column().toLowerCase(Locale.ROOT))) {
+                        continue;
+                    }
                     if (migration.state() == MigrationState.CUTTING_OVER) {
                         return CUTTING_OVER; // the renames come next: wait for them
                     }

@@ -177,4 +177,59 @@ class ColumnMigrationsTest {
         assertThat(migrations.plaintextColumns()).isEmpty();
         assertThat(migrations.pinnedVersions()).containsExactly(java.util.Map.entry("users.email", 7));
     }
+
+    /**
+     * A migration of a column this policy does not list (another application's, in the same database) changes
+     * nothing here: not the layout of prepared statements, and its cut-over does not make this instance wait.
+     */
+    @Test
+    void aMigrationOfAColumnThePolicyDoesNotListIsIgnored() throws Exception {
+        raw("DELETE FROM users"); // its key may be made: the column holds no value
+        try (Connection raw = DriverManager.getConnection(h2)) {
+            MigrationStore.createTables(raw);
+            MigrationStore.insert(raw, new ColumnMigration("other_app.email", MigrationDirection.ENCRYPT,
+                    MigrationState.VERIFIED, "email_cloak", "email_plaintext", 0));
+        }
+        ColumnMigrations migrations = new ColumnMigrations(() -> DriverManager.getConnection(h2),
+                java.time.Duration.ofMinutes(1), java.util.Map.of("users.email", "users.email"));
+        assertThat(migrations.plaintextColumns()).isEmpty();
+        assertThat(migrations.swapImminent()).as("another column's cut-over is not this instance's").isFalse();
+        raw("UPDATE cloak_migrations SET state = 'cutting-over'");
+        ColumnMigrations fresh = new ColumnMigrations(() -> DriverManager.getConnection(h2),
+                java.time.Duration.ofMinutes(1), java.util.Map.of("users.email", "users.email"));
+        long started = System.nanoTime();
+        assertThat(fresh.plaintextColumns()).isEmpty();
+        assertThat(System.nanoTime() - started).as("no wait for another column's cut-over")
+                .isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+
+        try (Connection app = cloak(); PreparedStatement p = app.prepareStatement("SELECT email FROM users WHERE id = ?")) {
+            raw("UPDATE cloak_migrations SET state = 'cut-over'");
+            p.setInt(1, 1);
+            try (ResultSet r = p.executeQuery()) {
+                assertThat(r.next()).as("prepared before another column's cut-over, it still runs").isFalse();
+            }
+        }
+    }
+
+    /** While a migration of a listed column is cutting over, a new instance waits for the renames before it plans. */
+    @Test
+    void aCutOverInProgressMakesEveryInstanceWaitForTheNextState() throws Exception {
+        record("cutting-over");
+        ColumnMigrations migrations = new ColumnMigrations(() -> DriverManager.getConnection(h2),
+                java.time.Duration.ofMinutes(1), java.util.Map.of("users.email", "users.email"));
+        Thread cutOver = new Thread(() -> {
+            try {
+                Thread.sleep(700);
+                raw("UPDATE cloak_migrations SET state = 'cut-over'");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long started = System.nanoTime();
+        cutOver.start();
+        assertThat(migrations.plaintextColumns()).as("cut over: the column holds cells").isEmpty();
+        assertThat(System.nanoTime() - started).as("waited for the cut-over's end")
+                .isGreaterThanOrEqualTo(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(600));
+        cutOver.join();
+    }
 }
