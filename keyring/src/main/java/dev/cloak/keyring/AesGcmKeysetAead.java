@@ -2,15 +2,12 @@ package dev.cloak.keyring;
 
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.KeyStatus;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.aead.AesGcmKey;
 import com.google.crypto.tink.aead.AesGcmParameters;
-import com.google.crypto.tink.config.TinkFips;
 import com.google.crypto.tink.subtle.EngineFactory;
 import com.google.crypto.tink.subtle.Random;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.crypto.Cipher;
@@ -50,25 +47,9 @@ final class AesGcmKeysetAead implements FramedAead {
 
     /** This primitive over the enabled keys of {@code handle}, or {@code null} when the keyset does not qualify. */
     static Aead of(KeysetHandle handle) throws GeneralSecurityException {
-        if (TinkFips.useOnlyFips()) {
+        List<Version> versions = EnabledVersions.of(handle, Version::of);
+        if (versions == null) {
             return null;
-        }
-        List<Version> versions = new ArrayList<>();
-        Version primary = Version.of(handle.getPrimary());
-        if (primary == null) {
-            return null;
-        }
-        versions.add(primary);
-        for (int i = 0; i < handle.size(); i++) {
-            KeysetHandle.Entry entry = handle.getAt(i);
-            if (entry.isPrimary() || entry.getStatus() != KeyStatus.ENABLED) {
-                continue;
-            }
-            Version version = Version.of(entry);
-            if (version == null) {
-                return null;
-            }
-            versions.add(version);
         }
         return new AesGcmKeysetAead(versions.toArray(new Version[0]));
     }

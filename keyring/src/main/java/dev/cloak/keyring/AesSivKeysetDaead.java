@@ -2,14 +2,11 @@ package dev.cloak.keyring;
 
 import com.google.crypto.tink.DeterministicAead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.KeyStatus;
 import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.config.TinkFips;
 import com.google.crypto.tink.daead.AesSivKey;
 import com.google.crypto.tink.daead.AesSivParameters;
 import com.google.crypto.tink.subtle.AesSiv;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -48,25 +45,9 @@ final class AesSivKeysetDaead implements FramedDeterministicAead {
      * primitive), or {@code null} when the keyset does not qualify.
      */
     static DeterministicAead of(KeysetHandle handle, DeterministicAead tink) throws GeneralSecurityException {
-        if (TinkFips.useOnlyFips()) {
+        List<Version> versions = EnabledVersions.of(handle, Version::of);
+        if (versions == null) {
             return null;
-        }
-        List<Version> versions = new ArrayList<>();
-        Version primary = Version.of(handle.getPrimary());
-        if (primary == null) {
-            return null;
-        }
-        versions.add(primary);
-        for (int i = 0; i < handle.size(); i++) {
-            KeysetHandle.Entry entry = handle.getAt(i);
-            if (entry.isPrimary() || entry.getStatus() != KeyStatus.ENABLED) {
-                continue;
-            }
-            Version version = Version.of(entry);
-            if (version == null) {
-                return null;
-            }
-            versions.add(version);
         }
         return new AesSivKeysetDaead(tink, versions.toArray(new Version[0]));
     }
