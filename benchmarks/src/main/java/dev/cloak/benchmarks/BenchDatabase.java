@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -46,10 +47,15 @@ final class BenchDatabase implements AutoCloseable {
     private final String rawUrl;
     private final Path dir;
     private final DataSource dataSource;
+    private final Bare bare;
 
-    /** The three drivers compared side by side. */
+    /**
+     * The drivers compared side by side. {@code BARE} is raw pgjdbc with the bare primitives called around it
+     * ({@link BareCells}): cells of Cloak's layout and length in {@code bytea} columns, encrypted and decrypted by the
+     * benchmark itself, with nothing of Cloak.
+     */
     enum Driver {
-        RAW, CLOAK, SHARDINGSPHERE;
+        RAW, CLOAK, SHARDINGSPHERE, BARE;
 
         static Driver named(String name) {
             return valueOf(name.toUpperCase(Locale.ROOT));
@@ -57,14 +63,18 @@ final class BenchDatabase implements AutoCloseable {
 
         /** {@code bench_raw_patients}, {@code bench_cloak_inserts}, … */
         String table(String kind) {
-            return "bench_" + (this == SHARDINGSPHERE ? "ss" : name().toLowerCase(Locale.ROOT)) + "_" + kind;
+            String prefix = switch (this) {
+                case SHARDINGSPHERE -> "ss";
+                default -> name().toLowerCase(Locale.ROOT);
+            };
+            return "bench_" + prefix + "_" + kind;
         }
 
         /** Physical type of a column that the driver encrypts (the raw driver stores plaintext). */
         String encryptedType() {
             return switch (this) {
                 case RAW -> "varchar(64)";
-                case CLOAK -> "bytea";
+                case CLOAK, BARE -> "bytea";
                 case SHARDINGSPHERE -> "varchar(256)";
             };
         }
@@ -101,11 +111,12 @@ final class BenchDatabase implements AutoCloseable {
         }
     }
 
-    private BenchDatabase(Driver driver, String rawUrl, Path dir, DataSource dataSource) {
+    private BenchDatabase(Driver driver, String rawUrl, Path dir, DataSource dataSource, Bare bare) {
         this.driver = driver;
         this.rawUrl = rawUrl;
         this.dir = dir;
         this.dataSource = dataSource;
+        this.bare = bare;
     }
 
     /** Creates and seeds this driver's tables, with the extra ones {@code workload} reads, then opens its pool. */
@@ -120,10 +131,62 @@ final class BenchDatabase implements AutoCloseable {
             case CLOAK -> pool("bench-cloak", cloakUrl(rawUrl, writeCloakPolicy(dir)));
             case SHARDINGSPHERE -> YamlShardingSphereDataSourceFactory.createDataSource(
                     writeShardingSpherePolicy(dir, rawUrl).toFile());
+            case BARE -> pool("bench-bare", rawUrl);
         };
-        BenchDatabase database = new BenchDatabase(driver, rawUrl, dir, dataSource);
+        BenchDatabase database = new BenchDatabase(driver, rawUrl, dir, dataSource,
+                driver == Driver.BARE ? new Bare() : null);
         database.seed(extra);
         return database;
+    }
+
+    /** The bare driver's columns (their keys), null for the other drivers. */
+    Bare bare() {
+        return bare;
+    }
+
+    /**
+     * The bare driver's columns, each under a key of its own: the patients' (shared by the insert and export
+     * tables), the wide table's and the hot tables' code.
+     */
+    static final class Bare {
+        final BareCells.Column ssn;
+        final BareCells.Column name;
+        final BareCells.Column email;
+        final BareCells.Column code;
+        /** {@code c1} to {@code c10} at indexes 1 to 10. */
+        final BareCells.Column[] wide = new BareCells.Column[Rows.WIDE_COLUMNS + 1];
+
+        private Bare() throws GeneralSecurityException {
+            ssn = BareCells.column("ssn", true);
+            name = BareCells.column("name", false);
+            email = BareCells.column("email", false);
+            code = BareCells.column("code", true);
+            for (int k = 1; k <= Rows.WIDE_COLUMNS; k++) {
+                wide[k] = BareCells.column("c" + k, false);
+            }
+        }
+
+        /** Binds patient row {@code id} as {@link Rows#bindPatient} does, each value as its cell. */
+        void bindPatient(PreparedStatement ps, long id) throws SQLException {
+            ps.setLong(1, id);
+            bind(ps, 2, ssn, Rows.ssn(id));
+            bind(ps, 3, name, Rows.name(id));
+            bind(ps, 4, email, Rows.email(id));
+        }
+    }
+
+    /** Binds {@code value} at {@code index}; for the bare driver ({@code column} not null), the value's cell. */
+    static void bind(PreparedStatement ps, int index, BareCells.Column column, String value)
+            throws SQLException {
+        if (column == null) {
+            ps.setString(index, value);
+            return;
+        }
+        try {
+            ps.setBytes(index, column.encrypt(value));
+        } catch (GeneralSecurityException e) {
+            throw new SQLException("bare encryption failed", e);
+        }
     }
 
     /** The plain JDBC URL of the benchmark database; a clear failure when it is not set. */
@@ -228,7 +291,11 @@ final class BenchDatabase implements AutoCloseable {
              PreparedStatement insert = c.prepareStatement("INSERT INTO " + table("patients")
                      + " (id, ssn, name, email) VALUES (?, ?, ?, ?)")) {
             for (int id = 1; id <= ROWS; id++) {
-                Rows.bindPatient(insert, id);
+                if (bare == null) {
+                    Rows.bindPatient(insert, id);
+                } else {
+                    bare.bindPatient(insert, id);
+                }
                 insert.addBatch();
                 if (id % 500 == 0) {
                     insert.executeBatch();
@@ -244,7 +311,7 @@ final class BenchDatabase implements AutoCloseable {
                             "INSERT INTO " + table(kind) + " (id, code) VALUES (?, ?)")) {
                         for (int id = 1; id <= Rows.HOT_VALUES; id++) {
                             insert.setLong(1, id);
-                            insert.setString(2, Rows.hot(id));
+                            bind(insert, 2, bare == null ? null : bare.code, Rows.hot(id));
                             insert.addBatch();
                         }
                         insert.executeBatch();
@@ -279,7 +346,7 @@ final class BenchDatabase implements AutoCloseable {
             for (int id = 1; id <= ROWS; id++) {
                 insert.setLong(1, id);
                 for (int k = 1; k <= Rows.WIDE_COLUMNS; k++) {
-                    insert.setString(k + 1, Rows.wide(id, k));
+                    bind(insert, k + 1, bare == null ? null : bare.wide[k], Rows.wide(id, k));
                 }
                 insert.addBatch();
                 if (id % 500 == 0) {

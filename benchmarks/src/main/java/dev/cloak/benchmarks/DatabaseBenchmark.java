@@ -1,9 +1,11 @@
 package dev.cloak.benchmarks;
 
+import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,6 +68,9 @@ public class DatabaseBenchmark {
     static final int ITERATION_MILLIS = 250;
 
     private static final int BATCH = 1_000;
+    /** The workloads the bare driver runs: the single-row and scan workloads run.sh's later rounds measure. */
+    static final List<String> BARE_WORKLOADS = List.of("pointSelect", "deterministicLookup", "insert",
+            "batchInsert", "scan100", "lookupHot", "lookupHotMemo", "wideRow");
     private static final int SCAN = 100;
     /** {@code scan-1000}: every row of the wide table, five of its encrypted columns. */
     private static final int LONG_SCAN = 1_000;
@@ -95,7 +100,8 @@ public class DatabaseBenchmark {
 
     /**
      * The drivers of a fork, joined by {@code +} (JMH's {@code -p} splits values at commas), in the order they take
-     * turns: {@code raw+cloak}, the pair the bars compare, and {@code shardingsphere} alone in a fork of its own.
+     * turns: {@code raw+cloak}, the pair the bars compare; {@code raw+cloak+bare}, with raw pgjdbc and the bare
+     * primitives beside them ({@link #BARE_WORKLOADS} only); and {@code shardingsphere} alone in a fork of its own.
      * ShardingSphere's code is so much larger that its JIT compilation ran on through the measurement of a fork it
      * shared (a reference, not a bar, it need not share the turns); {@code run.sh} runs it once.
      */
@@ -118,7 +124,7 @@ public class DatabaseBenchmark {
         String benchmark = params.getBenchmark();
         String workload = benchmark.substring(benchmark.lastIndexOf('.') + 1).replace("_8t", "");
         for (int i = 0; i < names.length; i++) {
-            sides[i] = new Side(BenchDatabase.open(names[i].trim(), workload));
+            sides[i] = new Side(BenchDatabase.open(names[i].trim(), workload), workload);
         }
         inserts = workload.equals("insert") || workload.equals("batchInsert");
         for (Side side : sides) {
@@ -227,10 +233,17 @@ public class DatabaseBenchmark {
         private final String lookupHot;
         private final String lookupHotMemo;
         private final String wideRow;
+        /** The bare driver's columns; null for the other drivers. */
+        private final BenchDatabase.Bare bare;
 
-        Side(BenchDatabase database) {
+        Side(BenchDatabase database, String workload) {
             this.database = database;
             this.dataSource = database.dataSource();
+            this.bare = database.bare();
+            if (bare != null && !BARE_WORKLOADS.contains(workload)) {
+                throw new IllegalArgumentException("the bare driver runs only " + BARE_WORKLOADS + ", not "
+                        + workload);
+            }
             String patients = database.table("patients");
             pointSelect = "SELECT name, email FROM " + patients + " WHERE id = ?";
             lookup = "SELECT id, name FROM " + patients + " WHERE ssn = ?";
@@ -286,8 +299,29 @@ public class DatabaseBenchmark {
                     ps.setString(1, Rows.renamed(id));
                     ps.setLong(2, id);
                 } else {
-                    Rows.bindPatient(ps, id);
+                    bindPatient(ps, id);
                 }
+            }
+        }
+
+        /** Binds row {@code id}'s patient values; the bare driver encrypts each into its cell. */
+        private void bindPatient(PreparedStatement ps, long id) throws SQLException {
+            if (bare == null) {
+                Rows.bindPatient(ps, id);
+            } else {
+                bare.bindPatient(ps, id);
+            }
+        }
+
+        /** The length of a read value; the bare driver ({@code column} not null) decrypts it from its cell. */
+        private static int length(ResultSet rs, int index, BareCells.Column column) throws SQLException {
+            if (column == null) {
+                return rs.getString(index).length();
+            }
+            try {
+                return column.decrypt(rs.getBytes(index)).length();
+            } catch (GeneralSecurityException e) {
+                throw new SQLException("bare decryption failed", e);
             }
         }
 
@@ -316,7 +350,8 @@ public class DatabaseBenchmark {
                 ps.setLong(1, randomId());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return rs.getString(1).length() + rs.getString(2).length();
+                    return length(rs, 1, bare == null ? null : bare.name)
+                            + length(rs, 2, bare == null ? null : bare.email);
                 }
             }
         }
@@ -325,10 +360,10 @@ public class DatabaseBenchmark {
         @CompilerControl(CompilerControl.Mode.DONT_INLINE)
         long lookup() throws SQLException {
             try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(lookup)) {
-                ps.setString(1, Rows.ssn(randomId()));
+                BenchDatabase.bind(ps, 1, bare == null ? null : bare.ssn, Rows.ssn(randomId()));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return rs.getLong(1) + rs.getString(2).length();
+                    return rs.getLong(1) + length(rs, 2, bare == null ? null : bare.name);
                 }
             }
         }
@@ -337,7 +372,7 @@ public class DatabaseBenchmark {
         @CompilerControl(CompilerControl.Mode.DONT_INLINE)
         int insert() throws SQLException {
             try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(insert)) {
-                Rows.bindPatient(ps, nextInsertId.incrementAndGet());
+                bindPatient(ps, nextInsertId.incrementAndGet());
                 return ps.executeUpdate();
             }
         }
@@ -348,7 +383,7 @@ public class DatabaseBenchmark {
             try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(insert)) {
                 long first = nextInsertId.getAndAdd(BATCH) + 1;
                 for (long id = first; id < first + BATCH; id++) {
-                    Rows.bindPatient(ps, id);
+                    bindPatient(ps, id);
                     ps.addBatch();
                 }
                 return ps.executeBatch().length;
@@ -365,7 +400,9 @@ public class DatabaseBenchmark {
                 int length = 0;
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        length += rs.getString(1).length() + rs.getString(2).length() + rs.getString(3).length();
+                        length += length(rs, 1, bare == null ? null : bare.ssn)
+                                + length(rs, 2, bare == null ? null : bare.name)
+                                + length(rs, 3, bare == null ? null : bare.email);
                     }
                 }
                 return length;
@@ -439,10 +476,11 @@ public class DatabaseBenchmark {
         long lookupHot(boolean memo) throws SQLException {
             try (Connection c = dataSource.getConnection();
                  PreparedStatement ps = c.prepareStatement(memo ? lookupHotMemo : lookupHot)) {
-                ps.setString(1, Rows.hot(ThreadLocalRandom.current().nextLong(1, Rows.HOT_VALUES + 1)));
+                BenchDatabase.bind(ps, 1, bare == null ? null : bare.code,
+                        Rows.hot(ThreadLocalRandom.current().nextLong(1, Rows.HOT_VALUES + 1)));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return rs.getLong(1) + rs.getString(2).length();
+                    return rs.getLong(1) + length(rs, 2, bare == null ? null : bare.code);
                 }
             }
         }
@@ -454,7 +492,8 @@ public class DatabaseBenchmark {
                 ps.setLong(1, randomId());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return rs.getString(2).length() + rs.getString(3).length();
+                    return length(rs, 2, bare == null ? null : bare.wide[1])
+                            + length(rs, 3, bare == null ? null : bare.wide[2]);
                 }
             }
         }

@@ -7,9 +7,6 @@ import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -27,10 +24,12 @@ import org.openjdk.jmh.runner.IterationType;
 /**
  * The floor under Cloak's cost per cell: the bare primitives, with nothing of Cloak around them, on the very cells
  * the database workloads read and write ({@link Rows}' values, so the same plaintext lengths). AES-GCM as Cloak's
- * keyring uses the JDK's (one {@code Cipher} per key, {@code init} with the cell's IV, the associated data, then
- * {@code doFinal} into a new array) and Tink's AES-SIV ({@link AesSiv}, what the keyring's deterministic primitive
- * runs underneath). The plaintext is what Cloak encrypts for an unpadded varchar, its type byte and the UTF-8; the
- * associated data is as long as Cloak's ({@code cloak/v1/} and the key domain).
+ * keyring uses the JDK's ({@link BareCells.Gcm}: one {@code Cipher} per key and thread, {@code init} with the cell's
+ * IV, the associated data, then {@code doFinal} into a new array) and Tink's AES-SIV ({@link AesSiv}, what the
+ * keyring's deterministic primitive runs underneath). The plaintext is what Cloak encrypts for an unpadded varchar,
+ * its type byte and the UTF-8; the associated data is as long as Cloak's ({@code cloak/v1/} and the key domain).
+ * This is the floor in a loop that does nothing else; the {@code bare} driver of {@link DatabaseBenchmark} runs the
+ * same primitives where the cells are read and written.
  *
  * <p>The {@link #OPS} take turns in one fork as the cells of {@link CellCodecBenchmark} do: iteration {@code i} runs
  * operation {@code i % OPS.size()}, each call on the next of 1,000 rows' values; {@link Report} splits the scores
@@ -50,11 +49,6 @@ public class FloorBenchmark {
             "siv-encrypt-ssn", "siv-encrypt-hot");
     static final int TURNS = 10;
     private static final int ROWS = BenchDatabase.ROWS;
-    private static final int IV = 12;
-    private static final int TAG = 16;
-    /** Tink's output prefix in front of every keyset ciphertext. */
-    private static final int PREFIX = 5;
-    private static final byte VARCHAR_TAG = 1;
 
     static {
         if (OPS.size() != TURNS) {
@@ -74,7 +68,7 @@ public class FloorBenchmark {
 
     @Setup(Level.Trial)
     public void open() throws Exception {
-        Gcm gcm = new Gcm(Random.randBytes(32));
+        BareCells.Gcm gcm = new BareCells.Gcm();
         AesSiv siv = new AesSiv(Random.randBytes(64));
         byte[] ad = "cloak/v1/bench_cloak_patients.email".getBytes(StandardCharsets.UTF_8);
         byte[][] names = plaintexts(Rows::name);
@@ -83,24 +77,27 @@ public class FloorBenchmark {
         byte[][] renamed = plaintexts(Rows::renamed);
         byte[][] ssns = plaintexts(Rows::ssn);
         byte[][] hot = plaintexts(Rows::hot);
-        byte[][] nameCells = gcm.encryptAll(names, ad);
-        byte[][] emailCells = gcm.encryptAll(emails, ad);
-        byte[][] wideCells = gcm.encryptAll(wide, ad);
+        byte[][] nameCells = new byte[ROWS][];
+        byte[][] emailCells = new byte[ROWS][];
+        byte[][] wideCells = new byte[ROWS][];
         byte[][] ssnCells = new byte[ROWS][];
         byte[][] hotCells = new byte[ROWS][];
         for (int i = 0; i < ROWS; i++) {
+            nameCells[i] = gcm.encrypt(names[i], ad, 0);
+            emailCells[i] = gcm.encrypt(emails[i], ad, 0);
+            wideCells[i] = gcm.encrypt(wide[i], ad, 0);
             ssnCells[i] = siv.encryptDeterministically(ssns[i], ad);
             hotCells[i] = siv.encryptDeterministically(hot[i], ad);
         }
         ops = new Op[] {
-            row -> gcm.decrypt(nameCells[row], ad),
-            row -> gcm.decrypt(emailCells[row], ad),
-            row -> gcm.decrypt(wideCells[row], ad),
+            row -> gcm.decrypt(nameCells[row], 0, ad),
+            row -> gcm.decrypt(emailCells[row], 0, ad),
+            row -> gcm.decrypt(wideCells[row], 0, ad),
             row -> siv.decryptDeterministically(ssnCells[row], ad),
             row -> siv.decryptDeterministically(hotCells[row], ad),
-            row -> gcm.encrypt(names[row], ad),
-            row -> gcm.encrypt(emails[row], ad),
-            row -> gcm.encrypt(renamed[row], ad),
+            row -> gcm.encrypt(names[row], ad, 0),
+            row -> gcm.encrypt(emails[row], ad, 0),
+            row -> gcm.encrypt(renamed[row], ad, 0),
             row -> siv.encryptDeterministically(ssns[row], ad),
             row -> siv.encryptDeterministically(hot[row], ad),
         };
@@ -146,47 +143,8 @@ public class FloorBenchmark {
     private static byte[][] plaintexts(LongFunction<String> value) {
         byte[][] out = new byte[ROWS][];
         for (int i = 0; i < ROWS; i++) {
-            byte[] utf8 = value.apply(i + 1L).getBytes(StandardCharsets.UTF_8);
-            byte[] p = new byte[1 + utf8.length];
-            p[0] = VARCHAR_TAG;
-            System.arraycopy(utf8, 0, p, 1, utf8.length);
-            out[i] = p;
+            out[i] = BareCells.plaintext(value.apply(i + 1L));
         }
         return out;
-    }
-
-    /** The JDK's AES-GCM as the keyring's {@code AesGcmKeysetAead} runs it, on Tink's ciphertext layout. */
-    private static final class Gcm {
-        private final SecretKeySpec key;
-        private final Cipher cipher;
-
-        Gcm(byte[] key) throws GeneralSecurityException {
-            this.key = new SecretKeySpec(key, "AES");
-            this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        }
-
-        byte[][] encryptAll(byte[][] plaintexts, byte[] ad) throws GeneralSecurityException {
-            byte[][] out = new byte[plaintexts.length][];
-            for (int i = 0; i < plaintexts.length; i++) {
-                out[i] = encrypt(plaintexts[i], ad);
-            }
-            return out;
-        }
-
-        byte[] encrypt(byte[] plaintext, byte[] ad) throws GeneralSecurityException {
-            byte[] out = new byte[PREFIX + IV + plaintext.length + TAG];
-            out[0] = 1;
-            System.arraycopy(Random.randBytes(IV), 0, out, PREFIX, IV);
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, out, PREFIX, IV));
-            cipher.updateAAD(ad);
-            cipher.doFinal(plaintext, 0, plaintext.length, out, PREFIX + IV);
-            return out;
-        }
-
-        byte[] decrypt(byte[] cell, byte[] ad) throws GeneralSecurityException {
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, cell, PREFIX, IV));
-            cipher.updateAAD(ad);
-            return cipher.doFinal(cell, PREFIX + IV, cell.length - PREFIX - IV);
-        }
     }
 }
