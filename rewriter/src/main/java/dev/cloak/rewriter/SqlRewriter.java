@@ -216,7 +216,7 @@ public final class SqlRewriter {
     }
 
     /** Whether the text may name a configured table or a view over one that Cloak knows. */
-    private boolean mayMention(String sql) {
+    public boolean mayMention(String sql) {
         return schema.mayMention(sql) || views.snapshot().mayMention(sql);
     }
 

@@ -106,7 +106,7 @@ public final class EncryptingConnection extends DelegatingConnection implements 
 
     @Override
     protected PreparedStatement prepare(String sql, Prepare<PreparedStatement> prepare) throws SQLException {
-        Set<String> layout = policy.plaintextColumns();
+        Set<String> layout = policy.plaintextColumns(sql);
         StatementPlan plan = plan(sql);
         String checkedFor = principal;
         checkUses(plan, checkedFor);

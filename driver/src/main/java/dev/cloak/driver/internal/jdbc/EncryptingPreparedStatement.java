@@ -22,7 +22,8 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement<Prep
     /**
      * @param lookupKeys the key versions the plan's lookups were sent for, or null when it has none
      * @param checkedFor the principal the plan's uses were checked for when it was prepared
-     * @param layout     the columns a migration had as plaintext, read before the statement was planned
+     * @param layout     the columns a migration had as plaintext, read before the statement was planned; null for a
+     *                   statement whose plan does not depend on them
      */
     EncryptingPreparedStatement(EncryptingConnection connection, PreparedStatement delegate, StatementPlan plan,
                                 ServerText.LookupKeys lookupKeys, String checkedFor, Set<String> layout) {

@@ -25,9 +25,11 @@ import dev.cloak.keyring.store.KeyStore;
 import dev.cloak.rewriter.Catalog;
 import dev.cloak.rewriter.Dialect;
 import dev.cloak.rewriter.EncryptedColumn;
+import dev.cloak.rewriter.EncryptedSchema;
 import dev.cloak.rewriter.SqlRewriter;
 import dev.cloak.rewriter.StatementPlan;
 import dev.cloak.rewriter.UnsupportedStatementException;
+import dev.cloak.rewriter.lexer.DynamicSql;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -55,6 +57,8 @@ public final class CompiledPolicy implements AutoCloseable {
 
     private final CloakConfig config;
     private final List<EncryptedColumn> columns;
+    /** Every column of the policy, whichever holds plaintext now: what a statement may name. */
+    private final EncryptedSchema everyColumn;
     private final ColumnMigrations migrations;
     /** The rewriter of the columns that hold cells now: all of the policy's but those a migration has as plaintext. */
     private volatile Planner planner;
@@ -73,6 +77,7 @@ public final class CompiledPolicy implements AutoCloseable {
         this.telemetry = telemetry;
         this.config = config;
         this.columns = columns;
+        this.everyColumn = EncryptedSchema.of(columns);
         this.migrations = migrations;
         this.planner = new Planner(Set.of(), RewriterColumns.rewriter(columns, config.statementCacheSize(), dialect,
                 config.cacheTtl()));
@@ -217,7 +222,7 @@ public final class CompiledPolicy implements AutoCloseable {
     /** The plan of a SQL text (cached); a statement the rewriter refuses is a {@code RejectedStatementException}. */
     public StatementPlan plan(String sql) throws SQLException {
         try {
-            return rewriter().plan(sql);
+            return rewriter(sql).plan(sql);
         } catch (UnsupportedStatementException refused) {
             telemetry.refused(refused.getMessage());
             throw SqlErrors.refused(refused);
@@ -230,7 +235,7 @@ public final class CompiledPolicy implements AutoCloseable {
      */
     public StatementPlan plan(String sql, Catalog catalog) throws SQLException {
         StatementPlan plan;
-        SqlRewriter rewriter = rewriter();
+        SqlRewriter rewriter = rewriter(sql);
         try {
             plan = rewriter.plan(sql, catalog);
         } catch (UnsupportedStatementException refused) {
@@ -269,8 +274,8 @@ public final class CompiledPolicy implements AutoCloseable {
      * did not list it, so an application may deploy the policy before, during and after a migration; the answer is
      * read again every key cache TTL ({@link ColumnMigrations}).
      */
-    private SqlRewriter rewriter() throws SQLException {
-        Set<String> plaintext = migrations.plaintextColumns();
+    private SqlRewriter rewriter(String sql) throws SQLException {
+        Set<String> plaintext = layoutFree(sql) ? migrations.lastPlaintextColumns() : migrations.plaintextColumns();
         Planner current = planner;
         if (current.plaintext().equals(plaintext)) {
             return current.rewriter();
@@ -289,12 +294,25 @@ public final class CompiledPolicy implements AutoCloseable {
     }
 
     /**
-     * The layout a statement is planned for now: the lower-case names of the policy's columns that a migration has as
-     * plaintext, and the key versions re-keys pin ({@link ColumnMigrations#layout()}); read again while a column's
-     * layout is about to change, else as last read.
+     * The layout a statement of this text is planned for now: the lower-case names of the policy's columns that a
+     * migration has as plaintext, and the key versions re-keys pin ({@link ColumnMigrations#layout()}); read again
+     * while a column's layout is about to change, else as last read. Null when its plan cannot depend on the layout:
+     * while a layout change is imminent, a text that can name no table of the policy's columns (whichever hold
+     * plaintext now), no view Cloak knows over one, and runs no SQL built at run time. Such a statement is planned
+     * and sent without asking {@code cloak_migrations}, so that from {@code cloak migrate verify} until the cut-over
+     * the application's other statements do not wait for a query each; {@link #checkLayout} lets it run.
      */
-    public Set<String> plaintextColumns() throws SQLException {
-        return migrations.layout();
+    public Set<String> plaintextColumns(String sql) throws SQLException {
+        return layoutFree(sql) ? null : migrations.layout();
+    }
+
+    /**
+     * Whether a layout change is imminent and {@code sql} cannot name what it changes. Asked only then: the text
+     * is scanned for the policy's table names, so statements pay it only while a cut-over is due.
+     */
+    private boolean layoutFree(String sql) {
+        return migrations.swapImminent() && !everyColumn.mayMention(sql) && !planner.rewriter().mayMention(sql)
+                && !DynamicSql.runsBuiltSql(sql, dialect);
     }
 
     /**
@@ -302,10 +320,14 @@ public final class CompiledPolicy implements AutoCloseable {
      * the key versions re-keys pin are still those it bound its cells under: a cut-over between its preparation and
      * its execution would make it read or write the other layout.
      *
-     * @param plannedWith {@link #plaintextColumns()} as read before the statement was planned
+     * @param plannedWith {@link #plaintextColumns(String)} as read before the statement was planned; null for a
+     *     statement whose plan does not depend on the layout, which always runs
      * @throws SQLException 40001 when the layout changed; the statement is not sent
      */
     public void checkLayout(Set<String> plannedWith) throws SQLException {
+        if (plannedWith == null) {
+            return;
+        }
         if (!migrations.swapImminent() && plannedWith.equals(migrations.lastLayout())) {
             return;
         }
@@ -350,6 +372,7 @@ public final class CompiledPolicy implements AutoCloseable {
 
     @Override
     public void close() {
+        migrations.close();
         codecs.close();
         if (view != null) {
             telemetry.detach(view);
