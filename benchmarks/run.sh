@@ -13,8 +13,8 @@
 # insert, batch-insert, scan-100, deterministic-lookup, lookup-hot-memo, wide-row), so that the run stays under 15
 # minutes, with a third driver taking turns: "bare", raw pgjdbc with the bare primitives called around it on cells
 # of Cloak's layout and length, the floor in the application (the primitives where the cells are read and written,
-# and the server storing ciphertext); Cloak's cost beyond it is its own code. Such a round gives each driver 8
-# turns, not 12. ShardingSphere, a reference and not a bar, runs once after the first round, single-threaded workloads
+# and the server storing ciphertext); Cloak's cost beyond it is its own code. Such a round measures 48 turns of
+# 250 ms, 16 per driver. ShardingSphere, a reference and not a bar, runs once after the first round, single-threaded workloads
 # only (not export nor lookup-hot-memo), in forks of its own, 8 x 250 ms. A database fork pre-touches its heap, and
 # for each driver binds 20,000 unsent statements (write workloads, at most 2 s) and puts 5,000 rows through the
 # workload (at most 2 s); then it runs every driver until the JIT compiler threads are idle (at most 3 s; for 8
@@ -59,7 +59,7 @@ else
   # after the first round, the single-threaded workloads a bar is set on
   # with the bare driver (raw pgjdbc, the bare primitives called around it) taking turns too
   later=('DatabaseBenchmark\.(pointSelect|insert|batchInsert|scan100|deterministicLookup|lookupHotMemo|wideRow)$'
-         -p drivers=raw+cloak+bare)
+         -p drivers=raw+cloak+bare -i 48)
   # ShardingSphere is a reference, not a bar: once, in forks of its own, single-threaded, with fewer iterations; not
   # export (100,000 rows took it 17 s, and a fork measures at least 9 of them) nor lookup-hot-memo (it has no memo)
   reference=('DatabaseBenchmark\.(pointSelect|deterministicLookup|insert|batchInsert|scan100|update|passThrough|scan1000|lookupHot|wideRow)$'
