@@ -59,6 +59,8 @@ public final class RemoteMasterKey implements Aead, AutoCloseable {
     private final Duration timeout;
     private final RandomGenerator jitter;
     private final Backoff backoff;
+    /** Set by {@link #close()}: no attempt starts after it, so a closed keyring's retries do not go on calling. */
+    private volatile boolean closed;
 
     private RemoteMasterKey(KmsKey key, Duration timeout, RandomGenerator jitter, Backoff backoff) {
         this.key = Objects.requireNonNull(key, "key");
@@ -126,6 +128,10 @@ public final class RemoteMasterKey implements Aead, AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         KmsCallException last = null;
         for (int attempt = 1; ; attempt++) {
+            if (closed) {
+                throw new MasterKeyException(KeyringException.Kind.UNAVAILABLE, key.describe() + " "
+                        + operation.verb + " was not attempted: the keyring was closed", last);
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw timedOut(operation, attempt - 1, last);
@@ -184,9 +190,10 @@ public final class RemoteMasterKey implements Aead, AutoCloseable {
         return new MasterKeyException(KeyringException.Kind.UNAVAILABLE, message, last);
     }
 
-    /** Closes the key's client (connections, token renewal). */
+    /** Closes the key's client (connections, token renewal); a call retrying meanwhile makes no further attempt. */
     @Override
     public void close() {
+        closed = true;
         key.close();
     }
 

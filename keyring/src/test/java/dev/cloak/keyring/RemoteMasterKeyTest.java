@@ -148,6 +148,21 @@ class RemoteMasterKeyTest {
         assertThat(kms.calls).hasValue(4);
     }
 
+    /** A keyring closed while a call waits to retry: no attempt after the close (the KMS saw only the first). */
+    @Test
+    void aCallRetryingWhenItsKeyIsClosedMakesNoFurtherAttempt() {
+        kms.failures.add(throttled());
+        kms.failures.add(throttled());
+        RemoteMasterKey[] holder = new RemoteMasterKey[1];
+        holder[0] = RemoteMasterKey.create(kms, Duration.ofSeconds(30), jitter, nanos -> holder[0].close());
+
+        MasterKeyException e = catchThrowableOfType(MasterKeyException.class, () -> holder[0].encrypt(KEYSET, AD));
+
+        assertThat(e.kind()).isEqualTo(KeyringException.Kind.UNAVAILABLE);
+        assertThat(e.getMessage()).contains("the keyring was closed");
+        assertThat(kms.calls).hasValue(1);
+    }
+
     @Test
     void retriesStopAfterTheLastAttempt() {
         for (int i = 0; i < 10; i++) {

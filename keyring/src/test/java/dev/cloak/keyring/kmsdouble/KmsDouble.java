@@ -49,6 +49,12 @@ public abstract class KmsDouble implements AutoCloseable {
     private final AtomicInteger operations = new AtomicInteger();
     private volatile Fault standing;
     private volatile Duration slowness = Duration.ofSeconds(30);
+    /**
+     * Counts {@link #clearCalls()}: a request records its call only if no clear came between its arrival and its
+     * answer. A {@link Fault#SLOW} request of one test answers up to {@link #slowness} later, when the next test
+     * may be running, and must not land in that test's log.
+     */
+    private volatile long generation;
 
     /** Starts on a free loopback port, over plain HTTP, or over HTTPS with {@code tls}. */
     protected KmsDouble(SSLContext tls) {
@@ -120,10 +126,13 @@ public abstract class KmsDouble implements AutoCloseable {
     public synchronized void clearCalls() {
         calls.clear();
         operations.set(0);
+        generation++;
     }
 
-    private synchronized void record(String operation, String binding, int status) {
-        calls.add(new Call(operation, binding, status));
+    private synchronized void record(long arrivedIn, String operation, String binding, int status) {
+        if (arrivedIn == generation) {
+            calls.add(new Call(operation, binding, status));
+        }
     }
 
     /**
@@ -135,12 +144,13 @@ public abstract class KmsDouble implements AutoCloseable {
     }
 
     private static final String PENDING = "kms-double.operation";
+    private static final String GENERATION = "kms-double.generation";
 
     private void recordPending(HttpExchange exchange, int status) {
         // the exchange's attributes take no null: an empty array marks the operation as recorded
         if (exchange.getAttribute(PENDING) instanceof String[] pending && pending.length == 2) {
             exchange.setAttribute(PENDING, new String[0]);
-            record(pending[0], pending[1], status);
+            record((Long) exchange.getAttribute(GENERATION), pending[0], pending[1], status);
         }
     }
 
@@ -163,6 +173,7 @@ public abstract class KmsDouble implements AutoCloseable {
     }
 
     private void dispatch(HttpExchange exchange) throws IOException {
+        exchange.setAttribute(GENERATION, generation);
         try (exchange) {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
