@@ -135,6 +135,17 @@ class ShadowMigrationTest {
         }
     }
 
+    /** Rows left alone read back as seeded; rows 2 to {@code lastChanged}, changed during the migration, as changed. */
+    private static void readsBack(Connection app, int lastChanged) throws SQLException {
+        for (int id : new int[] {1, 60, 200, ROWS}) {
+            assertThat(emailOf(app, id)).as("row " + id).isEqualTo("user" + id + "@example.org");
+        }
+        for (int id = 2; id <= lastChanged; id++) {
+            assertThat(emailOf(app, id)).as("row " + id + ", changed during the migration")
+                    .isEqualTo("changed" + id + "@example.org");
+        }
+    }
+
     private static String emailOf(Connection app, int id) throws SQLException {
         try (PreparedStatement p = app.prepareStatement("SELECT email FROM shm_users WHERE id = ?")) {
             p.setInt(1, id);
@@ -205,13 +216,7 @@ class ShadowMigrationTest {
         assertThat(rawCount("email_plaintext IS NOT NULL")).isEqualTo(ROWS + 3 - 1);
         assertThat(rawCount("id = 5 AND email_plaintext IS NULL")).isOne();
         try (Connection app = app()) {
-            for (int id : new int[] {1, 60, 200, ROWS}) {
-                assertThat(emailOf(app, id)).as("row " + id).isEqualTo("user" + id + "@example.org");
-            }
-            for (int id = 2; id <= 5; id++) {
-                assertThat(emailOf(app, id)).as("row " + id + ", changed during the migration")
-                        .isEqualTo("changed" + id + "@example.org");
-            }
+            readsBack(app, 5);
             assertThat(emailOf(app, 1001)).isEqualTo("new1001@example.org");
         }
         assertThat(migrate("status")).isZero();
@@ -427,13 +432,7 @@ class ShadowMigrationTest {
         assertThat(keyVersionsOf("email")).as("every cell under the new version").containsExactly(versions[1]);
         assertThat(keyVersionsOf("email_oldkey")).containsExactly(versions[0]);
         try (Connection app = app()) {
-            for (int id : new int[] {1, 60, 200, ROWS}) {
-                assertThat(emailOf(app, id)).as("row " + id).isEqualTo("user" + id + "@example.org");
-            }
-            for (int id = 2; id <= 6; id++) {
-                assertThat(emailOf(app, id)).as("row " + id + ", changed during the migration")
-                        .isEqualTo("changed" + id + "@example.org");
-            }
+            readsBack(app, 6);
             for (int id = 4001; id <= 4005; id++) {
                 assertThat(idOf(app, "new" + id + "@example.org")).isEqualTo(id);
             }

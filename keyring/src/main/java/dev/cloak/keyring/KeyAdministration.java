@@ -247,13 +247,11 @@ public final class KeyAdministration implements AutoCloseable {
     public KeyVersion activate(String domain, int version) throws KeyringException {
         requireDomain(domain);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            StoredKeyDomain current = read(domain);
-            KeysetHandle handle = unwrapAdmitted(current);
-            List<KeyVersion> versions = versionsOrDerived(current, handle);
-            KeyVersion target = find(domain, versions, version);
-            if (target.status() == KeyVersionStatus.DESTROYED) {
-                throw destroyed(domain, target);
-            }
+            Located located = locate(domain, version);
+            StoredKeyDomain current = located.current();
+            KeysetHandle handle = located.handle();
+            List<KeyVersion> versions = located.versions();
+            KeyVersion target = located.target();
             if (target.status() == KeyVersionStatus.ACTIVE) {
                 return target;
             }
@@ -366,17 +364,11 @@ public final class KeyAdministration implements AutoCloseable {
     public KeyVersion retire(String domain, int version) throws KeyringException {
         requireDomain(domain);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            StoredKeyDomain current = read(domain);
-            KeysetHandle handle = unwrapAdmitted(current);
-            List<KeyVersion> versions = versionsOrDerived(current, handle);
-            KeyVersion target = find(domain, versions, version);
-            switch (target.status()) {
-                case ACTIVE -> throw new KeyringException(KeyringException.Kind.INVALID, "version " + target.idText()
-                        + " of key domain " + domain + " is the active version; rotate the key first");
-                case DESTROYED -> throw destroyed(domain, target);
-                default -> { }
-            }
-            if (store.replace(current, new StoredKeyDomain(current.keyset(), versions))) {
+            Located located = locate(domain, version);
+            StoredKeyDomain current = located.current();
+            KeyVersion target = located.target();
+            refuseActive(domain, target);
+            if (store.replace(current, new StoredKeyDomain(current.keyset(), located.versions()))) {
                 events.record(AuditEvent.RETIRED, domain, target.idText());
                 LOG.info("Retired version {} of key domain {} (decrypt-only)", target.idText(), domain);
                 return target;
@@ -394,16 +386,12 @@ public final class KeyAdministration implements AutoCloseable {
         requireDomain(domain);
         Objects.requireNonNull(usage, "usage");
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            StoredKeyDomain current = read(domain);
-            KeysetHandle handle = unwrapAdmitted(current);
-            List<KeyVersion> versions = new ArrayList<>(versionsOrDerived(current, handle));
-            KeyVersion target = find(domain, versions, version);
-            switch (target.status()) {
-                case ACTIVE -> throw new KeyringException(KeyringException.Kind.INVALID, "version " + target.idText()
-                        + " of key domain " + domain + " is the active version; rotate the key first");
-                case DESTROYED -> throw destroyed(domain, target);
-                default -> { }
-            }
+            Located located = locate(domain, version);
+            StoredKeyDomain current = located.current();
+            KeysetHandle handle = located.handle();
+            List<KeyVersion> versions = new ArrayList<>(located.versions());
+            KeyVersion target = located.target();
+            refuseActive(domain, target);
             if (!force) {
                 long cells = usage.cellsUsing(domain, target);
                 if (cells > 0) {
@@ -438,6 +426,33 @@ public final class KeyAdministration implements AutoCloseable {
             }
         }
         throw contended(domain);
+    }
+
+    /** A version of a domain and what it was found in: the stored domain, its keyset and its versions. */
+    private record Located(StoredKeyDomain current, KeysetHandle handle, List<KeyVersion> versions,
+                           KeyVersion target) {
+    }
+
+    /**
+     * Reads {@code domain}, unwraps and admits its keyset and finds {@code version} in it; a destroyed version is
+     * refused, since nothing can be done with it any more.
+     */
+    private Located locate(String domain, int version) throws KeyringException {
+        StoredKeyDomain current = read(domain);
+        KeysetHandle handle = unwrapAdmitted(current);
+        List<KeyVersion> versions = versionsOrDerived(current, handle);
+        KeyVersion target = find(domain, versions, version);
+        if (target.status() == KeyVersionStatus.DESTROYED) {
+            throw destroyed(domain, target);
+        }
+        return new Located(current, handle, versions, target);
+    }
+
+    private static void refuseActive(String domain, KeyVersion target) throws KeyringException {
+        if (target.status() == KeyVersionStatus.ACTIVE) {
+            throw new KeyringException(KeyringException.Kind.INVALID, "version " + target.idText()
+                    + " of key domain " + domain + " is the active version; rotate the key first");
+        }
     }
 
     private StoredKeyDomain read(String domain) throws KeyringException {
