@@ -96,7 +96,11 @@ final class DdlRewriter {
         }
         Truncate truncate = (Truncate) statement;
         List<Table> truncated = truncate.getTables() != null ? truncate.getTables() : List.of(truncate.getTable());
-        return truncated.stream().anyMatch(tables::isConfigured) ? ddlPlan() : passThrough();
+        if (truncated.stream().noneMatch(tables::isConfigured)) {
+            return passThrough();
+        }
+        return StatementPlan.builder(StatementPlan.Kind.DDL, sql, parameterCount)
+                .lockedColumns(lockedColumns(truncated)).build();
     }
 
     private StatementPlan createTable(CreateTable create) {
@@ -248,7 +252,7 @@ final class DdlRewriter {
     private StatementPlan changing(StatementPlan plan, Table table, boolean viewsStale) {
         return StatementPlan.builder(StatementPlan.Kind.DDL, plan.sql(), plan.parameterCount())
                 .changedTables(Set.of(Identifiers.key(table.getName()))).declaredColumns(declared)
-                .viewsStale(viewsStale).build();
+                .lockedColumns(lockedColumns(List.of(table))).viewsStale(viewsStale).build();
     }
 
     /**
@@ -272,7 +276,7 @@ final class DdlRewriter {
             }
         }
         return StatementPlan.builder(StatementPlan.Kind.DDL, sql, parameterCount).changedTables(changed)
-                .droppedViews(droppedViews).viewsStale(true).build();
+                .lockedColumns(lockedColumns(names)).droppedViews(droppedViews).viewsStale(true).build();
     }
 
     /** The old and new names of RENAME TABLE or ALTER VIEW, lower-case. */
@@ -287,6 +291,17 @@ final class DdlRewriter {
             });
         }
         return names;
+    }
+
+    /** The encrypted columns of the configured tables (not views) among {@code names}; see the plan's own. */
+    private List<EncryptedColumn> lockedColumns(List<Table> names) {
+        List<EncryptedColumn> columns = new ArrayList<>();
+        for (Table name : names) {
+            if (tables.isConfigured(name) && tables.view(name) == null) {
+                columns.addAll(tables.columnsOf(name));
+            }
+        }
+        return columns;
     }
 
     private StatementPlan ddlPlan() {

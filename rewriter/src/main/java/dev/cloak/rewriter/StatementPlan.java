@@ -68,6 +68,7 @@ public final class StatementPlan {
     private final List<EncryptedColumn> writtenTable;
     private final Set<String> changedTables;
     private final List<EncryptedColumn> declaredColumns;
+    private final List<EncryptedColumn> lockedColumns;
     private final List<KnownView> definedViews;
     private final Set<String> droppedViews;
     private final boolean viewsStale;
@@ -121,6 +122,7 @@ public final class StatementPlan {
         this.writtenTable = builder.writtenTable == null ? null : List.copyOf(builder.writtenTable);
         this.changedTables = Set.copyOf(builder.changedTables);
         this.declaredColumns = List.copyOf(builder.declaredColumns);
+        this.lockedColumns = List.copyOf(builder.lockedColumns);
         this.definedViews = List.copyOf(builder.definedViews);
         this.droppedViews = Set.copyOf(builder.droppedViews);
         this.viewsStale = builder.viewsStale;
@@ -178,6 +180,7 @@ public final class StatementPlan {
         private List<EncryptedColumn> writtenTable;
         private Set<String> changedTables = Set.of();
         private List<EncryptedColumn> declaredColumns = List.of();
+        private List<EncryptedColumn> lockedColumns = List.of();
         private List<KnownView> definedViews = List.of();
         private Set<String> droppedViews = Set.of();
         private boolean viewsStale;
@@ -231,6 +234,12 @@ public final class StatementPlan {
             return this;
         }
 
+        /** The encrypted columns of the tables the statement creates, alters, empties or drops. */
+        Builder lockedColumns(List<EncryptedColumn> columns) {
+            this.lockedColumns = columns;
+            return this;
+        }
+
         /** The views the statement creates or replaces, as Cloak maps them. */
         Builder definedViews(List<KnownView> views) {
             this.definedViews = views;
@@ -276,8 +285,8 @@ public final class StatementPlan {
         }
         return builder(kind, sql, parameterCount).parameters(encrypted).projections(projections, starTables)
                 .literals(literals).lookups(lookups).writtenTable(writtenTable).changedTables(changedTables)
-                .declaredColumns(declaredColumns).definedViews(definedViews).droppedViews(droppedViews)
-                .viewsStale(viewsStale).dependsOnCatalog(true)
+                .declaredColumns(declaredColumns).lockedColumns(lockedColumns).definedViews(definedViews)
+                .droppedViews(droppedViews).viewsStale(viewsStale).dependsOnCatalog(true)
                 .build();
     }
 
@@ -328,6 +337,7 @@ public final class StatementPlan {
         sql = text.append(sql, copied, sql.length()).toString();
         Set<String> changed = new HashSet<>();
         List<EncryptedColumn> declared = new ArrayList<>();
+        List<EncryptedColumn> locked = new ArrayList<>();
         List<KnownView> defined = new ArrayList<>();
         Set<String> dropped = new HashSet<>();
         boolean stale = false;
@@ -335,6 +345,7 @@ public final class StatementPlan {
         for (StatementPlan part : parts) {
             changed.addAll(part.changedTables);
             declared.addAll(part.declaredColumns);
+            locked.addAll(part.lockedColumns);
             defined.addAll(part.definedViews);
             dropped.addAll(part.droppedViews);
             stale |= part.viewsStale;
@@ -366,14 +377,12 @@ public final class StatementPlan {
             }
             return builder(withResults.kind, sql, offset).parameters(encrypted)
                     .projections(withResults.projections, withResults.starTables).literals(literals).lookups(lookups)
-                    .changedTables(changed).declaredColumns(declared).definedViews(defined).droppedViews(dropped)
-                    .viewsStale(stale)
-                    .dependsOnCatalog(catalog).uses(uses).build();
+                    .changedTables(changed).declaredColumns(declared).lockedColumns(locked).definedViews(defined)
+                    .droppedViews(dropped).viewsStale(stale).dependsOnCatalog(catalog).uses(uses).build();
         }
         return builder(kind, sql, offset).parameters(encrypted).literals(literals).lookups(lookups)
-                .changedTables(changed).declaredColumns(declared).definedViews(defined).droppedViews(dropped)
-                .viewsStale(stale)
-                .dependsOnCatalog(catalog).uses(uses).build();
+                .changedTables(changed).declaredColumns(declared).lockedColumns(locked).definedViews(defined)
+                .droppedViews(dropped).viewsStale(stale).dependsOnCatalog(catalog).uses(uses).build();
     }
 
     /** Unparsed text returns no rows only when it is plain DML or DDL without RETURNING or OUTPUT. */
@@ -643,6 +652,16 @@ public final class StatementPlan {
      */
     public List<EncryptedColumn> declaredColumns() {
         return declaredColumns;
+    }
+
+    /**
+     * The encrypted columns of the configured tables this DDL creates, alters, empties or drops, declared here or
+     * not; empty for other statements. On PostgreSQL such a statement locks the table until its transaction ends,
+     * so the keys of these columns are best made ready before it runs: a later statement of the same transaction
+     * that writes one of them could not make its key past that lock.
+     */
+    public List<EncryptedColumn> lockedColumns() {
+        return lockedColumns;
     }
 
     /** Whether running this statement changes what Cloak knows of the schema (columns or views). */

@@ -207,4 +207,19 @@ class DdlRewriteTest {
         assertThat(plan(Dialect.POSTGRESQL, "ALTER TABLE patients ADD COLUMN note text; ANALYZE patients")
                 .declaredColumns()).extracting(EncryptedColumn::name).containsExactly("patients.note");
     }
+
+    @Test
+    void thePlanNamesEveryEncryptedColumnOfTheTablesADdlLocksSoTheirKeysCanBeMadeFirst() throws Exception {
+        List<String> all = List.of("patients.ssn", "patients.name", "patients.dob", "patients.note", "patients.shape");
+        for (String sql : List.of("ALTER TABLE patients ADD COLUMN city varchar(40)", "TRUNCATE TABLE patients",
+                "DROP TABLE patients", "DROP TABLE IF EXISTS visits, patients",
+                "CREATE TABLE patients (id int, ssn varchar(11))")) {
+            assertThat(plan(Dialect.POSTGRESQL, sql).lockedColumns()).as(sql).extracting(EncryptedColumn::name)
+                    .containsExactlyInAnyOrderElementsOf(all);
+        }
+        for (String sql : List.of("CREATE INDEX ON patients (ssn)", "TRUNCATE TABLE visits", "DROP TABLE visits",
+                "ALTER TABLE visits ADD COLUMN note text", "SELECT ssn FROM patients")) {
+            assertThat(plan(Dialect.POSTGRESQL, sql).lockedColumns()).as(sql).isEmpty();
+        }
+    }
 }

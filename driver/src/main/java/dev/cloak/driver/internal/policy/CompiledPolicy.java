@@ -43,6 +43,7 @@ import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,8 @@ public final class CompiledPolicy implements AutoCloseable {
     private final CatalogColumns catalogColumns;
     private final Dialect dialect;
     private final Telemetry telemetry;
+    /** The columns whose keys a DDL of their table has tried to make ahead ({@link #prepareKeys}). */
+    private final Set<EncryptedColumn> keysTriedAhead = ConcurrentHashMap.newKeySet();
     /** What {@link #telemetry} reads of this policy (plan cache, key ages) until it closes. */
     private Telemetry.PolicyView view;
 
@@ -251,20 +254,32 @@ public final class CompiledPolicy implements AutoCloseable {
     }
 
     /**
-     * Makes the keys of the encrypted columns a DDL statement declares ready before it is sent. A key is created
-     * only after other connections have seen that its columns hold no value (see {@link DatabaseDomainUsage}); once
-     * the statement has run inside an open transaction ({@code ALTER TABLE … ADD COLUMN} in a migration), its lock
-     * on the table would keep that check waiting for the very transaction that needs the key. Best effort: a key
-     * that cannot be made now is made, or refused, under the same rules when the column's first value is written.
+     * Makes the keys of the encrypted columns a DDL statement declares ready before it is sent, and those of the
+     * other encrypted columns of the tables it creates, alters, empties or drops. A key is created only after other
+     * connections have seen that its columns hold no value (see {@link DatabaseDomainUsage}); once the statement has
+     * run inside an open transaction (a migration's {@code ALTER TABLE … ADD COLUMN}, a script's {@code TRUNCATE} or
+     * {@code DROP TABLE} before its {@code CREATE TABLE}), its lock on the table would keep that check waiting for
+     * the very transaction that needs the key. Best effort: a key that cannot be made now is made, or refused, under
+     * the same rules when the column's first value is written. A column the statement does not declare is tried
+     * ahead once per policy, so a column that may not have a key does not hold every DDL of its table up.
      */
     private void prepareKeys(StatementPlan plan) {
         for (EncryptedColumn column : plan.declaredColumns()) {
-            try {
-                codecs.codec(column).prepareKey();
-            } catch (SQLException notNow) {
-                LOG.debug("The key of encrypted column {} is not made before its DDL runs (SQLState {}); its first"
-                        + " value will ask for it again", column.name(), notNow.getSQLState());
+            prepareKey(column);
+        }
+        for (EncryptedColumn column : plan.lockedColumns()) {
+            if (!plan.declaredColumns().contains(column) && keysTriedAhead.add(column)) {
+                prepareKey(column);
             }
+        }
+    }
+
+    private void prepareKey(EncryptedColumn column) {
+        try {
+            codecs.codec(column).prepareKey();
+        } catch (SQLException notNow) {
+            LOG.debug("The key of encrypted column {} is not made before a DDL of its table runs (SQLState {}); its"
+                    + " first value will ask for it again", column.name(), notNow.getSQLState());
         }
     }
 
