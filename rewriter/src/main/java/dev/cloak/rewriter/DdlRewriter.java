@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.expression.NullValue;
+import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.alter.Alter;
 import net.sf.jsqlparser.statement.alter.AlterExpression;
+import net.sf.jsqlparser.statement.alter.AlterOperation;
 import net.sf.jsqlparser.statement.alter.RenameTableStatement;
 import net.sf.jsqlparser.statement.alter.sequence.AlterSequence;
 import net.sf.jsqlparser.statement.create.index.CreateIndex;
@@ -34,6 +37,9 @@ import net.sf.jsqlparser.statement.truncate.Truncate;
  * what Cloak read from the catalog about them is read again.
  */
 final class DdlRewriter {
+
+    /** What {@code ALTER COLUMN c SET …} may set on an encrypted column: PostgreSQL's, which hold no value. */
+    private static final Set<String> VALUELESS_ATTRIBUTES = Set.of("STATISTICS", "STORAGE", "COMPRESSION");
 
     private final ConfiguredTables tables;
     private final String sql;
@@ -90,6 +96,13 @@ final class DdlRewriter {
             // a sequence holds numbers only; OWNED BY ties it to a column without reading one
             return ddlPlan();
         }
+        if (statement instanceof RenameTableStatement rename) {
+            rename.getTableNames().forEach(pair -> {
+                if (tables.isConfigured(pair.getKey())) {
+                    keepsEncryptedTableNamed(pair.getKey(), pair.getValue());
+                }
+            });
+        }
         if (statement instanceof RenameTableStatement || statement instanceof AlterView) {
             return StatementPlan.builder(StatementPlan.Kind.DDL, sql, parameterCount)
                     .changedTables(renamedNames(statement)).viewsStale(true).build();
@@ -123,9 +136,24 @@ final class DdlRewriter {
         Table table = alter.getTable();
         boolean rewritten = false;
         for (AlterExpression expression : alter.getAlterExpressions()) {
+            if (expression.getOperation() == AlterOperation.RENAME_TABLE) {
+                keepsEncryptedTableNamed(table, new Table(expression.getNewTableName()));
+            }
+            keepsEncryptedColumnsNamed(table, expression);
+            for (AlterExpression.ColumnSetDefault set : orEmpty(expression.getColumnSetDefaultList())) {
+                EncryptedColumn column = tables.column(table, set.getColumnName());
+                if (column != null && !(set.getDefaultExpression() instanceof NullValue)) {
+                    throw defaultRefused(column);
+                }
+            }
             if (expression.getColDataTypeList() != null) {
                 for (AlterExpression.ColumnDataType definition : expression.getColDataTypeList()) {
-                    rewritten |= declareColumn(table, definition);
+                    if (setsAttribute(expression, definition)) {
+                        attribute(table, definition);
+                    } else {
+                        rewritten |= declareColumn(table, definition);
+                        using(table, definition);
+                    }
                 }
             }
             if (expression.getIndex() != null) {
@@ -144,6 +172,97 @@ final class DdlRewriter {
     }
 
     /**
+     * {@code ALTER [COLUMN] c SET …} other than {@code SET DEFAULT} and {@code SET [NOT] NULL}, which JSqlParser reads
+     * as a definition of type {@code SET} ({@code SET STATISTICS 100}, {@code SET STORAGE EXTERNAL}, H2's
+     * {@code SET ON UPDATE …}); MariaDB's {@code MODIFY c SET('a', 'b')} declares a SET type instead.
+     */
+    private static boolean setsAttribute(AlterExpression expression, AlterExpression.ColumnDataType definition) {
+        return expression.getOperation() == AlterOperation.ALTER && !definition.isWithType()
+                && definition.getColDataType() != null
+                && "SET".equalsIgnoreCase(definition.getColDataType().getDataType())
+                && definition.getColDataType().getArgumentsStringList() == null;
+    }
+
+    /**
+     * A column attribute set by {@code ALTER COLUMN c SET …}: sent as written. On an encrypted column only those that
+     * hold no value pass (statistics target, storage, compression); one that may (H2's {@code ON UPDATE}) is refused.
+     */
+    private void attribute(Table table, AlterExpression.ColumnDataType definition) {
+        EncryptedColumn column = tables.column(table, definition.getColumnName());
+        List<String> specs = orEmpty(definition.getColumnSpecs());
+        String what = specs.isEmpty() ? "" : specs.get(0).toUpperCase(Locale.ROOT);
+        if (column != null && !VALUELESS_ATTRIBUTES.contains(what)) {
+            what = what.equals("ON") && specs.size() > 1 ? "ON " + specs.get(1).toUpperCase(Locale.ROOT) : what;
+            throw new Rejection("ALTER COLUMN ... SET " + what + " on encrypted column " + column.name()
+                    + " is not supported: the database would compute or store its values in plaintext; write them"
+                    + " through Cloak");
+        }
+    }
+
+    /** {@code ALTER COLUMN c TYPE t USING e}: on an encrypted column, {@code e} may only be the column itself. */
+    private void using(Table table, AlterExpression.ColumnDataType definition) {
+        EncryptedColumn column = tables.column(table, definition.getColumnName());
+        if (column != null && definition.getUsingExpression() != null
+                && !(definition.getUsingExpression() instanceof Column named
+                        && named.getTable() == null && column.equals(tables.column(table, named.getColumnName())))) {
+            throw new Rejection("a USING expression for encrypted column " + column.name() + " is not supported:"
+                    + " the database would compute its new values from plaintext or ciphertext; change the type"
+                    + " without USING, or write the values through Cloak");
+        }
+    }
+
+    /**
+     * {@code RENAME COLUMN} and MariaDB's {@code CHANGE COLUMN}: an encrypted column may not take a name the policy
+     * does not list for the table, where its cells would be read back as raw ciphertext and written as plaintext.
+     * A column renamed into a listed name passes: under the policy that lists the new name, its cells decrypt when
+     * the new name keeps the old key domain, and a value that is not a cell is refused when read.
+     */
+    private void keepsEncryptedColumnsNamed(Table table, AlterExpression expression) {
+        String from = expression.getColumnOldName();
+        EncryptedColumn column = from == null ? null : tables.column(table, from);
+        if (column == null) {
+            return;
+        }
+        List<String> to = new ArrayList<>();
+        if (expression.getColumnName() != null) {
+            to.add(expression.getColumnName());
+        }
+        orEmpty(expression.getColDataTypeList()).forEach(definition -> to.add(definition.getColumnName()));
+        for (String name : to) {
+            if (tables.column(table, name) == null) {
+                throw new Rejection("renaming encrypted column " + column.name() + " to a name the policy does not"
+                        + " list is not supported: its cells would be read back as raw ciphertext; list the new name"
+                        + " in the policy with key-domain " + column.keyDomain() + " and rename it under that policy");
+            }
+        }
+    }
+
+    /** A configured table (not a view) renamed: its encrypted columns must keep theirs under the new name. */
+    private void keepsEncryptedTableNamed(Table table, Table renamed) {
+        if (tables.view(table) != null) {
+            return;
+        }
+        for (EncryptedColumn column : tables.columnsOf(table)) {
+            if (renamed.getName() == null || tables.column(renamed, column.column()) == null) {
+                throw new Rejection("renaming configured table " + Identifiers.key(table.getName()) + " to a name"
+                        + " the policy does not list with encrypted column " + column.column() + " is not"
+                        + " supported: its cells would be read back as raw ciphertext; list the new name's columns in"
+                        + " the policy with their key domains (" + column.keyDomain() + ") and rename it under that"
+                        + " policy");
+            }
+        }
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    private static Rejection defaultRefused(EncryptedColumn column) {
+        return new Rejection("a DEFAULT value for encrypted column " + column.name() + " is not supported: the"
+                + " database would store it in plaintext; insert values through Cloak");
+    }
+
+    /**
      * A column definition of a configured table: an encrypted column gets the dialect's binary type, sized for its
      * largest cell, and may carry only constraints that compare ciphertexts for equality.
      *
@@ -157,8 +276,7 @@ final class DdlRewriter {
         List<String> specs = definition.getColumnSpecs() == null ? List.of() : definition.getColumnSpecs();
         String words = String.join(" ", specs).toUpperCase(Locale.ROOT);
         if (words.contains("DEFAULT") && !words.matches(".*DEFAULT\\s+NULL\\b.*")) {
-            throw new Rejection("a DEFAULT value for encrypted column " + column.name() + " is not supported: the"
-                    + " database would store it in plaintext; insert values through Cloak");
+            throw defaultRefused(column);
         }
         if (words.contains("CHECK") || words.contains("GENERATED") || words.contains(" AS ")
                 || words.startsWith("AS ")) {

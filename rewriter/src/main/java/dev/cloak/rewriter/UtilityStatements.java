@@ -4,6 +4,7 @@ import net.sf.jsqlparser.statement.DescribeStatement;
 import net.sf.jsqlparser.statement.ExplainStatement;
 import net.sf.jsqlparser.statement.ShowColumnsStatement;
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.UnsupportedStatement;
 import net.sf.jsqlparser.statement.analyze.Analyze;
 import net.sf.jsqlparser.statement.comment.Comment;
 import net.sf.jsqlparser.statement.grant.Grant;
@@ -15,9 +16,11 @@ import net.sf.jsqlparser.statement.show.ShowIndexStatement;
 /**
  * Parsed statements about a relation that carry no value into or out of its columns: {@code COMMENT ON},
  * {@code GRANT}, {@code REVOKE}, {@code ANALYZE}, {@code LOCK}, {@code DESCRIBE}, {@code EXPLAIN table},
- * {@code SHOW COLUMNS}/{@code INDEX}, {@code REFRESH MATERIALIZED VIEW}. A comment's text is the catalog's, not a
- * column's; a materialized view refreshed over encrypted columns copies their cells as they are. Each is sent as
- * written.
+ * {@code SHOW COLUMNS}/{@code INDEX}, {@code REFRESH MATERIALIZED VIEW}, and the other {@code SHOW} statements of
+ * MariaDB/MySQL that JSqlParser does not model ({@code SHOW CREATE TABLE}, {@code SHOW TABLE STATUS},
+ * {@code SHOW FULL COLUMNS}, {@code SHOW TRIGGERS}), which read the catalog only. A comment's text is the catalog's,
+ * not a column's; a materialized view refreshed over encrypted columns copies their cells as they are. Each is sent
+ * as written.
  */
 final class UtilityStatements {
 
@@ -29,7 +32,13 @@ final class UtilityStatements {
                 || statement instanceof Analyze || statement instanceof LockStatement
                 || statement instanceof DescribeStatement || statement instanceof ShowColumnsStatement
                 || statement instanceof ShowIndexStatement || statement instanceof RefreshMaterializedViewStatement
-                || statement instanceof ExplainStatement explain && explain.getStatement() == null;
+                || statement instanceof ExplainStatement explain && explain.getStatement() == null
+                || statement instanceof UnsupportedStatement unsupported && isShow(unsupported);
+    }
+
+    /** JSqlParser's text of an unmodelled statement, which starts at its first keyword. */
+    private static boolean isShow(UnsupportedStatement statement) {
+        return statement.toString().regionMatches(true, 0, "SHOW ", 0, "SHOW ".length());
     }
 
     /** The plan of a statement {@link #isUtility} accepts, whose text mentions a configured table or view. */

@@ -222,4 +222,72 @@ class DdlRewriteTest {
             assertThat(plan(Dialect.POSTGRESQL, sql).lockedColumns()).as(sql).isEmpty();
         }
     }
+
+    @Test
+    void alterColumnSetDefaultOnAnEncryptedColumnIsRefusedButNullAndPlainColumnsPass() throws Exception {
+        for (Dialect dialect : Dialect.values()) {
+            for (String sql : List.of("ALTER TABLE patients ALTER COLUMN ssn SET DEFAULT '123-45-6789'",
+                    "ALTER TABLE patients ALTER ssn SET DEFAULT '123-45-6789'",
+                    "ALTER TABLE patients ALTER COLUMN note SET DEFAULT current_user")) {
+                assertThat(rejection(dialect, sql)).as(dialect + ": " + sql)
+                        .containsPattern("DEFAULT value for encrypted column patients\\.(ssn|note)")
+                        .doesNotContain("6789");
+            }
+            for (String sql : List.of("ALTER TABLE patients ALTER COLUMN ssn SET DEFAULT NULL",
+                    "ALTER TABLE patients ALTER COLUMN ssn DROP DEFAULT",
+                    "ALTER TABLE patients ALTER COLUMN city SET DEFAULT 'Oslo'")) {
+                assertThat(plan(dialect, sql).sql()).as(dialect + ": " + sql).isEqualTo(sql);
+            }
+        }
+    }
+
+    @Test
+    void columnAttributesThatHoldNoValuePassAsWrittenAndOthersAreRefused() throws Exception {
+        for (String sql : List.of("ALTER TABLE patients ALTER COLUMN ssn SET STATISTICS 100",
+                "ALTER TABLE patients ALTER COLUMN note SET STORAGE EXTERNAL",
+                "ALTER TABLE patients ALTER COLUMN note SET COMPRESSION lz4",
+                "ALTER TABLE patients ALTER COLUMN city SET STATISTICS 100",
+                "ALTER TABLE patients ALTER COLUMN ssn SET NOT NULL")) {
+            assertThat(plan(Dialect.POSTGRESQL, sql).sql()).as(sql).isEqualTo(sql);
+            assertThat(plan(Dialect.POSTGRESQL, sql).declaredColumns()).as(sql).isEmpty();
+        }
+        assertThat(rejection(Dialect.H2, "ALTER TABLE patients ALTER COLUMN ssn SET ON UPDATE '123-45-6789'"))
+                .contains("SET ON UPDATE on encrypted column patients.ssn").doesNotContain("6789");
+        assertThat(plan(Dialect.MARIADB, "ALTER TABLE patients MODIFY ssn varchar(11)").sql())
+                .contains("ssn VARBINARY");
+    }
+
+    @Test
+    void aUsingExpressionOnAnEncryptedColumnMayOnlyBeTheColumnItself() throws Exception {
+        assertThat(rejection(Dialect.POSTGRESQL,
+                "ALTER TABLE patients ALTER COLUMN ssn TYPE bytea USING convert_to('123-45-6789', 'UTF8')"))
+                .contains("USING expression for encrypted column patients.ssn").doesNotContain("6789");
+        assertThat(rejection(Dialect.POSTGRESQL, "ALTER TABLE patients ALTER COLUMN ssn TYPE text USING ssn::text"))
+                .contains("USING expression for encrypted column patients.ssn");
+        assertThat(plan(Dialect.POSTGRESQL, "ALTER TABLE patients ALTER COLUMN ssn TYPE text USING ssn").sql())
+                .isEqualTo("ALTER TABLE patients ALTER COLUMN ssn TYPE bytea USING ssn");
+        assertThat(plan(Dialect.POSTGRESQL, "ALTER TABLE patients ALTER COLUMN city TYPE text USING upper(city)")
+                .sql()).contains("USING upper(city)");
+    }
+
+    @Test
+    void anEncryptedColumnOrTableMayNotBeRenamedOutOfThePolicy() throws Exception {
+        assertThat(rejection(Dialect.POSTGRESQL, "ALTER TABLE patients RENAME COLUMN ssn TO national_id"))
+                .contains("renaming encrypted column patients.ssn").contains("key-domain patients.ssn");
+        assertThat(rejection(Dialect.POSTGRESQL, "ALTER TABLE patients RENAME ssn TO national_id"))
+                .contains("renaming encrypted column patients.ssn");
+        assertThat(rejection(Dialect.MARIADB, "ALTER TABLE patients CHANGE COLUMN ssn national_id varchar(11)"))
+                .contains("renaming encrypted column patients.ssn");
+        assertThat(rejection(Dialect.POSTGRESQL, "ALTER TABLE patients RENAME TO people"))
+                .contains("renaming configured table patients");
+        assertThat(rejection(Dialect.MARIADB, "RENAME TABLE patients TO people"))
+                .contains("renaming configured table patients");
+        for (String sql : List.of("ALTER TABLE patients RENAME COLUMN city TO town",
+                "ALTER TABLE patients RENAME COLUMN note TO dob", "ALTER TABLE visits RENAME COLUMN ssn TO x",
+                "RENAME TABLE visits TO patients_old")) {
+            assertThat(plan(Dialect.POSTGRESQL, sql).sql()).as(sql).isEqualTo(sql);
+        }
+        assertThat(plan(Dialect.MARIADB, "ALTER TABLE patients CHANGE COLUMN ssn ssn varchar(11)").sql())
+                .contains("CHANGE COLUMN ssn ssn VARBINARY");
+    }
 }

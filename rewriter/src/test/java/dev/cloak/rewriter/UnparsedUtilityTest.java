@@ -105,4 +105,24 @@ class UnparsedUtilityTest {
     void copyOfAnotherTablePassesThroughUnparsed() throws Exception {
         assertThat(plan("COPY addresses FROM STDIN").passThrough()).isTrue();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SHOW CREATE TABLE patients",
+        "SHOW TABLE STATUS LIKE 'patients'",
+        "show full columns from patients",
+        "SHOW TRIGGERS LIKE 'patients'",
+        "/* the catalog only */ SHOW CREATE TABLE patients",
+    })
+    void showStatementsJSqlParserDoesNotModelReadTheCatalogOnlyAndAreSentAsWritten(String sql) throws Exception {
+        StatementPlan plan = plan(Dialect.MARIADB, sql);
+        assertThat(plan.sql()).isEqualTo(sql);
+        assertThat(plan.hasEncryptedParameters() || plan.hasEncryptedLiterals() || plan.hasEncryptedResults())
+                .isFalse();
+    }
+
+    @Test
+    void aShowStatementWithAParameterStaysRefused() {
+        assertRejected(Dialect.MARIADB, "SHOW TABLE STATUS LIKE ? -- patients", "parameters");
+    }
 }
