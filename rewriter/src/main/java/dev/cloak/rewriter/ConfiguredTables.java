@@ -1,5 +1,6 @@
 package dev.cloak.rewriter;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,6 +60,20 @@ final class ConfiguredTables {
             return columnName == null ? null : view.encryptedByLowerCaseName().get(Identifiers.key(columnName));
         }
         return schema.find(table.getSchemaName(), table.getName(), columnName).orElse(null);
+    }
+
+    /**
+     * The encrypted columns of the configured tables (not views) among {@code relations}: those whose keys are best
+     * made before a DDL statement locks the tables ({@link StatementPlan#lockedColumns}).
+     */
+    List<EncryptedColumn> tableColumns(List<Table> relations) {
+        List<EncryptedColumn> columns = new ArrayList<>();
+        for (Table relation : relations) {
+            if (isConfigured(relation) && view(relation) == null) {
+                columns.addAll(columnsOf(relation));
+            }
+        }
+        return columns;
     }
 
     List<EncryptedColumn> columnsOf(Table table) {

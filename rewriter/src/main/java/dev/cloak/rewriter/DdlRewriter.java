@@ -113,7 +113,7 @@ final class DdlRewriter {
             return passThrough();
         }
         return StatementPlan.builder(StatementPlan.Kind.DDL, sql, parameterCount)
-                .lockedColumns(lockedColumns(truncated)).build();
+                .lockedColumns(tables.tableColumns(truncated)).build();
     }
 
     private StatementPlan createTable(CreateTable create) {
@@ -370,7 +370,7 @@ final class DdlRewriter {
     private StatementPlan changing(StatementPlan plan, Table table, boolean viewsStale) {
         return StatementPlan.builder(StatementPlan.Kind.DDL, plan.sql(), plan.parameterCount())
                 .changedTables(Set.of(Identifiers.key(table.getName()))).declaredColumns(declared)
-                .lockedColumns(lockedColumns(List.of(table))).viewsStale(viewsStale).build();
+                .lockedColumns(tables.tableColumns(List.of(table))).viewsStale(viewsStale).build();
     }
 
     /**
@@ -394,7 +394,7 @@ final class DdlRewriter {
             }
         }
         return StatementPlan.builder(StatementPlan.Kind.DDL, sql, parameterCount).changedTables(changed)
-                .lockedColumns(lockedColumns(names)).droppedViews(droppedViews).viewsStale(true).build();
+                .lockedColumns(tables.tableColumns(names)).droppedViews(droppedViews).viewsStale(true).build();
     }
 
     /** The old and new names of RENAME TABLE or ALTER VIEW, lower-case. */
@@ -409,17 +409,6 @@ final class DdlRewriter {
             });
         }
         return names;
-    }
-
-    /** The encrypted columns of the configured tables (not views) among {@code names}; see the plan's own. */
-    private List<EncryptedColumn> lockedColumns(List<Table> names) {
-        List<EncryptedColumn> columns = new ArrayList<>();
-        for (Table name : names) {
-            if (tables.isConfigured(name) && tables.view(name) == null) {
-                columns.addAll(tables.columnsOf(name));
-            }
-        }
-        return columns;
     }
 
     private StatementPlan ddlPlan() {

@@ -4,15 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 import net.sf.jsqlparser.schema.Table;
 
 /**
  * A second, narrower reader for the utility statements JSqlParser cannot parse: {@code VACUUM}, {@code ANALYZE},
  * {@code LOCK}, {@code TRUNCATE} with its options, {@code CREATE/ALTER/DROP SEQUENCE}, {@code REINDEX},
- * {@code CLUSTER} and MariaDB's table maintenance statements. Each form is read token by token to its end; it
- * carries no value into or out of any column (no literals, no parameters), so a statement that is wholly one of
- * them may be sent. Anything else, or any token the reading is not sure of, is not recognised and stays refused.
- * {@code COPY} and {@code LOAD DATA} are refused by name: they move rows past Cloak.
+ * {@code CLUSTER}, H2's {@code DROP TABLE|VIEW t IF EXISTS} and MariaDB's table maintenance statements. Each form is
+ * read token by token to its end; it carries no value into or out of any column (no literals, no parameters), so a
+ * statement that is wholly one of them may be sent. Anything else, or any token the reading is not sure of, is not
+ * recognised and stays refused. {@code COPY} and {@code LOAD DATA} are refused by name: they move rows past Cloak.
  */
 final class UnparsedUtility {
 
@@ -21,6 +22,12 @@ final class UnparsedUtility {
 
     private final List<UtilityToken> tokens;
     private final List<Table> relations = new ArrayList<>();
+    /** Whether the form locks its relations until the transaction ends (TRUNCATE, DROP TABLE). */
+    private boolean locks;
+    /** Whether the form drops its relations (DROP TABLE, DROP VIEW). */
+    private boolean drops;
+    /** Whether the relations it drops are views (DROP VIEW). */
+    private boolean views;
     private int at;
 
     private UnparsedUtility(List<UtilityToken> tokens) {
@@ -69,7 +76,19 @@ final class UnparsedUtility {
         if (!configured) {
             return StatementPlan.passThrough(sql, 0);
         }
-        return StatementPlan.builder(kind, sql, 0).build();
+        StatementPlan.Builder plan = StatementPlan.builder(kind, sql, 0);
+        if (reader.locks) {
+            plan.lockedColumns(tables.tableColumns(reader.relations));
+        }
+        if (reader.drops) {
+            Set<String> names = reader.relations.stream().map(t -> Identifiers.key(t.getName()))
+                    .collect(Collectors.toSet());
+            plan.changedTables(names).viewsStale(true);
+            if (reader.views) {
+                plan.droppedViews(names);
+            }
+        }
+        return plan.build();
     }
 
     /** Reads one recognised form and gives the kind of its plan, or null when the tokens are none of them. */
@@ -84,6 +103,7 @@ final class UnparsedUtility {
             return lock() ? StatementPlan.Kind.UTILITY : null;
         }
         if (word("TRUNCATE")) {
+            locks = true;
             return truncate() ? StatementPlan.Kind.DDL : null;
         }
         if (word("REINDEX")) {
@@ -104,6 +124,11 @@ final class UnparsedUtility {
             return word("SEQUENCE") && sequence(false) ? StatementPlan.Kind.DDL : null;
         }
         if (word("DROP")) {
+            if (word("TABLE") || (views = word("VIEW"))) {
+                locks = !views;
+                drops = true;
+                return dropRelations() ? StatementPlan.Kind.DDL : null;
+            }
             return word("SEQUENCE") && dropSequence() ? StatementPlan.Kind.DDL : null;
         }
         return null;
@@ -291,6 +316,24 @@ final class UnparsedUtility {
             table.setSchemaName(parts.get(0));
         }
         relations.add(table);
+        return true;
+    }
+
+    /**
+     * {@code DROP TABLE | VIEW [IF EXISTS] t, ... [IF EXISTS] [CASCADE | RESTRICT]}: H2 also takes {@code IF EXISTS}
+     * after the names, as Spring PetClinic's schema writes it, which JSqlParser does not parse.
+     */
+    private boolean dropRelations() {
+        if (word("IF") && !word("EXISTS")) {
+            return false;
+        }
+        if (!relationList(false)) {
+            return false;
+        }
+        if (word("IF") && !word("EXISTS")) {
+            return false;
+        }
+        anyWord("CASCADE", "RESTRICT");
         return true;
     }
 

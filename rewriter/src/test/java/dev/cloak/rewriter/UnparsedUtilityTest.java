@@ -125,4 +125,21 @@ class UnparsedUtilityTest {
     void aShowStatementWithAParameterStaysRefused() {
         assertRejected(Dialect.MARIADB, "SHOW TABLE STATUS LIKE ? -- patients", "parameters");
     }
+
+    @Test
+    void h2sDropTableIfExistsAfterTheNameIsADdlThatForgetsTheTableAndPreparesItsKeys() throws Exception {
+        for (String sql : List.of("DROP TABLE patients IF EXISTS", "DROP TABLE patients IF EXISTS CASCADE",
+                "DROP TABLE IF EXISTS visits, patients IF EXISTS")) {
+            StatementPlan plan = plan(Dialect.H2, sql);
+            assertThat(plan.sql()).as(sql).isEqualTo(sql);
+            assertThat(plan.kind()).as(sql).isEqualTo(StatementPlan.Kind.DDL);
+            assertThat(plan.changedTables()).as(sql).contains("patients");
+            assertThat(plan.changesSchema()).as(sql).isTrue();
+            assertThat(plan.lockedColumns()).as(sql).extracting(EncryptedColumn::name).contains("patients.ssn");
+        }
+        assertThat(plan(Dialect.H2, "DROP TABLE addresses IF EXISTS").passThrough()).isTrue();
+        assertThat(plan(Dialect.POSTGRESQL, "TRUNCATE patients RESTART IDENTITY CASCADE").lockedColumns())
+                .extracting(EncryptedColumn::name).contains("patients.ssn");
+        assertRejected(Dialect.H2, "DROP TABLE patients IF 'x'", "could not be parsed");
+    }
 }
