@@ -10,7 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -48,46 +50,45 @@ class KeysInOneTransactionTest {
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
     void twoEncryptedColumnsAddedAndWrittenInOneTransaction(TestDatabase db) throws Exception {
-        try (Fixture fx = Fixture.open(db, dir)) {
-            String t = fx.table("tx_added");
-            fx.rawExecute("CREATE TABLE " + t + " (id INT PRIMARY KEY)");
-            Connection c = fx.cloak(policy(fx, t));
-            inOneTransaction(c,
-                    "ALTER TABLE " + t + " ADD COLUMN email VARCHAR(80)",
-                    "ALTER TABLE " + t + " ADD COLUMN phone VARCHAR(20)");
-            assertThat(readBack(c, t)).isEqualTo(EMAIL + "|" + PHONE);
-        }
+        assertThat(readBackAfterOneTransaction(db, "tx_added", "", t -> List.of(
+                "ALTER TABLE " + t + " ADD COLUMN email VARCHAR(80)",
+                "ALTER TABLE " + t + " ADD COLUMN phone VARCHAR(20)"))).isEqualTo(EMAIL + "|" + PHONE);
     }
 
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
     void aTableEmptiedAndWrittenInOneTransaction(TestDatabase db) throws Exception {
-        try (Fixture fx = Fixture.open(db, dir)) {
-            String t = fx.table("tx_truncated");
-            String binary = fx.db().binaryType();
-            fx.rawExecute("CREATE TABLE " + t + " (id INT PRIMARY KEY, email " + binary + ", phone " + binary + ")");
-            Connection c = fx.cloak(policy(fx, t));
-            inOneTransaction(c, "TRUNCATE TABLE " + t);
-            assertThat(readBack(c, t)).isEqualTo(EMAIL + "|" + PHONE);
-        }
+        assertThat(readBackAfterOneTransaction(db, "tx_truncated", db.binaryType(), t -> List.of(
+                "TRUNCATE TABLE " + t))).isEqualTo(EMAIL + "|" + PHONE);
     }
 
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
     void aTableDroppedCreatedAndWrittenInOneTransaction(TestDatabase db) throws Exception {
+        assertThat(readBackAfterOneTransaction(db, "tx_recreated", db.binaryType(), t -> List.of("DROP TABLE " + t,
+                "CREATE TABLE " + t + " (id INT PRIMARY KEY, email VARCHAR(80), phone VARCHAR(20))")))
+                .isEqualTo(EMAIL + "|" + PHONE);
+    }
+
+    /**
+     * Creates a table past Cloak (with the encrypted columns in {@code binary} when given, none of them with a key
+     * yet), runs {@code ddl} on it, writes both encrypted columns and commits, in one transaction through Cloak,
+     * and reads them back.
+     */
+    private String readBackAfterOneTransaction(TestDatabase db, String base, String binary,
+                                               Function<String, List<String>> ddl) throws Exception {
         try (Fixture fx = Fixture.open(db, dir)) {
-            String t = fx.table("tx_recreated");
-            String binary = fx.db().binaryType();
-            fx.rawExecute("CREATE TABLE " + t + " (id INT PRIMARY KEY, email " + binary + ", phone " + binary + ")");
+            String t = fx.table(base);
+            fx.rawExecute("CREATE TABLE " + t + " (id INT PRIMARY KEY"
+                    + (binary.isEmpty() ? "" : ", email " + binary + ", phone " + binary) + ")");
             Connection c = fx.cloak(policy(fx, t));
-            inOneTransaction(c, "DROP TABLE " + t,
-                    "CREATE TABLE " + t + " (id INT PRIMARY KEY, email VARCHAR(80), phone VARCHAR(20))");
-            assertThat(readBack(c, t)).isEqualTo(EMAIL + "|" + PHONE);
+            inOneTransaction(c, t, ddl.apply(t));
+            return readBack(c, t);
         }
     }
 
     /** Runs {@code ddl}, then writes both encrypted columns, and commits: one transaction. */
-    private static void inOneTransaction(Connection c, String... ddl) throws SQLException {
+    private static void inOneTransaction(Connection c, String table, List<String> ddl) throws SQLException {
         c.setAutoCommit(false);
         try {
             try (Statement s = c.createStatement()) {
@@ -95,7 +96,6 @@ class KeysInOneTransactionTest {
                     s.execute(statement);
                 }
             }
-            String table = ddl[ddl.length - 1].split(" ")[2];
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO " + table + " (id, email, phone) VALUES (?, ?, ?)")) {
                 ps.setInt(1, 1);
