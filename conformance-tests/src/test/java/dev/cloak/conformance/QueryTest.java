@@ -1,6 +1,7 @@
 package dev.cloak.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -185,6 +186,32 @@ class QueryTest {
                 assertThat(ps.executeUpdate()).isEqualTo(1);
             }
             assertThat(fx.rawCount(t)).isEqualTo(3);
+            assertThat(ids(c, "SELECT id FROM " + t + " ORDER BY id")).containsExactly(1, 2, 4);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void deleteJoiningAnotherTableByADeterministicValueRemovesOnlyThoseRows(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("q_del_join");
+            String other = fx.table("q_del_flags");
+            Connection c = patients(fx, t);
+            fx.rawExecute("CREATE TABLE " + other + " (patient_id INT, flag VARCHAR(10))",
+                    "INSERT INTO " + other + " VALUES (1, 'gone'), (2, 'kept'), (3, 'gone')");
+            // PostgreSQL: DELETE ... USING; MariaDB: DELETE t FROM t JOIN ...; H2 has neither form
+            String delete = switch (db) {
+                case POSTGRESQL -> "DELETE FROM " + t + " p USING " + other + " f WHERE f.patient_id = p.id"
+                        + " AND f.flag = 'gone' AND p.ssn = ?";
+                case MARIADB -> "DELETE p FROM " + t + " p JOIN " + other + " f ON f.patient_id = p.id"
+                        + " WHERE f.flag = 'gone' AND p.ssn = ?";
+                case H2 -> null;
+            };
+            assumeTrue(delete != null, "H2 has no DELETE joining tables");
+            try (PreparedStatement ps = c.prepareStatement(delete)) {
+                ps.setString(1, LeakCapture.written("333-33-3333"));
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
             assertThat(ids(c, "SELECT id FROM " + t + " ORDER BY id")).containsExactly(1, 2, 4);
         }
     }

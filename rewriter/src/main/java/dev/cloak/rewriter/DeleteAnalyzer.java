@@ -3,9 +3,15 @@ package dev.cloak.rewriter;
 import static dev.cloak.rewriter.Analysis.present;
 
 import java.util.List;
+import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.select.Join;
 
-/** DELETE from one table: WHERE, ORDER BY and LIMIT; a DELETE over several tables is refused. */
+/**
+ * DELETE: WHERE, ORDER BY and LIMIT, and the tables a DELETE joins (PostgreSQL's {@code DELETE FROM t USING a, b},
+ * MariaDB's {@code DELETE t FROM t JOIN a ON ...}), whose conditions are checked as a SELECT's are. Deleting rows
+ * writes no value, so the tables rows are deleted from ({@code DELETE t, a FROM ...}) need no more.
+ */
 final class DeleteAnalyzer {
 
     private final Analysis analysis;
@@ -22,16 +28,27 @@ final class DeleteAnalyzer {
             throw new Rejection("WITH (common table expressions) in DELETE from configured table " + table
                     + Rejection.NOT_YET + ": delete with ? parameters");
         }
-        if (present(delete.getTables()) || present(delete.getUsingList()) || present(delete.getJoins())
-                || delete.getOutputClause() != null || delete.getPreferringClause() != null) {
-            throw new Rejection("multi-table DELETE on configured table " + table + Rejection.NOT_YET
+        if (delete.getOutputClause() != null || delete.getPreferringClause() != null) {
+            throw new Rejection("this DELETE form on configured table " + table + Rejection.NOT_YET
                     + ": write DELETE FROM table WHERE ...");
         }
-        if (delete.getWhere() != null) {
-            analysis.conditions.condition(delete.getWhere(), target.scope());
+        // the other tables join the target's scope, as an UPDATE's FROM does
+        Scope level = target.scope();
+        if (present(delete.getUsingList())) {
+            for (Table using : delete.getUsingList()) {
+                level.add(analysis.from.fromItem(using, level));
+            }
         }
-        analysis.clauses.orderBy(delete.getOrderByElements(), List.of(), target.scope());
-        analysis.clauses.limit(delete.getLimit(), target.scope());
+        if (present(delete.getJoins())) {
+            for (Join join : delete.getJoins()) {
+                analysis.from.join(join, level);
+            }
+        }
+        if (delete.getWhere() != null) {
+            analysis.conditions.condition(delete.getWhere(), level);
+        }
+        analysis.clauses.orderBy(delete.getOrderByElements(), List.of(), level);
+        analysis.clauses.limit(delete.getLimit(), level);
         return target.returning(delete.getReturningClause());
     }
 }

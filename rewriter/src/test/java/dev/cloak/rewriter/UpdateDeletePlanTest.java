@@ -1,6 +1,7 @@
 package dev.cloak.rewriter;
 
 import static dev.cloak.rewriter.Fixtures.NAME;
+import static dev.cloak.rewriter.Fixtures.PATIENT_SSN;
 import static dev.cloak.rewriter.Fixtures.SSN;
 import static dev.cloak.rewriter.Fixtures.assertRejected;
 import static dev.cloak.rewriter.Fixtures.plan;
@@ -79,4 +80,25 @@ class UpdateDeletePlanTest {
         assertRejected("DELETE FROM patients WHERE dob < ?", "comparison < on randomized column patients.dob");
     }
 
+    @Test
+    void deleteUsingOrJoiningOtherTablesChecksTheirConditionsInOneScope() throws Exception {
+        StatementPlan using = plan("DELETE FROM patients p USING visits v WHERE v.patient_ssn = p.ssn AND v.id = ?"
+                + " AND p.ssn = ?");
+        assertThat(using.kind()).isEqualTo(StatementPlan.Kind.DELETE);
+        assertThat(using.parameter(1)).isNull();
+        assertThat(using.parameter(2)).isEqualTo(SSN);
+        StatementPlan joined = plan(Dialect.MARIADB,
+                "DELETE p FROM patients p JOIN visits v ON v.patient_ssn = p.ssn WHERE v.patient_ssn = ?");
+        assertThat(joined.parameter(1)).isEqualTo(PATIENT_SSN);
+        assertThat(plan("DELETE FROM addresses a USING patients p WHERE p.id = a.patient_id AND p.ssn = ?")
+                .parameter(1)).isEqualTo(SSN);
+        assertThat(plan("DELETE FROM patients USING visits WHERE visits.id = patients.id RETURNING patients.name")
+                .projections()).containsExactly(new Projection.Column(NAME));
+        assertRejected("DELETE FROM patients p USING visits v WHERE v.id = p.id AND p.name = ?",
+                "comparison = on randomized column patients.name");
+        assertRejected("DELETE FROM patients p USING visits v WHERE v.patient_ssn = p.name",
+                "patients.name");
+        assertRejected("DELETE FROM patients p USING visits v WHERE v.id = p.id AND p.dob < ?",
+                "comparison < on randomized column patients.dob");
+    }
 }
