@@ -217,6 +217,31 @@ class QueryTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestDatabase.class, names = "MARIADB")
+    void mariaDbsReplaceAndInsertSetStoreCellsThatReadBack(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("q_replace");
+            Connection c = patients(fx, t);
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("REPLACE INTO " + t + " VALUES (2, '" + LeakCapture.written("222-22-9999") + "', '"
+                        + LeakCapture.written("Bea") + "', 'r2')");
+                st.executeUpdate("INSERT INTO " + t + " SET id = 5, ssn = '" + LeakCapture.written("555-55-5555")
+                        + "', name = 'Eve'");
+            }
+            try (PreparedStatement ps = c.prepareStatement("REPLACE " + t + " SET id = ?, ssn = ?, name = ?")) {
+                ps.setInt(1, 3);
+                ps.setString(2, LeakCapture.written("333-33-0000"));
+                ps.setString(3, LeakCapture.written("Cid"));
+                assertThat(ps.executeUpdate()).isEqualTo(2);
+            }
+            assertThat(ids(c, "SELECT id FROM " + t + " WHERE ssn IN (?, ?, ?)", "222-22-9999", "555-55-5555",
+                    "333-33-0000")).containsExactlyInAnyOrder(2, 3, 5);
+            assertThat(ids(c, "SELECT id FROM " + t + " WHERE ssn = ?", "222-22-2222")).isEmpty();
+            assertThat(fx.rawCells(t, "name")).allSatisfy(cell -> assertThat(cell == null || cell[0] == 1).isTrue());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
     @EnumSource(TestDatabase.class)
     void starQualifiedStarAndAliasesAreDecrypted(TestDatabase db) throws Exception {
         try (Fixture fx = Fixture.open(db, dir)) {

@@ -29,7 +29,8 @@ final class ImplicitColumns {
      * configured table without a column list.
      */
     static String named(Statement statement, String sql, ConfiguredTables tables, Catalog catalog, Dialect dialect) {
-        if (!(statement instanceof Insert insert) || insert.getColumns() != null && !insert.getColumns().isEmpty()
+        Insert insert = InsertAnalyzer.asInsert(statement);
+        if (insert == null || insert.getColumns() != null && !insert.getColumns().isEmpty()
                 || insert.isOnlyDefaultValues() || insert.isUseSet() || insert.getSelect() == null
                 || !tables.isConfigured(insert.getTable())) {
             return null;

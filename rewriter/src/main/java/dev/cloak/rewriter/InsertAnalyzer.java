@@ -12,6 +12,7 @@ import net.sf.jsqlparser.expression.NullValue;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.insert.ConflictActionType;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.insert.InsertConflictAction;
@@ -24,10 +25,14 @@ import net.sf.jsqlparser.statement.select.SetOperationList;
 import net.sf.jsqlparser.statement.select.UnionOp;
 import net.sf.jsqlparser.statement.select.Values;
 import net.sf.jsqlparser.statement.update.UpdateSet;
+import net.sf.jsqlparser.statement.upsert.Upsert;
+import net.sf.jsqlparser.statement.upsert.UpsertType;
 
 /**
- * INSERT with a column list: VALUES rows, INSERT ... SELECT, and the upserts ON CONFLICT (PostgreSQL, H2) and
- * ON DUPLICATE KEY UPDATE (MariaDB). Each value must carry the encryption of the column it fills.
+ * INSERT with a column list: VALUES rows, INSERT ... SELECT, MariaDB's {@code INSERT ... SET c = ?}, and the upserts
+ * ON CONFLICT (PostgreSQL, H2) and ON DUPLICATE KEY UPDATE (MariaDB). MariaDB's {@code REPLACE} writes a row as an
+ * INSERT does (after deleting the row it replaces), so it is analysed as one. Each value must carry the encryption
+ * of the column it fills.
  */
 final class InsertAnalyzer {
 
@@ -35,6 +40,28 @@ final class InsertAnalyzer {
 
     InsertAnalyzer(Analysis analysis) {
         this.analysis = analysis;
+    }
+
+    /**
+     * The INSERT a statement writes rows as: the statement itself, or MariaDB's {@code REPLACE} as the INSERT of the
+     * same table, columns and values ({@code VALUES}, {@code SELECT} or {@code SET}); null for any other statement.
+     */
+    static Insert asInsert(Statement statement) {
+        if (statement instanceof Insert insert) {
+            return insert;
+        }
+        if (!(statement instanceof Upsert upsert) || upsert.getUpsertType() != UpsertType.REPLACE
+                && upsert.getUpsertType() != UpsertType.REPLACE_SET) {
+            return null;
+        }
+        Insert insert = new Insert();
+        insert.setTable(upsert.getTable());
+        insert.setColumns(upsert.getColumns());
+        insert.setSelect(upsert.getSelect());
+        if (upsert.getUpdateSets() != null) {
+            insert.withSetUpdateSets(upsert.getUpdateSets());
+        }
+        return insert;
     }
 
     /** The INSERT's RETURNING items; its values become encrypted parameters and literals of the plan. */
@@ -51,12 +78,14 @@ final class InsertAnalyzer {
         if (present(insert.getDuplicateUpdateSets())) {
             upsertSets(target, insert.getDuplicateUpdateSets(), "ON DUPLICATE KEY UPDATE");
         }
-        if (insert.isUseSet() || present(insert.getSetUpdateSets())) {
-            throw new Rejection("INSERT ... SET on configured table " + table
-                    + Rejection.NOT_YET + ": write INSERT INTO table (columns) VALUES (?, ...)");
-        }
         if (insert.getOutputClause() != null) {
             throw new Rejection("OUTPUT on configured table " + table + Rejection.NOT_YET + ": use RETURNING");
+        }
+        if (insert.isUseSet() || present(insert.getSetUpdateSets())) {
+            for (UpdateSet set : insert.getSetUpdateSets()) {
+                assignments(target, set);
+            }
+            return target.returning(insert.getReturningClause());
         }
         List<Column> columns = insert.getColumns() == null ? List.of() : insert.getColumns();
         if (columns.isEmpty() && !insert.isOnlyDefaultValues()) {
@@ -78,6 +107,27 @@ final class InsertAnalyzer {
             }
         }
         return target.returning(insert.getReturningClause());
+    }
+
+    /** {@code SET a = ?, b = ?} of {@code INSERT ... SET}: each encrypted column takes a value it may be given. */
+    private void assignments(WriteTarget target, UpdateSet set) {
+        ExpressionList<Column> columns = set.getColumns();
+        ExpressionList<?> values = set.getValues();
+        for (int i = 0; i < columns.size(); i++) {
+            Column column = columns.get(i);
+            analysis.approve(column);
+            EncryptedColumn encrypted = target.column(column.getColumnName());
+            if (columns.size() != values.size() && encrypted != null) {
+                throw new Rejection("row assignment to encrypted column " + encrypted.name() + Rejection.NOT_YET
+                        + ": write SET column = ? for each column");
+            }
+            if (columns.size() == values.size()) {
+                target.assign(encrypted, values.get(i), "value for column");
+            }
+        }
+        if (columns.size() != values.size()) {
+            analysis.plain.requirePlain(values, "value for column", target.scope());
+        }
     }
 
     /**

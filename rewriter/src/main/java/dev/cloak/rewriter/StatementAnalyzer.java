@@ -50,7 +50,7 @@ final class StatementAnalyzer {
 
     StatementPlan analyze(Statement statement) {
         if (statement instanceof Select || statement instanceof Insert || statement instanceof Update
-                || statement instanceof Delete) {
+                || statement instanceof Delete || InsertAnalyzer.asInsert(statement) != null) {
             return analyzeDml(statement);
         }
         if (statement instanceof ExplainStatement explain && explain.getStatement() != null) {
@@ -147,9 +147,9 @@ final class StatementAnalyzer {
         if (statement instanceof Select select) {
             kind = StatementPlan.Kind.SELECT;
             projections = analysis.queries.query(select, null).projections();
-        } else if (statement instanceof Insert insert) {
+        } else if (InsertAnalyzer.asInsert(statement) != null) {
             kind = StatementPlan.Kind.INSERT;
-            projections = new InsertAnalyzer(analysis).analyze(insert);
+            projections = new InsertAnalyzer(analysis).analyze(InsertAnalyzer.asInsert(statement));
         } else if (statement instanceof Update update) {
             kind = StatementPlan.Kind.UPDATE;
             projections = new UpdateAnalyzer(analysis).analyze(update);

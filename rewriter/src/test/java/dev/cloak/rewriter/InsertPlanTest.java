@@ -126,4 +126,26 @@ class InsertPlanTest {
         assertThat(plan.passThrough()).isTrue();
         assertThat(plan.hasEncryptedParameters()).isFalse();
     }
+
+    @Test
+    void mariaDbsInsertSetAndReplaceEncryptTheirValuesAsAnInsertDoes() throws Exception {
+        for (String sql : java.util.List.of("INSERT INTO patients SET id = ?, ssn = ?, name = ?",
+                "REPLACE INTO patients (id, ssn, name) VALUES (?, ?, ?)", "REPLACE patients SET id = ?, ssn = ?, name = ?",
+                "INSERT INTO patients SET id = ?, ssn = ?, name = ? ON DUPLICATE KEY UPDATE city = 'x'")) {
+            StatementPlan plan = plan(Dialect.MARIADB, sql);
+            assertThat(plan.kind()).as(sql).isEqualTo(StatementPlan.Kind.INSERT);
+            assertThat(plan.parameter(1)).as(sql).isNull();
+            assertThat(plan.parameter(2)).as(sql).isEqualTo(SSN);
+            assertThat(plan.parameter(3)).as(sql).isEqualTo(NAME);
+            assertThat(plan.sql()).as(sql).isEqualTo(sql);
+        }
+        StatementPlan literals = plan(Dialect.MARIADB, "REPLACE INTO patients (id, ssn) VALUES (1, '123-45-6789')");
+        assertThat(literals.literals()).extracting(LiteralSlot::column).containsExactly(SSN);
+        assertThat(plan(Dialect.MARIADB, "INSERT INTO patients SET id = 1, ssn = '123-45-6789'").literals())
+                .extracting(LiteralSlot::column).containsExactly(SSN);
+        assertRejected(Dialect.MARIADB, "INSERT INTO patients SET ssn = UPPER(?)", "patients.ssn");
+        assertRejected(Dialect.MARIADB, "REPLACE INTO patients (id, ssn) SELECT id, city FROM visits",
+                "patients.ssn");
+        assertRejected(Dialect.MARIADB, "REPLACE INTO patients SET name = ssn", "patients.ssn");
+    }
 }
