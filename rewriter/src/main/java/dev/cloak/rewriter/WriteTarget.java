@@ -51,7 +51,10 @@ final class WriteTarget {
         return analysis.tables.column(table, name);
     }
 
-    /** A value written to a column: an encrypted column takes only a ? parameter, a literal, NULL or a column copy. */
+    /**
+     * A value written to a column: an encrypted column takes only a ? parameter, a literal, NULL, {@code DEFAULT} or
+     * a column copy.
+     */
     void assign(EncryptedColumn column, Expression value, String construct) {
         if (column == null) {
             analysis.plain.requirePlain(value, construct, scope);
@@ -61,6 +64,9 @@ final class WriteTarget {
             analysis.encryptedParameter(analysis.checkedIndex(parameter), column);
         } else if (value instanceof NullValue) {
             return;
+        } else if (isDefault(value)) {
+            // the column's default, as when the statement leaves the column out: Cloak sends no value for it
+            analysis.approve((Column) value);
         } else if (LiteralLocator.isLiteral(value)) {
             analysis.literal(value, column);
         } else if (value instanceof Column source) {
@@ -77,6 +83,12 @@ final class WriteTarget {
             throw new Rejection("expression assigned to encrypted column " + column.name()
                     + " is not supported: Cloak can only encrypt a bound value; bind it with a ? parameter");
         }
+    }
+
+    /** The keyword {@code DEFAULT} in VALUES or SET, which JSqlParser reads as a column of that name. */
+    private static boolean isDefault(Expression value) {
+        return value instanceof Column keyword && keyword.getTable() == null
+                && "DEFAULT".equalsIgnoreCase(keyword.getColumnName());
     }
 
     /** RETURNING: a select list over the target's scope. */

@@ -148,4 +148,14 @@ class InsertPlanTest {
                 "patients.ssn");
         assertRejected(Dialect.MARIADB, "REPLACE INTO patients SET name = ssn", "patients.ssn");
     }
+
+    @Test
+    void defaultForAnEncryptedColumnLeavesItAsLeavingItOutWould() throws Exception {
+        StatementPlan plan = plan("INSERT INTO patients (id, ssn, name) VALUES (?, DEFAULT, ?)");
+        assertThat(plan.parameter(1)).isNull();
+        assertThat(plan.parameter(2)).isEqualTo(NAME);
+        assertThat(plan.literals()).isEmpty();
+        assertThat(plan("UPDATE patients SET ssn = DEFAULT WHERE id = ?").parameter(1)).isNull();
+        assertRejected(Dialect.POSTGRESQL, "INSERT INTO patients (id, ssn) VALUES (?, \"DEFAULT\")", "patients.ssn");
+    }
 }
