@@ -243,6 +243,33 @@ class QueryTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(TestDatabase.class)
+    void distinctOverARandomizedColumnBesideItsTablesKeyReturnsEachRowOnce(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("q_distinct");
+            String visits = fx.table("q_distinct_visits");
+            Connection c = patients(fx, t);
+            fx.rawExecute("CREATE TABLE " + visits + " (patient_id INT, visit_day INT)",
+                    "INSERT INTO " + visits + " VALUES (1, 1), (1, 2), (2, 1), (2, 2), (2, 3), (3, 1)");
+            // as Hibernate writes "select distinct p from Patient p join p.visits v": every column, the key first
+            String sql = "select distinct p1_0.id, p1_0.name, p1_0.note from " + t + " p1_0 join " + visits
+                    + " v1_0 on v1_0.patient_id = p1_0.id where v1_0.visit_day >= ?";
+            List<String> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setInt(1, 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(rs.getInt(1) + ":" + rs.getString(2) + ":" + rs.getString(3));
+                    }
+                }
+            }
+            assertThat(rows).containsExactlyInAnyOrder("1:Ann:n1", "2:Bob:n2", "3:Zoë 李:n3");
+            Expect.sqlState("0A000", () -> ids(c, "SELECT DISTINCT p.note, p.name FROM " + t + " p JOIN " + visits
+                    + " v ON v.patient_id = p.id"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
     void starQualifiedStarAndAliasesAreDecrypted(TestDatabase db) throws Exception {
         try (Fixture fx = Fixture.open(db, dir)) {
             String t = fx.table("q_proj");

@@ -39,6 +39,10 @@ final class Analysis {
     private final String involvedName;
     /** The table an INSERT, UPDATE or DELETE writes, or the first table a SELECT reads. */
     private Table target;
+    /** What the analysis may ask the database's catalog; {@link Catalog#NONE} when it may not. */
+    private Catalog catalog = Catalog.NONE;
+    /** Whether the plan rests on what the catalog answered, so it is planned again when the schema changes. */
+    private boolean askedCatalog;
 
     private final Map<Integer, EncryptedColumn> encryptedParameters = new HashMap<>();
     private final List<LiteralSlot> literals = new ArrayList<>();
@@ -65,6 +69,20 @@ final class Analysis {
         this.clauses = new SelectClauses(this);
         this.conditions = new Conditions(this);
         this.plain = new PlainExpressions(this);
+    }
+
+    /** Lets the analysis ask the catalog of the connection the statement runs on. */
+    void catalog(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /** The primary key of a table as the catalog gives it (null when it cannot), and the plan then rests on it. */
+    List<String> primaryKey(Table table) {
+        if (catalog == Catalog.NONE) {
+            return null;
+        }
+        askedCatalog = true;
+        return catalog.primaryKey(table.getSchemaName(), table.getName());
     }
 
     /** The policy name of the first configured table the statement names. */
@@ -150,7 +168,7 @@ final class Analysis {
         List<EncryptedColumn> written = kind == StatementPlan.Kind.SELECT ? null : tables.columnsOf(target);
         return StatementPlan.builder(kind, sql, parameterCount).parameters(encryptedParameters)
                 .projections(projections, starTablesInOrder).literals(literals).lookups(lookups)
-                .writtenTable(written).uses(uses).build();
+                .writtenTable(written).uses(uses).dependsOnCatalog(askedCatalog).build();
     }
 
     /** Whether the statement holds values of encrypted columns: encrypted parameters, literals or lookups. */

@@ -32,6 +32,19 @@ public interface Catalog {
     List<String> columns(String schema, String table);
 
     /**
+     * The columns of a table's primary key, as the database spells them: a {@code SELECT DISTINCT} that lists them
+     * beside a randomized column of the table may compare that column's cells, which rows of one key share.
+     *
+     * @param schema the schema as the SQL text names it (quotes kept), or null for the connection's own
+     * @param table  the table as the SQL text names it (quotes kept)
+     * @return the key's columns; empty when the table has none; null when the table cannot be found or the catalog
+     *     cannot be read
+     */
+    default List<String> primaryKey(String schema, String table) {
+        return null;
+    }
+
+    /**
      * Every view of the database the connection can see, with its columns and its defining query as the database
      * keeps them.
      *

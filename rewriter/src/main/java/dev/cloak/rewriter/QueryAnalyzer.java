@@ -200,7 +200,7 @@ final class QueryAnalyzer {
         }
         ResultColumns result = analysis.clauses.projections(plain.getSelectItems(), level);
         List<Projection> projections = result.projections();
-        analysis.clauses.distinct(plain.getDistinct(), projections, level);
+        analysis.clauses.distinct(plain.getDistinct(), plain.getSelectItems(), projections, level);
         if (plain.getWhere() != null) {
             analysis.conditions.condition(plain.getWhere(), level);
         }

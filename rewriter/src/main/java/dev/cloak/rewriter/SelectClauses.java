@@ -4,7 +4,12 @@ import static dev.cloak.rewriter.Analysis.present;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
@@ -103,7 +108,15 @@ final class SelectClauses {
                 + analysis.involvedName() + ": qualify * with a table or alias of the FROM clause");
     }
 
-    void distinct(Distinct distinct, List<Projection> projections, Scope scope) {
+    /**
+     * DISTINCT compares whole result rows, cells as stored. A deterministic column compares as its values do. A
+     * randomized one does only where the select list also holds the primary key of the column's table, read from
+     * the same FROM item: rows with equal keys are one stored row, whose cells are equal, and rows with different
+     * keys differ anyway ({@code SELECT DISTINCT o.id, o.address FROM owners o JOIN pets p ...}, as Hibernate writes
+     * a query for entities; {@code o.*} holds the key too). The key comes from the catalog, and the plan is made
+     * again when the schema changes.
+     */
+    void distinct(Distinct distinct, List<SelectItem<?>> items, List<Projection> projections, Scope scope) {
         if (distinct == null) {
             return;
         }
@@ -113,12 +126,99 @@ final class SelectClauses {
             }
             return;
         }
-        for (Projection projection : projections) {
-            for (EncryptedColumn column : ResultColumns.encryptedIn(projection)) {
+        boolean[] keyed = keyedProjections(items, projections, scope);
+        for (int i = 0; i < projections.size(); i++) {
+            for (EncryptedColumn column : ResultColumns.encryptedIn(projections.get(i))) {
+                if (keyed[i] && !column.deterministic()) {
+                    continue;
+                }
                 CiphertextRules.requireDeterministic(column, "DISTINCT");
                 analysis.use(column, ColumnUse.Kind.COMPARE);
             }
         }
+    }
+
+    /**
+     * For each projection, whether it is a column of a physical table of this level, or {@code *} over one, whose
+     * primary key the select list also names (as plain or deterministic columns of that same FROM item). The
+     * catalog is asked only when a randomized column could be so.
+     */
+    private boolean[] keyedProjections(List<SelectItem<?>> items, List<Projection> projections, Scope scope) {
+        boolean[] keyed = new boolean[projections.size()];
+        List<Source> itemSources = new ArrayList<>();
+        List<Integer> widths = new ArrayList<>();
+        Map<Source, Set<String>> named = new HashMap<>();
+        boolean randomized = false;
+        for (SelectItem<?> item : items) {
+            Expression expression = item.getExpression();
+            Source source = null;
+            int width = 1;
+            if (expression instanceof AllColumns all) {
+                List<Source> sources = starSources(all, scope);
+                width = sources.stream().mapToInt(s -> s.star().size()).sum();
+                source = sources.size() == 1 && sources.get(0).table() != null ? sources.get(0) : null;
+                if (source != null) {
+                    named.computeIfAbsent(source, s -> new HashSet<>()).add("*");
+                }
+            } else if (expression instanceof Column column) {
+                source = sourceAtThisLevel(column, scope);
+                if (source != null && source.table() != null) {
+                    EncryptedColumn encrypted = source.encrypted(column);
+                    randomized |= encrypted != null && !encrypted.deterministic();
+                    if (encrypted == null || encrypted.deterministic()) {
+                        named.computeIfAbsent(source, s -> new HashSet<>())
+                                .add(Identifiers.key(column.getColumnName()));
+                    }
+                } else {
+                    source = null;
+                }
+            }
+            itemSources.add(source);
+            widths.add(width);
+        }
+        if (!randomized && named.values().stream().noneMatch(names -> names.contains("*"))) {
+            return keyed;
+        }
+        Map<Source, Boolean> keyListed = new HashMap<>();
+        int at = 0;
+        for (int i = 0; i < itemSources.size() && at < keyed.length; i++) {
+            Source source = itemSources.get(i);
+            boolean listed = source != null && keyListed.computeIfAbsent(source, s -> keyListed(s, named.get(s)));
+            for (int w = 0; w < widths.get(i) && at < keyed.length; w++) {
+                keyed[at++] = listed;
+            }
+        }
+        return keyed;
+    }
+
+    /** Whether the select list names every column of the source's primary key (all of them under {@code *}). */
+    private boolean keyListed(Source source, Set<String> names) {
+        List<String> key = analysis.primaryKey(source.table());
+        if (key == null || key.isEmpty() || names == null) {
+            return false;
+        }
+        for (String column : key) {
+            EncryptedColumn encrypted = source.encrypted(new Column(column));
+            if (encrypted != null && !encrypted.deterministic()) {
+                return false;
+            }
+            if (!names.contains("*") && !names.contains(column.toLowerCase(Locale.ROOT))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The FROM item of this query level a select-list column reads: the one its qualifier names, or for an
+     * unqualified name the level's only item; null when that cannot be told.
+     */
+    private static Source sourceAtThisLevel(Column column, Scope scope) {
+        Table qualifier = column.getTable();
+        if (qualifier != null && qualifier.getName() != null) {
+            return scope.sources().stream().filter(s -> s.answersTo(qualifier)).findFirst().orElse(null);
+        }
+        return scope.sources().size() == 1 ? scope.sources().get(0) : null;
     }
 
     void groupBy(GroupByElement groupBy, List<Projection> projections, Scope scope) {

@@ -96,6 +96,11 @@ final class Source {
         return derived.projections();
     }
 
+    /** The physical table this source reads, or null for a derived table or common table expression. */
+    Table table() {
+        return table;
+    }
+
     /** The physical table {@code *} over this source covers, or null for a derived table. */
     StarTable starTable() {
         return table == null ? null : new StarTable(table.getSchemaName(), table.getName());

@@ -321,7 +321,7 @@ public final class SqlRewriter {
         if (named != null) {
             return planUncached(named, Catalog.NONE).withCatalogDependency();
         }
-        return new StatementAnalyzer(tables, sql, parameters, dialect).analyze(statement);
+        return new StatementAnalyzer(tables, sql, parameters, dialect, catalog).analyze(statement);
     }
 
     /**

@@ -34,6 +34,7 @@ final class StatementAnalyzer {
     private final String sql;
     private final int parameterCount;
     private final Dialect dialect;
+    private final Catalog catalog;
 
     /** With a dialect, DDL declaring an encrypted column is rewritten to the dialect's binary type. */
     StatementAnalyzer(EncryptedSchema schema, String sql, int parameterCount, Dialect dialect) {
@@ -42,10 +43,16 @@ final class StatementAnalyzer {
 
     /** As above, with the views over configured tables that Cloak knows. */
     StatementAnalyzer(ConfiguredTables tables, String sql, int parameterCount, Dialect dialect) {
+        this(tables, sql, parameterCount, dialect, Catalog.NONE);
+    }
+
+    /** As above; a query may ask {@code catalog} for the primary keys of the tables it reads (see SelectClauses). */
+    StatementAnalyzer(ConfiguredTables tables, String sql, int parameterCount, Dialect dialect, Catalog catalog) {
         this.tables = tables;
         this.sql = sql;
         this.parameterCount = parameterCount;
         this.dialect = dialect;
+        this.catalog = catalog;
     }
 
     StatementPlan analyze(Statement statement) {
@@ -138,6 +145,7 @@ final class StatementAnalyzer {
             return StatementPlan.passThrough(sql, parameterCount);
         }
         Analysis analysis = new Analysis(tables, sql, parameterCount, dialect, tables.firstConfiguredName(walk));
+        analysis.catalog(catalog);
         if (walk.namedParameters > 0) {
             throw new Rejection("a named parameter on configured table " + tables.firstConfiguredName(walk)
                     + Rejection.NOT_YET + ": use ? parameters");

@@ -13,12 +13,15 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The column order of the tables an INSERT without a column list fills, as {@link DatabaseMetaData#getColumns}
- * reports it: read once per table and policy, kept for the key cache's TTL, and dropped when Cloak plans DDL that
- * changes the table. Thread-safe.
+ * reports it, and the primary keys of the tables a {@code SELECT DISTINCT} reads, as
+ * {@link DatabaseMetaData#getPrimaryKeys} does: read once per table and policy, kept for the key cache's TTL, and
+ * dropped when Cloak plans DDL that changes the table. Thread-safe.
  */
 final class CatalogColumns {
 
@@ -27,9 +30,11 @@ final class CatalogColumns {
     }
 
     private final Cache<TableName, List<String>> columns;
+    private final Cache<TableName, List<String>> primaryKeys;
 
     CatalogColumns(Duration ttl) {
         this.columns = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(10_000).build();
+        this.primaryKeys = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(10_000).build();
     }
 
     /**
@@ -49,14 +54,47 @@ final class CatalogColumns {
         return read;
     }
 
+    /**
+     * The columns of the table's primary key in key order, read over {@code connection} when not cached; empty when
+     * it has none; null when the metadata does not name exactly one table by that name (nothing is cached then).
+     */
+    List<String> primaryKey(Connection connection, Dialect dialect, String schema, String table) throws SQLException {
+        TableName key = new TableName(schema, table);
+        List<String> cached = primaryKeys.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
+        if (of(connection, dialect, schema, table) == null) {
+            return null;
+        }
+        List<String> read = read(connection, dialect, schema, table, CatalogColumns::keyNames);
+        List<String> found = read == null ? List.of() : read;
+        primaryKeys.put(key, found);
+        return found;
+    }
+
     /** Forgets the tables of these lower-case names, in any schema. */
     void invalidate(Set<String> lowerCaseTables) {
-        columns.asMap().keySet()
-                .removeIf(key -> lowerCaseTables.contains(unquoted(key.table()).toLowerCase(Locale.ROOT)));
+        for (Cache<TableName, List<String>> cache : List.of(columns, primaryKeys)) {
+            cache.asMap().keySet()
+                    .removeIf(key -> lowerCaseTables.contains(unquoted(key.table()).toLowerCase(Locale.ROOT)));
+        }
     }
 
     private static List<String> read(Connection connection, Dialect dialect, String schema, String table)
             throws SQLException {
+        return read(connection, dialect, schema, table, CatalogColumns::names);
+    }
+
+    /** One reading of the metadata about a table named exactly: its columns, or its key's. */
+    @FunctionalInterface
+    private interface Names {
+        List<String> of(DatabaseMetaData metaData, String catalog, String schema, String table) throws SQLException;
+    }
+
+    /** What {@code names} reads under the one spelling of the table that gives an answer; null when not one. */
+    private static List<String> read(Connection connection, Dialect dialect, String schema, String table,
+                                     Names reader) throws SQLException {
         DatabaseMetaData metaData = connection.getMetaData();
         String current = dialect == Dialect.MARIADB ? connection.getCatalog() : connection.getSchema();
         List<String> schemas = schema == null ? Collections.singletonList(current) : spellings(schema);
@@ -64,8 +102,8 @@ final class CatalogColumns {
         for (String tableSpelling : spellings(table)) {
             for (String schemaSpelling : schemas) {
                 List<String> names = dialect == Dialect.MARIADB
-                        ? names(metaData, schemaSpelling, null, tableSpelling)
-                        : names(metaData, connection.getCatalog(), schemaSpelling, tableSpelling);
+                        ? reader.of(metaData, schemaSpelling, null, tableSpelling)
+                        : reader.of(metaData, connection.getCatalog(), schemaSpelling, tableSpelling);
                 if (!names.isEmpty()) {
                     found.add(names);
                 }
@@ -84,6 +122,18 @@ final class CatalogColumns {
             }
         }
         return names;
+    }
+
+    /** The columns of the primary key of the table named exactly so, in key order. */
+    private static List<String> keyNames(DatabaseMetaData metaData, String catalog, String schema, String table)
+            throws SQLException {
+        Map<Short, String> byPosition = new TreeMap<>();
+        try (ResultSet rs = metaData.getPrimaryKeys(catalog, schema, table)) {
+            while (rs.next()) {
+                byPosition.put(rs.getShort("KEY_SEQ"), rs.getString("COLUMN_NAME"));
+            }
+        }
+        return new ArrayList<>(byPosition.values());
     }
 
     /** Quoted names as written; unquoted ones as written, upper- and lower-case (databases fold differently). */

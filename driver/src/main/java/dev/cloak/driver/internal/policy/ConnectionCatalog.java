@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The rewriter's {@link Catalog} over one connection's own session, so it sees what that session sees (a table or
- * view created earlier in its open transaction too): a table's columns through {@link CatalogColumns}, and the
+ * view created earlier in its open transaction too): a table's columns and primary key through
+ * {@link CatalogColumns}, and the
  * views of the database with their definitions from the dialect's catalog tables. A failure is logged and answered
  * with null; the rewriter then refuses what needs the answer, and asks again later.
  */
@@ -66,6 +67,17 @@ final class ConnectionCatalog implements Catalog {
             return guarded(() -> columns.of(connection, dialect, schema, table));
         } catch (SQLException e) {
             LOG.warn("Cloak could not read the columns of table {} from the database's metadata (SQLState {})",
+                    table, e.getSQLState());
+            return null;
+        }
+    }
+
+    @Override
+    public List<String> primaryKey(String schema, String table) {
+        try {
+            return guarded(() -> columns.primaryKey(connection, dialect, schema, table));
+        } catch (SQLException e) {
+            LOG.warn("Cloak could not read the primary key of table {} from the database's metadata (SQLState {})",
                     table, e.getSQLState());
             return null;
         }
