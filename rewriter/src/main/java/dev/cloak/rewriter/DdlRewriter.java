@@ -31,10 +31,12 @@ import net.sf.jsqlparser.statement.truncate.Truncate;
  * DDL: CREATE TABLE, ALTER TABLE, DROP, CREATE INDEX, TRUNCATE, sequences and renames. On a configured table, each
  * encrypted column a CREATE or ALTER TABLE declares gets the dialect's binary type, sized for its largest cell, and
  * may carry only constraints that compare ciphertexts for equality (UNIQUE, PRIMARY KEY, REFERENCES on a
- * deterministic column); DEFAULT values, CHECK constraints and generated expressions on it are refused. An index
- * may cover an encrypted column only as a plain equality index on a deterministic one. DDL naming no configured
- * table passes through. Each plan says which tables' columns and which views the statement may change, so that
- * what Cloak read from the catalog about them is read again.
+ * deterministic column); DEFAULT values, CHECK constraints and generated expressions on it are refused, and so are
+ * {@code ALTER COLUMN ... SET DEFAULT}, a {@code USING} expression and a rename that takes it, or its table, out of
+ * the policy's names. An index may cover an encrypted column only as a plain equality index on a deterministic
+ * one. DDL naming no configured table passes through. Each plan says which tables' columns and which views the
+ * statement may change, so that what Cloak read from the catalog about them is read again, and which encrypted
+ * columns' keys to make before it locks their tables.
  */
 final class DdlRewriter {
 

@@ -148,7 +148,7 @@ final class SelectClauses {
         List<Source> itemSources = new ArrayList<>();
         List<Integer> widths = new ArrayList<>();
         Map<Source, Set<String>> named = new HashMap<>();
-        boolean randomized = false;
+        Set<Source> randomized = new HashSet<>();
         for (SelectItem<?> item : items) {
             Expression expression = item.getExpression();
             Source source = null;
@@ -156,34 +156,33 @@ final class SelectClauses {
             if (expression instanceof AllColumns all) {
                 List<Source> sources = starSources(all, scope);
                 width = sources.stream().mapToInt(s -> s.star().size()).sum();
-                source = sources.size() == 1 && sources.get(0).table() != null ? sources.get(0) : null;
-                if (source != null) {
+                if (sources.size() == 1 && sources.get(0).table() != null) {
+                    source = sources.get(0);
                     named.computeIfAbsent(source, s -> new HashSet<>()).add("*");
+                    if (source.encryptedByName().values().stream().anyMatch(c -> !c.deterministic())) {
+                        randomized.add(source);
+                    }
                 }
             } else if (expression instanceof Column column) {
                 source = sourceAtThisLevel(column, scope);
-                if (source != null && source.table() != null) {
-                    EncryptedColumn encrypted = source.encrypted(column);
-                    randomized |= encrypted != null && !encrypted.deterministic();
-                    if (encrypted == null || encrypted.deterministic()) {
-                        named.computeIfAbsent(source, s -> new HashSet<>())
-                                .add(Identifiers.key(column.getColumnName()));
-                    }
-                } else {
-                    source = null;
+                source = source != null && source.table() != null ? source : null;
+                EncryptedColumn encrypted = source == null ? null : source.encrypted(column);
+                if (encrypted != null && !encrypted.deterministic()) {
+                    randomized.add(source);
+                } else if (source != null) {
+                    named.computeIfAbsent(source, s -> new HashSet<>()).add(Identifiers.key(column.getColumnName()));
                 }
             }
             itemSources.add(source);
             widths.add(width);
         }
-        if (!randomized && named.values().stream().noneMatch(names -> names.contains("*"))) {
-            return keyed;
-        }
         Map<Source, Boolean> keyListed = new HashMap<>();
+        for (Source source : randomized) {
+            keyListed.put(source, keyListed(source, named.get(source)));
+        }
         int at = 0;
         for (int i = 0; i < itemSources.size() && at < keyed.length; i++) {
-            Source source = itemSources.get(i);
-            boolean listed = source != null && keyListed.computeIfAbsent(source, s -> keyListed(s, named.get(s)));
+            boolean listed = keyListed.getOrDefault(itemSources.get(i), false);
             for (int w = 0; w < widths.get(i) && at < keyed.length; w++) {
                 keyed[at++] = listed;
             }

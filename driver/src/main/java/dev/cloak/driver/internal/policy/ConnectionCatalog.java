@@ -63,21 +63,20 @@ final class ConnectionCatalog implements Catalog {
 
     @Override
     public List<String> columns(String schema, String table) {
-        try {
-            return guarded(() -> columns.of(connection, dialect, schema, table));
-        } catch (SQLException e) {
-            LOG.warn("Cloak could not read the columns of table {} from the database's metadata (SQLState {})",
-                    table, e.getSQLState());
-            return null;
-        }
+        return metadata("columns", table, () -> columns.of(connection, dialect, schema, table));
     }
 
     @Override
     public List<String> primaryKey(String schema, String table) {
+        return metadata("primary key", table, () -> columns.primaryKey(connection, dialect, schema, table));
+    }
+
+    /** What the metadata says of a table; null, logged, when it cannot be read. */
+    private List<String> metadata(String what, String table, Read<List<String>> read) {
         try {
-            return guarded(() -> columns.primaryKey(connection, dialect, schema, table));
+            return guarded(read);
         } catch (SQLException e) {
-            LOG.warn("Cloak could not read the primary key of table {} from the database's metadata (SQLState {})",
+            LOG.warn("Cloak could not read the {} of table {} from the database's metadata (SQLState {})", what,
                     table, e.getSQLState());
             return null;
         }
