@@ -140,17 +140,36 @@ public abstract class KmsDouble implements AutoCloseable {
      * just before the client can see it, so a test that reads the log after its call finds the call there.
      */
     protected static void operation(HttpExchange exchange, String operation, String binding) {
-        exchange.setAttribute(PENDING, new String[] {operation, binding});
+        Request request = REQUEST.get();
+        if (request != null) {
+            request.operation = operation;
+            request.binding = binding;
+        }
     }
 
-    private static final String PENDING = "kms-double.operation";
-    private static final String GENERATION = "kms-double.generation";
+    /**
+     * The request a worker thread serves: the generation it arrived in and the operation it is, until it is
+     * recorded. Not the exchange's attributes: on JDK 17 {@code HttpExchange.setAttribute} writes its context's
+     * map, which every request to "/" shares, so a token lookup served at the same time took a decrypt's
+     * operation and recorded it with its own status (a refused unwrap logged as 200).
+     */
+    private static final class Request {
+        final long generation;
+        String operation;
+        String binding;
 
-    private void recordPending(HttpExchange exchange, int status) {
-        // the exchange's attributes take no null: an empty array marks the operation as recorded
-        if (exchange.getAttribute(PENDING) instanceof String[] pending && pending.length == 2) {
-            exchange.setAttribute(PENDING, new String[0]);
-            record((Long) exchange.getAttribute(GENERATION), pending[0], pending[1], status);
+        Request(long generation) {
+            this.generation = generation;
+        }
+    }
+
+    private static final ThreadLocal<Request> REQUEST = new ThreadLocal<>();
+
+    private void recordPending(int status) {
+        Request request = REQUEST.get();
+        if (request != null && request.operation != null) {
+            record(request.generation, request.operation, request.binding, status);
+            request.operation = null;
         }
     }
 
@@ -173,7 +192,7 @@ public abstract class KmsDouble implements AutoCloseable {
     }
 
     private void dispatch(HttpExchange exchange) throws IOException {
-        exchange.setAttribute(GENERATION, generation);
+        REQUEST.set(new Request(generation));
         try (exchange) {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
@@ -183,6 +202,8 @@ public abstract class KmsDouble implements AutoCloseable {
         } catch (RuntimeException e) {
             e.printStackTrace();
             throw e;
+        } finally {
+            REQUEST.remove();
         }
     }
 
@@ -192,7 +213,7 @@ public abstract class KmsDouble implements AutoCloseable {
     /** Sends {@code status} with {@code json} and the content type. */
     protected void send(HttpExchange exchange, int status, String contentType, JsonElement json,
                         Map<String, String> headers) throws IOException {
-        recordPending(exchange, status);
+        recordPending(status);
         byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
         headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
@@ -204,7 +225,7 @@ public abstract class KmsDouble implements AutoCloseable {
 
     /** Closes the connection without an answer. */
     protected void drop(HttpExchange exchange) {
-        recordPending(exchange, 0);
+        recordPending(0);
         exchange.close();
     }
 
