@@ -84,15 +84,15 @@ public final class Keyring implements AutoCloseable {
         this.guard = new RollbackGuard(ledger, store, events);
         this.ticker = ticker;
         this.coarseClock = ticker == Ticker.systemTicker();
-        if (coarseClock) {
-            CoarseClock.acquire();
-        }
         this.primitives = Caffeine.newBuilder()
                 .expireAfterWrite(settings.cacheTtl())
                 .maximumSize(settings.cacheMaxEntries())
                 .ticker(ticker)
                 .evictionListener((CacheKey key, Object value, RemovalCause cause) -> evicted(key))
                 .buildAsync();
+        if (coarseClock) {
+            CoarseClock.acquire(); // last: a constructor that throws leaves no clock thread behind
+        }
     }
 
     /**

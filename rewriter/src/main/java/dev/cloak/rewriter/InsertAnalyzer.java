@@ -42,6 +42,12 @@ final class InsertAnalyzer {
         this.analysis = analysis;
     }
 
+    /** Whether a statement writes rows as an INSERT does: an INSERT, or MariaDB's {@code REPLACE}. */
+    static boolean writesAsInsert(Statement statement) {
+        return statement instanceof Insert || statement instanceof Upsert upsert
+                && (upsert.getUpsertType() == UpsertType.REPLACE || upsert.getUpsertType() == UpsertType.REPLACE_SET);
+    }
+
     /**
      * The INSERT a statement writes rows as: the statement itself, or MariaDB's {@code REPLACE} as the INSERT of the
      * same table, columns and values ({@code VALUES}, {@code SELECT} or {@code SET}); null for any other statement.
@@ -50,10 +56,10 @@ final class InsertAnalyzer {
         if (statement instanceof Insert insert) {
             return insert;
         }
-        if (!(statement instanceof Upsert upsert) || upsert.getUpsertType() != UpsertType.REPLACE
-                && upsert.getUpsertType() != UpsertType.REPLACE_SET) {
+        if (!writesAsInsert(statement)) {
             return null;
         }
+        Upsert upsert = (Upsert) statement;
         Insert insert = new Insert();
         insert.setTable(upsert.getTable());
         insert.setColumns(upsert.getColumns());
@@ -82,9 +88,8 @@ final class InsertAnalyzer {
             throw new Rejection("OUTPUT on configured table " + table + Rejection.NOT_YET + ": use RETURNING");
         }
         if (insert.isUseSet() || present(insert.getSetUpdateSets())) {
-            for (UpdateSet set : insert.getSetUpdateSets()) {
-                assignments(target, set);
-            }
+            // each SET takes what an upsert's SET may take; a proposed value there is the new row's own
+            upsertSets(target, insert.getSetUpdateSets(), "INSERT ... SET");
             return target.returning(insert.getReturningClause());
         }
         List<Column> columns = insert.getColumns() == null ? List.of() : insert.getColumns();
@@ -107,27 +112,6 @@ final class InsertAnalyzer {
             }
         }
         return target.returning(insert.getReturningClause());
-    }
-
-    /** {@code SET a = ?, b = ?} of {@code INSERT ... SET}: each encrypted column takes a value it may be given. */
-    private void assignments(WriteTarget target, UpdateSet set) {
-        ExpressionList<Column> columns = set.getColumns();
-        ExpressionList<?> values = set.getValues();
-        for (int i = 0; i < columns.size(); i++) {
-            Column column = columns.get(i);
-            analysis.approve(column);
-            EncryptedColumn encrypted = target.column(column.getColumnName());
-            if (columns.size() != values.size() && encrypted != null) {
-                throw new Rejection("row assignment to encrypted column " + encrypted.name() + Rejection.NOT_YET
-                        + ": write SET column = ? for each column");
-            }
-            if (columns.size() == values.size()) {
-                target.assign(encrypted, values.get(i), "value for column");
-            }
-        }
-        if (columns.size() != values.size()) {
-            analysis.plain.requirePlain(values, "value for column", target.scope());
-        }
     }
 
     /**

@@ -57,7 +57,7 @@ final class StatementAnalyzer {
 
     StatementPlan analyze(Statement statement) {
         if (statement instanceof Select || statement instanceof Insert || statement instanceof Update
-                || statement instanceof Delete || InsertAnalyzer.asInsert(statement) != null) {
+                || statement instanceof Delete || InsertAnalyzer.writesAsInsert(statement)) {
             return analyzeDml(statement);
         }
         if (statement instanceof ExplainStatement explain && explain.getStatement() != null) {
@@ -155,7 +155,7 @@ final class StatementAnalyzer {
         if (statement instanceof Select select) {
             kind = StatementPlan.Kind.SELECT;
             projections = analysis.queries.query(select, null).projections();
-        } else if (InsertAnalyzer.asInsert(statement) != null) {
+        } else if (InsertAnalyzer.writesAsInsert(statement)) {
             kind = StatementPlan.Kind.INSERT;
             projections = new InsertAnalyzer(analysis).analyze(InsertAnalyzer.asInsert(statement));
         } else if (statement instanceof Update update) {

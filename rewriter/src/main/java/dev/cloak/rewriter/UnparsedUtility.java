@@ -124,7 +124,8 @@ final class UnparsedUtility {
             return word("SEQUENCE") && sequence(false) ? StatementPlan.Kind.DDL : null;
         }
         if (word("DROP")) {
-            if (word("TABLE") || (views = word("VIEW"))) {
+            views = word("VIEW");
+            if (views || word("TABLE")) {
                 locks = !views;
                 drops = true;
                 return dropRelations() ? StatementPlan.Kind.DDL : null;
