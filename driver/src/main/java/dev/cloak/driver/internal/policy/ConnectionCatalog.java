@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The rewriter's {@link Catalog} over one connection's own session, so it sees what that session sees (a table or
  * view created earlier in its open transaction too): a table's columns and primary key through
- * {@link CatalogColumns}, and the views of the database with their definitions from the dialect's catalog tables. A failure is logged and answered
- * with null; the rewriter then refuses what needs the answer, and asks again later.
+ * {@link CatalogColumns}, and the views of the database with their definitions from the dialect's catalog tables.
+ * A failure is logged and answered with null; the rewriter then refuses what needs the answer, and asks again
+ * later.
  */
 final class ConnectionCatalog implements Catalog {
 
