@@ -34,9 +34,10 @@ import net.sf.jsqlparser.statement.truncate.Truncate;
  * deterministic column); DEFAULT values, CHECK constraints and generated expressions on it are refused, and so are
  * {@code ALTER COLUMN ... SET DEFAULT}, a {@code USING} expression and a rename that takes it, or its table, out of
  * the policy's names. An index may cover an encrypted column only as a plain equality index on a deterministic
- * one. DDL naming no configured table passes through. Each plan says which tables' columns and which views the
- * statement may change, so that what Cloak read from the catalog about them is read again, and which encrypted
- * columns' keys to make before it locks their tables.
+ * one. A table may share rows with a configured one (inheritance, partitions) only when it lists the same encrypted
+ * columns alike ({@link SharedRows}). DDL naming no configured table passes through. Each plan says which tables'
+ * columns and which views the statement may change, so that what Cloak read from the catalog about them is read
+ * again, and which encrypted columns' keys to make before it locks their tables.
  */
 final class DdlRewriter {
 
@@ -74,12 +75,14 @@ final class DdlRewriter {
                         + tables.firstConfiguredName(statement) + Rejection.NOT_YET
                         + ": create the table, then copy rows through Cloak with ? parameters");
             }
+            SharedRows.check(tables, sql, dialect, create);
             if (create.getTable() != null && tables.isConfigured(create.getTable())) {
                 return changing(createTable(create), create.getTable(), false);
             }
             return ddl(create.getTable());
         }
         if (statement instanceof Alter alter) {
+            SharedRows.check(tables, sql, dialect, alter);
             if (alter.getTable() != null && tables.isConfigured(alter.getTable())) {
                 return changing(alterTable(alter), alter.getTable(), true);
             }
@@ -234,7 +237,7 @@ final class DdlRewriter {
             if (tables.column(table, name) == null) {
                 throw new Rejection("renaming encrypted column " + column.name() + " to a name the policy does not"
                         + " list is not supported: its cells would be read back as raw ciphertext; list the new name"
-                        + " in the policy with key-domain " + column.keyDomain() + " and rename it under that policy");
+                        + " in the policy with key: " + column.keyDomain() + " and rename it under that policy");
             }
         }
     }

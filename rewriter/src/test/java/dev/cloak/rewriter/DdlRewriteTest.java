@@ -273,7 +273,7 @@ class DdlRewriteTest {
     @Test
     void anEncryptedColumnOrTableMayNotBeRenamedOutOfThePolicy() throws Exception {
         assertThat(rejection(Dialect.POSTGRESQL, "ALTER TABLE patients RENAME COLUMN ssn TO national_id"))
-                .contains("renaming encrypted column patients.ssn").contains("key-domain patients.ssn");
+                .contains("renaming encrypted column patients.ssn").contains("key: patients.ssn");
         assertThat(rejection(Dialect.POSTGRESQL, "ALTER TABLE patients RENAME ssn TO national_id"))
                 .contains("renaming encrypted column patients.ssn");
         assertThat(rejection(Dialect.MARIADB, "ALTER TABLE patients CHANGE COLUMN ssn national_id varchar(11)"))
@@ -289,5 +289,52 @@ class DdlRewriteTest {
         }
         assertThat(plan(Dialect.MARIADB, "ALTER TABLE patients CHANGE COLUMN ssn ssn varchar(11)").sql())
                 .contains("CHANGE COLUMN ssn ssn VARBINARY");
+    }
+    /** patients, a partition listed alike (patients_2024), and one listed with another key domain (patients_old). */
+    private static final EncryptedSchema PARTITIONED = EncryptedSchema.of(List.of(
+            new EncryptedColumn(null, "patients", "ssn", false, true, "patients.ssn", "varchar", 0, 0, null),
+            new EncryptedColumn(null, "patients", "name", false, false, "patients.name", "varchar", 0, 0, null),
+            new EncryptedColumn(null, "patients_2024", "ssn", false, true, "patients.ssn", "varchar", 0, 0, null),
+            new EncryptedColumn(null, "patients_2024", "name", false, false, "patients.name", "varchar", 0, 0, null),
+            new EncryptedColumn(null, "patients_old", "ssn", false, true, "patients_old.ssn", "varchar", 0, 0, null),
+            new EncryptedColumn(null, "patients_old", "name", false, false, "patients.name", "varchar", 0, 0, null)));
+
+    private static String sharingRejection(Dialect dialect, String sql) {
+        UnsupportedStatementException e = catchThrowableOfType(UnsupportedStatementException.class,
+                () -> new SqlRewriter(PARTITIONED, 10, dialect).plan(sql));
+        assertThat((Throwable) e).as(sql).isNotNull();
+        return e.getMessage();
+    }
+
+    @Test
+    void aTableSharingRowsWithAConfiguredOneMustListItsEncryptedColumnsAlike() throws Exception {
+        // the other table's rows are read and written through the configured one, or the reverse
+        for (String sql : List.of("CREATE TABLE kids (extra int) INHERITS (patients)",
+                "CREATE TABLE kids (extra int) INHERITS (other, patients)",
+                "CREATE TABLE kids /* c */ INHERITS (\"patients\")",
+                "CREATE TABLE patients_q1 PARTITION OF patients FOR VALUES FROM (1) TO (10)",
+                "ALTER TABLE kids INHERIT patients", "ALTER TABLE patients ATTACH PARTITION p2 DEFAULT",
+                "ALTER TABLE ONLY patients ATTACH PARTITION public.p2 FOR VALUES IN (1)",
+                "ALTER TABLE patients DETACH PARTITION p2", "ALTER TABLE patients_old INHERIT patients",
+                "ALTER TABLE kids ATTACH PARTITION patients FOR VALUES IN (1)",
+                "CREATE TABLE patients (id int, name text) INHERITS (people)")) {
+            assertThat(sharingRejection(Dialect.POSTGRESQL, sql)).as(sql).contains("would share rows with configured")
+                    .contains("in the policy with key: patients");
+        }
+        assertThat(sharingRejection(Dialect.POSTGRESQL, "ALTER TABLE patients_old INHERIT patients"))
+                .isEqualTo("table patients_old would share rows with configured table patients (INHERIT) but does not"
+                        + " list encrypted column patients.ssn alike: values written through it would be stored"
+                        + " unencrypted among its cells, and its cells read through it as raw ciphertext; list"
+                        + " patients_old.ssn in the policy with key: patients.ssn, mode: deterministic, type: varchar");
+        assertThat(sharingRejection(Dialect.MARIADB, "ALTER TABLE patients EXCHANGE PARTITION p0 WITH TABLE other"))
+                .contains("table other would share rows with configured table patients (WITH TABLE)");
+        // listed alike, or neither configured: planned as before
+        for (String sql : List.of("CREATE TABLE patients_2024 PARTITION OF patients FOR VALUES FROM (1) TO (10)",
+                "ALTER TABLE patients ATTACH PARTITION patients_2024 FOR VALUES FROM (1) TO (10)",
+                "ALTER TABLE patients DETACH PARTITION patients_2024", "ALTER TABLE patients NO INHERIT people",
+                "CREATE TABLE kids (extra int) INHERITS (people)", "ALTER TABLE kids INHERIT people",
+                "ALTER TABLE patients ADD COLUMN inherit int")) {
+            assertThat(new SqlRewriter(PARTITIONED, 10, Dialect.POSTGRESQL).plan(sql).sql()).as(sql).isEqualTo(sql);
+        }
     }
 }
