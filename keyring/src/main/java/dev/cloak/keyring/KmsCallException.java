@@ -13,6 +13,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 public final class KmsCallException extends Exception {
 
     private static final long serialVersionUID = 1L;
+    /** How long a piece of a secret in an error text gives the echo away (an error text may be cut short). */
+    private static final int ECHO_WINDOW = 12;
 
     private final KeyringException.Kind kind;
     private final boolean retryable;
@@ -35,8 +37,9 @@ public final class KmsCallException extends Exception {
 
     /**
      * What an HTTP status of a KMS's answer means when the protocol says no more: 401 and 403 are a refusal
-     * ({@link KeyringException.Kind#ACCESS_DENIED}); 408, 429 and 5xx are transient; anything else is a request the
-     * KMS will not serve ({@link KeyringException.Kind#INVALID}).
+     * ({@link KeyringException.Kind#ACCESS_DENIED}); 408, 429 and 5xx are transient, and so is a redirect (3xx), which
+     * Cloak does not follow, since the credentials would go to another host (a standby node sends one to the active
+     * node); anything else is a request the KMS will not serve ({@link KeyringException.Kind#INVALID}).
      *
      * @param what   the key and operation, e.g. {@code "vault-transit key transit/keys/cloak (decrypt)"}
      * @param detail the KMS's own words, free of secrets, or {@code null}
@@ -49,7 +52,30 @@ public final class KmsCallException extends Exception {
         if (status == 408 || status == 429 || status >= 500) {
             return transientFailure(message, null);
         }
+        if (status >= 300 && status < 400) {
+            return transientFailure(message + " (a redirect, which Cloak does not follow: the credentials would go to"
+                    + " another host; point the URI at the active node or at a load balancer)", null);
+        }
         return permanent(KeyringException.Kind.INVALID, message, null);
+    }
+
+    /**
+     * The KMS's own words, unless they quote {@code secret} (the base64 data key of the request): a proxy, or a KMS,
+     * that echoes the request in its error would otherwise put key material into a message and a log.
+     *
+     * @return {@code detail}, or a note that it was left out
+     */
+    public static String withoutEcho(String detail, String secret) {
+        if (detail == null || secret == null) {
+            return detail;
+        }
+        int window = Math.min(ECHO_WINDOW, secret.length());
+        for (int i = 0; window > 0 && i + window <= secret.length(); i++) {
+            if (detail.contains(secret.substring(i, i + window))) {
+                return "(its error text quoted the request, so it is left out)";
+            }
+        }
+        return detail;
     }
 
     /**

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -100,8 +101,27 @@ final class GcpKmsKey implements KmsKey {
         return plaintext;
     }
 
+    /**
+     * POSTs to {@code v1/NAME:OPERATION}. A token the server refuses (401) before it expires, revoked or rotated, is
+     * refreshed and the call made once more, as Google's own HTTP adapter does.
+     */
     private JsonObject call(String operation, JsonObject body, Duration timeout) throws KmsCallException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         String what = describe() + " (" + operation + ")";
+        HttpResponse<String> response = send(operation, body, timeout, what);
+        if (response.statusCode() == 401) {
+            refreshCredentials(what);
+            response = send(operation, body, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())), what);
+        }
+        JsonObject json = parse(response.body());
+        if (response.statusCode() == 200 && json != null) {
+            return json;
+        }
+        throw failure(response.statusCode(), json, operation, what, text(body, "plaintext"));
+    }
+
+    private HttpResponse<String> send(String operation, JsonObject body, Duration timeout, String what)
+            throws KmsCallException {
         URI target = URI.create(uri.endpoint() + "/v1/" + uri.keyName() + ":" + operation);
         HttpRequest.Builder request = HttpRequest.newBuilder(target)
                 .timeout(timeout)
@@ -112,33 +132,45 @@ final class GcpKmsKey implements KmsKey {
                 request.header(header.getKey(), value);
             }
         }
-        HttpResponse<String> response;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw KmsCallException.ofNetworkFailure(what, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw KmsCallException.transientFailure(what + " was interrupted", e);
         }
-        JsonObject json = parse(response.body());
-        if (response.statusCode() == 200 && json != null) {
-            return json;
+    }
+
+    private void refreshCredentials(String what) throws KmsCallException {
+        GoogleCredentials loaded;
+        synchronized (this) {
+            loaded = credentials;
         }
-        throw failure(response.statusCode(), json, operation, what);
+        try {
+            loaded.refresh();
+        } catch (IOException e) {
+            throw credentialFailure(e, what);
+        }
     }
 
     /** What Cloud KMS's error means: its canonical status where the HTTP status alone would mislead. */
-    private static KmsCallException failure(int status, JsonObject json, String operation, String what) {
+    private static KmsCallException failure(int status, JsonObject json, String operation, String what,
+                                            String secret) {
         JsonObject error = json != null && json.get("error") instanceof JsonObject e ? e : null;
         String code = error == null ? null : text(error, "status");
-        String message = error == null ? null : text(error, "message");
+        String message = error == null ? null : KmsCallException.withoutEcho(text(error, "message"), secret);
         String detail = (code == null ? "" : code) + (message == null ? "" : (code == null ? "" : ": ")
                 + (message.length() > 300 ? message.substring(0, 300) + "…" : message));
         if (status == 400 && "FAILED_PRECONDITION".equals(code)) {
             // a disabled or destroyed key version: an operator can enable it again
             return KmsCallException.permanent(KeyringException.Kind.UNAVAILABLE,
                     what + " failed: the key version is not enabled (" + detail + ")", null);
+        }
+        if (status == 400 && message != null && message.toLowerCase(Locale.ROOT).contains("crc32c")) {
+            // a checksum of the request that did not match what arrived: corrupted in transit, retried as Google asks
+            return KmsCallException.transientFailure(what + " found the request corrupted in transit: " + detail,
+                    null);
         }
         if (status == 400 && operation.equals("decrypt")) {
             // Cloud KMS's answer to a ciphertext of another key, altered, or asked with other associated data

@@ -27,7 +27,8 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Vault's HTTP API as the Transit key and its token use it: JSON over HTTPS (or plain HTTP to loopback when the URI
- * allows it), the token in {@code X-Vault-Token}, the namespace in {@code X-Vault-Namespace}. One HTTP/1.1 client per
+ * allows it), the token in {@code X-Vault-Token}, the namespace in {@code X-Vault-Namespace}, and
+ * {@code X-Vault-Request: true}, which Vault Agent and Vault Proxy may require. One HTTP/1.1 client per
  * master key; each request is held to the time it is given.
  */
 final class VaultHttp {
@@ -103,7 +104,9 @@ final class VaultHttp {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri.base() + "/v1/" + path))
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
-                .header("Accept", "application/json");
+                .header("Accept", "application/json")
+                // as Vault's own clients send it: a Vault Agent or Proxy with require_request_header refuses without
+                .header("X-Vault-Request", "true");
         if (token != null) {
             request.header("X-Vault-Token", token);
         }

@@ -15,7 +15,10 @@ import java.util.Base64;
  * A key of Vault's Transit engine: {@code POST /v1/MOUNT/encrypt/NAME} and {@code /decrypt/NAME} with base64
  * bodies, {@code vault:vN:} ciphertexts, each bound to its {@link KmsBinding} by {@code associated_data} (an AEAD key
  * such as {@code aes256-gcm96}) or, for a key created with {@code derived=true}, by {@code context}. Vault then
- * refuses to decrypt under another binding, and its audit device records the binding of each call.
+ * refuses to decrypt under another binding, and its audit device records the binding of each call. Vault ignores
+ * {@code context} for a key that is not derived, without a warning: so before its first wrap or unwrap, a URI with
+ * {@code derived=true} checks that the key is derived (a probe encrypted under one context must not decrypt under
+ * another), else every binding would be left out.
  */
 final class VaultTransitKey implements KmsKey {
 
@@ -24,6 +27,8 @@ final class VaultTransitKey implements KmsKey {
     private final VaultTransitUri uri;
     private final VaultHttp http;
     private final VaultToken token;
+    /** Whether a {@code derived=true} key was found to be derived ({@link #requireDerived}). */
+    private volatile boolean derivationChecked;
 
     VaultTransitKey(VaultTransitUri uri, Duration timeout) throws KeyringException {
         this.uri = uri;
@@ -38,7 +43,12 @@ final class VaultTransitKey implements KmsKey {
 
     @Override
     public byte[] encrypt(byte[] plaintext, KmsBinding binding, Duration timeout) throws KmsCallException {
-        JsonObject body = bound(binding);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        requireDerived(timeout);
+        return sealed(plaintext, bound(binding), left(deadline));
+    }
+
+    private byte[] sealed(byte[] plaintext, JsonObject body, Duration timeout) throws KmsCallException {
         body.addProperty("plaintext", Base64.getEncoder().encodeToString(plaintext));
         JsonObject data = call("encrypt", body, timeout);
         String ciphertext = text(data, "ciphertext");
@@ -56,9 +66,11 @@ final class VaultTransitKey implements KmsKey {
             throw KmsCallException.permanent(KeyringException.Kind.UNWRAP_FAILED, describe()
                     + ": the wrapped keyset holds no vault:v ciphertext (another master key wrapped it)", null);
         }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        requireDerived(timeout);
         JsonObject body = bound(binding);
         body.addProperty("ciphertext", text);
-        JsonObject data = call("decrypt", body, timeout);
+        JsonObject data = call("decrypt", body, left(deadline));
         String plaintext = text(data, "plaintext");
         try {
             return Base64.getDecoder().decode(plaintext == null ? "" : plaintext);
@@ -69,10 +81,48 @@ final class VaultTransitKey implements KmsKey {
 
     /** The request's binding: {@code context} for a derived key, {@code associated_data} otherwise. */
     private JsonObject bound(KmsBinding binding) {
+        return bound(binding.associatedData());
+    }
+
+    private JsonObject bound(byte[] associatedData) {
         JsonObject body = new JsonObject();
         body.addProperty(uri.derived() ? "context" : "associated_data",
-                Base64.getEncoder().encodeToString(binding.associatedData()));
+                Base64.getEncoder().encodeToString(associatedData));
         return body;
+    }
+
+    /**
+     * For a URI with {@code derived=true}, once: a probe sealed under one context must fail to open under another.
+     * A key that is not derived opens it, since Vault then ignores {@code context}: it is refused, for no wrap
+     * under it would be bound to its key domain.
+     */
+    private void requireDerived(Duration timeout) throws KmsCallException {
+        if (!uri.derived() || derivationChecked) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] probe = "cloak derivation probe".getBytes(StandardCharsets.US_ASCII);
+        byte[] sealed = sealed(probe, bound("cloak/derivation-probe/1".getBytes(StandardCharsets.US_ASCII)),
+                timeout);
+        JsonObject body = bound("cloak/derivation-probe/2".getBytes(StandardCharsets.US_ASCII));
+        body.addProperty("ciphertext", new String(sealed, StandardCharsets.US_ASCII));
+        try {
+            call("decrypt", body, left(deadline));
+        } catch (KmsCallException refused) {
+            if (refused.kind() != KeyringException.Kind.UNWRAP_FAILED) {
+                throw refused;
+            }
+            derivationChecked = true; // refused under another context: the key is derived
+            return;
+        }
+        throw KmsCallException.permanent(KeyringException.Kind.INVALID, describe() + " is not a derived key: Vault"
+                + " ignores the context it is given, so no wrap would be bound to its key domain; create the key"
+                + " with derived=true, or drop derived=true from the URI (Vault 1.13 or later binds by"
+                + " associated_data)", null);
+    }
+
+    private static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
     }
 
     /**
@@ -86,9 +136,10 @@ final class VaultTransitKey implements KmsKey {
         String sent = token.current(timeout);
         VaultHttp.Answer answer = http.post(path, body, sent, timeout, what);
         if (answer.status() == 403 && token.refused(sent)) {
-            Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+            Duration left = left(deadline);
             answer = http.post(path, body, token.current(left), left, what);
         }
+        String errors = KmsCallException.withoutEcho(answer.errors(), text(body, "plaintext"));
         if (answer.status() == 200 && answer.body() != null && answer.body().get("data") instanceof JsonObject data) {
             String ignored = ignoredParameters(answer.body());
             if (ignored != null) {
@@ -105,13 +156,13 @@ final class VaultTransitKey implements KmsKey {
         if (answer.status() == 400 && operation.equals("decrypt")) {
             // Vault's answer to a ciphertext that does not authenticate under this key and binding
             throw KmsCallException.permanent(KeyringException.Kind.UNWRAP_FAILED, what + " refused the ciphertext: "
-                    + answer.errors(), null);
+                    + errors, null);
         }
         if (answer.status() == 412) {
             // a performance standby that has not yet seen the key's latest version: another node or a retry will
-            throw KmsCallException.transientFailure(what + " answered HTTP 412: " + answer.errors(), null);
+            throw KmsCallException.transientFailure(what + " answered HTTP 412: " + errors, null);
         }
-        throw KmsCallException.ofHttpStatus(answer.status(), what, answer.errors());
+        throw KmsCallException.ofHttpStatus(answer.status(), what, errors);
     }
 
     /** Vault's warning that it ignored request fields, when it gave one. */

@@ -64,6 +64,19 @@ class GcpKmsMasterKeyProviderTest extends RemoteMasterKeyContract {
     }
 
     @Test
+    void aTokenRevokedBeforeItsExpiryIsRefreshedAndTheCallMadeAgain() throws Exception {
+        GcpKmsDouble gcp = KmsDoubles.gcp();
+        try (Keyring keyring = open(new MemoryKeyStore())) {
+            keyring.aead("patients.name");
+            int before = gcp.tokensIssued();
+            gcp.revokeTokens();
+
+            assertThat(keyring.aead("patients.dob")).isNotNull();
+            assertThat(gcp.tokensIssued() - before).isEqualTo(1);
+        }
+    }
+
+    @Test
     void applicationDefaultCredentialsAreUsedWhenTheUriNamesNoKeyFile() throws Exception {
         String adc = uri.replaceFirst("&credentials=file:[^&]+", "");
         kms().clearCalls();

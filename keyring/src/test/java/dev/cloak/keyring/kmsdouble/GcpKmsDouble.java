@@ -71,6 +71,11 @@ public final class GcpKmsDouble extends KmsDouble {
         granted = Set.of(operations);
     }
 
+    /** Revokes every access token issued so far, as a rotated or revoked credential does before its expiry. */
+    public void revokeTokens() {
+        tokens.clear();
+    }
+
     /** How many access tokens the token endpoint issued. */
     public int tokensIssued() {
         return tokensIssued;

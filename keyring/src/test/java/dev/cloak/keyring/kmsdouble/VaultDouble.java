@@ -131,6 +131,11 @@ public final class VaultDouble extends KmsDouble {
             errors(exchange, 404, "unsupported path");
             return;
         }
+        if (!"true".equals(exchange.getRequestHeaders().getFirst("X-Vault-Request"))) {
+            // as a Vault Agent or Vault Proxy listener with require_request_header answers
+            errors(exchange, 412, "missing 'X-Vault-Request' header");
+            return;
+        }
         String route = path.substring("/v1/".length());
         String namespace = String.valueOf(exchange.getRequestHeaders().getFirst("X-Vault-Namespace"));
         namespace = namespace.equals("null") ? "" : namespace;

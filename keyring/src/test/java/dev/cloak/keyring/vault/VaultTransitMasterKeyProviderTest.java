@@ -83,6 +83,20 @@ class VaultTransitMasterKeyProviderTest extends RemoteMasterKeyContract {
     }
 
     @Test
+    void derivedTrueOnAKeyThatIsNotDerivedIsRefusedRatherThanLeftUnbound() throws Exception {
+        // Vault ignores context for a key that is not derived: every domain could unwrap every other's keyset
+        vault().createKey("", "transit", "plain-key", false);
+        uri = uri.replaceFirst("/keys/[^?]+", "/keys/plain-key") + "&derived=true";
+
+        try (Keyring keyring = open(new MemoryKeyStore())) {
+            KeyringException e = catchThrowableOfType(KeyringException.class, () -> keyring.aead("patients.name"));
+
+            assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
+            assertThat(e.getMessage()).contains("is not a derived key").contains("drop derived=true");
+        }
+    }
+
+    @Test
     void aKeyInANamespaceIsReachedWithTheNamespaceHeader() throws Exception {
         vault().createKey("team-a/payments", "transit", "ns-key", false);
         String plain = uri.replaceFirst("/keys/[^?]+", "/keys/ns-key");
