@@ -77,6 +77,19 @@ class GcpKmsMasterKeyProviderTest extends RemoteMasterKeyContract {
     }
 
     @Test
+    void aRequestCorruptedInTransitIsRetriedNotTakenForARefusedCiphertext() throws Exception {
+        MemoryKeyStore store = storeWithKeys();
+        GcpKmsDouble gcp = KmsDoubles.gcp();
+        try (Keyring keyring = open(store)) {
+            gcp.corruptNext(1);
+
+            assertThat(keyring.aead("patients.name")).isNotNull();
+        } finally {
+            gcp.corruptNext(0);
+        }
+    }
+
+    @Test
     void applicationDefaultCredentialsAreUsedWhenTheUriNamesNoKeyFile() throws Exception {
         String adc = uri.replaceFirst("&credentials=file:[^&]+", "");
         kms().clearCalls();

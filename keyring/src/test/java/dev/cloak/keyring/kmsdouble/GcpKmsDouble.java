@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 
 /**
@@ -45,6 +46,7 @@ public final class GcpKmsDouble extends KmsDouble {
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
     private volatile Set<String> granted = Set.of("encrypt", "decrypt");
     private volatile int tokensIssued;
+    private final AtomicInteger corrupted = new AtomicInteger();
 
     public GcpKmsDouble() {
         super(null);
@@ -69,6 +71,11 @@ public final class GcpKmsDouble extends KmsDouble {
     /** The operations the service account may call ({@code encrypt}, {@code decrypt}), as its IAM roles grant. */
     public void grant(String... operations) {
         granted = Set.of(operations);
+    }
+
+    /** The next {@code requests} KMS calls arrive corrupted: their ciphertext's checksum does not match. */
+    public void corruptNext(int requests) {
+        corrupted.set(requests);
     }
 
     /** Revokes every access token issued so far, as a rotated or revoked credential does before its expiry. */
@@ -156,6 +163,10 @@ public final class GcpKmsDouble extends KmsDouble {
         }
         if (request == null) {
             return error(exchange, 400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
+        }
+        if (corrupted.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return error(exchange, 400, "INVALID_ARGUMENT",
+                    "The checksum in field ciphertext_crc32c did not match the data in field ciphertext.");
         }
         byte[] aad = decode(request, "additionalAuthenticatedData");
         if (!checksum(request, "additionalAuthenticatedDataCrc32c", aad)) {
