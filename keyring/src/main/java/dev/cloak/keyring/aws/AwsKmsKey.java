@@ -101,7 +101,14 @@ final class AwsKmsKey implements KmsKey {
     /** What an SDK failure means: AWS's error codes first, then the HTTP status, then the network. */
     private KmsCallException classified(RuntimeException e, String operation) {
         String what = describe() + " (" + operation + ")";
-        if (e instanceof InvalidCiphertextException || e instanceof IncorrectKeyException) {
+        if (e instanceof IncorrectKeyException) {
+            // AWS's answer to a blob wrapped under another key than KeyId names: an alias moved to a new key, say
+            return KmsCallException.permanent(KeyringException.Kind.UNWRAP_FAILED, what + " refused the ciphertext: "
+                    + errorCode(e) + ": it was wrapped under another KMS key than the URI names now (an alias moved"
+                    + " to a new key?); set master-key to the key that wrapped it and run cloak keys rewrap --master"
+                    + " with the new one", e);
+        }
+        if (e instanceof InvalidCiphertextException) {
             // KMS's answer to a blob wrapped under another key, altered, or asked with another encryption context
             return KmsCallException.permanent(KeyringException.Kind.UNWRAP_FAILED,
                     what + " refused the ciphertext: " + errorCode(e), e);

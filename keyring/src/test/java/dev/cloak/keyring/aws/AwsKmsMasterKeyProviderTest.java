@@ -60,6 +60,24 @@ class AwsKmsMasterKeyProviderTest extends RemoteMasterKeyContract {
     }
 
     @Test
+    void anAliasMovedToAnotherKeySaysSoWhenItCannotUnwrap() throws Exception {
+        AwsKmsDouble aws = KmsDoubles.aws();
+        String keyArn = uri.substring("aws-kms://".length());
+        String alias = "moved-" + Integer.toHexString(keyArn.hashCode());
+        uri = "aws-kms://" + aws.alias(alias, keyArn);
+        MemoryKeyStore store = storeWithKeys();
+        aws.alias(alias, aws.createKey("moved-to-" + Integer.toHexString(keyArn.hashCode())));
+
+        try (Keyring keyring = open(store)) {
+            KeyringException e = catchThrowableOfType(KeyringException.class, () -> keyring.aead("patients.name"));
+
+            assertThat(e.kind()).isEqualTo(KeyringException.Kind.UNWRAP_FAILED);
+            assertThat(e.getMessage()).contains("IncorrectKeyException").contains("an alias moved")
+                    .contains("cloak keys rewrap");
+        }
+    }
+
+    @Test
     void credentialsTheKmsDoesNotKnowAreRefused() throws Exception {
         MemoryKeyStore store = storeWithKeys();
         String secret = System.getProperty("aws.secretAccessKey");
