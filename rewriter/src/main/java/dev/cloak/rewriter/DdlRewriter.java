@@ -276,6 +276,7 @@ final class DdlRewriter {
     private boolean declareColumn(Table table, ColumnDefinition definition) {
         EncryptedColumn column = tables.column(table, definition.getColumnName());
         if (column == null) {
+            readsNoEncryptedColumn(table, definition);
             return false;
         }
         List<String> specs = definition.getColumnSpecs() == null ? List.of() : definition.getColumnSpecs();
@@ -308,6 +309,30 @@ final class DdlRewriter {
         type.setArrayData(new ArrayList<>());
         definition.setColumnSpecs(withoutTextAttributes(specs));
         return true;
+    }
+
+    /**
+     * A plain column's generated expression or CHECK constraint may not read an encrypted column of its table: it
+     * would compute over ciphertext, and a copy of the cells would be read back, raw, through the plain column.
+     */
+    private void readsNoEncryptedColumn(Table table, ColumnDefinition definition) {
+        if (definition.getColumnSpecs() == null || definition.getColumnSpecs().isEmpty()) {
+            return;
+        }
+        String specs = String.join(" ", definition.getColumnSpecs());
+        String words = " " + specs.toUpperCase(Locale.ROOT) + " ";
+        if (!words.contains(" CHECK") && !words.contains(" GENERATED ") && !words.contains(" AS ")) {
+            return; // REFERENCES other (c) names another table's column
+        }
+        for (EncryptedColumn encrypted : tables.columnsOf(table)) {
+            if (!SqlText.countIdentifiers(specs, Set.of(encrypted.column().toLowerCase(Locale.ROOT))).isEmpty()) {
+                throw new Rejection("a generated expression or CHECK constraint of column "
+                        + Identifiers.unquote(definition.getColumnName()) + " that reads encrypted column "
+                        + encrypted.name() + " is not supported: it would compute over its ciphertext, and a copy"
+                        + " would be read back as raw ciphertext; compute the value in the application and store it"
+                        + " through Cloak");
+            }
+        }
     }
 
     /** The column specs without COLLATE and CHARACTER SET, which belong to text types, not to the binary one. */

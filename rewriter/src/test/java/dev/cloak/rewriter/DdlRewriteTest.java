@@ -337,4 +337,22 @@ class DdlRewriteTest {
             assertThat(new SqlRewriter(PARTITIONED, 10, Dialect.POSTGRESQL).plan(sql).sql()).as(sql).isEqualTo(sql);
         }
     }
+    @Test
+    void aPlainColumnComputedFromAnEncryptedOneIsRefused() throws Exception {
+        for (String sql : List.of(
+                "CREATE TABLE patients (id int, ssn varchar(11), h text GENERATED ALWAYS AS (md5(ssn)) STORED)",
+                "ALTER TABLE patients ADD COLUMN h bytea GENERATED ALWAYS AS (ssn) STORED",
+                "CREATE TABLE patients (id int, ssn varchar(11), ok int CHECK (length(ssn) > 3))")) {
+            assertThat(rejection(Dialect.POSTGRESQL, sql)).as(sql)
+                    .contains("reads encrypted column patients.ssn").contains("compute over its ciphertext");
+        }
+        for (String sql : List.of("ALTER TABLE patients ADD COLUMN h varbinary(100) AS (ssn) VIRTUAL",
+                "CREATE TABLE patients (id int, ssn varchar(11), h varchar(64) AS (sha2(`Ssn`, 256)))")) {
+            assertThat(rejection(Dialect.MARIADB, sql)).as(sql).contains("reads encrypted column patients.ssn");
+        }
+        // computed from plain columns, or an identity: as before
+        assertThat(plan(Dialect.POSTGRESQL, "CREATE TABLE patients (id int GENERATED ALWAYS AS IDENTITY,"
+                + " city text, c text GENERATED ALWAYS AS (upper(city)) STORED, visits_ssn text REFERENCES"
+                + " visits (ssn))").sql()).contains("GENERATED ALWAYS AS (upper(city)) STORED");
+    }
 }
