@@ -144,6 +144,10 @@ final class DdlRewriter {
             if (expression.getOperation() == AlterOperation.RENAME_TABLE) {
                 keepsEncryptedTableNamed(table, new Table(expression.getNewTableName()));
             }
+            String moved = schemaMovedTo(expression);
+            if (moved != null) {
+                keepsEncryptedTableNamed(table, new Table(moved, table.getName()));
+            }
             keepsEncryptedColumnsNamed(table, expression);
             for (AlterExpression.ColumnSetDefault set : orEmpty(expression.getColumnSetDefaultList())) {
                 EncryptedColumn column = tables.column(table, set.getColumnName());
@@ -256,6 +260,17 @@ final class DdlRewriter {
                         + " policy");
             }
         }
+    }
+
+    /** The schema of PostgreSQL's {@code ALTER TABLE t SET SCHEMA s}, as written; null for any other expression. */
+    private static String schemaMovedTo(AlterExpression expression) {
+        String specifier = expression.getOptionalSpecifier();
+        if (expression.getOperation() != AlterOperation.UNSPECIFIC || specifier == null) {
+            return null;
+        }
+        String[] words = specifier.trim().split("\\s+");
+        return words.length >= 3 && words[0].equalsIgnoreCase("SET") && words[1].equalsIgnoreCase("SCHEMA")
+                ? words[2] : null;
     }
 
     private static <T> List<T> orEmpty(List<T> list) {

@@ -289,6 +289,13 @@ class DdlRewriteTest {
         }
         assertThat(plan(Dialect.MARIADB, "ALTER TABLE patients CHANGE COLUMN ssn ssn varchar(11)").sql())
                 .contains("CHANGE COLUMN ssn ssn VARBINARY");
+        // a table the policy names with its schema may not leave it; one named without a schema may
+        SqlRewriter qualified = new SqlRewriter(Fixtures.SCHEMA, 10, Dialect.POSTGRESQL);
+        assertThat(catchThrowableOfType(UnsupportedStatementException.class,
+                () -> qualified.plan("ALTER TABLE billing.cards SET SCHEMA archive")))
+                .hasMessageContaining("renaming configured table cards");
+        assertThat(qualified.plan("ALTER TABLE patients SET SCHEMA archive").sql())
+                .isEqualTo("ALTER TABLE patients SET SCHEMA archive");
     }
     /** patients, a partition listed alike (patients_2024), and one listed with another key domain (patients_old). */
     private static final EncryptedSchema PARTITIONED = EncryptedSchema.of(List.of(
