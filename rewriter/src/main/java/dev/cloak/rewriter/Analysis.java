@@ -217,17 +217,23 @@ final class Analysis {
         return seen;
     }
 
-    /** How often the parts handled a reference or alias of each lower-case name. */
-    Map<String, Integer> namesHandled() {
+    /** How often the parts handled a column reference of each name (unquoted, in lower case). */
+    Map<String, Integer> columnsHandled() {
         Map<String, Integer> handled = new HashMap<>();
         for (Set<Column> columns : List.of(approved, resolvedPlain)) {
             for (Column column : columns) {
                 handled.merge(Identifiers.key(column.getColumnName()), 1, Integer::sum);
             }
         }
-        for (String alias : aliasNames) {
-            handled.merge(alias, 1, Integer::sum);
-        }
         return handled;
+    }
+
+    /** How often the parts met each name as an alias, a WITH name or another name that is not a reference. */
+    Map<String, Integer> aliasesNamed() {
+        Map<String, Integer> named = new HashMap<>();
+        for (String alias : aliasNames) {
+            named.merge(Identifiers.key(alias), 1, Integer::sum);
+        }
+        return named;
     }
 }

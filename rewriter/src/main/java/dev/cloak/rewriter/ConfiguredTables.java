@@ -1,10 +1,12 @@
 package dev.cloak.rewriter;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 
@@ -47,6 +49,13 @@ final class ConfiguredTables {
     /** Whether an unqualified name, such as a WITH item's, is also the name of a configured table or known view. */
     boolean isConfiguredName(String name) {
         return schema.isConfiguredTable(null, name) || views.find(new Table(name)) != null;
+    }
+
+    /** The names of the configured tables and known views, in lower case as the policy and the catalog give them. */
+    Set<String> lowerCaseNames() {
+        Set<String> names = new HashSet<>(schema.lowerCaseTableNames());
+        names.addAll(views.byLowerCaseName().keySet());
+        return names;
     }
 
     boolean anyIn(StatementWalk walk) {

@@ -70,10 +70,16 @@ final class DdlRewriter {
     /** The plan of a statement {@link #isDdl} accepts. */
     StatementPlan plan(Statement statement) {
         if (statement instanceof CreateTable create) {
-            if (create.getSelect() != null && tables.anyIn(StatementWalk.of(statement))) {
-                throw new Rejection("CREATE TABLE ... AS SELECT on configured table "
-                        + tables.firstConfiguredName(statement) + Rejection.NOT_YET
-                        + ": create the table, then copy rows through Cloak with ? parameters");
+            if (create.getSelect() != null) {
+                StatementWalk walk = StatementWalk.of(statement);
+                if (tables.anyIn(walk)) {
+                    throw new Rejection("CREATE TABLE ... AS SELECT on configured table "
+                            + tables.firstConfiguredName(statement) + Rejection.NOT_YET
+                            + ": create the table, then copy rows through Cloak with ? parameters");
+                }
+                // a configured table hidden where the walk does not look would be copied as ciphertext
+                new StatementAnalyzer(tables, sql, parameterCount, dialect)
+                        .checkEveryMentionSeen(walk, List.of(), null);
             }
             SharedRows.check(tables, sql, dialect, create);
             if (create.getTable() != null && tables.isConfigured(create.getTable())) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The encrypted columns of a policy, with SQL identifier matching (unquoted policy names match
@@ -33,6 +34,11 @@ public final class EncryptedSchema {
         Map<String, List<EncryptedColumn>> frozen = new HashMap<>();
         byTable.forEach((table, list) -> frozen.put(table, List.copyOf(list)));
         return new EncryptedSchema(Map.copyOf(frozen));
+    }
+
+    /** The configured tables' names, folded as the policy's lookups fold them. */
+    Set<String> lowerCaseTableNames() {
+        return byLowerCaseTable.keySet();
     }
 
     /** Whether the policy configures any table at all. */

@@ -97,7 +97,6 @@ final class FromClause {
                 }
                 EncryptedColumn b = right.encrypted(using);
                 analysis.approve(using);
-                analysis.alias(Identifiers.key(using.getColumnName()));
                 if (a != null || b != null) {
                     CiphertextRules.requireJoinable(a, b, "JOIN ... USING", Identifiers.unquote(using.getColumnName()));
                     analysis.use(a, ColumnUse.Kind.COMPARE);

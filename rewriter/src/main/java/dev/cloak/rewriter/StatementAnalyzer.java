@@ -90,6 +90,7 @@ final class StatementAnalyzer {
         String name = Identifiers.unquote(view.getName());
         String schema = view.getSchemaName() == null ? null : Identifiers.unquote(view.getSchemaName());
         if (!tables.anyIn(walk)) {
+            checkEveryMentionSeen(walk, List.of(), null, view.getName());
             if (!tables.isConfigured(view)) {
                 return StatementPlan.passThrough(sql, parameterCount);
             }
@@ -142,6 +143,7 @@ final class StatementAnalyzer {
     private StatementPlan analyzeDml(Statement statement) {
         StatementWalk walk = StatementWalk.of(statement);
         if (!tables.anyIn(walk)) {
+            checkEveryMentionSeen(walk, List.of(), null);
             return StatementPlan.passThrough(sql, parameterCount);
         }
         Analysis analysis = new Analysis(tables, sql, parameterCount, dialect, tables.firstConfiguredName(walk));
@@ -201,35 +203,62 @@ final class StatementAnalyzer {
     }
 
     /**
-     * The text must name each encrypted column no more often than the analysis resolved a reference of that
-     * name (plus aliases and table names that happen to share it): a reference the parser's visitors skipped
-     * would otherwise go unchecked.
+     * The text must name each encrypted column, and each configured table or known view, no more often than the
+     * analysis resolved a reference of that name, plus the other names the statement gives (aliases, WITH names,
+     * qualifiers) that happen to share it. A name beyond those sits in a part of the statement that neither the
+     * analysis nor JSqlParser's visitors read (the FROM of {@code SUBSTRING(x FROM …)}, a window's {@code PARTITION
+     * BY}, an aggregate's {@code ORDER BY}, …), and would go unchecked. Without an analysis ({@code analysis} null:
+     * the walk met no configured table), the walk's column nodes stand for the references; {@code ownNames} are
+     * names the statement gives outside the walked part (a view's own name).
      */
-    private void checkEveryMentionSeen(StatementWalk walk, List<Table> configured, Analysis analysis) {
-        Map<String, EncryptedColumn> byName = new HashMap<>();
+    void checkEveryMentionSeen(StatementWalk walk, List<Table> configured, Analysis analysis, String... ownNames) {
+        Map<String, Rejection> watched = new HashMap<>();
         for (Table table : configured) {
             for (EncryptedColumn column : tables.columnsOf(table)) {
-                byName.put(column.column().toLowerCase(Locale.ROOT), column);
+                watched.put(Identifiers.key(column.column()), unhandled(column));
             }
         }
-        if (byName.isEmpty()) {
+        // tables are found as the policy's lookups fold names (H2 reads patıents as PATIENTS); columns are not
+        Set<String> tableNames = tables.lowerCaseNames();
+        for (String name : tableNames) {
+            watched.putIfAbsent(name, new Rejection("configured table or view " + name
+                    + " is named where Cloak cannot analyse it (inside an expression whose parts its parser does not"
+                    + " read, such as SUBSTRING(... FROM ...) or a window's PARTITION BY): select from it in a"
+                    + " subquery of the FROM clause, a join or a WITH query instead"));
+        }
+        if (watched.isEmpty()) {
             return;
         }
-        Map<String, Integer> allowed = analysis.namesHandled();
-        for (Table table : walk.tables) {
-            if (table.getAlias() != null) {
-                allowed.merge(Identifiers.key(table.getAlias().getName()), 1, Integer::sum);
-            }
-            for (String name : List.of(String.valueOf(table.getName()), String.valueOf(table.getSchemaName()))) {
-                allowed.merge(Identifiers.key(name), 1, Integer::sum);
-            }
+        Map<String, Integer> references = analysis == null ? walk.columnNames() : analysis.columnsHandled();
+        Map<String, Integer> aliases = analysis == null ? Map.of() : analysis.aliasesNamed();
+        Map<String, Integer> others = new HashMap<>(walk.otherNames());
+        for (String own : ownNames) {
+            others.merge(Identifiers.key(own), 1, Integer::sum);
         }
-        Map<String, Integer> mentions = SqlText.countIdentifiers(sql, byName.keySet());
+        Map<String, Integer> mentions = SqlText.countIdentifiers(sql, watched.keySet());
         mentions.forEach((name, count) -> {
-            if (count > allowed.getOrDefault(name, 0)) {
-                throw unhandled(byName.get(name));
+            boolean fold = tableNames.contains(name);
+            // the analysis and the walk may each have counted one alias: the larger count, never their sum
+            int allowed = count(references, name, fold) + Math.max(count(aliases, name, fold),
+                    count(others, name, fold));
+            if (count > allowed) {
+                throw watched.get(name);
             }
         });
+    }
+
+    /** How often {@code counts} holds {@code name}, or, with {@code fold}, a name that folds to it. */
+    private static int count(Map<String, Integer> counts, String name, boolean fold) {
+        if (!fold) {
+            return counts.getOrDefault(name, 0);
+        }
+        int total = 0;
+        for (Map.Entry<String, Integer> entry : counts.entrySet()) {
+            if (EncryptedSchema.fold(entry.getKey()).equals(name)) {
+                total += entry.getValue();
+            }
+        }
+        return total;
     }
 
     private static Rejection unhandled(EncryptedColumn column) {

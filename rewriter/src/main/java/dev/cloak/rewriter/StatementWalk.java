@@ -4,11 +4,15 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.JdbcNamedParameter;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
@@ -17,6 +21,11 @@ import net.sf.jsqlparser.expression.operators.conditional.XorExpression;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.select.WithItem;
 import net.sf.jsqlparser.util.TablesNamesFinder;
 
 /**
@@ -36,6 +45,16 @@ final class StatementWalk extends TablesNamesFinder<Void> {
     final List<JdbcParameter> parameters = new ArrayList<>();
     int namedParameters;
     private final Set<Expression> balanced = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The nodes whose names were counted: the finder visits some of them twice. */
+    private final Set<Object> named = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** How often the walk met each name (unquoted, lower case) as a column's own name, once per node. */
+    private final Map<String, Integer> columnNames = new HashMap<>();
+    /**
+     * How often the walk met each name (unquoted, lower case) as anything else: a table, its schema and alias, a
+     * column's qualifier, a select-list alias, a WITH name and its columns, a subquery's alias and columns, a
+     * function.
+     */
+    private final Map<String, Integer> otherNames = new HashMap<>();
 
     static StatementWalk of(Statement statement) {
         StatementWalk walk = new StatementWalk();
@@ -48,16 +67,103 @@ final class StatementWalk extends TablesNamesFinder<Void> {
         return walk;
     }
 
+    /** How often the walk met each name (unquoted, lower case) as a column's own name. */
+    Map<String, Integer> columnNames() {
+        return columnNames;
+    }
+
+    /** How often the walk met each name (unquoted, lower case) as a name that is not a column's own. */
+    Map<String, Integer> otherNames() {
+        return otherNames;
+    }
+
     @Override
     public <S> Void visit(Table table, S context) {
         tables.add(table);
+        if (named.add(table)) {
+            other(table.getName());
+            other(table.getSchemaName());
+            alias(table.getAlias());
+        }
         return super.visit(table, context);
     }
 
     @Override
     public <S> Void visit(Column column, S context) {
         columns.add(column);
+        if (named.add(column)) {
+            count(columnNames, column.getColumnName());
+            Table qualifier = column.getTable();
+            if (qualifier != null) {
+                other(qualifier.getName());
+                other(qualifier.getSchemaName());
+            }
+        }
         return super.visit(column, context);
+    }
+
+    @Override
+    public <S> Void visit(PlainSelect select, S context) {
+        if (named.add(select) && select.getSelectItems() != null) {
+            for (SelectItem<?> item : select.getSelectItems()) {
+                alias(item.getAlias());
+            }
+        }
+        return super.visit(select, context);
+    }
+
+    @Override
+    public <S> Void visit(WithItem<?> item, S context) {
+        if (named.add(item)) {
+            alias(item.getAlias());
+            if (item.getWithItemList() != null) {
+                item.getWithItemList().forEach(column -> other(String.valueOf(column.getExpression())));
+            }
+        }
+        return super.visit(item, context);
+    }
+
+    @Override
+    public <S> Void visit(ParenthesedSelect select, S context) {
+        if (named.add(select)) {
+            alias(select.getAlias());
+        }
+        return super.visit(select, context);
+    }
+
+    @Override
+    public <S> Void visit(ParenthesedFromItem item, S context) {
+        if (named.add(item)) {
+            alias(item.getAlias());
+        }
+        return super.visit(item, context);
+    }
+
+    @Override
+    public <S> Void visit(Function function, S context) {
+        if (named.add(function) && function.getMultipartName() != null) {
+            function.getMultipartName().forEach(this::other);
+        }
+        return super.visit(function, context);
+    }
+
+    private void alias(Alias alias) {
+        if (alias != null) {
+            other(alias.getName());
+            if (alias.getAliasColumns() != null) {
+                alias.getAliasColumns().forEach(column -> other(column.name));
+            }
+        }
+    }
+
+    private void other(String name) {
+        count(otherNames, name);
+    }
+
+    private static void count(Map<String, Integer> counts, String name) {
+        if (name != null && !name.isEmpty()) {
+            counts.merge(Identifiers.key(name), 1, Integer::sum);
+        }
     }
 
     @Override
