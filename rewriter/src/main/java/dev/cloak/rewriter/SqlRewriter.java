@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.Statements;
 import net.sf.jsqlparser.statement.select.Select;
@@ -341,6 +342,7 @@ public final class SqlRewriter {
         }
         List<StatementPlan> plans = new ArrayList<>();
         for (SqlText.Piece piece : pieces) {
+            requireViewsSettled(plans);
             plans.add(planPiece(sql, piece, tokens, catalog, notParsed));
         }
         return StatementPlan.combine(sql, plans, pieces);
@@ -392,6 +394,7 @@ public final class SqlRewriter {
         List<StatementPlan> plans = new ArrayList<>();
 
         for (SqlText.Piece each : pieces) {
+            requireViewsSettled(plans);
             String piece = each.text();
             int parameters = SqlText.countPlaceholders(tokens, each.start(), each.start() + piece.length());
             if (!mayMention(piece)) {
@@ -406,6 +409,24 @@ public final class SqlRewriter {
             plans.add(planOne(piece, one.get(0), parameters, catalog));
         }
         return StatementPlan.combine(sql, plans, pieces);
+    }
+
+    /**
+     * The statements after one that creates, replaces, renames or drops a view would be planned with the views as
+     * they were before it ran, so an {@code INSERT} into a view just created over a configured table would pass
+     * as plain: such a statement must end its text.
+     */
+    private void requireViewsSettled(List<StatementPlan> before) {
+        KnownViews known = views.snapshot();
+        for (StatementPlan plan : before) {
+            boolean viewRenamed = plan.viewsStale() && plan.changedTables().stream()
+                    .anyMatch(name -> known.find(new Table(name)) != null);
+            if (!plan.definedViews().isEmpty() || !plan.droppedViews().isEmpty() || viewRenamed) {
+                throw new Rejection("a statement that creates, alters or drops a view over configured tables must"
+                        + " come last in its text: the statements after it would be planned without it; send it"
+                        + " on its own");
+            }
+        }
     }
 
     private Statements parse(String sql, boolean large) {
