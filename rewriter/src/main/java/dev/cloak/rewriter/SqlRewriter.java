@@ -265,6 +265,12 @@ public final class SqlRewriter {
                     + " FROM an expression, EXECUTE in a DO block or function body), which may name a configured"
                     + " table in pieces Cloak cannot see, so it is not sent: write the statement itself");
         }
+        String reader = schema.isEmpty() ? null : DynamicSql.tableReader(sql, dialect);
+        if (reader != null) {
+            throw new Rejection("statement calls " + reader + ", which runs SQL or reads tables it is given by name"
+                    + " at run time, where Cloak cannot see whether they are configured, so it is not sent: select"
+                    + " the rows with a plain query and build the result in the application");
+        }
         if (!mayMention(sql)) {
             return StatementPlan.passThrough(sql, SqlText.countParameters(sql, dialect));
         }

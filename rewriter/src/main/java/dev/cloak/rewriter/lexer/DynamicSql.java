@@ -3,6 +3,7 @@ package dev.cloak.rewriter.lexer;
 import dev.cloak.rewriter.Dialect;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -16,7 +17,49 @@ public final class DynamicSql {
 
     private static final Pattern EXECUTE = Pattern.compile("(?i)(?<![\\p{L}\\p{N}_$])execute(?![\\p{L}\\p{N}_$])");
 
+    /**
+     * Functions that run SQL given to them as a string, or read whole tables, schemas or databases named at run
+     * time: PostgreSQL's XML exports ({@code query_to_xml('SELECT ssn FROM patients', …)}, {@code
+     * table_to_xml('patients'::regclass, …)}, {@code database_to_xml}, …), {@code ts_stat}, {@code dblink} and
+     * MariaDB's {@code sys.execute_prepared_stmt}.
+     */
+    private static final Set<String> TABLE_READERS = Set.of("query_to_xml", "query_to_xmlschema",
+            "query_to_xml_and_xmlschema", "table_to_xml", "table_to_xmlschema", "table_to_xml_and_xmlschema",
+            "schema_to_xml", "schema_to_xmlschema", "schema_to_xml_and_xmlschema", "database_to_xml",
+            "database_to_xmlschema", "database_to_xml_and_xmlschema", "cursor_to_xml", "cursor_to_xmlschema",
+            "ts_stat", "dblink", "dblink_exec", "dblink_open", "dblink_fetch", "dblink_send_query",
+            "execute_prepared_stmt");
+
     private DynamicSql() {
+    }
+
+    /**
+     * The function {@code sql} calls (as {@code dialect} reads it; any dialect when null) that runs SQL or reads
+     * tables it is given by name at run time ({@link #TABLE_READERS}), or null: what it returns or writes cannot be
+     * told from the text.
+     */
+    public static String tableReader(String sql, Dialect dialect) {
+        if (!mentions(sql, "xml") && !mentions(sql, "ts_stat") && !mentions(sql, "dblink")
+                && !mentions(sql, "execute_prepared_stmt")) {
+            return null;
+        }
+        List<Dialect> dialects = dialect == null ? List.of(Dialect.values()) : List.of(dialect);
+        for (Dialect each : dialects) {
+            for (SqlToken token : SqlLexer.read(sql, each).tokens()) {
+                if (token.kind() != TokenKind.WORD && token.kind() != TokenKind.QUOTED_IDENTIFIER) {
+                    continue;
+                }
+                String text = sql.substring(token.start(), token.end());
+                if (token.kind() == TokenKind.QUOTED_IDENTIFIER && text.length() >= 2) {
+                    text = text.substring(1, text.length() - 1);
+                }
+                String name = text.toLowerCase(Locale.ROOT);
+                if (TABLE_READERS.contains(name)) {
+                    return name;
+                }
+            }
+        }
+        return null;
     }
 
     /** Whether {@code sql} runs SQL built at run time, as {@code dialect} reads it (any dialect when null). */
