@@ -82,6 +82,11 @@ final class InsertAnalyzer {
             onConflict(target, insert.getConflictTarget(), insert.getConflictAction(), table);
         }
         if (present(insert.getDuplicateUpdateSets())) {
+            if (insert.getSelect() != null && !isValues(insert.getSelect())) {
+                // its SET may name the SELECT's columns, which the upsert's check reads as the target's
+                throw new Rejection("INSERT ... SELECT ... ON DUPLICATE KEY UPDATE on configured table " + table
+                        + Rejection.NOT_YET + ": insert with VALUES and ? parameters, or update the rows apart");
+            }
             upsertSets(target, insert.getDuplicateUpdateSets(), "ON DUPLICATE KEY UPDATE");
         }
         if (insert.getOutputClause() != null) {
