@@ -8,9 +8,11 @@ import dev.cloak.rewriter.lexer.ReadingAgreement;
 import dev.cloak.rewriter.lexer.ServerReading;
 import dev.cloak.rewriter.lexer.SqlLexer;
 import dev.cloak.rewriter.lexer.SqlToken;
+import dev.cloak.rewriter.lexer.TokenKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -281,6 +283,7 @@ public final class SqlRewriter {
         UnparsedUtility.refuseBulkCopy(sql);
         // bounds first, over one quick reading: they keep huge texts from the slower readings and the parse
         List<SqlToken> quick = SqlLexer.read(sql, dialect == null ? Dialect.POSTGRESQL : dialect).tokens();
+        refuseIntoFile(sql, quick);
         if (SqlText.maxParenthesisDepth(sql, quick) > MAX_NESTING) {
             throw new Rejection("statement that names a configured table nests parentheses deeper than "
                     + MAX_NESTING + " and is not analysed: simplify the statement");
@@ -319,6 +322,27 @@ public final class SqlRewriter {
                     + " parameter");
         }
         return plan;
+    }
+
+    /**
+     * MariaDB's {@code SELECT … INTO OUTFILE | DUMPFILE} writes the rows to a file on the server, past Cloak, from
+     * where {@code LOAD_FILE} hands the cells back raw.
+     */
+    private static void refuseIntoFile(String sql, List<SqlToken> tokens) {
+        String previous = "";
+        for (SqlToken token : tokens) {
+            if (token.kind() == TokenKind.COMMENT) {
+                continue;
+            }
+            String word = token.kind() == TokenKind.WORD
+                    ? sql.substring(token.start(), token.end()).toUpperCase(Locale.ROOT) : "";
+            if (previous.equals("INTO") && (word.equals("OUTFILE") || word.equals("DUMPFILE"))) {
+                throw new Rejection("SELECT ... INTO " + word + " naming a configured table is not supported: it"
+                        + " writes the rows to a file on the server without Cloak; read them with SELECT and write"
+                        + " the file in the application");
+            }
+            previous = word;
+        }
     }
 
     /** One parsed statement; an INSERT without a column list is planned as the text with its columns named. */
