@@ -224,6 +224,18 @@ final class DdlRewriter {
                     + " the database would compute its new values from plaintext or ciphertext; change the type"
                     + " without USING, or write the values through Cloak");
         }
+        if (column == null && definition.getUsingExpression() != null) {
+            // a plain column's new values computed from an encrypted one's cells would be read back raw
+            String expression = String.valueOf(definition.getUsingExpression());
+            for (EncryptedColumn encrypted : tables.columnsOf(table)) {
+                if (!SqlText.countIdentifiers(expression, Set.of(Identifiers.key(encrypted.column()))).isEmpty()) {
+                    throw new Rejection("a USING expression of column " + Identifiers.unquote(
+                            definition.getColumnName()) + " that reads encrypted column " + encrypted.name()
+                            + " is not supported: it would compute over its ciphertext, and the result would be"
+                            + " read back as raw ciphertext; compute the values in the application");
+                }
+            }
+        }
     }
 
     /**

@@ -268,6 +268,9 @@ class DdlRewriteTest {
                 .isEqualTo("ALTER TABLE patients ALTER COLUMN ssn TYPE bytea USING ssn");
         assertThat(plan(Dialect.POSTGRESQL, "ALTER TABLE patients ALTER COLUMN city TYPE text USING upper(city)")
                 .sql()).contains("USING upper(city)");
+        assertThat(rejection(Dialect.POSTGRESQL,
+                "ALTER TABLE patients ALTER COLUMN city TYPE text USING encode(name, 'hex')"))
+                .contains("USING expression of column city that reads encrypted column patients.name");
     }
 
     @Test
