@@ -43,7 +43,8 @@ final class FromClause {
             }
             ResultColumns cte = table.getSchemaName() == null ? level.cte(Identifiers.key(table.getName())) : null;
             if (cte != null) {
-                return Source.derived(cte, alias, table.getName());
+                // FROM cte AS t(a, b) renames the WITH query's columns, in order, as a subquery's alias list does
+                return Source.derived(renamed(cte, table.getAlias()), alias, table.getName());
             }
             return Source.table(analysis.tables, table, alias);
         }
@@ -57,20 +58,25 @@ final class FromClause {
             String alias = select.getAlias() == null ? null : select.getAlias().getName();
             if (alias != null) {
                 analysis.alias(Identifiers.key(alias));
-                List<Alias.AliasColumn> aliasColumns = select.getAlias().getAliasColumns();
-                if (present(aliasColumns)) {
-                    List<String> names = new ArrayList<>();
-                    for (Alias.AliasColumn column : aliasColumns) {
-                        names.add(Identifiers.key(column.name));
-                        analysis.alias(Identifiers.key(column.name));
-                    }
-                    derived = analysis.queries.renamed(derived, names, "subquery " + alias);
-                }
+                derived = renamed(derived, select.getAlias());
             }
             return Source.derived(derived, alias, null);
         }
         throw new Rejection("this FROM item in a statement on configured table " + analysis.involvedName()
                 + Rejection.NOT_YET + ": select from tables and subqueries");
+    }
+
+    /** The columns as an alias's column list renames them ({@code AS t(a, b)}); as they are without one. */
+    private ResultColumns renamed(ResultColumns columns, Alias alias) {
+        if (alias == null || !present(alias.getAliasColumns())) {
+            return columns;
+        }
+        List<String> names = new ArrayList<>();
+        for (Alias.AliasColumn column : alias.getAliasColumns()) {
+            names.add(Identifiers.key(column.name));
+            analysis.alias(Identifiers.key(column.name));
+        }
+        return analysis.queries.renamed(columns, names, "subquery " + alias.getName());
     }
 
     private void rejectAliasColumns(Alias alias, Table table) {
