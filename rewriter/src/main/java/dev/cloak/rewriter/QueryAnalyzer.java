@@ -35,6 +35,7 @@ final class QueryAnalyzer {
         Scope level = outer;
         if (present(select.getWithItemsList())) {
             level = new Scope(outer);
+            refuseForwardReferences(select.getWithItemsList());
             for (WithItem<?> item : select.getWithItemsList()) {
                 commonTableExpression(item, level);
             }
@@ -64,6 +65,31 @@ final class QueryAnalyzer {
         return result;
     }
 
+    /**
+     * In {@code WITH RECURSIVE} a query may name a WITH item defined after it, which the analysis, going in order,
+     * would take for a table of that name: refused.
+     */
+    private void refuseForwardReferences(List<WithItem<?>> items) {
+        if (items.stream().noneMatch(WithItem::isRecursive)) {
+            return;
+        }
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i).getSelect() == null) {
+                continue;
+            }
+            StatementWalk walk = StatementWalk.of(items.get(i).getSelect());
+            for (int later = i + 1; later < items.size(); later++) {
+                String name = Identifiers.key(items.get(later).getAliasName());
+                if (walk.tables.stream().anyMatch(t -> t.getSchemaName() == null
+                        && Identifiers.key(t.getName()).equals(name))) {
+                    throw new Rejection("a WITH RECURSIVE query that names a WITH item defined after it, with"
+                            + " configured table " + analysis.involvedName() + Rejection.NOT_YET
+                            + ": define each WITH item before the queries that read it");
+                }
+            }
+        }
+    }
+
     private void commonTableExpression(WithItem<?> item, Scope level) {
         String name = Identifiers.key(item.getAliasName());
         ParenthesedSelect body = item.getSelect();
@@ -76,6 +102,7 @@ final class QueryAnalyzer {
             throw new Rejection("a WITH item named like configured table " + name + " is not supported on H2, which"
                     + " reads the table instead: rename the WITH item");
         }
+        level.requireNewCte(name);
         analysis.alias(name);
         List<String> columnNames = null;
         if (present(item.getWithItemList())) {
@@ -86,7 +113,6 @@ final class QueryAnalyzer {
                             + Rejection.NOT_YET + ": name the columns");
                 }
                 columnNames.add(Identifiers.key(named.getColumnName()));
-                analysis.alias(Identifiers.key(named.getColumnName()));
                 analysis.approve(named);
             }
         }

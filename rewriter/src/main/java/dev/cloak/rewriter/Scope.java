@@ -47,6 +47,14 @@ final class Scope {
         ctes.put(lowerCaseName, result);
     }
 
+    /** Refuses a second WITH item whose name differs from an earlier one's only in case or quoting. */
+    void requireNewCte(String lowerCaseName) {
+        if (ctes.containsKey(lowerCaseName)) {
+            throw new Rejection("two WITH items named " + lowerCaseName + " (differing only in case or quoting, which"
+                    + " the server may tell apart) are not supported: give them distinct names");
+        }
+    }
+
     /** The common table expression of that name this level or an enclosing one defines, or null. */
     ResultColumns cte(String lowerCaseName) {
         for (Scope scope = this; scope != null; scope = scope.outer) {
@@ -60,14 +68,23 @@ final class Scope {
 
     /** The source a qualifier names, searched from this level outwards, or null. */
     Source sourceFor(Table qualifier) {
+        Source found = null;
         for (Scope scope = this; scope != null; scope = scope.outer) {
             for (Source source : scope.sources) {
-                if (source.answersTo(qualifier)) {
-                    return source;
+                if (!source.answersTo(qualifier)) {
+                    continue;
+                }
+                if (found == null) {
+                    found = source;
+                } else if (!found.spelling().equals(source.spelling())) {
+                    // x and "X" (PostgreSQL, H2) or x and X (MariaDB aliases) may be two names to the server
+                    throw new Rejection("two FROM items named " + Identifiers.key(qualifier.getName()) + " that"
+                            + " differ only in case or quoting are not supported: the server may tell them apart;"
+                            + " give them distinct aliases");
                 }
             }
         }
-        return null;
+        return found;
     }
 
     /**

@@ -78,7 +78,9 @@ final class SelectClauses {
                             + analysis.involvedName() + " must return one named column: list it");
                 }
                 projections.add(column);
-                names.add(alias != null ? alias : inner.names().get(0));
+                // PostgreSQL names an unaliased scalar subquery after its column; MariaDB and H2 after its text
+                names.add(alias != null ? alias : analysis.dialect == Dialect.POSTGRESQL ? inner.names().get(0)
+                        : null);
                 if (column.column() != null && alias != null) {
                     scope.selectAlias(alias, column.column());
                 }

@@ -29,10 +29,14 @@ final class Source {
     private final String cteName;
     private final ResultColumns derived;
     private final Map<String, EncryptedColumn> encryptedByName;
+    /** The name qualifiers use, as written (quotes kept): its alias, else its WITH or table name. */
+    private final String spelling;
 
     private Source(ConfiguredTables tables, Table table, String alias, String cteName, ResultColumns derived) {
         this.tables = tables;
         this.table = table;
+        this.spelling = alias != null ? alias : cteName != null ? cteName
+                : table != null ? String.valueOf(table.getName()) : "";
         this.alias = alias == null ? null : Identifiers.key(alias);
         this.cteName = cteName == null ? null : Identifiers.key(cteName);
         this.derived = derived;
@@ -47,6 +51,11 @@ final class Source {
     /** A derived table, or the common table expression {@code cteName}, under {@code alias} when it has one. */
     static Source derived(ResultColumns derived, String alias, String cteName) {
         return new Source(null, null, alias, cteName, derived);
+    }
+
+    /** The name qualifiers use, as written. */
+    String spelling() {
+        return spelling;
     }
 
     /** Whether a qualifier ({@code t} of {@code t.c}) names this source. */

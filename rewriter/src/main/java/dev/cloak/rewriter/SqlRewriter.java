@@ -298,6 +298,12 @@ public final class SqlRewriter {
             throw new Rejection("statement on configured table " + mentioned(sql) + " is not sent: "
                     + disagreement);
         }
+        String clash = SqlText.caseClash(sql, server.tokens(), dialect);
+        if (clash != null) {
+            throw new Rejection("statement on configured table " + mentioned(sql) + " is not sent: it spells the name "
+                    + clash + " in two ways the server tells apart (quoted with another case, and unquoted), which"
+                    + " Cloak's analysis takes for one name: spell each name one way");
+        }
         Statements statements;
         try {
             statements = parse(sql, large);

@@ -196,6 +196,36 @@ final class SqlText {
         return null;
     }
 
+    /**
+     * Two spellings of one name (compared in lower case, as the analysis compares names) that PostgreSQL or H2
+     * reads as two names: a quoted identifier keeps its case ({@code "SSN"}), an unquoted one is folded (to lower
+     * case on PostgreSQL, to upper case on H2). Returns the name's lower-case form, or null when there is none.
+     * MariaDB folds no quoted name differently from an unquoted one.
+     */
+    static String caseClash(String sql, List<SqlToken> tokens, Dialect dialect) {
+        if (dialect == Dialect.MARIADB) {
+            return null;
+        }
+        Map<String, String> readAs = new HashMap<>();
+        for (SqlToken token : tokens) {
+            String text = sql.substring(token.start(), token.end());
+            String server;
+            if (token.form() == TokenForm.WORD) {
+                server = dialect == Dialect.H2 ? text.toUpperCase(Locale.ROOT) : text.toLowerCase(Locale.ROOT);
+            } else if (token.form() == TokenForm.DOUBLE_QUOTED_IDENTIFIER && text.length() >= 2) {
+                server = text.substring(1, text.length() - 1).replace("\"\"", "\"");
+            } else {
+                continue;
+            }
+            String key = server.toLowerCase(Locale.ROOT);
+            String before = readAs.putIfAbsent(key, server);
+            if (before != null && !before.equals(server)) {
+                return key;
+            }
+        }
+        return null;
+    }
+
     static boolean isWordChar(char c) {
         return Character.isLetterOrDigit(c) || c == '_' || c == '$';
     }

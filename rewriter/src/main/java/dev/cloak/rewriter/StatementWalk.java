@@ -51,8 +51,7 @@ final class StatementWalk extends TablesNamesFinder<Void> {
     private final Map<String, Integer> columnNames = new HashMap<>();
     /**
      * How often the walk met each name (unquoted, lower case) as anything else: a table, its schema and alias, a
-     * column's qualifier, a select-list alias, a WITH name and its columns, a subquery's alias and columns, a
-     * function.
+     * column's qualifier, a select-list alias, a WITH name, a subquery's alias and columns, a function.
      */
     private final Map<String, Integer> otherNames = new HashMap<>();
 
@@ -115,10 +114,7 @@ final class StatementWalk extends TablesNamesFinder<Void> {
     @Override
     public <S> Void visit(WithItem<?> item, S context) {
         if (named.add(item)) {
-            alias(item.getAlias());
-            if (item.getWithItemList() != null) {
-                item.getWithItemList().forEach(column -> other(String.valueOf(column.getExpression())));
-            }
+            alias(item.getAlias()); // its column list, if any, the analysis counts as references
         }
         return super.visit(item, context);
     }
