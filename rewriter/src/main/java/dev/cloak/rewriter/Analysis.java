@@ -85,6 +85,24 @@ final class Analysis {
         return catalog.primaryKey(table.getSchemaName(), table.getName());
     }
 
+    /**
+     * The columns of a table as the catalog lists them; null without a catalog. A catalog that cannot answer
+     * refuses the statement for now (it is planned again next time).
+     */
+    List<String> catalogColumns(Table table) {
+        if (catalog == Catalog.NONE) {
+            return null;
+        }
+        askedCatalog = true;
+        List<String> columns = catalog.columns(table.getSchemaName(), table.getName());
+        if (columns == null) {
+            throw Rejection.catalogUnavailable("the columns of configured table " + tables.policyName(table)
+                    + " could not be read from the database's catalog, so a reference to it cannot be checked;"
+                    + " try again");
+        }
+        return columns;
+    }
+
     /** The policy name of the first configured table the statement names. */
     String involvedName() {
         return involvedName;

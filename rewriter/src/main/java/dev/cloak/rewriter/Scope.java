@@ -96,7 +96,11 @@ final class Scope {
         if (qualifier != null && qualifier.getName() != null) {
             Source source = sourceFor(qualifier);
             if (source != null) {
-                return source.encrypted(column);
+                EncryptedColumn encrypted = source.encrypted(column);
+                if (encrypted == null) {
+                    source.requireColumn(column);
+                }
+                return encrypted;
             }
             // a qualifier no source answers to: the database rejects it, or it means a table under another name
             return unqualified(column, true);

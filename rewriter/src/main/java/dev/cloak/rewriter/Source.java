@@ -92,6 +92,25 @@ final class Source {
         return derived.names().contains(Identifiers.key(column.getColumnName())) ? Lookup.PLAIN : Lookup.ABSENT;
     }
 
+    /**
+     * A plain qualified reference {@code d.x} to a derived table must name one of its columns: PostgreSQL reads
+     * {@code d.to_json} that names none as {@code to_json(d)}, a function of the whole row, built from ciphertext
+     * (MariaDB and H2 reject it). Over {@code *} the names are not all known: the functions that take any row are
+     * refused there. Configured tables are checked against the catalog ({@link WholeRowFunctions}).
+     */
+    void requireColumn(Column column) {
+        if (table != null || encryptedByName.isEmpty()) {
+            return;
+        }
+        String name = Identifiers.key(column.getColumnName());
+        if (derived.open() ? WholeRowFunctions.takesAnyRow(name) : !derived.names().contains(name)) {
+            throw new Rejection(column.getFullyQualifiedName() + " names no column of a subquery or WITH query that"
+                    + " holds encrypted column " + encryptedByName.values().iterator().next().name() + ": PostgreSQL"
+                    + " would read it as the function " + Identifiers.unquote(column.getColumnName())
+                    + " over the whole row, built from ciphertext; select the columns you need");
+        }
+    }
+
     /** The source's encrypted columns by lower-case name. */
     Map<String, EncryptedColumn> encryptedByName() {
         return encryptedByName;

@@ -187,6 +187,7 @@ final class StatementAnalyzer {
             }
         }
         checkEveryMentionSeen(walk, configured, analysis);
+        WholeRowFunctions.check(walk, analysis);
         Set<Integer> seen = analysis.parametersSeen();
         for (JdbcParameter parameter : walk.parameters) {
             seen.add(analysis.checkedIndex(parameter));
