@@ -1,8 +1,13 @@
 package dev.cloak.rewriter;
 
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.JsonExpression;
 import net.sf.jsqlparser.expression.NotExpression;
 import net.sf.jsqlparser.expression.Parenthesis;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
@@ -50,7 +55,10 @@ final class Conditions {
     }
 
     private void test(Expression expression, Scope scope) {
-        if (expression instanceof AndExpression || expression instanceof OrExpression
+        Expression regrouped = expression instanceof JsonExpression json ? regroup(json) : null;
+        if (regrouped != null) {
+            condition(regrouped, scope);
+        } else if (expression instanceof AndExpression || expression instanceof OrExpression
                 || expression instanceof XorExpression) {
             BinaryExpression binary = (BinaryExpression) expression;
             condition(binary.getLeftExpression(), scope);
@@ -71,6 +79,37 @@ final class Conditions {
         } else {
             analysis.plain.requirePlain(expression, "condition", scope);
         }
+    }
+
+    /**
+     * JSqlParser reads {@code data->'a'->>'k' = ? AND ssn = ?} as {@code data->'a' ->> ('k' = ? AND ssn = ?)}; the
+     * server's JSON operators bind tighter than comparisons and connectives, so the operator takes the leftmost
+     * operand of its last key: {@code (data->'a'->>'k') = ? AND ssn = ?}. Null when the last key is no binary
+     * expression (nothing to regroup). The text sent is never rebuilt from the tree.
+     */
+    private static Expression regroup(JsonExpression json) {
+        // JSqlParser nests a chain to the right, data -> ('a' ->> ('k' = ?)): flatten it first
+        List<Map.Entry<Expression, String>> keys = new ArrayList<>(json.getIdentList());
+        while (!keys.isEmpty() && keys.get(keys.size() - 1).getKey() instanceof JsonExpression inner) {
+            String operator = keys.remove(keys.size() - 1).getValue();
+            keys.add(new AbstractMap.SimpleEntry<>(inner.getExpression(), operator));
+            keys.addAll(inner.getIdentList());
+        }
+        if (keys.isEmpty() || !(keys.get(keys.size() - 1).getKey() instanceof BinaryExpression last)) {
+            return null;
+        }
+        return attachedLeftmost(new JsonExpression(json.getExpression(), keys), last);
+    }
+
+    private static Expression attachedLeftmost(JsonExpression json, Expression key) {
+        if (key instanceof BinaryExpression binary) {
+            binary.setLeftExpression(attachedLeftmost(json, binary.getLeftExpression()));
+            return binary;
+        }
+        List<Map.Entry<Expression, String>> keys = new ArrayList<>(json.getIdentList());
+        String operator = keys.remove(keys.size() - 1).getValue();
+        keys.add(new AbstractMap.SimpleEntry<>(key, operator));
+        return new JsonExpression(json.getExpression(), keys);
     }
 
     private static boolean isConnective(Expression expression) {

@@ -9,6 +9,7 @@ import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.JdbcNamedParameter;
 import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.JsonExpression;
 import net.sf.jsqlparser.expression.operators.relational.Between;
 import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
 import net.sf.jsqlparser.expression.operators.relational.GreaterThan;
@@ -114,6 +115,21 @@ final class PlainExpressions {
         @Override
         public <S> Void visit(JdbcParameter parameter, S context) {
             analysis.plainParameter(analysis.checkedIndex(parameter));
+            return null;
+        }
+
+        /**
+         * JSqlParser reads {@code data->>'k' = ?} as {@code data ->> ('k' = ?)} and its visitors skip the keys: the
+         * base and every key are checked here, so a parameter there counts as plain and an encrypted column there
+         * is refused, whichever way the operators group.
+         */
+        @Override
+        public <S> Void visit(JsonExpression json, S context) {
+            within("JSON operator", () -> {
+                json.getExpression().accept(this, context);
+                json.getIdentList().forEach(key -> key.getKey().accept(this, context));
+                return null;
+            });
             return null;
         }
 
