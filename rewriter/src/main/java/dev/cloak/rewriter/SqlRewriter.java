@@ -304,6 +304,12 @@ public final class SqlRewriter {
                     + clash + " in two ways the server tells apart (quoted with another case, and unquoted), which"
                     + " Cloak's analysis takes for one name: spell each name one way");
         }
+        StatementPlan trigger = Triggers.plan(sql, server.tokens(), dialect,
+                new ConfiguredTables(schema, views.snapshot()), SqlText.countPlaceholders(server.tokens(), 0,
+                        sql.length()));
+        if (trigger != null) {
+            return trigger;
+        }
         Statements statements;
         try {
             statements = parse(sql, large);
