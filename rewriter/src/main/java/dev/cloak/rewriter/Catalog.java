@@ -45,6 +45,49 @@ public interface Catalog {
     }
 
     /**
+     * The language and source of the PostgreSQL function {@code name()} without arguments (a trigger function), as
+     * the catalog keeps them: a trigger on a configured table passes only when its function's body cannot touch
+     * an encrypted value.
+     *
+     * @param name the function's name as the SQL text writes it (quotes kept, schema-qualified or not)
+     * @return the function, with a null language when there is no such function; null when the catalog cannot be
+     *     read or does not know functions
+     */
+    default FunctionSource triggerFunction(String name) {
+        return null;
+    }
+
+    /**
+     * The tables whose triggers run the PostgreSQL function {@code name()}: replacing its body may not give a
+     * trigger of a configured table a body that touches encrypted values.
+     *
+     * @param name the function's name as the SQL text writes it (quotes kept, schema-qualified or not)
+     * @return the tables (none when the function does not exist or runs no trigger); null when the catalog cannot
+     *     be read or does not know triggers
+     */
+    default List<Relation> triggerTables(String name) {
+        return null;
+    }
+
+    /**
+     * A function's language and source.
+     *
+     * @param language the language's name ({@code plpgsql}), or null when there is no such function
+     * @param source   the body as the catalog keeps it
+     */
+    record FunctionSource(String language, String source) {
+    }
+
+    /**
+     * A table, as the catalog names it.
+     *
+     * @param schema its schema
+     * @param table  its name
+     */
+    record Relation(String schema, String table) {
+    }
+
+    /**
      * Every view of the database the connection can see, with its columns and its defining query as the database
      * keeps them.
      *

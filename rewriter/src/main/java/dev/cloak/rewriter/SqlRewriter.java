@@ -129,7 +129,8 @@ public final class SqlRewriter {
         if (outcome == null || outcome.catalogBound() && stale(outcome)) {
             Outcome seen = outcome;
             // one caller plans a text while the others wait for its plan, unless that plan is stale already
-            outcome = sql.length() > MAX_CACHED_LENGTH ? decide(sql, catalog)
+            // a trigger's or trigger function's plan depends on a function body that may change in between
+            outcome = sql.length() > MAX_CACHED_LENGTH || Triggers.mayDefine(sql) ? decide(sql, catalog)
                     : cache.asMap().compute(sql, (key, current) -> current != null && current != seen
                             && !(current.catalogBound() && stale(current)) ? current : decide(key, catalog));
         }
@@ -267,6 +268,11 @@ public final class SqlRewriter {
                     + " FROM an expression, EXECUTE in a DO block or function body), which may name a configured"
                     + " table in pieces Cloak cannot see, so it is not sent: write the statement itself");
         }
+        StatementPlan function = schema.isEmpty() ? null
+                : Triggers.planFunction(sql, dialect, new ConfiguredTables(schema, views.snapshot()), catalog);
+        if (function != null) {
+            return function;
+        }
         String reader = schema.isEmpty() ? null : DynamicSql.tableReader(sql, dialect);
         if (reader != null) {
             throw new Rejection("statement calls " + reader + ", which runs SQL or reads tables it is given by name"
@@ -306,7 +312,7 @@ public final class SqlRewriter {
         }
         StatementPlan trigger = Triggers.plan(sql, server.tokens(), dialect,
                 new ConfiguredTables(schema, views.snapshot()), SqlText.countPlaceholders(server.tokens(), 0,
-                        sql.length()));
+                        sql.length()), catalog);
         if (trigger != null) {
             return trigger;
         }

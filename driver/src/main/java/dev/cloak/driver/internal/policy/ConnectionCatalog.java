@@ -4,6 +4,7 @@ import dev.cloak.rewriter.Catalog;
 import dev.cloak.rewriter.Dialect;
 import dev.cloak.rewriter.ViewDefinition;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -36,6 +37,13 @@ final class ConnectionCatalog implements Catalog {
             + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
             + " WHERE c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped"
             + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY n.nspname, c.relname, a.attnum";
+    /** A function without arguments (a trigger function): its language and source; no row when there is none. */
+    private static final String POSTGRESQL_FUNCTION = "SELECT l.lanname, p.prosrc FROM pg_catalog.pg_proc p"
+            + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang WHERE p.oid = pg_catalog.to_regprocedure(?)";
+    /** The tables whose (user) triggers run a function without arguments. */
+    private static final String POSTGRESQL_TRIGGER_TABLES = "SELECT n.nspname, c.relname FROM pg_catalog.pg_trigger t"
+            + " JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE NOT t.tgisinternal AND t.tgfoid = pg_catalog.to_regprocedure(?)";
     private static final String MARIADB_VIEWS = "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION"
             + " FROM information_schema.VIEWS"
             + " WHERE TABLE_SCHEMA NOT IN ('mysql', 'sys', 'information_schema', 'performance_schema')";
@@ -78,6 +86,53 @@ final class ConnectionCatalog implements Catalog {
         } catch (SQLException e) {
             LOG.warn("Cloak could not read the {} of table {} from the database's metadata (SQLState {})", what,
                     table, e.getSQLState());
+            return null;
+        }
+    }
+
+    @Override
+    public FunctionSource triggerFunction(String name) {
+        if (dialect != Dialect.POSTGRESQL) {
+            return null;
+        }
+        try {
+            return guarded(() -> {
+                try (PreparedStatement statement = connection.prepareStatement(POSTGRESQL_FUNCTION)) {
+                    statement.setString(1, name + "()");
+                    try (ResultSet rs = statement.executeQuery()) {
+                        return rs.next() ? new FunctionSource(rs.getString(1), rs.getString(2))
+                                : new FunctionSource(null, null);
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            LOG.warn("Cloak could not read a trigger function from the database's catalog (SQLState {})",
+                    e.getSQLState());
+            return null;
+        }
+    }
+
+    @Override
+    public List<Relation> triggerTables(String name) {
+        if (dialect != Dialect.POSTGRESQL) {
+            return null;
+        }
+        try {
+            return guarded(() -> {
+                try (PreparedStatement statement = connection.prepareStatement(POSTGRESQL_TRIGGER_TABLES)) {
+                    statement.setString(1, name + "()");
+                    List<Relation> tables = new ArrayList<>();
+                    try (ResultSet rs = statement.executeQuery()) {
+                        while (rs.next()) {
+                            tables.add(new Relation(rs.getString(1), rs.getString(2)));
+                        }
+                    }
+                    return tables;
+                }
+            });
+        } catch (SQLException e) {
+            LOG.warn("Cloak could not read which triggers run a function from the database's catalog (SQLState {})",
+                    e.getSQLState());
             return null;
         }
     }
