@@ -268,6 +268,12 @@ public final class SqlRewriter {
                     + " FROM an expression, EXECUTE in a DO block or function body), which may name a configured"
                     + " table in pieces Cloak cannot see, so it is not sent: write the statement itself");
         }
+        String opaque = schema.isEmpty() ? null : DynamicSql.opaqueSqlString(sql, dialect);
+        if (opaque != null) {
+            throw new Rejection("statement runs SQL held in a string, and holds " + opaque + ", so Cloak cannot tell"
+                    + " whether it names a configured table: write the SQL in plain '...' or $$...$$ strings without"
+                    + " escapes, in SQL or PL/pgSQL");
+        }
         StatementPlan function = schema.isEmpty() ? null
                 : Triggers.planFunction(sql, dialect, new ConfiguredTables(schema, views.snapshot()), catalog);
         if (function != null) {
@@ -344,7 +350,8 @@ public final class SqlRewriter {
 
     /**
      * MariaDB's {@code SELECT … INTO OUTFILE | DUMPFILE} writes the rows to a file on the server, past Cloak, from
-     * where {@code LOAD_FILE} hands the cells back raw.
+     * where {@code LOAD_FILE} hands the cells back raw; {@code PROCEDURE ANALYSE()} answers with columns of its own
+     * (minimum, maximum, …) filled from the cells.
      */
     private static void refuseIntoFile(String sql, List<SqlToken> tokens) {
         String previous = "";
@@ -354,6 +361,10 @@ public final class SqlRewriter {
             }
             String word = token.kind() == TokenKind.WORD
                     ? sql.substring(token.start(), token.end()).toUpperCase(Locale.ROOT) : "";
+            if (previous.equals("PROCEDURE") && word.equals("ANALYSE")) {
+                throw new Rejection("SELECT ... PROCEDURE ANALYSE() naming a configured table is not supported: the"
+                        + " server answers with columns of its own, filled from the cells");
+            }
             if (previous.equals("INTO") && (word.equals("OUTFILE") || word.equals("DUMPFILE"))) {
                 throw new Rejection("SELECT ... INTO " + word + " naming a configured table is not supported: it"
                         + " writes the rows to a file on the server without Cloak; read them with SELECT and write"

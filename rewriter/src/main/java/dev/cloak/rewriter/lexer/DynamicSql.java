@@ -1,9 +1,11 @@
 package dev.cloak.rewriter.lexer;
 
 import dev.cloak.rewriter.Dialect;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -15,22 +17,112 @@ import java.util.regex.Pattern;
  */
 public final class DynamicSql {
 
+    private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}_$]+");
     private static final Pattern EXECUTE = Pattern.compile("(?i)(?<![\\p{L}\\p{N}_$])execute(?![\\p{L}\\p{N}_$])");
 
     /**
      * Functions that run SQL given to them as a string, or read whole tables, schemas or databases named at run
      * time: PostgreSQL's XML exports ({@code query_to_xml('SELECT ssn FROM patients', …)}, {@code
      * table_to_xml('patients'::regclass, …)}, {@code database_to_xml}, …), {@code ts_stat}, {@code dblink} and
-     * MariaDB's {@code sys.execute_prepared_stmt}.
+     * MariaDB's {@code sys.execute_prepared_stmt}, and {@code ts_rewrite}, whose second argument may be a query.
      */
     private static final Set<String> TABLE_READERS = Set.of("query_to_xml", "query_to_xmlschema",
             "query_to_xml_and_xmlschema", "table_to_xml", "table_to_xmlschema", "table_to_xml_and_xmlschema",
             "schema_to_xml", "schema_to_xmlschema", "schema_to_xml_and_xmlschema", "database_to_xml",
             "database_to_xmlschema", "database_to_xml_and_xmlschema", "cursor_to_xml", "cursor_to_xmlschema",
-            "ts_stat", "dblink", "dblink_exec", "dblink_open", "dblink_fetch", "dblink_send_query",
+            "ts_stat", "ts_rewrite", "dblink", "dblink_exec", "dblink_open", "dblink_fetch", "dblink_send_query",
             "execute_prepared_stmt");
 
     private DynamicSql() {
+    }
+
+    /** The languages whose function bodies Cloak reads as SQL text (the others may build SQL in their own code). */
+    private static final Set<String> READABLE_LANGUAGES = Set.of("sql", "plpgsql");
+
+    /**
+     * Why a statement that runs SQL held in a string (PostgreSQL's {@code DO} and function bodies, MariaDB's and
+     * H2's {@code EXECUTE IMMEDIATE} and {@code PREPARE … FROM}) cannot be read for the names in it: a string the
+     * server decodes ({@code E'pat\ients'}, {@code U&'…'}, a backslash in {@code '…'}, which MariaDB reads as an
+     * escape, a hex or national string) or a {@code U&"…"} name inside it, a function body in a language other
+     * than SQL and PL/pgSQL, or an H2 alias (Java code). Null when there is none: the strings then read as written,
+     * and the usual search for configured names sees what they hold.
+     */
+    public static String opaqueSqlString(String sql, Dialect dialect) {
+        if (!mentions(sql, "do") && !mentions(sql, "create") && !mentions(sql, "execute")
+                && !mentions(sql, "prepare")) {
+            return null;
+        }
+        List<Dialect> dialects = dialect == null ? List.of(Dialect.values()) : List.of(dialect);
+        for (Dialect each : dialects) {
+            String reason = opaqueSqlString(sql, SqlLexer.read(sql, each).tokens(), each);
+            if (reason != null) {
+                return reason;
+            }
+        }
+        return null;
+    }
+
+    private static String opaqueSqlString(String sql, List<SqlToken> tokens, Dialect dialect) {
+        List<String> words = new ArrayList<>();
+        List<SqlToken> strings = new ArrayList<>();
+        int start = 0;
+        for (int t = 0; t <= tokens.size(); t++) {
+            SqlToken token = t < tokens.size() ? tokens.get(t) : null;
+            if (token == null || token.kind() == TokenKind.SEMICOLON) {
+                String reason = opaqueStatement(sql, words, strings, dialect,
+                        sql.substring(start, token == null ? sql.length() : token.start()));
+                if (reason != null) {
+                    return reason;
+                }
+                words.clear();
+                strings.clear();
+                start = token == null ? sql.length() : token.end();
+                continue;
+            }
+            if (token.kind() == TokenKind.WORD) {
+                words.add(sql.substring(token.start(), token.end()).toLowerCase(Locale.ROOT));
+            } else if (token.kind() == TokenKind.STRING) {
+                strings.add(token);
+            }
+        }
+        return null;
+    }
+
+    private static String opaqueStatement(String sql, List<String> words, List<SqlToken> strings, Dialect dialect,
+                                          String statement) {
+        if (words.isEmpty()) {
+            return null;
+        }
+        List<String> head = words.subList(0, Math.min(words.size(), 4));
+        boolean function = words.get(0).equals("create") && (head.contains("function")
+                || head.contains("procedure"));
+        boolean runsString = dialect == Dialect.POSTGRESQL ? words.get(0).equals("do") || function
+                : words.get(0).equals("prepare") || words.get(0).equals("execute") && words.size() > 1
+                        && words.get(1).equals("immediate");
+        if (dialect == Dialect.H2 && words.get(0).equals("create") && head.contains("alias")) {
+            return "an H2 alias, whose Java code may build SQL in pieces";
+        }
+        if (!runsString) {
+            return null;
+        }
+        for (SqlToken string : strings) {
+            String text = sql.substring(string.start(), string.end());
+            if (string.form() != TokenForm.DOLLAR_STRING
+                    && (string.form() != TokenForm.QUOTED_STRING || text.indexOf('\\') >= 0)) {
+                return "a string the server decodes (an escape, a backslash, a Unicode, hex or national string)";
+            }
+        }
+        if (mentions(statement, "u&")) {
+            return "a U&\"...\" name or U&'...' string inside SQL held in a string";
+        }
+        if (dialect == Dialect.POSTGRESQL && function) {
+            int language = words.indexOf("language");
+            if (language >= 0 && language + 1 < words.size()
+                    && !READABLE_LANGUAGES.contains(words.get(language + 1))) {
+                return "a function body in language " + words.get(language + 1) + ", whose code may build SQL";
+            }
+        }
+        return null;
     }
 
     /**
@@ -39,28 +131,21 @@ public final class DynamicSql {
      * told from the text.
      */
     public static String tableReader(String sql, Dialect dialect) {
-        if (!mentions(sql, "xml") && !mentions(sql, "ts_stat") && !mentions(sql, "dblink")
+        if (!mentions(sql, "xml") && !mentions(sql, "ts_") && !mentions(sql, "dblink")
                 && !mentions(sql, "execute_prepared_stmt")) {
             return null;
         }
-        List<Dialect> dialects = dialect == null ? List.of(Dialect.values()) : List.of(dialect);
-        for (Dialect each : dialects) {
-            for (SqlToken token : SqlLexer.read(sql, each).tokens()) {
-                if (token.kind() != TokenKind.WORD && token.kind() != TokenKind.QUOTED_IDENTIFIER) {
-                    continue;
-                }
-                String text = sql.substring(token.start(), token.end());
-                if (token.kind() == TokenKind.QUOTED_IDENTIFIER && text.length() >= 2) {
-                    text = text.substring(1, text.length() - 1);
-                }
-                String name = text.toLowerCase(Locale.ROOT);
-                if (TABLE_READERS.contains(name)) {
-                    return name;
-                }
+        // the whole text, strings and comments included: a function defined here may call one in its body
+        Matcher words = WORD.matcher(sql);
+        while (words.find()) {
+            String name = words.group().toLowerCase(Locale.ROOT);
+            if (TABLE_READERS.contains(name)) {
+                return name;
             }
         }
         return null;
     }
+
 
     /** Whether {@code sql} runs SQL built at run time, as {@code dialect} reads it (any dialect when null). */
     public static boolean runsBuiltSql(String sql, Dialect dialect) {
