@@ -42,7 +42,8 @@ final class ConnectionCatalog implements Catalog {
             + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang WHERE p.oid = pg_catalog.to_regprocedure(?)";
     /** The tables whose (user) triggers run a function without arguments. */
     private static final String POSTGRESQL_TRIGGER_TABLES = "SELECT n.nspname, c.relname FROM pg_catalog.pg_trigger t"
-            + " JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
             + " WHERE NOT t.tgisinternal AND t.tgfoid = pg_catalog.to_regprocedure(?)";
     private static final String MARIADB_VIEWS = "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION"
             + " FROM information_schema.VIEWS"
