@@ -55,6 +55,7 @@ final class Analysis {
     private final Set<Column> resolvedPlain = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Names the text may mention besides column references: aliases and ON CONFLICT column names. */
     private final List<String> aliasNames = new ArrayList<>();
+    private final Map<String, EncryptedColumn> carriers = new HashMap<>();
     private final Set<Select> analysedQueries = Collections.newSetFromMap(new IdentityHashMap<>());
 
     Analysis(ConfiguredTables tables, String sql, int parameterCount, Dialect dialect, String involvedName) {
@@ -211,6 +212,16 @@ final class Analysis {
     }
 
     /** A lower-case name the text may hold that is no column reference (an alias, a WITH column). */
+    /** A name under which encrypted column values travel in this statement (a subquery's or a view's column). */
+    void carrier(String lowerCaseName, EncryptedColumn column) {
+        carriers.putIfAbsent(lowerCaseName, column);
+    }
+
+    /** The names under which encrypted values travel, each with the encrypted column it carries. */
+    Map<String, EncryptedColumn> carriers() {
+        return carriers;
+    }
+
     void alias(String lowerCaseName) {
         aliasNames.add(lowerCaseName);
     }

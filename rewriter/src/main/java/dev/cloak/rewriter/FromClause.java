@@ -27,8 +27,18 @@ final class FromClause {
         this.analysis = analysis;
     }
 
-    /** One FROM item as a source; a derived table sees the enclosing levels, not its siblings (unless LATERAL). */
+    /**
+     * One FROM item as a source; a derived table sees the enclosing levels, not its siblings (unless LATERAL). The
+     * names under which it carries encrypted values (a subquery's {@code ssn AS s}, a view's columns) are watched
+     * by the last-resort count of names as the encrypted columns' own are.
+     */
     Source fromItem(FromItem item, Scope level) {
+        Source source = source(item, level);
+        source.encryptedByName().forEach(analysis::carrier);
+        return source;
+    }
+
+    private Source source(FromItem item, Scope level) {
         if (item instanceof Table table) {
             if ((table.getPivot() != null || table.getUnPivot() != null || table.getSampleClause() != null)
                     && analysis.tables.isConfigured(table)) {

@@ -127,7 +127,13 @@ final class QueryAnalyzer {
         } else {
             result = query(body, level);
         }
-        level.cte(name, renamed(result, columnNames, name));
+        ResultColumns named = renamed(result, columnNames, name);
+        level.cte(name, named);
+        // its name and columns carry encrypted values wherever the statement names them, read or not
+        named.encryptedByName().forEach(analysis::carrier);
+        if (!named.encryptedByName().isEmpty()) {
+            analysis.carrier(name, named.encryptedByName().values().iterator().next());
+        }
     }
 
     /** A query's result under a column list ({@code WITH w (a, b)}, {@code AS d (a, b)}); null names: as it is. */

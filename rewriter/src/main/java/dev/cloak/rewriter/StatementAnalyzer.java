@@ -204,7 +204,8 @@ final class StatementAnalyzer {
     }
 
     /**
-     * The text must name each encrypted column, and each configured table or known view, no more often than the
+     * The text must name each encrypted column (and each name under which the statement carries one: a subquery's
+     * {@code ssn AS s}, a view's column), and each configured table or known view, no more often than the
      * analysis resolved a reference of that name, plus the other names the statement gives (aliases, WITH names,
      * qualifiers) that happen to share it. A name beyond those sits in a part of the statement that neither the
      * analysis nor JSqlParser's visitors read (the FROM of {@code SUBSTRING(x FROM …)}, a window's {@code PARTITION
@@ -218,6 +219,9 @@ final class StatementAnalyzer {
             for (EncryptedColumn column : tables.columnsOf(table)) {
                 watched.put(Identifiers.key(column.column()), unhandled(column));
             }
+        }
+        if (analysis != null) {
+            analysis.carriers().forEach((name, column) -> watched.putIfAbsent(name, unhandled(column)));
         }
         // tables are found as the policy's lookups fold names (H2 reads patıents as PATIENTS); columns are not
         Set<String> tableNames = tables.lowerCaseNames();
