@@ -285,6 +285,17 @@ public final class SqlRewriter {
                     + " at run time, where Cloak cannot see whether they are configured, so it is not sent: select"
                     + " the rows with a plain query and build the result in the application");
         }
+        if (dialect != Dialect.MARIADB && dialect != Dialect.H2 && !schema.isEmpty() && SqlText.mayHoldLongName(sql)) {
+            // a name PostgreSQL cuts to a configured table's or known view's name is a mention Cloak must see
+            List<SqlToken> tokens = SqlLexer.read(sql, Dialect.POSTGRESQL).tokens();
+            for (String cut : SqlText.postgresTruncatedNames(sql, tokens)) {
+                if (mayMention(cut)) {
+                    throw new Rejection("statement holds a name longer than PostgreSQL's 63 bytes, which the server"
+                            + " cuts to the name of configured table or view " + mentioned(cut) + ": use names of at"
+                            + " most 63 bytes");
+                }
+            }
+        }
         if (!mayMention(sql)) {
             return StatementPlan.passThrough(sql, SqlText.countParameters(sql, dialect));
         }
@@ -309,6 +320,12 @@ public final class SqlRewriter {
         if (disagreement != null) {
             throw new Rejection("statement on configured table " + mentioned(sql) + " is not sent: "
                     + disagreement);
+        }
+        if (dialect != Dialect.MARIADB && dialect != Dialect.H2
+                && !SqlText.postgresTruncatedNames(sql, server.tokens()).isEmpty()) {
+            throw new Rejection("statement on configured table " + mentioned(sql) + " is not sent: it holds a name"
+                    + " longer than PostgreSQL's 63 bytes, which the server cuts and Cloak's analysis reads in full,"
+                    + " so two names could be one: use names of at most 63 bytes");
         }
         String clash = SqlText.caseClash(sql, server.tokens(), dialect);
         if (clash != null) {

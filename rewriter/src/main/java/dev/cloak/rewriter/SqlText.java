@@ -6,6 +6,7 @@ import dev.cloak.rewriter.lexer.SqlLexer;
 import dev.cloak.rewriter.lexer.SqlToken;
 import dev.cloak.rewriter.lexer.TokenForm;
 import dev.cloak.rewriter.lexer.TokenKind;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -224,6 +225,64 @@ final class SqlText {
             }
         }
         return null;
+    }
+
+    /** PostgreSQL keeps the first 63 bytes of a longer name (NAMEDATALEN - 1). */
+    static final int POSTGRESQL_NAME_BYTES = 63;
+
+    /**
+     * The names longer than PostgreSQL keeps, each cut as the server cuts it (to 63 bytes of UTF-8, on a character
+     * boundary; unquoted ones in lower case): Cloak compares names in full, so two names the server takes for one
+     * ({@code <63 a>x} and {@code <63 a>y}) read as two. Empty when there is none.
+     */
+    static List<String> postgresTruncatedNames(String sql, List<SqlToken> tokens) {
+        List<String> cut = new ArrayList<>();
+        for (SqlToken token : tokens) {
+            String text = sql.substring(token.start(), token.end());
+            String name;
+            if (token.form() == TokenForm.WORD) {
+                name = text.toLowerCase(Locale.ROOT);
+            } else if (token.form() == TokenForm.DOUBLE_QUOTED_IDENTIFIER && text.length() >= 2) {
+                name = text.substring(1, text.length() - 1).replace("\"\"", "\"");
+            } else {
+                continue;
+            }
+            if (name.getBytes(StandardCharsets.UTF_8).length <= POSTGRESQL_NAME_BYTES) {
+                continue;
+            }
+            int end = 0;
+            int bytes = 0;
+            while (end < name.length()) {
+                int cp = name.codePointAt(end);
+                int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+                if (bytes + size > POSTGRESQL_NAME_BYTES) {
+                    break;
+                }
+                bytes += size;
+                end += Character.charCount(cp);
+            }
+            cut.add(name.substring(0, end));
+        }
+        return cut;
+    }
+
+    /** Whether the text may hold a name longer than PostgreSQL keeps: a cheap test before reading it. */
+    static boolean mayHoldLongName(String sql) {
+        if (sql.length() <= POSTGRESQL_NAME_BYTES / 3) {
+            return false;
+        }
+        if (sql.indexOf('"') >= 0) {
+            return true;
+        }
+        int run = 0;
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            run = isWordChar(c) ? run + (c < 0x80 ? 1 : 3) : 0;
+            if (run > POSTGRESQL_NAME_BYTES) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isWordChar(char c) {

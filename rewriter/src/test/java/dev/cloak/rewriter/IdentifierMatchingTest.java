@@ -6,6 +6,7 @@ import static dev.cloak.rewriter.Fixtures.SSN;
 import static dev.cloak.rewriter.Fixtures.TOKEN;
 import static dev.cloak.rewriter.Fixtures.plan;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -77,5 +78,16 @@ class IdentifierMatchingTest {
         assertThat(plan(Dialect.POSTGRESQL, "INSERT INTO \"Vault\" (\"Token\") VALUES (?)").parameter(1))
                 .isEqualTo(TOKEN);
         assertThat(plan(Dialect.POSTGRESQL, "INSERT INTO \"vault\" (\"token\") VALUES (?)").passThrough()).isTrue();
+    }
+    @Test
+    void aNamePostgresqlCutsToAConfiguredTablesNameIsAMention() throws Exception {
+        String table = "patient_records_" + "x".repeat(47); // 63 bytes, as long as PostgreSQL keeps
+        SqlRewriter rewriter = new SqlRewriter(EncryptedSchema.of(List.of(
+                new EncryptedColumn(null, table, "ssn", false, true, table + ".ssn"))), 10, Dialect.POSTGRESQL);
+        UnsupportedStatementException e = catchThrowableOfType(
+                UnsupportedStatementException.class,
+                () -> rewriter.plan("INSERT INTO " + table + "_archive (ssn) VALUES ('123-45-6789')"));
+        assertThat(e).hasMessageContaining("63 bytes").hasMessageContaining(table).hasMessageNotContaining("6789");
+        assertThat(rewriter.plan("INSERT INTO " + table + " (ssn) VALUES (?)").parameter(1)).isNotNull();
     }
 }
