@@ -341,7 +341,8 @@ public final class SqlRewriter {
         }
         Statements statements;
         try {
-            statements = parse(sql, large);
+            String parsed = dialect == Dialect.MARIADB ? SqlText.withoutShareLock(sql, server.tokens()) : sql;
+            statements = parse(parsed, large);
         } catch (Rejection notParsed) {
             return planUnparsed(sql, catalog, notParsed, server.tokens());
         }

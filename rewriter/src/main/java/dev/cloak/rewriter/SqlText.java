@@ -227,6 +227,40 @@ final class SqlText {
         return null;
     }
 
+    /**
+     * The text for JSqlParser, which cannot parse MariaDB's {@code SELECT … LOCK IN SHARE MODE [NOWAIT | SKIP LOCKED
+     * | WAIT n]} (Hibernate's pessimistic read lock): the lock clause at the end, which takes a lock and carries no
+     * value, blanked out with spaces so every other character keeps its place. The text itself is sent as written.
+     */
+    static String withoutShareLock(String sql, List<SqlToken> tokens) {
+        List<SqlToken> words = tokens.stream().filter(t -> t.kind() != TokenKind.COMMENT).toList();
+        int end = words.size();
+        if (end > 0 && words.get(end - 1).kind() == TokenKind.SEMICOLON) {
+            end--;
+        }
+        int from = end;
+        if (from >= 1 && isWord(sql, words.get(from - 1), "NOWAIT")) {
+            from--;
+        } else if (from >= 2 && isWord(sql, words.get(from - 2), "SKIP")
+                && isWord(sql, words.get(from - 1), "LOCKED")) {
+            from -= 2;
+        } else if (from >= 2 && isWord(sql, words.get(from - 2), "WAIT")
+                && words.get(from - 1).kind() == TokenKind.NUMBER) {
+            from -= 2;
+        }
+        if (from < 4 || !isWord(sql, words.get(from - 4), "LOCK") || !isWord(sql, words.get(from - 3), "IN")
+                || !isWord(sql, words.get(from - 2), "SHARE") || !isWord(sql, words.get(from - 1), "MODE")) {
+            return sql;
+        }
+        int start = words.get(from - 4).start();
+        int stop = words.get(end - 1).end();
+        return sql.substring(0, start) + " ".repeat(stop - start) + sql.substring(stop);
+    }
+
+    private static boolean isWord(String sql, SqlToken token, String word) {
+        return token.kind() == TokenKind.WORD && sql.substring(token.start(), token.end()).equalsIgnoreCase(word);
+    }
+
     /** PostgreSQL keeps the first 63 bytes of a longer name (NAMEDATALEN - 1). */
     static final int POSTGRESQL_NAME_BYTES = 63;
 
