@@ -3,6 +3,7 @@ package dev.cloak.rewriter;
 import static dev.cloak.rewriter.Analysis.present;
 
 import java.util.List;
+import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.select.Join;
@@ -36,7 +37,13 @@ final class DeleteAnalyzer {
         Scope level = target.scope();
         if (present(delete.getUsingList())) {
             for (Table using : delete.getUsingList()) {
+                requireOtherName(delete.getTable(), using.getAlias());
                 level.add(analysis.from.fromItem(using, level));
+            }
+        }
+        if (present(delete.getJoins())) {
+            for (Join join : delete.getJoins()) {
+                requireOtherName(delete.getTable(), join.getRightItem().getAlias());
             }
         }
         if (present(delete.getJoins())) {
@@ -50,5 +57,18 @@ final class DeleteAnalyzer {
         analysis.clauses.orderBy(delete.getOrderByElements(), List.of(), level);
         analysis.clauses.limit(delete.getLimit(), level);
         return target.returning(delete.getReturningClause());
+    }
+
+    /**
+     * MariaDB reads {@code DELETE FROM p USING patients AS p} as a delete from {@code patients}, where the analysis
+     * would read {@code p} as a table of that name: a target named like another item's alias is refused.
+     */
+    private void requireOtherName(Table target, Alias alias) {
+        if (alias != null && target != null && target.getSchemaName() == null
+                && Identifiers.key(alias.getName()).equals(Identifiers.key(target.getName()))) {
+            throw new Rejection("DELETE whose target " + Identifiers.unquote(target.getName()) + " is also an alias"
+                    + " in its USING or JOIN items, with configured table " + analysis.involvedName()
+                    + Rejection.NOT_YET + ": name the table to delete from, not its alias");
+        }
     }
 }

@@ -1,7 +1,10 @@
 package dev.cloak.rewriter;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.schema.Column;
@@ -22,9 +25,11 @@ final class IndexRules {
 
     private final ConfiguredTables tables;
     private final Analysis analysis;
+    private final String sql;
 
     IndexRules(ConfiguredTables tables, String sql, int parameterCount, Dialect dialect) {
         this.tables = tables;
+        this.sql = sql;
         this.analysis = new Analysis(tables, sql, parameterCount, dialect, ConfiguredTables.NOT_LOCATED);
     }
 
@@ -37,6 +42,10 @@ final class IndexRules {
         String type = index.getType() == null ? "" : index.getType().toUpperCase(Locale.ROOT);
         String method = method(create, index);
         List<Index.ColumnParams> parts = index.getColumns() == null ? List.of() : index.getColumns();
+        Map<String, Integer> named = new HashMap<>();
+        if (index.getName() != null) {
+            named.merge(Identifiers.key(index.getName()), 1, Integer::sum);
+        }
         for (Index.ColumnParams part : parts) {
             String name = part.getColumnName();
             if (isFunctionCall(part)) {
@@ -55,11 +64,31 @@ final class IndexRules {
             EncryptedColumn column = name == null ? null : tables.column(table, name);
             if (column != null) {
                 equalityOnly(column, type, method, part);
+                named.merge(Identifiers.key(name), 1, Integer::sum);
             }
         }
         if (create.getWhere() != null) {
             analysis.plain.requirePlain(create.getWhere(), "a partial index predicate", scope);
         }
+        everyMentionSeen(table, named);
+    }
+
+    /**
+     * The text names each encrypted column no more often than the index's own columns, its name and the predicate's
+     * references the analysis read: one in a part of an expression that JSqlParser's visitors skip ({@code
+     * substring(ssn from 1) = '…'}) would keep a plaintext in the index definition.
+     */
+    private void everyMentionSeen(Table table, Map<String, Integer> named) {
+        Map<String, Integer> handled = analysis.columnsHandled();
+        Set<String> watched = new HashSet<>();
+        tables.columnsOf(table).forEach(column -> watched.add(Identifiers.key(column.column())));
+        SqlText.countIdentifiers(sql, watched).forEach((name, count) -> {
+            if (count > named.getOrDefault(name, 0) + handled.getOrDefault(name, 0)) {
+                throw new Rejection("encrypted column " + tables.policyName(table) + "." + name + " is used"
+                        + " in the index where Cloak cannot check it: index the column itself, with no expression"
+                        + " or predicate on it but IS [NOT] NULL");
+            }
+        });
     }
 
     /** A part read as a name followed by a parenthesised parameter that is not a prefix length. */

@@ -162,7 +162,8 @@ final class Scope {
                     maybe = true;
                 }
             }
-            if (found == null && scope == this) {
+            if (found == null && !plain) {
+                // MariaDB and H2 let a subquery name an enclosing query's select-list alias
                 found = scope.selectAliases.get(Identifiers.key(column.getColumnName()));
             }
             if (found != null) {

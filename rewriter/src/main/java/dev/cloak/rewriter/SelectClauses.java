@@ -43,6 +43,16 @@ final class SelectClauses {
         List<Projection> projections = new ArrayList<>();
         List<String> names = new ArrayList<>();
         boolean open = false;
+        // an alias of an encrypted column is known to the whole list: a subquery in an earlier item may name it
+        for (SelectItem<?> item : items) {
+            if (item.getAlias() != null && item.getExpression() instanceof Column column) {
+                EncryptedColumn encrypted = scope.encryptedOf(column);
+                if (encrypted != null) {
+                    scope.selectAlias(Identifiers.key(item.getAlias().getName()), encrypted);
+                    analysis.carrier(Identifiers.key(item.getAlias().getName()), encrypted);
+                }
+            }
+        }
         for (SelectItem<?> item : items) {
             Expression expression = item.getExpression();
             String alias = item.getAlias() == null ? null : Identifiers.key(item.getAlias().getName());
@@ -83,6 +93,7 @@ final class SelectClauses {
                         : null);
                 if (column.column() != null && alias != null) {
                     scope.selectAlias(alias, column.column());
+                    analysis.carrier(alias, column.column());
                 }
             } else {
                 analysis.plain.requirePlain(expression, "expression in the select list", scope);

@@ -210,7 +210,7 @@ public final class SqlRewriter {
             }
             ConfiguredTables tables = new ConfiguredTables(schema, known);
             ResultColumns result = new StatementAnalyzer(tables, text, 0, dialect)
-                    .definingQuery(select, StatementWalk.of(select), view.name(), view.columns());
+                    .definingQuery(select, StatementWalk.of(select), view.name(), view.columns(), false);
             return KnownView.of(view.schema(), view.name(), result, view.columns(), false);
         } catch (Rejection refused) {
             return KnownView.unmappable(view.schema(), view.name(), refused.getMessage());
@@ -274,10 +274,8 @@ public final class SqlRewriter {
                     + " whether it names a configured table: write the SQL in plain '...' or $$...$$ strings without"
                     + " escapes, in SQL or PL/pgSQL");
         }
-        StatementPlan function = schema.isEmpty() ? null
-                : Triggers.planFunction(sql, dialect, new ConfiguredTables(schema, views.snapshot()), catalog);
-        if (function != null) {
-            return function;
+        if (!schema.isEmpty()) {
+            Triggers.checkFunction(sql, dialect, new ConfiguredTables(schema, views.snapshot()), catalog);
         }
         String reader = schema.isEmpty() ? null : DynamicSql.tableReader(sql, dialect);
         if (reader != null) {

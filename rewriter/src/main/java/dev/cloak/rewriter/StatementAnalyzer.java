@@ -122,10 +122,21 @@ final class StatementAnalyzer {
      * SELECT; refused when it holds a value of an encrypted column.
      */
     ResultColumns definingQuery(Select select, StatementWalk walk, String viewName, List<String> columnNames) {
+        return definingQuery(select, walk, viewName, columnNames, true);
+    }
+
+    /**
+     * As above; {@code namesInText} says whether the text holds the view's name and column list (CREATE VIEW), or
+     * is the query alone (a definition the catalog keeps), which then gets no credit for them in the count of names.
+     */
+    ResultColumns definingQuery(Select select, StatementWalk walk, String viewName, List<String> columnNames,
+                                boolean namesInText) {
         Analysis analysis = new Analysis(tables, sql, parameterCount, dialect, tables.firstConfiguredName(walk));
-        // the view's own name and column list may spell an encrypted column's name without reading it
-        analysis.alias(Identifiers.key(viewName));
-        columnNames.forEach(name -> analysis.alias(Identifiers.key(name)));
+        if (namesInText) {
+            // the view's own name and column list may spell an encrypted column's name without reading it
+            analysis.alias(Identifiers.key(viewName));
+            columnNames.forEach(name -> analysis.alias(Identifiers.key(name)));
+        }
         if (walk.namedParameters > 0 || !walk.parameters.isEmpty()) {
             throw new Rejection("? parameters in the query of view " + viewName + " are not supported: a view"
                     + " keeps its query; write it without parameters");

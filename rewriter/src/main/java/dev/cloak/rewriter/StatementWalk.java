@@ -78,6 +78,11 @@ final class StatementWalk extends TablesNamesFinder<Void> {
 
     @Override
     public <S> Void visit(Table table, S context) {
+        if ("table".equalsIgnoreCase(table.getName()) && table.getSchemaName() == null) {
+            // JSqlParser reads PostgreSQL's (TABLE t) x as a table named TABLE under the alias t
+            throw new Rejection("PostgreSQL's TABLE t form in a statement that names a configured table is not"
+                    + " supported: write SELECT * FROM t");
+        }
         tables.add(table);
         if (named.add(table)) {
             other(table.getName());

@@ -66,17 +66,17 @@ final class Triggers {
 
     /**
      * PostgreSQL's {@code CREATE [OR REPLACE] FUNCTION f() RETURNS trigger … AS 'body' LANGUAGE plpgsql}, when a
-     * configured table has a trigger that runs {@code f()}: its new body is checked as a trigger's (refused when it
-     * could touch an encrypted value), and the statement otherwise passes. Null for any other text.
+     * configured table has a trigger that runs {@code f()}: its new body is checked as a trigger's, and refused when
+     * it could touch an encrypted value. The statement is then planned as any other.
      */
-    static StatementPlan planFunction(String sql, Dialect dialect, ConfiguredTables tables, Catalog catalog) {
+    static void checkFunction(String sql, Dialect dialect, ConfiguredTables tables, Catalog catalog) {
         if (dialect != Dialect.POSTGRESQL || !mayDefine(sql)) {
-            return null;
+            return;
         }
         Triggers reader = new Triggers(sql, SqlLexer.read(sql, Dialect.POSTGRESQL).tokens());
         String function = reader.triggerFunctionDefinition();
         if (function == null) {
-            return null;
+            return;
         }
         List<Catalog.Relation> triggered = catalog == Catalog.NONE ? List.of() : catalog.triggerTables(function);
         if (triggered == null) {
@@ -95,7 +95,7 @@ final class Triggers {
                 requireUntouchedBody(what, reader.body, tables, table);
             }
         }
-        return StatementPlan.passThrough(sql, 0);
+        // then planned as any other statement: a body that names a configured table is refused there
     }
 
     /** Whether the text may create a trigger or a function: its plan is then never reused. */
@@ -336,7 +336,11 @@ final class Triggers {
         }
         String name = sql.substring(tokens.get(start).start(), tokens.get(at - 1).end());
         at += 2;
-        if (!word("RETURNS") || !word("TRIGGER")) {
+        if (!word("RETURNS")) {
+            return null;
+        }
+        List<String> type = name(); // trigger, "trigger", pg_catalog.trigger
+        if (type.isEmpty() || !Identifiers.unquote(type.get(type.size() - 1)).equalsIgnoreCase("trigger")) {
             return null;
         }
         for (int i = at; i < tokens.size(); i++) {

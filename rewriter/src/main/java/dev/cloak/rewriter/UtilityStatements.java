@@ -1,5 +1,6 @@
 package dev.cloak.rewriter;
 
+import java.util.regex.Pattern;
 import net.sf.jsqlparser.statement.DescribeStatement;
 import net.sf.jsqlparser.statement.ExplainStatement;
 import net.sf.jsqlparser.statement.ShowColumnsStatement;
@@ -24,6 +25,9 @@ import net.sf.jsqlparser.statement.show.ShowIndexStatement;
  */
 final class UtilityStatements {
 
+    /** A condition in a SHOW statement, which may hold a subquery. */
+    private static final Pattern SHOW_CONDITION = Pattern.compile("(?i)(?<![\\p{L}\\p{N}_$])where(?![\\p{L}\\p{N}_$])");
+
     private UtilityStatements() {
     }
 
@@ -36,10 +40,18 @@ final class UtilityStatements {
                 || statement instanceof UnsupportedStatement unsupported && isShow(unsupported);
     }
 
-    /** JSqlParser's text of an unmodelled statement, which starts at its first keyword. */
+    /**
+     * JSqlParser's text of an unmodelled statement, which starts at its first keyword: a MariaDB {@code SHOW} that
+     * only names things ({@code SHOW CREATE TABLE t}, {@code SHOW FULL COLUMNS FROM t LIKE 'a%'}). A {@code WHERE}
+     * or a parenthesis may hold a subquery or a function that reads the cells ({@code SHOW DATABASES WHERE (SELECT
+     * … FROM t WHERE ssn = '…')}): not a utility.
+     */
     private static boolean isShow(UnsupportedStatement statement) {
-        return statement.toString().regionMatches(true, 0, "SHOW ", 0, "SHOW ".length());
+        String text = statement.toString();
+        return text.regionMatches(true, 0, "SHOW ", 0, "SHOW ".length()) && text.indexOf('(') < 0
+                && !SHOW_CONDITION.matcher(text).find();
     }
+
 
     /** The plan of a statement {@link #isUtility} accepts, whose text mentions a configured table or view. */
     static StatementPlan plan(String sql, int parameterCount) {

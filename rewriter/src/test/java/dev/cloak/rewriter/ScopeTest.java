@@ -52,11 +52,12 @@ class ScopeTest {
     }
 
     @Test
-    void aSelectAliasOfAnEncryptedColumnResolvesOnItsOwnLevelOnly() {
+    void aSelectAliasOfAnEncryptedColumnIsSeenFromNestedLevelsAsMariaDbSeesIt() {
         Scope level = levelReading(null, "orders", null);
         level.selectAlias("tax_id", SSN);
         Scope nested = new Scope(level);
         assertThat(level.encryptedOf(new Column("tax_id"))).isEqualTo(SSN);
-        assertThat(nested.encryptedOf(new Column("tax_id"))).isNull();
+        // MariaDB and H2 resolve a subquery's name to the enclosing select-list alias (PostgreSQL rejects it)
+        assertThat(nested.encryptedOf(new Column("tax_id"))).isEqualTo(SSN);
     }
 }
