@@ -10,6 +10,7 @@ import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.JdbcNamedParameter;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.JsonExpression;
+import net.sf.jsqlparser.expression.TrimFunction;
 import net.sf.jsqlparser.expression.operators.relational.Between;
 import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
 import net.sf.jsqlparser.expression.operators.relational.GreaterThan;
@@ -128,6 +129,21 @@ final class PlainExpressions {
             within("JSON operator", () -> {
                 json.getExpression().accept(this, context);
                 json.getIdentList().forEach(key -> key.getKey().accept(this, context));
+                return null;
+            });
+            return null;
+        }
+
+        /** {@code TRIM(BOTH FROM x)} has no characters to trim, which JSqlParser's adapter would dereference. */
+        @Override
+        public <S> Void visit(TrimFunction trim, S context) {
+            within("TRIM", () -> {
+                if (trim.getExpression() != null) {
+                    trim.getExpression().accept(this, context);
+                }
+                if (trim.getFromExpression() != null) {
+                    trim.getFromExpression().accept(this, context);
+                }
                 return null;
             });
             return null;
