@@ -29,12 +29,17 @@ final class FromClause {
 
     /**
      * One FROM item as a source; a derived table sees the enclosing levels, not its siblings (unless LATERAL). The
-     * names under which it carries encrypted values (a subquery's {@code ssn AS s}, a view's columns) are watched
-     * by the last-resort count of names as the encrypted columns' own are.
+     * names under which it carries encrypted values (a subquery's {@code ssn AS s}, a view's columns, and its own
+     * alias, which PostgreSQL reads as the whole row) are watched by the last-resort count of names as the
+     * encrypted columns' own are.
      */
     Source fromItem(FromItem item, Scope level) {
         Source source = source(item, level);
         source.encryptedByName().forEach(analysis::carrier);
+        if (!source.encryptedByName().isEmpty() && !source.spelling().isEmpty()) {
+            // on PostgreSQL the alias alone is the whole row, built from the cells (q::text, row_to_json(q))
+            analysis.carrier(Identifiers.key(source.spelling()), source.encryptedByName().values().iterator().next());
+        }
         return source;
     }
 

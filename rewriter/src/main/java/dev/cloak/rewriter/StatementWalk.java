@@ -21,6 +21,7 @@ import net.sf.jsqlparser.expression.operators.conditional.XorExpression;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
 import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
@@ -51,7 +52,8 @@ final class StatementWalk extends TablesNamesFinder<Void> {
     private final Map<String, Integer> columnNames = new HashMap<>();
     /**
      * How often the walk met each name (unquoted, lower case) as anything else: a table, its schema and alias, a
-     * column's qualifier, a select-list alias, a WITH name, a subquery's alias and columns, a function.
+     * column's or {@code t.*}'s qualifier, a select-list alias, a WITH name, a subquery's alias and columns, a
+     * function.
      */
     private final Map<String, Integer> otherNames = new HashMap<>();
 
@@ -104,6 +106,15 @@ final class StatementWalk extends TablesNamesFinder<Void> {
             }
         }
         return super.visit(column, context);
+    }
+
+    @Override
+    public <S> Void visit(AllTableColumns columns, S context) {
+        if (named.add(columns) && columns.getTable() != null) {
+            other(columns.getTable().getName());
+            other(columns.getTable().getSchemaName());
+        }
+        return super.visit(columns, context);
     }
 
     @Override
