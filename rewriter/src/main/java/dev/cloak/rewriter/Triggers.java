@@ -39,8 +39,9 @@ final class Triggers {
     }
 
     /**
-     * The plan of a MariaDB trigger on a configured table whose body cannot touch an encrypted value; null when the
-     * text is not such a trigger (it is then planned, or refused, as any other statement).
+     * The plan of a MariaDB or PostgreSQL trigger on a configured table whose body cannot touch an encrypted value;
+     * refused when it could; null when the text is no trigger on a configured table (it is then planned, or
+     * refused, as any other statement).
      */
     static StatementPlan plan(String sql, List<SqlToken> serverTokens, Dialect dialect, ConfiguredTables tables,
                               int parameterCount, Catalog catalog) {
