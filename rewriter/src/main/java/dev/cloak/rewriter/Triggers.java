@@ -1,5 +1,6 @@
 package dev.cloak.rewriter;
 
+import dev.cloak.rewriter.lexer.DynamicSql;
 import dev.cloak.rewriter.lexer.SqlLexer;
 import dev.cloak.rewriter.lexer.SqlToken;
 import dev.cloak.rewriter.lexer.TokenKind;
@@ -152,6 +153,11 @@ final class Triggers {
         }
         List<SqlToken> tokens = reading.tokens().stream().filter(token -> token.kind() != TokenKind.COMMENT)
                 .toList();
+        String reader = DynamicSql.tableReader(body, null);
+        if (reader != null) {
+            throw new Rejection(what + " calls " + reader + ", which runs SQL or reads tables it is given by name at"
+                    + " run time: do that work in the application");
+        }
         requireUntouched(what, body, tokens, tables, table);
         for (int i = 0; i < tokens.size(); i++) {
             String word = tokens.get(i).kind() == TokenKind.WORD ? text(body, tokens.get(i)).toUpperCase(Locale.ROOT)
@@ -164,9 +170,9 @@ final class Triggers {
     }
 
     /**
-     * The tokens name none of the table's encrypted columns (as a name, or as a word of a string: a trigger's
-     * arguments), no configured table or known view, and the row only column by column: {@code NEW}/{@code OLD}
-     * followed by {@code .name}, or returned ({@code RETURN NEW}).
+     * The tokens name none of the table's encrypted columns and no configured table or known view (as a name, or as
+     * a word of a string: a trigger's arguments), call no procedure, and reach the row only column by column:
+     * {@code NEW}/{@code OLD} (quoted or not) followed by {@code .name}, or returned ({@code RETURN NEW}).
      */
     private static void requireUntouched(String what, String text, List<SqlToken> tokens, ConfiguredTables tables,
                                          Table table) {
@@ -180,6 +186,10 @@ final class Triggers {
                 for (String word : written.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}_$]+")) {
                     if (encrypted.contains(word)) {
                         throw touches(what, tables, table, word);
+                    }
+                    if (relations.contains(EncryptedSchema.fold(word))) {
+                        throw new Rejection(what + " names configured table or view " + word + " in a string, which"
+                                + " is not supported: its rows could be read or written without Cloak");
                     }
                 }
                 continue;
@@ -199,7 +209,11 @@ final class Triggers {
                 throw new Rejection(what + " names configured table or view " + name + ", which is not supported:"
                         + " its rows would be read or written without Cloak; do that work in the application");
             }
-            if (token.kind() == TokenKind.WORD && (name.equals("new") || name.equals("old"))
+            if (token.kind() == TokenKind.WORD && name.equals("call")) {
+                throw new Rejection(what + " calls a procedure, whose statements Cloak cannot see: do that work in"
+                        + " the trigger's own body or in the application");
+            }
+            if ((name.equals("new") || name.equals("old"))
                     && !columnOf(text, tokens, i) && !(i > 0 && text(text, tokens.get(i - 1))
                             .equalsIgnoreCase("return"))) {
                 throw new Rejection(what + " uses the whole row " + name.toUpperCase(Locale.ROOT) + ", which holds"

@@ -82,7 +82,11 @@ class TriggersTest {
                 "BEGIN NEW := json_populate_record(NEW, '{}'); RETURN NEW; END;", "whole row NEW",
                 "BEGIN EXECUTE 'UPDATE x SET y = 1'; RETURN NEW; END;", "EXECUTE",
                 "BEGIN PERFORM 1 FROM visits; RETURN NEW; END;", "configured table or view visits",
-                "BEGIN NEW.\"Name\" := 'x'; RETURN NEW; END;", "encrypted column patients.name");
+                "BEGIN NEW.\"Name\" := 'x'; RETURN NEW; END;", "encrypted column patients.name",
+                "BEGIN INSERT INTO audit_log VALUES (row_to_json(\"new\")); RETURN NEW; END;", "whole row NEW",
+                "BEGIN PERFORM query_to_xml('select * from audit_log', true, false, ''); RETURN NEW; END;",
+                "query_to_xml",
+                "BEGIN CALL archive_row(NEW.id); RETURN NEW; END;", "calls a procedure");
         bodies.forEach((body, expected) -> assertThat(refusal(trigger, new Functions().with("f", "plpgsql", body)))
                 .as(body).contains(expected).doesNotContain("123-45-6789"));
         assertThat(refusal(trigger, new Functions().with("f", "sql", "SELECT 1"))).contains("language sql");

@@ -36,6 +36,9 @@ public final class DynamicSql {
     private DynamicSql() {
     }
 
+    private static final Set<String> H2_FILES_AND_LINKS = Set.of("runscript", "csvwrite", "csvread", "file_read",
+            "file_write", "link_schema", "linked");
+
     /** The languages whose function bodies Cloak reads as SQL text (the others may build SQL in their own code). */
     private static final Set<String> READABLE_LANGUAGES = Set.of("sql", "plpgsql");
 
@@ -131,6 +134,12 @@ public final class DynamicSql {
      * told from the text.
      */
     public static String tableReader(String sql, Dialect dialect) {
+        if (dialect != Dialect.POSTGRESQL && dialect != Dialect.MARIADB) {
+            String h2 = h2FileOrLink(sql);
+            if (h2 != null) {
+                return h2;
+            }
+        }
         if (!mentions(sql, "xml") && !mentions(sql, "ts_") && !mentions(sql, "dblink")
                 && !mentions(sql, "execute_prepared_stmt")) {
             return null;
@@ -216,6 +225,24 @@ public final class DynamicSql {
         }
         return after >= tokens.size() || tokens.get(after).kind() == TokenKind.SEMICOLON
                 || tokens.get(after).kind() == TokenKind.WORD;
+    }
+
+    /**
+     * H2's statements and functions that move rows between tables and files or other databases, or run SQL they
+     * are given as text: {@code SCRIPT}, {@code RUNSCRIPT}, {@code CSVWRITE}, {@code CSVREAD}, {@code FILE_READ},
+     * {@code FILE_WRITE}, {@code LINK_SCHEMA} and {@code CREATE LINKED TABLE}.
+     */
+    private static String h2FileOrLink(String sql) {
+        Matcher words = WORD.matcher(sql);
+        boolean first = true;
+        while (words.find()) {
+            String name = words.group().toLowerCase(Locale.ROOT);
+            if (H2_FILES_AND_LINKS.contains(name) || first && name.equals("script")) {
+                return name;
+            }
+            first = false;
+        }
+        return null;
     }
 
     private static boolean isWord(String sql, SqlToken token, String word) {
