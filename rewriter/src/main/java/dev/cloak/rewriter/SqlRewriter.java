@@ -159,6 +159,17 @@ public final class SqlRewriter {
         }
     }
 
+    /**
+     * The views a statement planned here defined or dropped may not be what the server now holds (the statement
+     * failed, or its transaction was rolled back): they are read from the catalog again at the next plan, and
+     * every plan made since is made again.
+     */
+    public void readViewsAgain() {
+        viewsDue = System.nanoTime();
+        catalogGeneration.incrementAndGet();
+        cache.invalidateAll();
+    }
+
     private boolean stale(Outcome outcome) {
         return outcome.generation() != catalogGeneration.get()
                 || System.nanoTime() - outcome.madeAt() - catalogIntervalNanos >= 0;

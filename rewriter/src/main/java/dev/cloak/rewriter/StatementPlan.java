@@ -664,6 +664,11 @@ public final class StatementPlan {
         return lockedColumns;
     }
 
+    /** Whether running the statement defines, drops or renames views Cloak maps. */
+    public boolean changesViews() {
+        return !definedViews.isEmpty() || !droppedViews.isEmpty() || viewsStale;
+    }
+
     /** Whether running this statement changes what Cloak knows of the schema (columns or views). */
     public boolean changesSchema() {
         return !changedTables.isEmpty() || !definedViews.isEmpty() || !droppedViews.isEmpty() || viewsStale;

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.Set;
 import java.sql.Statement;
 
@@ -29,6 +30,10 @@ public final class EncryptingConnection extends DelegatingConnection implements 
     private final boolean fixed;
     private final boolean assertable;
     private volatile String principal;
+    /** Whether the last statement planned here defined or dropped views. */
+    private volatile boolean viewsPlanned;
+    /** Whether the open transaction planned a statement that defined or dropped views. */
+    private volatile boolean viewsInTransaction;
 
     /**
      * @param principal  the principal the access policy decides for: the session's user, or an asserted one
@@ -54,7 +59,52 @@ public final class EncryptingConnection extends DelegatingConnection implements 
 
     /** The plan of a statement about to run on this connection, which answers the rewriter's catalog questions. */
     StatementPlan plan(String sql) throws SQLException {
-        return policy.plan(sql, catalog);
+        if (viewsPlanned) {
+            // the last statement defined or dropped views: whether it ran, the catalog says, not the plan
+            viewsPlanned = false;
+            policy.readViewsAgain();
+        }
+        StatementPlan plan = policy.plan(sql, catalog);
+        if (plan.changesViews()) {
+            viewsPlanned = true;
+            viewsInTransaction |= !getAutoCommit();
+        }
+        return plan;
+    }
+
+    @Override
+    public void commit() throws SQLException {
+        super.commit();
+        viewsInTransaction = false;
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        super.rollback();
+        viewsRolledBack();
+    }
+
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        super.rollback(savepoint);
+        viewsRolledBack();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (viewsPlanned) {
+            viewsPlanned = false;
+            policy.readViewsAgain();
+        }
+        super.close();
+    }
+
+    /** Views the rolled-back work defined or dropped are what the catalog says again. */
+    private void viewsRolledBack() {
+        if (viewsInTransaction) {
+            viewsInTransaction = false;
+            policy.readViewsAgain();
+        }
     }
 
     /**

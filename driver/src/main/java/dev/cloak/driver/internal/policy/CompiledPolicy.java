@@ -254,6 +254,14 @@ public final class CompiledPolicy implements AutoCloseable {
     }
 
     /**
+     * A statement whose plan defined or dropped views failed, or its transaction was rolled back: the views are read
+     * from the catalog again before the next plan, so none the server does not hold maps columns.
+     */
+    public void readViewsAgain() {
+        planner.rewriter().readViewsAgain();
+    }
+
+    /**
      * Makes the keys of the encrypted columns a DDL statement declares ready before it is sent, and those of the
      * other encrypted columns of the tables it creates, alters, empties or drops. A key is created only after other
      * connections have seen that its columns hold no value (see {@link DatabaseDomainUsage}); once the statement has
