@@ -39,6 +39,11 @@ final class ShadowBackfill {
     private final Object rateLock = new Object();
     private long nextFree;
     private long total;
+    /**
+     * The table's highest key when this run started: no range is walked above it, so a run ends however fast the
+     * application inserts; the rows above are filled by the catch-up passes that follow.
+     */
+    private long ceiling;
     private long started;
     /** Whether progress is one line redrawn in place (a terminal) rather than one line per batch (a log). */
     private final boolean terminal;
@@ -91,6 +96,8 @@ final class ShadowBackfill {
                 c.commit();
             }
             total = fill.pending(c, source, target);
+            Long highest = fill.highestKey(c);
+            ceiling = highest == null ? Long.MIN_VALUE : highest;
             c.commit();
         }
         ConcurrentLinkedQueue<KeyRange> queue = new ConcurrentLinkedQueue<>();
@@ -132,7 +139,8 @@ final class ShadowBackfill {
     /**
      * {@code threads} ranges of about equal numbers of rows, cut at the key quantiles (keys are rarely dense: rows
      * inserted under a higher sequence or a sparse id would leave one range with all the rows if cut by key span); the
-     * first range starts at the lowest possible key and the last takes every key above its start (rows inserted later).
+     * first range starts at the lowest possible key and the last takes every key above its start (rows inserted
+     * later; a run walks them up to its {@link #ceiling}).
      */
     private List<KeyRange> split(Connection c) throws SQLException {
         long rows;
@@ -172,7 +180,7 @@ final class ShadowBackfill {
             long after = range.doneThrough() != null ? range.doneThrough()
                     : range.first() == Long.MIN_VALUE ? Long.MIN_VALUE : range.first() - 1;
             while (true) {
-                ShadowFill.Batch b = fill.batch(c, after, range.last(), batchSize);
+                ShadowFill.Batch b = fill.batch(c, after, Math.min(range.last(), ceiling), batchSize);
                 boolean finished = b.lastKey() == null || b.read() < batchSize;
                 long through = b.lastKey() == null ? after : b.lastKey();
                 MigrationStore.checkpoint(c, m.policy().name(), range.number(), through, finished);

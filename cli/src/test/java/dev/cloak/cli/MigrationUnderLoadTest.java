@@ -146,33 +146,40 @@ class MigrationUnderLoadTest {
             workers.add(worker);
         }
         Thread.sleep(1_000);
-
-        phase.set("backfill");
+        long doneAtKill;
+        long started;
+        long resumedAt;
+        long finished;
         long rate = Math.max(500, rows / 20);
-        long started = System.nanoTime();
-        Process backfill = start(log(), migrate("--step", "backfill", "--threads", "2", "--batch-size", "500",
-                "--max-rows-per-second", Long.toString(rate)).toArray(String[]::new));
-        while (rowsDone() < rows / 2 && backfill.isAlive()) {
-            Thread.sleep(100);
-        }
-        assertThat(backfill.isAlive()).as("the backfill is still running halfway").isTrue();
-        backfill.destroyForcibly(); // SIGKILL
-        backfill.waitFor(30, TimeUnit.SECONDS);
-        long doneAtKill = rowsDone();
-        phase.set("killed");
-        assertThat(state()).isEqualTo("backfilling");
-        Thread.sleep(1_000);
+        try {
+            phase.set("backfill");
+            started = System.nanoTime();
+            Process backfill = start(log(), migrate("--step", "backfill", "--threads", "2", "--batch-size", "500",
+                    "--max-rows-per-second", Long.toString(rate)).toArray(String[]::new));
+            while (rowsDone() < rows / 2 && backfill.isAlive()) {
+                Thread.sleep(100);
+            }
+            assertThat(backfill.isAlive()).as("the backfill is still running halfway").isTrue();
+            backfill.destroyForcibly(); // SIGKILL
+            backfill.waitFor(30, TimeUnit.SECONDS);
+            doneAtKill = rowsDone();
+            phase.set("killed");
+            assertThat(state()).isEqualTo("backfilling");
+            Thread.sleep(1_000);
 
-        phase.set("resumed");
-        long resumedAt = System.nanoTime();
-        Result rest = cli(migrate("--threads", "2", "--batch-size", "1000").toArray(String[]::new));
-        assertThat(rest.exit).as(rest.output).isZero();
-        long finished = System.nanoTime();
-        phase.set("cut over");
-        Thread.sleep(2_000);
-        stop.set(true);
-        for (Thread worker : workers) {
-            worker.join(60_000);
+            phase.set("resumed");
+            resumedAt = System.nanoTime();
+            Result rest = cli(migrate("--threads", "2", "--batch-size", "1000").toArray(String[]::new));
+            assertThat(rest.exit).as(rest.output).isZero();
+            finished = System.nanoTime();
+            phase.set("cut over");
+            Thread.sleep(2_000);
+        } finally {
+            // also when a step failed: threads left running would hammer a stopped database for the next tests
+            stop.set(true);
+            for (Thread worker : workers) {
+                worker.join(60_000);
+            }
         }
 
         assertThat(state()).isEqualTo("cut-over");
