@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -56,6 +57,12 @@ class RotationUnderLoadTest {
     private final AtomicLong lookups = new AtomicLong();
     private final AtomicLong lookupsUnderTwoVersions = new AtomicLong();
     private final AtomicBoolean stop = new AtomicBoolean();
+
+    /** Stops the application threads also when a step failed: left running, they would load the next tests. */
+    @AfterEach
+    void stopTheApplication() {
+        stop.set(true);
+    }
 
     private static String ssn(int id) {
         return String.format("700-%02d-%04d", id % 50, id % 250);

@@ -34,6 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -61,6 +62,12 @@ class SoakTest {
     private final int seconds = Integer.getInteger("cloak.soak.seconds", 40);
     private final int threads = Integer.getInteger("cloak.soak.threads", 8);
     private final AtomicBoolean stop = new AtomicBoolean();
+
+    /** Stops the application threads also when a step failed: left running, they would load the next tests. */
+    @AfterEach
+    void stopTheApplication() {
+        stop.set(true);
+    }
     private final Map<String, AtomicLong> operations = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> errorsByState = new ConcurrentHashMap<>();
     private final List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
