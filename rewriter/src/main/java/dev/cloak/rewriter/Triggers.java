@@ -153,7 +153,7 @@ final class Triggers {
         }
         List<SqlToken> tokens = reading.tokens().stream().filter(token -> token.kind() != TokenKind.COMMENT)
                 .toList();
-        String reader = DynamicSql.tableReader(body, null);
+        String reader = DynamicSql.tableReader(body, Dialect.POSTGRESQL);
         if (reader != null) {
             throw new Rejection(what + " calls " + reader + ", which runs SQL or reads tables it is given by name at"
                     + " run time: do that work in the application");

@@ -73,6 +73,15 @@ class TriggersTest {
         }
     }
 
+    /** H2's file and link functions are H2's: a PL/pgSQL body's plain column named like one is no reason to refuse. */
+    @Test
+    void aPlPgSqlBodyIsNotReadForH2Functions() throws Exception {
+        Functions catalog = new Functions().with("f", "plpgsql",
+                "BEGIN NEW.linked := true; NEW.csvread := now(); RETURN NEW; END;");
+        String sql = "CREATE TRIGGER t BEFORE UPDATE ON patients FOR EACH ROW EXECUTE FUNCTION f()";
+        assertThat(plan(sql, catalog).kind()).isEqualTo(StatementPlan.Kind.DDL);
+    }
+
     @Test
     void aTriggerWhoseFunctionCouldTouchAnEncryptedValueIsRefused() {
         String trigger = "CREATE TRIGGER t BEFORE UPDATE ON patients FOR EACH ROW EXECUTE FUNCTION f()";
