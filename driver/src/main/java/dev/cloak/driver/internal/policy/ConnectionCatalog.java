@@ -93,47 +93,40 @@ final class ConnectionCatalog implements Catalog {
 
     @Override
     public FunctionSource triggerFunction(String name) {
-        if (dialect != Dialect.POSTGRESQL) {
-            return null;
-        }
-        try {
-            return guarded(() -> {
-                try (PreparedStatement statement = connection.prepareStatement(POSTGRESQL_FUNCTION)) {
-                    statement.setString(1, name + "()");
-                    try (ResultSet rs = statement.executeQuery()) {
-                        return rs.next() ? new FunctionSource(rs.getString(1), rs.getString(2))
-                                : new FunctionSource(null, null);
-                    }
-                }
-            });
-        } catch (SQLException e) {
-            LOG.warn("Cloak could not read a trigger function from the database's catalog (SQLState {})",
-                    e.getSQLState());
-            return null;
-        }
+        return functionQuery(POSTGRESQL_FUNCTION, name, "a trigger function", rs -> rs.next()
+                ? new FunctionSource(rs.getString(1), rs.getString(2)) : new FunctionSource(null, null));
     }
 
     @Override
     public List<Relation> triggerTables(String name) {
+        return functionQuery(POSTGRESQL_TRIGGER_TABLES, name, "which triggers run a function", rs -> {
+            List<Relation> tables = new ArrayList<>();
+            while (rs.next()) {
+                tables.add(new Relation(rs.getString(1), rs.getString(2)));
+            }
+            return tables;
+        });
+    }
+
+    /**
+     * Runs a PostgreSQL catalog query whose one parameter is {@code function()}; null on another database or when the
+     * read fails ({@code what} names it in the warning).
+     */
+    private <T> T functionQuery(String query, String function, String what, Rows<T> rows) {
         if (dialect != Dialect.POSTGRESQL) {
             return null;
         }
         try {
             return guarded(() -> {
-                try (PreparedStatement statement = connection.prepareStatement(POSTGRESQL_TRIGGER_TABLES)) {
-                    statement.setString(1, name + "()");
-                    List<Relation> tables = new ArrayList<>();
+                try (PreparedStatement statement = connection.prepareStatement(query)) {
+                    statement.setString(1, function + "()");
                     try (ResultSet rs = statement.executeQuery()) {
-                        while (rs.next()) {
-                            tables.add(new Relation(rs.getString(1), rs.getString(2)));
-                        }
+                        return rows.read(rs);
                     }
-                    return tables;
                 }
             });
         } catch (SQLException e) {
-            LOG.warn("Cloak could not read which triggers run a function from the database's catalog (SQLState {})",
-                    e.getSQLState());
+            LOG.warn("Cloak could not read {} from the database's catalog (SQLState {})", what, e.getSQLState());
             return null;
         }
     }
@@ -205,5 +198,11 @@ final class ConnectionCatalog implements Catalog {
     @FunctionalInterface
     private interface Read<T> {
         T run() throws SQLException;
+    }
+
+    /** What a catalog query's rows give. */
+    @FunctionalInterface
+    private interface Rows<T> {
+        T read(ResultSet rs) throws SQLException;
     }
 }
