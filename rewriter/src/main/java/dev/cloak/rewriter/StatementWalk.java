@@ -119,9 +119,18 @@ final class StatementWalk extends TablesNamesFinder<Void> {
 
     @Override
     public <S> Void visit(PlainSelect select, S context) {
-        if (named.add(select) && select.getSelectItems() != null) {
-            for (SelectItem<?> item : select.getSelectItems()) {
-                alias(item.getAlias());
+        if (named.add(select)) {
+            if (select.getSelectItems() != null) {
+                for (SelectItem<?> item : select.getSelectItems()) {
+                    alias(item.getAlias());
+                }
+            }
+            if (select.getForUpdateTables() != null) {
+                // FOR UPDATE OF p (Hibernate's pessimistic lock over a join) names FROM items, reads no value
+                for (Table locked : select.getForUpdateTables()) {
+                    other(locked.getName());
+                    other(locked.getSchemaName());
+                }
             }
         }
         return super.visit(select, context);
