@@ -2,6 +2,8 @@ package dev.cloak.keyring;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -105,6 +107,42 @@ public final class UriParameters {
                     + "reached over HTTPS");
         }
         return true;
+    }
+
+    /**
+     * The KMS endpoint {@code endpoint=https://HOST[:PORT]} names, if given: HTTPS, or plain HTTP with
+     * {@code http=loopback} to {@code 127.0.0.1} or {@code ::1} only; a path, query, fragment or user part is refused.
+     *
+     * @throws KeyringException {@link KeyringException.Kind#INVALID} for anything else, or {@code http=loopback}
+     *     without an endpoint
+     */
+    public Optional<URI> endpoint() throws KeyringException {
+        String given = values.get("endpoint");
+        if (given == null) {
+            if (values.containsKey("http")) {
+                throw invalid(scheme + ": http=loopback needs an endpoint=http://127.0.0.1:PORT");
+            }
+            return Optional.empty();
+        }
+        URI endpoint;
+        try {
+            endpoint = new URI(given);
+        } catch (URISyntaxException e) {
+            throw invalid(scheme + ": URI endpoint is not a URL");
+        }
+        if (endpoint.getHost() == null || endpoint.getRawUserInfo() != null || endpoint.getRawQuery() != null
+                || endpoint.getRawFragment() != null
+                || endpoint.getRawPath() != null && !endpoint.getRawPath().isEmpty()
+                        && !endpoint.getRawPath().equals("/")) {
+            throw invalid(scheme + ": URI endpoint must be https://HOST[:PORT], nothing more");
+        }
+        boolean plainHttp = plainHttpTo(endpoint.getHost());
+        if (!(plainHttp ? "http" : "https").equals(endpoint.getScheme())) {
+            throw invalid(scheme + ": URI endpoint must be https://; plain http:// only with http=loopback, to "
+                    + "127.0.0.1 or ::1");
+        }
+        String port = endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort();
+        return Optional.of(URI.create(endpoint.getScheme() + "://" + endpoint.getHost() + port));
     }
 
     /**

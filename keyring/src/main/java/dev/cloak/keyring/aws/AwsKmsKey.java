@@ -19,6 +19,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.KmsClientBuilder;
 import software.amazon.awssdk.services.kms.model.DecryptRequest;
 import software.amazon.awssdk.services.kms.model.DisabledException;
 import software.amazon.awssdk.services.kms.model.EncryptRequest;
@@ -42,17 +43,21 @@ final class AwsKmsKey implements KmsKey {
 
     AwsKmsKey(AwsKmsUri uri, Duration timeout) throws KeyringException {
         this.uri = uri;
-        this.client = KmsClient.builder()
+        KmsClientBuilder builder = KmsClient.builder()
                 .region(Region.of(uri.region()))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallTimeout(timeout)
                         .apiCallAttemptTimeout(timeout)
-                        .build())
-                .build();
+                        .build());
+        // the URI's endpoint, checked when parsed, takes the place of the SDK's settings
+        uri.endpoint().ifPresent(builder::endpointOverride);
+        this.client = builder.build();
         try {
-            AwsEndpoint.requireHttps(client.serviceClientConfiguration().endpointOverride(), System::getenv,
-                    System::getProperty);
+            if (uri.endpoint().isEmpty()) {
+                AwsEndpoint.requireHttps(client.serviceClientConfiguration().endpointOverride(), System::getenv,
+                        System::getProperty);
+            }
         } catch (KeyringException e) {
             client.close();
             throw e;

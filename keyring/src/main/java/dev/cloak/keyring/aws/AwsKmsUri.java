@@ -1,18 +1,26 @@
 package dev.cloak.keyring.aws;
 
 import dev.cloak.keyring.KeyringException;
+import dev.cloak.keyring.UriParameters;
+import java.net.URI;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A parsed {@code aws-kms://arn:aws:kms:REGION:ACCOUNT:key/KEY-ID} (or {@code …:alias/NAME}) master-key URI: the
- * key's ARN, whose region is where the key is asked. No parameters: credentials come from the AWS default chain and
- * the endpoint from the SDK's standard settings ({@code AWS_ENDPOINT_URL_KMS}, {@code AWS_ENDPOINT_URL}, profiles).
+ * key's ARN, whose region is where the key is asked. Credentials come from the AWS default chain; the endpoint from
+ * the SDK's standard settings ({@code AWS_ENDPOINT_URL_KMS}, {@code AWS_ENDPOINT_URL}, profiles) unless
+ * {@code endpoint=https://HOST[:PORT]} names one (a VPC endpoint; plain HTTP only with {@code http=loopback}, to
+ * {@code 127.0.0.1} or {@code ::1}: a test double), as for the other remote master keys.
  */
-record AwsKmsUri(String arn, String partition, String region, String account, String resource) {
+record AwsKmsUri(String arn, String partition, String region, String account, String resource,
+                 Optional<URI> endpoint) {
 
     static final String SCHEME = "aws-kms";
     private static final String PREFIX = SCHEME + "://";
+    private static final Set<String> PARAMETERS = Set.of("endpoint", "http");
     private static final Pattern ARN = Pattern.compile(
             "arn:(aws[a-z-]*):kms:([a-z]{2}(?:-[a-z0-9]+)+-[0-9]+):([0-9]{12}):((?:key/[A-Za-z0-9-]{1,128})"
                     + "|(?:alias/[A-Za-z0-9/_-]{1,256}))");
@@ -21,18 +29,22 @@ record AwsKmsUri(String arn, String partition, String region, String account, St
         if (uri == null || !uri.startsWith(PREFIX)) {
             throw invalid("not an " + PREFIX + " URI");
         }
-        String arn = uri.substring(PREFIX.length());
+        String rest = uri.substring(PREFIX.length());
+        int question = rest.indexOf('?');
+        String arn = question < 0 ? rest : rest.substring(0, question);
         Matcher m = ARN.matcher(arn);
         if (!m.matches()) {
             throw invalid(SCHEME + ": URI must be aws-kms://arn:aws:kms:REGION:ACCOUNT:key/KEY-ID (or …:alias/NAME), "
-                    + "with nothing after the ARN");
+                    + "then at most ?endpoint=…");
         }
         if (m.group(4).startsWith("alias/aws/")) {
             // an AWS managed key's policy cannot be narrowed to Cloak's roles
             throw invalid(SCHEME + ": an AWS managed key (alias/aws/…) cannot be a master key; use a customer "
                     + "managed key");
         }
-        return new AwsKmsUri(arn, m.group(1), m.group(2), m.group(3), m.group(4));
+        UriParameters params = UriParameters.parse(SCHEME, question < 0 ? "" : rest.substring(question + 1),
+                PARAMETERS);
+        return new AwsKmsUri(arn, m.group(1), m.group(2), m.group(3), m.group(4), params.endpoint());
     }
 
     private static KeyringException invalid(String message) {

@@ -3,7 +3,6 @@ package dev.cloak.keyring.gcp;
 import dev.cloak.keyring.KeyringException;
 import dev.cloak.keyring.UriParameters;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -44,7 +43,7 @@ record GcpKmsUri(String keyName, URI endpoint, Optional<Path> credentials) {
         }
         UriParameters params = UriParameters.parse(SCHEME, question < 0 ? "" : rest.substring(question + 1),
                 PARAMETERS);
-        return new GcpKmsUri(name, endpoint(params), credentials(params));
+        return new GcpKmsUri(name, params.endpoint().orElse(DEFAULT_ENDPOINT), credentials(params));
     }
 
     private static Optional<Path> credentials(UriParameters params) throws KeyringException {
@@ -60,34 +59,6 @@ record GcpKmsUri(String keyName, URI endpoint, Optional<Path> credentials) {
         } catch (InvalidPathException e) {
             throw invalid(SCHEME + ": URI credentials names an invalid path");
         }
-    }
-
-    private static URI endpoint(UriParameters params) throws KeyringException {
-        if (params.get("endpoint").isEmpty()) {
-            if (params.has("http")) {
-                throw invalid(SCHEME + ": http=loopback needs an endpoint=http://127.0.0.1:PORT");
-            }
-            return DEFAULT_ENDPOINT;
-        }
-        URI endpoint;
-        try {
-            endpoint = new URI(params.get("endpoint").get());
-        } catch (URISyntaxException e) {
-            throw invalid(SCHEME + ": URI endpoint is not a URL");
-        }
-        if (endpoint.getHost() == null || endpoint.getRawUserInfo() != null || endpoint.getRawQuery() != null
-                || endpoint.getRawFragment() != null
-                || endpoint.getRawPath() != null && !endpoint.getRawPath().isEmpty()
-                        && !endpoint.getRawPath().equals("/")) {
-            throw invalid(SCHEME + ": URI endpoint must be https://HOST[:PORT], nothing more");
-        }
-        boolean plainHttp = params.plainHttpTo(endpoint.getHost());
-        if (!(plainHttp ? "http" : "https").equals(endpoint.getScheme())) {
-            throw invalid(SCHEME + ": URI endpoint must be https://; plain http:// only with http=loopback, to "
-                    + "127.0.0.1 or ::1");
-        }
-        String port = endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort();
-        return URI.create(endpoint.getScheme() + "://" + endpoint.getHost() + port);
     }
 
     private static KeyringException invalid(String message) {

@@ -77,6 +77,28 @@ class AwsKmsMasterKeyProviderTest extends RemoteMasterKeyContract {
         }
     }
 
+    /** {@code ?endpoint=} names the KMS in the URI, as for Cloud KMS: the SDK's endpoint settings are not needed. */
+    @Test
+    void theUrisEndpointTakesThePlaceOfTheSdksSettings() throws Exception {
+        AwsKmsDouble aws = KmsDoubles.aws();
+        String set = System.clearProperty("aws.endpointUrlKms");
+        try {
+            uri = uri + "?endpoint=" + aws.address() + "&http=loopback";
+            int before = aws.calls().size();
+            try (Keyring keyring = open(new MemoryKeyStore())) {
+                assertThat(keyring.aead("patients.name")).isNotNull();
+            }
+            assertThat(aws.calls()).hasSizeGreaterThan(before);
+            // an unreachable setting beside it is not used
+            System.setProperty("aws.endpointUrlKms", "https://192.0.2.1:1");
+            try (Keyring keyring = open(storeWithKeys())) {
+                assertThat(keyring.aead("patients.name")).isNotNull();
+            }
+        } finally {
+            System.setProperty("aws.endpointUrlKms", set);
+        }
+    }
+
     @Test
     void credentialsTheKmsDoesNotKnowAreRefused() throws Exception {
         MemoryKeyStore store = storeWithKeys();

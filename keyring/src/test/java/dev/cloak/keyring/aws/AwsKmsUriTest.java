@@ -31,6 +31,22 @@ class AwsKmsUriTest {
     }
 
     @Test
+    void anEndpointIsHttpsOrPlainHttpToLoopbackWhenTheUriSaysSo() throws Exception {
+        String key = "aws-kms://arn:aws:kms:eu-west-1:111122223333:key/k";
+        assertThat(AwsKmsUri.parse(key).endpoint()).isEmpty();
+        assertThat(AwsKmsUri.parse(key + "?endpoint=https://vpce-1.kms.eu-west-1.vpce.amazonaws.com").endpoint())
+                .contains(java.net.URI.create("https://vpce-1.kms.eu-west-1.vpce.amazonaws.com"));
+        assertThat(AwsKmsUri.parse(key + "?endpoint=http://127.0.0.1:4566&http=loopback").endpoint())
+                .contains(java.net.URI.create("http://127.0.0.1:4566"));
+        invalid(key + "?endpoint=http://127.0.0.1:4566");
+        invalid(key + "?endpoint=http://localhost:4566&http=loopback");
+        invalid(key + "?endpoint=http://10.0.0.5:4566&http=loopback");
+        invalid(key + "?http=loopback");
+        invalid(key + "?endpoint=https://kms.example/path");
+        invalid(key + "?endpoint=https://kms.example&endpoint=https://other.example");
+    }
+
+    @Test
     void anythingButAKeyOrAliasArnIsRefused() {
         invalid("aws-kms://1234abcd-12ab-34cd-56ef-1234567890ab");
         invalid("aws-kms://arn:aws:kms:eu-west-1:111122223333:key/k?region=us-east-1");
