@@ -279,6 +279,14 @@ public final class SqlRewriter {
                     + " FROM an expression, EXECUTE in a DO block or function body), which may name a configured"
                     + " table in pieces Cloak cannot see, so it is not sent: write the statement itself");
         }
+        String named = schema.isEmpty() || dialect == Dialect.MARIADB || dialect == Dialect.H2 ? null
+                : DynamicSql.runsNamedStatement(sql);
+        if (named != null) {
+            throw new Rejection("PostgreSQL's " + named + " by name is not sent: it reaches the prepared statements"
+                    + " and cursors the driver keeps on the server, which hold statements Cloak rewrote, past Cloak"
+                    + " (a value bound there is not encrypted, a row fetched there is not decrypted): run the"
+                    + " statement itself with ? parameters, and set a fetch size to read rows in batches");
+        }
         String opaque = schema.isEmpty() ? null : DynamicSql.opaqueSqlString(sql, dialect);
         if (opaque != null) {
             throw new Rejection("statement runs SQL held in a string, and holds " + opaque + ", so Cloak cannot tell"

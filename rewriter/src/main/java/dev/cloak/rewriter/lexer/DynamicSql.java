@@ -20,6 +20,10 @@ public final class DynamicSql {
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}_$]+");
     private static final Pattern EXECUTE = Pattern.compile("(?i)(?<![\\p{L}\\p{N}_$])execute(?![\\p{L}\\p{N}_$])");
 
+    /** A PL/pgSQL {@code FETCH} of a cursor; not a query's {@code FETCH FIRST|NEXT n ROWS ONLY}. */
+    private static final Pattern PLPGSQL_FETCH = Pattern.compile("(?i)(?<![\\p{L}\\p{N}_$])fetch(?![\\p{L}\\p{N}_$])"
+            + "(?!\\s+(?:first|next)\\b[^;]*?\\brows?\\s+(?:only|with\\s+ties))");
+
     /**
      * Functions that run SQL given to them as a string, or read whole tables, schemas or databases named at run
      * time: PostgreSQL's XML exports ({@code query_to_xml('SELECT ssn FROM patients', …)}, {@code
@@ -155,6 +159,52 @@ public final class DynamicSql {
         return null;
     }
 
+
+    /**
+     * PostgreSQL's SQL {@code EXECUTE name(…)} and {@code FETCH … FROM name} reach prepared statements and cursors by
+     * name, and pgjdbc keeps its own on the server under names anyone can guess ({@code S_1}, {@code C_1}, …),
+     * holding statements Cloak rewrote: {@code EXECUTE "S_1"(1, 'value')} would bind a value unencrypted where Cloak
+     * encrypts it, {@code FETCH ALL FROM "C_1"} hand back the cells Cloak decrypts. Returns the statement's word when
+     * {@code sql} runs either (at a statement's start, after {@code EXPLAIN} or as {@code … AS EXECUTE}; a PL/pgSQL
+     * {@code FETCH} in a {@code DO} block or function body), else null.
+     */
+    public static String runsNamedStatement(String sql) {
+        if (!mentions(sql, "execute") && !mentions(sql, "fetch")) {
+            return null;
+        }
+        List<SqlToken> tokens = SqlLexer.read(sql, Dialect.POSTGRESQL).tokens();
+        String first = null;
+        String previous = null;
+        boolean routine = false;
+        for (SqlToken token : tokens) {
+            if (token.kind() == TokenKind.SEMICOLON) {
+                first = null;
+                previous = null;
+                routine = false;
+                continue;
+            }
+            if (token.kind() == TokenKind.COMMENT) {
+                continue;
+            }
+            String text = sql.substring(token.start(), token.end());
+            String word = token.kind() == TokenKind.WORD ? text.toLowerCase(Locale.ROOT) : "";
+            if (first == null) {
+                first = word;
+            }
+            routine |= word.equals("function") || word.equals("procedure");
+            if ((first.equals("do") || first.equals("create") && routine) && token.kind() == TokenKind.STRING
+                    && PLPGSQL_FETCH.matcher(text).find()) {
+                return "FETCH";
+            }
+            boolean execute = word.equals("execute");
+            if ((previous == null || first.equals("explain") || "as".equals(previous)) && execute
+                    || previous == null && word.equals("fetch")) {
+                return word.toUpperCase(Locale.ROOT);
+            }
+            previous = word;
+        }
+        return null;
+    }
 
     /** Whether {@code sql} runs SQL built at run time, as {@code dialect} reads it (any dialect when null). */
     public static boolean runsBuiltSql(String sql, Dialect dialect) {
