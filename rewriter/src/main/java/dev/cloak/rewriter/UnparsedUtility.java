@@ -3,6 +3,7 @@ package dev.cloak.rewriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import net.sf.jsqlparser.schema.Table;
@@ -28,6 +29,10 @@ final class UnparsedUtility {
     private boolean drops;
     /** Whether the relations it drops are views (DROP VIEW). */
     private boolean views;
+    /** Whether the form alters its relation's definition (ALTER TABLE): the catalog's view of it is stale. */
+    private boolean alters;
+    /** The columns a foreign key the form adds names, with their tables: none may be encrypted. */
+    private final List<Map.Entry<Table, String>> keyColumns = new ArrayList<>();
     private int at;
 
     private UnparsedUtility(List<UtilityToken> tokens) {
@@ -72,6 +77,9 @@ final class UnparsedUtility {
         if (kind == null || !reader.atEnd()) {
             return null;
         }
+        if (reader.keyColumns.stream().anyMatch(c -> tables.column(c.getKey(), c.getValue()) != null)) {
+            return null; // a key over encrypted columns needs the parsed analysis's key-domain checks
+        }
         boolean configured = reader.relations.stream().anyMatch(tables::isConfigured);
         if (!configured) {
             return StatementPlan.passThrough(sql, 0);
@@ -79,6 +87,10 @@ final class UnparsedUtility {
         StatementPlan.Builder plan = StatementPlan.builder(kind, sql, 0);
         if (reader.locks) {
             plan.lockedColumns(tables.tableColumns(reader.relations));
+        }
+        if (reader.alters) {
+            plan.changedTables(reader.relations.stream().map(t -> Identifiers.key(t.getName()))
+                    .collect(Collectors.toSet()));
         }
         if (reader.drops) {
             Set<String> names = reader.relations.stream().map(t -> Identifiers.key(t.getName()))
@@ -121,6 +133,10 @@ final class UnparsedUtility {
             return word("SEQUENCE") && sequence(true) ? StatementPlan.Kind.DDL : null;
         }
         if (word("ALTER")) {
+            if (word("TABLE")) {
+                alters = true;
+                return alterTable() ? StatementPlan.Kind.DDL : null;
+            }
             return word("SEQUENCE") && sequence(false) ? StatementPlan.Kind.DDL : null;
         }
         if (word("DROP")) {
@@ -298,6 +314,109 @@ final class UnparsedUtility {
             }
         }
         return true;
+    }
+
+    /**
+     * {@code ALTER TABLE [IF EXISTS] [ONLY] t action, ...} whose actions only drop or validate constraints, keys and
+     * indexes, or add a foreign key over plain columns: MariaDB's {@code DROP FOREIGN KEY fk} (Hibernate's schema
+     * drop), {@code DROP CHECK c}, {@code DROP PRIMARY KEY}, {@code DROP INDEX|KEY i}; PostgreSQL's {@code NOT VALID},
+     * {@code DEFERRABLE INITIALLY DEFERRED} and {@code VALIDATE CONSTRAINT c} (zero-downtime migrations, pg_dump).
+     */
+    private boolean alterTable() {
+        if (word("IF") && !word("EXISTS")) {
+            return false;
+        }
+        anyWord("ONLY");
+        if (!relation()) {
+            return false;
+        }
+        Table altered = relations.get(relations.size() - 1);
+        do {
+            if (!(word("DROP") ? dropKey() : word("VALIDATE") ? word("CONSTRAINT") && name()
+                    : word("ADD") && addForeignKey(altered))) {
+                return false;
+            }
+        } while (symbol(','));
+        return true;
+    }
+
+    /** After {@code DROP}: a foreign key, check, constraint, primary key or index, by name. */
+    private boolean dropKey() {
+        if (word("PRIMARY")) {
+            return word("KEY");
+        }
+        if (word("FOREIGN")) {
+            if (!word("KEY")) {
+                return false;
+            }
+        } else if (!anyWord("CONSTRAINT", "CHECK", "INDEX", "KEY")) {
+            return false;
+        }
+        if (word("IF") && !word("EXISTS")) {
+            return false;
+        }
+        if (!name()) {
+            return false;
+        }
+        anyWord("CASCADE", "RESTRICT");
+        return true;
+    }
+
+    /**
+     * After {@code ADD}: {@code [CONSTRAINT name] FOREIGN KEY (columns) REFERENCES t [(columns)] [MATCH …]
+     * [ON DELETE | UPDATE action] … [NOT VALID] [[NOT] DEFERRABLE] [INITIALLY DEFERRED | IMMEDIATE]}.
+     */
+    private boolean addForeignKey(Table altered) {
+        if (word("CONSTRAINT") && !name()) {
+            return false;
+        }
+        if (!word("FOREIGN") || !word("KEY") || !keyColumns(altered)) {
+            return false;
+        }
+        if (!word("REFERENCES") || !relation()) {
+            return false;
+        }
+        Table referenced = relations.get(relations.size() - 1);
+        if (peek() != null && peek().isSymbol('(') && !keyColumns(referenced)) {
+            return false;
+        }
+        while (peek() != null && !peek().isSymbol(',') && !atEnd()) {
+            if (word("ON")) {
+                if (!anyWord("DELETE", "UPDATE") || !(anyWord("CASCADE", "RESTRICT") || word("NO") && word("ACTION")
+                        || word("SET") && anyWord("NULL", "DEFAULT"))) {
+                    return false;
+                }
+            } else if (word("MATCH")) {
+                if (!anyWord("FULL", "SIMPLE", "PARTIAL")) {
+                    return false;
+                }
+            } else if (word("INITIALLY")) {
+                if (!anyWord("DEFERRED", "IMMEDIATE")) {
+                    return false;
+                }
+            } else if (word("NOT")) {
+                if (!anyWord("VALID", "DEFERRABLE")) {
+                    return false;
+                }
+            } else if (!word("DEFERRABLE")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code (column, ...)} of {@code table}, kept to check that none is encrypted. */
+    private boolean keyColumns(Table table) {
+        if (!symbol('(')) {
+            return false;
+        }
+        do {
+            if (peek() == null || !peek().isName()) {
+                return false;
+            }
+            keyColumns.add(Map.entry(table, tokens.get(at++).text()));
+        } while (symbol(','));
+        return symbol(')');
     }
 
     /** {@code OWNED BY [schema.]table.column}: the table is a relation the statement names. */
