@@ -120,6 +120,18 @@ public final class EncryptedSchema {
         return Optional.empty();
     }
 
+    /** Whether the policy names a configured table in schema {@code schema} (a SQL identifier, quoted or not). */
+    boolean qualifiesTablesIn(String schema) {
+        for (List<EncryptedColumn> columns : byLowerCaseTable.values()) {
+            for (EncryptedColumn column : columns) {
+                if (column.schema() != null && Identifiers.matches(column.schema(), column.quoted(), schema)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Whether the SQL table reference names a table that has encrypted columns. */
     public boolean isConfiguredTable(String schema, String table) {
         return !columnsOf(schema, table).isEmpty();

@@ -287,6 +287,9 @@ public final class SqlRewriter {
                     + " (a value bound there is not encrypted, a row fetched there is not decrypted): run the"
                     + " statement itself with ? parameters, and set a fetch size to read rows in batches");
         }
+        if (dialect != Dialect.MARIADB && !schema.isEmpty()) {
+            refuseSchemaRename(sql);
+        }
         String opaque = schema.isEmpty() ? null : DynamicSql.opaqueSqlString(sql, dialect);
         if (opaque != null) {
             throw new Rejection("statement runs SQL held in a string, and holds " + opaque + ", so Cloak cannot tell"
@@ -381,6 +384,34 @@ public final class SqlRewriter {
                     + " parameter");
         }
         return plan;
+    }
+
+    /**
+     * PostgreSQL's and H2's {@code ALTER SCHEMA a RENAME TO b} names no table, yet moves every table of {@code a}:
+     * out of a policy that names them {@code a.t} (their values then read and written as plain), or into one that
+     * names {@code b.t} (their plaintext then taken for cells).
+     */
+    private void refuseSchemaRename(String sql) {
+        if (!DynamicSql.mentions(sql, "rename")) {
+            return;
+        }
+        List<SqlToken> words = SqlLexer.read(sql, dialect == null ? Dialect.POSTGRESQL : dialect).tokens().stream()
+                .filter(t -> t.kind() != TokenKind.COMMENT).toList();
+        for (int i = 0; i + 5 < words.size(); i++) {
+            if (DynamicSql.isWord(sql, words.get(i), "ALTER") && DynamicSql.isWord(sql, words.get(i + 1), "SCHEMA")
+                    && DynamicSql.isWord(sql, words.get(i + 3), "RENAME")
+                    && DynamicSql.isWord(sql, words.get(i + 4), "TO")) {
+                for (SqlToken name : List.of(words.get(i + 2), words.get(i + 5))) {
+                    String written = sql.substring(name.start(), name.end());
+                    if (schema.qualifiesTablesIn(written)) {
+                        throw new Rejection("ALTER SCHEMA ... RENAME of schema " + Identifiers.unquote(written)
+                                + ", which holds configured tables as the policy names them, is not supported:"
+                                + " Cloak would no longer find them (or would find other tables under their"
+                                + " names); change the policy's table names with the schema, then restart");
+                    }
+                }
+            }
+        }
     }
 
     /**

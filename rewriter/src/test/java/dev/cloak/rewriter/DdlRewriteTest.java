@@ -299,6 +299,17 @@ class DdlRewriteTest {
                 .hasMessageContaining("renaming configured table cards");
         assertThat(qualified.plan("ALTER TABLE patients SET SCHEMA archive").sql())
                 .isEqualTo("ALTER TABLE patients SET SCHEMA archive");
+        // nor may its schema be renamed away, or another schema take its schema's name
+        for (String sql : List.of("ALTER SCHEMA billing RENAME TO billing_old",
+                "alter schema /* x */ \"billing\" rename to b2", "ALTER SCHEMA staging RENAME TO billing")) {
+            assertThat(catchThrowableOfType(UnsupportedStatementException.class, () -> qualified.plan(sql)))
+                    .as(sql).hasMessageContaining("ALTER SCHEMA ... RENAME of schema billing");
+        }
+        assertThat(qualified.plan("ALTER SCHEMA staging RENAME TO archive").sql())
+                .isEqualTo("ALTER SCHEMA staging RENAME TO archive");
+        assertThat(catchThrowableOfType(UnsupportedStatementException.class,
+                () -> new SqlRewriter(Fixtures.SCHEMA, 10, Dialect.H2).plan("ALTER SCHEMA BILLING RENAME TO B2")))
+                .hasMessageContaining("RENAME of schema BILLING");
     }
     /** patients, a partition listed alike (patients_2024), and one listed with another key domain (patients_old). */
     private static final EncryptedSchema PARTITIONED = EncryptedSchema.of(List.of(

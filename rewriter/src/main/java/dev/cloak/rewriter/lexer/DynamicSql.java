@@ -295,11 +295,13 @@ public final class DynamicSql {
         return null;
     }
 
-    private static boolean isWord(String sql, SqlToken token, String word) {
+    /** Whether {@code token} is the word {@code word}, in any case. */
+    public static boolean isWord(String sql, SqlToken token, String word) {
         return token.kind() == TokenKind.WORD && sql.substring(token.start(), token.end()).equalsIgnoreCase(word);
     }
 
-    private static boolean mentions(String sql, String word) {
+    /** Whether {@code word} occurs anywhere in {@code sql}, in any case: a quick test before any lexing. */
+    public static boolean mentions(String sql, String word) {
         int n = word.length();
         for (int i = 0; i + n <= sql.length(); i++) {
             if (sql.regionMatches(true, i, word, 0, n)) {
