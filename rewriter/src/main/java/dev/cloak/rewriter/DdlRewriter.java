@@ -82,6 +82,13 @@ final class DdlRewriter {
                         .checkEveryMentionSeen(walk, List.of(), null);
             }
             SharedRows.check(tables, sql, dialect, create);
+            if (create.getLikeTable() != null && create.getTable() != null && tables.isConfigured(create.getTable())) {
+                // the template's defaults, generated expressions and CHECKs would land on the encrypted columns
+                throw new Rejection("CREATE TABLE " + tables.firstConfiguredName(statement) + " ... LIKE another"
+                        + " table is not supported on a configured table: the columns copied from the template"
+                        + " (with their defaults, generated expressions and checks) are not seen by Cloak; write"
+                        + " the columns out");
+            }
             if (create.getTable() != null && tables.isConfigured(create.getTable())) {
                 return changing(createTable(create), create.getTable(), false);
             }
