@@ -11,7 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.Parenthesis;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
@@ -251,6 +253,12 @@ final class SelectClauses {
 
     /** GROUP BY and DISTINCT ON keys: a deterministic column groups correctly, a randomized one cannot. */
     private void groupingKey(Expression expression, String construct, List<Projection> projections, Scope scope) {
+        if (expression instanceof Function function && function.getParameters() != null
+                && ("ROLLUP".equalsIgnoreCase(function.getName()) || "CUBE".equalsIgnoreCase(function.getName()))) {
+            // each element groups as a key of its own, by position too: ROLLUP (1) groups by the first column
+            groupingElements(function.getParameters(), construct, projections, scope);
+            return;
+        }
         if (expression instanceof LongValue position) {
             for (EncryptedColumn column : encryptedAtPosition(position, projections, construct)) {
                 CiphertextRules.requireDeterministic(column, construct);
@@ -265,6 +273,22 @@ final class SelectClauses {
             analysis.approve((Column) expression);
         } else {
             analysis.plain.requirePlain(expression, construct, scope);
+        }
+    }
+
+    /** The elements of ROLLUP and CUBE, and of the parenthesised lists in them, each a grouping key. */
+    private void groupingElements(ExpressionList<?> elements, String construct, List<Projection> projections,
+                                  Scope scope) {
+        for (Expression element : elements) {
+            Expression inner = element;
+            while (inner instanceof Parenthesis parenthesis) {
+                inner = parenthesis.getExpression();
+            }
+            if (inner instanceof ExpressionList<?> list) {
+                groupingElements(list, construct, projections, scope);
+            } else {
+                groupingKey(inner, construct, projections, scope);
+            }
         }
     }
 
