@@ -1,8 +1,14 @@
 package dev.cloak.rewriter;
 
 import java.util.regex.Pattern;
+import net.sf.jsqlparser.expression.DoubleValue;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.StringValue;
+import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.statement.DescribeStatement;
 import net.sf.jsqlparser.statement.ExplainStatement;
+import net.sf.jsqlparser.statement.SetStatement;
 import net.sf.jsqlparser.statement.ShowColumnsStatement;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.UnsupportedStatement;
@@ -19,9 +25,10 @@ import net.sf.jsqlparser.statement.show.ShowIndexStatement;
  * {@code GRANT}, {@code REVOKE}, {@code ANALYZE}, {@code LOCK}, {@code DESCRIBE}, {@code EXPLAIN table},
  * {@code SHOW COLUMNS}/{@code INDEX}, {@code REFRESH MATERIALIZED VIEW}, and the other {@code SHOW} statements of
  * MariaDB/MySQL that JSqlParser does not model ({@code SHOW CREATE TABLE}, {@code SHOW TABLE STATUS},
- * {@code SHOW FULL COLUMNS}, {@code SHOW TRIGGERS}), which read the catalog only. A comment's text is the catalog's,
- * not a column's; a materialized view refreshed over encrypted columns copies their cells as they are. Each is sent
- * as written.
+ * {@code SHOW FULL COLUMNS}, {@code SHOW TRIGGERS}), which read the catalog only, and {@code SET name = value} whose
+ * values are literals or bare words ({@code SET application_name = 'patients-service'}). A comment's text is the
+ * catalog's, not a column's; a materialized view refreshed over encrypted columns copies their cells as they are.
+ * Each is sent as written.
  */
 final class UtilityStatements {
 
@@ -37,7 +44,22 @@ final class UtilityStatements {
                 || statement instanceof DescribeStatement || statement instanceof ShowColumnsStatement
                 || statement instanceof ShowIndexStatement || statement instanceof RefreshMaterializedViewStatement
                 || statement instanceof ExplainStatement explain && explain.getStatement() == null
-                || statement instanceof UnsupportedStatement unsupported && isShow(unsupported);
+                || statement instanceof UnsupportedStatement unsupported && isShow(unsupported)
+                || statement instanceof SetStatement set && setsLiterals(set);
+    }
+
+    /** Every value of the SET is a string, a number or a bare word: none reads a table. */
+    private static boolean setsLiterals(SetStatement set) {
+        for (int i = 0; i < set.getCount(); i++) {
+            for (Expression value : set.getExpressions(i)) {
+                boolean literal = value instanceof StringValue || value instanceof LongValue
+                        || value instanceof DoubleValue || value instanceof Column column && column.getTable() == null;
+                if (!literal) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
