@@ -336,6 +336,9 @@ public final class SqlRewriter {
                 || SqlText.countListTerms(sql, quick) > MAX_LIST_TERMS;
         // read as the server does under every session setting, and as the driver and JSqlParser do
         ServerReading server = ServerReading.of(sql, dialect);
+        if (isMariaDbGrant(sql, server)) {
+            return StatementPlan.builder(StatementPlan.Kind.UTILITY, sql, 0).build();
+        }
         String disagreement = ReadingAgreement.refusal(sql, dialect, server, ParserReading.of(sql));
         if (disagreement != null) {
             throw new Rejection("statement on configured table " + mentioned(sql) + " is not sent: "
@@ -412,6 +415,30 @@ public final class SqlRewriter {
                 }
             }
         }
+    }
+
+    /**
+     * A MariaDB {@code GRANT} or {@code REVOKE}, one statement that the server reads alike under every setting: it
+     * carries no value, and its accounts ({@code 'app'@'%'}, which JSqlParser does not read as the server does) name
+     * no table. Sent as written.
+     */
+    private boolean isMariaDbGrant(String sql, ServerReading server) {
+        if (dialect != Dialect.MARIADB || server.disagreement() != null || server.setAside() != null) {
+            return false;
+        }
+        List<SqlToken> tokens = server.tokens().stream().filter(t -> t.kind() != TokenKind.COMMENT).toList();
+        if (tokens.isEmpty() || !DynamicSql.isWord(sql, tokens.get(0), "GRANT")
+                && !DynamicSql.isWord(sql, tokens.get(0), "REVOKE")) {
+            return false;
+        }
+        for (int i = 0; i < tokens.size(); i++) {
+            TokenKind kind = tokens.get(i).kind();
+            if (kind == TokenKind.EXECUTABLE || kind == TokenKind.PLACEHOLDER
+                    || kind == TokenKind.NUMBERED_PLACEHOLDER || kind == TokenKind.SEMICOLON && i < tokens.size() - 1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
