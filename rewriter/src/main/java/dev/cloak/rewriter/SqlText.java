@@ -261,6 +261,30 @@ final class SqlText {
         return token.kind() == TokenKind.WORD && sql.substring(token.start(), token.end()).equalsIgnoreCase(word);
     }
 
+    /**
+     * Whether a text JSqlParser printed (its tokens joined by spaces) has a comma outside parentheses and quotes: an
+     * action list rather than one action.
+     */
+    static boolean hasTopLevelComma(String printed) {
+        int depth = 0;
+        char quote = 0;
+        for (int i = 0; i < printed.length(); i++) {
+            char c = printed.charAt(i);
+            if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+            } else if (c == '\'' || c == '"' || c == '`') {
+                quote = c;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** PostgreSQL keeps the first 63 bytes of a longer name (NAMEDATALEN - 1). */
     static final int POSTGRESQL_NAME_BYTES = 63;
 
