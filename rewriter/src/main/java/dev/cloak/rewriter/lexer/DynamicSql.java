@@ -20,6 +20,12 @@ public final class DynamicSql {
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}_$]+");
     private static final Pattern EXECUTE = Pattern.compile("(?i)(?<![\\p{L}\\p{N}_$])execute(?![\\p{L}\\p{N}_$])");
 
+    /** The names pgjdbc gives its server-side prepared statements and portals, quoted as SQL must to reach them. */
+    private static final Pattern DRIVER_NAME = Pattern.compile("\"[SC]_[0-9]+\"");
+
+    /** Statements that name a prepared statement or cursor. */
+    private static final Set<String> DRIVER_NAME_USERS = Set.of("prepare", "deallocate", "declare", "close", "move");
+
     /** A PL/pgSQL {@code FETCH} of a cursor; not a query's {@code FETCH FIRST|NEXT n ROWS ONLY}. */
     private static final Pattern PLPGSQL_FETCH = Pattern.compile("(?i)(?<![\\p{L}\\p{N}_$])fetch(?![\\p{L}\\p{N}_$])"
             + "(?!\\s+(?:first|next)\\b[^;]*?\\brows?\\s+(?:only|with\\s+ties))");
@@ -166,21 +172,25 @@ public final class DynamicSql {
      * holding statements Cloak rewrote: {@code EXECUTE "S_1"(1, 'value')} would bind a value unencrypted where Cloak
      * encrypts it, {@code FETCH ALL FROM "C_1"} hand back the cells Cloak decrypts. Returns the statement's word when
      * {@code sql} runs either (at a statement's start, after {@code EXPLAIN} or as {@code … AS EXECUTE}; a PL/pgSQL
-     * {@code FETCH} in a {@code DO} block or function body), else null.
+     * {@code FETCH} in a {@code DO} block or function body), or when it prepares, deallocates, declares, closes or
+     * moves one under such a name ({@code DEALLOCATE "S_1"; PREPARE "S_1"(bytea) AS SELECT $1 AS id} would swap
+     * the application's statement for one that hands back what it binds, ciphertext), else null.
      */
     public static String runsNamedStatement(String sql) {
-        if (!mentions(sql, "execute") && !mentions(sql, "fetch")) {
+        if (!mentions(sql, "execute") && !mentions(sql, "fetch") && !mentions(sql, "_")) {
             return null;
         }
         List<SqlToken> tokens = SqlLexer.read(sql, Dialect.POSTGRESQL).tokens();
         String first = null;
         String previous = null;
         boolean routine = false;
+        boolean namesStatements = false;
         for (SqlToken token : tokens) {
             if (token.kind() == TokenKind.SEMICOLON) {
                 first = null;
                 previous = null;
                 routine = false;
+                namesStatements = false;
                 continue;
             }
             if (token.kind() == TokenKind.COMMENT) {
@@ -190,6 +200,10 @@ public final class DynamicSql {
             String word = token.kind() == TokenKind.WORD ? text.toLowerCase(Locale.ROOT) : "";
             if (first == null) {
                 first = word;
+                namesStatements = DRIVER_NAME_USERS.contains(word);
+            }
+            if (namesStatements && token.kind() == TokenKind.QUOTED_IDENTIFIER && DRIVER_NAME.matcher(text).matches()) {
+                return first.toUpperCase(Locale.ROOT);
             }
             routine |= word.equals("function") || word.equals("procedure");
             if ((first.equals("do") || first.equals("create") && routine) && token.kind() == TokenKind.STRING
