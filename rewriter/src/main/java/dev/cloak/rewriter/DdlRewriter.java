@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import net.sf.jsqlparser.parser.CCJSqlParser;
 import net.sf.jsqlparser.expression.NullValue;
 import net.sf.jsqlparser.schema.Column;
@@ -82,6 +83,13 @@ final class DdlRewriter {
                         .checkEveryMentionSeen(walk, List.of(), null);
             }
             SharedRows.check(tables, sql, dialect, create);
+            if (create.getTable() != null && tables.isConfigured(create.getTable())
+                    && TYPED_TABLE.matcher(String.valueOf(create)).find()) {
+                // CREATE TABLE t OF type: the columns, their defaults and checks come from a composite type
+                throw new Rejection("CREATE TABLE " + tables.firstConfiguredName(statement) + " OF a type is not"
+                        + " supported on a configured table: its columns (with their domains' defaults and checks)"
+                        + " come from the type, where Cloak cannot declare the encrypted ones; write the columns out");
+            }
             if (create.getLikeTable() != null && create.getTable() != null && tables.isConfigured(create.getTable())) {
                 // the template's defaults, generated expressions and CHECKs would land on the encrypted columns
                 throw new Rejection("CREATE TABLE " + tables.firstConfiguredName(statement) + " ... LIKE another"
@@ -315,6 +323,9 @@ final class DdlRewriter {
             }
         }
     }
+
+    /** PostgreSQL's typed table, {@code CREATE TABLE t OF type}, as JSqlParser prints it (not {@code PARTITION OF}). */
+    private static final Pattern TYPED_TABLE = Pattern.compile("(?i)(?<!PARTITION)\\s+OF\\s");
 
     /** Words that start another action or compute a value: none may follow an unread action's first word. */
     private static final Set<String> UNREAD_ACTION_WORDS = Set.of("ALTER", "ADD", "MODIFY", "CHANGE", "DROP",

@@ -290,6 +290,12 @@ public final class SqlRewriter {
         if (dialect != Dialect.MARIADB && !schema.isEmpty()) {
             refuseSchemaRename(sql);
         }
+        String statistics = schema.isEmpty() ? null : DynamicSql.statisticsView(sql);
+        if (statistics != null) {
+            throw new Rejection("statement reads " + statistics + ", whose sampled column values include the cells of"
+                    + " encrypted columns, which Cloak cannot tell apart there, so it is not sent: read the statistics"
+                    + " of plain columns with a connection outside Cloak");
+        }
         String opaque = schema.isEmpty() ? null : DynamicSql.opaqueSqlString(sql, dialect);
         if (opaque != null) {
             throw new Rejection("statement runs SQL held in a string, and holds " + opaque + ", so Cloak cannot tell"

@@ -23,6 +23,10 @@ public final class DynamicSql {
     /** The names pgjdbc gives its server-side prepared statements and portals, quoted as SQL must to reach them. */
     private static final Pattern DRIVER_NAME = Pattern.compile("\"[SC]_[0-9]+\"");
 
+    /** Catalog views and tables that hold sampled column values (PostgreSQL, MariaDB, MySQL). */
+    private static final Set<String> STATISTICS_VIEWS = Set.of("pg_stats", "pg_statistic", "pg_stats_ext",
+            "pg_stats_ext_exprs", "pg_statistic_ext_data", "column_stats", "column_statistics");
+
     /** Statements that name a prepared statement or cursor. */
     private static final Set<String> DRIVER_NAME_USERS = Set.of("prepare", "deallocate", "declare", "close", "move");
 
@@ -216,6 +220,25 @@ public final class DynamicSql {
                 return word.toUpperCase(Locale.ROOT);
             }
             previous = word;
+        }
+        return null;
+    }
+
+    /**
+     * The catalog view of column statistics {@code sql} names, or null: PostgreSQL's {@code pg_stats} (filled by
+     * autovacuum without any {@code ANALYZE}) and MariaDB's {@code mysql.column_stats} keep sampled values of every
+     * column, an encrypted column's cells among them, and would hand them back raw.
+     */
+    public static String statisticsView(String sql) {
+        if (!mentions(sql, "stat")) {
+            return null;
+        }
+        Matcher words = WORD.matcher(sql);
+        while (words.find()) {
+            String name = words.group().toLowerCase(Locale.ROOT);
+            if (STATISTICS_VIEWS.contains(name)) {
+                return name;
+            }
         }
         return null;
     }
