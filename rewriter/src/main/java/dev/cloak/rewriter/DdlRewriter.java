@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.sf.jsqlparser.parser.CCJSqlParser;
 import net.sf.jsqlparser.expression.NullValue;
@@ -23,6 +24,7 @@ import net.sf.jsqlparser.statement.create.table.CheckConstraint;
 import net.sf.jsqlparser.statement.create.table.ColDataType;
 import net.sf.jsqlparser.statement.create.table.ColumnDefinition;
 import net.sf.jsqlparser.statement.create.table.CreateTable;
+import net.sf.jsqlparser.statement.create.table.ForeignKeyIndex;
 import net.sf.jsqlparser.statement.create.table.Index;
 import net.sf.jsqlparser.statement.create.view.AlterView;
 import net.sf.jsqlparser.statement.drop.Drop;
@@ -83,6 +85,7 @@ final class DdlRewriter {
                         .checkEveryMentionSeen(walk, List.of(), null);
             }
             SharedRows.check(tables, sql, dialect, create);
+            foreignKeys(create);
             if (create.getTable() != null && tables.isConfigured(create.getTable())
                     && TYPED_TABLE.matcher(String.valueOf(create)).find()) {
                 // CREATE TABLE t OF type: the columns, their defaults and checks come from a composite type
@@ -104,6 +107,7 @@ final class DdlRewriter {
         }
         if (statement instanceof Alter alter) {
             requireReadActions(alter);
+            foreignKeys(alter);
             SharedRows.check(tables, sql, dialect, alter);
             if (alter.getTable() != null && tables.isConfigured(alter.getTable())) {
                 return changing(alterTable(alter), alter.getTable(), true);
@@ -326,6 +330,67 @@ final class DdlRewriter {
 
     /** PostgreSQL's typed table, {@code CREATE TABLE t OF type}, as JSqlParser prints it (not {@code PARTITION OF}). */
     private static final Pattern TYPED_TABLE = Pattern.compile("(?i)(?<!PARTITION)\\s+OF\\s");
+
+    /** A column's own {@code REFERENCES t (c)}, as JSqlParser keeps it among the column's specs. */
+    private static final Pattern INLINE_REFERENCE = Pattern.compile(
+            "(?i)(?<![\\p{L}\\p{N}_$])REFERENCES\\s+([^\\s(]+)\\s*\\(\\s*([^\\s),]+)\\s*\\)");
+
+    /** The foreign keys a CREATE TABLE declares, on a plain table too (it may reference an encrypted column). */
+    private void foreignKeys(CreateTable create) {
+        for (ColumnDefinition definition : orEmpty(create.getColumnDefinitions())) {
+            inlineReference(create.getTable(), definition.getColumnName(), definition.getColumnSpecs());
+        }
+        for (Index index : orEmpty(create.getIndexes())) {
+            if (index instanceof ForeignKeyIndex key) {
+                foreignKey(create.getTable(), key.getColumnsNames(), key.getTable(), key.getReferencedColumnNames());
+            }
+        }
+    }
+
+    /** The foreign keys an ALTER TABLE adds, as constraints or on added columns. */
+    private void foreignKeys(Alter alter) {
+        for (AlterExpression expression : orEmpty(alter.getAlterExpressions())) {
+            if (expression.getIndex() instanceof ForeignKeyIndex key) {
+                foreignKey(alter.getTable(), key.getColumnsNames(), key.getTable(), key.getReferencedColumnNames());
+            } else if (expression.getFkSourceTable() != null) {
+                foreignKey(alter.getTable(), expression.getFkColumns(), new Table(expression.getFkSourceTable()),
+                        expression.getFkSourceColumns());
+            }
+            for (AlterExpression.ColumnDataType definition : orEmpty(expression.getColDataTypeList())) {
+                inlineReference(alter.getTable(), definition.getColumnName(), definition.getColumnSpecs());
+            }
+        }
+    }
+
+    private void inlineReference(Table table, String column, List<String> specs) {
+        Matcher reference = specs == null ? null : INLINE_REFERENCE.matcher(String.join(" ", specs));
+        if (reference != null && reference.find()) {
+            String[] parts = reference.group(1).split("\\.");
+            Table referenced = new Table(parts[parts.length - 1]);
+            if (parts.length > 1) {
+                referenced.setSchemaName(parts[parts.length - 2]);
+            }
+            foreignKey(table, List.of(column), referenced, List.of(reference.group(2)));
+        }
+    }
+
+    /**
+     * Each pair of a foreign key's columns compares equal in the database only as two plain columns, or as two
+     * deterministic ones of one key domain: a plain column referencing an encrypted one would compare plaintext with
+     * ciphertext, and {@code ON UPDATE CASCADE} would copy cells into it, read back raw.
+     */
+    private void foreignKey(Table table, List<String> columns, Table referenced, List<String> referencedColumns) {
+        if (table == null || referenced == null || columns == null || referencedColumns == null) {
+            return;
+        }
+        for (int i = 0; i < Math.min(columns.size(), referencedColumns.size()); i++) {
+            EncryptedColumn from = tables.column(table, columns.get(i));
+            EncryptedColumn to = tables.column(referenced, referencedColumns.get(i));
+            if (from != null || to != null) {
+                CiphertextRules.requireJoinable(from, to, "a FOREIGN KEY", "its columns");
+            }
+        }
+    }
 
     /** Words that start another action or compute a value: none may follow an unread action's first word. */
     private static final Set<String> UNREAD_ACTION_WORDS = Set.of("ALTER", "ADD", "MODIFY", "CHANGE", "DROP",
