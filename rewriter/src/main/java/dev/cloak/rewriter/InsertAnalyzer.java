@@ -189,13 +189,17 @@ final class InsertAnalyzer {
         }
     }
 
-    /** {@code EXCLUDED.c} (PostgreSQL) or {@code VALUES(c)} (MariaDB/MySQL): the column c of the proposed row. */
+    /**
+     * {@code EXCLUDED.c} (PostgreSQL) or {@code VALUES(c)} (MariaDB/MySQL; MariaDB's synonym {@code VALUE(c)}): the
+     * column c of the proposed row.
+     */
     private static Column proposedValue(Expression value) {
         if (value instanceof Column column && column.getTable() != null && column.getTable().getName() != null
                 && Identifiers.key(column.getTable().getName()).equals("excluded")) {
             return column;
         }
-        if (value instanceof Function function && "values".equalsIgnoreCase(function.getName())
+        if (value instanceof Function function && ("values".equalsIgnoreCase(function.getName())
+                || "value".equalsIgnoreCase(function.getName()))
                 && function.getParameters() != null && function.getParameters().size() == 1
                 && function.getParameters().get(0) instanceof Column column) {
             return column;
