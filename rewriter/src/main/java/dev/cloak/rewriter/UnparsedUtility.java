@@ -11,9 +11,10 @@ import net.sf.jsqlparser.schema.Table;
 /**
  * A second, narrower reader for the utility statements JSqlParser cannot parse: {@code VACUUM}, {@code ANALYZE},
  * {@code LOCK}, {@code TRUNCATE} with its options, {@code CREATE/ALTER/DROP SEQUENCE}, {@code REINDEX},
- * {@code CLUSTER}, H2's {@code DROP TABLE|VIEW t IF EXISTS} and MariaDB's table maintenance statements. Each form is
- * read token by token to its end; it carries no value into or out of any column (no literals, no parameters), so a
- * statement that is wholly one of them may be sent. Anything else, or any token the reading is not sure of, is not
+ * {@code CLUSTER}, {@code ALTER TABLE} forms that only drop or validate keys and constraints or add a foreign key,
+ * H2's {@code DROP TABLE|VIEW t IF EXISTS}, MariaDB's table maintenance statements and {@code FLUSH TABLES}. Each
+ * form is read token by token to its end; it carries no value into or out of any column (no literals, no
+ * parameters), so a statement that is wholly one of them may be sent. Anything else, or any token the reading is not sure of, is not
  * recognised and stays refused. {@code COPY} and {@code LOAD DATA} are refused by name: they move rows past Cloak.
  */
 final class UnparsedUtility {
@@ -123,6 +124,9 @@ final class UnparsedUtility {
         }
         if (word("CLUSTER")) {
             return cluster() ? StatementPlan.Kind.UTILITY : null;
+        }
+        if (word("FLUSH")) {
+            return flushTables() ? StatementPlan.Kind.UTILITY : null;
         }
         if (peekWord(MAINTENANCE)) {
             at++;
@@ -417,6 +421,18 @@ final class UnparsedUtility {
             keyColumns.add(Map.entry(table, tokens.get(at++).text()));
         } while (symbol(','));
         return symbol(')');
+    }
+
+    /** MariaDB {@code FLUSH [NO_WRITE_TO_BINLOG | LOCAL] TABLE[S] t, ... [WITH READ LOCK | FOR EXPORT]}. */
+    private boolean flushTables() {
+        anyWord("NO_WRITE_TO_BINLOG", "LOCAL");
+        if (!anyWord("TABLES", "TABLE") || !relationList(false)) {
+            return false;
+        }
+        if (word("WITH")) {
+            return word("READ") && word("LOCK");
+        }
+        return !word("FOR") || word("EXPORT");
     }
 
     /** {@code OWNED BY [schema.]table.column}: the table is a relation the statement names. */
