@@ -14,8 +14,9 @@ import net.sf.jsqlparser.schema.Table;
  * {@code CLUSTER}, {@code ALTER TABLE} forms that only drop or validate keys and constraints or add a foreign key,
  * H2's {@code DROP TABLE|VIEW t IF EXISTS}, MariaDB's table maintenance statements and {@code FLUSH TABLES}. Each
  * form is read token by token to its end; it carries no value into or out of any column (no literals, no
- * parameters), so a statement that is wholly one of them may be sent. Anything else, or any token the reading is not sure of, is not
- * recognised and stays refused. {@code COPY} and {@code LOAD DATA} are refused by name: they move rows past Cloak.
+ * parameters), so a statement that is wholly one of them may be sent. Anything else, or any token the reading is
+ * not sure of, is not recognised and stays refused. {@code COPY} and {@code LOAD DATA} are refused by name: they
+ * move rows past Cloak.
  */
 final class UnparsedUtility {
 
