@@ -373,6 +373,9 @@ public final class SqlRewriter {
             String parsed = dialect == Dialect.MARIADB ? SqlText.withoutShareLock(sql, server.tokens()) : sql;
             statements = parse(parsed, large);
         } catch (Rejection notParsed) {
+            if (namesConfiguredTablesOnlyInStrings(sql, server.tokens())) {
+                return StatementPlan.passThrough(sql, SqlText.countPlaceholders(server.tokens(), 0, sql.length()));
+            }
             return planUnparsed(sql, catalog, notParsed, server.tokens());
         }
         if (statements.isEmpty()) {
@@ -421,6 +424,29 @@ public final class SqlRewriter {
                 }
             }
         }
+    }
+
+    /**
+     * A single {@code SELECT} JSqlParser cannot parse ({@code SELECT EXISTS (SELECT FROM information_schema.tables
+     * WHERE table_name = 'patients')}: PostgreSQL's empty select list) that names no configured table or known view
+     * as a name, only inside string literals: a catalog lookup by name, which reads no row of the table. A text that
+     * runs SQL from strings was refused before ({@code DO}, {@code EXECUTE}, functions that read tables by name).
+     */
+    private boolean namesConfiguredTablesOnlyInStrings(String sql, List<SqlToken> tokens) {
+        List<SqlToken> significant = tokens.stream().filter(t -> t.kind() != TokenKind.COMMENT).toList();
+        if (significant.isEmpty() || !DynamicSql.isWord(sql, significant.get(0), "SELECT")) {
+            return false;
+        }
+        for (int i = 0; i < significant.size(); i++) {
+            SqlToken token = significant.get(i);
+            if (token.kind() == TokenKind.EXECUTABLE
+                    || token.kind() == TokenKind.SEMICOLON && i < significant.size() - 1
+                    || (token.kind() == TokenKind.WORD || token.kind() == TokenKind.QUOTED_IDENTIFIER)
+                            && mayMention(sql.substring(token.start(), token.end()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
