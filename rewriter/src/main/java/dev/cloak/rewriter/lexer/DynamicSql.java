@@ -181,7 +181,8 @@ public final class DynamicSql {
      * the application's statement for one that hands back what it binds, ciphertext), else null.
      */
     public static String runsNamedStatement(String sql) {
-        if (!mentions(sql, "execute") && !mentions(sql, "fetch") && !mentions(sql, "_")) {
+        if (!mentions(sql, "execute") && !mentions(sql, "fetch") && !mentions(sql, "\"s_")
+                && !mentions(sql, "\"c_")) {
             return null;
         }
         List<SqlToken> tokens = SqlLexer.read(sql, Dialect.POSTGRESQL).tokens();
@@ -230,7 +231,7 @@ public final class DynamicSql {
      * column, an encrypted column's cells among them, and would hand them back raw.
      */
     public static String statisticsView(String sql) {
-        if (!mentions(sql, "stat")) {
+        if (!mentions(sql, "_stat")) {
             return null;
         }
         Matcher words = WORD.matcher(sql);
