@@ -159,10 +159,15 @@ public final class DynamicSql {
             return null;
         }
         // the whole text, strings and comments included: a function defined here may call one in its body
+        return firstWordIn(sql, TABLE_READERS);
+    }
+
+    /** The first word of {@code sql} (strings and comments included), in lower case, that {@code names} holds. */
+    private static String firstWordIn(String sql, Set<String> names) {
         Matcher words = WORD.matcher(sql);
         while (words.find()) {
             String name = words.group().toLowerCase(Locale.ROOT);
-            if (TABLE_READERS.contains(name)) {
+            if (names.contains(name)) {
                 return name;
             }
         }
@@ -231,17 +236,7 @@ public final class DynamicSql {
      * column, an encrypted column's cells among them, and would hand them back raw.
      */
     public static String statisticsView(String sql) {
-        if (!mentions(sql, "_stat")) {
-            return null;
-        }
-        Matcher words = WORD.matcher(sql);
-        while (words.find()) {
-            String name = words.group().toLowerCase(Locale.ROOT);
-            if (STATISTICS_VIEWS.contains(name)) {
-                return name;
-            }
-        }
-        return null;
+        return mentions(sql, "_stat") ? firstWordIn(sql, STATISTICS_VIEWS) : null;
     }
 
     /** Whether {@code sql} runs SQL built at run time, as {@code dialect} reads it (any dialect when null). */
