@@ -322,7 +322,9 @@ final class DdlRewriter {
                     word -> Arrays.stream(words).skip(own).anyMatch(word::equalsIgnoreCase))) {
                 throw new Rejection("ALTER TABLE " + Identifiers.key(alter.getTable().getName()) + " naming a"
                         + " configured table, with an action Cloak's parser does not read ("
-                        + words[0].toUpperCase(Locale.ROOT) + " …) followed by more actions, or giving the table a"
+                        // a keyword only: the unread text may hold a literal, which a message never quotes
+                        + (words[0].matches("[A-Za-z_]{1,40}") ? words[0].toUpperCase(Locale.ROOT) : "an action")
+                        + " …) followed by more actions, or giving the table a"
                         + " type, is not supported: send each action as an ALTER TABLE statement of its own");
             }
         }
