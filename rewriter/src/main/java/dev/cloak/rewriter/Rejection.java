@@ -25,6 +25,11 @@ final class Rejection extends RuntimeException {
         return new Rejection(message, true);
     }
 
+    /** The same refusal, its message led by {@code context}: where in a larger statement it was found. */
+    Rejection within(String context) {
+        return new Rejection(context + getMessage(), transientFailure);
+    }
+
     boolean isTransient() {
         return transientFailure;
     }

@@ -345,6 +345,13 @@ public final class SqlRewriter {
         if (isMariaDbGrant(sql, server)) {
             return StatementPlan.builder(StatementPlan.Kind.UTILITY, sql, 0).build();
         }
+        if (server.disagreement() == null && server.setAside() == null) {
+            // read from the server's tokens alone: JSqlParser never reads a DO block's text
+            StatementPlan block = PlpgsqlBlock.plan(sql, server.tokens(), dialect, embedded(catalog));
+            if (block != null) {
+                return block;
+            }
+        }
         String disagreement = ReadingAgreement.refusal(sql, dialect, server, ParserReading.of(sql));
         if (disagreement != null) {
             throw new Rejection("statement on configured table " + mentioned(sql) + " is not sent: "
@@ -545,6 +552,11 @@ public final class SqlRewriter {
         try {
             one = Parsing.statements(text, false, sql, piece.start());
         } catch (Rejection pieceNotParsed) {
+            StatementPlan block = PlpgsqlBlock.plan(text, SqlLexer.read(text, Dialect.POSTGRESQL).tokens(), dialect,
+                    embedded(catalog));
+            if (block != null) {
+                return block;
+            }
             List<SqlToken> own = tokens.stream().filter(t -> t.start() >= piece.start() && t.end() <= end).toList();
             StatementPlan plan = UnparsedUtility.plan(text, UtilityToken.of(sql, own),
                     new ConfiguredTables(schema, views.snapshot()), parameters);
@@ -557,6 +569,31 @@ public final class SqlRewriter {
             throw notParsed;
         }
         return planOne(text, one.get(0), parameters, catalog);
+    }
+
+    /** Plans the statements a PL/pgSQL block runs, each as if sent on its own. */
+    private PlpgsqlBlock.Statements embedded(Catalog catalog) {
+        return new PlpgsqlBlock.Statements() {
+            @Override
+            public StatementPlan plan(String sql) {
+                return planUncached(sql, catalog);
+            }
+
+            @Override
+            public boolean mayMention(String sql) {
+                return SqlRewriter.this.mayMention(sql);
+            }
+
+            @Override
+            public String mentioned(String sql) {
+                return SqlRewriter.this.mentioned(sql);
+            }
+
+            @Override
+            public void requireViewsSettled(List<StatementPlan> before) {
+                SqlRewriter.this.requireViewsSettled(before);
+            }
+        };
     }
 
     /** The configured table or known view a refusal names. */

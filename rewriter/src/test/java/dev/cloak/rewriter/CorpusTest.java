@@ -43,7 +43,7 @@ class CorpusTest {
             "spring-data.cases", "rejections-order.cases", "rejections-functions.cases",
             "rejections-comparisons.cases", "rejections-domains.cases", "edge-cases.cases", "resolution.cases",
             "lexical.cases", "utility.cases", "insert-select.cases", "null-tests.cases", "whole-row.cases",
-            "views.cases", "syntax-errors.cases");
+            "views.cases", "syntax-errors.cases", "do-blocks.cases");
 
     /** The catalog every corpus file is written against (README.md says it in words). */
     static final Catalog CATALOG = new Catalog() {

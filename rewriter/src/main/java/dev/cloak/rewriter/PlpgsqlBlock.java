@@ -1,0 +1,391 @@
+package dev.cloak.rewriter;
+
+import dev.cloak.rewriter.lexer.DynamicSql;
+import dev.cloak.rewriter.lexer.ServerReading;
+import dev.cloak.rewriter.lexer.SqlToken;
+import dev.cloak.rewriter.lexer.TokenForm;
+import dev.cloak.rewriter.lexer.TokenKind;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * PostgreSQL's {@code DO} block that names a configured table, read as the server's PL/pgSQL reads its body: each
+ * SQL statement in it, and each expression and query the block's control statements evaluate ({@code IF}, {@code
+ * WHILE}, {@code FOR … IN query}, {@code PERFORM}, assignments), is planned as a statement of its own, and the block
+ * is sent as written only when none of them reads, writes or compares a value of an encrypted column in a way that
+ * would need Cloak: on the server nothing encrypts or decrypts, so such a statement must run through Cloak itself.
+ * What remains (declarations, {@code RAISE}, {@code RETURN}, exception names, loop bounds) must name no configured
+ * table or known view. The idempotent schema scripts of migration tools ({@code IF NOT EXISTS (SELECT … FROM
+ * information_schema.columns …) THEN ALTER TABLE … ADD COLUMN …}) pass; a block that builds SQL at run time was
+ * refused before it came here.
+ */
+final class PlpgsqlBlock {
+
+    /** How statements are planned when sent on their own, and which configured names a text holds. */
+    interface Statements {
+        /** The plan of {@code sql} as a statement sent on its own. */
+        StatementPlan plan(String sql);
+
+        /** Whether {@code sql} may name a configured table or known view (a quick test that may say yes wrongly). */
+        boolean mayMention(String sql);
+
+        /** The configured table or known view {@code sql} names, for a refusal; null when none is found. */
+        String mentioned(String sql);
+
+        /** Refuses when one of {@code before} changes views, since the next statement was planned without that. */
+        void requireViewsSettled(List<StatementPlan> before);
+    }
+
+    /** Words that start a PL/pgSQL statement which runs no SQL of its own: what follows must name nothing. */
+    private static final Set<String> NAMING_NOTHING = Set.of("RAISE", "ASSERT", "RETURN", "EXIT", "CONTINUE", "GET",
+            "NULL", "OPEN", "FETCH", "MOVE", "CLOSE", "FOREACH");
+
+    private final String body;
+    private final List<SqlToken> tokens;
+    private final Statements statements;
+    private final List<StatementPlan> plans = new ArrayList<>();
+    private boolean declaring;
+
+    private PlpgsqlBlock(String body, List<SqlToken> tokens, Statements statements) {
+        this.body = body;
+        this.tokens = tokens;
+        this.statements = statements;
+    }
+
+    /**
+     * The plan of {@code DO [LANGUAGE plpgsql] 'body'} (PostgreSQL), sent as written, when no statement of its body
+     * touches an encrypted value; refused when one could; null when the text is no such {@code DO} statement (it is
+     * then refused as before).
+     */
+    static StatementPlan plan(String sql, List<SqlToken> serverTokens, Dialect dialect, Statements statements) {
+        if (dialect != Dialect.POSTGRESQL) {
+            return null;
+        }
+        List<SqlToken> words = serverTokens.stream().filter(t -> t.kind() != TokenKind.COMMENT).toList();
+        if (words.isEmpty() || !DynamicSql.isWord(sql, words.get(0), "DO")) {
+            return null;
+        }
+        int at = 1;
+        String language = "plpgsql";
+        if (at + 1 < words.size() && DynamicSql.isWord(sql, words.get(at), "LANGUAGE")) {
+            language = word(sql, words.get(at + 1));
+            at += 2;
+        }
+        if (at >= words.size() || words.get(at).kind() != TokenKind.STRING || words.get(at).joined()) {
+            return null;
+        }
+        SqlToken string = words.get(at++);
+        if (at + 1 < words.size() && DynamicSql.isWord(sql, words.get(at), "LANGUAGE")) {
+            language = word(sql, words.get(at + 1));
+            at += 2;
+        }
+        if (at < words.size() && words.get(at).kind() == TokenKind.SEMICOLON) {
+            at++;
+        }
+        String body = body(sql, string);
+        if (at != words.size() || !language.equalsIgnoreCase("plpgsql") || body == null) {
+            return null;
+        }
+        ServerReading reading = ServerReading.of(body, Dialect.POSTGRESQL);
+        if (reading.disagreement() != null || reading.setAside() != null) {
+            throw new Rejection("a DO block on configured table " + named(statements, body) + " whose body the"
+                    + " server reads differently under some session settings is not sent: "
+                    + (reading.disagreement() != null ? reading.disagreement() : "it finds " + reading.setAside()));
+        }
+        PlpgsqlBlock block = new PlpgsqlBlock(body, reading.tokens().stream()
+                .filter(t -> t.kind() != TokenKind.COMMENT).toList(), statements);
+        block.read();
+        return block.combined(sql);
+    }
+
+    /** The text of a {@code $tag$…$tag$} or plain {@code '…'} string; null for any other form. */
+    private static String body(String sql, SqlToken string) {
+        String text = sql.substring(string.start(), string.end());
+        if (string.form() == TokenForm.DOLLAR_STRING) {
+            int tag = text.indexOf('$', 1) + 1;
+            return text.substring(tag, text.length() - tag);
+        }
+        if (string.form() == TokenForm.QUOTED_STRING && text.indexOf('\\') < 0) {
+            return text.substring(1, text.length() - 1).replace("''", "'");
+        }
+        return null;
+    }
+
+    private void read() {
+        int depth = 0;
+        int start = 0;
+        for (int t = 0; t < tokens.size(); t++) {
+            String text = text(t);
+            if (text.equals("(") || text.equals("[")) {
+                depth++;
+            } else if ((text.equals(")") || text.equals("]")) && depth > 0) {
+                depth--;
+            } else if (tokens.get(t).kind() == TokenKind.SEMICOLON && depth == 0) {
+                segment(start, t);
+                start = t + 1;
+            }
+        }
+        segment(start, tokens.size());
+    }
+
+    /** One PL/pgSQL statement, {@code [from, to)} of the tokens, with the block and branch words before it. */
+    private void segment(int from, int to) {
+        int at = from;
+        while (at < to) {
+            if (text(at).equals("<<") && at + 2 < to && text(at + 2).equals(">>")) {
+                at += 3;
+                continue;
+            }
+            String word = tokens.get(at).kind() == TokenKind.WORD ? text(at).toUpperCase(Locale.ROOT) : "";
+            switch (word) {
+                case "DECLARE" -> {
+                    declaring = true;
+                    at++;
+                }
+                case "BEGIN" -> {
+                    declaring = false;
+                    at++;
+                }
+                case "ELSE", "LOOP", "EXCEPTION" -> at++;
+                case "END" -> {
+                    requireNaming(at, to, "END");
+                    return;
+                }
+                case "IF", "ELSIF", "ELSEIF", "WHEN" -> {
+                    int then = find(at + 1, to, "THEN");
+                    expression(at + 1, then, word + " condition");
+                    at = then + 1;
+                }
+                case "WHILE" -> {
+                    int loop = find(at + 1, to, "LOOP");
+                    expression(at + 1, loop, "WHILE condition");
+                    at = loop + 1;
+                }
+                case "CASE" -> {
+                    int when = find(at + 1, to, "WHEN");
+                    if (when > at + 1) {
+                        expression(at + 1, when, "CASE selector");
+                    }
+                    at = when;
+                }
+                case "FOR" -> {
+                    int loop = find(at + 1, to, "LOOP");
+                    forLoop(at + 1, loop);
+                    at = loop + 1;
+                }
+                case "PERFORM" -> {
+                    expression(at + 1, to, "PERFORM query");
+                    return;
+                }
+                default -> {
+                    statement(at, to, word);
+                    return;
+                }
+            }
+        }
+    }
+
+    private void statement(int from, int to, String word) {
+        if (declaring || NAMING_NOTHING.contains(word)) {
+            requireNaming(from, to, declaring ? "declaration" : word + " statement");
+            return;
+        }
+        int assignment = assignment(from, to);
+        if (assignment >= 0) {
+            expression(assignment, to, "assignment");
+            return;
+        }
+        plan(withoutInto(from, to), word.isEmpty() ? "statement" : word + " statement");
+    }
+
+    /** {@code FOR target IN [REVERSE] query | low .. high LOOP}: a query is planned, a range must name nothing. */
+    private void forLoop(int from, int loop) {
+        int in = find(from, loop, "IN");
+        int source = in + 1 < loop && isWord(in + 1, "REVERSE") ? in + 2 : in + 1;
+        String first = source < loop && tokens.get(source).kind() == TokenKind.WORD
+                ? text(source).toUpperCase(Locale.ROOT) : "";
+        if (first.equals("SELECT") || first.equals("WITH") || first.equals("VALUES") || first.equals("TABLE")) {
+            plan(span(source, loop), "FOR loop query");
+        } else {
+            requireNaming(from, loop, "FOR loop");
+        }
+    }
+
+    /** The expression of {@code IF}, {@code WHILE}, an assignment or {@code PERFORM}, planned as a query. */
+    private void expression(int from, int to, String what) {
+        if (from >= to) {
+            return;
+        }
+        String text = span(from, to);
+        if (statements.mayMention(text)) {
+            plan("SELECT " + text, what);
+        }
+    }
+
+    /**
+     * The first token after {@code target :=} (or {@code target =}), where the target is one name, dotted or not;
+     * -1 when the statement is no assignment.
+     */
+    private int assignment(int from, int to) {
+        int t = from;
+        while (t < to && isName(t)) {
+            t++;
+            if (t + 1 < to && text(t).equals(".") && isName(t + 1)) {
+                t++;
+            } else {
+                break;
+            }
+        }
+        if (t == from || t >= to) {
+            return -1;
+        }
+        if (text(t).equals(":=") || text(t).equals("=")) {
+            return t + 1;
+        }
+        if (text(t).equals(":") && t + 1 < to && text(t + 1).equals("=")) {
+            return t + 2;
+        }
+        return -1;
+    }
+
+    private boolean isName(int t) {
+        return tokens.get(t).kind() == TokenKind.WORD || tokens.get(t).kind() == TokenKind.QUOTED_IDENTIFIER;
+    }
+
+    /**
+     * The statement's text without PL/pgSQL's {@code INTO [STRICT] target, …}, which names variables, not a table:
+     * {@code SELECT count(*) INTO n FROM t} is planned as {@code SELECT count(*) FROM t}.
+     */
+    private String withoutInto(int from, int to) {
+        int into = -1;
+        int depth = 0;
+        for (int t = from; t < to; t++) {
+            String text = text(t);
+            depth += text.equals("(") ? 1 : text.equals(")") ? -1 : 0;
+            boolean insert = t > from && isWord(t - 1, "INSERT") || t == from && isWord(t, "INSERT");
+            if (depth == 0 && isWord(t, "INTO") && !insert && !isWord(from, "MERGE")) {
+                into = t;
+                break;
+            }
+        }
+        if (into < 0) {
+            return span(from, to);
+        }
+        int after = into + 1;
+        if (after < to && isWord(after, "STRICT")) {
+            after++;
+        }
+        // targets: name[.name], ...
+        while (after < to && isName(after) && !isClauseWord(after)) {
+            after++;
+            if (after + 1 < to && text(after).equals(".") && isName(after + 1)) {
+                after += 2;
+            }
+            if (after + 1 < to && text(after).equals(",")) {
+                after++;
+            } else {
+                break;
+            }
+        }
+        String before = span(from, into);
+        return after < to ? before + " " + span(after, to) : before;
+    }
+
+    private boolean isClauseWord(int t) {
+        return Set.of("FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "UNION", "FOR", "WINDOW")
+                .contains(text(t).toUpperCase(Locale.ROOT));
+    }
+
+    private void plan(String sql, String what) {
+        statements.requireViewsSettled(plans);
+        StatementPlan plan;
+        try {
+            plan = statements.plan(sql);
+        } catch (Rejection refused) {
+            throw refused.within("a DO block is not sent: its " + what + " is refused: ");
+        }
+        if (plan.hasEncryptedParameters() || plan.hasEncryptedLiterals() || plan.hasEncryptedResults()
+                || !plan.lookups().isEmpty() || !plan.declaredColumns().isEmpty() || !plan.sql().equals(sql)) {
+            throw new Rejection("a DO block is not sent: its " + what + " reads, writes or compares values of"
+                    + " encrypted columns, which PL/pgSQL would do on the server, where nothing encrypts or decrypts"
+                    + " them: run that statement through Cloak with ? parameters");
+        }
+        plans.add(plan);
+    }
+
+    /** The block's own plan: sent as written, with what its statements change and lock. */
+    private StatementPlan combined(String sql) {
+        Set<String> changed = new HashSet<>();
+        List<EncryptedColumn> locked = new ArrayList<>();
+        List<ColumnUse> uses = new ArrayList<>();
+        List<KnownView> defined = new ArrayList<>();
+        Set<String> dropped = new HashSet<>();
+        boolean stale = false;
+        boolean catalog = false;
+        boolean ddl = false;
+        for (StatementPlan plan : plans) {
+            changed.addAll(plan.changedTables());
+            locked.addAll(plan.lockedColumns());
+            uses.addAll(plan.uses());
+            defined.addAll(plan.definedViews());
+            dropped.addAll(plan.droppedViews());
+            stale |= plan.viewsStale();
+            catalog |= plan.dependsOnCatalog();
+            ddl |= plan.kind() == StatementPlan.Kind.DDL;
+        }
+        return StatementPlan.builder(ddl ? StatementPlan.Kind.DDL : StatementPlan.Kind.UTILITY, sql, 0)
+                .changedTables(changed).lockedColumns(locked).uses(uses).definedViews(defined).droppedViews(dropped)
+                .viewsStale(stale).dependsOnCatalog(catalog).build();
+    }
+
+    /** The statement (or its part) in {@code [from, to)} must name no configured table or known view. */
+    private void requireNaming(int from, int to, String what) {
+        for (int t = from; t < to; t++) {
+            if (isName(t) && statements.mayMention(text(t))) {
+                throw new Rejection("a DO block is not sent: its " + what + " names configured table "
+                        + named(statements, text(t)) + " is not supported: Cloak plans only the SQL"
+                        + " statements, conditions, assignments and loop queries of a block; read that table in an"
+                        + " SQL statement of the block");
+            }
+        }
+    }
+
+    /** The index of {@code word} at parenthesis depth 0 in {@code [from, to)}; refused when it is missing. */
+    private int find(int from, int to, String word) {
+        int depth = 0;
+        for (int t = from; t < to; t++) {
+            String text = text(t);
+            depth += text.equals("(") ? 1 : text.equals(")") ? -1 : 0;
+            if (depth == 0 && isWord(t, word)) {
+                return t;
+            }
+        }
+        throw new Rejection("a DO block on configured table " + named(statements, body) + " could not be read:"
+                + " a " + word + " is missing where PL/pgSQL needs it; check the block's syntax");
+    }
+
+    private static String named(Statements statements, String text) {
+        String name = statements.mentioned(text);
+        return name != null ? name : "(not located)";
+    }
+
+    private boolean isWord(int t, String word) {
+        return DynamicSql.isWord(body, tokens.get(t), word);
+    }
+
+    private String text(int t) {
+        SqlToken token = tokens.get(t);
+        return body.substring(token.start(), token.end());
+    }
+
+    private String span(int from, int to) {
+        return body.substring(tokens.get(from).start(), tokens.get(to - 1).end());
+    }
+
+    private static String word(String sql, SqlToken token) {
+        return token.kind() == TokenKind.WORD ? sql.substring(token.start(), token.end()) : "";
+    }
+}
