@@ -1,6 +1,7 @@
 package dev.cloak.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cloak.conformance.leak.LeakCapture;
 import java.nio.charset.StandardCharsets;
@@ -163,6 +164,34 @@ class SchemaScriptTest {
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
                 assertThat(List.of(rs.getString(1), rs.getString(2))).containsExactly("Halvorsen", "Millbrook");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestDatabase.class, names = "POSTGRESQL")
+    void doBlockAndForeignKeyWithoutColumnListOnConfiguredTablesTakeEffect(TestDatabase db) throws Exception {
+        try (Salon salon = salonScriptedTwice(db); Statement st = salon.cloak.createStatement()) {
+            // the DO block added a plain column to dogs once; the foreign key references dogs' primary key
+            st.executeUpdate("UPDATE dogs SET microchip = '9810' WHERE id = 1");
+            st.executeUpdate("INSERT INTO dog_notes (dog_id, note) VALUES (1, 'likes the blue brush')");
+            try (ResultSet rs = st.executeQuery("SELECT d.microchip, d.birth_date, n.note FROM dogs d"
+                    + " JOIN dog_notes n ON n.dog_id = d.id")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(List.of(rs.getString(1), rs.getObject(2).toString(), rs.getString(3)))
+                        .containsExactly("9810", BIRTH_DATES.get(0), "likes the blue brush");
+            }
+            assertThatThrownBy(() -> st.executeUpdate("INSERT INTO dog_notes (dog_id, note) VALUES (99, 'x')"))
+                    .as("the foreign key holds").isInstanceOf(SQLException.class)
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("23503");
+            // a DO block that would write an encrypted column on the server is refused, and nothing of it runs
+            assertThatThrownBy(() -> st.execute("DO 'BEGIN UPDATE dogs SET microchip = ''x''; UPDATE clients"
+                    + " SET phone = ''6085550000''; END'"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("DO block")
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
+            try (ResultSet rs = st.executeQuery("SELECT microchip FROM dogs WHERE id = 1")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("9810");
             }
         }
     }

@@ -51,6 +51,18 @@ final class ConfiguredTables {
         return schema.isConfiguredTable(null, name) || views.find(new Table(name)) != null;
     }
 
+    /** Whether a text may name a configured table or known view (a quick word test that may say yes wrongly). */
+    boolean mayMention(String text) {
+        return schema.mayMention(text) || views.mayMention(text);
+    }
+
+    /** The configured table or known view a text may name, for a message; {@link #NOT_LOCATED} when none. */
+    String mentioned(String text) {
+        String table = schema.mentionedTable(text);
+        String view = table == null ? views.mentioned(text) : null;
+        return table != null ? table : view != null ? view : NOT_LOCATED;
+    }
+
     /** The names of the configured tables and known views, in lower case as the policy and the catalog give them. */
     Set<String> lowerCaseNames() {
         Set<String> names = new HashSet<>(schema.lowerCaseTableNames());

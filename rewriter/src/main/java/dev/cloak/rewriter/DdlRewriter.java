@@ -1,5 +1,8 @@
 package dev.cloak.rewriter;
 
+import dev.cloak.rewriter.lexer.SqlLexer;
+import dev.cloak.rewriter.lexer.SqlToken;
+import dev.cloak.rewriter.lexer.TokenKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -54,12 +57,20 @@ final class DdlRewriter {
     /** The encrypted columns the statement declares, in text order. */
     private final List<EncryptedColumn> declared = new ArrayList<>();
 
+    /** The database's catalog: the primary key a foreign key without a column list references. */
+    private final Catalog catalog;
+
     /** With a null dialect, DDL declaring an encrypted column passes only when it already declares a binary type. */
     DdlRewriter(ConfiguredTables tables, String sql, int parameterCount, Dialect dialect) {
+        this(tables, sql, parameterCount, dialect, Catalog.NONE);
+    }
+
+    DdlRewriter(ConfiguredTables tables, String sql, int parameterCount, Dialect dialect, Catalog catalog) {
         this.tables = tables;
         this.sql = sql;
         this.parameterCount = parameterCount;
         this.dialect = dialect;
+        this.catalog = catalog;
     }
 
     /** Whether the statement is DDL this class plans. */
@@ -109,8 +120,18 @@ final class DdlRewriter {
             requireReadActions(alter);
             foreignKeys(alter);
             SharedRows.check(tables, sql, dialect, alter);
+            refuseUnreadMentions(alter);
             if (alter.getTable() != null && tables.isConfigured(alter.getTable())) {
                 return changing(alterTable(alter), alter.getTable(), true);
+            }
+            for (AlterExpression expression : orEmpty(alter.getAlterExpressions())) {
+                if (expression.getOperation() == AlterOperation.RENAME_TABLE) {
+                    keepsEncryptedTableNamed(alter.getTable(), new Table(expression.getNewTableName()));
+                }
+                String moved = schemaMovedTo(expression);
+                if (moved != null) {
+                    keepsEncryptedTableNamed(alter.getTable(), new Table(moved, alter.getTable().getName()));
+                }
             }
             return ddl(alter.getTable());
         }
@@ -129,7 +150,7 @@ final class DdlRewriter {
         }
         if (statement instanceof RenameTableStatement rename) {
             rename.getTableNames().forEach(pair -> {
-                if (tables.isConfigured(pair.getKey())) {
+                if (tables.isConfigured(pair.getKey()) || tables.isConfigured(pair.getValue())) {
                     keepsEncryptedTableNamed(pair.getKey(), pair.getValue());
                 }
             });
@@ -289,6 +310,12 @@ final class DdlRewriter {
         if (tables.view(table) != null) {
             return;
         }
+        if (!tables.isConfigured(table) && tables.isConfigured(renamed)) {
+            throw new Rejection("renaming table " + Identifiers.key(table.getName()) + ", which the policy does not"
+                    + " list, to configured table or view name " + tables.policyName(renamed) + " is not supported:"
+                    + " its values were stored as plaintext, which Cloak would then take for cells; create the"
+                    + " configured table through Cloak and copy the rows into it with ? parameters");
+        }
         for (EncryptedColumn column : tables.columnsOf(table)) {
             if (renamed.getName() == null || tables.column(renamed, column.column()) == null) {
                 throw new Rejection("renaming configured table " + Identifiers.key(table.getName()) + " to a name"
@@ -330,12 +357,47 @@ final class DdlRewriter {
         }
     }
 
+    /**
+     * An {@code ALTER TABLE} action JSqlParser keeps as text may name another table where Cloak does not look:
+     * MariaDB's {@code UNION=(t, …)} makes a MERGE table over {@code t}, whose rows are then read and written past
+     * the policy. Such an action may name no configured table or known view, other than as the parent or partition
+     * {@link SharedRows} checks ({@code INHERIT}, {@code ATTACH}, {@code DETACH}); a string in it is no name.
+     */
+    private void refuseUnreadMentions(Alter alter) {
+        for (AlterExpression expression : orEmpty(alter.getAlterExpressions())) {
+            String unread = expression.getOperation() == AlterOperation.UNSPECIFIC
+                    ? expression.getOptionalSpecifier() : null;
+            if (unread == null || !tables.mayMention(unread)) {
+                continue;
+            }
+            List<SqlToken> names = SqlLexer.read(unread, dialect == null ? Dialect.POSTGRESQL : dialect).tokens()
+                    .stream().filter(t -> t.kind() == TokenKind.WORD || t.kind() == TokenKind.QUOTED_IDENTIFIER)
+                    .toList();
+            String first = names.isEmpty() ? "" : unread.substring(names.get(0).start(), names.get(0).end());
+            if (SHARED_ROW_ACTIONS.contains(first.toUpperCase(Locale.ROOT))) {
+                continue;
+            }
+            for (SqlToken name : names) {
+                String text = unread.substring(name.start(), name.end());
+                if (tables.mayMention(text)) {
+                    throw new Rejection("ALTER TABLE " + Identifiers.key(alter.getTable().getName()) + " with an"
+                            + " action Cloak's parser does not read, which names configured table or view "
+                            + tables.mentioned(text) + ", is not supported: it may make a table over that table's rows"
+                            + " which Cloak would not know; reach its rows through its own name");
+                }
+            }
+        }
+    }
+
+    /** Unread actions whose named table {@link SharedRows} checks. */
+    private static final Set<String> SHARED_ROW_ACTIONS = Set.of("INHERIT", "NO", "ATTACH", "DETACH");
+
     /** PostgreSQL's typed table, {@code CREATE TABLE t OF type}, as JSqlParser prints it (not {@code PARTITION OF}). */
     private static final Pattern TYPED_TABLE = Pattern.compile("(?i)(?<!PARTITION)\\s+OF\\s");
 
     /** A column's own {@code REFERENCES t (c)}, as JSqlParser keeps it among the column's specs. */
     private static final Pattern INLINE_REFERENCE = Pattern.compile(
-            "(?i)(?<![\\p{L}\\p{N}_$])REFERENCES\\s+([^\\s(]+)\\s*\\(\\s*([^\\s),]+)\\s*\\)");
+            "(?i)(?<![\\p{L}\\p{N}_$])REFERENCES\\s+([^\\s(]+)(?:\\s*\\(\\s*([^\\s),]+)\\s*\\))?");
 
     /** The foreign keys a CREATE TABLE declares, on a plain table too (it may reference an encrypted column). */
     private void foreignKeys(CreateTable create) {
@@ -372,7 +434,8 @@ final class DdlRewriter {
             if (parts.length > 1) {
                 referenced.setSchemaName(parts[parts.length - 2]);
             }
-            foreignKey(table, List.of(column), referenced, List.of(reference.group(2)));
+            foreignKey(table, List.of(column), referenced,
+                    reference.group(2) == null ? null : List.of(reference.group(2)));
         }
     }
 
@@ -382,12 +445,25 @@ final class DdlRewriter {
      * ciphertext, and {@code ON UPDATE CASCADE} would copy cells into it, read back raw.
      */
     private void foreignKey(Table table, List<String> columns, Table referenced, List<String> referencedColumns) {
-        if (table == null || referenced == null || columns == null || referencedColumns == null) {
+        if (table == null || referenced == null || referenced.getName() == null || columns == null) {
             return;
         }
-        for (int i = 0; i < Math.min(columns.size(), referencedColumns.size()); i++) {
+        List<String> key = referencedColumns;
+        if (key == null && !tables.columnsOf(referenced).isEmpty()) {
+            // REFERENCES t without a column list: t's primary key, which may be an encrypted column
+            key = catalog.primaryKey(referenced.getSchemaName(), referenced.getName());
+            if (key == null) {
+                throw Rejection.catalogUnavailable("a FOREIGN KEY referencing configured table "
+                        + tables.policyName(referenced) + " without a column list is not supported where Cloak cannot"
+                        + " read that table's primary key from the database: name the referenced columns");
+            }
+        }
+        if (key == null) {
+            return;
+        }
+        for (int i = 0; i < Math.min(columns.size(), key.size()); i++) {
             EncryptedColumn from = tables.column(table, columns.get(i));
-            EncryptedColumn to = tables.column(referenced, referencedColumns.get(i));
+            EncryptedColumn to = tables.column(referenced, key.get(i));
             if (from != null || to != null) {
                 CiphertextRules.requireJoinable(from, to, "a FOREIGN KEY", "its columns");
             }

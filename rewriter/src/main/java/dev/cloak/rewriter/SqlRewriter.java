@@ -11,9 +11,11 @@ import dev.cloak.rewriter.lexer.SqlToken;
 import dev.cloak.rewriter.lexer.TokenKind;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import net.sf.jsqlparser.schema.Table;
@@ -322,6 +324,7 @@ public final class SqlRewriter {
                 }
             }
         }
+        refuseForeignSource(sql);
         if (!mayMention(sql)) {
             return StatementPlan.passThrough(sql, SqlText.countParameters(sql, dialect));
         }
@@ -342,11 +345,11 @@ public final class SqlRewriter {
                 || SqlText.countListTerms(sql, quick) > MAX_LIST_TERMS;
         // read as the server does under every session setting, and as the driver and JSqlParser do
         ServerReading server = ServerReading.of(sql, dialect);
-        if (isMariaDbGrant(sql, server)) {
-            return StatementPlan.builder(StatementPlan.Kind.UTILITY, sql, 0).build();
-        }
-        if (server.disagreement() == null && server.setAside() == null) {
-            // read from the server's tokens alone: JSqlParser never reads a DO block's text
+        if (server.setAside() == null && ReadingAgreement.serverAndDriverRefusal(sql, dialect, server) == null) {
+            // statements read from the server's tokens alone: JSqlParser's reading of them does not matter
+            if (isMariaDbGrant(sql, server)) {
+                return StatementPlan.builder(StatementPlan.Kind.UTILITY, sql, 0).build();
+            }
             StatementPlan block = PlpgsqlBlock.plan(sql, server.tokens(), dialect, embedded(catalog));
             if (block != null) {
                 return block;
@@ -462,7 +465,7 @@ public final class SqlRewriter {
      * no table. Sent as written.
      */
     private boolean isMariaDbGrant(String sql, ServerReading server) {
-        if (dialect != Dialect.MARIADB || server.disagreement() != null || server.setAside() != null) {
+        if (dialect != Dialect.MARIADB) {
             return false;
         }
         List<SqlToken> tokens = server.tokens().stream().filter(t -> t.kind() != TokenKind.COMMENT).toList();
@@ -478,6 +481,56 @@ public final class SqlRewriter {
             }
         }
         return true;
+    }
+
+    /** Words of a statement that makes a table whose rows live elsewhere, named in its options' strings. */
+    private static final Set<String> FOREIGN_SOURCE_WORDS = Set.of("foreign", "server", "options", "mapping",
+            "connection", "tabname", "srcdef", "engine");
+
+    /**
+     * A table whose rows live elsewhere, pointed at a configured table by a string: PostgreSQL's foreign table
+     * ({@code CREATE FOREIGN TABLE ft (…) SERVER s OPTIONS (table_name 'patients')}), MariaDB's FEDERATED, CONNECT or
+     * SPIDER table ({@code CONNECTION='…/patients'}, {@code TABNAME='patients'}, {@code SRCDEF='SELECT …'}, a SPIDER
+     * {@code COMMENT}). Reading or writing it reaches the configured table's cells under another name, where Cloak
+     * neither encrypts nor decrypts. {@code IMPORT FOREIGN SCHEMA} without {@code LIMIT TO} makes such tables of
+     * every table in a schema.
+     */
+    private void refuseForeignSource(String sql) {
+        if (schema.isEmpty() || !DynamicSql.mentions(sql, "create") && !DynamicSql.mentions(sql, "alter")
+                && !DynamicSql.mentions(sql, "import")) {
+            return;
+        }
+        List<SqlToken> tokens = SqlLexer.read(sql, dialect == null ? Dialect.POSTGRESQL : dialect).tokens().stream()
+                .filter(t -> t.kind() != TokenKind.COMMENT).toList();
+        if (tokens.isEmpty()) {
+            return;
+        }
+        Set<String> words = new HashSet<>();
+        tokens.stream().filter(t -> t.kind() == TokenKind.WORD)
+                .forEach(t -> words.add(sql.substring(t.start(), t.end()).toLowerCase(Locale.ROOT)));
+        if (DynamicSql.isWord(sql, tokens.get(0), "IMPORT") && words.contains("foreign") && !words.contains("limit")) {
+            throw new Rejection("IMPORT FOREIGN SCHEMA without LIMIT TO is not supported while a policy is set: it"
+                    + " would make foreign tables of configured tables under names Cloak does not know; list the"
+                    + " tables to import with LIMIT TO (…)");
+        }
+        if (!DynamicSql.isWord(sql, tokens.get(0), "CREATE") && !DynamicSql.isWord(sql, tokens.get(0), "ALTER")
+                || words.stream().noneMatch(FOREIGN_SOURCE_WORDS::contains)) {
+            return;
+        }
+        for (int i = 0; i < tokens.size(); i++) {
+            SqlToken token = tokens.get(i);
+            if (token.kind() != TokenKind.STRING || !mayMention(sql.substring(token.start(), token.end()))) {
+                continue;
+            }
+            int before = i > 0 && sql.startsWith("=", tokens.get(i - 1).start()) ? i - 2 : i - 1;
+            boolean comment = before >= 0 && DynamicSql.isWord(sql, tokens.get(before), "COMMENT");
+            if (!comment || words.contains("spider")) {
+                // the table is not named: its name stands in a literal, which a message never quotes
+                throw new Rejection("a table whose rows live elsewhere, pointed by a string at a configured table (a"
+                        + " foreign table's OPTIONS, MariaDB's CONNECTION, TABNAME or SRCDEF), is not supported: its"
+                        + " rows would be read and written past Cloak; reach that table's rows through its own name");
+            }
+        }
     }
 
     /**

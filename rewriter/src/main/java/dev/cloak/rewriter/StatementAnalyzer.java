@@ -68,7 +68,7 @@ final class StatementAnalyzer {
             return createView(view);
         }
         if (DdlRewriter.isDdl(statement)) {
-            return new DdlRewriter(tables, sql, parameterCount, dialect).plan(statement);
+            return new DdlRewriter(tables, sql, parameterCount, dialect, catalog).plan(statement);
         }
         if (UtilityStatements.isUtility(statement)) {
             return UtilityStatements.plan(sql, parameterCount);

@@ -35,6 +35,8 @@ final class UnparsedUtility {
     private boolean alters;
     /** The columns a foreign key the form adds names, with their tables: none may be encrypted. */
     private final List<Map.Entry<Table, String>> keyColumns = new ArrayList<>();
+    /** The tables a foreign key the form adds references without a column list (their primary key). */
+    private final List<Table> keyTables = new ArrayList<>();
     private int at;
 
     private UnparsedUtility(List<UtilityToken> tokens) {
@@ -81,6 +83,12 @@ final class UnparsedUtility {
         }
         if (reader.keyColumns.stream().anyMatch(c -> tables.column(c.getKey(), c.getValue()) != null)) {
             return null; // a key over encrypted columns needs the parsed analysis's key-domain checks
+        }
+        for (Table referenced : reader.keyTables) {
+            if (!tables.columnsOf(referenced).isEmpty()) {
+                throw new Rejection("a FOREIGN KEY referencing configured table " + tables.policyName(referenced)
+                        + " without a column list is not supported in this form: name the referenced columns");
+            }
         }
         boolean configured = reader.relations.stream().anyMatch(tables::isConfigured);
         if (!configured) {
@@ -382,8 +390,13 @@ final class UnparsedUtility {
             return false;
         }
         Table referenced = relations.get(relations.size() - 1);
-        if (peek() != null && peek().isSymbol('(') && !keyColumns(referenced)) {
-            return false;
+        if (peek() != null && peek().isSymbol('(')) {
+            if (!keyColumns(referenced)) {
+                return false;
+            }
+        } else {
+            // the referenced key is the table's primary key, which may be an encrypted column
+            keyTables.add(referenced);
         }
         while (peek() != null && !peek().isSymbol(',') && !atEnd()) {
             if (word("ON")) {

@@ -38,14 +38,19 @@ public final class DynamicSql {
      * Functions that run SQL given to them as a string, or read whole tables, schemas or databases named at run
      * time: PostgreSQL's XML exports ({@code query_to_xml('SELECT ssn FROM patients', …)}, {@code
      * table_to_xml('patients'::regclass, …)}, {@code database_to_xml}, …), {@code ts_stat}, {@code dblink} and
-     * MariaDB's {@code sys.execute_prepared_stmt}, and {@code ts_rewrite}, whose second argument may be a query.
+     * MariaDB's {@code sys.execute_prepared_stmt}, and {@code ts_rewrite}, whose second argument may be a query;
+     * tablefunc's {@code crosstab} and {@code connectby}, pageinspect's page readers and the server file readers
+     * ({@code pg_read_binary_file(pg_relation_filepath('patients'))} hands back a table's heap pages).
      */
     private static final Set<String> TABLE_READERS = Set.of("query_to_xml", "query_to_xmlschema",
             "query_to_xml_and_xmlschema", "table_to_xml", "table_to_xmlschema", "table_to_xml_and_xmlschema",
             "schema_to_xml", "schema_to_xmlschema", "schema_to_xml_and_xmlschema", "database_to_xml",
             "database_to_xmlschema", "database_to_xml_and_xmlschema", "cursor_to_xml", "cursor_to_xmlschema",
             "ts_stat", "ts_rewrite", "dblink", "dblink_exec", "dblink_open", "dblink_fetch", "dblink_send_query",
-            "execute_prepared_stmt");
+            "execute_prepared_stmt", "crosstab", "crosstab2", "crosstab3", "crosstab4", "connectby",
+            "get_raw_page", "heap_page_items", "heap_page_item_attrs", "tuple_data_split", "bt_page_items",
+            "brin_page_items", "gin_leafpage_items", "gist_page_items", "hash_page_items", "pg_read_file",
+            "pg_read_binary_file", "lo_import");
 
     private DynamicSql() {
     }
@@ -155,7 +160,9 @@ public final class DynamicSql {
             }
         }
         if (!mentions(sql, "xml") && !mentions(sql, "ts_") && !mentions(sql, "dblink")
-                && !mentions(sql, "execute_prepared_stmt")) {
+                && !mentions(sql, "execute_prepared_stmt") && !mentions(sql, "crosstab")
+                && !mentions(sql, "connectby") && !mentions(sql, "page") && !mentions(sql, "tuple_data")
+                && !mentions(sql, "read_file") && !mentions(sql, "read_binary") && !mentions(sql, "lo_import")) {
             return null;
         }
         // the whole text, strings and comments included: a function defined here may call one in its body

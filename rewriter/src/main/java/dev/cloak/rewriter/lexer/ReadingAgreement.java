@@ -28,6 +28,16 @@ public final class ReadingAgreement {
      * @param parser  JSqlParser's reading of {@code sql}
      */
     public static String refusal(String sql, Dialect dialect, ServerReading server, ParserReading parser) {
+        String unread = serverAndDriverRefusal(sql, dialect, server);
+        return unread != null ? unread : parserDisagreement(sql, server.tokens(), parser);
+    }
+
+    /**
+     * What {@link #refusal} finds before it compares JSqlParser's reading: the server's readings disagree, the
+     * text holds what only the server runs or joins, or the JDBC driver reads it otherwise. A statement Cloak reads
+     * from the server's tokens alone (a {@code DO} block, a MariaDB {@code GRANT}) must pass this much.
+     */
+    public static String serverAndDriverRefusal(String sql, Dialect dialect, ServerReading server) {
         Objects.requireNonNull(sql, "sql");
         if (server.disagreement() != null) {
             return server.disagreement() + ", and a session can change its settings at any time: "
@@ -58,11 +68,7 @@ public final class ReadingAgreement {
                 return multibyte;
             }
         }
-        String driver = driverDisagreement(sql, dialect, server, tokens);
-        if (driver != null) {
-            return driver;
-        }
-        return parserDisagreement(sql, tokens, parser);
+        return driverDisagreement(sql, dialect, server, tokens);
     }
 
     private static String advice(String disagreement) {
