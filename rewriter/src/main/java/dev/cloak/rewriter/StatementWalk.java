@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import net.sf.jsqlparser.expression.Alias;
+import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.Function;
@@ -166,6 +167,22 @@ final class StatementWalk extends TablesNamesFinder<Void> {
             function.getMultipartName().forEach(this::other);
         }
         return super.visit(function, context);
+    }
+
+    /**
+     * A window function's {@code PARTITION BY} and {@code ORDER BY}, which the finder does not walk: their columns'
+     * qualifiers ({@code partition by p.city}) are names the statement gives, as anywhere else.
+     */
+    @Override
+    public <S> Void visit(AnalyticExpression analytic, S context) {
+        Void result = super.visit(analytic, context);
+        if (analytic.getPartitionExpressionList() != null) {
+            analytic.getPartitionExpressionList().forEach(expression -> expression.accept(this, context));
+        }
+        if (analytic.getOrderByElements() != null) {
+            analytic.getOrderByElements().forEach(element -> element.getExpression().accept(this, context));
+        }
+        return result;
     }
 
     private void alias(Alias alias) {
