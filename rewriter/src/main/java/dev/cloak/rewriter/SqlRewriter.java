@@ -345,6 +345,12 @@ public final class SqlRewriter {
                 || SqlText.countListTerms(sql, quick) > MAX_LIST_TERMS;
         // read as the server does under every session setting, and as the driver and JSqlParser do
         ServerReading server = ServerReading.of(sql, dialect);
+        String withoutBlankLines = server.disagreement() == null ? SqlText.withoutBlankLines(sql, server.tokens())
+                : null;
+        if (withoutBlankLines != null) {
+            // planned, and sent, with blanks for the line breaks JSqlParser would take for a statement boundary
+            return planUncached(withoutBlankLines, catalog);
+        }
         if (server.setAside() == null && ReadingAgreement.serverAndDriverRefusal(sql, dialect, server) == null) {
             // statements read from the server's tokens alone: JSqlParser's reading of them does not matter
             if (isMariaDbGrant(sql, server)) {

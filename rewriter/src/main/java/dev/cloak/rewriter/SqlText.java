@@ -95,6 +95,34 @@ final class SqlText {
     }
 
     /**
+     * The text with each run of line breaks between tokens cut to its first (the others become blanks, so every
+     * token keeps its place), or null when no run of three is found: JSqlParser takes three line breaks in a row for
+     * a statement boundary, which no server does, and a blank between tokens reads as a line break does. The first
+     * line break of a run stays: it ends a {@code --} comment and joins PostgreSQL's strings across lines.
+     */
+    static String withoutBlankLines(String sql, List<SqlToken> tokens) {
+        if (!sql.contains("\n\n\n")) {
+            return null;
+        }
+        char[] text = sql.toCharArray();
+        boolean changed = false;
+        int gap = 0;
+        for (int t = 0; t <= tokens.size(); t++) {
+            int end = t < tokens.size() ? tokens.get(t).start() : text.length;
+            if (sql.substring(gap, end).contains("\n\n\n")) {
+                for (int i = gap + 1; i < end; i++) {
+                    if (sql.charAt(i) == '\n' && sql.charAt(i - 1) == '\n') {
+                        text[i] = ' ';
+                        changed = true;
+                    }
+                }
+            }
+            gap = t < tokens.size() ? tokens.get(t).end() : text.length;
+        }
+        return changed ? new String(text) : null;
+    }
+
+    /**
      * Counts list separators and boolean connectives (commas, AND, OR) among the tokens JSqlParser will read: a
      * cheap measure of how long it will take, since its time grows steeply with long lists and chains.
      */
