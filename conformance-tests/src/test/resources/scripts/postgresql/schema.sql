@@ -64,6 +64,15 @@ CREATE TABLE IF NOT EXISTS dog_notes (
   note   TEXT
 );
 
+-- housekeeping with SQL written out in the body, run by EXECUTE
+CREATE OR REPLACE FUNCTION purge_notes(keep_from int) RETURNS bigint LANGUAGE plpgsql AS '
+DECLARE purged bigint;
+BEGIN
+  EXECUTE format(''WITH gone AS (DELETE FROM dog_notes WHERE id < %L RETURNING *) SELECT count(*) FROM gone'', keep_from)
+    INTO purged;
+  RETURN purged;
+END';
+
 CREATE SEQUENCE IF NOT EXISTS invoice_numbers START WITH 1000;
 CREATE SEQUENCE IF NOT EXISTS clients_ref_seq OWNED BY clients.id;
 

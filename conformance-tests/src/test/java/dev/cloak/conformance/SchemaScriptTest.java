@@ -170,7 +170,7 @@ class SchemaScriptTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = TestDatabase.class, names = "POSTGRESQL")
-    void doBlockAndForeignKeyWithoutColumnListOnConfiguredTablesTakeEffect(TestDatabase db) throws Exception {
+    void doBlockForeignKeyWithoutColumnListAndExecutedFunctionTakeEffect(TestDatabase db) throws Exception {
         try (Salon salon = salonScriptedTwice(db); Statement st = salon.cloak.createStatement()) {
             // the DO block added a plain column to dogs once; the foreign key references dogs' primary key
             st.executeUpdate("UPDATE dogs SET microchip = '9810' WHERE id = 1");
@@ -192,6 +192,11 @@ class SchemaScriptTest {
             try (ResultSet rs = st.executeQuery("SELECT microchip FROM dogs WHERE id = 1")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("9810");
+            }
+            // the script's function runs SQL written out in its body through EXECUTE format('… %L', …)
+            try (ResultSet rs = st.executeQuery("SELECT purge_notes(1000)")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(1);
             }
         }
     }

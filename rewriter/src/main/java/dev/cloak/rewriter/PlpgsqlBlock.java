@@ -189,6 +189,10 @@ final class PlpgsqlBlock {
     }
 
     private void statement(int from, int to, String word) {
+        if (!declaring && word.equals("EXECUTE")) {
+            execute(from, to);
+            return;
+        }
         if (declaring || NAMING_NOTHING.contains(word)) {
             requireNaming(from, to, declaring ? "declaration" : word + " statement");
             return;
@@ -199,6 +203,27 @@ final class PlpgsqlBlock {
             return;
         }
         plan(withoutInto(from, to), word.isEmpty() ? "statement" : word + " statement");
+    }
+
+    /**
+     * {@code EXECUTE 'statement' [INTO …]}: the statement written out in the literal is the one that runs, planned as
+     * any other. One built by {@code format()} may name no configured table (it was checked to build no name).
+     */
+    private void execute(int from, int to) {
+        SqlToken source = from + 1 < to ? tokens.get(from + 1) : null;
+        String written = source == null || source.joined() ? null : body(body, source);
+        if (written != null && (from + 2 == to || isWord(from + 2, "INTO"))) {
+            plan(written, "EXECUTE statement");
+            return;
+        }
+        requireNaming(from, to, "EXECUTE statement");
+        for (int t = from; t < to; t++) {
+            if (tokens.get(t).kind() == TokenKind.STRING && statements.mayMention(text(t))) {
+                throw new Rejection("a DO block is not sent: its EXECUTE statement builds SQL that names a configured"
+                        + " table, which Cloak can plan only when it is written out as one literal: write EXECUTE"
+                        + " 'statement', or the statement itself");
+            }
+        }
     }
 
     /** {@code FOR target IN [REVERSE] query | low .. high LOOP}: a query is planned, a range must name nothing. */

@@ -280,7 +280,8 @@ public final class DynamicSql {
             }
             if (dialect == Dialect.POSTGRESQL) {
                 if ((first.equals("do") || first.equals("create")) && token.kind() == TokenKind.STRING
-                        && EXECUTE.matcher(sql.substring(token.start(), token.end())).find()) {
+                        && EXECUTE.matcher(sql.substring(token.start(), token.end())).find()
+                        && bodyBuildsSql(sql, token)) {
                     return true;
                 }
                 continue;
@@ -298,6 +299,109 @@ public final class DynamicSql {
             }
         }
         return false;
+    }
+
+    /** A {@code format()} specifier other than {@code %L} (a quoted literal) and {@code %%}: it may build a name. */
+    private static final Pattern NAME_SPECIFIER = Pattern.compile("%(?!%|(?:\\d+\\$)?-?(?:\\d+|\\*(?:\\d+\\$)?)?L)");
+
+    /** Statements a {@code format()} template may be: {@code %L} there fills a value, never code or a name. */
+    private static final Set<String> VALUE_STATEMENTS = Set.of("select", "insert", "update", "delete", "with");
+
+    /**
+     * Whether a PL/pgSQL body (the {@code DO} block's or function's string) runs SQL it builds at run time. Its
+     * {@code EXECUTE} runs SQL written out in the body when it is given a plain string literal, or {@code
+     * format('…', …)} over one whose only specifiers are {@code %L} (each a quoted literal) and whose statement is a
+     * query or a write: the SQL's names are then all in the text, where the usual search for configured names sees
+     * them. The literal is read the same way in turn ({@code EXECUTE 'DO …'}). Anything else builds SQL: {@code
+     * EXECUTE v}, {@code 'SELECT … FROM ' || t}, {@code format('… %I', t)}, a body in a string the server decodes.
+     */
+    private static boolean bodyBuildsSql(String sql, SqlToken string) {
+        String body = plainContent(sql, string);
+        if (body == null) {
+            return true;
+        }
+        List<SqlToken> tokens = SqlLexer.read(body, Dialect.POSTGRESQL).tokens().stream()
+                .filter(t -> t.kind() != TokenKind.COMMENT).toList();
+        for (int t = 0; t < tokens.size(); t++) {
+            if (!isWord(body, tokens.get(t), "EXECUTE")) {
+                continue;
+            }
+            int next = t + 1;
+            if (next < tokens.size() && (isWord(body, tokens.get(next), "FUNCTION")
+                    || isWord(body, tokens.get(next), "PROCEDURE"))) {
+                continue; // CREATE TRIGGER … EXECUTE FUNCTION f(): no SQL of its own
+            }
+            String template;
+            boolean format = next + 2 < tokens.size() && isWord(body, tokens.get(next), "format")
+                    && body.startsWith("(", tokens.get(next + 1).start());
+            int literal = format ? next + 2 : next;
+            template = literal < tokens.size() ? plainContent(body, tokens.get(literal)) : null;
+            int after = literal + 1;
+            if (template == null || after < tokens.size() && !ends(body, tokens.get(after), format)) {
+                return true;
+            }
+            if (format) {
+                // what follows the call must end the EXECUTE too: format(…) || v builds SQL again
+                int close = closing(body, tokens, next + 1);
+                if (close < 0 || close + 1 < tokens.size() && !ends(body, tokens.get(close + 1), false)) {
+                    return true;
+                }
+            }
+            if (format) {
+                List<SqlToken> words = SqlLexer.read(template, Dialect.POSTGRESQL).tokens().stream()
+                        .filter(w -> w.kind() != TokenKind.COMMENT).toList();
+                if (NAME_SPECIFIER.matcher(template).find() || words.isEmpty()
+                        || !VALUE_STATEMENTS.contains(template.substring(words.get(0).start(), words.get(0).end())
+                                .toLowerCase(Locale.ROOT))) {
+                    return true;
+                }
+            }
+            if (runsBuiltSql(template, Dialect.POSTGRESQL)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The index of the parenthesis that closes the one at {@code open}, or -1. */
+    private static int closing(String body, List<SqlToken> tokens, int open) {
+        int depth = 0;
+        for (int t = open; t < tokens.size(); t++) {
+            if (body.startsWith("(", tokens.get(t).start()) && tokens.get(t).kind() == TokenKind.OPERATOR) {
+                depth++;
+            } else if (body.startsWith(")", tokens.get(t).start()) && tokens.get(t).kind() == TokenKind.OPERATOR
+                    && --depth == 0) {
+                return t;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Whether the token after {@code EXECUTE}'s source ends it ({@code ;}, {@code INTO}, {@code USING}), or, for a
+     * format's template, the template ({@code ,}, {@code )}).
+     */
+    private static boolean ends(String body, SqlToken token, boolean format) {
+        if (format) {
+            return body.startsWith(",", token.start()) || body.startsWith(")", token.start());
+        }
+        return token.kind() == TokenKind.SEMICOLON || isWord(body, token, "INTO") || isWord(body, token, "USING");
+    }
+
+    /** What a {@code '…'} (without backslashes) or {@code $tag$…$tag$} string holds; null for any other token. */
+    private static String plainContent(String sql, SqlToken token) {
+        String text = sql.substring(token.start(), token.end());
+        if (token.joined()) {
+            return null;
+        }
+        if (token.form() == TokenForm.DOLLAR_STRING) {
+            int tag = text.indexOf('$', 1) + 1;
+            return text.substring(tag, text.length() - tag);
+        }
+        if (token.form() == TokenForm.QUOTED_STRING && text.indexOf('\\') < 0) {
+            return text.substring(1, text.length() - 1).replace("''", "'");
+        }
+        return null;
     }
 
     /** The source is one string literal, then the statement ends (or {@code USING} follows). */
