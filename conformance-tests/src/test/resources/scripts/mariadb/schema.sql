@@ -46,6 +46,13 @@ CREATE TABLE IF NOT EXISTS appointments (
 ) engine=InnoDB;
 CREATE INDEX IF NOT EXISTS appointments_booked_on ON appointments (booked_on);
 
+-- a column named settings, which JSqlParser takes for a keyword
+CREATE TABLE IF NOT EXISTS dog_settings (
+  dog_id   INT UNSIGNED NOT NULL PRIMARY KEY,
+  settings JSON,
+  FOREIGN KEY (dog_id) REFERENCES dogs (id)
+) engine=InnoDB;
+
 CREATE SEQUENCE IF NOT EXISTS invoice_numbers START WITH 1000;
 
 CREATE OR REPLACE VIEW client_contacts AS

@@ -61,7 +61,9 @@ CREATE TABLE IF NOT EXISTS dog_notes (
 
 
 
-  note   TEXT
+  note   TEXT,
+  key    VARCHAR(40),
+  settings JSONB
 );
 
 -- housekeeping with SQL written out in the body, run by EXECUTE

@@ -174,12 +174,14 @@ class SchemaScriptTest {
         try (Salon salon = salonScriptedTwice(db); Statement st = salon.cloak.createStatement()) {
             // the DO block added a plain column to dogs once; the foreign key references dogs' primary key
             st.executeUpdate("UPDATE dogs SET microchip = '9810' WHERE id = 1");
-            st.executeUpdate("INSERT INTO dog_notes (dog_id, note) VALUES (1, 'likes the blue brush')");
-            try (ResultSet rs = st.executeQuery("SELECT d.microchip, d.birth_date, n.note FROM dogs d"
-                    + " JOIN dog_notes n ON n.dog_id = d.id")) {
+            st.executeUpdate("INSERT INTO dog_notes (dog_id, note, key, settings) VALUES (1, 'likes the blue brush',"
+                    + " 'brush', '{\"color\": \"blue\"}')");
+            try (ResultSet rs = st.executeQuery("SELECT d.microchip, d.birth_date, n.note, n.key, n.settings->>'color'"
+                    + " FROM dogs d JOIN dog_notes n ON n.dog_id = d.id")) {
                 assertThat(rs.next()).isTrue();
-                assertThat(List.of(rs.getString(1), rs.getObject(2).toString(), rs.getString(3)))
-                        .containsExactly("9810", BIRTH_DATES.get(0), "likes the blue brush");
+                assertThat(List.of(rs.getString(1), rs.getObject(2).toString(), rs.getString(3), rs.getString(4),
+                        rs.getString(5))).containsExactly("9810", BIRTH_DATES.get(0), "likes the blue brush", "brush",
+                        "blue");
             }
             assertThatThrownBy(() -> st.executeUpdate("INSERT INTO dog_notes (dog_id, note) VALUES (99, 'x')"))
                     .as("the foreign key holds").isInstanceOf(SQLException.class)
@@ -197,6 +199,20 @@ class SchemaScriptTest {
             try (ResultSet rs = st.executeQuery("SELECT purge_notes(1000)")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isEqualTo(1);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestDatabase.class, names = "MARIADB")
+    void columnNamedSettingsBesideAConfiguredTableIsReadAndWritten(TestDatabase db) throws Exception {
+        try (Salon salon = salonScriptedTwice(db); Statement st = salon.cloak.createStatement()) {
+            st.executeUpdate("REPLACE INTO dog_settings (dog_id, settings) VALUES (2, '{\"dryer\": \"quiet\"}')");
+            try (ResultSet rs = st.executeQuery("SELECT d.birth_date, JSON_VALUE(s.settings, '$.dryer') FROM dogs d"
+                    + " JOIN dog_settings s ON s.dog_id = d.id WHERE d.id = 2")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(List.of(rs.getObject(1).toString(), rs.getString(2)))
+                        .containsExactly(BIRTH_DATES.get(1), "quiet");
             }
         }
     }

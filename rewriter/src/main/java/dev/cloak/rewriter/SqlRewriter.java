@@ -351,6 +351,12 @@ public final class SqlRewriter {
             // planned, and sent, with blanks for the line breaks JSqlParser would take for a statement boundary
             return planUncached(withoutBlankLines, catalog);
         }
+        String quoted = server.disagreement() == null && server.setAside() == null
+                ? SqlText.withParserKeywordsQuoted(sql, server.tokens(), dialect) : null;
+        if (quoted != null) {
+            // planned, and sent, with names quoted that JSqlParser would read as keywords (a column named settings)
+            return planUncached(quoted, catalog);
+        }
         if (server.setAside() == null && ReadingAgreement.serverAndDriverRefusal(sql, dialect, server) == null) {
             // statements read from the server's tokens alone: JSqlParser's reading of them does not matter
             if (isMariaDbGrant(sql, server)) {

@@ -94,6 +94,73 @@ final class SqlText {
     record Piece(int start, String text) {
     }
 
+    /** Names the server takes for plain identifiers and JSqlParser for keywords, anywhere in a statement. */
+    private static final Map<Dialect, Set<String>> PARSER_KEYWORDS = Map.of(
+            Dialect.POSTGRESQL, Set.of("settings"),
+            Dialect.MARIADB, Set.of("settings", "only", "window"));
+
+    /** The words after which MariaDB's {@code ONLY} is a keyword: {@code READ ONLY}, {@code FETCH … ROWS ONLY}. */
+    private static final Set<String> ONLY_KEYWORD_AFTER = Set.of("read", "row", "rows");
+
+    /** Names JSqlParser takes for MySQL's {@code KEY name (…)} or {@code INDEX name (…)} in a column list. */
+    private static final Set<String> INDEX_WORDS = Set.of("key", "index");
+
+    /**
+     * The text with each name that the server reads as a plain identifier but JSqlParser as a keyword quoted as the
+     * server would read it unquoted ({@code settings} as {@code "settings"} on PostgreSQL, {@code `settings`} on
+     * MariaDB), or null when there is none: {@code settings}, MariaDB's {@code only} and {@code window} (not its
+     * {@code WINDOW w AS (…)} clause, {@code FETCH … ROWS ONLY} nor {@code READ ONLY}), and PostgreSQL's {@code key}
+     * and {@code index} as a column declared in a column list ({@code (id int, key varchar(20))}). Only in statements
+     * that query, write or define tables, where these words have no other meaning.
+     */
+    static String withParserKeywordsQuoted(String sql, List<SqlToken> tokens, Dialect dialect) {
+        Set<String> anywhere = dialect == null ? null : PARSER_KEYWORDS.get(dialect);
+        if (anywhere == null) {
+            return null;
+        }
+        List<SqlToken> words = tokens.stream().filter(t -> t.kind() != TokenKind.COMMENT).toList();
+        if (words.isEmpty() || !Set.of("select", "insert", "update", "delete", "with", "create", "alter", "replace")
+                .contains(lower(sql, words.get(0)))) {
+            return null;
+        }
+        boolean definesRoutine = words.stream().anyMatch(t -> Set.of("function", "procedure", "trigger", "event")
+                .contains(lower(sql, t)));
+        StringBuilder text = new StringBuilder(sql.length() + 8);
+        int copied = 0;
+        for (int i = 0; i < words.size(); i++) {
+            SqlToken token = words.get(i);
+            String word = lower(sql, token);
+            String previous = i > 0 ? text(sql, words.get(i - 1)) : "";
+            boolean quote;
+            if (token.kind() != TokenKind.WORD || definesRoutine) {
+                quote = false;
+            } else if (anywhere.contains(word)) {
+                quote = !(word.equals("only") && ONLY_KEYWORD_AFTER.contains(previous.toLowerCase(Locale.ROOT)))
+                        && !(word.equals("window") && i + 2 < words.size()
+                                && words.get(i + 1).kind() == TokenKind.WORD
+                                && lower(sql, words.get(i + 2)).equals("as"));
+            } else {
+                quote = dialect == Dialect.POSTGRESQL && INDEX_WORDS.contains(word)
+                        && (previous.equals("(") || previous.equals(",") || previous.equalsIgnoreCase("COLUMN")
+                                || previous.equalsIgnoreCase("ADD"))
+                        && i + 1 < words.size() && words.get(i + 1).kind() == TokenKind.WORD
+                        && !lower(sql, words.get(i + 1)).equals("using");
+            }
+            if (quote) {
+                text.append(sql, copied, token.start())
+                        .append(dialect == Dialect.MARIADB ? "`" + sql.substring(token.start(), token.end()) + "`"
+                                : "\"" + word + "\"");
+                copied = token.end();
+            }
+        }
+        return copied == 0 ? null : text.append(sql, copied, sql.length()).toString();
+    }
+
+    private static String lower(String sql, SqlToken token) {
+        return token.kind() == TokenKind.WORD
+                ? sql.substring(token.start(), token.end()).toLowerCase(Locale.ROOT) : "";
+    }
+
     /**
      * The text with each run of line breaks between tokens cut to its first (the others become blanks, so every
      * token keeps its place), or null when no run of three is found: JSqlParser takes three line breaks in a row for
