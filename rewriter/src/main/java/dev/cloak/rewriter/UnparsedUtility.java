@@ -331,9 +331,10 @@ final class UnparsedUtility {
 
     /**
      * {@code ALTER TABLE [IF EXISTS] [ONLY] t action, ...} whose actions only drop or validate constraints, keys and
-     * indexes, or add a foreign key over plain columns: MariaDB's {@code DROP FOREIGN KEY fk} (Hibernate's schema
-     * drop), {@code DROP CHECK c}, {@code DROP PRIMARY KEY}, {@code DROP INDEX|KEY i}; PostgreSQL's {@code NOT VALID},
-     * {@code DEFERRABLE INITIALLY DEFERRED} and {@code VALIDATE CONSTRAINT c} (zero-downtime migrations, pg_dump).
+     * indexes, or add a foreign key or a check over plain columns: MariaDB's {@code DROP FOREIGN KEY fk}
+     * (Hibernate's schema drop), {@code DROP CHECK c}, {@code DROP PRIMARY KEY}, {@code DROP INDEX|KEY i};
+     * PostgreSQL's {@code NOT VALID}, {@code DEFERRABLE INITIALLY DEFERRED} and {@code VALIDATE CONSTRAINT c}
+     * (zero-downtime migrations, pg_dump).
      */
     private boolean alterTable() {
         if (word("IF") && !word("EXISTS")) {
@@ -346,7 +347,7 @@ final class UnparsedUtility {
         Table altered = relations.get(relations.size() - 1);
         do {
             if (!(word("DROP") ? dropKey() : word("VALIDATE") ? word("CONSTRAINT") && name()
-                    : word("ADD") && addForeignKey(altered))) {
+                    : word("ADD") && addConstraint(altered))) {
                 return false;
             }
         } while (symbol(','));
@@ -379,10 +380,44 @@ final class UnparsedUtility {
      * After {@code ADD}: {@code [CONSTRAINT name] FOREIGN KEY (columns) REFERENCES t [(columns)] [MATCH …]
      * [ON DELETE | UPDATE action] … [NOT VALID] [[NOT] DEFERRABLE] [INITIALLY DEFERRED | IMMEDIATE]}.
      */
-    private boolean addForeignKey(Table altered) {
+    private boolean addConstraint(Table altered) {
         if (word("CONSTRAINT") && !name()) {
             return false;
         }
+        return word("CHECK") ? check(altered) : addForeignKey(altered);
+    }
+
+    /**
+     * After {@code ADD [CONSTRAINT c] CHECK}: {@code (condition) [NOT VALID] [NO INHERIT]}; the names in the
+     * condition are columns of the altered table (none may be encrypted) or functions and types.
+     */
+    private boolean check(Table altered) {
+        if (!symbol('(')) {
+            return false;
+        }
+        int depth = 1;
+        while (depth > 0) {
+            UtilityToken token = peek();
+            if (token == null) {
+                return false;
+            }
+            at++;
+            if (token.isSymbol('(')) {
+                depth++;
+            } else if (token.isSymbol(')')) {
+                depth--;
+            } else if (token.isName()) {
+                keyColumns.add(Map.entry(altered, token.text()));
+            }
+        }
+        while (word("NOT") ? word("VALID") : word("NO") && word("INHERIT")) {
+            // NOT VALID, NO INHERIT: how the server checks it, not what
+        }
+        return true;
+    }
+
+    /** After {@code ADD [CONSTRAINT c]}: a foreign key (see {@link #alterTable()}). */
+    private boolean addForeignKey(Table altered) {
         if (!word("FOREIGN") || !word("KEY") || !keyColumns(altered)) {
             return false;
         }

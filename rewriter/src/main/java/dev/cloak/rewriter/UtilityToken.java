@@ -28,7 +28,11 @@ record UtilityToken(Kind kind, String text, int start, int end) {
         /** An unsigned integer or decimal number. */
         NUMBER,
         /** One punctuation character: {@code ( ) , . ; * = + -}. */
-        SYMBOL
+        SYMBOL,
+        /** Any other operator ({@code <>}, {@code >=}, {@code ::}): only a condition's part, never a form's own. */
+        OPERATOR,
+        /** A plain {@code '…'} string: only a condition's part, never a form's own. */
+        STRING
     }
 
     private static final String SYMBOLS = "(),.;*=+-";
@@ -49,7 +53,9 @@ record UtilityToken(Kind kind, String text, int start, int end) {
                 case NUMBER -> text.matches("[0-9]+(\\.[0-9]+)?")
                         ? new UtilityToken(Kind.NUMBER, text, token.start(), token.end()) : null;
                 case OPERATOR, SEMICOLON -> text.length() == 1 && SYMBOLS.indexOf(text.charAt(0)) >= 0
-                        ? new UtilityToken(Kind.SYMBOL, text, token.start(), token.end()) : null;
+                        ? new UtilityToken(Kind.SYMBOL, text, token.start(), token.end())
+                        : new UtilityToken(Kind.OPERATOR, text, token.start(), token.end());
+                case QUOTED_STRING -> new UtilityToken(Kind.STRING, text, token.start(), token.end());
                 case DOUBLE_QUOTED_IDENTIFIER, BACKQUOTED_IDENTIFIER -> new UtilityToken(Kind.QUOTED_NAME,
                         Identifiers.unquote(text), token.start(), token.end());
                 default -> null;
