@@ -2,6 +2,7 @@ package dev.cloak.rewriter;
 
 import dev.cloak.rewriter.lexer.DynamicSql;
 import dev.cloak.rewriter.lexer.ServerReading;
+import dev.cloak.rewriter.lexer.SqlLexer;
 import dev.cloak.rewriter.lexer.SqlToken;
 import dev.cloak.rewriter.lexer.TokenForm;
 import dev.cloak.rewriter.lexer.TokenKind;
@@ -41,12 +42,16 @@ final class PlpgsqlBlock {
 
     /** Words that start a PL/pgSQL statement which runs no SQL of its own: what follows must name nothing. */
     private static final Set<String> NAMING_NOTHING = Set.of("RAISE", "ASSERT", "RETURN", "EXIT", "CONTINUE", "GET",
-            "NULL", "OPEN", "FETCH", "MOVE", "CLOSE", "FOREACH");
+            "NULL", "FETCH", "MOVE", "CLOSE", "FOREACH");
 
     private final String body;
     private final List<SqlToken> tokens;
     private final Statements statements;
     private final List<StatementPlan> plans = new ArrayList<>();
+    /** The texts planned, each a statement of its own. */
+    private final List<String> planned = new ArrayList<>();
+    /** The block's variables (declared, or a loop's targets), in lower case. */
+    private final Set<String> variables = new HashSet<>();
     private boolean declaring;
 
     private PlpgsqlBlock(String body, List<SqlToken> tokens, Statements statements) {
@@ -98,6 +103,7 @@ final class PlpgsqlBlock {
         PlpgsqlBlock block = new PlpgsqlBlock(body, reading.tokens().stream()
                 .filter(t -> t.kind() != TokenKind.COMMENT).toList(), statements);
         block.read();
+        block.requireVariablesApart();
         return block.combined(sql);
     }
 
@@ -135,6 +141,11 @@ final class PlpgsqlBlock {
     private void segment(int from, int to) {
         int at = from;
         while (at < to) {
+            if (text(at).equals("#")) {
+                throw new Rejection("a DO block with a # option (#variable_conflict, #print_strict_params) is not"
+                        + " supported where it names a configured table: it changes how PL/pgSQL reads the names in its"
+                        + " statements; leave the option out");
+            }
             if (text(at).equals("<<") && at + 2 < to && text(at + 2).equals(">>")) {
                 at += 3;
                 continue;
@@ -189,12 +200,24 @@ final class PlpgsqlBlock {
     }
 
     private void statement(int from, int to, String word) {
-        if (!declaring && word.equals("EXECUTE")) {
-            execute(from, to);
+        if (declaring) {
+            variable(from);
+            requireNaming(from, to, "declaration");
             return;
         }
-        if (declaring || NAMING_NOTHING.contains(word)) {
-            requireNaming(from, to, declaring ? "declaration" : word + " statement");
+        if (word.equals("EXECUTE")) {
+            execute(from, to, "EXECUTE statement");
+            return;
+        }
+        if (word.equals("OPEN")) {
+            open(from, to);
+            return;
+        }
+        if (word.equals("FOREACH")) {
+            variable(from + 1);
+        }
+        if (NAMING_NOTHING.contains(word)) {
+            requireNaming(from, to, word + " statement");
             return;
         }
         int assignment = assignment(from, to);
@@ -209,19 +232,76 @@ final class PlpgsqlBlock {
      * {@code EXECUTE 'statement' [INTO …]}: the statement written out in the literal is the one that runs, planned as
      * any other. One built by {@code format()} may name no configured table (it was checked to build no name).
      */
-    private void execute(int from, int to) {
+    private void execute(int from, int to, String what) {
         SqlToken source = from + 1 < to ? tokens.get(from + 1) : null;
         String written = source == null || source.joined() ? null : body(body, source);
-        if (written != null && (from + 2 == to || isWord(from + 2, "INTO"))) {
-            plan(written, "EXECUTE statement");
+        if (written != null && (from + 2 == to || isWord(from + 2, "INTO") || isWord(from + 2, "USING"))) {
+            plan(written, what);
+            if (from + 2 < to) {
+                requireNaming(from + 2, to, what);
+            }
             return;
         }
-        requireNaming(from, to, "EXECUTE statement");
         for (int t = from; t < to; t++) {
             if (tokens.get(t).kind() == TokenKind.STRING && statements.mayMention(text(t))) {
-                throw new Rejection("a DO block is not sent: its EXECUTE statement builds SQL that names a configured"
+                throw new Rejection("a DO block is not sent: its " + what + " builds SQL that names a configured"
                         + " table, which Cloak can plan only when it is written out as one literal: write EXECUTE"
                         + " 'statement', or the statement itself");
+            }
+        }
+        requireNaming(from, to, what);
+    }
+
+    /**
+     * {@code OPEN cursor [[NO] SCROLL] FOR query | FOR EXECUTE …}: the query is planned as any other; a bound
+     * cursor's query was its declaration's.
+     */
+    private void open(int from, int to) {
+        int at = from + 1;
+        while (at < to && !isWord(at, "FOR")) {
+            at++;
+        }
+        if (at + 1 >= to) {
+            requireNaming(from, to, "OPEN statement");
+        } else if (isWord(at + 1, "EXECUTE")) {
+            requireNaming(from, at + 1, "OPEN statement");
+            execute(at + 1, to, "OPEN … FOR EXECUTE statement");
+        } else {
+            requireNaming(from, at + 1, "OPEN statement");
+            plan(span(at + 1, to), "OPEN … FOR query");
+        }
+    }
+
+    /** Records the variable a declaration or loop names at {@code t}. */
+    private void variable(int t) {
+        if (t < tokens.size() && isName(t)) {
+            variables.add(Identifiers.unquote(text(t)).toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /**
+     * PL/pgSQL reads a name in a statement as the block's variable of that name where Cloak reads a column (and
+     * {@code plpgsql.variable_conflict = use_variable}, which a session or role may set, lets the variable win
+     * over the column): {@code DECLARE ssn bytea := …; UPDATE patients SET ssn = ssn} would store the variable's
+     * plaintext. No statement on a configured table may name a variable.
+     */
+    private void requireVariablesApart() {
+        if (variables.isEmpty()) {
+            return;
+        }
+        for (String text : planned) {
+            if (!statements.mayMention(text)) {
+                continue;
+            }
+            for (SqlToken token : SqlLexer.read(text, Dialect.POSTGRESQL).tokens()) {
+                if ((token.kind() == TokenKind.WORD || token.kind() == TokenKind.QUOTED_IDENTIFIER)
+                        && variables.contains(Identifiers.unquote(text.substring(token.start(), token.end()))
+                                .toLowerCase(Locale.ROOT))) {
+                    throw new Rejection("a DO block is not sent: one of its statements on configured table "
+                            + named(statements, text) + " names a variable of the block, which PL/pgSQL may read"
+                            + " where Cloak reads a column of that name: give the variable a name no statement on"
+                            + " the table uses, or run the statement through Cloak with ? parameters");
+                }
             }
         }
     }
@@ -229,11 +309,16 @@ final class PlpgsqlBlock {
     /** {@code FOR target IN [REVERSE] query | low .. high LOOP}: a query is planned, a range must name nothing. */
     private void forLoop(int from, int loop) {
         int in = find(from, loop, "IN");
+        for (int t = from; t < in; t++) {
+            variable(t);
+        }
         int source = in + 1 < loop && isWord(in + 1, "REVERSE") ? in + 2 : in + 1;
         String first = source < loop && tokens.get(source).kind() == TokenKind.WORD
                 ? text(source).toUpperCase(Locale.ROOT) : "";
         if (first.equals("SELECT") || first.equals("WITH") || first.equals("VALUES") || first.equals("TABLE")) {
             plan(span(source, loop), "FOR loop query");
+        } else if (first.equals("EXECUTE")) {
+            execute(source, loop, "FOR … IN EXECUTE query");
         } else {
             requireNaming(from, loop, "FOR loop");
         }
@@ -339,6 +424,7 @@ final class PlpgsqlBlock {
                     + " them: run that statement through Cloak with ? parameters");
         }
         plans.add(plan);
+        planned.add(sql);
     }
 
     /** The block's own plan: sent as written, with what its statements change and lock. */
@@ -366,10 +452,15 @@ final class PlpgsqlBlock {
                 .viewsStale(stale).dependsOnCatalog(catalog).build();
     }
 
-    /** The statement (or its part) in {@code [from, to)} must name no configured table or known view. */
+    /**
+     * The statement (or its part) in {@code [from, to)} must name no configured table or known view, in a name or a
+     * string (which an {@code EXECUTE} could run); a {@code RAISE} or {@code ASSERT} message's strings are text.
+     */
     private void requireNaming(int from, int to, String what) {
+        boolean message = what.startsWith("RAISE") || what.startsWith("ASSERT");
         for (int t = from; t < to; t++) {
-            if (isName(t) && statements.mayMention(text(t))) {
+            boolean string = tokens.get(t).kind() == TokenKind.STRING && !message;
+            if ((isName(t) || string) && statements.mayMention(text(t))) {
                 throw new Rejection("a DO block is not sent: its " + what + " names configured table "
                         + named(statements, text(t)) + " is not supported: Cloak plans only the SQL"
                         + " statements, conditions, assignments and loop queries of a block; read that table in an"

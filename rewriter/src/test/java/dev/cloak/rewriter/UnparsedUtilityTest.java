@@ -70,11 +70,19 @@ class UnparsedUtilityTest {
     }
 
     @Test
-    void readingHasNoTokensForAStringParameterOrOperatorAUtilityStatementDoesNotHold() {
-        for (String sql : new String[] {"a 'b'", "a $1", "a ?", "a # b", "a || b", "a 1e5", "a /*+ hint */"}) {
+    void readingHasNoTokensForAParameterOrOtherStringFormAUtilityStatementDoesNotHold() {
+        for (String sql : new String[] {"a E'b'", "a $$b$$", "a $1", "a ?", "a 1e5", "a /*+ hint */"}) {
             assertThat(read(sql, Dialect.POSTGRESQL)).as(sql).isNull();
         }
         assertThat(read("a /*!50000 b */", Dialect.MARIADB)).isNull();
+    }
+
+    @Test
+    void plainStringsAndOperatorsAreTokensOfTheirOwnKindsThatNoFormTakesForItsWords() {
+        assertThat(read("a 'b' || <> #", Dialect.POSTGRESQL)).extracting(UtilityToken::kind).containsExactly(
+                UtilityToken.Kind.WORD, UtilityToken.Kind.STRING, UtilityToken.Kind.OPERATOR,
+                UtilityToken.Kind.OPERATOR, UtilityToken.Kind.OPERATOR);
+        assertRejected("LOCK TABLE patients 'x'", "could not be parsed");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.cloak.rewriter.lexer;
 
 import dev.cloak.rewriter.Dialect;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -224,7 +225,7 @@ public final class DynamicSql {
             }
             routine |= word.equals("function") || word.equals("procedure");
             if ((first.equals("do") || first.equals("create") && routine) && token.kind() == TokenKind.STRING
-                    && PLPGSQL_FETCH.matcher(text).find()) {
+                    && PLPGSQL_FETCH.matcher(withoutComments(sql, token)).find()) {
                 return "FETCH";
             }
             boolean execute = word.equals("execute");
@@ -301,9 +302,6 @@ public final class DynamicSql {
         return false;
     }
 
-    /** A {@code format()} specifier other than {@code %L} (a quoted literal) and {@code %%}: it may build a name. */
-    private static final Pattern NAME_SPECIFIER = Pattern.compile("%(?!%|(?:\\d+\\$)?-?(?:\\d+|\\*(?:\\d+\\$)?)?L)");
-
     /** Statements a {@code format()} template may be: {@code %L} there fills a value, never code or a name. */
     private static final Set<String> VALUE_STATEMENTS = Set.of("select", "insert", "update", "delete", "with");
 
@@ -347,14 +345,8 @@ public final class DynamicSql {
                     return true;
                 }
             }
-            if (format) {
-                List<SqlToken> words = SqlLexer.read(template, Dialect.POSTGRESQL).tokens().stream()
-                        .filter(w -> w.kind() != TokenKind.COMMENT).toList();
-                if (NAME_SPECIFIER.matcher(template).find() || words.isEmpty()
-                        || !VALUE_STATEMENTS.contains(template.substring(words.get(0).start(), words.get(0).end())
-                                .toLowerCase(Locale.ROOT))) {
-                    return true;
-                }
+            if (format && !fillsValuesOnly(template)) {
+                return true;
             }
             if (runsBuiltSql(template, Dialect.POSTGRESQL)) {
                 return true;
@@ -378,6 +370,41 @@ public final class DynamicSql {
     }
 
     /**
+     * Whether a {@code format()} template fills only values: a query or a write, read alike under every setting,
+     * without backslashes, whose specifiers are {@code %%} and plain {@code %L} standing where a token may start,
+     * outside strings, comments and quoted names (there the quoted value would be code: {@code '/* %L *}{@code /'}).
+     */
+    private static boolean fillsValuesOnly(String template) {
+        ServerReading reading = ServerReading.of(template, Dialect.POSTGRESQL);
+        List<SqlToken> tokens = reading.tokens();
+        List<SqlToken> words = tokens.stream().filter(t -> t.kind() != TokenKind.COMMENT).toList();
+        if (template.indexOf('\\') >= 0 || reading.disagreement() != null || reading.setAside() != null
+                || words.isEmpty() || !VALUE_STATEMENTS.contains(template.substring(words.get(0).start(),
+                        words.get(0).end()).toLowerCase(Locale.ROOT))) {
+            return false;
+        }
+        for (int i = 0; i < template.length(); i++) {
+            if (template.charAt(i) != '%') {
+                continue;
+            }
+            char next = i + 1 < template.length() ? template.charAt(i + 1) : ' ';
+            if (next == '%') {
+                i++;
+                continue;
+            }
+            char before = i > 0 ? template.charAt(i - 1) : ' ';
+            int at = i;
+            boolean quoted = tokens.stream().anyMatch(t -> t.kind() != TokenKind.OPERATOR
+                    && t.kind() != TokenKind.WORD && t.start() <= at && at < t.end());
+            if (next != 'L' || quoted || Character.isLetterOrDigit(before) || before == '_' || before == '$'
+                    || before == '&') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Whether the token after {@code EXECUTE}'s source ends it ({@code ;}, {@code INTO}, {@code USING}), or, for a
      * format's template, the template ({@code ,}, {@code )}).
      */
@@ -386,6 +413,25 @@ public final class DynamicSql {
             return body.startsWith(",", token.start()) || body.startsWith(")", token.start());
         }
         return token.kind() == TokenKind.SEMICOLON || isWord(body, token, "INTO") || isWord(body, token, "USING");
+    }
+
+    /**
+     * A body string's text with its comments blanked out, as PL/pgSQL reads it (a comment could make a cursor's
+     * {@code FETCH NEXT /* rows only *}{@code /} look like a query's row limit); the string as written when its
+     * content cannot be read plainly.
+     */
+    private static String withoutComments(String sql, SqlToken string) {
+        String body = plainContent(sql, string);
+        if (body == null) {
+            return sql.substring(string.start(), string.end());
+        }
+        char[] text = body.toCharArray();
+        for (SqlToken token : SqlLexer.read(body, Dialect.POSTGRESQL).tokens()) {
+            if (token.kind() == TokenKind.COMMENT) {
+                Arrays.fill(text, token.start(), token.end(), ' ');
+            }
+        }
+        return new String(text);
     }
 
     /** What a {@code '…'} (without backslashes) or {@code $tag$…$tag$} string holds; null for any other token. */
