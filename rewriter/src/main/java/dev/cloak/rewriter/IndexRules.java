@@ -14,10 +14,12 @@ import net.sf.jsqlparser.statement.create.table.Index;
 
 /**
  * What an index on a configured table may do with an encrypted column: be a plain equality index on a
- * deterministic one, whose equal ciphertexts stand for equal values. An index on a randomized column could serve
- * no lookup; an expression, an operator class, a collation, a full-text or spatial index, or an access method other
- * than btree or hash would compute over ciphertext; a partial index's predicate may test an encrypted column only
- * for NULL, since a literal in it would be stored in plaintext in the catalog.
+ * deterministic one, whose equal ciphertexts stand for equal values, or a plain index on a randomized one (it serves
+ * no lookup, but holds only cells: schemas index the columns they search, and keep the index when they encrypt
+ * one), never a UNIQUE one, which could not keep equal values apart. An expression, an operator class, a
+ * collation, a full-text or spatial index, or an access method other than btree or hash would compute over
+ * ciphertext; a partial index's predicate may test an encrypted column only for NULL, since a literal in it would be
+ * stored in plaintext in the catalog.
  */
 final class IndexRules {
 
@@ -117,9 +119,10 @@ final class IndexRules {
     }
 
     private static void equalityOnly(EncryptedColumn column, String type, String method, Index.ColumnParams part) {
-        if (!column.deterministic()) {
-            throw new Rejection("an index on randomized column " + column.name() + " is not supported: equal values"
-                    + " have different ciphertexts, so it could serve no lookup; index deterministic columns only");
+        if (!column.deterministic() && (type.contains("UNIQUE") || type.contains("PRIMARY"))) {
+            throw new Rejection("a UNIQUE index on randomized column " + column.name() + " is not supported: equal"
+                    + " values have different ciphertexts, so the database could not keep them unique; make the column"
+                    + " deterministic");
         }
         if (type.contains("FULLTEXT") || type.contains("SPATIAL")
                 || method != null && !EQUALITY_METHODS.contains(method)) {
