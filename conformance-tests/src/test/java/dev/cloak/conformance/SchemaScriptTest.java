@@ -205,9 +205,17 @@ class SchemaScriptTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = TestDatabase.class, names = "MARIADB")
-    void columnNamedSettingsBesideAConfiguredTableIsReadAndWritten(TestDatabase db) throws Exception {
+    void columnNamedSettingsAndExecutableCommentsBesideAConfiguredTableWork(TestDatabase db) throws Exception {
         try (Salon salon = salonScriptedTwice(db); Statement st = salon.cloak.createStatement()) {
             st.executeUpdate("REPLACE INTO dog_settings (dog_id, settings) VALUES (2, '{\"dryer\": \"quiet\"}')");
+            // executable comments as mysqldump and MySQL-targeted schemas write them: the server runs their content
+            st.execute("CREATE TABLE IF NOT EXISTS dog_tags (dog_id INT /*! UNSIGNED */ NOT NULL PRIMARY KEY,"
+                    + " tag VARCHAR(20), FOREIGN KEY (dog_id) REFERENCES dogs (id)) /*!50100 ENGINE=InnoDB */");
+            st.executeUpdate("INSERT INTO dog_tags (dog_id, tag) SELECT id, 'quiet' FROM dogs /*! WHERE id = 2 */");
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM dog_tags")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).as("the WHERE in the executable comment ran").isEqualTo(1);
+            }
             try (ResultSet rs = st.executeQuery("SELECT d.birth_date, JSON_VALUE(s.settings, '$.dryer') FROM dogs d"
                     + " JOIN dog_settings s ON s.dog_id = d.id WHERE d.id = 2")) {
                 assertThat(rs.next()).isTrue();

@@ -351,6 +351,12 @@ public final class SqlRewriter {
             // planned, and sent, with blanks for the line breaks JSqlParser would take for a statement boundary
             return planUncached(withoutBlankLines, catalog);
         }
+        String executed = dialect == Dialect.MARIADB && server.disagreement() == null && server.setAside() == null
+                ? SqlText.withoutExecutableMarkers(sql, server.tokens()) : null;
+        if (executed != null) {
+            // planned, and sent, with the content of MariaDB's executable comments as the plain SQL the server runs
+            return planUncached(executed, catalog);
+        }
         String quoted = server.disagreement() == null && server.setAside() == null
                 ? SqlText.withParserKeywordsQuoted(sql, server.tokens(), dialect) : null;
         if (quoted != null) {

@@ -9,6 +9,7 @@ import dev.cloak.rewriter.lexer.TokenKind;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -159,6 +160,30 @@ final class SqlText {
     private static String lower(String sql, SqlToken token) {
         return token.kind() == TokenKind.WORD
                 ? sql.substring(token.start(), token.end()).toLowerCase(Locale.ROOT) : "";
+    }
+
+    /**
+     * MariaDB's text with the markers of its executable comments blanked ({@code /*!}, {@code /*M!}, either with
+     * five digits below 50700, and their {@code *}{@code /}), so that their content stands as the plain SQL the
+     * server runs ({@code bigint /*! unsigned *}{@code / not null} from mysqldump and MySQL-targeted schemas); null
+     * when there is none, or when one runs only on some server versions ({@code /*M!NNNNNN}, six digits), which
+     * Cloak cannot tell.
+     */
+    static String withoutExecutableMarkers(String sql, List<SqlToken> tokens) {
+        char[] text = null;
+        for (SqlToken token : tokens) {
+            if (token.kind() != TokenKind.EXECUTABLE) {
+                continue;
+            }
+            String marker = sql.substring(token.start(), token.end());
+            if (token.form() == TokenForm.EXECUTABLE_COMMENT && !marker.matches("/\\*M?!([0-9]{5})?")
+                    || token.form() == TokenForm.VERSION_COMMENT) {
+                return null;
+            }
+            text = text == null ? sql.toCharArray() : text;
+            Arrays.fill(text, token.start(), token.end(), ' ');
+        }
+        return text == null ? null : new String(text);
     }
 
     /**
