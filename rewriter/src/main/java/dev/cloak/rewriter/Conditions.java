@@ -9,13 +9,16 @@ import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.JsonExpression;
 import net.sf.jsqlparser.expression.NotExpression;
+import net.sf.jsqlparser.expression.NullValue;
 import net.sf.jsqlparser.expression.Parenthesis;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
 import net.sf.jsqlparser.expression.operators.conditional.XorExpression;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.CosineSimilarity;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsDistinctExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
 import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
@@ -24,7 +27,8 @@ import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 
 /**
  * Conditions (WHERE, HAVING, JOIN ... ON, ON CONFLICT ... WHERE): the tests that work on an encrypted column.
- * {@code col = ?}, {@code col <> ?}, {@code col [NOT] IN (?, ...)} and their literal forms compare ciphertexts
+ * {@code col = ?}, {@code col <> ?}, {@code col IS [NOT] DISTINCT FROM ?} (MariaDB's {@code col <=> ?}),
+ * {@code col [NOT] IN (?, ...)} and their literal forms compare ciphertexts
  * of a deterministic column, and become encrypted parameters, literals and lookups of the plan; two columns
  * compare when they share a deterministic key; {@code IS [NOT] NULL} works on any encrypted column. Anything
  * else must be plain.
@@ -66,6 +70,10 @@ final class Conditions {
         } else if (expression instanceof NotExpression not) {
             condition(not.getExpression(), scope);
         } else if (expression instanceof EqualsTo || expression instanceof NotEqualsTo) {
+            equality((BinaryExpression) expression, scope);
+        } else if (expression instanceof IsDistinctExpression
+                || expression instanceof CosineSimilarity && analysis.dialect == Dialect.MARIADB) {
+            // IS [NOT] DISTINCT FROM, and MariaDB's <=> (the same as IS NOT DISTINCT FROM; pgvector's <=> elsewhere)
             equality((BinaryExpression) expression, scope);
         } else if (expression instanceof InExpression in && isConnective(in.getRightExpression())) {
             condition(regroup(in, in.getRightExpression()), scope);
@@ -159,14 +167,24 @@ final class Conditions {
                     + " is not supported: equal values have different ciphertexts; only IS [NOT] NULL works on it,"
                     + " or make the column deterministic");
         }
-        if (other instanceof JdbcParameter parameter) {
+        LookupSlot.Form nullSafe = comparison instanceof EqualsTo || comparison instanceof NotEqualsTo ? null
+                : comparison instanceof IsDistinctExpression distinct && !distinct.isNot()
+                        ? LookupSlot.Form.NULL_SAFE_NOT_EQUALS : LookupSlot.Form.NULL_SAFE_EQUALS;
+        if (nullSafe != null && other instanceof NullValue) {
+            // IS [NOT] DISTINCT FROM NULL tests NULL-ness, which the cells keep
+            analysis.use(column, ColumnUse.Kind.NULL_TEST);
+            approve(left != null ? leftExpression : rightExpression);
+        } else if (other instanceof JdbcParameter parameter) {
             int index = analysis.checkedIndex(parameter);
             analysis.encryptedParameter(index, column);
-            analysis.lookup(analysis.locator.comparisonLookup(comparison, left != null, column, index, null));
+            analysis.lookup(nullSafe != null
+                    ? analysis.locator.nullSafeLookup(comparison, nullSafe, column, index, null)
+                    : analysis.locator.comparisonLookup(comparison, left != null, column, index, null));
             approve(left != null ? leftExpression : rightExpression);
         } else if (LiteralLocator.isLiteral(other)) {
             LiteralSlot slot = analysis.literal(other, column);
-            analysis.lookup(analysis.locator.comparisonLookup(comparison, left != null, column, 0, slot));
+            analysis.lookup(nullSafe != null ? analysis.locator.nullSafeLookup(comparison, nullSafe, column, 0, slot)
+                    : analysis.locator.comparisonLookup(comparison, left != null, column, 0, slot));
             approve(left != null ? leftExpression : rightExpression);
         } else {
             throw new Rejection(construct + " of encrypted column " + column.name()

@@ -6,6 +6,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import net.sf.jsqlparser.expression.BinaryExpression;
+import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.expression.BooleanValue;
 import net.sf.jsqlparser.expression.DateTimeLiteralExpression;
 import net.sf.jsqlparser.expression.DoubleValue;
@@ -82,6 +83,21 @@ final class LiteralLocator {
             return LookupSlot.unlocated(form, column, parameter, literal);
         }
         return new LookupSlot(whole[0], whole[1], form, operandStart, operandEnd, column, parameter, literal);
+    }
+
+    /**
+     * The lookup of a null-safe test ({@code col IS [NOT] DISTINCT FROM value}, MariaDB's {@code col <=> value}):
+     * located only when the column stands before the value, since its expansion repeats the text before the value.
+     */
+    LookupSlot nullSafeLookup(BinaryExpression comparison, LookupSlot.Form form, EncryptedColumn column,
+                              int parameter, LiteralSlot literal) {
+        int[] whole = span(comparison);
+        int[] value = span(comparison.getRightExpression());
+        if (whole == null || value == null || !(comparison.getLeftExpression() instanceof Column)
+                || value[1] != whole[1] || value[0] <= whole[0]) {
+            return LookupSlot.unlocated(form, column, parameter, literal);
+        }
+        return new LookupSlot(whole[0], whole[1], form, whole[0], value[0], column, parameter, literal);
     }
 
     /** The lookup of one {@code ?} item of {@code col [NOT] IN (...)}. */

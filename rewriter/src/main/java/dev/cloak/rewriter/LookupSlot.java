@@ -16,7 +16,9 @@ import java.util.Objects;
  * @param form         what the test looks like
  * @param operandStart index of the encrypted operand's first character ({@code col}, or a subquery); unused for
  *                     {@link Form#LIST_ITEM}
- * @param operandEnd   index after the encrypted operand's last character
+ * @param operandEnd   index after the encrypted operand's last character; for a null-safe form, whose operand is a
+ *                     column before the value, where the value starts (the test is {@code [start, operandEnd)}
+ *                     followed by the value)
  * @param column       the deterministic column the value is compared with
  * @param parameter    the 1-based index of the {@code ?} compared, or 0 when it is a literal
  * @param literal      the literal compared, or {@code null} when it is a parameter
@@ -31,7 +33,16 @@ public record LookupSlot(int start, int end, Form form, int operandStart, int op
         /** {@code operand <> value}, {@code operand != value} or the reverse. */
         NOT_EQUALS,
         /** One item of {@code col [NOT] IN (...)}. */
-        LIST_ITEM
+        LIST_ITEM,
+        /** {@code operand IS NOT DISTINCT FROM value}, MariaDB's {@code operand <=> value}: NULL equals NULL. */
+        NULL_SAFE_EQUALS,
+        /** {@code operand IS DISTINCT FROM value}. */
+        NULL_SAFE_NOT_EQUALS;
+
+        /** Whether the test is null-safe: its value may be NULL, and its expansion repeats the test per version. */
+        boolean nullSafe() {
+            return this == NULL_SAFE_EQUALS || this == NULL_SAFE_NOT_EQUALS;
+        }
     }
 
     /** Checks that exactly one of parameter and literal is given. */

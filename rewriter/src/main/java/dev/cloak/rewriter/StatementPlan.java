@@ -565,6 +565,19 @@ public final class StatementPlan {
                 text.append(literalText.text(edit.literal(), 0));
             } else {
                 LookupSlot lookup = edit.lookup();
+                if (lookup.form().nullSafe()) {
+                    // (col IS NOT DISTINCT FROM ? OR col IS NOT DISTINCT FROM ?): a NULL value stays NULL-safe
+                    String test = sql.substring(lookup.start(), lookup.operandEnd());
+                    String joiner = lookup.form() == LookupSlot.Form.NULL_SAFE_EQUALS ? " OR " : " AND ";
+                    text.append('(');
+                    for (int version = 0; version < edit.count(); version++) {
+                        text.append(version == 0 ? "" : joiner).append(test)
+                                .append(lookup.literal() == null ? "?" : literalText.text(lookup.literal(), version));
+                    }
+                    text.append(')');
+                    at = edit.end();
+                    continue;
+                }
                 if (lookup.form() != LookupSlot.Form.LIST_ITEM) {
                     text.append(sql, lookup.operandStart(), lookup.operandEnd())
                             .append(lookup.form() == LookupSlot.Form.EQUALS ? " IN (" : " NOT IN (");

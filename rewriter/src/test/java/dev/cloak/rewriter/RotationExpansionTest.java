@@ -44,6 +44,30 @@ class RotationExpansionTest {
     }
 
     @Test
+    void nullSafeTestsAreRepeatedPerVersionSoANullValueStillMatchesNull() throws Exception {
+        StatementPlan.Expansion expansion = twoVersions(
+                "SELECT id FROM patients WHERE ssn IS NOT DISTINCT FROM ? AND id > ?");
+        assertThat(expansion.sql()).isEqualTo("SELECT id FROM patients WHERE (ssn IS NOT DISTINCT FROM ? OR"
+                + " ssn IS NOT DISTINCT FROM ?) AND id > ?");
+        assertThat(new int[] {expansion.first(1), expansion.width(1), expansion.first(2)}).containsExactly(1, 2, 3);
+        assertThat(twoVersions("SELECT id FROM patients p WHERE p.ssn IS DISTINCT FROM '123-45-6789'").sql())
+                .isEqualTo("SELECT id FROM patients p WHERE (p.ssn IS DISTINCT FROM X'00' AND"
+                        + " p.ssn IS DISTINCT FROM X'01')");
+        assertThat(Fixtures.plan(Dialect.MARIADB, "SELECT id FROM patients WHERE ssn <=> ?")
+                .expand(column -> 2, TAGGED).sql())
+                .isEqualTo("SELECT id FROM patients WHERE (ssn <=> ? OR ssn <=> ?)");
+    }
+
+    @Test
+    void aNullSafeTestWithTheValueFirstIsNotRewrittenForSeveralVersions() throws Exception {
+        StatementPlan plan = Fixtures.plan("SELECT id FROM patients WHERE ? IS NOT DISTINCT FROM ssn");
+        assertThat(plan.parameter(1)).isNotNull();
+        assertThatThrownBy(() -> plan.expand(column -> 2, TAGGED)).isInstanceOf(UnsupportedStatementException.class)
+                .hasMessageContaining("rotation in progress");
+        assertThat(plan.expand(column -> 1, TAGGED).sql()).isEqualTo(plan.sql());
+    }
+
+    @Test
     void everyListItemGetsOneCopyPerVersion() throws Exception {
         StatementPlan.Expansion expansion = twoVersions("SELECT id FROM patients WHERE ssn IN (?, ?) AND id = ?");
 
