@@ -87,9 +87,7 @@ final class DdlRewriter {
             if (create.getSelect() != null) {
                 StatementWalk walk = StatementWalk.of(statement);
                 if (tables.anyIn(walk)) {
-                    throw new Rejection("CREATE TABLE ... AS SELECT on configured table "
-                            + tables.firstConfiguredName(statement) + Rejection.NOT_YET
-                            + ": create the table, then copy rows through Cloak with ? parameters");
+                    return createTableAs(create);
                 }
                 // a configured table hidden where the walk does not look would be copied as ciphertext
                 new StatementAnalyzer(tables, sql, parameterCount, dialect)
@@ -166,6 +164,30 @@ final class DdlRewriter {
         }
         return StatementPlan.builder(StatementPlan.Kind.DDL, sql, parameterCount)
                 .lockedColumns(tables.tableColumns(truncated)).build();
+    }
+
+    /**
+     * {@code CREATE TABLE t AS SELECT …} over configured tables: its query, planned as any query, must read, compare
+     * and return no encrypted value (the new table is plain, and the server copies the rows without Cloak), as a
+     * report's snapshot of plain columns does; a configured table made this way would hold plaintext.
+     */
+    private StatementPlan createTableAs(CreateTable create) {
+        if (create.getTable() != null && tables.isConfigured(create.getTable())) {
+            throw new Rejection("CREATE TABLE " + tables.policyName(create.getTable()) + " ... AS SELECT is not"
+                    + " supported on a configured table: its rows would be copied unencrypted; create the table,"
+                    + " then copy rows through Cloak with ? parameters");
+        }
+        StatementPlan query = new StatementAnalyzer(tables, sql, parameterCount, dialect, catalog)
+                .analyze(create.getSelect());
+        if (query.hasEncryptedResults() || query.hasEncryptedParameters() || query.hasEncryptedLiterals()
+                || !query.lookups().isEmpty()) {
+            throw new Rejection("CREATE TABLE ... AS SELECT that copies, compares or filters by values of encrypted"
+                    + " columns of configured table " + tables.firstConfiguredName(create) + " is not supported: the"
+                    + " server would copy ciphertext into a plain table; create the table, then copy rows through"
+                    + " Cloak with ? parameters");
+        }
+        return StatementPlan.builder(StatementPlan.Kind.DDL, sql, parameterCount).uses(query.uses())
+                .dependsOnCatalog(query.dependsOnCatalog()).build();
     }
 
     private StatementPlan createTable(CreateTable create) {
@@ -287,20 +309,31 @@ final class DdlRewriter {
      */
     private void keepsEncryptedColumnsNamed(Table table, AlterExpression expression) {
         String from = expression.getColumnOldName();
-        EncryptedColumn column = from == null ? null : tables.column(table, from);
-        if (column == null) {
+        if (from == null) {
             return;
         }
+        EncryptedColumn column = tables.column(table, from);
         List<String> to = new ArrayList<>();
         if (expression.getColumnName() != null) {
             to.add(expression.getColumnName());
         }
         orEmpty(expression.getColDataTypeList()).forEach(definition -> to.add(definition.getColumnName()));
         for (String name : to) {
-            if (tables.column(table, name) == null) {
+            EncryptedColumn target = tables.column(table, name);
+            if (column != null && target == null) {
                 throw new Rejection("renaming encrypted column " + column.name() + " to a name the policy does not"
                         + " list is not supported: its cells would be read back as raw ciphertext; list the new name"
                         + " in the policy with key: " + column.keyDomain() + " and rename it under that policy");
+            }
+            if (column == null && target != null) {
+                throw new Rejection("renaming a plain column to encrypted column " + target.name() + " is not"
+                        + " supported: its values were stored as plaintext, which Cloak would then take for cells; add"
+                        + " the column through Cloak and copy the values into it with ? parameters");
+            }
+            if (column != null && (!column.keyDomain().equals(target.keyDomain()) || column.mode() != target.mode())) {
+                throw new Rejection("renaming encrypted column " + column.name() + " to encrypted column "
+                        + target.name() + " of another key domain or mode is not supported: its cells would not"
+                        + " decrypt under that name; re-encrypt the values through Cloak instead");
             }
         }
     }

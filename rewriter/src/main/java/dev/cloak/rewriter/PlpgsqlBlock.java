@@ -58,6 +58,8 @@ final class PlpgsqlBlock {
         this.body = body;
         this.tokens = tokens;
         this.statements = statements;
+        // variables every block has
+        variables.addAll(Set.of("found", "sqlstate", "sqlerrm"));
     }
 
     /**
@@ -151,6 +153,11 @@ final class PlpgsqlBlock {
                 continue;
             }
             String word = tokens.get(at).kind() == TokenKind.WORD ? text(at).toUpperCase(Locale.ROOT) : "";
+            if (declaring && !word.equals("BEGIN") && !word.equals("DECLARE")) {
+                // a declaration's first word is its variable, even one spelled like a keyword (exception, perform)
+                statement(at, to, word);
+                return;
+            }
             switch (word) {
                 case "DECLARE" -> {
                     declaring = true;
@@ -375,8 +382,10 @@ final class PlpgsqlBlock {
         for (int t = from; t < to; t++) {
             String text = text(t);
             depth += text.equals("(") ? 1 : text.equals(")") ? -1 : 0;
-            boolean insert = t > from && isWord(t - 1, "INSERT") || t == from && isWord(t, "INSERT");
-            if (depth == 0 && isWord(t, "INTO") && !insert && !isWord(from, "MERGE")) {
+            // INSERT INTO, MERGE INTO and IMPORT … INTO name a table, wherever they stand (after WITH too)
+            boolean table = t > from && (isWord(t - 1, "INSERT") || isWord(t - 1, "MERGE"))
+                    || isWord(from, "IMPORT");
+            if (depth == 0 && isWord(t, "INTO") && !table) {
                 into = t;
                 break;
             }
@@ -401,7 +410,16 @@ final class PlpgsqlBlock {
             }
         }
         String before = span(from, into);
-        return after < to ? before + " " + span(after, to) : before;
+        String planned = after < to ? before + " " + span(after, to) : before;
+        for (int t = into; t < after; t++) {
+            if (statements.mayMention(text(t))) {
+                // a target spelled like a configured table: the server may read it as one
+                throw new Rejection("a DO block is not sent: the INTO of one of its statements names configured table "
+                        + named(statements, text(t)) + ", which PL/pgSQL reads as a variable or a table depending"
+                        + " on the statement; name the variable otherwise");
+            }
+        }
+        return planned;
     }
 
     private boolean isClauseWord(int t) {

@@ -285,9 +285,13 @@ class DdlRewriteTest {
                 .contains("renaming configured table patients");
         assertThat(rejection(Dialect.MARIADB, "RENAME TABLE patients TO people"))
                 .contains("renaming configured table patients");
+        // nor into another key domain, nor a plain column into an encrypted one's name
+        assertThat(rejection(Dialect.POSTGRESQL, "ALTER TABLE patients RENAME COLUMN note TO dob"))
+                .contains("to encrypted column patients.dob of another key domain");
+        assertThat(rejection(Dialect.POSTGRESQL, "ALTER TABLE patients RENAME COLUMN city TO dob"))
+                .contains("renaming a plain column to encrypted column patients.dob");
         for (String sql : List.of("ALTER TABLE patients RENAME COLUMN city TO town",
-                "ALTER TABLE patients RENAME COLUMN note TO dob", "ALTER TABLE visits RENAME COLUMN ssn TO x",
-                "RENAME TABLE visits TO patients_old")) {
+                "ALTER TABLE visits RENAME COLUMN ssn TO x", "RENAME TABLE visits TO patients_old")) {
             assertThat(plan(Dialect.POSTGRESQL, sql).sql()).as(sql).isEqualTo(sql);
         }
         assertThat(plan(Dialect.MARIADB, "ALTER TABLE patients CHANGE COLUMN ssn ssn varchar(11)").sql())
