@@ -18,6 +18,7 @@ import java.util.Set;
  * WHILE}, {@code FOR … IN query}, {@code PERFORM}, assignments), is planned as a statement of its own, and the block
  * is sent as written only when none of them reads, writes or compares a value of an encrypted column in a way that
  * would need Cloak: on the server nothing encrypts or decrypts, so such a statement must run through Cloak itself.
+ * No statement of the block may insert into or update a table with encrypted columns at all.
  * What remains (declarations, {@code RAISE}, {@code RETURN}, exception names, loop bounds) must name no configured
  * table or known view. The idempotent schema scripts of migration tools ({@code IF NOT EXISTS (SELECT … FROM
  * information_schema.columns …) THEN ALTER TABLE … ADD COLUMN …}) pass; a block that builds SQL at run time was
@@ -434,6 +435,12 @@ final class PlpgsqlBlock {
             plan = statements.plan(sql);
         } catch (Rejection refused) {
             throw refused.within("a DO block is not sent: its " + what + " is refused: ");
+        }
+        boolean writes = plan.kind() == StatementPlan.Kind.INSERT || plan.kind() == StatementPlan.Kind.UPDATE;
+        if (writes && (plan.writtenTableColumns() == null || !plan.writtenTableColumns().isEmpty())) {
+            // a write of a configured table is Cloak's to encrypt: never left to PL/pgSQL, whatever it seems to write
+            throw new Rejection("a DO block is not sent: its " + what + " writes a table with encrypted columns,"
+                    + " which Cloak leaves to no server-side code: run that statement through Cloak itself");
         }
         if (plan.hasEncryptedParameters() || plan.hasEncryptedLiterals() || plan.hasEncryptedResults()
                 || !plan.lookups().isEmpty() || !plan.declaredColumns().isEmpty() || !plan.sql().equals(sql)) {
