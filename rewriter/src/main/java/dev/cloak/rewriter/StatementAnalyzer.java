@@ -1,15 +1,18 @@
 package dev.cloak.rewriter;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.ExplainStatement;
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.create.policy.CreatePolicy;
 import net.sf.jsqlparser.statement.create.view.CreateView;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.execute.Execute;
@@ -67,6 +70,9 @@ final class StatementAnalyzer {
         if (statement instanceof CreateView view) {
             return createView(view);
         }
+        if (statement instanceof CreatePolicy policy) {
+            return createPolicy(policy);
+        }
         if (DdlRewriter.isDdl(statement)) {
             return new DdlRewriter(tables, sql, parameterCount, dialect, catalog).plan(statement);
         }
@@ -110,6 +116,33 @@ final class StatementAnalyzer {
                     + "); list the encrypted columns by name in its query");
         }
         return viewPlan(known, view);
+    }
+
+    /**
+     * PostgreSQL's row security policy, {@code CREATE POLICY p ON t … USING (…) WITH CHECK (…)}: its conditions must
+     * be plain (the server evaluates them over the cells, and keeps their text, literals included, in its catalog),
+     * as a tenant's filter on a plain column is; the policy moves no value.
+     */
+    private StatementPlan createPolicy(CreatePolicy policy) {
+        StatementWalk walk = StatementWalk.of(policy);
+        if (!tables.anyIn(walk) && !tables.isConfigured(policy.getTable())) {
+            checkEveryMentionSeen(walk, List.of(), null);
+            return StatementPlan.passThrough(sql, parameterCount);
+        }
+        Analysis analysis = new Analysis(tables, sql, parameterCount, dialect, tables.firstConfiguredName(walk));
+        analysis.catalog(catalog);
+        Scope scope = new Scope(null);
+        scope.add(Source.table(tables, policy.getTable(), null));
+        for (Expression condition : Arrays.asList(policy.getUsingExpression(),
+                policy.getWithCheckExpression())) {
+            if (condition != null) {
+                analysis.plain.requirePlain(condition, "a row security policy", scope);
+            }
+        }
+        checkEverythingSeen(walk, analysis);
+        checkEveryMentionSeen(walk, walk.tables.stream().filter(tables::isConfigured).toList(), analysis,
+                policy.getPolicyName());
+        return StatementPlan.builder(StatementPlan.Kind.UTILITY, sql, parameterCount).build();
     }
 
     private StatementPlan viewPlan(KnownView known, Table view) {
