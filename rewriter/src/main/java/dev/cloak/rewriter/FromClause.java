@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.select.FromItem;
 import net.sf.jsqlparser.statement.select.Join;
 import net.sf.jsqlparser.statement.select.LateralSubSelect;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.TableFunction;
 
 /**
  * FROM items and joins: the sources a query level reads, and the columns a join compares. A join may compare
@@ -77,8 +79,24 @@ final class FromClause {
             }
             return Source.derived(derived, alias, null);
         }
+        if (item instanceof TableFunction function && function.getPivot() == null && function.getUnPivot() == null
+                && function.getSampleClause() == null) {
+            // generate_series(…), unnest(…), jsonb_array_elements(…): its arguments may read the FROM items before
+            // it (PostgreSQL reads a function there as LATERAL) and must be plain; its columns are then plain
+            for (Function called : function.getFunctions()) {
+                analysis.plain.requirePlain(called, "a function in FROM", level);
+            }
+            String alias = function.getAlias() == null ? null : function.getAlias().getName();
+            if (alias != null) {
+                analysis.alias(Identifiers.key(alias));
+                if (present(function.getAlias().getAliasColumns())) {
+                    function.getAlias().getAliasColumns().forEach(c -> analysis.alias(Identifiers.key(c.name)));
+                }
+            }
+            return Source.derived(new ResultColumns(List.of(), List.of(), true), alias, null);
+        }
         throw new Rejection("this FROM item in a statement on configured table " + analysis.involvedName()
-                + Rejection.NOT_YET + ": select from tables and subqueries");
+                + Rejection.NOT_YET + ": select from tables, subqueries and set-returning functions");
     }
 
     /** The columns as an alias's column list renames them ({@code AS t(a, b)}); as they are without one. */
