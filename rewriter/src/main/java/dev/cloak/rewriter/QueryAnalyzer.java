@@ -5,6 +5,8 @@ import static dev.cloak.rewriter.Analysis.present;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.WindowDefinition;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.select.Join;
@@ -209,7 +211,7 @@ final class QueryAnalyzer {
             throw new Rejection("SELECT INTO from configured table " + involved
                     + Rejection.NOT_YET + ": copy rows through Cloak with ? parameters");
         }
-        if (present(plain.getLateralViews()) || present(plain.getWindowDefinitions()) || plain.getQualify() != null
+        if (present(plain.getLateralViews()) || plain.getQualify() != null
                 || plain.getOracleHierarchical() != null || plain.getKsqlWindow() != null
                 || plain.getPreferringClause() != null) {
             throw new Rejection("this SELECT clause on configured table " + involved
@@ -226,6 +228,13 @@ final class QueryAnalyzer {
         }
         if (plain.getFromItem() instanceof Table table) {
             analysis.setTargetIfAbsent(table);
+        }
+        for (WindowDefinition window : plain.getWindowDefinitions() == null ? List.<WindowDefinition>of()
+                : plain.getWindowDefinitions()) {
+            // WINDOW w AS (PARTITION BY … ORDER BY …): partitions and orders compare the values, which must be plain
+            for (Expression expression : window.getAllExpressions()) {
+                analysis.plain.requirePlain(expression, "a WINDOW clause", level);
+            }
         }
         if (plain.getTop() != null) {
             analysis.plain.requirePlain(plain.getTop().getExpression(), "TOP", level);

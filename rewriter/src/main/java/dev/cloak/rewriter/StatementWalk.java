@@ -126,6 +126,11 @@ final class StatementWalk extends TablesNamesFinder<Void> {
                     alias(item.getAlias());
                 }
             }
+            if (select.getWindowDefinitions() != null) {
+                // WINDOW w AS (…), which the finder does not walk
+                select.getWindowDefinitions().forEach(window -> window.getAllExpressions()
+                        .forEach(expression -> expression.accept(this, context)));
+            }
             if (select.getForUpdateTables() != null) {
                 // FOR UPDATE OF p (Hibernate's pessimistic lock over a join) names FROM items, reads no value
                 for (Table locked : select.getForUpdateTables()) {
