@@ -93,7 +93,7 @@ final class PlpgsqlBlock {
         if (at < words.size() && words.get(at).kind() == TokenKind.SEMICOLON) {
             at++;
         }
-        String body = body(sql, string);
+        String body = DynamicSql.plainContent(sql, string);
         if (at != words.size() || !language.equalsIgnoreCase("plpgsql") || body == null) {
             return null;
         }
@@ -108,19 +108,6 @@ final class PlpgsqlBlock {
         block.read();
         block.requireVariablesApart();
         return block.combined(sql);
-    }
-
-    /** The text of a {@code $tag$…$tag$} or plain {@code '…'} string; null for any other form. */
-    private static String body(String sql, SqlToken string) {
-        String text = sql.substring(string.start(), string.end());
-        if (string.form() == TokenForm.DOLLAR_STRING) {
-            int tag = text.indexOf('$', 1) + 1;
-            return text.substring(tag, text.length() - tag);
-        }
-        if (string.form() == TokenForm.QUOTED_STRING && text.indexOf('\\') < 0) {
-            return text.substring(1, text.length() - 1).replace("''", "'");
-        }
-        return null;
     }
 
     private void read() {
@@ -242,7 +229,7 @@ final class PlpgsqlBlock {
      */
     private void execute(int from, int to, String what) {
         SqlToken source = from + 1 < to ? tokens.get(from + 1) : null;
-        String written = source == null || source.joined() ? null : body(body, source);
+        String written = source == null || source.joined() ? null : DynamicSql.plainContent(body, source);
         if (written != null && (from + 2 == to || isWord(from + 2, "INTO") || isWord(from + 2, "USING"))) {
             plan(written, what);
             if (from + 2 < to) {
@@ -452,29 +439,16 @@ final class PlpgsqlBlock {
         planned.add(sql);
     }
 
-    /** The block's own plan: sent as written, with what its statements change and lock. */
+    /** The block's own plan: sent as written, with what its statements change, lock and use. */
     private StatementPlan combined(String sql) {
-        Set<String> changed = new HashSet<>();
-        List<EncryptedColumn> locked = new ArrayList<>();
         List<ColumnUse> uses = new ArrayList<>();
-        List<KnownView> defined = new ArrayList<>();
-        Set<String> dropped = new HashSet<>();
-        boolean stale = false;
-        boolean catalog = false;
         boolean ddl = false;
         for (StatementPlan plan : plans) {
-            changed.addAll(plan.changedTables());
-            locked.addAll(plan.lockedColumns());
             uses.addAll(plan.uses());
-            defined.addAll(plan.definedViews());
-            dropped.addAll(plan.droppedViews());
-            stale |= plan.viewsStale();
-            catalog |= plan.dependsOnCatalog();
             ddl |= plan.kind() == StatementPlan.Kind.DDL;
         }
         return StatementPlan.builder(ddl ? StatementPlan.Kind.DDL : StatementPlan.Kind.UTILITY, sql, 0)
-                .changedTables(changed).lockedColumns(locked).uses(uses).definedViews(defined).droppedViews(dropped)
-                .viewsStale(stale).dependsOnCatalog(catalog).build();
+                .schemaEffectsOf(plans).uses(uses).build();
     }
 
     /**

@@ -264,6 +264,30 @@ public final class StatementPlan {
             return this;
         }
 
+        /**
+         * What running {@code parts} one after the other does to the schema, as one statement: the tables they
+         * change, the columns they declare and lock, the views they define and drop, and whether they rest on the
+         * catalog.
+         */
+        Builder schemaEffectsOf(List<StatementPlan> parts) {
+            Set<String> changed = new HashSet<>();
+            List<EncryptedColumn> declared = new ArrayList<>();
+            List<EncryptedColumn> locked = new ArrayList<>();
+            List<KnownView> defined = new ArrayList<>();
+            Set<String> dropped = new HashSet<>();
+            for (StatementPlan part : parts) {
+                changed.addAll(part.changedTables);
+                declared.addAll(part.declaredColumns);
+                locked.addAll(part.lockedColumns);
+                defined.addAll(part.definedViews);
+                dropped.addAll(part.droppedViews);
+                viewsStale |= part.viewsStale;
+                dependsOnCatalog |= part.dependsOnCatalog;
+            }
+            return changedTables(changed).declaredColumns(declared).lockedColumns(locked).definedViews(defined)
+                    .droppedViews(dropped);
+        }
+
         /** The uses of encrypted columns the analysis recorded; lookups and written values are added from the rest. */
         Builder uses(List<ColumnUse> recorded) {
             this.uses = recorded;
@@ -335,22 +359,6 @@ public final class StatementPlan {
             uses.addAll(parts.get(p).uses);
         }
         sql = text.append(sql, copied, sql.length()).toString();
-        Set<String> changed = new HashSet<>();
-        List<EncryptedColumn> declared = new ArrayList<>();
-        List<EncryptedColumn> locked = new ArrayList<>();
-        List<KnownView> defined = new ArrayList<>();
-        Set<String> dropped = new HashSet<>();
-        boolean stale = false;
-        boolean catalog = false;
-        for (StatementPlan part : parts) {
-            changed.addAll(part.changedTables);
-            declared.addAll(part.declaredColumns);
-            locked.addAll(part.lockedColumns);
-            defined.addAll(part.definedViews);
-            dropped.addAll(part.droppedViews);
-            stale |= part.viewsStale;
-            catalog |= part.dependsOnCatalog;
-        }
         int offset = 0;
         StatementPlan withResults = null;
         Kind kind = Kind.PASS_THROUGH;
@@ -377,12 +385,10 @@ public final class StatementPlan {
             }
             return builder(withResults.kind, sql, offset).parameters(encrypted)
                     .projections(withResults.projections, withResults.starTables).literals(literals).lookups(lookups)
-                    .changedTables(changed).declaredColumns(declared).lockedColumns(locked).definedViews(defined)
-                    .droppedViews(dropped).viewsStale(stale).dependsOnCatalog(catalog).uses(uses).build();
+                    .schemaEffectsOf(parts).uses(uses).build();
         }
         return builder(kind, sql, offset).parameters(encrypted).literals(literals).lookups(lookups)
-                .changedTables(changed).declaredColumns(declared).lockedColumns(locked).definedViews(defined)
-                .droppedViews(dropped).viewsStale(stale).dependsOnCatalog(catalog).uses(uses).build();
+                .schemaEffectsOf(parts).uses(uses).build();
     }
 
     /** Unparsed text returns no rows only when it is plain DML or DDL without RETURNING or OUTPUT. */

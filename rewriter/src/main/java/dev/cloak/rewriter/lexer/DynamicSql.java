@@ -434,8 +434,11 @@ public final class DynamicSql {
         return new String(text);
     }
 
-    /** What a {@code '…'} (without backslashes) or {@code $tag$…$tag$} string holds; null for any other token. */
-    private static String plainContent(String sql, SqlToken token) {
+    /**
+     * What a {@code '…'} (without backslashes) or {@code $tag$…$tag$} string holds, as SQL in it reads; null for any
+     * other token, and for a string the server joins to the one before it.
+     */
+    public static String plainContent(String sql, SqlToken token) {
         String text = sql.substring(token.start(), token.end());
         if (token.joined()) {
             return null;
