@@ -119,17 +119,9 @@ final class DdlRewriter {
             foreignKeys(alter);
             SharedRows.check(tables, sql, dialect, alter);
             refuseUnreadMentions(alter);
+            keepsTablesNamed(alter);
             if (alter.getTable() != null && tables.isConfigured(alter.getTable())) {
                 return changing(alterTable(alter), alter.getTable(), true);
-            }
-            for (AlterExpression expression : orEmpty(alter.getAlterExpressions())) {
-                if (expression.getOperation() == AlterOperation.RENAME_TABLE) {
-                    keepsEncryptedTableNamed(alter.getTable(), new Table(expression.getNewTableName()));
-                }
-                String moved = schemaMovedTo(expression);
-                if (moved != null) {
-                    keepsEncryptedTableNamed(alter.getTable(), new Table(moved, alter.getTable().getName()));
-                }
             }
             return ddl(alter.getTable());
         }
@@ -210,13 +202,6 @@ final class DdlRewriter {
         Table table = alter.getTable();
         boolean rewritten = false;
         for (AlterExpression expression : alter.getAlterExpressions()) {
-            if (expression.getOperation() == AlterOperation.RENAME_TABLE) {
-                keepsEncryptedTableNamed(table, new Table(expression.getNewTableName()));
-            }
-            String moved = schemaMovedTo(expression);
-            if (moved != null) {
-                keepsEncryptedTableNamed(table, new Table(moved, table.getName()));
-            }
             keepsEncryptedColumnsNamed(table, expression);
             for (AlterExpression.ColumnSetDefault set : orEmpty(expression.getColumnSetDefaultList())) {
                 EncryptedColumn column = tables.column(table, set.getColumnName());
@@ -338,7 +323,27 @@ final class DdlRewriter {
         }
     }
 
-    /** A configured table (not a view) renamed: its encrypted columns must keep theirs under the new name. */
+    /**
+     * {@code ALTER TABLE t RENAME TO n} and {@code SET SCHEMA s}, of any table: a configured one keeps its encrypted
+     * columns under the new name, a plain one may not take a configured name.
+     */
+    private void keepsTablesNamed(Alter alter) {
+        Table table = alter.getTable();
+        for (AlterExpression expression : orEmpty(alter.getAlterExpressions())) {
+            if (expression.getOperation() == AlterOperation.RENAME_TABLE) {
+                keepsEncryptedTableNamed(table, new Table(expression.getNewTableName()));
+            }
+            String moved = schemaMovedTo(expression);
+            if (moved != null) {
+                keepsEncryptedTableNamed(table, new Table(moved, table.getName()));
+            }
+        }
+    }
+
+    /**
+     * A table renamed: a configured one (not a view) must keep its encrypted columns under the new name; a plain one
+     * may not take a configured table's or view's name.
+     */
     private void keepsEncryptedTableNamed(Table table, Table renamed) {
         if (tables.view(table) != null) {
             return;

@@ -34,7 +34,7 @@ final class PlpgsqlBlock {
         /** Whether {@code sql} may name a configured table or known view (a quick test that may say yes wrongly). */
         boolean mayMention(String sql);
 
-        /** The configured table or known view {@code sql} names, for a refusal; null when none is found. */
+        /** The configured table or known view {@code sql} names, for a refusal. */
         String mentioned(String sql);
 
         /** Refuses when one of {@code before} changes views, since the next statement was planned without that. */
@@ -44,6 +44,10 @@ final class PlpgsqlBlock {
     /** Words that start a PL/pgSQL statement which runs no SQL of its own: what follows must name nothing. */
     private static final Set<String> NAMING_NOTHING = Set.of("RAISE", "ASSERT", "RETURN", "EXIT", "CONTINUE", "GET",
             "NULL", "FETCH", "MOVE", "CLOSE", "FOREACH");
+
+    /** Words that end PL/pgSQL's {@code INTO} targets: the query's next clause. */
+    private static final Set<String> CLAUSE_WORDS = Set.of("FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT",
+            "OFFSET", "UNION", "FOR", "WINDOW");
 
     private final String body;
     private final List<SqlToken> tokens;
@@ -99,7 +103,7 @@ final class PlpgsqlBlock {
         }
         ServerReading reading = ServerReading.of(body, Dialect.POSTGRESQL);
         if (reading.disagreement() != null || reading.setAside() != null) {
-            throw new Rejection("a DO block on configured table " + named(statements, body) + " whose body the"
+            throw new Rejection("a DO block on configured table " + statements.mentioned(body) + " whose body the"
                     + " server reads differently under some session settings is not sent: "
                     + (reading.disagreement() != null ? reading.disagreement() : "it finds " + reading.setAside()));
         }
@@ -293,7 +297,7 @@ final class PlpgsqlBlock {
                         && variables.contains(Identifiers.unquote(text.substring(token.start(), token.end()))
                                 .toLowerCase(Locale.ROOT))) {
                     throw new Rejection("a DO block is not sent: one of its statements on configured table "
-                            + named(statements, text) + " names a variable of the block, which PL/pgSQL may read"
+                            + statements.mentioned(text) + " names a variable of the block, which PL/pgSQL may read"
                             + " where Cloak reads a column of that name: give the variable a name no statement on"
                             + " the table uses, or run the statement through Cloak with ? parameters");
                 }
@@ -403,7 +407,7 @@ final class PlpgsqlBlock {
             if (statements.mayMention(text(t))) {
                 // a target spelled like a configured table: the server may read it as one
                 throw new Rejection("a DO block is not sent: the INTO of one of its statements names configured table "
-                        + named(statements, text(t)) + ", which PL/pgSQL reads as a variable or a table depending"
+                        + statements.mentioned(text(t)) + ", which PL/pgSQL reads as a variable or a table depending"
                         + " on the statement; name the variable otherwise");
             }
         }
@@ -411,8 +415,7 @@ final class PlpgsqlBlock {
     }
 
     private boolean isClauseWord(int t) {
-        return Set.of("FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "UNION", "FOR", "WINDOW")
-                .contains(text(t).toUpperCase(Locale.ROOT));
+        return CLAUSE_WORDS.contains(text(t).toUpperCase(Locale.ROOT));
     }
 
     private void plan(String sql, String what) {
@@ -461,9 +464,9 @@ final class PlpgsqlBlock {
             boolean string = tokens.get(t).kind() == TokenKind.STRING && !message;
             if ((isName(t) || string) && statements.mayMention(text(t))) {
                 throw new Rejection("a DO block is not sent: its " + what + " names configured table "
-                        + named(statements, text(t)) + " is not supported: Cloak plans only the SQL"
-                        + " statements, conditions, assignments and loop queries of a block; read that table in an"
-                        + " SQL statement of the block");
+                        + statements.mentioned(text(t)) + ", where Cloak cannot plan it (Cloak plans only the SQL"
+                        + " statements, conditions, assignments and loop and cursor queries of a block): read that"
+                        + " table in an SQL statement of the block");
             }
         }
     }
@@ -478,14 +481,10 @@ final class PlpgsqlBlock {
                 return t;
             }
         }
-        throw new Rejection("a DO block on configured table " + named(statements, body) + " could not be read:"
+        throw new Rejection("a DO block on configured table " + statements.mentioned(body) + " could not be read:"
                 + " a " + word + " is missing where PL/pgSQL needs it; check the block's syntax");
     }
 
-    private static String named(Statements statements, String text) {
-        String name = statements.mentioned(text);
-        return name != null ? name : "(not located)";
-    }
 
     private boolean isWord(int t, String word) {
         return DynamicSql.isWord(body, tokens.get(t), word);

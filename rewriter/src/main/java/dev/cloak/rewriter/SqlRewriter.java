@@ -669,8 +669,7 @@ public final class SqlRewriter {
 
     /** The configured table or known view a refusal names. */
     private String mentioned(String sql) {
-        String table = schema.mentionedTable(sql);
-        return table != null ? table : views.snapshot().mentioned(sql);
+        return new ConfiguredTables(schema, views.snapshot()).mentioned(sql);
     }
 
     /**

@@ -33,7 +33,7 @@ final class UnparsedUtility {
     private boolean views;
     /** Whether the form alters its relation's definition (ALTER TABLE): the catalog's view of it is stale. */
     private boolean alters;
-    /** The columns a foreign key the form adds names, with their tables: none may be encrypted. */
+    /** The columns a foreign key or check the form adds names, with their tables: none may be encrypted. */
     private final List<Map.Entry<Table, String>> keyColumns = new ArrayList<>();
     /** The tables a foreign key the form adds references without a column list (their primary key). */
     private final List<Table> keyTables = new ArrayList<>();

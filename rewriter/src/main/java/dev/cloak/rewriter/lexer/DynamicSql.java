@@ -329,11 +329,10 @@ public final class DynamicSql {
                     || isWord(body, tokens.get(next), "PROCEDURE"))) {
                 continue; // CREATE TRIGGER … EXECUTE FUNCTION f(): no SQL of its own
             }
-            String template;
             boolean format = next + 2 < tokens.size() && isWord(body, tokens.get(next), "format")
                     && body.startsWith("(", tokens.get(next + 1).start());
             int literal = format ? next + 2 : next;
-            template = literal < tokens.size() ? plainContent(body, tokens.get(literal)) : null;
+            String template = literal < tokens.size() ? plainContent(body, tokens.get(literal)) : null;
             int after = literal + 1;
             if (template == null || after < tokens.size() && !ends(body, tokens.get(after), format)) {
                 return true;
@@ -341,12 +340,10 @@ public final class DynamicSql {
             if (format) {
                 // what follows the call must end the EXECUTE too: format(…) || v builds SQL again
                 int close = closing(body, tokens, next + 1);
-                if (close < 0 || close + 1 < tokens.size() && !ends(body, tokens.get(close + 1), false)) {
+                if (close < 0 || close + 1 < tokens.size() && !ends(body, tokens.get(close + 1), false)
+                        || !fillsValuesOnly(template)) {
                     return true;
                 }
-            }
-            if (format && !fillsValuesOnly(template)) {
-                return true;
             }
             if (runsBuiltSql(template, Dialect.POSTGRESQL)) {
                 return true;
