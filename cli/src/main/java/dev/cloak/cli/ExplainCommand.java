@@ -92,7 +92,9 @@ public final class ExplainCommand implements Callable<Integer> {
         out.println("parameters: " + plan.parameterCount());
         for (int i = 1; i <= plan.parameterCount(); i++) {
             EncryptedColumn column = plan.parameter(i);
-            out.println("  ?" + i + " -> " + (column == null ? "plain" : describe(column)));
+            out.println("  ?" + i + " -> " + (column != null ? describe(column)
+                    : plan.standIn(i) != null ? "plain, only tested for NULL (a stand-in is sent, never the value)"
+                    : "plain"));
         }
         List<Projection> projections = plan.projections();
         if (!projections.isEmpty()) {

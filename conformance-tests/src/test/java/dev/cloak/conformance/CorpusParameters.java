@@ -44,6 +44,8 @@ final class CorpusParameters {
             Map.entry("offset", List.of(1)),
             Map.entry("select-item", List.of("marker")));
 
+    /** The {@code params} word of a parameter only tested for NULL, for which Cloak binds a stand-in. */
+    private static final String NULL_TEST = "null-test";
     private static final String COLUMN = "([a-z_][a-z0-9_]*\\.)?([a-z_][a-z0-9_]*)";
     private static final Pattern INSERT_COLUMNS =
             Pattern.compile("insert\\s+into\\s+[a-z0-9_.]+\\s*\\(([^)]*)\\)\\s*values\\s*", Pattern.CASE_INSENSITIVE);
@@ -76,6 +78,12 @@ final class CorpusParameters {
         for (int k = 0; k < markers.size(); k++) {
             int at = markers.get(k);
             String word = words.isEmpty() ? "-" : words.get(k);
+            boolean nullTested = word.equals(NULL_TEST);
+            if (nullTested) {
+                // the optional filter, (? IS NULL OR ssn = ?): the value the encrypted column after it gets
+                word = k + 1 < words.size() && !words.get(k + 1).equals("-") && !words.get(k + 1).equals(NULL_TEST)
+                        ? words.get(k + 1) : "-";
+            }
             String column = !word.equals("-") ? word.substring(word.lastIndexOf('.') + 1)
                     : inserted.containsKey(at) ? inserted.get(at) : contextColumn(code, at);
             if (column == null) {
@@ -89,7 +97,8 @@ final class CorpusParameters {
             if (pool == null) {
                 throw new Unbindable("parameter " + (k + 1) + ": no values for column " + column);
             }
-            int use = uses.merge(column, 1, Integer::sum) - 1;
+            // a NULL-tested parameter takes the value of the one after it, which counts the use
+            int use = nullTested ? uses.getOrDefault(column, 0) : uses.merge(column, 1, Integer::sum) - 1;
             Object value = pool.get(use % pool.size());
             if (!word.equals("-")) {
                 LeakCapture.plaintext(value); // bound to an encrypted column: the leak check searches for it

@@ -51,6 +51,8 @@ final class Analysis {
     private final List<ColumnUse> uses = new ArrayList<>();
 
     private final Set<Integer> plainParameters = new HashSet<>();
+    /** The parameters only tested for NULL, each with the stand-in the driver binds instead of its value. */
+    private final Map<Integer, String> nullTestedParameters = new HashMap<>();
     private final Set<Column> approved = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<Column> resolvedPlain = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Names the text may mention besides column references: aliases and ON CONFLICT column names. */
@@ -186,6 +188,7 @@ final class Analysis {
         }
         List<EncryptedColumn> written = kind == StatementPlan.Kind.SELECT ? null : tables.columnsOf(target);
         return StatementPlan.builder(kind, sql, parameterCount).parameters(encryptedParameters)
+                .nullTested(nullTestedParameters)
                 .projections(projections, starTablesInOrder).literals(literals).lookups(lookups)
                 .writtenTable(written).uses(uses).dependsOnCatalog(askedCatalog).build();
     }
@@ -209,6 +212,12 @@ final class Analysis {
 
     void plainParameter(int index) {
         plainParameters.add(index);
+    }
+
+    /** A plain parameter whose value only a NULL test reads: the driver binds {@code standIn} for a value. */
+    void nullTestedParameter(int index, String standIn) {
+        plainParameters.add(index);
+        nullTestedParameters.put(index, standIn);
     }
 
     /** A lower-case name the text may hold that is no column reference (an alias, a WITH column). */

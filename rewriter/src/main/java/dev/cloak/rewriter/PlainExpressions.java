@@ -92,12 +92,22 @@ final class PlainExpressions {
             return null;
         }
 
-        /** {@code c IS [NOT] NULL} tells only what the stored cell shows: whether it is NULL. */
+        /**
+         * {@code c IS [NOT] NULL} tells only what the stored cell shows: whether it is NULL. {@code ? IS [NOT] NULL}
+         * needs only whether the value is NULL: the driver binds a stand-in, never the value.
+         */
         @Override
         public <S> Void visit(IsNullExpression isNull, S context) {
             if (isNull.getLeftExpression() instanceof Column column && scope.encryptedOf(column) != null) {
                 analysis.use(scope.encryptedOf(column), ColumnUse.Kind.NULL_TEST);
                 analysis.approve(column);
+                return null;
+            }
+            String standIn = NullTestedParameter.standIn(isNull.getLeftExpression());
+            if (standIn != null) {
+                JdbcParameter parameter = isNull.getLeftExpression() instanceof JdbcParameter bare ? bare
+                        : (JdbcParameter) ((CastExpression) isNull.getLeftExpression()).getLeftExpression();
+                analysis.nullTestedParameter(analysis.checkedIndex(parameter), standIn);
                 return null;
             }
             return super.visit(isNull, context);

@@ -58,6 +58,8 @@ public final class StatementPlan {
     private final String sql;
     private final int parameterCount;
     private final EncryptedColumn[] parameters;
+    /** Per parameter index, the stand-in bound for a parameter only tested for NULL; null elsewhere. */
+    private final String[] standIns;
     private final List<Projection> projections;
     private final boolean hasEncryptedParameters;
     private final boolean hasEncryptedResults;
@@ -87,6 +89,13 @@ public final class StatementPlan {
             parameters[index] = column;
         });
         this.hasEncryptedParameters = !builder.parameters.isEmpty();
+        this.standIns = new String[parameterCount + 1];
+        builder.nullTested.forEach((index, standIn) -> {
+            if (index < 1 || index > parameterCount || parameters[index] != null) {
+                throw new IllegalArgumentException("null-tested parameter out of range or encrypted: " + index);
+            }
+            standIns[index] = standIn;
+        });
         this.projections = List.copyOf(builder.projections);
         this.hasEncryptedResults = this.projections.stream().anyMatch(StatementPlan::isEncrypted);
         // List.copyOf refuses nulls, and a Column item has no star table
@@ -173,6 +182,7 @@ public final class StatementPlan {
         private final String sql;
         private final int parameterCount;
         private Map<Integer, EncryptedColumn> parameters = Map.of();
+        private Map<Integer, String> nullTested = Map.of();
         private List<Projection> projections = List.of();
         private List<StarTable> starTables = List.of();
         private List<LiteralSlot> literals = List.of();
@@ -196,6 +206,12 @@ public final class StatementPlan {
         /** The encrypted column each encrypted parameter (1-based index) binds. */
         Builder parameters(Map<Integer, EncryptedColumn> encrypted) {
             this.parameters = encrypted;
+            return this;
+        }
+
+        /** The parameters (1-based index) only tested for NULL, each with the stand-in bound for a value. */
+        Builder nullTested(Map<Integer, String> standIns) {
+            this.nullTested = standIns;
             return this;
         }
 
@@ -301,13 +317,8 @@ public final class StatementPlan {
 
     /** This plan, marked as holding what the catalog said, so it is planned again when that may have changed. */
     StatementPlan withCatalogDependency() {
-        Map<Integer, EncryptedColumn> encrypted = new HashMap<>();
-        for (int i = 1; i <= parameterCount; i++) {
-            if (parameters[i] != null) {
-                encrypted.put(i, parameters[i]);
-            }
-        }
-        return builder(kind, sql, parameterCount).parameters(encrypted).projections(projections, starTables)
+        return builder(kind, sql, parameterCount).parameters(encryptedParameters(0)).nullTested(standIns(0))
+                .projections(projections, starTables)
                 .literals(literals).lookups(lookups).writtenTable(writtenTable).changedTables(changedTables)
                 .declaredColumns(declaredColumns).lockedColumns(lockedColumns).definedViews(definedViews)
                 .droppedViews(droppedViews).viewsStale(viewsStale).dependsOnCatalog(true)
@@ -319,14 +330,30 @@ public final class StatementPlan {
      * literals and lookups, and no result columns to decrypt (the result is the database's plan).
      */
     StatementPlan explained() {
+        return builder(Kind.EXPLAIN, sql, parameterCount).parameters(encryptedParameters(0)).nullTested(standIns(0))
+                .literals(literals).lookups(lookups).dependsOnCatalog(dependsOnCatalog).build();
+    }
+
+    /** The encrypted parameters by index, each index moved by {@code shift}. */
+    private Map<Integer, EncryptedColumn> encryptedParameters(int shift) {
         Map<Integer, EncryptedColumn> encrypted = new HashMap<>();
         for (int i = 1; i <= parameterCount; i++) {
             if (parameters[i] != null) {
-                encrypted.put(i, parameters[i]);
+                encrypted.put(shift + i, parameters[i]);
             }
         }
-        return builder(Kind.EXPLAIN, sql, parameterCount).parameters(encrypted).literals(literals).lookups(lookups)
-                .dependsOnCatalog(dependsOnCatalog).build();
+        return encrypted;
+    }
+
+    /** The stand-ins of parameters only tested for NULL by index, each index moved by {@code shift}. */
+    private Map<Integer, String> standIns(int shift) {
+        Map<Integer, String> nullTested = new HashMap<>();
+        for (int i = 1; i <= parameterCount; i++) {
+            if (standIns[i] != null) {
+                nullTested.put(shift + i, standIns[i]);
+            }
+        }
+        return nullTested;
     }
 
     /**
@@ -362,12 +389,10 @@ public final class StatementPlan {
         int offset = 0;
         StatementPlan withResults = null;
         Kind kind = Kind.PASS_THROUGH;
+        Map<Integer, String> nullTested = new HashMap<>();
         for (StatementPlan part : parts) {
-            for (int i = 1; i <= part.parameterCount; i++) {
-                if (part.parameters[i] != null) {
-                    encrypted.put(offset + i, part.parameters[i]);
-                }
-            }
+            encrypted.putAll(part.encryptedParameters(offset));
+            nullTested.putAll(part.standIns(offset));
             offset += part.parameterCount;
             if (part.hasEncryptedResults) {
                 withResults = part;
@@ -383,12 +408,12 @@ public final class StatementPlan {
                             + " and another may return rows are not supported: send them one at a time");
                 }
             }
-            return builder(withResults.kind, sql, offset).parameters(encrypted)
+            return builder(withResults.kind, sql, offset).parameters(encrypted).nullTested(nullTested)
                     .projections(withResults.projections, withResults.starTables).literals(literals).lookups(lookups)
                     .schemaEffectsOf(parts).uses(uses).build();
         }
-        return builder(kind, sql, offset).parameters(encrypted).literals(literals).lookups(lookups)
-                .schemaEffectsOf(parts).uses(uses).build();
+        return builder(kind, sql, offset).parameters(encrypted).nullTested(nullTested).literals(literals)
+                .lookups(lookups).schemaEffectsOf(parts).uses(uses).build();
     }
 
     /** Unparsed text returns no rows only when it is plain DML or DDL without RETURNING or OUTPUT. */
@@ -434,6 +459,21 @@ public final class StatementPlan {
     /** The encrypted column parameter {@code index} (1-based) binds, or {@code null} for a plain parameter. */
     public EncryptedColumn parameter(int index) {
         return index >= 1 && index <= parameterCount ? parameters[index] : null;
+    }
+
+    /**
+     * The stand-in the driver binds, as a string, for parameter {@code index} (1-based) when the application binds
+     * a value that is not NULL, or {@code null} when the parameter is not one only tested for NULL
+     * ({@code ? IS NULL}, {@code CAST(? AS type) IS NOT NULL}): the server needs only whether it is NULL, and an
+     * application often binds there the value it compares with an encrypted column next to it.
+     */
+    public String standIn(int index) {
+        return index >= 1 && index <= parameterCount ? standIns[index] : null;
+    }
+
+    /** Whether the driver binds parameter {@code index} itself: an encrypted column's, or one only tested for NULL. */
+    public boolean withholds(int index) {
+        return parameter(index) != null || standIn(index) != null;
     }
 
     /** Whether any parameter binds an encrypted column. */

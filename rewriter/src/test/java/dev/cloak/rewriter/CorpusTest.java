@@ -120,7 +120,8 @@ class CorpusTest {
         assertNoLiteralIn(plan.toString(), c.sql);
         List<String> params = new ArrayList<>();
         for (int i = 1; i <= plan.parameterCount(); i++) {
-            params.add(plan.parameter(i) == null ? "-" : plan.parameter(i).name());
+            params.add(plan.parameter(i) != null ? plan.parameter(i).name()
+                    : plan.standIn(i) != null ? "null-test" : "-");
         }
         String expectedParams = c.expect.get("params");
         if (expectedParams == null) {

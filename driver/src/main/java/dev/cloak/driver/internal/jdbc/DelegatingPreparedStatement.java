@@ -49,13 +49,17 @@ abstract class DelegatingPreparedStatement<S extends PreparedStatement> extends 
         return parameterIndex;
     }
 
-    /** Whether the parameter at this 1-based index belongs to an encrypted column. */
+    /**
+     * Whether the parameter at this 1-based index is one the delegate never gets the application's value for: it
+     * belongs to an encrypted column, or (in {@code ? IS NULL}) only whether it is NULL counts.
+     */
     protected boolean isEncrypted(int parameterIndex) {
         return false;
     }
 
     /**
-     * Binds {@code value} ({@code null} = SQL NULL) to an encrypted parameter. {@code sqlType} is the
+     * Binds {@code value} ({@code null} = SQL NULL) to an encrypted parameter, or what stands for it to one only
+     * tested for NULL. {@code sqlType} is the
      * {@link Types} constant of the setter that was called ({@code setString} gives {@code VARCHAR},
      * {@code setObject(i, x)} gives {@code OTHER}, {@code setNull(i, t)} gives {@code t}).
      */

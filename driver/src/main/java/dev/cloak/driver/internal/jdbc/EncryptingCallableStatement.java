@@ -53,7 +53,7 @@ final class EncryptingCallableStatement extends DelegatingCallableStatement {
 
     @Override
     protected boolean isEncrypted(int parameterIndex) {
-        return plan.parameter(parameterIndex) != null;
+        return plan.withholds(parameterIndex);
     }
 
     @Override

@@ -53,7 +53,7 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement<Prep
 
     @Override
     protected boolean isEncrypted(int parameterIndex) {
-        return plan.parameter(parameterIndex) != null;
+        return plan.withholds(parameterIndex);
     }
 
     @Override

@@ -12,7 +12,8 @@ import java.sql.Types;
 import java.util.List;
 
 /**
- * Binds values to the encrypted parameters of one plan: NULL stays NULL, anything else becomes a cell. Each
+ * Binds values to the encrypted parameters of one plan: NULL stays NULL, anything else becomes a cell. A parameter
+ * only tested for NULL gets NULL or the plan's stand-in, never the value. Each
  * parameter's codec is looked up once per statement, not once per bound value (batches bind thousands). While
  * a looked-up key domain rotates, a lookup parameter is bound once per key version the text was expanded for.
  */
@@ -48,6 +49,16 @@ final class ParameterEncryption {
 
     void bind(PreparedStatement delegate, int parameterIndex, Object value, int sqlType) throws SQLException {
         int index = delegateIndex(parameterIndex);
+        String standIn = plan.standIn(parameterIndex);
+        if (standIn != null) {
+            // only a NULL test reads it: the server learns whether it is NULL, never the value
+            if (value == null) {
+                delegate.setNull(index, Types.VARCHAR);
+            } else {
+                delegate.setString(index, standIn);
+            }
+            return;
+        }
         if (lookupKeys == null || !plan.isLookupParameter(parameterIndex)) {
             if (value == null) {
                 delegate.setNull(index, Types.VARBINARY);

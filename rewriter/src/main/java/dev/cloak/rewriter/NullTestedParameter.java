@@ -1,0 +1,74 @@
+package dev.cloak.rewriter;
+
+import java.util.Locale;
+import java.util.Map;
+import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.JdbcParameter;
+
+/**
+ * A {@code ?} whose only use is a NULL test: {@code ? IS [NOT] NULL}, or {@code CAST(? AS type) IS [NOT] NULL}
+ * ({@code ?::type} in PostgreSQL). Applications filter optionally with it and bind the same value as to an
+ * encrypted column next to it, {@code WHERE (? IS NULL OR ssn = ?)}: the server needs only whether the value is
+ * NULL, so the driver binds a NULL for a NULL and a fixed stand-in of the cast's type for anything else, and the
+ * value itself never leaves the application. A cast to a type without a known stand-in (arrays, intervals,
+ * user-defined types) keeps the parameter plain.
+ */
+final class NullTestedParameter {
+
+    /** The stand-in for a bare {@code ?}: bound as a string, which every dialect tests for NULL as it is. */
+    static final String BARE = "";
+
+    private static final String ZERO = "0";
+    private static final String TIMESTAMP = "2000-01-01 00:00:00";
+
+    /** A stand-in per type name (lower case, without length or precision), each valid input of that type. */
+    private static final Map<String, String> STAND_INS = Map.ofEntries(
+            Map.entry("char", BARE), Map.entry("character", BARE), Map.entry("varchar", BARE),
+            Map.entry("character varying", BARE), Map.entry("nchar", BARE), Map.entry("nvarchar", BARE),
+            Map.entry("national character", BARE), Map.entry("national character varying", BARE),
+            Map.entry("national char", BARE), Map.entry("text", BARE), Map.entry("bpchar", BARE),
+            Map.entry("varchar2", BARE), Map.entry("clob", BARE), Map.entry("character large object", BARE),
+            Map.entry("binary", BARE), Map.entry("varbinary", BARE), Map.entry("binary varying", BARE),
+            Map.entry("bytea", BARE), Map.entry("blob", BARE), Map.entry("binary large object", BARE),
+            Map.entry("int", ZERO), Map.entry("integer", ZERO), Map.entry("int2", ZERO), Map.entry("int4", ZERO),
+            Map.entry("int8", ZERO), Map.entry("smallint", ZERO), Map.entry("bigint", ZERO),
+            Map.entry("tinyint", ZERO), Map.entry("numeric", ZERO), Map.entry("decimal", ZERO),
+            Map.entry("real", ZERO), Map.entry("float", ZERO), Map.entry("float4", ZERO), Map.entry("float8", ZERO),
+            Map.entry("double", ZERO), Map.entry("double precision", ZERO), Map.entry("signed", ZERO),
+            Map.entry("signed integer", ZERO), Map.entry("unsigned", ZERO), Map.entry("unsigned integer", ZERO),
+            Map.entry("json", ZERO), Map.entry("jsonb", ZERO),
+            Map.entry("boolean", "false"), Map.entry("bool", "false"),
+            Map.entry("date", "2000-01-01"),
+            Map.entry("time", "00:00:00"), Map.entry("time without time zone", "00:00:00"),
+            Map.entry("timestamp", TIMESTAMP), Map.entry("timestamp without time zone", TIMESTAMP),
+            Map.entry("timestamptz", TIMESTAMP), Map.entry("timestamp with time zone", TIMESTAMP),
+            Map.entry("datetime", TIMESTAMP),
+            Map.entry("uuid", "00000000-0000-0000-0000-000000000000"));
+
+    private NullTestedParameter() {
+    }
+
+    /**
+     * The stand-in to bind for the operand of a NULL test, or null when the operand is no parameter or a cast of
+     * one to a type without a known stand-in.
+     */
+    static String standIn(Expression operand) {
+        if (operand instanceof JdbcParameter) {
+            return BARE;
+        }
+        if (!(operand instanceof CastExpression cast) || !(cast.getLeftExpression() instanceof JdbcParameter)
+                || cast.getColDataType() == null || cast.getColDataType().getArrayData() != null
+                && !cast.getColDataType().getArrayData().isEmpty()) {
+            return null;
+        }
+        String type = cast.getColDataType().getDataType();
+        int arguments = type.indexOf('(');
+        type = (arguments < 0 ? type : type.substring(0, arguments)).strip();
+        if (type.toLowerCase(Locale.ROOT).startsWith("pg_catalog.")) {
+            type = type.substring("pg_catalog.".length());
+        }
+        // a quoted type name is matched as written, an unquoted one in any case
+        return STAND_INS.get(Identifiers.isQuoted(type) ? Identifiers.unquote(type) : type.toLowerCase(Locale.ROOT));
+    }
+}
