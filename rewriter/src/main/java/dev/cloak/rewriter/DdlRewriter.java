@@ -12,7 +12,11 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.NullValue;
+import net.sf.jsqlparser.expression.Parenthesis;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
@@ -214,8 +218,8 @@ final class DdlRewriter {
                     if (setsAttribute(expression, definition)) {
                         attribute(table, definition);
                     } else {
-                        rewritten |= declareColumn(table, definition);
                         using(table, definition);
+                        rewritten |= declareColumn(table, definition);
                     }
                 }
             }
@@ -262,9 +266,26 @@ final class DdlRewriter {
         }
     }
 
-    /** {@code ALTER COLUMN c TYPE t USING e}: on an encrypted column, {@code e} may only be the column itself. */
+    /**
+     * {@code ALTER COLUMN c TYPE t USING e}: on an encrypted column, {@code e} may only be the column itself, or the
+     * column cast to the new type {@code t}, as Liquibase's {@code modifyDataType} writes it on PostgreSQL
+     * ({@code USING (c::VARCHAR(160))}): the values stay what they are, so the cast is sent as the column alone (the
+     * cells keep the binary type the declaration is rewritten to). Called before the type is rewritten.
+     */
     private void using(Table table, AlterExpression.ColumnDataType definition) {
         EncryptedColumn column = tables.column(table, definition.getColumnName());
+        Expression using = definition.getUsingExpression();
+        while (using instanceof Parenthesis parenthesis) {
+            using = parenthesis.getExpression();
+        }
+        if (using instanceof ParenthesedExpressionList<?> list && list.size() == 1) {
+            using = list.get(0);
+        }
+        if (column != null && using instanceof CastExpression cast && cast.getLeftExpression() instanceof Column named
+                && named.getTable() == null && column.equals(tables.column(table, named.getColumnName()))
+                && sameType(cast.getColDataType(), definition.getColDataType())) {
+            definition.setUsingExpression(named);
+        }
         if (column != null && definition.getUsingExpression() != null
                 && !(definition.getUsingExpression() instanceof Column named
                         && named.getTable() == null && column.equals(tables.column(table, named.getColumnName())))) {
@@ -284,6 +305,12 @@ final class DdlRewriter {
                 }
             }
         }
+    }
+
+    /** Whether two type names are spelled alike but for case and blanks: {@code INT(11)}, {@code int (11)}. */
+    private static boolean sameType(ColDataType one, ColDataType other) {
+        return one != null && other != null && String.valueOf(one).replaceAll("\\s+", "").equalsIgnoreCase(
+                String.valueOf(other).replaceAll("\\s+", ""));
     }
 
     /**
