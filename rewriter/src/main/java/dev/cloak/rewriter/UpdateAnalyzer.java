@@ -45,7 +45,9 @@ final class UpdateAnalyzer {
                 analysis.from.join(join, level);
             }
         }
-        if (update.getSelect() != null || update.getOutputClause() != null || update.getPreferringClause() != null) {
+        // JSqlParser also keeps a first SET's subquery as the UPDATE's select; the SET checks it as a value
+        if (update.getSelect() != null && !isFirstValue(update) || update.getOutputClause() != null
+                || update.getPreferringClause() != null) {
             throw new Rejection("this UPDATE form on configured table " + table + Rejection.NOT_YET
                     + ": write UPDATE table SET column = ? WHERE ...");
         }
@@ -75,5 +77,12 @@ final class UpdateAnalyzer {
         analysis.clauses.orderBy(update.getOrderByElements(), List.of(), level);
         analysis.clauses.limit(update.getLimit(), level);
         return target.returning(update.getReturningClause());
+    }
+
+    /** Whether the UPDATE's select is the value of its first SET, {@code SET c = (SELECT …)}. */
+    private static boolean isFirstValue(Update update) {
+        List<UpdateSet> sets = update.getUpdateSets();
+        return !sets.isEmpty() && !sets.get(0).getValues().isEmpty()
+                && sets.get(0).getValues().get(0) == update.getSelect();
     }
 }
