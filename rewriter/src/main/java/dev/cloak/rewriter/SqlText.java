@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -322,13 +323,25 @@ final class SqlText {
      * reads as two names: a quoted identifier keeps its case ({@code "SSN"}), an unquoted one is folded (to lower
      * case on PostgreSQL, to upper case on H2). Returns the name's lower-case form, or null when there is none.
      * MariaDB folds no quoted name differently from an unquoted one.
+     *
+     * <p>A report's quoted output label ({@code count(*) AS "Count"}, {@code o.name AS "Office"}) names a result
+     * column only: no other part of the statement resolves it. Such a label (an {@code AS "Label"} in the select list
+     * of the statement's first top-level {@code SELECT}) may share its name with unquoted words that cannot be
+     * taken for it either: a qualified column ({@code p.name}), a function ({@code count(}) or an {@code EXTRACT}
+     * field ({@code extract(year from …)}). Any other pair of spellings clashes.
      */
     static String caseClash(String sql, List<SqlToken> tokens, Dialect dialect) {
         if (dialect == Dialect.MARIADB) {
             return null;
         }
+        List<SqlToken> words = tokens.stream().filter(t -> t.kind() != TokenKind.COMMENT).toList();
+        Set<Integer> labels = outputLabels(sql, words);
+        // each name's spellings: as a label, as a word that cannot be a label's, as anything else
+        Map<String, String> asLabel = new HashMap<>();
+        Map<String, String> apart = new HashMap<>();
         Map<String, String> readAs = new HashMap<>();
-        for (SqlToken token : tokens) {
+        for (int i = 0; i < words.size(); i++) {
+            SqlToken token = words.get(i);
             String text = sql.substring(token.start(), token.end());
             String server;
             if (token.form() == TokenForm.WORD) {
@@ -339,12 +352,65 @@ final class SqlText {
                 continue;
             }
             String key = server.toLowerCase(Locale.ROOT);
-            String before = readAs.putIfAbsent(key, server);
+            Map<String, String> group = labels.contains(i) ? asLabel
+                    : token.form() == TokenForm.WORD && cannotBeALabel(sql, words, i) ? apart : readAs;
+            String before = group.putIfAbsent(key, server);
             if (before != null && !before.equals(server)) {
                 return key;
             }
         }
+        for (Map<String, String> group : List.of(asLabel, apart)) {
+            for (Map.Entry<String, String> spelling : group.entrySet()) {
+                String other = readAs.get(spelling.getKey());
+                if (other != null && !other.equals(spelling.getValue())) {
+                    return spelling.getKey();
+                }
+            }
+        }
         return null;
+    }
+
+    /**
+     * The indexes (in {@code words}) of the quoted labels {@code AS "Label"} in the select list of the first
+     * {@code SELECT} outside parentheses, each followed by a comma or {@code FROM} outside parentheses, or by the
+     * end of the text.
+     */
+    private static Set<Integer> outputLabels(String sql, List<SqlToken> words) {
+        Set<Integer> labels = new HashSet<>();
+        int depth = 0;
+        boolean inList = false;
+        for (int i = 0; i < words.size(); i++) {
+            SqlToken token = words.get(i);
+            String text = sql.substring(token.start(), token.end());
+            if (text.equals("(")) {
+                depth++;
+            } else if (text.equals(")")) {
+                depth--;
+            } else if (depth == 0 && token.kind() == TokenKind.WORD && text.equalsIgnoreCase("SELECT")) {
+                if (inList) {
+                    break;
+                }
+                inList = true;
+            } else if (depth == 0 && inList && (token.kind() == TokenKind.SEMICOLON
+                    || token.kind() == TokenKind.WORD && text.equalsIgnoreCase("FROM"))) {
+                break;
+            } else if (depth == 0 && inList && token.form() == TokenForm.DOUBLE_QUOTED_IDENTIFIER && i > 0
+                    && isWord(sql, words.get(i - 1), "AS") && (i + 1 == words.size()
+                    || sql.startsWith(",", words.get(i + 1).start()) || isWord(sql, words.get(i + 1), "FROM"))) {
+                labels.add(i);
+            }
+        }
+        return labels;
+    }
+
+    /** Whether the word at {@code i} is a qualified name's last part, a function's name, or an EXTRACT field. */
+    private static boolean cannotBeALabel(String sql, List<SqlToken> words, int i) {
+        boolean qualified = i > 0 && sql.startsWith(".", words.get(i - 1).start());
+        boolean called = i + 1 < words.size() && sql.startsWith("(", words.get(i + 1).start());
+        boolean extracted = i >= 2 && isWord(sql, words.get(i - 2), "EXTRACT")
+                && sql.startsWith("(", words.get(i - 1).start()) && i + 1 < words.size()
+                && isWord(sql, words.get(i + 1), "FROM");
+        return qualified || called || extracted;
     }
 
     /**
