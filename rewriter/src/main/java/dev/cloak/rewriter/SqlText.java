@@ -104,6 +104,19 @@ final class SqlText {
     /** The words after which MariaDB's {@code ONLY} is a keyword: {@code READ ONLY}, {@code FETCH … ROWS ONLY}. */
     private static final Set<String> ONLY_KEYWORD_AFTER = Set.of("read", "row", "rows");
 
+    /**
+     * Names JSqlParser reads as a keyword before a dot ({@code year.id} as a field of {@code YEAR}) or cannot read as
+     * a table alias at all ({@code … AS map}), which both servers take for plain names there.
+     */
+    private static final Set<String> QUALIFIER_KEYWORDS = Set.of("year", "month", "day", "hour", "minute", "second",
+            "map", "current", "prior", "sample", "unknown");
+
+    /** Of {@link #QUALIFIER_KEYWORDS}, those JSqlParser cannot read as a table alias either. */
+    private static final Set<String> ALIAS_KEYWORDS = Set.of("map", "current", "prior", "sample", "unknown");
+
+    /** The words before a table name: a word after the name is its alias. */
+    private static final Set<String> BEFORE_TABLE = Set.of("from", "join", "update", ",");
+
     /** Names JSqlParser takes for MySQL's {@code KEY name (…)} or {@code INDEX name (…)} in a column list. */
     private static final Set<String> INDEX_WORDS = Set.of("key", "index");
 
@@ -112,8 +125,10 @@ final class SqlText {
      * server would read it unquoted ({@code settings} as {@code "settings"} on PostgreSQL, {@code `settings`} on
      * MariaDB), or null when there is none: {@code settings}, MariaDB's {@code only} and {@code window} (not its
      * {@code WINDOW w AS (…)} clause, {@code FETCH … ROWS ONLY} nor {@code READ ONLY}), and PostgreSQL's {@code key}
-     * and {@code index} as a column declared in a column list ({@code (id int, key varchar(20))}). Only in statements
-     * that query, write or define tables, where these words have no other meaning.
+     * and {@code index} as a column declared in a column list ({@code (id int, key varchar(20))}), and table aliases
+     * and qualifiers such as {@code map} ({@code FROM mapping AS map}, {@code map.id}) and {@code year}
+     * ({@code year.id}, which JSqlParser reads as a field of {@code YEAR}). Only in statements that query, write or
+     * define tables, where these words have no other meaning.
      */
     static String withParserKeywordsQuoted(String sql, List<SqlToken> tokens, Dialect dialect) {
         Set<String> anywhere = dialect == null ? null : PARSER_KEYWORDS.get(dialect);
@@ -136,6 +151,8 @@ final class SqlText {
             boolean quote;
             if (token.kind() != TokenKind.WORD || definesRoutine) {
                 quote = false;
+            } else if (QUALIFIER_KEYWORDS.contains(word)) {
+                quote = isQualifier(sql, words, i) || ALIAS_KEYWORDS.contains(word) && isTableAlias(sql, words, i);
             } else if (anywhere.contains(word)) {
                 quote = !(word.equals("only") && ONLY_KEYWORD_AFTER.contains(previous.toLowerCase(Locale.ROOT)))
                         && !(word.equals("window") && i + 2 < words.size()
@@ -156,6 +173,23 @@ final class SqlText {
             }
         }
         return copied == 0 ? null : text.append(sql, copied, sql.length()).toString();
+    }
+
+    /** Whether the word at {@code i} qualifies a name: a dot right after it, then a name. */
+    private static boolean isQualifier(String sql, List<SqlToken> words, int i) {
+        return i + 2 < words.size() && words.get(i + 1).start() == words.get(i).end()
+                && text(sql, words.get(i + 1)).equals(".") && (words.get(i + 2).kind() == TokenKind.WORD
+                        || words.get(i + 2).kind() == TokenKind.QUOTED_IDENTIFIER);
+    }
+
+    /** Whether the word at {@code i} names a table's alias: after {@code AS}, or right after a table's name. */
+    private static boolean isTableAlias(String sql, List<SqlToken> words, int i) {
+        if (i >= 1 && lower(sql, words.get(i - 1)).equals("as")) {
+            return true;
+        }
+        return i >= 2 && (words.get(i - 1).kind() == TokenKind.WORD
+                || words.get(i - 1).kind() == TokenKind.QUOTED_IDENTIFIER)
+                && BEFORE_TABLE.contains(text(sql, words.get(i - 2)).toLowerCase(Locale.ROOT));
     }
 
     private static String lower(String sql, SqlToken token) {
