@@ -127,6 +127,12 @@ public final class SqlRewriter {
         if (catalog != Catalog.NONE && System.nanoTime() - viewsDue >= 0) {
             readViews(catalog);
         }
+        if (catalog != Catalog.NONE && !viewsRead) {
+            // a view made outside Cloak over a configured table would be taken for a plain table
+            throw new UnsupportedStatementException("the views could not be read from the database's catalog, so"
+                    + " Cloak cannot tell whether the statement reaches a configured table through one; it is not"
+                    + " sent: try again");
+        }
         Outcome outcome = cache.getIfPresent(sql);
         if (outcome == null || outcome.catalogBound() && stale(outcome)) {
             Outcome seen = outcome;

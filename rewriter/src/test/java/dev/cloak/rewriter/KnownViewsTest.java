@@ -180,6 +180,21 @@ class KnownViewsTest {
     }
 
     @Test
+    void noStatementIsPlannedBeforeTheViewsWereReadOnce() throws Exception {
+        TestCatalog catalog = new TestCatalog();
+        catalog.views.add(view("contacts", List.of("id", "phone"), "SELECT id, ssn AS phone FROM patients"));
+        catalog.answers = false;
+        SqlRewriter rewriter = new SqlRewriter(SCHEMA, 100, null, Duration.ofMillis(50));
+        // a view made outside Cloak (a lock held on the catalog, a timeout): not taken for a plain table
+        assertThat(rejection(rewriter, "SELECT id FROM contacts WHERE phone = 'x'", catalog).getMessage())
+                .contains("views could not be read").doesNotContain("'x'");
+        assertThat(rejection(rewriter, "SELECT 1", catalog)).isNotNull();
+        catalog.answers = true;
+        Thread.sleep(100);
+        assertThat(rewriter.plan("SELECT id FROM contacts WHERE phone = ?", catalog).parameter(1)).isEqualTo(SSN);
+    }
+
+    @Test
     void sameViewNameInTwoSchemasWithDifferentColumnsIsRefusedWithoutASchema() {
         TestCatalog catalog = new TestCatalog();
         catalog.views.add(new ViewDefinition("a", "contacts", List.of("x"), "SELECT ssn AS x FROM patients"));
