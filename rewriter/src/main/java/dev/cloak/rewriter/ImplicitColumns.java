@@ -24,11 +24,15 @@ final class ImplicitColumns {
     private ImplicitColumns() {
     }
 
+    /** The text with the columns named, and the columns it names. */
+    record Named(String sql, ImpliedColumns implied) {
+    }
+
     /**
      * The text of {@code statement} with its target table's columns named, or null when it is no INSERT into a
      * configured table without a column list.
      */
-    static String named(Statement statement, String sql, ConfiguredTables tables, Catalog catalog, Dialect dialect) {
+    static Named named(Statement statement, String sql, ConfiguredTables tables, Catalog catalog, Dialect dialect) {
         Insert insert = InsertAnalyzer.asInsert(statement);
         if (insert == null || insert.getColumns() != null && !insert.getColumns().isEmpty()
                 || insert.isOnlyDefaultValues() || insert.isUseSet() || insert.getSelect() == null
@@ -50,10 +54,12 @@ final class ImplicitColumns {
         }
         int width = dialect == Dialect.POSTGRESQL ? width(insert.getSelect(), columns.size()) : columns.size();
         StringJoiner list = new StringJoiner(", ", " (", ")");
-        for (String column : columns.subList(0, Math.min(width, columns.size()))) {
+        List<String> filled = columns.subList(0, Math.min(width, columns.size()));
+        for (String column : filled) {
             list.add(quoted(column, dialect));
         }
-        return sql.substring(0, end) + list + sql.substring(end);
+        return new Named(sql.substring(0, end) + list + sql.substring(end),
+                new ImpliedColumns(table.getSchemaName(), table.getName(), filled));
     }
 
     /**

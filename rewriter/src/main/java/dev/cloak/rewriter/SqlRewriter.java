@@ -586,9 +586,9 @@ public final class SqlRewriter {
     /** One parsed statement; an INSERT without a column list is planned as the text with its columns named. */
     private StatementPlan planOne(String sql, Statement statement, int parameters, Catalog catalog) {
         ConfiguredTables tables = new ConfiguredTables(schema, views.snapshot());
-        String named = ImplicitColumns.named(statement, sql, tables, catalog, dialect);
+        ImplicitColumns.Named named = ImplicitColumns.named(statement, sql, tables, catalog, dialect);
         if (named != null) {
-            return planUncached(named, Catalog.NONE).withCatalogDependency();
+            return planUncached(named.sql(), Catalog.NONE).withImpliedColumns(named.implied());
         }
         return new StatementAnalyzer(tables, sql, parameters, dialect, catalog).analyze(statement);
     }

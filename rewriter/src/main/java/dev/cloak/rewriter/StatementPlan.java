@@ -75,6 +75,7 @@ public final class StatementPlan {
     private final Set<String> droppedViews;
     private final boolean viewsStale;
     private final boolean dependsOnCatalog;
+    private final List<ImpliedColumns> impliedColumns;
     private final List<ColumnUse> uses;
 
     private StatementPlan(Builder builder) {
@@ -135,7 +136,8 @@ public final class StatementPlan {
         this.definedViews = List.copyOf(builder.definedViews);
         this.droppedViews = Set.copyOf(builder.droppedViews);
         this.viewsStale = builder.viewsStale;
-        this.dependsOnCatalog = builder.dependsOnCatalog;
+        this.dependsOnCatalog = builder.dependsOnCatalog || !builder.impliedColumns.isEmpty();
+        this.impliedColumns = List.copyOf(builder.impliedColumns);
         this.uses = uses(builder.uses, this.parameters, this.lookupParameters, this.literals, this.lookups);
     }
 
@@ -195,6 +197,7 @@ public final class StatementPlan {
         private Set<String> droppedViews = Set.of();
         private boolean viewsStale;
         private boolean dependsOnCatalog;
+        private List<ImpliedColumns> impliedColumns = List.of();
         private List<ColumnUse> uses = List.of();
 
         private Builder(Kind kind, String sql, int parameterCount) {
@@ -291,6 +294,7 @@ public final class StatementPlan {
             List<EncryptedColumn> locked = new ArrayList<>();
             List<KnownView> defined = new ArrayList<>();
             Set<String> dropped = new HashSet<>();
+            List<ImpliedColumns> implied = new ArrayList<>();
             for (StatementPlan part : parts) {
                 changed.addAll(part.changedTables);
                 declared.addAll(part.declaredColumns);
@@ -299,9 +303,17 @@ public final class StatementPlan {
                 dropped.addAll(part.droppedViews);
                 viewsStale |= part.viewsStale;
                 dependsOnCatalog |= part.dependsOnCatalog;
+                implied.addAll(part.impliedColumns);
             }
+            impliedColumns(implied);
             return changedTables(changed).declaredColumns(declared).lockedColumns(locked).definedViews(defined)
                     .droppedViews(dropped);
+        }
+
+        /** The column orders of the INSERTs without a column list, which the driver checks before running them. */
+        Builder impliedColumns(List<ImpliedColumns> orders) {
+            this.impliedColumns = orders;
+            return this;
         }
 
         /** The uses of encrypted columns the analysis recorded; lookups and written values are added from the rest. */
@@ -315,10 +327,13 @@ public final class StatementPlan {
         }
     }
 
-    /** This plan, marked as holding what the catalog said, so it is planned again when that may have changed. */
-    StatementPlan withCatalogDependency() {
+    /**
+     * This plan of an INSERT whose columns the catalog named, so it is planned again when that may have changed and
+     * checked on the connection that runs it.
+     */
+    StatementPlan withImpliedColumns(ImpliedColumns implied) {
         return builder(kind, sql, parameterCount).parameters(encryptedParameters(0)).nullTested(standIns(0))
-                .projections(projections, starTables)
+                .projections(projections, starTables).impliedColumns(List.of(implied))
                 .literals(literals).lookups(lookups).writtenTable(writtenTable).changedTables(changedTables)
                 .declaredColumns(declaredColumns).lockedColumns(lockedColumns).definedViews(definedViews)
                 .droppedViews(droppedViews).viewsStale(viewsStale).dependsOnCatalog(true)
@@ -331,7 +346,8 @@ public final class StatementPlan {
      */
     StatementPlan explained() {
         return builder(Kind.EXPLAIN, sql, parameterCount).parameters(encryptedParameters(0)).nullTested(standIns(0))
-                .literals(literals).lookups(lookups).dependsOnCatalog(dependsOnCatalog).build();
+                .literals(literals).lookups(lookups).dependsOnCatalog(dependsOnCatalog).impliedColumns(impliedColumns)
+                .build();
     }
 
     /** The encrypted parameters by index, each index moved by {@code shift}. */
@@ -474,6 +490,14 @@ public final class StatementPlan {
     /** Whether the driver binds parameter {@code index} itself: an encrypted column's, or one only tested for NULL. */
     public boolean withholds(int index) {
         return parameter(index) != null || standIn(index) != null;
+    }
+
+    /**
+     * The column orders the catalog gave for INSERTs without a column list, which the text sent names: the driver
+     * checks them on the connection that runs the statement. Empty for any other statement.
+     */
+    public List<ImpliedColumns> impliedColumns() {
+        return impliedColumns;
     }
 
     /** Whether any parameter binds an encrypted column. */

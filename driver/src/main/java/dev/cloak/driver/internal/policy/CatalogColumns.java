@@ -81,6 +81,11 @@ final class CatalogColumns {
         }
     }
 
+    /** Forgets the table a SQL text names so (quotes kept), in any schema. */
+    void invalidate(String table) {
+        invalidate(Set.of(unquoted(table).toLowerCase(Locale.ROOT)));
+    }
+
     private static List<String> read(Connection connection, Dialect dialect, String schema, String table)
             throws SQLException {
         return read(connection, dialect, schema, table, CatalogColumns::names);

@@ -26,6 +26,7 @@ import dev.cloak.rewriter.Catalog;
 import dev.cloak.rewriter.Dialect;
 import dev.cloak.rewriter.EncryptedColumn;
 import dev.cloak.rewriter.EncryptedSchema;
+import dev.cloak.rewriter.ImpliedColumns;
 import dev.cloak.rewriter.SqlRewriter;
 import dev.cloak.rewriter.StatementPlan;
 import dev.cloak.rewriter.UnsupportedStatementException;
@@ -249,8 +250,40 @@ public final class CompiledPolicy implements AutoCloseable {
             catalogColumns.invalidate(plan.changedTables());
             rewriter.schemaChanged(plan);
         }
+        if (!plan.impliedColumns().isEmpty()) {
+            checkImpliedColumns(plan, catalog, rewriter);
+        }
         prepareKeys(plan);
         return plan;
+    }
+
+    /**
+     * An INSERT without a column list was planned with the column order the catalog gave for its table's name,
+     * which may be another table's on this connection (another schema first on its search path, a temporary table,
+     * another database): each value would then be encrypted, or left plain, for the wrong column. The order is read
+     * again as the server resolves the name here; when it differs, the statement is refused and planned afresh.
+     */
+    private void checkImpliedColumns(StatementPlan plan, Catalog catalog, SqlRewriter rewriter) throws SQLException {
+        for (ImpliedColumns implied : plan.impliedColumns()) {
+            List<String> resolved;
+            try {
+                resolved = catalog instanceof ConnectionCatalog connection
+                        ? connection.resolvedColumns(implied.schema(), implied.table()) : List.of();
+            } catch (SQLException e) {
+                throw SqlErrors.of(SqlState.STATEMENT_REFUSED, "INSERT without a column list on a configured table"
+                        + " needs the table's columns from the database's catalog, which could not be read (SQLState "
+                        + e.getSQLState() + "): name the columns, e.g. INSERT INTO table (a, b) VALUES (?, ?)", e);
+            }
+            if (resolved.size() < implied.columns().size()
+                    || !resolved.subList(0, implied.columns().size()).equals(implied.columns())) {
+                catalogColumns.invalidate(implied.table());
+                rewriter.readViewsAgain();
+                throw SqlErrors.of(SqlState.STATEMENT_REFUSED, "INSERT without a column list: the table this"
+                        + " connection's server takes its name for (another schema on the search path, a temporary"
+                        + " table) has other columns than those Cloak read for it, so it was not sent: name the"
+                        + " columns, e.g. INSERT INTO table (a, b) VALUES (?, ?)");
+            }
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,13 @@ final class ConnectionCatalog implements Catalog {
             + " ON v.TABLE_SCHEMA = c.TABLE_SCHEMA AND v.TABLE_NAME = c.TABLE_NAME"
             + " ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION";
 
+    /** A relation's columns in order, resolved as the server resolves the name ({@code pg_temp}, search path). */
+    private static final String POSTGRESQL_RESOLVED_COLUMNS = "SELECT a.attname FROM pg_catalog.pg_attribute a"
+            + " WHERE a.attrelid = pg_catalog.to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
+            + " ORDER BY a.attnum";
+    private static final String H2_RESOLVED_COLUMNS = "SELECT COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS"
+            + " WHERE TABLE_SCHEMA = COALESCE(?, SCHEMA()) AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
+
     private final Connection connection;
     private final CatalogColumns columns;
     private final Dialect dialect;
@@ -73,6 +81,66 @@ final class ConnectionCatalog implements Catalog {
     @Override
     public List<String> columns(String schema, String table) {
         return metadata("columns", table, () -> columns.of(connection, dialect, schema, table));
+    }
+
+    /**
+     * The columns, in order, of the table the server takes the name for on this connection: a temporary table, the
+     * first schema of the search path that holds one, the connection's database. Empty when there is no such table,
+     * or when Cloak does not know the database's catalog.
+     *
+     * @param schema the schema as a SQL text names it (quotes kept), or null
+     * @param table  the table as a SQL text names it (quotes kept)
+     */
+    List<String> resolvedColumns(String schema, String table) throws SQLException {
+        if (dialect == null) {
+            return List.of();
+        }
+        return guarded(() -> switch (dialect) {
+            case POSTGRESQL -> names(POSTGRESQL_RESOLVED_COLUMNS, (schema == null ? "" : schema + ".") + table);
+            case H2 -> names(H2_RESOLVED_COLUMNS, schema == null ? null : h2Name(schema), h2Name(table));
+            case MARIADB -> {
+                // SHOW COLUMNS resolves a temporary table first, as a statement does
+                String name = (schema == null ? "" : backquoted(schema) + ".") + backquoted(table);
+                List<String> names = new ArrayList<>();
+                try (Statement statement = connection.createStatement();
+                     ResultSet rs = statement.executeQuery("SHOW COLUMNS FROM " + name)) {
+                    while (rs.next()) {
+                        names.add(rs.getString("Field"));
+                    }
+                }
+                yield names;
+            }
+        });
+    }
+
+    private List<String> names(String query, String... parameters) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(query)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names;
+    }
+
+    /** H2 folds an unquoted name to upper case and keeps a quoted one. */
+    private static String h2Name(String name) {
+        return name.startsWith("\"") && name.endsWith("\"") && name.length() >= 2
+                ? name.substring(1, name.length() - 1).replace("\"\"", "\"") : name.toUpperCase(Locale.ROOT);
+    }
+
+    /** A MariaDB name as a text writes it (bare, backquoted or double-quoted), backquoted. */
+    private static String backquoted(String name) {
+        String bare = name.length() >= 2 && (name.startsWith("`") && name.endsWith("`")
+                || name.startsWith("\"") && name.endsWith("\""))
+                ? name.substring(1, name.length() - 1).replace(name.substring(0, 1) + name.charAt(0),
+                        name.substring(0, 1)) : name;
+        return "`" + bare.replace("`", "``") + "`";
     }
 
     @Override
