@@ -1,12 +1,14 @@
 package dev.cloak.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,6 +92,53 @@ class GeneratedKeysTest {
                     assertThat(rs.getInt("id")).isEqualTo(1);
                     assertThat(rs.getString("ssn")).isEqualTo("123-45-6789");
                 }
+            }
+        }
+    }
+
+    /** A statement's own RETURNING, asked for as generated keys: its items, as the plan reads them. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestDatabase.class, names = {"POSTGRESQL"})
+    void generatedKeysOfAStatementWithItsOwnReturningAreReadAsItsItems(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("retk");
+            fx.rawExecute("CREATE TABLE " + t + " (id SERIAL PRIMARY KEY, ssn BYTEA)");
+            Connection c = fx.cloak(fx.policy().column(t + ".ssn", "varchar", "deterministic").write());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t + " (ssn) VALUES (?) RETURNING id,"
+                    + " ssn AS k", Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, "123-45-6789");
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    assertThat(keys.next()).isTrue();
+                    assertThat(keys.getString("k")).isEqualTo("123-45-6789");
+                }
+            }
+        }
+    }
+
+    /**
+     * pgjdbc's RETURNING * of an UPDATE … FROM returns the columns of the table it reads too: an encrypted column
+     * there is not handed back as a raw cell among the keys, the keys are refused.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestDatabase.class, names = {"POSTGRESQL"})
+    void generatedKeysOfAnUpdateThatReadsAnotherTablesEncryptedColumnAreRefused(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String people = fx.table("gkr");
+            String plain = fx.table("gkq");
+            fx.rawExecute("CREATE TABLE " + people + " (id INT, ssn BYTEA)",
+                    "CREATE TABLE " + plain + " (id INT, x VARCHAR(10))", "INSERT INTO " + plain + " VALUES (1, 'a')");
+            Connection c = fx.cloak(fx.policy().column(people + ".ssn", "varchar", "deterministic").write());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + people + " (id, ssn) VALUES (1, ?)")) {
+                ps.setString(1, "123-45-6789");
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + plain + " SET x = ? FROM " + people
+                    + " WHERE " + people + ".id = " + plain + ".id", Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, "b");
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+                assertThatThrownBy(ps::getGeneratedKeys).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("ask for the generated key columns by name");
             }
         }
     }

@@ -43,6 +43,8 @@ final class Analysis {
     private Catalog catalog = Catalog.NONE;
     /** Whether the plan rests on what the catalog answered, so it is planned again when the schema changes. */
     private boolean askedCatalog;
+    /** Whether an UPDATE or DELETE reads other tables beside the one it writes ({@code FROM}, {@code USING}). */
+    private boolean readsOtherTables;
 
     private final Map<Integer, EncryptedColumn> encryptedParameters = new HashMap<>();
     private final List<LiteralSlot> literals = new ArrayList<>();
@@ -109,6 +111,11 @@ final class Analysis {
     /** The policy name of the first configured table the statement names. */
     String involvedName() {
         return involvedName;
+    }
+
+    /** An UPDATE or DELETE that reads other tables beside the one it writes. */
+    void readsOtherTables() {
+        readsOtherTables = true;
     }
 
     /** The table an INSERT, UPDATE or DELETE writes. */
@@ -190,7 +197,8 @@ final class Analysis {
         return StatementPlan.builder(kind, sql, parameterCount).parameters(encryptedParameters)
                 .nullTested(nullTestedParameters)
                 .projections(projections, starTablesInOrder).literals(literals).lookups(lookups)
-                .writtenTable(written).uses(uses).dependsOnCatalog(askedCatalog).build();
+                .writtenTable(written).readsOtherTables(readsOtherTables).uses(uses).dependsOnCatalog(askedCatalog)
+                .build();
     }
 
     /** Whether the statement holds values of encrypted columns: encrypted parameters, literals or lookups. */

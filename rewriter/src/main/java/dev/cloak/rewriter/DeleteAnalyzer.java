@@ -35,6 +35,9 @@ final class DeleteAnalyzer {
         }
         // the other tables join the target's scope, as an UPDATE's FROM does
         Scope level = target.scope();
+        if (present(delete.getUsingList()) || present(delete.getJoins())) {
+            analysis.readsOtherTables();
+        }
         if (present(delete.getUsingList())) {
             for (Table using : delete.getUsingList()) {
                 requireOtherName(delete.getTable(), using.getAlias());

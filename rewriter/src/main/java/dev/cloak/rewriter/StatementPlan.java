@@ -68,6 +68,7 @@ public final class StatementPlan {
     private final List<LookupSlot> lookups;
     private final boolean[] lookupParameters;
     private final List<EncryptedColumn> writtenTable;
+    private final boolean readsOtherTables;
     private final Set<String> changedTables;
     private final List<EncryptedColumn> declaredColumns;
     private final List<EncryptedColumn> lockedColumns;
@@ -130,6 +131,7 @@ public final class StatementPlan {
             }
         }
         this.writtenTable = builder.writtenTable == null ? null : List.copyOf(builder.writtenTable);
+        this.readsOtherTables = builder.readsOtherTables;
         this.changedTables = Set.copyOf(builder.changedTables);
         this.declaredColumns = List.copyOf(builder.declaredColumns);
         this.lockedColumns = List.copyOf(builder.lockedColumns);
@@ -190,6 +192,7 @@ public final class StatementPlan {
         private List<LiteralSlot> literals = List.of();
         private List<LookupSlot> lookups = List.of();
         private List<EncryptedColumn> writtenTable;
+        private boolean readsOtherTables;
         private Set<String> changedTables = Set.of();
         private List<EncryptedColumn> declaredColumns = List.of();
         private List<EncryptedColumn> lockedColumns = List.of();
@@ -238,6 +241,12 @@ public final class StatementPlan {
         /** The encrypted columns of the one table the statement writes. */
         Builder writtenTable(List<EncryptedColumn> columns) {
             this.writtenTable = columns;
+            return this;
+        }
+
+        /** Whether an UPDATE or DELETE reads other tables beside the one it writes. */
+        Builder readsOtherTables(boolean reads) {
+            this.readsOtherTables = reads;
             return this;
         }
 
@@ -334,7 +343,8 @@ public final class StatementPlan {
     StatementPlan withImpliedColumns(ImpliedColumns implied) {
         return builder(kind, sql, parameterCount).parameters(encryptedParameters(0)).nullTested(standIns(0))
                 .projections(projections, starTables).impliedColumns(List.of(implied))
-                .literals(literals).lookups(lookups).writtenTable(writtenTable).changedTables(changedTables)
+                .literals(literals).lookups(lookups).writtenTable(writtenTable).readsOtherTables(readsOtherTables)
+                .changedTables(changedTables)
                 .declaredColumns(declaredColumns).lockedColumns(lockedColumns).definedViews(definedViews)
                 .droppedViews(droppedViews).viewsStale(viewsStale).dependsOnCatalog(true)
                 .build();
@@ -558,6 +568,15 @@ public final class StatementPlan {
      */
     public List<EncryptedColumn> writtenTableColumns() {
         return writtenTable;
+    }
+
+    /**
+     * Whether an UPDATE or DELETE reads other tables beside the one it writes ({@code UPDATE … FROM},
+     * {@code DELETE … USING}, MariaDB's joins): pgjdbc's {@code RETURNING *} for its generated keys returns their
+     * columns too.
+     */
+    public boolean readsOtherTables() {
+        return readsOtherTables;
     }
 
     /**

@@ -32,6 +32,9 @@ final class UpdateAnalyzer {
         }
         // the other tables join the target's scope; a SET may copy a column of the same key domain and mode
         Scope level = target.scope();
+        if (present(update.getStartJoins()) || update.getFromItem() != null || present(update.getJoins())) {
+            analysis.readsOtherTables();
+        }
         if (present(update.getStartJoins())) {
             for (Join join : update.getStartJoins()) {
                 analysis.from.join(join, level);

@@ -3,37 +3,55 @@ package dev.cloak.driver.internal.jdbc;
 import dev.cloak.driver.internal.error.SqlErrors;
 import dev.cloak.driver.internal.policy.CompiledPolicy;
 import dev.cloak.rewriter.EncryptedColumn;
+import dev.cloak.rewriter.Projection;
 import dev.cloak.rewriter.StatementPlan;
+import java.sql.Connection;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Which columns of a generated-keys result are encrypted. Drivers fill it from {@code RETURNING *}
+ * Which columns of a generated-keys result are encrypted. A statement with its own {@code RETURNING} gets that
+ * result back, whose columns the plan's projections describe. Otherwise drivers fill it from {@code RETURNING *}
  * (pgjdbc) or with the key columns only; either way a column named like an encrypted column of the table the
  * statement writes is decrypted, so ciphertext is never handed back as if it were a key. When the plan names
- * no single written table (several statements in one string), any encrypted column of that name counts.
+ * no single written table (several statements in one string), any encrypted column of that name counts. When the
+ * statement reads other tables ({@code UPDATE … FROM}, {@code DELETE … USING}: pgjdbc's {@code RETURNING *} returns
+ * their columns too), a column named like an encrypted column of another table cannot be told from a plain one:
+ * the keys are refused.
  */
 final class GeneratedKeyColumns {
 
     private GeneratedKeyColumns() {
     }
 
-    static EncryptedColumn[] resolve(StatementPlan plan, ResultSetMetaData metaData, CompiledPolicy policy)
-            throws SQLException {
+    static EncryptedColumn[] resolve(StatementPlan plan, ResultSetMetaData metaData, CompiledPolicy policy,
+                                     Connection connection) throws SQLException {
         if (plan == null || plan.passThrough()) {
             return null;
         }
         int count = metaData.getColumnCount();
+        if (!plan.projections().isEmpty() && plan.projections().size() == count
+                && plan.projections().stream().noneMatch(p -> p instanceof Projection.AllColumns)) {
+            // the statement's own RETURNING, handed back as the keys
+            return ResultColumns.resolve(plan, metaData, connection);
+        }
         EncryptedColumn[] columns = new EncryptedColumn[count + 1];
         boolean any = false;
         for (int i = 1; i <= count; i++) {
             String name = metaData.getColumnName(i);
-            List<EncryptedColumn> candidates = policy.columnsNamed(name.toLowerCase(Locale.ROOT));
+            List<EncryptedColumn> named = policy.columnsNamed(name.toLowerCase(Locale.ROOT));
+            List<EncryptedColumn> candidates = named;
             List<EncryptedColumn> written = plan.writtenTableColumns();
             if (written != null) {
                 candidates = candidates.stream().filter(written::contains).toList();
+            }
+            if (candidates.isEmpty() && !named.isEmpty() && plan.readsOtherTables()) {
+                throw SqlErrors.refused("Generated key column " + name + " is named like encrypted column "
+                        + named.get(0).name() + " of a table the statement does not write, so Cloak cannot tell"
+                        + " whether it holds ciphertext; ask for the generated key columns by name, or write"
+                        + " RETURNING with the columns you need");
             }
             if (candidates.size() > 1) {
                 throw SqlErrors.refused("Generated key column " + metaData.getColumnName(i)

@@ -31,7 +31,7 @@ final class Results {
             return null;
         }
         return new DecryptingResultSet(owner, resultSet, GeneratedKeyColumns.resolve(plan, resultSet.getMetaData(),
-                connection.policy()), connection);
+                connection.policy(), connection), connection);
     }
 
     static ResultSetMetaData wrapMetaData(ResultSetMetaData metaData, StatementPlan plan,
