@@ -1,6 +1,12 @@
 package dev.cloak.keyring;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Objects;
+import java.util.Optional;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -18,21 +24,56 @@ public final class KmsCallException extends Exception {
 
     private final KeyringException.Kind kind;
     private final boolean retryable;
+    private final Duration retryAfter;
 
-    private KmsCallException(KeyringException.Kind kind, boolean retryable, String message, Throwable cause) {
+    private KmsCallException(KeyringException.Kind kind, boolean retryable, Duration retryAfter, String message,
+                             Throwable cause) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.retryable = retryable;
+        this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
     }
 
     /** The KMS is throttling, failing or cannot be reached: {@link KeyringException.Kind#UNAVAILABLE}, retried. */
     public static KmsCallException transientFailure(String message, Throwable cause) {
-        return new KmsCallException(KeyringException.Kind.UNAVAILABLE, true, message, cause);
+        return new KmsCallException(KeyringException.Kind.UNAVAILABLE, true, Duration.ZERO, message, cause);
+    }
+
+    /**
+     * The KMS is throttling or briefly unavailable, as {@link #transientFailure}, the next attempt no sooner than
+     * {@code retryAfter}: what the KMS asked for ({@code Retry-After}), or what its documentation asks of a client it
+     * throttles.
+     */
+    public static KmsCallException throttled(String message, Duration retryAfter) {
+        return new KmsCallException(KeyringException.Kind.UNAVAILABLE, true, retryAfter, message, null);
     }
 
     /** A failure that the same call cannot get past: of {@code kind}, never retried. */
     public static KmsCallException permanent(KeyringException.Kind kind, String message, Throwable cause) {
-        return new KmsCallException(kind, false, message, cause);
+        return new KmsCallException(kind, false, Duration.ZERO, message, cause);
+    }
+
+    /**
+     * How long an HTTP answer's {@code Retry-After} asks to wait (delta-seconds or an HTTP date), zero when it has
+     * none or one that does not parse.
+     */
+    public static Duration retryAfter(Optional<String> header, Clock clock) {
+        if (header.isEmpty()) {
+            return Duration.ZERO;
+        }
+        String value = header.get().trim();
+        try {
+            return !value.isEmpty() && value.chars().allMatch(Character::isDigit)
+                    ? Duration.ofSeconds(Long.parseLong(value))
+                    : positive(Duration.between(clock.instant(),
+                            ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()));
+        } catch (NumberFormatException | DateTimeParseException e) {
+            return Duration.ZERO;
+        }
+    }
+
+    private static Duration positive(Duration duration) {
+        return duration.isNegative() ? Duration.ZERO : duration;
     }
 
     /**
@@ -45,11 +86,23 @@ public final class KmsCallException extends Exception {
      * @param detail the KMS's own words, free of secrets, or {@code null}
      */
     public static KmsCallException ofHttpStatus(int status, String what, String detail) {
+        return ofHttpStatus(status, what, detail, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #ofHttpStatus(int, String, String)}, a throttled or unavailable KMS (429, 503) retried no sooner
+     * than its {@code Retry-After} asked ({@link #retryAfter(Optional, Clock)}).
+     */
+    public static KmsCallException ofHttpStatus(int status, String what, String detail, Duration retryAfter) {
         String message = what + " answered HTTP " + status + (detail == null || detail.isBlank() ? "" : ": " + detail);
         if (status == 401 || status == 403) {
             return permanent(KeyringException.Kind.ACCESS_DENIED, message + " (access denied)", null);
         }
-        if (status == 408 || status == 429 || status >= 500) {
+        if (status == 429 || status == 503) {
+            return throttled(retryAfter.isZero() ? message : message + " (Retry-After: " + retryAfter.toMillis()
+                    + " ms)", retryAfter);
+        }
+        if (status == 408 || status >= 500) {
             return transientFailure(message, null);
         }
         if (status >= 300 && status < 400) {
@@ -100,5 +153,10 @@ public final class KmsCallException extends Exception {
     /** Whether the same call may succeed when made again. */
     public boolean retryable() {
         return retryable;
+    }
+
+    /** How long to wait at least before the call is made again (zero: as the backoff decides). */
+    public Duration retryAfter() {
+        return retryAfter;
     }
 }

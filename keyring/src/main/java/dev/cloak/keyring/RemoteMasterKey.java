@@ -31,8 +31,9 @@ import java.util.random.RandomGenerator;
  *       runs on a worker thread and the caller waits no longer than the time left, whatever the client library
  *       does with DNS, token endpoints or slow answers.</li>
  *   <li>Retries: only of what the {@link KmsKey} calls retryable (throttling, 5xx, network failures), at most
- *       {@value #MAX_ATTEMPTS} attempts, after an exponential backoff with full jitter, while time is left. A
- *       refusal, an unknown key or a ciphertext the KMS rejects is never retried.</li>
+ *       {@value #MAX_ATTEMPTS} attempts, after an exponential backoff with full jitter, or as long as the KMS asked
+ *       ({@link KmsCallException#retryAfter()}) if that is longer, while time is left. A refusal, an unknown key or a
+ *       ciphertext the KMS rejects is never retried.</li>
  * </ul>
  *
  * Failures are {@link MasterKeyException}s of the {@link KmsCallException}'s kind. Thread-safe.
@@ -161,7 +162,8 @@ public final class RemoteMasterKey implements Aead, AutoCloseable {
                         + " failed " + attempt + " times: " + last.getMessage(), last);
             }
             long cap = Math.min(MAX_BACKOFF.toNanos(), BASE_BACKOFF.toNanos() << (attempt - 1));
-            long wait = jitter.nextLong(cap + 1);
+            // never sooner than the KMS asked (Retry-After); a wait that would end after the deadline is not begun
+            long wait = Math.max(jitter.nextLong(cap + 1), last.retryAfter().toNanos());
             if (System.nanoTime() + wait >= deadline) {
                 throw timedOut(operation, attempt, last);
             }
@@ -175,12 +177,25 @@ public final class RemoteMasterKey implements Aead, AutoCloseable {
         }
     }
 
-    /** What a failed attempt means: a KMS failure as its client classified it; anything else is unavailability. */
+    /**
+     * What a failed attempt means: a KMS failure as its client classified it; an exception that says the call itself
+     * is wrong (an argument the client refused, a missing class) is a configuration or programming error, not
+     * retried; anything else is unavailability. An unclassified exception's message may quote the request (the JDK
+     * refuses a header value by quoting it, a token included), so only its class is named, here and in its cause.
+     */
     private KmsCallException classified(Throwable failure) {
         if (failure instanceof KmsCallException classified) {
             return classified;
         }
-        return KmsCallException.transientFailure(key.describe() + " failed: " + failure, failure);
+        String what = key.describe() + " failed: " + failure.getClass().getName();
+        Unclassified cause = new Unclassified(failure, 0);
+        if (failure instanceof IllegalArgumentException || failure instanceof NullPointerException
+                || failure instanceof ClassCastException || failure instanceof UnsupportedOperationException
+                || failure instanceof IndexOutOfBoundsException || failure instanceof LinkageError) {
+            return KmsCallException.permanent(KeyringException.Kind.INVALID, what
+                    + " (a configuration or programming error, which a retry cannot cure)", cause);
+        }
+        return KmsCallException.transientFailure(what, cause);
     }
 
     private MasterKeyException timedOut(Operation operation, int attempts, KmsCallException last) {
@@ -223,6 +238,20 @@ public final class RemoteMasterKey implements Aead, AutoCloseable {
         }
 
         abstract byte[] run(KmsKey key, byte[] input, KmsBinding binding, Duration timeout) throws KmsCallException;
+    }
+
+    /** An exception as its class and stack trace, and its causes likewise: their messages are left out. */
+    private static final class Unclassified extends Exception {
+        private static final long serialVersionUID = 1L;
+        /** Causes followed at most this deep (a cause chain may loop). */
+        private static final int DEPTH = 8;
+
+        Unclassified(Throwable failure, int depth) {
+            super(failure.getClass().getName() + " (its message is left out)",
+                    failure.getCause() == null || depth >= DEPTH ? null : new Unclassified(failure.getCause(),
+                            depth + 1));
+            setStackTrace(failure.getStackTrace());
+        }
     }
 
     /** Names the workers and makes them daemons, so an abandoned attempt never keeps the JVM alive. */

@@ -25,6 +25,7 @@ class RemoteMasterKeyTest {
     /** A KMS key in memory: AES-GCM under the binding's associated data; fails with the queued failures first. */
     private static final class MemoryKmsKey implements KmsKey {
         final Queue<KmsCallException> failures = new ConcurrentLinkedQueue<>();
+        final Queue<RuntimeException> unclassified = new ConcurrentLinkedQueue<>();
         final List<Integer> inputSizes = new CopyOnWriteArrayList<>();
         final List<KmsBinding> bindings = new CopyOnWriteArrayList<>();
         final AtomicInteger calls = new AtomicInteger();
@@ -66,6 +67,10 @@ class RemoteMasterKeyTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+            RuntimeException bug = unclassified.poll();
+            if (bug != null) {
+                throw bug;
             }
             KmsCallException failure = failures.poll();
             if (failure != null) {
@@ -221,5 +226,68 @@ class RemoteMasterKeyTest {
         assertThat(e.kind()).isEqualTo(KeyringException.Kind.UNAVAILABLE);
         assertThat(e.getMessage()).contains("keyring.kms-timeout").contains("ThrottlingException");
         assertThat(kms.calls.get()).isBetween(1, 2);
+    }
+
+    @Test
+    void aWaitIsNeverShorterThanTheKmsAskedWithRetryAfter() throws Exception {
+        kms.failures.add(KmsCallException.throttled("HTTP 429 (Retry-After: 700 ms)", Duration.ofMillis(700)));
+        RemoteMasterKey key = key(Duration.ofSeconds(5));
+
+        key.encrypt(KEYSET, AD);
+
+        assertThat(waits).containsExactly(Duration.ofMillis(700).toNanos());
+        assertThat(kms.calls).hasValue(2);
+    }
+
+    @Test
+    void aRetryAfterBeyondTheDeadlineFailsAtOnceInsteadOfWaiting() {
+        kms.failures.add(KmsCallException.throttled("HTTP 429 (Retry-After: 30000 ms)", Duration.ofSeconds(30)));
+        RemoteMasterKey key = key(Duration.ofSeconds(5));
+
+        MasterKeyException e = catchThrowableOfType(MasterKeyException.class, () -> key.encrypt(KEYSET, AD));
+
+        assertThat(e.kind()).isEqualTo(KeyringException.Kind.UNAVAILABLE);
+        assertThat(e.getMessage()).contains("keyring.kms-timeout").contains("Retry-After: 30000 ms");
+        assertThat(waits).isEmpty();
+        assertThat(kms.calls).hasValue(1);
+    }
+
+    /** The JDK refuses a bad header value by quoting it: a token that reached a header must not reach a message. */
+    @Test
+    void anUnclassifiedArgumentErrorIsAConfigurationErrorNamedByItsClassOnlyAndNotRetried() {
+        kms.unclassified.add(new IllegalArgumentException("invalid header value: \"hvs.Secret-Token-0123\\n\""));
+        RemoteMasterKey key = key(Duration.ofSeconds(5));
+
+        MasterKeyException e = catchThrowableOfType(MasterKeyException.class, () -> key.encrypt(KEYSET, AD));
+
+        assertThat(e.kind()).isEqualTo(KeyringException.Kind.INVALID);
+        assertThat(e.getMessage()).contains("IllegalArgumentException").doesNotContain("Secret-Token");
+        assertThat(messagesOf(e)).noneMatch(message -> message.contains("Secret-Token"));
+        assertThat(kms.calls).hasValue(1);
+    }
+
+    @Test
+    void anUnclassifiedRuntimeFailureIsRetriedAsUnavailableWithoutItsMessage() {
+        for (int i = 0; i < RemoteMasterKey.MAX_ATTEMPTS; i++) {
+            kms.unclassified.add(new IllegalStateException("pool closed for hvs.Secret-Token-0123",
+                    new RuntimeException("cause quoting hvs.Secret-Token-0123")));
+        }
+        RemoteMasterKey key = key(Duration.ofSeconds(5));
+
+        MasterKeyException e = catchThrowableOfType(MasterKeyException.class, () -> key.encrypt(KEYSET, AD));
+
+        assertThat(e.kind()).isEqualTo(KeyringException.Kind.UNAVAILABLE);
+        assertThat(e.getMessage()).contains("IllegalStateException");
+        assertThat(messagesOf(e)).noneMatch(message -> message.contains("Secret-Token"));
+        assertThat(kms.calls).hasValue(RemoteMasterKey.MAX_ATTEMPTS);
+    }
+
+    /** The messages of {@code failure} and its causes, as a log's stack trace prints them. */
+    private static List<String> messagesOf(Throwable failure) {
+        List<String> messages = new ArrayList<>();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            messages.add(t.toString());
+        }
+        return messages;
     }
 }

@@ -21,8 +21,13 @@ record AwsKmsUri(String arn, String partition, String region, String account, St
     static final String SCHEME = "aws-kms";
     private static final String PREFIX = SCHEME + "://";
     private static final Set<String> PARAMETERS = Set.of("endpoint", "http");
+    /**
+     * A key or alias ARN. Partitions {@code aws}, {@code aws-cn}, {@code aws-us-gov}, {@code aws-iso…},
+     * {@code aws-eusc}; a region is letters, then dash-separated parts, ending in a number, as every region of the
+     * SDK's partitions is ({@code eu-west-1}, {@code us-isob-east-1}, {@code eusc-de-east-1}).
+     */
     private static final Pattern ARN = Pattern.compile(
-            "arn:(aws[a-z-]*):kms:([a-z]{2}(?:-[a-z0-9]+)+-[0-9]+):([0-9]{12}):((?:key/[A-Za-z0-9-]{1,128})"
+            "arn:(aws[a-z-]*):kms:([a-z]{2,}(?:-[a-z0-9]+)+-[0-9]+):([0-9]{12}):((?:key/[A-Za-z0-9-]{1,128})"
                     + "|(?:alias/[A-Za-z0-9/_-]{1,256}))");
 
     static AwsKmsUri parse(String uri) throws KeyringException {

@@ -2,8 +2,14 @@ package dev.cloak.keyring.gcp;
 
 import com.google.api.client.http.HttpResponseException;
 import com.google.auth.Retryable;
+import com.google.auth.oauth2.ComputeEngineCredentials;
+import com.google.auth.oauth2.ExternalAccountAuthorizedUserCredentials;
+import com.google.auth.oauth2.ExternalAccountCredentials;
+import com.google.auth.oauth2.GdchCredentials;
 import com.google.auth.oauth2.GoogleCredentials;
+import com.google.auth.oauth2.ImpersonatedCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
+import com.google.auth.oauth2.UserCredentials;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -15,12 +21,15 @@ import dev.cloak.keyring.KmsKey;
 import dev.cloak.keyring.UriParameters;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Method;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -39,6 +48,11 @@ import java.util.zip.CRC32C;
 final class GcpKmsKey implements KmsKey {
 
     private static final String SCOPE = "https://www.googleapis.com/auth/cloudkms";
+    /**
+     * The least wait before a call that Cloud KMS refused with {@code RESOURCE_EXHAUSTED} is made again, so that
+     * {@link dev.cloak.keyring.RemoteMasterKey}'s three retries span more than a second.
+     */
+    static final Duration THROTTLED_WAIT = Duration.ofMillis(350);
 
     private final GcpKmsUri uri;
     private final HttpClient client;
@@ -117,7 +131,9 @@ final class GcpKmsKey implements KmsKey {
         if (response.statusCode() == 200 && json != null) {
             return json;
         }
-        throw failure(response.statusCode(), json, operation, what, text(body, "plaintext"));
+        Duration retryAfter = KmsCallException.retryAfter(response.headers().firstValue("Retry-After"),
+                Clock.systemUTC());
+        throw failure(response.statusCode(), json, operation, what, text(body, "plaintext"), retryAfter);
     }
 
     private HttpResponse<String> send(String operation, JsonObject body, Duration timeout, String what)
@@ -156,7 +172,7 @@ final class GcpKmsKey implements KmsKey {
 
     /** What Cloud KMS's error means: its canonical status where the HTTP status alone would mislead. */
     private static KmsCallException failure(int status, JsonObject json, String operation, String what,
-                                            String secret) {
+                                            String secret, Duration retryAfter) {
         JsonObject error = json != null && json.get("error") instanceof JsonObject e ? e : null;
         String code = error == null ? null : text(error, "status");
         String message = error == null ? null : KmsCallException.withoutEcho(text(error, "message"), secret);
@@ -181,7 +197,11 @@ final class GcpKmsKey implements KmsKey {
             return KmsCallException.permanent(KeyringException.Kind.INVALID, what + " answered HTTP 404 (check the "
                     + "key's resource name): " + detail, null);
         }
-        return KmsCallException.ofHttpStatus(status, what, detail);
+        if (status == 429 && "RESOURCE_EXHAUSTED".equals(code) && retryAfter.compareTo(THROTTLED_WAIT) < 0) {
+            // a quota ran out: retries a few milliseconds apart would only spend more of it
+            return KmsCallException.throttled(what + " answered HTTP 429: " + detail, THROTTLED_WAIT);
+        }
+        return KmsCallException.ofHttpStatus(status, what, detail, retryAfter);
     }
 
     /** The request headers of the credentials (a bearer token), loaded and refreshed as google-auth sees fit. */
@@ -204,8 +224,8 @@ final class GcpKmsKey implements KmsKey {
     private GoogleCredentials load(String what) throws KmsCallException {
         if (uri.credentials().isPresent()) {
             try (InputStream in = Files.newInputStream(uri.credentials().get())) {
-                return requireHttpsTokenServer(ServiceAccountCredentials.fromStream(in), what);
-            } catch (IOException e) {
+                return requireHttpsEndpoints(ServiceAccountCredentials.fromStream(in), what);
+            } catch (IOException | RuntimeException e) {
                 // the parser's message could quote the file, which holds a private key: name the file only
                 throw KmsCallException.permanent(KeyringException.Kind.INVALID, what + ": credentials file "
                         + uri.credentials().get() + " cannot be read as a service-account key", null);
@@ -217,28 +237,99 @@ final class GcpKmsKey implements KmsKey {
         } catch (IOException e) {
             throw KmsCallException.permanent(KeyringException.Kind.UNAVAILABLE, what + " has no Application "
                     + "Default Credentials: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // google-auth refuses a malformed file (an external_account without its source) with an unchecked
+            // exception, whose message may quote the file: the same file fails again, so it is not retried
+            throw KmsCallException.permanent(KeyringException.Kind.INVALID, what + ": google-auth cannot use the "
+                    + "Application Default Credentials file (" + e.getClass().getSimpleName() + "); check the file "
+                    + "GOOGLE_APPLICATION_CREDENTIALS names, or name a service-account key file with credentials=",
+                    null);
         }
-        return requireHttpsTokenServer(adc, what);
+        return requireHttpsEndpoints(adc, what);
     }
 
     /**
-     * The credentials, unless their token endpoint ({@code token_uri} of a service-account key) is not HTTPS: the
-     * signed assertion and the access token it returns would cross the network in clear. Plain HTTP only to a
-     * loopback literal, and only where the URI asks for it ({@code http=loopback}), as for the KMS endpoint.
+     * The credentials, unless an endpoint they send a credential to (the token endpoint, which gets a signed assertion
+     * or a refresh token and answers an access token; the IAM or STS endpoint of impersonation and workload
+     * identity federation) is not HTTPS: those would cross the network in clear. Plain HTTP only to a loopback
+     * literal, and only where the URI asks for it ({@code http=loopback}), as for the KMS endpoint. Impersonation's
+     * source credentials are checked likewise. Credentials of the platform (the metadata server of Compute Engine,
+     * App Engine, Cloud Shell) are the platform's own; any other kind, whose endpoints Cloak cannot see, is refused.
      */
-    private GoogleCredentials requireHttpsTokenServer(GoogleCredentials loaded, String what) throws KmsCallException {
-        URI token = loaded instanceof ServiceAccountCredentials sa ? sa.getTokenServerUri() : null;
-        if (token == null || "https".equalsIgnoreCase(token.getScheme())) {
-            return loaded;
+    GoogleCredentials requireHttpsEndpoints(GoogleCredentials loaded, String what) throws KmsCallException {
+        String type = loaded.getClass().getSimpleName();
+        if (loaded instanceof ServiceAccountCredentials serviceAccount) {
+            requireHttps(serviceAccount.getTokenServerUri(), "token_uri", what);
+        } else if (loaded instanceof UserCredentials user) {
+            requireHttps(user.toBuilder().getTokenServerUri(), "token_uri", what);
+        } else if (loaded instanceof GdchCredentials gdch) {
+            requireHttps(gdch.getTokenServerUri(), "token_uri", what);
+        } else if (loaded instanceof ImpersonatedCredentials impersonated) {
+            requireHttps(impersonationEndpoint(impersonated, what), "service_account_impersonation_url", what);
+            requireHttpsEndpoints(impersonated.getSourceCredentials(), what);
+        } else if (loaded instanceof ExternalAccountCredentials external) {
+            // credential_source (a file, an executable, a URL of the platform's metadata server) only hands a token
+            // to Cloak; the token endpoint and the impersonation URL are where one is sent
+            requireHttps(uriOf(external.getTokenUrl(), "token_url", what), "token_url", what);
+            requireHttps(uriOf(external.getServiceAccountImpersonationUrl(), "service_account_impersonation_url",
+                    what), "service_account_impersonation_url", what);
+        } else if (loaded instanceof ExternalAccountAuthorizedUserCredentials external) {
+            requireHttps(uriOf(external.getTokenUrl(), "token_url", what), "token_url", what);
+        } else if (!(loaded instanceof ComputeEngineCredentials || type.equals("AppEngineCredentials")
+                || type.equals("CloudShellCredentials"))) {
+            throw KmsCallException.permanent(KeyringException.Kind.INVALID, what + ": credentials of type " + type
+                    + ", whose endpoints Cloak cannot check for https://, are refused; use a service-account key "
+                    + "file (credentials=file:PATH), impersonation, workload identity federation or the attached "
+                    + "service account", null);
+        }
+        return loaded;
+    }
+
+    /**
+     * Where impersonated credentials ask IAM for a token ({@code service_account_impersonation_url}), or
+     * {@code null} for IAM's own endpoint. google-auth keeps it package-private: if its accessor cannot be read
+     * (another version of the library), the credentials are refused rather than left unchecked.
+     */
+    private static URI impersonationEndpoint(ImpersonatedCredentials impersonated, String what)
+            throws KmsCallException {
+        Object endpoint;
+        try {
+            Method accessor = ImpersonatedCredentials.class.getDeclaredMethod("getIamEndpointOverride");
+            accessor.setAccessible(true);
+            endpoint = accessor.invoke(impersonated);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw KmsCallException.permanent(KeyringException.Kind.INVALID, what + ": this google-auth-library "
+                    + "does not show the impersonation URL of impersonated credentials, so Cloak cannot check it for "
+                    + "https://; use " + GcpKmsMasterKeyProvider.ARTIFACT + " or a service-account key file", null);
+        }
+        return endpoint == null ? null : uriOf(endpoint.toString(), "service_account_impersonation_url", what);
+    }
+
+    private static URI uriOf(String endpoint, String field, String what) throws KmsCallException {
+        if (endpoint == null) {
+            return null;
+        }
+        try {
+            return new URI(endpoint);
+        } catch (URISyntaxException e) {
+            throw KmsCallException.permanent(KeyringException.Kind.INVALID, what + ": the credentials' " + field
+                    + " is not a URL", null);
+        }
+    }
+
+    /** Refuses {@code endpoint} unless it is https://, or http:// to loopback with http=loopback in the URI. */
+    private void requireHttps(URI endpoint, String field, String what) throws KmsCallException {
+        if (endpoint == null || "https".equalsIgnoreCase(endpoint.getScheme())) {
+            return;
         }
         boolean loopbackAllowed = "http".equals(uri.endpoint().getScheme());
-        if ("http".equalsIgnoreCase(token.getScheme()) && loopbackAllowed
-                && UriParameters.isLoopbackLiteral(token.getHost())) {
-            return loaded;
+        if ("http".equalsIgnoreCase(endpoint.getScheme()) && loopbackAllowed
+                && UriParameters.isLoopbackLiteral(endpoint.getHost())) {
+            return;
         }
-        throw KmsCallException.permanent(KeyringException.Kind.INVALID, what + ": the credentials' token endpoint"
-                + " (token_uri, host " + token.getHost() + ") is not https://; plain http:// only to 127.0.0.1 or"
-                + " [::1] with http=loopback in the URI", null);
+        throw KmsCallException.permanent(KeyringException.Kind.INVALID, what + ": the credentials' " + field
+                + " (host " + endpoint.getHost() + ") is not https://; plain http:// only to 127.0.0.1 or [::1] with"
+                + " http=loopback in the URI", null);
     }
 
     /** A token that could not be had: refused by the token endpoint, or not reached. */

@@ -19,6 +19,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +34,11 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class VaultHttp {
 
-    /** An answer: its status and JSON body ({@code null} when it had none or none that parses). */
-    record Answer(int status, JsonObject body) {
+    /**
+     * An answer: its status, JSON body ({@code null} when it had none or none that parses), and how long its
+     * {@code Retry-After} asks to wait (zero when it has none; Vault sends one with a rate limit quota's 429).
+     */
+    record Answer(int status, JsonObject body, Duration retryAfter) {
 
         /** Vault's {@code errors} array, joined, cut short; they name what failed, never a secret. */
         String errors() {
@@ -131,6 +135,7 @@ final class VaultHttp {
         } catch (JsonParseException e) {
             // a proxy's HTML error page: the status alone decides
         }
-        return new Answer(response.statusCode(), body);
+        return new Answer(response.statusCode(), body,
+                KmsCallException.retryAfter(response.headers().firstValue("Retry-After"), Clock.systemUTC()));
     }
 }

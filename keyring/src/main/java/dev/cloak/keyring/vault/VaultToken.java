@@ -6,7 +6,9 @@ import dev.cloak.keyring.KeyringException;
 import dev.cloak.keyring.KmsCallException;
 import dev.cloak.keyring.SecretSource;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -33,6 +35,11 @@ final class VaultToken implements AutoCloseable {
     });
     /** Retried this soon after a renewal failed (but never later than the token's last third). */
     private static final Duration RENEWAL_RETRY = Duration.ofSeconds(30);
+    /** A lookup that failed transiently is tried again after this, then twice as long each time, up to the most. */
+    private static final Duration LOOKUP_RETRY = Duration.ofSeconds(5);
+    private static final Duration LOOKUP_RETRY_MOST = Duration.ofMinutes(5);
+    /** A UTF-8 byte-order mark, as a Windows editor starts a file with: never part of a token. */
+    private static final char BYTE_ORDER_MARK = '\uFEFF';
 
     /** A token and what Vault said of it; {@code expiresAt} is a {@link System#nanoTime()}, 0 when unknown. */
     private record Lease(String token, long expiresAt, boolean renewable) {
@@ -41,14 +48,25 @@ final class VaultToken implements AutoCloseable {
     private final VaultTransitUri uri;
     private final VaultHttp http;
     private final Duration timeout;
+    private final Duration firstLookupRetry;
     private Lease lease;
+    /** Where the token's own calls go: {@code ""} (the URI's namespace), or a namespace at the mount path's start. */
+    private String tokenPath = "";
+    private Duration lookupRetry;
     private ScheduledFuture<?> renewal;
     private boolean closed;
 
     VaultToken(VaultTransitUri uri, VaultHttp http, Duration timeout) {
+        this(uri, http, timeout, LOOKUP_RETRY);
+    }
+
+    /** As the other constructor, a failed lookup first tried again after {@code firstLookupRetry} (tests). */
+    VaultToken(VaultTransitUri uri, VaultHttp http, Duration timeout, Duration firstLookupRetry) {
         this.uri = uri;
         this.http = http;
         this.timeout = timeout;
+        this.firstLookupRetry = firstLookupRetry;
+        this.lookupRetry = firstLookupRetry;
     }
 
     private boolean appRole() {
@@ -64,10 +82,12 @@ final class VaultToken implements AutoCloseable {
             }
             return lease.token();
         }
-        String token = read(uri.tokenSource().orElseThrow());
+        String token = headerValue(uri.tokenSource().orElseThrow());
         if (lease == null || !lease.token().equals(token)) {
             // a new token (the first, or rewritten by an agent): learn whether it is renewable, off this call's path
             lease = new Lease(token, 0, false);
+            tokenPath = "";
+            lookupRetry = firstLookupRetry;
             schedule(this::lookUp, Duration.ZERO);
         }
         return token;
@@ -101,19 +121,31 @@ final class VaultToken implements AutoCloseable {
         String what = VaultTransitUri.SCHEME + ": AppRole login at auth/" + uri.approleMount();
         VaultHttp.Answer answer = http.post("auth/" + uri.approleMount() + "/login", body, null, left, what);
         if (answer.status() != 200) {
-            // Vault answers a wrong role or secret id with 400: a refusal all the same
-            int status = answer.status() == 400 ? 403 : answer.status();
-            throw KmsCallException.ofHttpStatus(status, what, answer.errors());
+            // a proxy, or Vault, that quotes the request in its error would put the role or secret id in a message
+            String errors = KmsCallException.withoutEcho(KmsCallException.withoutEcho(answer.errors(),
+                    text(body, "secret_id")), text(body, "role_id"));
+            if (answer.status() == 400) {
+                // Vault's answer to a role id or secret id it does not know: a refusal all the same (58K03)
+                throw KmsCallException.permanent(KeyringException.Kind.ACCESS_DENIED, what + " answered HTTP 400"
+                        + (errors == null ? "" : ": " + errors) + " (access denied: check the role id and secret id)",
+                        null);
+            }
+            throw KmsCallException.ofHttpStatus(answer.status(), what, errors);
         }
         Lease fresh = leaseOf(answer.body(), "auth", "client_token", "lease_duration");
-        if (fresh == null) {
+        if (fresh == null || !headerSafe(fresh.token())) {
             throw KmsCallException.transientFailure(what + " answered without a client token", null);
         }
         LOG.info("Logged in to Vault at {} with AppRole ({})", uri.base(), uri.approleMount());
         return fresh;
     }
 
-    /** Learns the static token's time to live and whether it renews; a failure only means no renewal. */
+    /**
+     * Learns the static token's time to live and whether it renews. A lookup that failed transiently (Vault sealed,
+     * throttling, the network) is tried again later, each time after twice the wait, so a renewable token is still
+     * renewed once Vault answers; a refusal only means no renewal. A token the URI's namespace refuses is looked up
+     * in a namespace at the start of the mount path, where the Transit calls find their key, and renewed there.
+     */
     private void lookUp() {
         String token;
         synchronized (this) {
@@ -122,25 +154,46 @@ final class VaultToken implements AutoCloseable {
             }
             token = lease.token();
         }
+        String what = VaultTransitUri.SCHEME + ": token lookup";
+        List<String> paths = new ArrayList<>();
+        paths.add("");
+        paths.addAll(uri.mountPathPrefixes());
         try {
-            VaultHttp.Answer answer = http.get("auth/token/lookup-self", token, timeout,
-                    VaultTransitUri.SCHEME + ": token lookup");
-            Lease learned = answer.status() == 200 ? leaseOf(answer.body(), "data", null, "ttl") : null;
-            if (learned == null) {
-                LOG.warn("Vault token lookup at {} answered HTTP {}; the token is not renewed by Cloak",
-                        uri.base(), answer.status());
+            for (int i = 0; i < paths.size(); i++) {
+                String path = paths.get(i);
+                VaultHttp.Answer answer = http.get(path + "auth/token/lookup-self", token, timeout, what);
+                if (answer.status() == 403 && i + 1 < paths.size()) {
+                    continue; // a token of another namespace, or no namespace at all: the next path may be its own
+                }
+                Lease learned = answer.status() == 200 ? leaseOf(answer.body(), "data", null, "ttl") : null;
+                if (learned == null) {
+                    throw KmsCallException.ofHttpStatus(answer.status(), what, null);
+                }
+                synchronized (this) {
+                    if (lease != null && lease.token().equals(token)) {
+                        tokenPath = path;
+                        lease = new Lease(token, learned.expiresAt(), learned.renewable());
+                        scheduleRenewal(lease);
+                    }
+                }
                 return;
             }
-            synchronized (this) {
-                if (lease != null && lease.token().equals(token)) {
-                    lease = new Lease(token, learned.expiresAt(), learned.renewable());
-                    scheduleRenewal(lease);
-                }
-            }
         } catch (KmsCallException e) {
-            LOG.warn("Vault token lookup at {} failed; the token is not renewed by Cloak: {}", uri.base(),
-                    e.getMessage());
+            lookUpFailed(token, e);
         }
+    }
+
+    private synchronized void lookUpFailed(String token, KmsCallException failure) {
+        if (!failure.retryable() || lease == null || !lease.token().equals(token)) {
+            LOG.warn("Vault token lookup at {} failed; the token is not renewed by Cloak: {}", uri.base(),
+                    failure.getMessage());
+            return;
+        }
+        Duration wait = lookupRetry;
+        lookupRetry = wait.multipliedBy(2).compareTo(LOOKUP_RETRY_MOST) > 0 ? LOOKUP_RETRY_MOST : wait.multipliedBy(2);
+        LOG.warn("Vault token lookup at {} failed, tried again in {} ms: {}", uri.base(), wait.toMillis(),
+                failure.getMessage());
+        schedule(this::lookUp, wait);
     }
 
     private void renew() {
@@ -152,8 +205,12 @@ final class VaultToken implements AutoCloseable {
             renewing = lease;
         }
         try {
-            VaultHttp.Answer answer = http.post("auth/token/renew-self", new JsonObject(), renewing.token(), timeout,
-                    VaultTransitUri.SCHEME + ": token renewal");
+            String path;
+            synchronized (this) {
+                path = tokenPath;
+            }
+            VaultHttp.Answer answer = http.post(path + "auth/token/renew-self", new JsonObject(), renewing.token(),
+                    timeout, VaultTransitUri.SCHEME + ": token renewal");
             Lease renewed = answer.status() == 200 ? leaseOf(answer.body(), "auth", null, "lease_duration") : null;
             if (renewed == null) {
                 throw KmsCallException.ofHttpStatus(answer.status(), VaultTransitUri.SCHEME + ": token renewal",
@@ -227,13 +284,45 @@ final class VaultToken implements AutoCloseable {
         return element != null && element.isJsonPrimitive() ? element.getAsString() : null;
     }
 
-    private static String read(SecretSource source) throws KmsCallException {
+    private static String text(JsonObject object, String field) {
+        return string(object.get(field));
+    }
+
+    /**
+     * The token of {@code source} as an {@code X-Vault-Token} header carries it. A byte-order mark before it and
+     * white space around it are dropped, as Vault's CLI trims a token file (an editor's BOM, a variable set with a
+     * newline); what is left must be visible ASCII, as every Vault token is, else the HTTP client would refuse the
+     * header with a message that quotes it. The refusal names the source, never the value.
+     */
+    private static String headerValue(SecretSource source) throws KmsCallException {
         char[] secret = readChars(source);
         try {
-            return new String(secret);
+            int start = 0;
+            int end = secret.length;
+            if (start < end && secret[start] == BYTE_ORDER_MARK) {
+                start++;
+            }
+            while (start < end && Character.isWhitespace(secret[start])) {
+                start++;
+            }
+            while (end > start && Character.isWhitespace(secret[end - 1])) {
+                end--;
+            }
+            String token = new String(secret, start, end - start);
+            if (token.isEmpty() || !headerSafe(token)) {
+                throw KmsCallException.permanent(KeyringException.Kind.INVALID, VaultTransitUri.SCHEME
+                        + ": token-source " + source + " does not hold a Vault token (visible ASCII only, once a"
+                        + " byte-order mark and the white space around it are dropped); write the token alone", null);
+            }
+            return token;
         } finally {
             Arrays.fill(secret, '\0');
         }
+    }
+
+    /** Whether {@code token} is visible ASCII only, as a header value may be and every Vault token is. */
+    private static boolean headerSafe(String token) {
+        return !token.isEmpty() && token.chars().allMatch(c -> c > 0x20 && c < 0x7F);
     }
 
     private static char[] readChars(SecretSource source) throws KmsCallException {

@@ -16,9 +16,9 @@ import java.util.Base64;
  * bodies, {@code vault:vN:} ciphertexts, each bound to its {@link KmsBinding} by {@code associated_data} (an AEAD key
  * such as {@code aes256-gcm96}) or, for a key created with {@code derived=true}, by {@code context}. Vault then
  * refuses to decrypt under another binding, and its audit device records the binding of each call. Vault ignores
- * {@code context} for a key that is not derived, without a warning: so before its first wrap or unwrap, a URI with
+ * {@code context} for a key that is not derived, without a warning: so before its first wrap, a URI with
  * {@code derived=true} checks that the key is derived (a probe encrypted under one context must not decrypt under
- * another), else every binding would be left out.
+ * another), else no new wrap would be bound to its key domain.
  */
 final class VaultTransitKey implements KmsKey {
 
@@ -66,11 +66,12 @@ final class VaultTransitKey implements KmsKey {
             throw KmsCallException.permanent(KeyringException.Kind.UNWRAP_FAILED, describe()
                     + ": the wrapped keyset holds no vault:v ciphertext (another master key wrapped it)", null);
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        requireDerived(timeout);
+        // no derivation check here: its probe needs encrypt, which the application's policy does not grant, and an
+        // unwrap needs no KMS binding to be safe, since the keyset is sealed under the same binding in this process
+        // (RemoteMasterKey), so a keyset moved to another domain fails there whatever Vault does with the context
         JsonObject body = bound(binding);
         body.addProperty("ciphertext", text);
-        JsonObject data = call("decrypt", body, left(deadline));
+        JsonObject data = call("decrypt", body, timeout);
         String plaintext = text(data, "plaintext");
         try {
             return Base64.getDecoder().decode(plaintext == null ? "" : plaintext);
@@ -92,9 +93,9 @@ final class VaultTransitKey implements KmsKey {
     }
 
     /**
-     * For a URI with {@code derived=true}, once: a probe sealed under one context must fail to open under another.
-     * A key that is not derived opens it, since Vault then ignores {@code context}: it is refused, for no wrap
-     * under it would be bound to its key domain.
+     * For a URI with {@code derived=true}, once, before the first wrap: a probe sealed under one context must fail
+     * to open under another. A key that is not derived opens it, since Vault then ignores {@code context}: it is
+     * refused, for no wrap under it would be bound to its key domain at the KMS (nor show it in Vault's audit log).
      */
     private void requireDerived(Duration timeout) throws KmsCallException {
         if (!uri.derived() || derivationChecked) {
@@ -162,7 +163,7 @@ final class VaultTransitKey implements KmsKey {
             // a performance standby that has not yet seen the key's latest version: another node or a retry will
             throw KmsCallException.transientFailure(what + " answered HTTP 412: " + errors, null);
         }
-        throw KmsCallException.ofHttpStatus(answer.status(), what, errors);
+        throw KmsCallException.ofHttpStatus(answer.status(), what, errors, answer.retryAfter());
     }
 
     /** Vault's warning that it ignored request fields, when it gave one. */

@@ -7,6 +7,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -16,10 +18,10 @@ import java.util.regex.Pattern;
  * A parsed {@code vault-transit://HOST[:PORT]/MOUNT/keys/NAME?…} master-key URI. Parameters: {@code token-source}
  * ({@code env:NAME} or {@code file:PATH}), or AppRole's {@code role-id-source} and {@code secret-id-source} (with
  * {@code approle-mount}, default {@code approle}); {@code namespace} (Vault Enterprise, sent as
- * {@code X-Vault-Namespace}); {@code derived=true} for a key created with {@code derived=true}, which binds each wrap
- * by {@code context} instead of {@code associated_data}; {@code ca-file} (PEM) to trust a private CA;
- * {@code http=loopback} to allow plain HTTP, to {@code 127.0.0.1} or {@code ::1} only (a Vault dev server). Anything
- * else is HTTPS. toString() shows no more than the URI did: sources, never secrets.
+ * {@code X-Vault-Namespace}, with or without a trailing slash); {@code derived=true} for a key created with
+ * {@code derived=true}, which binds each wrap by {@code context} instead of {@code associated_data}; {@code ca-file}
+ * (PEM) to trust a private CA; {@code http=loopback} to allow plain HTTP, to {@code 127.0.0.1} or {@code ::1} only
+ * (a Vault dev server). Anything else is HTTPS. toString() shows no more than the URI did: sources, never secrets.
  */
 record VaultTransitUri(String host, int port, boolean plainHttp, String mount, String key,
                        Optional<String> namespace, boolean derived, Optional<Path> caFile,
@@ -73,7 +75,9 @@ record VaultTransitUri(String host, int port, boolean plainHttp, String mount, S
         }
         UriParameters params = UriParameters.parse(SCHEME, parsed.getRawQuery(), PARAMETERS);
         boolean plainHttp = params.plainHttpTo(host);
-        Optional<String> namespace = params.get("namespace");
+        // Vault writes a namespace with a trailing slash ("ns1/ns2/", as its docs and token lookups show it)
+        Optional<String> namespace = params.get("namespace")
+                .map(given -> given.endsWith("/") ? given.substring(0, given.length() - 1) : given);
         if (namespace.isPresent() && !validSegments(namespace.get(), SEGMENTS)) {
             throw invalid(SCHEME + ": URI namespace may hold letters, digits, '_', '-', '.' and '/' only");
         }
@@ -123,6 +127,20 @@ record VaultTransitUri(String host, int port, boolean plainHttp, String mount, S
             return Optional.empty();
         }
         return Optional.of(SecretSource.parse(value.get(), SCHEME + ": " + name, environment));
+    }
+
+    /**
+     * Where the mount path may begin with a namespace: each of its leading segments, longest first, each ending in
+     * {@code /} ({@code team-a/payments/}, {@code team-a/} for the mount {@code team-a/payments/transit}). Vault reads
+     * a namespace in the path as it reads {@code X-Vault-Namespace}, and Cloak cannot tell it from a mount path with
+     * a slash ({@code secrets/transit}); the token's own calls are tried there when the namespace refuses them.
+     */
+    List<String> mountPathPrefixes() {
+        List<String> prefixes = new ArrayList<>();
+        for (int slash = mount.lastIndexOf('/'); slash > 0; slash = mount.lastIndexOf('/', slash - 1)) {
+            prefixes.add(mount.substring(0, slash + 1));
+        }
+        return prefixes;
     }
 
     /** {@code https://HOST:PORT}, or {@code http://} to a loopback address when the URI allows it. */

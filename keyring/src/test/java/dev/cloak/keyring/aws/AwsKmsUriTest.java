@@ -30,6 +30,25 @@ class AwsKmsUriTest {
                 .isEqualTo("aws-us-gov");
     }
 
+    /** Every partition of the SDK's region list, with one of its regions. */
+    @Test
+    void everyPartitionOfTheSdkIsAccepted() throws Exception {
+        String[][] partitionAndRegion = {
+            {"aws", "mx-central-1"}, {"aws-cn", "cn-northwest-1"}, {"aws-us-gov", "us-gov-east-1"},
+            {"aws-iso", "us-iso-east-1"}, {"aws-iso-b", "us-isob-east-1"}, {"aws-iso-e", "eu-isoe-west-1"},
+            {"aws-iso-f", "us-isof-south-1"}, {"aws-eusc", "eusc-de-east-1"},
+        };
+        for (String[] given : partitionAndRegion) {
+            AwsKmsUri uri = AwsKmsUri.parse("aws-kms://arn:" + given[0] + ":kms:" + given[1]
+                    + ":123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+
+            assertThat(uri.partition()).isEqualTo(given[0]);
+            assertThat(uri.region()).isEqualTo(given[1]);
+        }
+        invalid("aws-kms://arn:aws:kms:e-west-1:111122223333:key/k");
+        invalid("aws-kms://arn:aws:kms:eu-west:111122223333:key/k");
+    }
+
     @Test
     void anEndpointIsHttpsOrPlainHttpToLoopbackWhenTheUriSaysSo() throws Exception {
         String key = "aws-kms://arn:aws:kms:eu-west-1:111122223333:key/k";

@@ -23,9 +23,11 @@ import javax.net.ssl.SSLContext;
 /**
  * Vault's HTTP API as a Transit key's client uses it: {@code POST /v1/MOUNT/encrypt/NAME} and {@code decrypt/NAME}
  * ({@code aes256-gcm96} keys, {@code vault:v1:} ciphertexts; {@code associated_data} authenticated, or, for a derived
- * key, {@code context} required and the key derived from it), tokens in {@code X-Vault-Token} checked for expiry
- * and for the operations their policy grants, namespaces in {@code X-Vault-Namespace}, {@code auth/token/lookup-self}
- * and {@code renew-self}, and AppRole login. A decrypt under another binding fails with 400, as Vault's does.
+ * key, {@code context} required and the key derived from it), tokens in {@code X-Vault-Token} checked for expiry,
+ * for the operations their policy grants and for their namespace (a token serves its namespace and those below it),
+ * namespaces in {@code X-Vault-Namespace} or at the start of the path (as Vault reads both),
+ * {@code auth/token/lookup-self} and {@code renew-self}, and AppRole login. A decrypt under another binding fails with
+ * 400, as Vault's does.
  */
 public final class VaultDouble extends KmsDouble {
 
@@ -34,12 +36,14 @@ public final class VaultDouble extends KmsDouble {
 
     /** A token: what it may do, how long it lives, and whether renew-self extends it. */
     private static final class Token {
+        final String namespace;
         final Set<String> operations;
         final Duration ttl;
         final boolean renewable;
         volatile Instant expiresAt;
 
-        Token(Set<String> operations, Duration ttl, boolean renewable) {
+        Token(String namespace, Set<String> operations, Duration ttl, boolean renewable) {
+            this.namespace = namespace;
             this.operations = operations;
             this.ttl = ttl;
             this.renewable = renewable;
@@ -58,7 +62,11 @@ public final class VaultDouble extends KmsDouble {
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final Map<String, Role> roles = new ConcurrentHashMap<>();
     private final Set<String> loginTokens = ConcurrentHashMap.newKeySet();
+    private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger failingLookups = new AtomicInteger();
     private volatile boolean beforeAssociatedData;
+    private volatile boolean echoLogins;
+    private volatile Duration retryAfter = Duration.ZERO;
     private final AtomicInteger renewals = new AtomicInteger();
     private final AtomicInteger logins = new AtomicInteger();
     private final AtomicInteger lookups = new AtomicInteger();
@@ -75,6 +83,7 @@ public final class VaultDouble extends KmsDouble {
 
     /** Adds an aes256-gcm96 key at {@code MOUNT/keys/NAME} in {@code namespace} ({@code ""} for the root). */
     public void createKey(String namespace, String mount, String name, boolean derived) {
+        addNamespace(namespace);
         byte[] material = new byte[32];
         RANDOM.nextBytes(material);
         keys.put(namespace + "|" + mount + "|" + name, new Key(material, derived));
@@ -82,14 +91,51 @@ public final class VaultDouble extends KmsDouble {
 
     /** Issues a token that may call {@code operations} ({@code encrypt}, {@code decrypt}); a zero TTL never ends. */
     public String issueToken(Duration ttl, boolean renewable, String... operations) {
+        return issueToken("", ttl, renewable, operations);
+    }
+
+    /** As {@link #issueToken(Duration, boolean, String...)}, a token of {@code namespace}, valid there and below. */
+    public String issueToken(String namespace, Duration ttl, boolean renewable, String... operations) {
+        addNamespace(namespace);
         String token = "hvs.cloak-double-" + UUID.randomUUID();
-        tokens.put(token, new Token(Set.of(operations), ttl, renewable));
+        tokens.put(token, new Token(namespace, Set.of(operations), ttl, renewable));
         return token;
+    }
+
+    private void addNamespace(String namespace) {
+        for (int slash = namespace.indexOf('/'); slash > 0; slash = namespace.indexOf('/', slash + 1)) {
+            namespaces.add(namespace.substring(0, slash));
+        }
+        namespaces.add(namespace);
+    }
+
+    /** The next {@code times} token lookups answer 503, as a sealed Vault or one behind a failing balancer does. */
+    public void failNextLookups(int times) {
+        failingLookups.set(times);
+    }
+
+    /** A failed AppRole login quotes the request in its error, as a proxy that echoes requests would. */
+    public void echoLogins(boolean echo) {
+        echoLogins = echo;
+    }
+
+    /** A throttled operation's 429 carries {@code Retry-After} (whole seconds; zero: none), as a rate limit quota's. */
+    public void retryAfter(Duration wait) {
+        retryAfter = wait;
     }
 
     /** Registers an AppRole whose login issues renewable tokens that live {@code ttl} and may call {@code operations}. */
     public void role(String roleId, String secretId, Duration ttl, String... operations) {
         roles.put(roleId, new Role(secretId, Set.of(operations), ttl));
+    }
+
+    /** Clears every fault, the failing lookups and the echo and Retry-After of the tests that set them. */
+    @Override
+    public synchronized KmsDouble recover() {
+        failingLookups.set(0);
+        echoLogins = false;
+        retryAfter = Duration.ZERO;
+        return super.recover();
     }
 
     /** Ends {@code token} now, as its TTL would. */
@@ -137,12 +183,21 @@ public final class VaultDouble extends KmsDouble {
             return;
         }
         String route = path.substring("/v1/".length());
-        String namespace = String.valueOf(exchange.getRequestHeaders().getFirst("X-Vault-Namespace"));
-        namespace = namespace.equals("null") ? "" : namespace;
+        String header = String.valueOf(exchange.getRequestHeaders().getFirst("X-Vault-Namespace"));
+        String namespace = header.equals("null") ? "" : header.replaceAll("^/+|/+$", "");
+        // a namespace at the start of the path adds to the header's: the longest one that exists, as Vault reads it
+        for (int slash = route.lastIndexOf('/'); slash > 0; slash = route.lastIndexOf('/', slash - 1)) {
+            String candidate = (namespace.isEmpty() ? "" : namespace + "/") + route.substring(0, slash);
+            if (namespaces.contains(candidate)) {
+                namespace = candidate;
+                route = route.substring(slash + 1);
+                break;
+            }
+        }
         if (route.equals("auth/token/lookup-self") && "GET".equals(exchange.getRequestMethod())) {
-            lookupSelf(exchange);
+            lookupSelf(exchange, namespace);
         } else if (route.equals("auth/token/renew-self") && "POST".equals(exchange.getRequestMethod())) {
-            renewSelf(exchange);
+            renewSelf(exchange, namespace);
         } else if (route.endsWith("/login") && route.startsWith("auth/")) {
             login(exchange, json(body));
         } else {
@@ -168,7 +223,7 @@ public final class VaultDouble extends KmsDouble {
             fault(exchange, fault, route);
             return;
         }
-        Token token = token(exchange);
+        Token token = token(exchange, namespace);
         if (token == null || !token.operations.contains(operation)) {
             errors(exchange, 403, "permission denied");
             return;
@@ -258,9 +313,13 @@ public final class VaultDouble extends KmsDouble {
         }
     }
 
-    private void lookupSelf(HttpExchange exchange) throws IOException {
+    private void lookupSelf(HttpExchange exchange, String namespace) throws IOException {
         lookups.incrementAndGet();
-        Token token = token(exchange);
+        if (failingLookups.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            errors(exchange, 503, "Vault is sealed");
+            return;
+        }
+        Token token = token(exchange, namespace);
         if (token == null) {
             errors(exchange, 403, "permission denied");
             return;
@@ -271,8 +330,8 @@ public final class VaultDouble extends KmsDouble {
         send(exchange, 200, JSON, answer("data", data), Map.of());
     }
 
-    private void renewSelf(HttpExchange exchange) throws IOException {
-        Token token = token(exchange);
+    private void renewSelf(HttpExchange exchange, String namespace) throws IOException {
+        Token token = token(exchange, namespace);
         if (token == null) {
             errors(exchange, 403, "permission denied");
             return;
@@ -293,7 +352,7 @@ public final class VaultDouble extends KmsDouble {
     private void login(HttpExchange exchange, JsonObject request) throws IOException {
         Role role = request == null ? null : roles.get(String.valueOf(text(request, "role_id")));
         if (role == null || !role.secretId().equals(text(request, "secret_id"))) {
-            errors(exchange, 400, "invalid role or secret ID");
+            errors(exchange, 400, "invalid role or secret ID" + (echoLogins ? " in request " + request : ""));
             return;
         }
         logins.incrementAndGet();
@@ -306,16 +365,22 @@ public final class VaultDouble extends KmsDouble {
         send(exchange, 200, JSON, answer("auth", auth), Map.of());
     }
 
-    /** The request's token when it is known and unexpired. */
-    private Token token(HttpExchange exchange) {
+    /** The request's token when it is known, unexpired and of {@code namespace} or one above it. */
+    private Token token(HttpExchange exchange, String namespace) {
         String sent = exchange.getRequestHeaders().getFirst("X-Vault-Token");
         Token token = sent == null ? null : tokens.get(sent);
-        return token == null || token.expiresAt.isBefore(Instant.now()) ? null : token;
+        if (token == null || token.expiresAt.isBefore(Instant.now())) {
+            return null;
+        }
+        boolean serves = token.namespace.isEmpty() || namespace.equals(token.namespace)
+                || namespace.startsWith(token.namespace + "/");
+        return serves ? token : null;
     }
 
     private int fault(HttpExchange exchange, Fault fault, String route) throws IOException {
         return switch (fault) {
-            case THROTTLE -> errors(exchange, 429, "request path \"" + route + "\": rate limit quota exceeded");
+            case THROTTLE -> errors(exchange, 429, "request path \"" + route + "\": rate limit quota exceeded",
+                    retryAfter.isZero() ? Map.of() : Map.of("Retry-After", Long.toString(retryAfter.toSeconds())));
             case SERVER_ERROR -> errors(exchange, 503, "Vault is sealed");
             case ACCESS_DENIED -> errors(exchange, 403, "permission denied");
             case DROP_CONNECTION -> {
@@ -355,11 +420,16 @@ public final class VaultDouble extends KmsDouble {
     }
 
     private int errors(HttpExchange exchange, int status, String message) throws IOException {
+        return errors(exchange, status, message, Map.of());
+    }
+
+    private int errors(HttpExchange exchange, int status, String message, Map<String, String> headers)
+            throws IOException {
         JsonArray errors = new JsonArray();
         errors.add(message);
         JsonObject body = new JsonObject();
         body.add("errors", errors);
-        send(exchange, status, JSON, body, Map.of());
+        send(exchange, status, JSON, body, headers);
         return status;
     }
 }

@@ -92,4 +92,23 @@ class VaultTransitUriTest {
         invalid("vault-transit://vault/transit/keys/k?token-source=env:T&namespace=a/../b");
         invalid("vault-transit://vault/transit/keys/k?token-source=env:T&mount=x");
     }
+
+    /** {@code X-Vault-Namespace: ns1/ns2/} is Vault's own example. */
+    @Test
+    void aNamespaceMayEndWithASlash() throws Exception {
+        VaultTransitUri uri = VaultTransitUri.parse("vault-transit://vault/transit/keys/k?token-source=env:T"
+                + "&namespace=ns1/ns2/");
+
+        assertThat(uri.namespace()).contains("ns1/ns2");
+        invalid("vault-transit://vault/transit/keys/k?token-source=env:T&namespace=ns1//");
+        invalid("vault-transit://vault/transit/keys/k?token-source=env:T&namespace=/");
+    }
+
+    @Test
+    void theMountPathsLeadingSegmentsAreWhereANamespaceMayBe() throws Exception {
+        assertThat(VaultTransitUri.parse("vault-transit://vault/team-a/payments/transit/keys/k?token-source=env:T")
+                .mountPathPrefixes()).containsExactly("team-a/payments/", "team-a/");
+        assertThat(VaultTransitUri.parse("vault-transit://vault/transit/keys/k?token-source=env:T")
+                .mountPathPrefixes()).isEmpty();
+    }
 }
