@@ -2,7 +2,6 @@ package dev.cloak.keyring;
 
 import com.google.crypto.tink.Aead;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -17,7 +16,13 @@ import org.slf4j.LoggerFactory;
  */
 record MasterKey(String uri, Aead aead) {
 
-    private static final byte[] PROBE_ASSOCIATED_DATA = "cloak/health-check".getBytes(StandardCharsets.UTF_8);
+    /** The key domain a probe is bound to: a name no column has, since a policy's domains are table.column. */
+    static final String PROBE_DOMAIN = "cloak.health-check";
+    /**
+     * A probe's associated data, shaped as a keyset's, so a KMS sees the encryption context a least-privilege policy
+     * admits ({@code cloak:domain}, {@code cloak:purpose}, {@code cloak:generation}) and no other key.
+     */
+    static final byte[] PROBE_ASSOCIATED_DATA = KeyPurpose.AEAD.associatedData(PROBE_DOMAIN, 1);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**

@@ -32,6 +32,13 @@ class KmsBindingTest {
         assertThat(KmsBinding.of(bound).context()).containsEntry("cloak:generation", "2");
     }
 
+    /** A least-privilege KMS policy admits only Cloak's keyset context: a health check's probe carries one too. */
+    @Test
+    void aHealthChecksProbeIsBoundAsAKeysetOfItsOwnDomain() {
+        assertThat(KmsBinding.of(MasterKey.PROBE_ASSOCIATED_DATA).context()).isEqualTo(Map.of(
+                "cloak:domain", MasterKey.PROBE_DOMAIN, "cloak:purpose", "aead", "cloak:generation", "1"));
+    }
+
     @Test
     void associatedDataThatNamesNoKeysetIsCarriedWhole() {
         assertThat(KmsBinding.of("cloak/health-check".getBytes(StandardCharsets.UTF_8)).context())
