@@ -24,6 +24,10 @@ import java.sql.Statement;
  */
 public final class EncryptingConnection extends DelegatingConnection implements CloakConnection {
 
+    /** Driver-internal connection interfaces, by name: the driver is no dependency of Cloak's. */
+    private static final Set<String> INTERNAL_CONNECTIONS = Set.of("org.postgresql.core.BaseConnection",
+            "org.postgresql.jdbc.PgConnection");
+
     private final CompiledPolicy policy;
     private final Catalog catalog;
     private final String initialPrincipal;
@@ -184,6 +188,26 @@ public final class EncryptingConnection extends DelegatingConnection implements 
     @Override
     protected DatabaseMetaData wrapMetaData(DatabaseMetaData metaData) {
         return new CloakDatabaseMetaData(this, metaData);
+    }
+
+    /**
+     * pgjdbc's internal connection is not handed out: through it Flyway runs {@code COPY … FROM STDIN} with its own
+     * {@code CopyManager} (a migration through a {@code CloakDataSource} stored its rows in plaintext), and its
+     * query executor sends any text unplanned. The driver's public interfaces ({@code PGConnection}) still unwrap.
+     */
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (INTERNAL_CONNECTIONS.contains(iface.getName())) {
+            throw SqlErrors.refused("Cloak does not hand out the driver's internal connection (" + iface.getName()
+                    + "): statements sent through it, such as a Flyway migration's COPY ... FROM STDIN, would bypass"
+                    + " encryption; write the rows as INSERT statements");
+        }
+        return super.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return !INTERNAL_CONNECTIONS.contains(iface.getName()) && super.isWrapperFor(iface);
     }
 
     @Override
