@@ -2,7 +2,11 @@ package dev.cloak.rewriter;
 
 import java.util.Locale;
 
-/** SQL identifier quoting as the supported dialects write it: {@code "x"}, {@code `x`} and {@code [x]}. */
+/**
+ * SQL identifier quoting as the supported dialects write it: {@code "x"}, {@code `x`} and {@code [x]}, and a column
+ * alias MariaDB takes from a string, {@code AS 'Client Name'} (JSqlParser keeps its quotes; PostgreSQL and H2 refuse
+ * it, so it never reaches them).
+ */
 final class Identifiers {
 
     private Identifiers() {
@@ -14,7 +18,8 @@ final class Identifiers {
         }
         char first = identifier.charAt(0);
         char last = identifier.charAt(identifier.length() - 1);
-        return (first == '"' && last == '"') || (first == '`' && last == '`') || (first == '[' && last == ']');
+        return (first == '"' && last == '"') || (first == '`' && last == '`') || (first == '[' && last == ']')
+                || (first == '\'' && last == '\'');
     }
 
     static String unquote(String identifier) {
