@@ -29,7 +29,40 @@ public final class ReadingAgreement {
      */
     public static String refusal(String sql, Dialect dialect, ServerReading server, ParserReading parser) {
         String unread = serverAndDriverRefusal(sql, dialect, server);
-        return unread != null ? unread : parserDisagreement(sql, server.tokens(), parser);
+        if (unread != null) {
+            return unread;
+        }
+        return parserDisagreement(sql, dialect == Dialect.MARIADB ? userVariablesJoined(sql, server.tokens())
+                : server.tokens(), parser);
+    }
+
+    /**
+     * MariaDB's tokens with each user or system variable written {@code @name} or {@code @@name} (the at signs right
+     * before the name) as one name, as JSqlParser reads it: the server's grammar takes the at signs and the name for
+     * one variable, which holds a plain value.
+     */
+    private static List<SqlToken> userVariablesJoined(String sql, List<SqlToken> tokens) {
+        List<SqlToken> joined = new ArrayList<>(tokens.size());
+        for (int i = 0; i < tokens.size(); i++) {
+            int last = i;
+            while (last < tokens.size() && last - i < 2 && isAt(sql, tokens.get(last))
+                    && (last == i || tokens.get(last - 1).end() == tokens.get(last).start())) {
+                last++;
+            }
+            if (last > i && last < tokens.size() && tokens.get(last).kind() == TokenKind.WORD
+                    && tokens.get(last - 1).end() == tokens.get(last).start()) {
+                joined.add(new SqlToken(TokenForm.WORD, tokens.get(i).start(), tokens.get(last).end(), false));
+                i = last;
+            } else {
+                joined.add(tokens.get(i));
+            }
+        }
+        return joined;
+    }
+
+    private static boolean isAt(String sql, SqlToken token) {
+        return token.kind() == TokenKind.OPERATOR && token.end() == token.start() + 1
+                && sql.charAt(token.start()) == '@';
     }
 
     /**
