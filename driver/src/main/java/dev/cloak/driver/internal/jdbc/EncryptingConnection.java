@@ -25,8 +25,7 @@ import java.sql.Statement;
 public final class EncryptingConnection extends DelegatingConnection implements CloakConnection {
 
     /** Driver-internal connection interfaces, by name: the driver is no dependency of Cloak's. */
-    private static final Set<String> INTERNAL_CONNECTIONS = Set.of("org.postgresql.core.BaseConnection",
-            "org.postgresql.jdbc.PgConnection");
+    private static final Set<String> INTERNAL_CONNECTIONS = Set.of("org.postgresql.core.BaseConnection");
 
     private final CompiledPolicy policy;
     private final Catalog catalog;
@@ -193,7 +192,8 @@ public final class EncryptingConnection extends DelegatingConnection implements 
     /**
      * pgjdbc's internal connection is not handed out: through it Flyway runs {@code COPY … FROM STDIN} with its own
      * {@code CopyManager} (a migration through a {@code CloakDataSource} stored its rows in plaintext), and its
-     * query executor sends any text unplanned. The driver's public interfaces ({@code PGConnection}) still unwrap.
+     * query executor sends any text unplanned. The driver's public interface ({@code PGConnection}) and its class
+     * still unwrap, for an application that asks for them by name.
      */
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
