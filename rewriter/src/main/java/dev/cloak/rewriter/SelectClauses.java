@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -245,10 +246,48 @@ final class SelectClauses {
         }
         ExpressionList<?> expressions = groupBy.getGroupByExpressionList();
         if (expressions != null) {
+            Set<Expression> keyed = keyedGroupingColumns(expressions, scope);
             for (Expression expression : expressions) {
-                groupingKey(expression, "GROUP BY", projections, scope);
+                if (keyed.contains(expression)) {
+                    analysis.approve((Column) expression);
+                } else {
+                    groupingKey(expression, "GROUP BY", projections, scope);
+                }
             }
         }
+    }
+
+    /**
+     * The randomized columns of a GROUP BY list that also names the primary key of their FROM item (as plain or
+     * deterministic columns of that same item): {@code GROUP BY c.id, c.display_name}, as reports write it to select
+     * the name beside an aggregate. Each key value has one cell, so grouping by the cells too groups as the key
+     * alone does. The key comes from the catalog, and the plan is made again when the schema changes.
+     */
+    private Set<Expression> keyedGroupingColumns(ExpressionList<?> expressions, Scope scope) {
+        Map<Source, Set<String>> named = new HashMap<>();
+        Map<Source, List<Expression>> randomized = new HashMap<>();
+        for (Expression expression : expressions) {
+            if (!(expression instanceof Column column)) {
+                continue;
+            }
+            Source source = sourceAtThisLevel(column, scope);
+            if (source == null || source.table() == null) {
+                continue;
+            }
+            EncryptedColumn encrypted = source.encrypted(column);
+            if (encrypted != null && !encrypted.deterministic()) {
+                randomized.computeIfAbsent(source, s -> new ArrayList<>()).add(expression);
+            } else {
+                named.computeIfAbsent(source, s -> new HashSet<>()).add(Identifiers.key(column.getColumnName()));
+            }
+        }
+        Set<Expression> keyed = Collections.newSetFromMap(new IdentityHashMap<>());
+        randomized.forEach((source, columns) -> {
+            if (keyListed(source, named.get(source))) {
+                keyed.addAll(columns);
+            }
+        });
+        return keyed;
     }
 
     /** GROUP BY and DISTINCT ON keys: a deterministic column groups correctly, a randomized one cannot. */

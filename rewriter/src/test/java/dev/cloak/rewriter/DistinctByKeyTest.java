@@ -95,4 +95,21 @@ class DistinctByKeyTest {
         assertThat(plan("SELECT DISTINCT ssn FROM patients", keys).dependsOnCatalog()).isFalse();
         assertThat(keys.asked.get()).isZero();
     }
+
+    /** Reports group by the key and the name beside it: grouping by the cells too groups as the key alone does. */
+    @Test
+    void aRandomizedColumnGroupedWithItsTablesKeyPasses() throws Exception {
+        Keys catalog = new Keys();
+        StatementPlan plan = plan("SELECT p.id, p.name, count(v.id) FROM patients p JOIN visits v ON v.patient_id"
+                + " = p.id GROUP BY p.id, p.name", catalog);
+        assertThat(plan.hasEncryptedResults()).isTrue();
+        assertThat(plan.dependsOnCatalog()).isTrue();
+        assertThat(refusal("SELECT p.name, count(*) FROM patients p GROUP BY p.name", catalog))
+                .contains("GROUP BY on randomized column patients.name");
+        // the key of another FROM item does not key this one's cells
+        assertThat(refusal("SELECT q.name, count(*) FROM patients p JOIN patients q ON q.city = p.city"
+                + " GROUP BY p.id, q.name", catalog)).contains("GROUP BY on randomized column patients.name");
+        assertThat(refusal("SELECT p.id, p.name FROM patients p GROUP BY p.id, p.name HAVING p.name = 'x'",
+                catalog)).contains("patients.name").doesNotContain("'x'");
+    }
 }
