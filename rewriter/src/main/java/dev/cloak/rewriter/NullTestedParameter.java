@@ -5,10 +5,13 @@ import java.util.Map;
 import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.Parenthesis;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 
 /**
  * A {@code ?} whose only use is a NULL test: {@code ? IS [NOT] NULL}, or {@code CAST(? AS type) IS [NOT] NULL}
- * ({@code ?::type} in PostgreSQL). Applications filter optionally with it and bind the same value as to an
+ * ({@code ?::type} in PostgreSQL), in parentheses or not; {@code ? IS [NOT] DISTINCT FROM NULL}, MariaDB's
+ * {@code ? <=> NULL} and {@code ISNULL(?)}. Applications filter optionally with it and bind the same value as to an
  * encrypted column next to it, {@code WHERE (? IS NULL OR ssn = ?)}: the server needs only whether the value is
  * NULL, so the driver binds a NULL for a NULL and a fixed stand-in of the cast's type for anything else, and the
  * value itself never leaves the application. A cast to a type without a known stand-in (arrays, intervals,
@@ -16,8 +19,11 @@ import net.sf.jsqlparser.expression.JdbcParameter;
  */
 final class NullTestedParameter {
 
-    /** The stand-in for a bare {@code ?}: bound as a string, which every dialect tests for NULL as it is. */
-    static final String BARE = "";
+    /**
+     * The stand-in for a bare {@code ?}, and for text and binary types: a string every dialect tests for NULL as it
+     * is. Not the empty string, which MariaDB's {@code EMPTY_STRING_IS_NULL} and H2's Oracle mode read as NULL.
+     */
+    static final String BARE = "0";
 
     private static final String ZERO = "0";
     private static final String TIMESTAMP = "2000-01-01 00:00:00";
@@ -49,15 +55,37 @@ final class NullTestedParameter {
     private NullTestedParameter() {
     }
 
+    /** The parameter of a NULL test's operand ({@link #standIn} not null), under its parentheses and cast. */
+    static JdbcParameter parameterOf(Expression operand) {
+        Expression inner = unparenthesized(operand);
+        return inner instanceof CastExpression cast ? (JdbcParameter) unparenthesized(cast.getLeftExpression())
+                : (JdbcParameter) inner;
+    }
+
+    private static Expression unparenthesized(Expression expression) {
+        Expression inner = expression;
+        while (true) {
+            if (inner instanceof Parenthesis parenthesis) {
+                inner = parenthesis.getExpression();
+            } else if (inner instanceof ParenthesedExpressionList<?> list && list.size() == 1) {
+                inner = list.get(0);
+            } else {
+                return inner;
+            }
+        }
+    }
+
     /**
      * The stand-in to bind for the operand of a NULL test, or null when the operand is no parameter or a cast of
      * one to a type without a known stand-in.
      */
     static String standIn(Expression operand) {
+        operand = unparenthesized(operand);
         if (operand instanceof JdbcParameter) {
             return BARE;
         }
-        if (!(operand instanceof CastExpression cast) || !(cast.getLeftExpression() instanceof JdbcParameter)
+        if (!(operand instanceof CastExpression cast)
+                || !(unparenthesized(cast.getLeftExpression()) instanceof JdbcParameter)
                 || cast.getColDataType() == null || cast.getColDataType().getArrayData() != null
                 && !cast.getColDataType().getArrayData().isEmpty()) {
             return null;

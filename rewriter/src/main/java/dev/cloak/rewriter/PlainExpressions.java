@@ -10,11 +10,14 @@ import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.JdbcNamedParameter;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.JsonExpression;
+import net.sf.jsqlparser.expression.NullValue;
 import net.sf.jsqlparser.expression.TrimFunction;
 import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.CosineSimilarity;
 import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
 import net.sf.jsqlparser.expression.operators.relational.GreaterThan;
 import net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals;
+import net.sf.jsqlparser.expression.operators.relational.IsDistinctExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
 import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
 import net.sf.jsqlparser.expression.operators.relational.MinorThan;
@@ -103,14 +106,44 @@ final class PlainExpressions {
                 analysis.approve(column);
                 return null;
             }
-            String standIn = NullTestedParameter.standIn(isNull.getLeftExpression());
-            if (standIn != null) {
-                JdbcParameter parameter = isNull.getLeftExpression() instanceof JdbcParameter bare ? bare
-                        : (JdbcParameter) ((CastExpression) isNull.getLeftExpression()).getLeftExpression();
-                analysis.nullTestedParameter(analysis.checkedIndex(parameter), standIn);
+            if (nullTested(isNull.getLeftExpression())) {
                 return null;
             }
             return super.visit(isNull, context);
+        }
+
+        /** {@code ? IS [NOT] DISTINCT FROM NULL}: a NULL test of the parameter. */
+        @Override
+        public <S> Void visit(IsDistinctExpression distinct, S context) {
+            if (distinct.getRightExpression() instanceof NullValue && nullTested(distinct.getLeftExpression())
+                    || distinct.getLeftExpression() instanceof NullValue && nullTested(distinct.getRightExpression())) {
+                return null;
+            }
+            return super.visit(distinct, context);
+        }
+
+        /** MariaDB's {@code ? <=> NULL}, which JSqlParser reads as pgvector's cosine distance operator. */
+        @Override
+        public <S> Void visit(CosineSimilarity nullSafe, S context) {
+            if (analysis.dialect == Dialect.MARIADB && (nullSafe.getRightExpression() instanceof NullValue
+                    && nullTested(nullSafe.getLeftExpression()) || nullSafe.getLeftExpression() instanceof NullValue
+                    && nullTested(nullSafe.getRightExpression()))) {
+                return null;
+            }
+            return super.visit(nullSafe, context);
+        }
+
+        /**
+         * Records {@code operand} as a parameter only tested for NULL when it is one ({@code ?}, or its cast), and
+         * says whether it was.
+         */
+        private boolean nullTested(Expression operand) {
+            String standIn = NullTestedParameter.standIn(operand);
+            if (standIn == null) {
+                return false;
+            }
+            analysis.nullTestedParameter(analysis.checkedIndex(NullTestedParameter.parameterOf(operand)), standIn);
+            return true;
         }
 
         /** {@code t.*} inside an expression ({@code ROW(t.*)}, {@code count(t.*)}) is the whole row. */
@@ -202,6 +235,12 @@ final class PlainExpressions {
 
         @Override
         public <S> Void visit(Function function, S context) {
+            if (analysis.dialect == Dialect.MARIADB && "isnull".equalsIgnoreCase(function.getName())
+                    && function.getParameters() != null && function.getParameters().size() == 1
+                    && nullTested(function.getParameters().get(0))) {
+                // MariaDB's ISNULL(?)
+                return null;
+            }
             if ("count".equalsIgnoreCase(function.getName()) && function.getParameters() != null
                     && function.getParameters().size() == 1
                     && counted(function.getParameters().get(0), function.isDistinct())) {

@@ -359,8 +359,8 @@ final class SqlText {
      * MariaDB folds no quoted name differently from an unquoted one.
      *
      * <p>A report's quoted output label ({@code count(*) AS "Count"}, {@code o.name AS "Office"}) names a result
-     * column only: no other part of the statement resolves it. Such a label (an {@code AS "Label"} in the select list
-     * of the statement's first top-level {@code SELECT}) may share its name with unquoted words that cannot be
+     * column only: no other part of the statement resolves it. Such a label (an {@code AS "Label"} in the outer
+     * select list of a statement that starts with {@code SELECT}) may share its name with unquoted words that cannot be
      * taken for it either: a qualified column ({@code p.name}), a function ({@code count(}) or an {@code EXTRACT}
      * field ({@code extract(year from …)}). Any other pair of spellings clashes.
      */
@@ -405,12 +405,16 @@ final class SqlText {
     }
 
     /**
-     * The indexes (in {@code words}) of the quoted labels {@code AS "Label"} in the select list of the first
-     * {@code SELECT} outside parentheses, each followed by a comma or {@code FROM} outside parentheses, or by the
-     * end of the text.
+     * The indexes (in {@code words}) of the quoted labels {@code AS "Label"} in the select list of a query that starts
+     * with {@code SELECT}, outside parentheses, each followed by a comma or {@code FROM} outside parentheses, or by
+     * the end of the text.
      */
     private static Set<Integer> outputLabels(String sql, List<SqlToken> words) {
         Set<Integer> labels = new HashSet<>();
+        if (words.isEmpty() || !isWord(sql, words.get(0), "SELECT")) {
+            // a view's labels name its columns, which Cloak maps by name
+            return labels;
+        }
         int depth = 0;
         boolean inList = false;
         for (int i = 0; i < words.size(); i++) {
