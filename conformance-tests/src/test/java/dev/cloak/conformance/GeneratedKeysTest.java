@@ -138,7 +138,7 @@ class GeneratedKeysTest {
                 ps.setString(1, "b");
                 assertThat(ps.executeUpdate()).isEqualTo(1);
                 assertThatThrownBy(ps::getGeneratedKeys).isInstanceOf(SQLException.class)
-                        .hasMessageContaining("ask for the generated key columns by name");
+                        .hasMessageContaining("write RETURNING with the columns you need");
             }
         }
     }

@@ -18,8 +18,7 @@ import java.util.Locale;
  * statement writes is decrypted, so ciphertext is never handed back as if it were a key. When the plan names
  * no single written table (several statements in one string), any encrypted column of that name counts. When the
  * statement reads other tables ({@code UPDATE … FROM}, {@code DELETE … USING}: pgjdbc's {@code RETURNING *} returns
- * their columns too), a column named like an encrypted column of another table cannot be told from a plain one:
- * the keys are refused.
+ * their columns too, under the names a subquery gave them), its keys cannot be told apart: they are refused.
  */
 final class GeneratedKeyColumns {
 
@@ -37,21 +36,20 @@ final class GeneratedKeyColumns {
             // the statement's own RETURNING, handed back as the keys
             return ResultColumns.resolve(plan, metaData, connection);
         }
+        if (plan.readsOtherTables()) {
+            // pgjdbc's RETURNING * returns every FROM item's columns, under names a subquery may have given them
+            throw SqlErrors.refused("Generated keys of an UPDATE or DELETE that reads other tables beside a"
+                    + " configured one hold their columns too, which Cloak cannot tell from the written table's:"
+                    + " write RETURNING with the columns you need");
+        }
         EncryptedColumn[] columns = new EncryptedColumn[count + 1];
         boolean any = false;
         for (int i = 1; i <= count; i++) {
             String name = metaData.getColumnName(i);
-            List<EncryptedColumn> named = policy.columnsNamed(name.toLowerCase(Locale.ROOT));
-            List<EncryptedColumn> candidates = named;
+            List<EncryptedColumn> candidates = policy.columnsNamed(name.toLowerCase(Locale.ROOT));
             List<EncryptedColumn> written = plan.writtenTableColumns();
             if (written != null) {
                 candidates = candidates.stream().filter(written::contains).toList();
-            }
-            if (candidates.isEmpty() && !named.isEmpty() && plan.readsOtherTables()) {
-                throw SqlErrors.refused("Generated key column " + name + " is named like encrypted column "
-                        + named.get(0).name() + " of a table the statement does not write, so Cloak cannot tell"
-                        + " whether it holds ciphertext; ask for the generated key columns by name, or write"
-                        + " RETURNING with the columns you need");
             }
             if (candidates.size() > 1) {
                 throw SqlErrors.refused("Generated key column " + metaData.getColumnName(i)
