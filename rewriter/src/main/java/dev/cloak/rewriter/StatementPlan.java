@@ -388,6 +388,11 @@ public final class StatementPlan {
      * tell which result set the projections describe.
      */
     static StatementPlan combine(String sql, List<StatementPlan> parts, List<SqlText.Piece> pieces) {
+        if (parts.size() > 1 && parts.stream().anyMatch(part -> !part.impliedColumns.isEmpty())) {
+            // a statement before it may change which table the name is (SET search_path, a temporary table)
+            throw new Rejection("INSERT without a column list on a configured table is not supported beside other"
+                    + " statements in one string: send it on its own, or name the columns");
+        }
         Map<Integer, EncryptedColumn> encrypted = new HashMap<>();
         List<LiteralSlot> literals = new ArrayList<>();
         List<LookupSlot> lookups = new ArrayList<>();
