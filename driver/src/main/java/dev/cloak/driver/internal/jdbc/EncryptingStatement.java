@@ -8,29 +8,50 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 
-/** A plain {@link Statement}: each SQL text is planned; results are decrypted by the plan of the last text. */
+/** A plain {@link Statement}: each SQL text is planned; results are decrypted by the plan of the last text run. */
 final class EncryptingStatement extends DelegatingStatement<Statement> {
 
     private final EncryptingConnection connection;
+    /**
+     * The plan of the text whose results the delegate holds. Null while no plan describes them: before the first
+     * text, while one is sent, and after one was refused or failed or a batch ran; no result is handed out then.
+     */
     private volatile StatementPlan lastPlan;
     /** Set by {@link #cancel()} while {@link #sqlFor} runs: a cancel the server cannot see, as nothing was sent. */
     private volatile boolean cancelled;
+
+    /** A planned text and what is sent for it. */
+    private record Planned(StatementPlan plan, String text) {
+    }
 
     EncryptingStatement(EncryptingConnection connection, Statement delegate) {
         super(connection, delegate);
         this.connection = connection;
     }
 
+    /** The plan describes the delegate's results only once the delegate ran its text; a refusal leaves none. */
+    @Override
+    protected <T> T run(String sql, Send<T> send) throws SQLException {
+        lastPlan = null;
+        Planned planned = planned(sql);
+        T result = send.send(planned.text());
+        lastPlan = planned.plan();
+        return result;
+    }
+
+    @Override
+    protected String sqlFor(String sql) throws SQLException {
+        return planned(sql).text();
+    }
+
     /**
      * Plans the text and encrypts its literals, which may wait for a key (no longer than {@code keyring.kms-timeout}).
      * A cancel or an expired query timeout during that wait is honoured before anything is sent (57014).
      */
-    @Override
-    protected String sqlFor(String sql) throws SQLException {
+    private Planned planned(String sql) throws SQLException {
         cancelled = false;
         long started = System.nanoTime();
         StatementPlan plan = Results.planForText(connection, sql);
-        lastPlan = plan;
         String text = connection.policy().serverText().of(plan);
         if (cancelled) {
             throw SqlErrors.of(SqlState.STATEMENT_CANCELLED, "the statement was cancelled while Cloak prepared it "
@@ -41,7 +62,7 @@ final class EncryptingStatement extends DelegatingStatement<Statement> {
             throw SqlErrors.of(SqlState.QUERY_TIMEOUT, "the query timeout (" + timeout + " s) passed while Cloak "
                     + "prepared the statement (waiting for a key to encrypt its values); nothing was sent");
         }
-        return text;
+        return new Planned(plan, text);
     }
 
     /** Cancels what the server runs, and what Cloak prepares before sending. */
@@ -55,6 +76,47 @@ final class EncryptingStatement extends DelegatingStatement<Statement> {
     @Override
     public void addBatch(String sql) throws SQLException {
         delegate.addBatch(connection.policy().serverText().of(Results.planForText(connection, sql)));
+    }
+
+    /** A batch hands back no result that one plan describes. */
+    @Override
+    protected void beforeExecute() throws SQLException {
+        lastPlan = null;
+    }
+
+    // ---- results: only those a plan describes; after a refusal the delegate may still hold the previous text's
+    @Override
+    public ResultSet getResultSet() throws SQLException {
+        return lastPlan == null ? null : super.getResultSet();
+    }
+
+    @Override
+    public boolean getMoreResults() throws SQLException {
+        return lastPlan != null && super.getMoreResults();
+    }
+
+    @Override
+    public boolean getMoreResults(int current) throws SQLException {
+        return lastPlan != null && super.getMoreResults(current);
+    }
+
+    @Override
+    public int getUpdateCount() throws SQLException {
+        return lastPlan == null ? -1 : super.getUpdateCount();
+    }
+
+    @Override
+    public long getLargeUpdateCount() throws SQLException {
+        return lastPlan == null ? -1 : super.getLargeUpdateCount();
+    }
+
+    @Override
+    public ResultSet getGeneratedKeys() throws SQLException {
+        if (lastPlan == null) {
+            throw SqlErrors.refused("No generated keys: the last statement run on this Statement was a batch, or was"
+                    + " refused or failed; ask for generated keys after executing one statement");
+        }
+        return super.getGeneratedKeys();
     }
 
     @Override
