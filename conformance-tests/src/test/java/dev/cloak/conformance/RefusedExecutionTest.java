@@ -2,6 +2,14 @@ package dev.cloak.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cloak.driver.CloakConnection;
+import dev.cloak.driver.CloakDataSource;
+import dev.cloak.driver.config.AccessRule;
+import dev.cloak.driver.config.CloakConfig;
+import dev.cloak.driver.config.ColumnType;
+import dev.cloak.driver.config.DecryptAccess;
+import dev.cloak.driver.config.EncryptionMode;
+import dev.cloak.driver.config.PrincipalSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Date;
@@ -9,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,7 +26,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A plain Statement hands out only the result of the last text it ran: a text Cloak refuses, or the server fails,
  * leaves no result, so the previous text's can be neither read as ciphertext nor updated with plaintext under the
- * refused text's plan. */
+ * refused text's plan. And a batch is checked again, as a prepared statement is, before it runs.
+ */
 class RefusedExecutionTest {
 
     private static final String SSN = "123-45-6789";
@@ -108,6 +118,36 @@ class RefusedExecutionTest {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getString(1)).isEqualTo(SSN);
                 }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void aBatchIsCheckedForThePrincipalItRunsUnderNotTheOneItWasBatchedUnder(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("batch_acl");
+            fx.rawExecute("CREATE TABLE " + t + " (id INT PRIMARY KEY, ssn " + db.binaryType() + ")");
+            CloakConfig config = fx.configBuilder().principalSource(PrincipalSource.ASSERTED)
+                    .column(t + ".ssn", ColumnType.VARCHAR, EncryptionMode.DETERMINISTIC)
+                    .accessRule(new AccessRule("analytics", List.of(t + ".ssn"), DecryptAccess.MASK))
+                    .build();
+            try (Connection c = new CloakDataSource(db.rawDataSource(), config).getConnection();
+                 Statement s = c.createStatement()) {
+                CloakConnection cloak = c.unwrap(CloakConnection.class);
+                cloak.setPrincipal("admin");
+                s.addBatch("INSERT INTO " + t + " (id, ssn) VALUES (1, '" + SSN + "')");
+                cloak.setPrincipal("analytics");
+
+                Expect.sqlState("28000", s::executeBatch);
+                Expect.sqlState("28000", () -> s.executeUpdate("INSERT INTO " + t + " (id, ssn) VALUES (2, 'x')"));
+                assertThat(s.executeBatch()).as("the refused batch was dropped").isEmpty();
+                assertThat(fx.rawCount(t)).isZero();
+
+                cloak.setPrincipal("admin");
+                s.addBatch("INSERT INTO " + t + " (id, ssn) VALUES (1, '" + SSN + "')");
+                assertThat(s.executeBatch()).containsExactly(1);
+                assertThat(fx.rawCount(t)).isEqualTo(1);
             }
         }
     }

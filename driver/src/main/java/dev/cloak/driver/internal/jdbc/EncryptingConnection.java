@@ -167,6 +167,7 @@ public final class EncryptingConnection extends DelegatingConnection implements 
 
     @Override
     protected CallableStatement prepareCall(String sql, Prepare<CallableStatement> prepare) throws SQLException {
+        Set<String> layout = policy.plaintextColumns(sql);
         StatementPlan plan = plan(sql);
         String checkedFor = principal;
         checkUses(plan, checkedFor);
@@ -178,7 +179,7 @@ public final class EncryptingConnection extends DelegatingConnection implements 
                     + " prepareStatement, or finish re-encryption and retire the old version");
         }
         return new EncryptingCallableStatement(this, prepare.prepare(policy.serverText().of(plan, lookupKeys)), plan,
-                lookupKeys, checkedFor);
+                lookupKeys, checkedFor, layout);
     }
 
     @Override

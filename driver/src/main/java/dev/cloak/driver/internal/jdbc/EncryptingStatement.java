@@ -6,6 +6,9 @@ import dev.cloak.rewriter.StatementPlan;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** A plain {@link Statement}: each SQL text is planned; results are decrypted by the plan of the last text run. */
@@ -19,6 +22,13 @@ final class EncryptingStatement extends DelegatingStatement<Statement> {
     private volatile StatementPlan lastPlan;
     /** Set by {@link #cancel()} while {@link #sqlFor} runs: a cancel the server cannot see, as nothing was sent. */
     private volatile boolean cancelled;
+
+    /** What each text of the batch was planned for, checked again before the batch runs. */
+    private final List<Batched> batch = new ArrayList<>();
+
+    /** A batched text's plan, the migration layout it was planned with, and the principal it was checked for. */
+    private record Batched(StatementPlan plan, Set<String> layout, String checkedFor) {
+    }
 
     /** A planned text and what is sent for it. */
     private record Planned(StatementPlan plan, String text) {
@@ -72,16 +82,66 @@ final class EncryptingStatement extends DelegatingStatement<Statement> {
         delegate.cancel();
     }
 
-    /** A batch has no results to decrypt: planning it must not change the plan of the last executed text. */
+    /**
+     * Plans the text now, and records the layout and the principal it was planned for: {@link #beforeExecute}
+     * checks them again, as a prepared statement's, when the batch runs.
+     */
     @Override
     public void addBatch(String sql) throws SQLException {
-        delegate.addBatch(connection.policy().serverText().of(Results.planForText(connection, sql)));
+        Set<String> layout = connection.policy().plaintextColumns(sql);
+        String principal = connection.getPrincipal();
+        StatementPlan plan = Results.planForText(connection, sql, principal);
+        delegate.addBatch(connection.policy().serverText().of(plan));
+        batch.add(new Batched(plan, layout, principal));
     }
 
-    /** A batch hands back no result that one plan describes. */
+    @Override
+    public void clearBatch() throws SQLException {
+        batch.clear();
+        delegate.clearBatch();
+    }
+
+    /**
+     * Before the batch runs: a cut-over since a text was batched refuses it (40001), and a principal set since is
+     * checked (28000). A refused batch is dropped whole, nothing of it sent, as the server drops a failed one.
+     */
     @Override
     protected void beforeExecute() throws SQLException {
-        lastPlan = null;
+        lastPlan = null; // a batch hands back no result that one plan describes
+        String principal = connection.getPrincipal();
+        try {
+            for (Batched batched : batch) {
+                connection.policy().checkLayout(batched.layout());
+                if (batched.checkedFor() != principal) {
+                    connection.checkUses(batched.plan(), principal);
+                }
+            }
+        } catch (SQLException refused) {
+            try {
+                clearBatch();
+            } catch (SQLException e) {
+                refused.addSuppressed(e);
+            }
+            throw refused;
+        }
+    }
+
+    @Override
+    public int[] executeBatch() throws SQLException {
+        try {
+            return super.executeBatch();
+        } finally {
+            batch.clear(); // the delegate's batch is reset by executeBatch, whatever it returns
+        }
+    }
+
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        try {
+            return super.executeLargeBatch();
+        } finally {
+            batch.clear();
+        }
     }
 
     // ---- results: only those a plan describes; after a refusal the delegate may still hold the previous text's
