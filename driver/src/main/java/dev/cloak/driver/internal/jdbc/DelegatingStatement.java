@@ -54,6 +54,14 @@ abstract class DelegatingStatement<S extends Statement> implements Statement {
         return send.send(sqlFor(sql));
     }
 
+    /**
+     * The generated-key column names to pass on with a statement, or an SQLException refusing them; some drivers
+     * splice the names into the SQL they send. Base: passed through.
+     */
+    protected String[] generatedKeyNames(String[] columnNames) throws SQLException {
+        return columnNames;
+    }
+
     /** One way of sending a text to the delegate: execute, executeUpdate, … with the caller's other arguments. */
     @FunctionalInterface
     protected interface Send<T> {
@@ -71,7 +79,8 @@ abstract class DelegatingStatement<S extends Statement> implements Statement {
 
     @Override
     public boolean execute(String sql, String[] columnNames) throws SQLException {
-        return run(sql, text -> delegate.execute(text, columnNames));
+        String[] names = generatedKeyNames(columnNames);
+        return run(sql, text -> delegate.execute(text, names));
     }
 
     @Override
@@ -91,7 +100,8 @@ abstract class DelegatingStatement<S extends Statement> implements Statement {
 
     @Override
     public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
-        return run(sql, text -> delegate.executeLargeUpdate(text, columnNames));
+        String[] names = generatedKeyNames(columnNames);
+        return run(sql, text -> delegate.executeLargeUpdate(text, names));
     }
 
     @Override
@@ -113,7 +123,8 @@ abstract class DelegatingStatement<S extends Statement> implements Statement {
 
     @Override
     public int executeUpdate(String sql, String[] columnNames) throws SQLException {
-        return run(sql, text -> delegate.executeUpdate(text, columnNames));
+        String[] names = generatedKeyNames(columnNames);
+        return run(sql, text -> delegate.executeUpdate(text, names));
     }
 
     @Override

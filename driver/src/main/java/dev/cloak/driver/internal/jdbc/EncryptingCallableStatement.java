@@ -72,6 +72,11 @@ final class EncryptingCallableStatement extends DelegatingCallableStatement {
     }
 
     @Override
+    protected String[] generatedKeyNames(String[] columnNames) throws SQLException {
+        return GeneratedKeyColumns.requireIdentifiers(columnNames);
+    }
+
+    @Override
     protected String sqlFor(String sql) throws SQLException {
         return connection.policy().serverText().of(Results.planForText(connection, sql));
     }

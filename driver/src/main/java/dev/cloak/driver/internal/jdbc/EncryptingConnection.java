@@ -166,6 +166,11 @@ public final class EncryptingConnection extends DelegatingConnection implements 
     }
 
     @Override
+    protected String[] generatedKeyNames(String[] columnNames) throws SQLException {
+        return GeneratedKeyColumns.requireIdentifiers(columnNames);
+    }
+
+    @Override
     protected CallableStatement prepareCall(String sql, Prepare<CallableStatement> prepare) throws SQLException {
         Set<String> layout = policy.plaintextColumns(sql);
         StatementPlan plan = plan(sql);

@@ -180,6 +180,11 @@ final class EncryptingStatement extends DelegatingStatement<Statement> {
     }
 
     @Override
+    protected String[] generatedKeyNames(String[] columnNames) throws SQLException {
+        return GeneratedKeyColumns.requireIdentifiers(columnNames);
+    }
+
+    @Override
     protected ResultSet wrapResultSet(ResultSet resultSet) throws SQLException {
         return Results.wrap(this, resultSet, lastPlan, connection);
     }
