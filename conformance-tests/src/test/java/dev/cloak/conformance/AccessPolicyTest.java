@@ -2,6 +2,7 @@ package dev.cloak.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cloak.driver.CloakConnection;
 import dev.cloak.driver.CloakDataSource;
 import dev.cloak.driver.config.AccessRule;
 import dev.cloak.driver.config.CloakConfig;
@@ -14,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,6 +91,46 @@ class AccessPolicyTest {
                 String masked = readSsn(db, config, t, i + 1, "analytics");
                 assertThat(masked).as(values[i]).hasSize(8)
                         .isEqualTo(values[i].length() < 8 ? "********" : "****" + values[i].substring(values[i].length() - 4));
+            }
+        }
+    }
+
+    /** Reads are decided per cell as read: a principal set mid-iteration decides the rows read after it. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void aPrincipalSetWhileAResultIsReadDecidesEveryCellReadAfterIt(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("acl_switch");
+            fx.rawExecute("CREATE TABLE " + t + " (id INT PRIMARY KEY, ssn " + db.binaryType() + ")");
+            CloakConfig config = fx.configBuilder().principalSource(PrincipalSource.ASSERTED)
+                    .column(t + ".ssn", ColumnType.VARCHAR, EncryptionMode.DETERMINISTIC)
+                    .accessRule(new AccessRule("analytics", List.of(t + ".ssn"), DecryptAccess.MASK))
+                    .accessRule(new AccessRule("intern", List.of(t + ".ssn"), DecryptAccess.DENY))
+                    .build();
+            for (int id = 1; id <= 3; id++) {
+                insert(db, config, t, id, SSN);
+            }
+            try (Connection c = new CloakDataSource(db.rawDataSource(), config).getConnection();
+                 Statement s = c.createStatement()) {
+                CloakConnection cloak = c.unwrap(CloakConnection.class);
+                cloak.setPrincipal("clinician");
+                try (ResultSet rs = s.executeQuery("SELECT id, ssn FROM " + t + " ORDER BY id")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(2)).isEqualTo(SSN);
+
+                    cloak.setPrincipal("analytics");
+                    assertThat(rs.getString(2)).as("the value read for clinician is not served").isEqualTo("****6789");
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(2)).isEqualTo("****6789");
+
+                    cloak.setPrincipal("intern");
+                    Expect.sqlState("28000", () -> rs.getString(2));
+                    assertThat(rs.next()).isTrue();
+                    Expect.sqlState("28000", () -> rs.getObject("ssn"));
+
+                    cloak.setPrincipal("clinician");
+                    assertThat(rs.getString(2)).isEqualTo(SSN);
+                }
             }
         }
     }

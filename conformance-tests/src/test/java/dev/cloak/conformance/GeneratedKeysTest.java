@@ -142,4 +142,41 @@ class GeneratedKeysTest {
             }
         }
     }
+
+    /**
+     * pgjdbc splices generated-key column names into {@code RETURNING}, unquoted with
+     * {@code quoteReturningIdentifiers=false}: a name that is not one identifier would be SQL Cloak never planned (a
+     * subquery on an encrypted column, or {@code ssn AS id} handing back ciphertext as a key). It is refused (0A000).
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void generatedKeyColumnNamesThatAreNotPlainIdentifiersAreRefused(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("gk_names");
+            fx.rawExecute("CREATE TABLE " + t + " (id INT PRIMARY KEY, ssn " + db.binaryType() + ")");
+            Path policy = fx.policy().column(t + ".ssn", "varchar", "deterministic").write();
+            String rawUrl = db == TestDatabase.POSTGRESQL
+                    ? db.rawUrl() + (db.rawUrl().contains("?") ? "&" : "?") + "quoteReturningIdentifiers=false"
+                    : db.rawUrl();
+            Connection c = fx.cloak(policy, rawUrl);
+            String insert = "INSERT INTO " + t + " (id, ssn) VALUES (1, '123-45-6789')";
+            for (String name : new String[] {"(SELECT count(*) FROM " + t + " WHERE ssn = 'x') AS n", "ssn AS id",
+                    "id, ssn", "id -- ", "\"id\" \"ssn\""}) {
+                String[] names = {"id", name};
+                SQLException prepared = Expect.sqlState("0A000", () -> c.prepareStatement(insert, names));
+                assertThat(prepared.getMessage()).contains("not a plain identifier").doesNotContain(name);
+                try (Statement st = c.createStatement()) {
+                    Expect.sqlState("0A000", () -> st.executeUpdate(insert, names));
+                    Expect.sqlState("0A000", () -> st.execute(insert, names));
+                    Expect.sqlState("0A000", () -> st.executeLargeUpdate(insert, names));
+                }
+            }
+            assertThat(fx.rawCount(t)).isZero();
+
+            try (PreparedStatement ps = c.prepareStatement(insert, new String[] {"id", "ssn"})) {
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(fx.rawCount(t)).isEqualTo(1);
+        }
+    }
 }

@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -23,6 +24,8 @@ import javax.sql.DataSource;
  * A {@link DataSource} that encrypts the columns of its policy on top of any other data source (a
  * {@code HikariDataSource}, a Spring bean). Use {@code new CloakDataSource(target, config)}, or the
  * bean-style setters ({@link #setTargetDataSource}, {@link #setConfigLocation}) from Spring XML or properties.
+ * The first connection compiles the policy, which does not change after that: for another policy, create another
+ * data source.
  */
 public class CloakDataSource implements DataSource, AutoCloseable {
 
@@ -32,6 +35,8 @@ public class CloakDataSource implements DataSource, AutoCloseable {
     private volatile DataSource target;
     private volatile CloakConfig config;
     private volatile String configLocation;
+    /** Whether {@link #config} was read from {@link #configLocation} (or the default location), not given. */
+    private boolean configLoaded;
     private volatile String principal;
     private volatile DataSource keyStoreDataSource;
     private volatile CompiledPolicy compiled;
@@ -59,12 +64,29 @@ public class CloakDataSource implements DataSource, AutoCloseable {
         this.target = target;
     }
 
+    /**
+     * The policy: the one connections are encrypted under once the first connection compiled it; before that, the one
+     * given, or the one read from the configured location, or null when none was read yet.
+     */
     public CloakConfig getConfig() {
-        return config;
+        CompiledPolicy c = compiled;
+        return c != null ? c.config() : config;
     }
 
-    public void setConfig(CloakConfig config) {
+    /**
+     * Sets the policy; it takes precedence over {@link #setConfigLocation}. Only before the first connection compiles
+     * it.
+     *
+     * @throws IllegalStateException once the policy is compiled, for another policy: create a new data source
+     */
+    public synchronized void setConfig(CloakConfig config) {
+        if (config == this.config && !configLoaded) {
+            return;
+        }
+        requireNotCompiled("setConfig");
         this.config = config;
+        this.configLoaded = false;
+        this.networkChecked = null;
     }
 
     /** The policy file: {@code file:PATH}, {@code classpath:PATH} or a path. */
@@ -72,8 +94,31 @@ public class CloakDataSource implements DataSource, AutoCloseable {
         return configLocation;
     }
 
-    public void setConfigLocation(String configLocation) {
+    /**
+     * Sets where the policy is read from, at the first connection. Only before the first connection compiles it.
+     *
+     * @throws IllegalStateException once the policy is compiled, for another location: create a new data source
+     */
+    public synchronized void setConfigLocation(String configLocation) {
+        if (Objects.equals(configLocation, this.configLocation)) {
+            return;
+        }
+        requireNotCompiled("setConfigLocation");
         this.configLocation = configLocation;
+        if (configLoaded) {
+            config = null; // read from the old location: the new one is read instead
+            configLoaded = false;
+        }
+        this.networkChecked = null;
+    }
+
+    /** A compiled policy is what every connection encrypts under: changing it silently would send plaintext. */
+    private void requireNotCompiled(String setter) {
+        if (compiled != null) {
+            throw new IllegalStateException("CloakDataSource." + setter + ": this data source compiled its policy "
+                    + "at its first connection and keeps encrypting under it; create a new CloakDataSource for "
+                    + "another policy");
+        }
     }
 
     public String getPrincipal() {
@@ -183,6 +228,7 @@ public class CloakDataSource implements DataSource, AutoCloseable {
             String location = configLocation != null ? configLocation : PolicyLocation.find(Map.of(), null);
             c = PolicyFile.load(location);
             config = c;
+            configLoaded = true;
         }
         return c;
     }

@@ -13,7 +13,9 @@ import java.util.Calendar;
 
 /**
  * A result set whose encrypted columns are decrypted as they are read, as the access policy allows. Each
- * column's codec and access decision are looked up on its first read and then reused for every row.
+ * column's codec and access decision are looked up on its first read and then reused for every row, until the
+ * connection's principal changes ({@code setPrincipal}, {@code endRequest}): the decisions and the values read are
+ * then forgotten and decided again for the new principal.
  *
  * <p>A cell is decrypted only when the application reads its column, and at most once per row: the value read
  * (after the access policy: plaintext, masked or NULL) is kept until the cursor moves, the row changes
@@ -32,6 +34,8 @@ final class DecryptingResultSet extends DelegatingResultSet {
     private final Object[] values;
     /** Whether {@link #values} holds anything read from the current row. */
     private boolean rowRead;
+    /** The principal {@link #access} and {@link #values} were decided for; compared by identity on every read. */
+    private String decidedFor;
 
     /** What {@link #values} holds for a column not read from the current row. */
     private static final Object UNREAD = new Object();
@@ -67,14 +71,25 @@ final class DecryptingResultSet extends DelegatingResultSet {
     @Override
     protected <T> T readEncrypted(int columnIndex, Class<T> type, Calendar cal) throws SQLException {
         CellCodec codec = codecOf(columnIndex);
+        String principal = connection.getPrincipal();
+        if (principal != decidedFor) {
+            principalChanged(principal);
+        }
         Object value = values[columnIndex];
         if (value == UNREAD) {
-            value = connection.policy().access().read(accessOf(columnIndex, codec), connection.getPrincipal(),
+            value = connection.policy().access().read(accessOf(columnIndex, codec, principal), principal,
                     delegate, columnIndex, codec);
             values[columnIndex] = value;
             rowRead = true;
         }
         return value == null ? null : ValueConverter.fromCanonical(codec.column(), value, type, cal);
+    }
+
+    /** Forgets what was decided and read for another principal: nothing read for it is served to this one. */
+    private void principalChanged(String principal) {
+        Arrays.fill(access, null);
+        rowChanged();
+        decidedFor = principal;
     }
 
     /** Forgets the values read from the row: the next read of a column decrypts what the row holds then. */
@@ -107,11 +122,11 @@ final class DecryptingResultSet extends DelegatingResultSet {
         return codec;
     }
 
-    /** Decided for the principal of the connection when the column is first read. */
-    private DecryptAccess accessOf(int columnIndex, CellCodec codec) throws SQLException {
+    /** Decided for {@code principal} when the column is first read under it. */
+    private DecryptAccess accessOf(int columnIndex, CellCodec codec, String principal) throws SQLException {
         DecryptAccess decided = access[columnIndex];
         if (decided == null) {
-            decided = connection.policy().access().decide(codec.column(), connection.getPrincipal());
+            decided = connection.policy().access().decide(codec.column(), principal);
             access[columnIndex] = decided;
         }
         return decided;

@@ -54,6 +54,14 @@ abstract class DelegatingConnection implements Connection {
     protected abstract CallableStatement prepareCall(String sql, Prepare<CallableStatement> prepare)
             throws SQLException;
 
+    /**
+     * The generated-key column names to prepare a statement with, or an SQLException refusing them; some drivers
+     * splice the names into the SQL they send. Base: passed through.
+     */
+    protected String[] generatedKeyNames(String[] columnNames) throws SQLException {
+        return columnNames;
+    }
+
     /** Wraps the delegate's database metadata. */
     protected abstract DatabaseMetaData wrapMetaData(DatabaseMetaData metaData) throws SQLException;
 
@@ -86,7 +94,8 @@ abstract class DelegatingConnection implements Connection {
 
     @Override
     public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-        return prepare(sql, sqlToSend -> delegate.prepareStatement(sqlToSend, columnNames));
+        String[] names = generatedKeyNames(columnNames);
+        return prepare(sql, sqlToSend -> delegate.prepareStatement(sqlToSend, names));
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.sql.CallableStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.util.Set;
 
 /**
  * A callable statement: its indexed parameters are handled as a prepared statement's; OUT parameters and parameters
@@ -19,23 +20,32 @@ final class EncryptingCallableStatement extends DelegatingCallableStatement {
     private final ParameterEncryption parameters;
     /** The principal the plan's uses were last checked for; another one is checked again before executing. */
     private volatile String checkedFor;
+    /** The columns a migration had as plaintext when the statement was planned. */
+    private final Set<String> layout;
 
     /**
      * @param lookupKeys the key versions the plan's lookups were sent for (one each), or null when it has none
      * @param checkedFor the principal the plan's uses were checked for when it was prepared
+     * @param layout     the columns a migration had as plaintext, read before the statement was planned; null for a
+     *                   statement whose plan does not depend on them
      */
     EncryptingCallableStatement(EncryptingConnection connection, CallableStatement delegate, StatementPlan plan,
-                                ServerText.LookupKeys lookupKeys, String checkedFor) {
+                                ServerText.LookupKeys lookupKeys, String checkedFor, Set<String> layout) {
         super(connection, delegate);
         this.connection = connection;
         this.plan = plan;
         this.parameters = new ParameterEncryption(connection.policy(), plan, lookupKeys);
         this.checkedFor = checkedFor;
+        this.layout = layout;
     }
 
-    /** A principal set on the connection since the statement was prepared is checked before it runs. */
+    /**
+     * A cut-over since the statement was prepared refuses it (40001), and a principal set on the connection since
+     * then is checked, before it runs.
+     */
     @Override
     protected void beforeExecute() throws SQLException {
+        connection.policy().checkLayout(layout);
         String principal = connection.getPrincipal();
         if (principal != checkedFor) {
             connection.checkUses(plan, principal);
@@ -59,6 +69,11 @@ final class EncryptingCallableStatement extends DelegatingCallableStatement {
     @Override
     protected void setEncrypted(int parameterIndex, Object value, int sqlType) throws SQLException {
         parameters.bind(delegate, parameterIndex, value, sqlType);
+    }
+
+    @Override
+    protected String[] generatedKeyNames(String[] columnNames) throws SQLException {
+        return GeneratedKeyColumns.requireIdentifiers(columnNames);
     }
 
     @Override

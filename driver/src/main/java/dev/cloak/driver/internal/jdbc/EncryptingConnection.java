@@ -169,7 +169,13 @@ public final class EncryptingConnection extends DelegatingConnection implements 
     }
 
     @Override
+    protected String[] generatedKeyNames(String[] columnNames) throws SQLException {
+        return GeneratedKeyColumns.requireIdentifiers(columnNames);
+    }
+
+    @Override
     protected CallableStatement prepareCall(String sql, Prepare<CallableStatement> prepare) throws SQLException {
+        Set<String> layout = policy.plaintextColumns(sql);
         StatementPlan plan = plan(sql);
         String checkedFor = principal;
         checkUses(plan, checkedFor);
@@ -181,7 +187,7 @@ public final class EncryptingConnection extends DelegatingConnection implements 
                     + " prepareStatement, or finish re-encryption and retire the old version");
         }
         return new EncryptingCallableStatement(this, prepare.prepare(policy.serverText().of(plan, lookupKeys)), plan,
-                lookupKeys, checkedFor);
+                lookupKeys, checkedFor, layout);
     }
 
     @Override

@@ -62,6 +62,11 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement<Prep
     }
 
     @Override
+    protected String[] generatedKeyNames(String[] columnNames) throws SQLException {
+        return GeneratedKeyColumns.requireIdentifiers(columnNames);
+    }
+
+    @Override
     protected String sqlFor(String sql) throws SQLException {
         return connection.policy().serverText().of(Results.planForText(connection, sql));
     }

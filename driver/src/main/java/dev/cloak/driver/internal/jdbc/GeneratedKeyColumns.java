@@ -10,6 +10,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Which columns of a generated-keys result are encrypted. A statement with its own {@code RETURNING} gets that
@@ -22,7 +23,31 @@ import java.util.Locale;
  */
 final class GeneratedKeyColumns {
 
+    /** A plain identifier, or one identifier in double quotes or backticks (a doubled quote stands for itself). */
+    private static final Pattern NAME =
+            Pattern.compile("[\\p{L}_][\\p{L}\\p{Nd}_$]*|\"(?:[^\"]|\"\")+\"|`(?:[^`]|``)+`");
+
     private GeneratedKeyColumns() {
+    }
+
+    /**
+     * The generated-key column names an application asks for, if each is one identifier. Drivers splice them into
+     * what they send ({@code RETURNING ...}; pgjdbc unquoted with {@code quoteReturningIdentifiers=false}), where any
+     * other text would be SQL Cloak never planned: a subquery on an encrypted column, or {@code ssn AS id} handing
+     * back ciphertext under a name Cloak does not decrypt. The name is not echoed: it may hold a value.
+     */
+    static String[] requireIdentifiers(String[] names) throws SQLException {
+        if (names == null) {
+            return null;
+        }
+        for (int i = 0; i < names.length; i++) {
+            if (names[i] == null || !NAME.matcher(names[i]).matches()) {
+                throw SqlErrors.refused("Generated key column name " + (i + 1) + " of " + names.length
+                        + " is not a plain identifier (letters, digits, _ and $, or one quoted identifier): Cloak"
+                        + " sends only column names as generated key columns, never expressions or aliases");
+            }
+        }
+        return names;
     }
 
     static EncryptedColumn[] resolve(StatementPlan plan, ResultSetMetaData metaData, CompiledPolicy policy,

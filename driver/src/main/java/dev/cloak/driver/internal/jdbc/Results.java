@@ -48,12 +48,18 @@ final class Results {
      * access policy for the connection's principal before anything is sent.
      */
     static StatementPlan planForText(EncryptingConnection connection, String sql) throws SQLException {
+        return planForText(connection, sql, connection.getPrincipal());
+    }
+
+    /** As {@link #planForText(EncryptingConnection, String)}, checked for {@code principal}. */
+    static StatementPlan planForText(EncryptingConnection connection, String sql, String principal)
+            throws SQLException {
         StatementPlan plan = connection.plan(sql);
         if (plan.hasEncryptedParameters()) {
             throw SqlErrors.refused("A statement with ? parameters on encrypted columns must be prepared "
                     + "(Connection.prepareStatement) so that Cloak can encrypt the values");
         }
-        connection.checkUses(plan, connection.getPrincipal());
+        connection.checkUses(plan, principal);
         return plan;
     }
 }

@@ -7,6 +7,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -157,6 +158,60 @@ class ColumnMigrationsTest {
         try (Connection raw = DriverManager.getConnection(h2); Statement s = raw.createStatement();
              ResultSet r = s.executeQuery("SELECT email FROM users WHERE id = 3")) {
             r.next();
+            assertThat(r.getBytes(1)[0]).as("a cell").isEqualTo((byte) 1);
+        }
+    }
+
+    /** The cut-over of {@code cloak migrate encrypt}, as it renames the columns and records the state. */
+    private void cutOver() throws SQLException {
+        raw("ALTER TABLE users ALTER COLUMN email RENAME TO email_plaintext",
+                "ALTER TABLE users ALTER COLUMN email_cloak RENAME TO email",
+                "UPDATE cloak_migrations SET state = 'cut-over'");
+    }
+
+    @Test
+    void aBatchOfTextsBatchedBeforeTheCutOverIsNotSentAfterIt() throws Exception {
+        record("verified");
+        try (Connection c = cloak(); Statement s = c.createStatement()) {
+            s.addBatch("INSERT INTO users (id, email) VALUES (4, 'alan@example.org')");
+            cutOver();
+
+            assertThatThrownBy(s::executeBatch).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("40001"));
+            assertThat(s.executeBatch()).as("the refused batch was dropped").isEmpty();
+            s.addBatch("INSERT INTO users (id, email) VALUES (4, 'alan@example.org')");
+            assertThat(s.executeBatch()).containsExactly(1);
+            assertThat(emailOf(c, 4)).isEqualTo("alan@example.org");
+        }
+        assertStoredAsCell(4);
+    }
+
+    @Test
+    void aCallableStatementPreparedBeforeTheCutOverIsNotSentAfterIt() throws Exception {
+        record("verified");
+        try (Connection c = cloak()) {
+            CallableStatement before = c.prepareCall("INSERT INTO users (id, email) VALUES (?, ?)");
+            before.setInt(1, 5);
+            before.setString(2, "grace@example.org");
+            cutOver();
+
+            assertThatThrownBy(before::executeUpdate).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("40001"))
+                    .hasMessageContaining("prepare it again");
+            try (CallableStatement after = c.prepareCall("INSERT INTO users (id, email) VALUES (?, ?)")) {
+                after.setInt(1, 5);
+                after.setString(2, "grace@example.org");
+                after.executeUpdate();
+            }
+            assertThat(emailOf(c, 5)).isEqualTo("grace@example.org");
+        }
+        assertStoredAsCell(5);
+    }
+
+    private void assertStoredAsCell(int id) throws SQLException {
+        try (Connection raw = DriverManager.getConnection(h2); Statement s = raw.createStatement();
+             ResultSet r = s.executeQuery("SELECT email FROM users WHERE id = " + id)) {
+            assertThat(r.next()).isTrue();
             assertThat(r.getBytes(1)[0]).as("a cell").isEqualTo((byte) 1);
         }
     }
