@@ -67,6 +67,25 @@ class ImpliedColumnsTest {
                     assertThat(rs.getString(1)).isEqualTo("third");
                 }
             }
+
+            // prepared before the name came to mean another table, run after: checked again when it runs
+            Connection third = fx.cloak(policy);
+            try (PreparedStatement st = third.prepareStatement(insert)) {
+                if (shadow != null) {
+                    third.setSchema(shadow.substring(0, shadow.indexOf('.')));
+                } else {
+                    try (Statement ddl = third.createStatement()) {
+                        ddl.execute("CREATE TEMPORARY TABLE " + table + " (id INT, note VARCHAR(40), ssn "
+                                + db.binaryType() + ")");
+                    }
+                }
+                st.setInt(1, 4);
+                st.setString(2, "a note");
+                st.setString(3, "IMPLIED-SSN-2");
+                assertThatThrownBy(st::executeUpdate).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("name the").hasMessageNotContaining("IMPLIED-SSN-2");
+            }
+            assertThat(count(third, "SELECT COUNT(*) FROM " + table)).as("rows in the shadowing table").isZero();
             if (shadow != null) {
                 fx.rawExecute("DROP TABLE " + shadow, "DROP SCHEMA " + shadow.substring(0, shadow.indexOf('.')));
             }

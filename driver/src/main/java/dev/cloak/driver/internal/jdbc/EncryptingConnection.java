@@ -140,6 +140,14 @@ public final class EncryptingConnection extends DelegatingConnection implements 
         return principal;
     }
 
+    /**
+     * Refuses an INSERT without a column list whose table's columns, as this session's server resolves its name now,
+     * are not those it was planned with (0A000).
+     */
+    void checkImpliedColumns(StatementPlan plan) throws SQLException {
+        policy.checkImpliedColumns(plan, catalog);
+    }
+
     /** Refuses {@code plan} when it uses an encrypted column as the principal may not (28000), before sending it. */
     void checkUses(StatementPlan plan, String forPrincipal) throws SQLException {
         policy.access().checkUses(plan, forPrincipal);

@@ -39,6 +39,10 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement<Prep
     @Override
     protected void beforeExecute() throws SQLException {
         connection.policy().checkLayout(layout);
+        if (!plan.impliedColumns().isEmpty()) {
+            // the session may have changed its search path, or made a temporary table, since it was prepared
+            connection.checkImpliedColumns(plan);
+        }
         String principal = connection.getPrincipal();
         if (principal != checkedFor) {
             connection.checkUses(plan, principal);

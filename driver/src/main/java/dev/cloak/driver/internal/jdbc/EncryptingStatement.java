@@ -91,6 +91,11 @@ final class EncryptingStatement extends DelegatingStatement<Statement> {
         Set<String> layout = connection.policy().plaintextColumns(sql);
         String principal = connection.getPrincipal();
         StatementPlan plan = Results.planForText(connection, sql, principal);
+        if (!plan.impliedColumns().isEmpty()) {
+            // a statement batched before it may change which table the name is when the batch runs
+            throw SqlErrors.refused("INSERT without a column list on a configured table cannot be batched with"
+                    + " addBatch(String): name the columns, or prepare it and batch its parameters");
+        }
         delegate.addBatch(connection.policy().serverText().of(plan));
         batch.add(new Batched(plan, layout, principal));
     }

@@ -250,9 +250,7 @@ public final class CompiledPolicy implements AutoCloseable {
             catalogColumns.invalidate(plan.changedTables());
             rewriter.schemaChanged(plan);
         }
-        if (!plan.impliedColumns().isEmpty()) {
-            checkImpliedColumns(plan, catalog, rewriter);
-        }
+        checkImpliedColumns(plan, catalog);
         prepareKeys(plan);
         return plan;
     }
@@ -261,9 +259,11 @@ public final class CompiledPolicy implements AutoCloseable {
      * An INSERT without a column list was planned with the column order the catalog gave for its table's name,
      * which may be another table's on this connection (another schema first on its search path, a temporary table,
      * another database): each value would then be encrypted, or left plain, for the wrong column. The order is read
-     * again as the server resolves the name here; when it differs, the statement is refused and planned afresh.
+     * again as the server resolves the name here, when the statement is planned and before each execution (the
+     * session may have changed its search path, or made a temporary table, in between); when it differs, the
+     * statement is refused and planned afresh.
      */
-    private void checkImpliedColumns(StatementPlan plan, Catalog catalog, SqlRewriter rewriter) throws SQLException {
+    public void checkImpliedColumns(StatementPlan plan, Catalog catalog) throws SQLException {
         for (ImpliedColumns implied : plan.impliedColumns()) {
             List<String> resolved;
             try {
@@ -277,7 +277,7 @@ public final class CompiledPolicy implements AutoCloseable {
             if (resolved.size() < implied.columns().size()
                     || !resolved.subList(0, implied.columns().size()).equals(implied.columns())) {
                 catalogColumns.invalidate(implied.table());
-                rewriter.readViewsAgain();
+                planner.rewriter().readViewsAgain();
                 throw SqlErrors.of(SqlState.STATEMENT_REFUSED, "INSERT without a column list: the table this"
                         + " connection's server takes its name for (another schema on the search path, a temporary"
                         + " table) has other columns than those Cloak read for it, so it was not sent: name the"
