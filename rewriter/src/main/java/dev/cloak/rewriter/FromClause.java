@@ -13,8 +13,10 @@ import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.select.FromItem;
 import net.sf.jsqlparser.statement.select.Join;
 import net.sf.jsqlparser.statement.select.LateralSubSelect;
+import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.TableFunction;
+import net.sf.jsqlparser.statement.select.Values;
 
 /**
  * FROM items and joins: the sources a query level reads, and the columns a join compares. A join may compare
@@ -86,17 +88,29 @@ final class FromClause {
             for (Function called : function.getFunctions()) {
                 analysis.plain.requirePlain(called, "a function in FROM", level);
             }
-            String alias = function.getAlias() == null ? null : function.getAlias().getName();
-            if (alias != null) {
-                analysis.alias(Identifiers.key(alias));
-                if (present(function.getAlias().getAliasColumns())) {
-                    function.getAlias().getAliasColumns().forEach(c -> analysis.alias(Identifiers.key(c.name)));
-                }
-            }
-            return Source.derived(new ResultColumns(List.of(), List.of(), true), alias, null);
+            return aliasedPlainColumns(function.getAlias());
+        }
+        if (item instanceof ParenthesedFromItem parenthesed && !present(parenthesed.getJoins())
+                && parenthesed.getPivot() == null && parenthesed.getUnPivot() == null
+                && parenthesed.getSampleClause() == null && parenthesed.getFromItem() instanceof Values values) {
+            // (VALUES (1), (2)) AS v(id): rows of plain values, whose columns are plain
+            analysis.plain.requirePlain(values.getExpressions(), "a VALUES list in FROM", level);
+            return aliasedPlainColumns(parenthesed.getAlias());
         }
         throw new Rejection("this FROM item in a statement on configured table " + analysis.involvedName()
                 + Rejection.NOT_YET + ": select from tables, subqueries and set-returning functions");
+    }
+
+    /** A FROM item of plain columns, named by its alias and the alias's column list, if any. */
+    private Source aliasedPlainColumns(Alias alias) {
+        String name = alias == null ? null : alias.getName();
+        if (name != null) {
+            analysis.alias(Identifiers.key(name));
+            if (present(alias.getAliasColumns())) {
+                alias.getAliasColumns().forEach(c -> analysis.alias(Identifiers.key(c.name)));
+            }
+        }
+        return Source.derived(new ResultColumns(List.of(), List.of(), true), name, null);
     }
 
     /** The columns as an alias's column list renames them ({@code AS t(a, b)}); as they are without one. */
