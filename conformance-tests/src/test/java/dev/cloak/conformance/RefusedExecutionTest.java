@@ -10,6 +10,7 @@ import dev.cloak.driver.config.ColumnType;
 import dev.cloak.driver.config.DecryptAccess;
 import dev.cloak.driver.config.EncryptionMode;
 import dev.cloak.driver.config.PrincipalSource;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Date;
@@ -79,6 +80,31 @@ class RefusedExecutionTest {
                 }
             }
             assertThat(fx.rawCount(t)).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void aTextWhoseKeyCannotBeHadLeavesNoResultOfThePreviousText(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("refused_key");
+            fx.rawExecute("CREATE TABLE " + t + " (id INT PRIMARY KEY, ssn " + db.binaryType() + ")");
+            // where the key store file should be there is a directory: no key can be read or made (58030)
+            Path keys = dir.resolve("keys-as-directory.json");
+            Files.createDirectory(keys);
+            Files.writeString(keys.resolve("occupied"), "x");
+            CloakConfig config = fx.configBuilder().keyStore("file:" + keys)
+                    .column(t + ".ssn", ColumnType.VARCHAR, EncryptionMode.RANDOMIZED).build();
+            try (CloakDataSource ds = new CloakDataSource(db.rawDataSource(), config);
+                 Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                assertThat(s.execute("SELECT 1")).isTrue();
+
+                Expect.sqlState("58030", () -> s.execute("INSERT INTO " + t + " (id, ssn) VALUES (1, '" + SSN + "')"));
+
+                assertThat(s.getResultSet()).isNull();
+                assertThat(s.getUpdateCount()).isEqualTo(-1);
+            }
+            assertThat(fx.rawCount(t)).isZero();
         }
     }
 
