@@ -341,7 +341,7 @@ public final class StatementPlan {
      * checked on the connection that runs it.
      */
     StatementPlan withImpliedColumns(ImpliedColumns implied) {
-        return builder(kind, sql, parameterCount).parameters(encryptedParameters(0)).nullTested(standIns(0))
+        return builder(kind, sql, parameterCount).parameters(byIndex(parameters, 0)).nullTested(byIndex(standIns, 0))
                 .projections(projections, starTables).impliedColumns(List.of(implied))
                 .literals(literals).lookups(lookups).writtenTable(writtenTable).readsOtherTables(readsOtherTables)
                 .changedTables(changedTables)
@@ -355,31 +355,20 @@ public final class StatementPlan {
      * literals and lookups, and no result columns to decrypt (the result is the database's plan).
      */
     StatementPlan explained() {
-        return builder(Kind.EXPLAIN, sql, parameterCount).parameters(encryptedParameters(0)).nullTested(standIns(0))
-                .literals(literals).lookups(lookups).dependsOnCatalog(dependsOnCatalog).impliedColumns(impliedColumns)
-                .build();
+        return builder(Kind.EXPLAIN, sql, parameterCount).parameters(byIndex(parameters, 0))
+                .nullTested(byIndex(standIns, 0)).literals(literals).lookups(lookups).dependsOnCatalog(dependsOnCatalog)
+                .impliedColumns(impliedColumns).build();
     }
 
-    /** The encrypted parameters by index, each index moved by {@code shift}. */
-    private Map<Integer, EncryptedColumn> encryptedParameters(int shift) {
-        Map<Integer, EncryptedColumn> encrypted = new HashMap<>();
+    /** The entries of a per-parameter array (index 0 unused) that are set, each index moved by {@code shift}. */
+    private <T> Map<Integer, T> byIndex(T[] perParameter, int shift) {
+        Map<Integer, T> set = new HashMap<>();
         for (int i = 1; i <= parameterCount; i++) {
-            if (parameters[i] != null) {
-                encrypted.put(shift + i, parameters[i]);
+            if (perParameter[i] != null) {
+                set.put(shift + i, perParameter[i]);
             }
         }
-        return encrypted;
-    }
-
-    /** The stand-ins of parameters only tested for NULL by index, each index moved by {@code shift}. */
-    private Map<Integer, String> standIns(int shift) {
-        Map<Integer, String> nullTested = new HashMap<>();
-        for (int i = 1; i <= parameterCount; i++) {
-            if (standIns[i] != null) {
-                nullTested.put(shift + i, standIns[i]);
-            }
-        }
-        return nullTested;
+        return set;
     }
 
     /**
@@ -422,8 +411,8 @@ public final class StatementPlan {
         Kind kind = Kind.PASS_THROUGH;
         Map<Integer, String> nullTested = new HashMap<>();
         for (StatementPlan part : parts) {
-            encrypted.putAll(part.encryptedParameters(offset));
-            nullTested.putAll(part.standIns(offset));
+            encrypted.putAll(part.byIndex(part.parameters, offset));
+            nullTested.putAll(part.byIndex(part.standIns, offset));
             offset += part.parameterCount;
             if (part.hasEncryptedResults) {
                 withResults = part;
