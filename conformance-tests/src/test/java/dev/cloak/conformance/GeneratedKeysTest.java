@@ -179,4 +179,30 @@ class GeneratedKeysTest {
             assertThat(fx.rawCount(t)).isEqualTo(1);
         }
     }
+
+    /** pgjdbc's RETURNING * of a write through a view returns the view's columns, by the view's names. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestDatabase.class, names = {"POSTGRESQL"})
+    void generatedKeysOfAWriteThroughAViewAreDecryptedByTheViewsNames(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("gkt");
+            String v = fx.table("gkv");
+            fx.rawExecute("CREATE TABLE " + t + " (id INT, ssn BYTEA)");
+            Connection c = fx.cloak(fx.policy().column(t + ".ssn", "varchar", "deterministic").write());
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE VIEW " + v + " AS SELECT id, ssn AS s FROM " + t);
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + v + " (id, s) VALUES (?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setInt(1, 1);
+                ps.setString(2, "123-45-6789");
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    assertThat(keys.next()).isTrue();
+                    assertThat(keys.getString("s")).isEqualTo("123-45-6789");
+                }
+            }
+            fx.rawExecute("DROP VIEW " + v);
+        }
+    }
 }

@@ -193,7 +193,7 @@ final class Analysis {
         for (Projection projection : projections) {
             starTablesInOrder.add(starTables.get(projection));
         }
-        List<EncryptedColumn> written = kind == StatementPlan.Kind.SELECT ? null : tables.columnsOf(target);
+        Map<String, EncryptedColumn> written = kind == StatementPlan.Kind.SELECT ? null : tables.namedColumnsOf(target);
         return StatementPlan.builder(kind, sql, parameterCount).parameters(encryptedParameters)
                 .nullTested(nullTestedParameters)
                 .projections(projections, starTablesInOrder).literals(literals).lookups(lookups)

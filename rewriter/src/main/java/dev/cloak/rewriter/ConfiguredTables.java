@@ -97,6 +97,19 @@ final class ConfiguredTables {
         return columns;
     }
 
+    /** The relation's encrypted columns by lower-case name: a view's by the view's own names. */
+    Map<String, EncryptedColumn> namedColumnsOf(Table table) {
+        KnownView view = view(table);
+        if (view != null) {
+            return view.encryptedByLowerCaseName();
+        }
+        Map<String, EncryptedColumn> named = new LinkedHashMap<>();
+        for (EncryptedColumn column : schema.columnsOf(table.getSchemaName(), table.getName())) {
+            named.put(Identifiers.key(column.column()), column);
+        }
+        return named;
+    }
+
     List<EncryptedColumn> columnsOf(Table table) {
         KnownView view = view(table);
         if (view != null) {

@@ -2,6 +2,7 @@ package dev.cloak.rewriter;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.JdbcParameter;
@@ -14,7 +15,8 @@ import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionLi
  * {@code ? <=> NULL} and {@code ISNULL(?)}. Applications filter optionally with it and bind the same value as to an
  * encrypted column next to it, {@code WHERE (? IS NULL OR ssn = ?)}: the server needs only whether the value is
  * NULL, so the driver binds a NULL for a NULL and a fixed stand-in of the cast's type for anything else, and the
- * value itself never leaves the application. A cast to a type without a known stand-in (arrays, intervals,
+ * value itself never leaves the application. A cast whose result's NULL-ness depends on the value (MariaDB casts
+ * an invalid date to NULL) or to a type without a known stand-in (arrays, intervals,
  * user-defined types) keeps the parameter plain.
  */
 final class NullTestedParameter {
@@ -52,6 +54,9 @@ final class NullTestedParameter {
             Map.entry("datetime", TIMESTAMP),
             Map.entry("uuid", "00000000-0000-0000-0000-000000000000"));
 
+    /** Types MariaDB casts an invalid value to as NULL ({@code CAST('2020-02-30' AS DATE)}): the value matters. */
+    private static final Set<String> MARIADB_NULL_ON_INVALID = Set.of("date", "time", "datetime", "timestamp");
+
     private NullTestedParameter() {
     }
 
@@ -79,7 +84,7 @@ final class NullTestedParameter {
      * The stand-in to bind for the operand of a NULL test, or null when the operand is no parameter or a cast of
      * one to a type without a known stand-in.
      */
-    static String standIn(Expression operand) {
+    static String standIn(Expression operand, Dialect dialect) {
         operand = unparenthesized(operand);
         if (operand instanceof JdbcParameter) {
             return BARE;
@@ -97,6 +102,10 @@ final class NullTestedParameter {
             type = type.substring("pg_catalog.".length());
         }
         // a quoted type name is matched as written, an unquoted one in any case
-        return STAND_INS.get(Identifiers.isQuoted(type) ? Identifiers.unquote(type) : type.toLowerCase(Locale.ROOT));
+        String name = Identifiers.isQuoted(type) ? Identifiers.unquote(type) : type.toLowerCase(Locale.ROOT);
+        if (dialect == Dialect.MARIADB && MARIADB_NULL_ON_INVALID.contains(name)) {
+            return null;
+        }
+        return STAND_INS.get(name);
     }
 }

@@ -138,7 +138,7 @@ final class PlainExpressions {
          * says whether it was.
          */
         private boolean nullTested(Expression operand) {
-            String standIn = NullTestedParameter.standIn(operand);
+            String standIn = NullTestedParameter.standIn(operand, analysis.dialect);
             if (standIn == null) {
                 return false;
             }

@@ -67,7 +67,7 @@ public final class StatementPlan {
     private final List<LiteralSlot> literals;
     private final List<LookupSlot> lookups;
     private final boolean[] lookupParameters;
-    private final List<EncryptedColumn> writtenTable;
+    private final Map<String, EncryptedColumn> writtenTable;
     private final boolean readsOtherTables;
     private final Set<String> changedTables;
     private final List<EncryptedColumn> declaredColumns;
@@ -130,7 +130,7 @@ public final class StatementPlan {
                 lookupParameters[lookup.parameter()] = true;
             }
         }
-        this.writtenTable = builder.writtenTable == null ? null : List.copyOf(builder.writtenTable);
+        this.writtenTable = builder.writtenTable == null ? null : Map.copyOf(builder.writtenTable);
         this.readsOtherTables = builder.readsOtherTables;
         this.changedTables = Set.copyOf(builder.changedTables);
         this.declaredColumns = List.copyOf(builder.declaredColumns);
@@ -191,7 +191,7 @@ public final class StatementPlan {
         private List<StarTable> starTables = List.of();
         private List<LiteralSlot> literals = List.of();
         private List<LookupSlot> lookups = List.of();
-        private List<EncryptedColumn> writtenTable;
+        private Map<String, EncryptedColumn> writtenTable;
         private boolean readsOtherTables;
         private Set<String> changedTables = Set.of();
         private List<EncryptedColumn> declaredColumns = List.of();
@@ -238,8 +238,8 @@ public final class StatementPlan {
             return this;
         }
 
-        /** The encrypted columns of the one table the statement writes. */
-        Builder writtenTable(List<EncryptedColumn> columns) {
+        /** The encrypted columns of the one table (or view) the statement writes, by lower-case name. */
+        Builder writtenTable(Map<String, EncryptedColumn> columns) {
             this.writtenTable = columns;
             return this;
         }
@@ -561,7 +561,15 @@ public final class StatementPlan {
      * are columns of that table.
      */
     public List<EncryptedColumn> writtenTableColumns() {
-        return writtenTable;
+        return writtenTable == null ? null : List.copyOf(writtenTable.values());
+    }
+
+    /**
+     * The encrypted column a column of that name (lower case) of the one table or view the statement writes holds,
+     * or null when it holds none; a view's columns by the view's names ({@code ssn AS s}: {@code s}).
+     */
+    public EncryptedColumn writtenColumnNamed(String lowerCaseName) {
+        return writtenTable == null ? null : writtenTable.get(lowerCaseName);
     }
 
     /**

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * Which columns of a generated-keys result are encrypted. A statement with its own {@code RETURNING} gets that
  * result back, whose columns the plan's projections describe. Otherwise drivers fill it from {@code RETURNING *}
  * (pgjdbc) or with the key columns only; either way a column named like an encrypted column of the table the
- * statement writes is decrypted, so ciphertext is never handed back as if it were a key. When the plan names
+ * statement writes (of a view, by the view's own names) is decrypted, so ciphertext is never handed back as if it
+ * were a key. When the plan names
  * no single written table (several statements in one string), any encrypted column of that name counts. When the
  * statement reads other tables ({@code UPDATE … FROM}, {@code DELETE … USING}: pgjdbc's {@code RETURNING *} returns
  * their columns too, under the names a subquery gave them), its keys cannot be told apart: they are refused.
@@ -71,10 +72,14 @@ final class GeneratedKeyColumns {
         boolean any = false;
         for (int i = 1; i <= count; i++) {
             String name = metaData.getColumnName(i);
-            List<EncryptedColumn> candidates = policy.columnsNamed(name.toLowerCase(Locale.ROOT));
-            List<EncryptedColumn> written = plan.writtenTableColumns();
-            if (written != null) {
-                candidates = candidates.stream().filter(written::contains).toList();
+            String key = name.toLowerCase(Locale.ROOT);
+            List<EncryptedColumn> candidates;
+            if (plan.writtenTableColumns() != null) {
+                // the written table's, or view's, own names: a view's ssn AS s is s
+                EncryptedColumn written = plan.writtenColumnNamed(key);
+                candidates = written == null ? List.of() : List.of(written);
+            } else {
+                candidates = policy.columnsNamed(key);
             }
             if (candidates.size() > 1) {
                 throw SqlErrors.refused("Generated key column " + metaData.getColumnName(i)
