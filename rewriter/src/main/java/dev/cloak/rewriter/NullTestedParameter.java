@@ -5,7 +5,9 @@ import java.util.Map;
 import java.util.Set;
 import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.NullValue;
 import net.sf.jsqlparser.expression.Parenthesis;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 
@@ -67,6 +69,10 @@ final class NullTestedParameter {
                 : (JdbcParameter) inner;
     }
 
+    /**
+     * The operand under its parentheses, and under {@code COALESCE(x, NULL, …)}, which is NULL exactly when
+     * {@code x} is (PostgreSQL users write {@code COALESCE(?, NULL) IS NULL} to give the parameter a type).
+     */
     private static Expression unparenthesized(Expression expression) {
         Expression inner = expression;
         while (true) {
@@ -74,6 +80,10 @@ final class NullTestedParameter {
                 inner = parenthesis.getExpression();
             } else if (inner instanceof ParenthesedExpressionList<?> list && list.size() == 1) {
                 inner = list.get(0);
+            } else if (inner instanceof Function function && "coalesce".equalsIgnoreCase(function.getName())
+                    && function.getParameters() != null && !function.getParameters().isEmpty()
+                    && function.getParameters().stream().skip(1).allMatch(NullValue.class::isInstance)) {
+                inner = function.getParameters().get(0);
             } else {
                 return inner;
             }
