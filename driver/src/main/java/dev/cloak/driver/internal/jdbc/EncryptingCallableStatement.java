@@ -40,17 +40,12 @@ final class EncryptingCallableStatement extends DelegatingCallableStatement {
     }
 
     /**
-     * A cut-over since the statement was prepared refuses it (40001), and a principal set on the connection since
-     * then is checked, before it runs.
+     * A cut-over since the statement was prepared refuses it (40001), the table an INSERT without a column list names
+     * is resolved again (0A000), and a principal set on the connection since then is checked, before it runs.
      */
     @Override
     protected void beforeExecute() throws SQLException {
-        connection.policy().checkLayout(layout);
-        String principal = connection.getPrincipal();
-        if (principal != checkedFor) {
-            connection.checkUses(plan, principal);
-            checkedFor = principal;
-        }
+        checkedFor = connection.checkBeforeRun(plan, layout, checkedFor);
     }
 
     @Override

@@ -141,11 +141,24 @@ public final class EncryptingConnection extends DelegatingConnection implements 
     }
 
     /**
-     * Refuses an INSERT without a column list whose table's columns, as this session's server resolves its name now,
-     * are not those it was planned with (0A000).
+     * Before a prepared statement or call runs: refused when a column it uses was cut over by {@code cloak migrate}
+     * since {@code layout} was read (40001), when it is an INSERT without a column list whose table, as this
+     * session's server resolves the name now (its search path, a temporary table), has other columns than it was
+     * planned with (0A000), and when the principal set now may not use what it uses (28000).
+     *
+     * @param checkedFor the principal its uses were last checked for
+     * @return the principal its uses are checked for now
      */
-    void checkImpliedColumns(StatementPlan plan) throws SQLException {
-        policy.checkImpliedColumns(plan, catalog);
+    String checkBeforeRun(StatementPlan plan, Set<String> layout, String checkedFor) throws SQLException {
+        policy.checkLayout(layout);
+        if (!plan.impliedColumns().isEmpty()) {
+            policy.checkImpliedColumns(plan, catalog);
+        }
+        String now = getPrincipal();
+        if (now != checkedFor) {
+            checkUses(plan, now);
+        }
+        return now;
     }
 
     /** Refuses {@code plan} when it uses an encrypted column as the principal may not (28000), before sending it. */

@@ -35,19 +35,10 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement<Prep
         this.layout = layout;
     }
 
-    /** A principal set on the connection since the statement was prepared is checked before it runs. */
+    /** Checked again before it runs: a cut-over, the table an implied column list names, a principal set since. */
     @Override
     protected void beforeExecute() throws SQLException {
-        connection.policy().checkLayout(layout);
-        if (!plan.impliedColumns().isEmpty()) {
-            // the session may have changed its search path, or made a temporary table, since it was prepared
-            connection.checkImpliedColumns(plan);
-        }
-        String principal = connection.getPrincipal();
-        if (principal != checkedFor) {
-            connection.checkUses(plan, principal);
-            checkedFor = principal;
-        }
+        checkedFor = connection.checkBeforeRun(plan, layout, checkedFor);
     }
 
     @Override
