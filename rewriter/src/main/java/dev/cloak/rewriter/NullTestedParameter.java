@@ -64,16 +64,17 @@ final class NullTestedParameter {
 
     /** The parameter of a NULL test's operand ({@link #standIn} not null), under its parentheses and cast. */
     static JdbcParameter parameterOf(Expression operand) {
-        Expression inner = unparenthesized(operand);
-        return inner instanceof CastExpression cast ? (JdbcParameter) unparenthesized(cast.getLeftExpression())
+        Expression inner = nullnessOperand(operand);
+        return inner instanceof CastExpression cast ? (JdbcParameter) nullnessOperand(cast.getLeftExpression())
                 : (JdbcParameter) inner;
     }
 
     /**
-     * The operand under its parentheses, and under {@code COALESCE(x, NULL, …)}, which is NULL exactly when
-     * {@code x} is (PostgreSQL users write {@code COALESCE(?, NULL) IS NULL} to give the parameter a type).
+     * What decides whether {@code expression} is NULL: the expression under its parentheses, and under
+     * {@code COALESCE(x, NULL, …)}, which is NULL exactly when {@code x} is (PostgreSQL users write
+     * {@code COALESCE(?, NULL) IS NULL} to give the parameter a type).
      */
-    private static Expression unparenthesized(Expression expression) {
+    private static Expression nullnessOperand(Expression expression) {
         Expression inner = expression;
         while (true) {
             if (inner instanceof Parenthesis parenthesis) {
@@ -95,12 +96,12 @@ final class NullTestedParameter {
      * one to a type without a known stand-in.
      */
     static String standIn(Expression operand, Dialect dialect) {
-        operand = unparenthesized(operand);
+        operand = nullnessOperand(operand);
         if (operand instanceof JdbcParameter) {
             return BARE;
         }
         if (!(operand instanceof CastExpression cast)
-                || !(unparenthesized(cast.getLeftExpression()) instanceof JdbcParameter)
+                || !(nullnessOperand(cast.getLeftExpression()) instanceof JdbcParameter)
                 || cast.getColDataType() == null || cast.getColDataType().getArrayData() != null
                 && !cast.getColDataType().getArrayData().isEmpty()) {
             return null;
