@@ -17,6 +17,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -83,6 +84,33 @@ class SessionPrincipalTest {
             }
             try (Connection owner = cloak(db.rawUrl(), policy, new Properties())) {
                 assertThat(readSsn(owner, t)).isEqualTo(SSN);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestDatabase.class, names = "POSTGRESQL")
+    void aRoleTheSessionStartsUnderDoesNotMakeItAnotherPrincipal(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir); DatabaseUser analyst = DatabaseUser.create(fx, "cloak_analyst");
+             DatabaseUser group = DatabaseUser.create(fx, "cloak_group")) {
+            String t = fx.table("session_r");
+            Path policy = setUp(fx, t, analyst);
+            group.grantAllOn(t);
+            fx.rawExecute("GRANT " + group.name() + " TO " + analyst.name());
+
+            // a role set at connect, and a role default the user may give itself, make current_user the group's
+            try (Connection c = cloak(analyst.rawUrl() + "&options=-c%20role%3D" + group.name(), policy,
+                    new Properties())) {
+                assertThat(c.unwrap(CloakConnection.class).getPrincipal()).isEqualTo(analyst.name());
+                assertThat(readSsn(c, t)).isEqualTo(MASKED);
+            }
+            try (Connection self = DriverManager.getConnection(analyst.rawUrl());
+                 Statement st = self.createStatement()) {
+                st.execute("ALTER ROLE " + analyst.name() + " SET role = " + group.name());
+            }
+            try (Connection c = cloak(analyst.rawUrl(), policy, new Properties())) {
+                assertThat(c.unwrap(CloakConnection.class).getPrincipal()).isEqualTo(analyst.name());
+                assertThat(readSsn(c, t)).isEqualTo(MASKED);
             }
         }
     }

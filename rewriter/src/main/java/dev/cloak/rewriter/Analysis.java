@@ -51,6 +51,8 @@ final class Analysis {
     private final List<LookupSlot> lookups = new ArrayList<>();
     private final Map<Projection, StarTable> starTables = new IdentityHashMap<>();
     private final List<ColumnUse> uses = new ArrayList<>();
+    /** Whether a set operation put two encrypted columns in one result column. */
+    private boolean mergesColumns;
 
     private final Set<Integer> plainParameters = new HashSet<>();
     /** The parameters only tested for NULL, each with the stand-in the driver binds instead of its value. */
@@ -174,6 +176,19 @@ final class Analysis {
         if (column != null) {
             uses.add(new ColumnUse(column, kind));
         }
+    }
+
+    /** A UNION, INTERSECT or EXCEPT put two encrypted columns in one result column ({@link #mergesColumns}). */
+    void mergedColumns() {
+        mergesColumns = true;
+    }
+
+    /**
+     * Whether a result column holds the cells of two encrypted columns, read as the first one's: a statement records
+     * the other's use as a copy; a view's query cannot, since its readers' principals are not known when it is made.
+     */
+    boolean mergesColumns() {
+        return mergesColumns;
     }
 
     /** The physical table a star item covers, so the driver can count its columns. */

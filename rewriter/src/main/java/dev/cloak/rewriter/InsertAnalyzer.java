@@ -98,6 +98,11 @@ final class InsertAnalyzer {
             return target.returning(insert.getReturningClause());
         }
         List<Column> columns = insert.getColumns() == null ? List.of() : insert.getColumns();
+        if (columns.isEmpty() && !insert.isOnlyDefaultValues() && !analysis.tables.isConfigured(insert.getTable())
+                && !isValues(insert.getSelect())) {
+            intoPlainTable(insert.getSelect(), Identifiers.unquote(insert.getTable().getName()));
+            return target.returning(insert.getReturningClause());
+        }
         if (columns.isEmpty() && !insert.isOnlyDefaultValues()) {
             throw new Rejection("INSERT without a column list on configured table " + table
                     + " is not supported: name the columns, e.g. INSERT INTO table (a, b) VALUES (?, ?)");
@@ -220,7 +225,8 @@ final class InsertAnalyzer {
         ResultColumns result = analysis.queries.query(source, null);
         String construct = "INSERT ... SELECT involving configured table " + table;
         if (result.open() || result.projections().size() != columns.size()) {
-            if (targets.stream().anyMatch(Objects::nonNull) || !result.encryptedByName().isEmpty()) {
+            if (targets.stream().anyMatch(Objects::nonNull)
+                    || result.projections().stream().anyMatch(item -> !ResultColumns.encryptedIn(item).isEmpty())) {
                 throw new Rejection(construct + " with * or a different number of columns is not supported:"
                         + " list one selected column per inserted column");
             }
@@ -240,6 +246,20 @@ final class InsertAnalyzer {
             CiphertextRules.requireCopyable(to, from, construct, name);
             analysis.use(from, ColumnUse.Kind.COPY);
             analysis.use(to, ColumnUse.Kind.WRITE);
+        }
+    }
+
+    /**
+     * {@code INSERT INTO plain SELECT ...} without a column list, reading configured tables: every column it fills is
+     * plain, so it may select anything but an encrypted column, whose cells it would store as they are.
+     */
+    private void intoPlainTable(Select source, String table) {
+        List<EncryptedColumn> copied = analysis.queries.query(source, null).projections().stream()
+                .flatMap(projection -> ResultColumns.encryptedIn(projection).stream()).toList();
+        if (!copied.isEmpty()) {
+            throw new Rejection("INSERT ... SELECT copying encrypted column " + copied.get(0).name() + " into plain"
+                    + " table " + table + " is not supported: its ciphertext would be stored as a plain value;"
+                    + " select the plain columns only, or make the target column encrypted with the same key");
         }
     }
 

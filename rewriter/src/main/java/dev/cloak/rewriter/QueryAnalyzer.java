@@ -162,18 +162,41 @@ final class QueryAnalyzer {
         ResultColumns first = branches.get(0);
         for (ResultColumns branch : branches.subList(1, branches.size())) {
             sameEncryption(first, branch);
+            mergedInto(first, branch);
         }
         boolean deduplicates = set.getOperations().stream()
                 .anyMatch(op -> !op.toString().toUpperCase(Locale.ROOT).contains("ALL"));
         if (deduplicates) {
-            for (Projection projection : first.projections()) {
-                for (EncryptedColumn column : ResultColumns.encryptedIn(projection)) {
-                    CiphertextRules.requireDeterministic(column, "UNION/INTERSECT/EXCEPT without ALL");
-                    analysis.use(column, ColumnUse.Kind.COMPARE);
+            // the database compares every branch's cells, each column's with the others'
+            for (ResultColumns branch : branches) {
+                for (Projection projection : branch.projections()) {
+                    for (EncryptedColumn column : ResultColumns.encryptedIn(projection)) {
+                        CiphertextRules.requireDeterministic(column, "UNION/INTERSECT/EXCEPT without ALL");
+                        analysis.use(column, ColumnUse.Kind.COMPARE);
+                    }
                 }
             }
         }
         return first;
+    }
+
+    /**
+     * Another encrypted column of the same key domain in a result column the first branch names: its cells are read
+     * as the first branch's column, under that column's access rules. For the access policy this copies the other
+     * column's cells into the result, which a principal who may not read it is refused.
+     */
+    private void mergedInto(ResultColumns first, ResultColumns other) {
+        if (first.open() || other.open() || first.projections().size() != other.projections().size()) {
+            return; // sameEncryption let these through only with the same columns, or none encrypted
+        }
+        for (int i = 0; i < first.projections().size(); i++) {
+            EncryptedColumn a = ((Projection.Column) first.projections().get(i)).column();
+            EncryptedColumn b = ((Projection.Column) other.projections().get(i)).column();
+            if (a != null && !a.equals(b)) {
+                analysis.use(b, ColumnUse.Kind.COPY);
+                analysis.mergedColumns();
+            }
+        }
     }
 
     private static void sameEncryption(ResultColumns first, ResultColumns other) {
@@ -245,6 +268,7 @@ final class QueryAnalyzer {
         if (plain.getWhere() != null) {
             analysis.conditions.condition(plain.getWhere(), level);
         }
+        level.ownAliasesVisible();
         analysis.clauses.groupBy(plain.getGroupBy(), projections, level);
         if (plain.getHaving() != null) {
             analysis.conditions.condition(plain.getHaving(), level);

@@ -19,6 +19,12 @@ final class Scope {
     private final List<Source> sources = new ArrayList<>();
     private final Map<String, EncryptedColumn> selectAliases = new HashMap<>();
     private final Map<String, ResultColumns> ctes = new HashMap<>();
+    /**
+     * Whether this level's own clauses may name its select-list aliases: GROUP BY, HAVING and ORDER BY may; the
+     * select list and WHERE may not, where the name is a column of the FROM items ({@code SELECT ssn AS city, city
+     * AS c2} and {@code WHERE city = ?} read the column city), though a subquery in them may (MariaDB, H2).
+     */
+    private boolean ownAliasesVisible;
 
     /** A level nested in {@code outer}, or a statement's outermost level when it is null. */
     Scope(Scope outer) {
@@ -41,6 +47,11 @@ final class Scope {
     /** A select-list alias of an encrypted column, which ORDER BY, GROUP BY and HAVING may name. */
     void selectAlias(String lowerCaseAlias, EncryptedColumn column) {
         selectAliases.put(lowerCaseAlias, column);
+    }
+
+    /** From now on, this level's own clauses (GROUP BY, HAVING, ORDER BY) may name its select-list aliases. */
+    void ownAliasesVisible() {
+        ownAliasesVisible = true;
     }
 
     void cte(String lowerCaseName, ResultColumns result) {
@@ -162,7 +173,7 @@ final class Scope {
                     maybe = true;
                 }
             }
-            if (found == null && !plain) {
+            if (found == null && !plain && (scope != this || ownAliasesVisible)) {
                 // MariaDB and H2 let a subquery name an enclosing query's select-list alias
                 found = scope.selectAliases.get(Identifiers.key(column.getColumnName()));
             }

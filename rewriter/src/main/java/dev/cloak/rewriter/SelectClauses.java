@@ -69,10 +69,8 @@ final class SelectClauses {
                     if (source.starTable() != null) {
                         analysis.starTable(star.get(0), source.starTable());
                     }
-                    for (Projection projection : star) {
-                        projections.add(projection);
-                        names.add(null);
-                    }
+                    projections.addAll(star);
+                    names.addAll(source.starNames());
                 }
                 open = true;
             } else if (expression instanceof Column column) {

@@ -1,5 +1,6 @@
 package dev.cloak.rewriter;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import net.sf.jsqlparser.schema.Column;
@@ -122,6 +123,15 @@ final class Source {
             return List.of(new Projection.AllColumns(encryptedByName));
         }
         return derived.projections();
+    }
+
+    /**
+     * The result names of {@link #star()}'s items: a derived table's own, so that {@code *} over it, wrapped in
+     * another, still names its encrypted columns; none for the one item over a physical table, which its projection
+     * maps by name.
+     */
+    List<String> starNames() {
+        return table != null ? Collections.singletonList(null) : derived.names();
     }
 
     /** The physical table this source reads, or null for a derived table or common table expression. */

@@ -188,6 +188,11 @@ final class StatementAnalyzer {
         }
         ResultColumns result = analysis.queries.query(select, null);
         checkEverythingSeen(walk, analysis);
+        if (analysis.mergesColumns()) {
+            throw new Rejection("a UNION, INTERSECT or EXCEPT that puts two encrypted columns in one column of view "
+                    + viewName + " is not supported: its readers' access would be decided by one column's rules for"
+                    + " both; give each its own column, or write the UNION in the statements that read them");
+        }
         if (analysis.holdsEncryptedValues()) {
             throw new Rejection("a value compared with or assigned to an encrypted column in the query of view "
                     + viewName + " is not supported: the view would keep its ciphertext under one key version;"

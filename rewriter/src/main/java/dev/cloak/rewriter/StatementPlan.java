@@ -346,18 +346,19 @@ public final class StatementPlan {
                 .literals(literals).lookups(lookups).writtenTable(writtenTable).readsOtherTables(readsOtherTables)
                 .changedTables(changedTables)
                 .declaredColumns(declaredColumns).lockedColumns(lockedColumns).definedViews(definedViews)
-                .droppedViews(droppedViews).viewsStale(viewsStale).dependsOnCatalog(true)
+                .droppedViews(droppedViews).viewsStale(viewsStale).dependsOnCatalog(true).uses(uses)
                 .build();
     }
 
     /**
      * This plan of an inner statement, as the plan of {@code EXPLAIN} over it: the same text, parameters,
-     * literals and lookups, and no result columns to decrypt (the result is the database's plan).
+     * literals, lookups and uses (the access policy decides them: {@code EXPLAIN ANALYZE} runs the statement), and
+     * no result columns to decrypt (the result is the database's plan).
      */
     StatementPlan explained() {
         return builder(Kind.EXPLAIN, sql, parameterCount).parameters(byIndex(parameters, 0))
                 .nullTested(byIndex(standIns, 0)).literals(literals).lookups(lookups).dependsOnCatalog(dependsOnCatalog)
-                .impliedColumns(impliedColumns).build();
+                .impliedColumns(impliedColumns).uses(uses).build();
     }
 
     /** The entries of a per-parameter array (index 0 unused) that are set, each index moved by {@code shift}. */

@@ -31,7 +31,11 @@ class ColumnUsesTest {
             SELECT ssn FROM patients GROUP BY 1                                            | COMPARE patients.ssn
             SELECT DISTINCT ssn FROM patients                                              | COMPARE patients.ssn
             SELECT COUNT(DISTINCT ssn) FROM patients                                       | COMPARE patients.ssn
-            SELECT ssn FROM patients UNION SELECT patient_ssn FROM visits                  | COMPARE patients.ssn
+            SELECT ssn FROM patients UNION SELECT patient_ssn FROM visits                  | COMPARE patients.ssn, COMPARE visits.patient_ssn, COPY visits.patient_ssn
+            SELECT ssn FROM patients UNION ALL SELECT patient_ssn FROM visits              | COPY visits.patient_ssn
+            SELECT s FROM (SELECT patient_ssn AS s FROM visits UNION ALL SELECT ssn FROM patients) x | COPY patients.ssn
+            SELECT ssn FROM patients UNION ALL SELECT ssn FROM patients WHERE id = ?       |
+            EXPLAIN ANALYZE INSERT INTO visits (id, patient_ssn) SELECT id, ssn FROM patients | COPY patients.ssn, WRITE visits.patient_ssn
             INSERT INTO visits (id, patient_ssn) SELECT id, ssn FROM patients              | COPY patients.ssn, WRITE visits.patient_ssn
             UPDATE visits SET patient_ssn = p.ssn FROM patients p WHERE p.id = visits.id   | COPY patients.ssn, WRITE visits.patient_ssn
             SELECT id FROM patients WHERE name IS NOT NULL                                 | NULL_TEST patients.name
@@ -45,6 +49,19 @@ class ColumnUsesTest {
 
         assertThat(uses).containsExactlyInAnyOrderElementsOf(
                 expected == null ? List.of() : Arrays.stream(expected.split(",")).map(String::strip).toList());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            INSERT INTO visits SELECT id, ssn FROM patients                                | COPY patients.ssn, WRITE visits.patient_ssn
+            INSERT INTO visits SELECT id, ssn FROM patients WHERE ssn IS NOT NULL          | COPY patients.ssn, WRITE visits.patient_ssn, NULL_TEST patients.ssn
+            """)
+    void anInsertWithoutAColumnListReportsTheUsesOfTheColumnsTheCatalogNames(String sql, String expected)
+            throws Exception {
+        StatementPlan plan = new SqlRewriter(CorpusTest.SCHEMA, 0, Dialect.POSTGRESQL).plan(sql, CorpusTest.CATALOG);
+
+        assertThat(plan.uses().stream().map(ColumnUse::toString).toList())
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(expected.split(",")).map(String::strip).toList());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -56,7 +56,10 @@ class ScopeTest {
         Scope level = levelReading(null, "orders", null);
         level.selectAlias("tax_id", SSN);
         Scope nested = new Scope(level);
-        assertThat(level.encryptedOf(new Column("tax_id"))).isEqualTo(SSN);
+        // the select list and WHERE of the level itself read the FROM items' column tax_id, never the alias
+        assertThat(level.encryptedOf(new Column("tax_id"))).isNull();
+        level.ownAliasesVisible();
+        assertThat(level.encryptedOf(new Column("tax_id"))).as("in GROUP BY, HAVING, ORDER BY").isEqualTo(SSN);
         // MariaDB and H2 resolve a subquery's name to the enclosing select-list alias (PostgreSQL rejects it)
         assertThat(nested.encryptedOf(new Column("tax_id"))).isEqualTo(SSN);
     }

@@ -17,13 +17,14 @@ public final class SessionUser {
     }
 
     /**
-     * The user of {@code connection}'s session. PostgreSQL: {@code current_user}; MariaDB and MySQL: the account
-     * {@code CURRENT_USER()} names, without its {@code @host} part (the same user from another host is the same
-     * principal, and a rule names a user, not where it connects from); H2: {@code CURRENT_USER}; another database:
-     * what its driver's metadata reports. On a PostgreSQL connection handed over with auto-commit off, pgjdbc's
-     * metadata instead: the user the session logged in as, which equals {@code current_user} unless a role default
-     * sets another role, because a query would open a transaction that keeps the application from setting its
-     * isolation level.
+     * The user of {@code connection}'s session. PostgreSQL: {@code session_user}, the role that logged in, never a
+     * role it has set since: not {@code current_user}, which a role set at connect ({@code options=-c role=...}) or a
+     * role default the user may give itself ({@code ALTER ROLE me SET role = ...}) makes another principal; MariaDB
+     * and MySQL: the account {@code CURRENT_USER()} names, without its {@code @host} part (the same user from another
+     * host is the same principal, and a rule names a user, not where it connects from); H2: {@code CURRENT_USER};
+     * another database: what its driver's metadata reports. On a PostgreSQL connection handed over with auto-commit
+     * off, pgjdbc's metadata instead, the same login user, because a query would open a transaction that keeps the
+     * application from setting its isolation level.
      *
      * @return the user's name; empty for an anonymous account (H2's unnamed user, MariaDB's {@code ''@host}), which no
      *     rule can name, so it gets the policy's default
@@ -39,7 +40,7 @@ public final class SessionUser {
             return connection.getMetaData().getUserName();
         }
         String user = query(connection, switch (dialect) {
-            case POSTGRESQL -> "SELECT current_user";
+            case POSTGRESQL -> "SELECT session_user";
             case MARIADB -> "SELECT CURRENT_USER()";
             case H2 -> "SELECT CURRENT_USER";
         });

@@ -73,12 +73,16 @@ class AccessDecisionsTest {
     }
 
     private Compiled compile(CloakConfig config) {
+        return compile(config, Dialect.H2);
+    }
+
+    private Compiled compile(CloakConfig config, Dialect dialect) {
         LinkedHashMap<EncryptedColumn, CellCodec> codecs = new LinkedHashMap<>();
         for (ColumnPolicy column : config.columns()) {
             codecs.put(RewriterColumns.of(column), new CellCodec(column, NO_KEYS));
         }
-        SqlRewriter rewriter = RewriterColumns.rewriter(List.copyOf(codecs.keySet()), 0, Dialect.H2);
-        return new Compiled(new AccessPolicy(config, trail, new ColumnCodecs(codecs)), rewriter, config);
+        SqlRewriter rewriter = RewriterColumns.rewriter(List.copyOf(codecs.keySet()), 0, dialect);
+        return new Compiled(new AccessPolicy(config, trail, new ColumnCodecs(codecs), dialect), rewriter, config);
     }
 
     private static ColumnPolicy column(CloakConfig config, String name) {
@@ -98,6 +102,25 @@ class AccessDecisionsTest {
         DecryptAccess decided = compile(config).access().decide(column(config, SSN), "Analytics");
 
         assertThat(decided).as(ruleName).isEqualTo(DecryptAccess.MASK);
+    }
+
+    @Example
+    void principalsMatchAsTheDatabaseComparesUserNames() throws SQLException {
+        CloakConfig config = policy().defaultAccess(DecryptAccess.DENY)
+                .accessRule(new AccessRule("analytics_k", List.of(SSN), DecryptAccess.ALLOW)).build();
+
+        for (Dialect caseSensitive : List.of(Dialect.POSTGRESQL, Dialect.MARIADB)) {
+            AccessPolicy access = compile(config, caseSensitive).access();
+            assertThat(access.decide(column(config, SSN), "analytics_k")).isEqualTo(DecryptAccess.ALLOW);
+            assertThat(access.decide(column(config, SSN), "ANALYTICS_K")).as("another user")
+                    .isEqualTo(DecryptAccess.DENY);
+        }
+        AccessPolicy h2 = compile(config, Dialect.H2).access();
+        assertThat(h2.decide(column(config, SSN), "ANALYTICS_K")).isEqualTo(DecryptAccess.ALLOW);
+        // U+212A, the Kelvin sign, lower-cases to k in Java but is another user name to every database
+        assertThat(h2.decide(column(config, SSN), "analytics_\u212A")).isEqualTo(DecryptAccess.DENY);
+        assertThat(compile(config, Dialect.POSTGRESQL).access().decide(column(config, SSN), "analytics_\u212A"))
+                .isEqualTo(DecryptAccess.DENY);
     }
 
     @Example
