@@ -1,6 +1,7 @@
 package dev.cloak.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cloak.conformance.leak.LeakCapture;
 import java.nio.file.Path;
@@ -71,6 +72,38 @@ class ViewTest {
                         .containsExactly("allergic to oats 2");
             } finally {
                 fx.rawExecute("DROP VIEW IF EXISTS " + v);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestDatabase.class, names = {"POSTGRESQL", "MARIADB"}) // H2 prepares on the server at once
+    void aStatementPreparedBeforeAViewOfItsNameWasCreatedIsNotSentUnderItsOldPlan(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            String t = fx.table("pets");
+            String v = t + "_later";
+            Connection c = table(fx, t);
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + v + " (id, contact) VALUES (?, ?)");
+                 PreparedStatement find = c.prepareStatement("SELECT id FROM " + v + " WHERE contact = ?")) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CREATE VIEW " + v + " AS SELECT id, phone AS contact FROM " + t);
+                }
+                insert.setInt(1, 3);
+                insert.setString(2, LeakCapture.written("555-0103"));
+                assertThatThrownBy(insert::executeUpdate).isInstanceOf(SQLException.class)
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("40001"));
+                find.setString(1, "555-0101");
+                assertThatThrownBy(find::executeQuery).isInstanceOf(SQLException.class)
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("40001"));
+                // prepared again, each is planned over the view
+                assertThat(lookup(c, "SELECT id FROM " + v + " WHERE contact = ?", "555-0101")).containsExactly("1");
+            } finally {
+                fx.rawExecute("DROP VIEW IF EXISTS " + v);
+            }
+            try (Statement raw = fx.raw().createStatement();
+                 ResultSet rs = raw.executeQuery("SELECT COUNT(*) FROM " + t + " WHERE id = 3")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).as("nothing written by the stale statement").isZero();
             }
         }
     }

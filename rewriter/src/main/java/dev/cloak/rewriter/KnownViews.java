@@ -15,6 +15,12 @@ import net.sf.jsqlparser.schema.Table;
 final class KnownViews {
 
     static final KnownViews NONE = new KnownViews(List.of());
+    /**
+     * PostgreSQL's name for the session's temporary schema, which the catalog shows as {@code pg_temp_N}: a view
+     * made with {@code CREATE TEMP VIEW v} is {@code pg_temp.v} too (another session's may match; it is refused then
+     * if it differs, as views of one name in several schemas are).
+     */
+    private static final String TEMPORARY_SCHEMA = "pg_temp";
 
     private final Map<String, List<KnownView>> byLowerCaseName;
     private final NameMentions mentions;
@@ -60,7 +66,8 @@ final class KnownViews {
         String schema = table.getSchemaName() == null ? null : Identifiers.key(table.getSchemaName());
         List<KnownView> matching = new ArrayList<>();
         for (KnownView view : candidates) {
-            if (schema == null || view.schema() == null || schema.equals(Identifiers.key(view.schema()))) {
+            if (schema == null || view.schema() == null || schema.equals(Identifiers.key(view.schema()))
+                    || schema.equals(TEMPORARY_SCHEMA) && Identifiers.key(view.schema()).startsWith(TEMPORARY_SCHEMA)) {
                 matching.add(view);
             }
         }

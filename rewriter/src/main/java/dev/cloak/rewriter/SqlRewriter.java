@@ -150,6 +150,14 @@ public final class SqlRewriter {
     }
 
     /**
+     * A count of what changed what the rewriter knows of the schema: DDL it planned, views it learned from the
+     * catalog. A plan made under another count may be planned otherwise now.
+     */
+    public long catalogGeneration() {
+        return catalogGeneration.get();
+    }
+
+    /**
      * Tells the rewriter that a statement with this plan is about to run: what the catalog said about the tables
      * and views it changes is stale, a view it creates is known at once, and one it drops is forgotten.
      */

@@ -337,6 +337,18 @@ public final class StatementPlan {
     }
 
     /**
+     * Whether {@code other}, a plan of the same text made later, sends, encrypts, decrypts and checks as this one
+     * does, so that a statement prepared under this plan may still run.
+     */
+    public boolean sameLayoutAs(StatementPlan other) {
+        return kind == other.kind && sql.equals(other.sql) && Arrays.equals(parameters, other.parameters)
+                && Arrays.equals(standIns, other.standIns) && projections.equals(other.projections)
+                && starTables.equals(other.starTables) && literals.equals(other.literals)
+                && lookups.equals(other.lookups) && Objects.equals(writtenTable, other.writtenTable)
+                && impliedColumns.equals(other.impliedColumns) && uses.equals(other.uses);
+    }
+
+    /**
      * This plan of an INSERT whose columns the catalog named, so it is planned again when that may have changed and
      * checked on the connection that runs it.
      */

@@ -89,6 +89,18 @@ class KnownViewsTest {
     }
 
     @Test
+    void aTemporaryViewIsKnownUnderPgTempAsTheCatalogsPgTempNSchema() throws Exception {
+        TestCatalog catalog = new TestCatalog();
+        catalog.views.add(new ViewDefinition("pg_temp_3", "contacts", List.of("id", "phone"),
+                "SELECT p.id, p.ssn AS phone FROM patients p"));
+        SqlRewriter rewriter = new SqlRewriter(SCHEMA, 100);
+        StatementPlan plan = rewriter.plan("INSERT INTO pg_temp.contacts (id, phone) VALUES (?, ?)", catalog);
+        assertThat(plan.parameter(2)).isEqualTo(SSN);
+        assertThat(rewriter.plan("SELECT id FROM pg_temp_3.contacts WHERE phone = ?", catalog).parameter(1))
+                .isEqualTo(SSN);
+    }
+
+    @Test
     void viewColumnsAreTheCatalogsEvenWhenTheDefinitionDoesNotNameThem() throws Exception {
         TestCatalog catalog = new TestCatalog();
         // H2 keeps the query without the view's column list

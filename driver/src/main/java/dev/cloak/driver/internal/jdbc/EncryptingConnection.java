@@ -15,8 +15,8 @@ import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.util.Set;
 import java.sql.Statement;
+import java.util.Set;
 
 /**
  * A delegate connection seen through a {@link CompiledPolicy}: statements are planned before they are
@@ -142,23 +142,32 @@ public final class EncryptingConnection extends DelegatingConnection implements 
 
     /**
      * Before a prepared statement or call runs: refused when a column it uses was cut over by {@code cloak migrate}
-     * since {@code layout} was read (40001), when it is an INSERT without a column list whose table, as this
-     * session's server resolves the name now (its search path, a temporary table), has other columns than it was
-     * planned with (0A000), and when the principal set now may not use what it uses (28000).
-     *
-     * @param checkedFor the principal its uses were last checked for
-     * @return the principal its uses are checked for now
+     * since its layout was read (40001), when what Cloak knows of the schema changed since it was planned (a view
+     * created over a configured table under a name it reads) and its text is planned otherwise now (40001), when it
+     * is an INSERT without a column list whose table, as this session's server resolves the name now (its search
+     * path, a temporary table), has other columns than it was planned with (0A000), and when the principal set now
+     * may not use what it uses (28000).
      */
-    String checkBeforeRun(StatementPlan plan, Set<String> layout, String checkedFor) throws SQLException {
-        policy.checkLayout(layout);
+    void checkBeforeRun(PreparedPlan prepared) throws SQLException {
+        StatementPlan plan = prepared.plan;
+        policy.checkLayout(prepared.layout);
+        if (!policy.holds(prepared.basis)) {
+            CompiledPolicy.PlanBasis now = policy.planBasis();
+            if (!plan(prepared.sql).sameLayoutAs(plan)) {
+                throw SqlErrors.of(SqlState.LAYOUT_CHANGED, "what Cloak knows of the schema changed after this"
+                        + " statement was prepared (a view over a configured table was created or dropped under a name"
+                        + " it reads), and it would be planned otherwise now, so it was not sent: prepare it again");
+            }
+            prepared.basis = now;
+        }
         if (!plan.impliedColumns().isEmpty()) {
             policy.checkImpliedColumns(plan, catalog);
         }
         String now = getPrincipal();
-        if (now != checkedFor) {
+        if (now != prepared.checkedFor) {
             checkUses(plan, now);
+            prepared.checkedFor = now;
         }
-        return now;
     }
 
     /** Refuses {@code plan} when it uses an encrypted column as the principal may not (28000), before sending it. */
@@ -180,13 +189,11 @@ public final class EncryptingConnection extends DelegatingConnection implements 
 
     @Override
     protected PreparedStatement prepare(String sql, Prepare<PreparedStatement> prepare) throws SQLException {
-        Set<String> layout = policy.plaintextColumns(sql);
-        StatementPlan plan = plan(sql);
-        String checkedFor = principal;
-        checkUses(plan, checkedFor);
+        PreparedPlan prepared = prepared(sql);
+        StatementPlan plan = prepared.plan;
         ServerText.LookupKeys lookupKeys = policy.serverText().lookupKeys(plan);
-        return new EncryptingPreparedStatement(this, prepare.prepare(policy.serverText().of(plan, lookupKeys)), plan,
-                lookupKeys, checkedFor, layout);
+        return new EncryptingPreparedStatement(this, prepare.prepare(policy.serverText().of(plan, lookupKeys)),
+                prepared, lookupKeys);
     }
 
     @Override
@@ -196,10 +203,8 @@ public final class EncryptingConnection extends DelegatingConnection implements 
 
     @Override
     protected CallableStatement prepareCall(String sql, Prepare<CallableStatement> prepare) throws SQLException {
-        Set<String> layout = policy.plaintextColumns(sql);
-        StatementPlan plan = plan(sql);
-        String checkedFor = principal;
-        checkUses(plan, checkedFor);
+        PreparedPlan prepared = prepared(sql);
+        StatementPlan plan = prepared.plan;
         ServerText.LookupKeys lookupKeys = policy.serverText().lookupKeys(plan);
         if (lookupKeys != null && lookupKeys.expansion() != null) {
             // out parameters and named parameters would need the expanded numbering too: not supported
@@ -207,8 +212,18 @@ public final class EncryptingConnection extends DelegatingConnection implements 
                     + " (several enabled key versions) cannot be sent through CallableStatement: use"
                     + " prepareStatement, or finish re-encryption and retire the old version");
         }
-        return new EncryptingCallableStatement(this, prepare.prepare(policy.serverText().of(plan, lookupKeys)), plan,
-                lookupKeys, checkedFor, layout);
+        return new EncryptingCallableStatement(this, prepare.prepare(policy.serverText().of(plan, lookupKeys)),
+                prepared, lookupKeys);
+    }
+
+    /** The plan of a statement being prepared, with what it rests on, its uses checked for the principal now. */
+    private PreparedPlan prepared(String sql) throws SQLException {
+        Set<String> layout = policy.plaintextColumns(sql);
+        CompiledPolicy.PlanBasis basis = policy.planBasis();
+        StatementPlan plan = plan(sql);
+        String checkedFor = principal;
+        checkUses(plan, checkedFor);
+        return new PreparedPlan(sql, plan, layout, checkedFor, basis);
     }
 
     @Override

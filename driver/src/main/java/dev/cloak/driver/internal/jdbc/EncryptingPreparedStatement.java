@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.util.Set;
 
 /** A prepared statement whose parameters on encrypted columns are encrypted as they are bound. */
 final class EncryptingPreparedStatement extends DelegatingPreparedStatement<PreparedStatement> {
@@ -14,31 +13,25 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement<Prep
     private final EncryptingConnection connection;
     private final StatementPlan plan;
     private final ParameterEncryption parameters;
-    /** The principal the plan's uses were last checked for; another one is checked again before executing. */
-    private volatile String checkedFor;
-    /** The columns a migration had as plaintext when the statement was planned. */
-    private final Set<String> layout;
+    /** What it was planned with, checked again before it runs. */
+    private final PreparedPlan prepared;
 
     /**
      * @param lookupKeys the key versions the plan's lookups were sent for, or null when it has none
-     * @param checkedFor the principal the plan's uses were checked for when it was prepared
-     * @param layout     the columns a migration had as plaintext, read before the statement was planned; null for a
-     *                   statement whose plan does not depend on them
      */
-    EncryptingPreparedStatement(EncryptingConnection connection, PreparedStatement delegate, StatementPlan plan,
-                                ServerText.LookupKeys lookupKeys, String checkedFor, Set<String> layout) {
+    EncryptingPreparedStatement(EncryptingConnection connection, PreparedStatement delegate,
+                                PreparedPlan prepared, ServerText.LookupKeys lookupKeys) {
         super(connection, delegate);
         this.connection = connection;
-        this.plan = plan;
+        this.plan = prepared.plan;
+        this.prepared = prepared;
         this.parameters = new ParameterEncryption(connection.policy(), plan, lookupKeys);
-        this.checkedFor = checkedFor;
-        this.layout = layout;
     }
 
     /** Checked again before it runs: a cut-over, the table an implied column list names, a principal set since. */
     @Override
     protected void beforeExecute() throws SQLException {
-        checkedFor = connection.checkBeforeRun(plan, layout, checkedFor);
+        connection.checkBeforeRun(prepared);
     }
 
     @Override

@@ -393,6 +393,25 @@ public final class CompiledPolicy implements AutoCloseable {
         }
     }
 
+    /**
+     * What plans made now rest on: the rewriter (one per migration layout) and what it knew of the schema, the views
+     * over configured tables above all. A prepared statement keeps its plan while {@link #holds} says so.
+     */
+    public record PlanBasis(SqlRewriter rewriter, long catalogGeneration) {
+    }
+
+    /** What plans made from now on rest on; read before planning, so a change while planning shows later. */
+    public PlanBasis planBasis() {
+        SqlRewriter rewriter = planner.rewriter();
+        return new PlanBasis(rewriter, rewriter.catalogGeneration());
+    }
+
+    /** Whether nothing changed since {@code basis}: no DDL through Cloak, no new views from the catalog. */
+    public boolean holds(PlanBasis basis) {
+        SqlRewriter rewriter = planner.rewriter();
+        return basis.rewriter() == rewriter && basis.catalogGeneration() == rewriter.catalogGeneration();
+    }
+
     /** The rewriter's catalog over a raw connection of this policy's database. */
     public Catalog catalogOf(Connection raw) {
         return new ConnectionCatalog(raw, catalogColumns, dialect);
