@@ -28,6 +28,10 @@ public final class DynamicSql {
     private static final Set<String> STATISTICS_VIEWS = Set.of("pg_stats", "pg_statistic", "pg_stats_ext",
             "pg_stats_ext_exprs", "pg_statistic_ext_data", "column_stats", "column_statistics");
 
+    /** Words after which a statement starts inside MariaDB's compound statements (procedure bodies, blocks). */
+    private static final Set<String> COMPOUND_STARTS = Set.of("begin", "atomic", "do", "then", "else", "loop",
+            "repeat");
+
     /** Statements that name a prepared statement or cursor. */
     private static final Set<String> DRIVER_NAME_USERS = Set.of("prepare", "deallocate", "declare", "close", "move");
 
@@ -182,6 +186,34 @@ public final class DynamicSql {
         return null;
     }
 
+
+    /**
+     * Whether {@code sql} runs a statement MariaDB holds prepared by name ({@code EXECUTE s [USING …]}, at the start
+     * of any of its statements; not {@code EXECUTE IMMEDIATE '…'}, whose text is in the statement). Cloak read the
+     * prepared text when it was prepared, but the server resolves its names again at each {@code EXECUTE}: a table
+     * it names may since have been replaced by a view over a configured table, whose cells it would then write in
+     * clear or hand back raw.
+     */
+    public static boolean executesPreparedByName(String sql) {
+        if (!mentions(sql, "execute")) {
+            return false;
+        }
+        String previous = null;
+        boolean atStart = true;
+        for (SqlToken token : SqlLexer.read(sql, Dialect.MARIADB).tokens()) {
+            if (token.kind() == TokenKind.COMMENT) {
+                continue;
+            }
+            String word = token.kind() == TokenKind.WORD
+                    ? sql.substring(token.start(), token.end()).toLowerCase(Locale.ROOT) : "";
+            if ("execute".equals(previous) && !word.equals("immediate")) {
+                return true;
+            }
+            previous = atStart ? word : null;
+            atStart = token.kind() == TokenKind.SEMICOLON || COMPOUND_STARTS.contains(word);
+        }
+        return false;
+    }
 
     /**
      * PostgreSQL's SQL {@code EXECUTE name(…)} and {@code FETCH … FROM name} reach prepared statements and cursors by
