@@ -429,7 +429,12 @@ public final class SqlRewriter {
             throw new Rejection("statement that names a configured table contains no statement Cloak can analyse");
         }
         StatementPlan plan;
-        if (statements.size() > 1) {
+        if (statements.size() == 1 && SqlText.splitStatements(sql, server.tokens()).size() > 1) {
+            // JSqlParser read several statements as one (a CREATE FUNCTION takes the rest of the text): plan the
+            // statements the server will run, one by one
+            plan = planUnparsed(sql, catalog, new Rejection("several statements in one string that names a"
+                    + " configured table could not be separated reliably: send them one at a time"), server.tokens());
+        } else if (statements.size() > 1) {
             plan = planSeveral(sql, statements.size(), server.tokens(), catalog);
         } else {
             int parameters = SqlText.countPlaceholders(server.tokens(), 0, sql.length());

@@ -101,6 +101,13 @@ final class SqlText {
             Dialect.POSTGRESQL, Set.of("settings"),
             Dialect.MARIADB, Set.of("settings", "only", "window"));
 
+    /** The statements whose names {@link #withParserKeywordsQuoted} quotes, by their first word. */
+    private static final Set<String> QUOTED_IN = Set.of("select", "insert", "update", "delete", "with", "create",
+            "alter", "replace");
+
+    /** Words of a statement that defines a routine, whose body the keyword quoting leaves alone. */
+    private static final Set<String> ROUTINE_WORDS = Set.of("function", "procedure", "trigger", "event");
+
     /** The words after which MariaDB's {@code ONLY} is a keyword: {@code READ ONLY}, {@code FETCH … ROWS ONLY}. */
     private static final Set<String> ONLY_KEYWORD_AFTER = Set.of("read", "row", "rows");
 
@@ -130,18 +137,33 @@ final class SqlText {
      * ({@code year.id}, which JSqlParser reads as a field of {@code YEAR}). Only in statements that query, write or
      * define tables, where these words have no other meaning.
      */
+    /**
+     * Per token of {@code words}, whether its statement (of the several a text may hold) queries, writes or defines
+     * tables, and defines no routine: there a keyword name is quoted, each statement judged on its own.
+     */
+    private static boolean[] quotableStatements(String sql, List<SqlToken> words) {
+        boolean[] quotable = new boolean[words.size()];
+        int start = 0;
+        for (int i = 0; i <= words.size(); i++) {
+            if (i < words.size() && words.get(i).kind() != TokenKind.SEMICOLON) {
+                continue;
+            }
+            List<SqlToken> statement = words.subList(start, i);
+            boolean quotes = !statement.isEmpty() && QUOTED_IN.contains(lower(sql, statement.get(0)))
+                    && statement.stream().noneMatch(t -> ROUTINE_WORDS.contains(lower(sql, t)));
+            Arrays.fill(quotable, start, i, quotes);
+            start = i + 1;
+        }
+        return quotable;
+    }
+
     static String withParserKeywordsQuoted(String sql, List<SqlToken> tokens, Dialect dialect) {
         Set<String> anywhere = dialect == null ? null : PARSER_KEYWORDS.get(dialect);
         if (anywhere == null) {
             return null;
         }
         List<SqlToken> words = tokens.stream().filter(t -> t.kind() != TokenKind.COMMENT).toList();
-        if (words.isEmpty() || !Set.of("select", "insert", "update", "delete", "with", "create", "alter", "replace")
-                .contains(lower(sql, words.get(0)))) {
-            return null;
-        }
-        boolean definesRoutine = words.stream().anyMatch(t -> Set.of("function", "procedure", "trigger", "event")
-                .contains(lower(sql, t)));
+        boolean[] quotable = quotableStatements(sql, words);
         StringBuilder text = new StringBuilder(sql.length() + 8);
         int copied = 0;
         for (int i = 0; i < words.size(); i++) {
@@ -149,7 +171,7 @@ final class SqlText {
             String word = lower(sql, token);
             String previous = i > 0 ? text(sql, words.get(i - 1)) : "";
             boolean quote;
-            if (token.kind() != TokenKind.WORD || definesRoutine) {
+            if (token.kind() != TokenKind.WORD || !quotable[i]) {
                 quote = false;
             } else if (QUALIFIER_KEYWORDS.contains(word)) {
                 quote = isQualifier(sql, words, i) || ALIAS_KEYWORDS.contains(word) && isTableAlias(sql, words, i);
