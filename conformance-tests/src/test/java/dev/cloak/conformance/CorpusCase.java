@@ -94,6 +94,11 @@ record CorpusCase(String file, int line, String dialect, String sql, Map<String,
         return firstWordIs("insert", "update", "delete", "merge", "replace", "explain", "lock");
     }
 
+    /** A SET, which may change the session's schema ({@code SET search_path}) for every case after it. */
+    boolean setsTheSession() {
+        return firstWordIs("set");
+    }
+
     /**
      * A statement whose result describes the database rather than the data (EXPLAIN, DESCRIBE, ANALYZE TABLE):
      * the two copies' results legitimately differ (column types, plans), so only their shape is compared.

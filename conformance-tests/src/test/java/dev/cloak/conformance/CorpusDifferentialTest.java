@@ -219,6 +219,8 @@ class CorpusDifferentialTest {
             boolean ordered = ORDER_BY.matcher(kase.sql().toLowerCase(Locale.ROOT)).find();
             boolean shape = kase.describesTheDatabase();
             if (!kase.isWrite()) {
+                // SET search_path would hide the copy's tables from every case after it on this connection
+                String schema = kase.setsTheSession() ? c.getSchema() : null;
                 try {
                     List<String> lines = Observed.run(c, kase.sql(), params, ordered, shape);
                     if (throughCloak && kase.isDdl()) {
@@ -227,6 +229,10 @@ class CorpusDifferentialTest {
                     return new Side(lines, null);
                 } catch (SQLException e) {
                     return new Side(null, e);
+                } finally {
+                    if (schema != null) {
+                        c.setSchema(schema);
+                    }
                 }
             }
             c.setAutoCommit(false);

@@ -54,7 +54,9 @@ final class CorpusParameters {
     private static final Pattern COMPARED_BEFORE = Pattern.compile(COLUMN + "\\s*(=|<>|!=|<=|>=|<|>)$");
     private static final Pattern AGGREGATE_BEFORE = Pattern.compile("\\)\\s*(=|<>|!=|<=|>=|<|>)$");
     private static final Pattern COMPARED_AFTER = Pattern.compile("^\\s*(=|<>|!=)\\s*" + COLUMN);
-    private static final Pattern LIKE_BEFORE = Pattern.compile(COLUMN + "\\s+(not\\s+)?like$");
+    /** {@code c LIKE ?}, and {@code c LIKE ('%'||?} as Hibernate writes concat (the string is blanked out). */
+    private static final Pattern LIKE_BEFORE =
+            Pattern.compile(COLUMN + "\\s+(not\\s+)?like(\\s*\\(\\s*(\\|\\|)?)?$");
     private static final Pattern IN_LIST_BEFORE = Pattern.compile(COLUMN + "\\s+(not\\s+)?in\\s*\\(\\s*(\\?\\s*,\\s*)*$");
     private static final Pattern BETWEEN_BEFORE = Pattern.compile(COLUMN + "\\s+between(\\s+\\?\\s+and)?$");
     private static final Pattern LIMIT_BEFORE = Pattern.compile("(limit|fetch\\s+first|fetch\\s+next|limit\\s+\\?\\s*,)$");

@@ -1,5 +1,6 @@
 package dev.cloak.rewriter;
 
+import dev.cloak.rewriter.lexer.JdbcParameterTokens;
 import dev.cloak.rewriter.lexer.SqlLexer;
 import dev.cloak.rewriter.lexer.SqlToken;
 import dev.cloak.rewriter.lexer.TokenKind;
@@ -11,7 +12,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import net.sf.jsqlparser.parser.CCJSqlParser;
 import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.NullValue;
@@ -673,7 +673,7 @@ final class DdlRewriter {
     private static StatementPlan rewrittenDdl(Statement statement) {
         String text = statement.toString();
         try {
-            Statement again = new CCJSqlParser(text).Statement();
+            Statement again = JdbcParameterTokens.parser(text).Statement();
             if (again.getClass() != statement.getClass()) {
                 throw new IllegalStateException("different statement");
             }

@@ -41,7 +41,7 @@ final class DeleteAnalyzer {
         if (present(delete.getUsingList())) {
             for (Table using : delete.getUsingList()) {
                 requireOtherName(delete.getTable(), using.getAlias());
-                level.add(analysis.from.fromItem(using, level));
+                analysis.from.add(using, level);
             }
         }
         if (present(delete.getJoins())) {

@@ -37,7 +37,7 @@ final class FromClause {
      * alias, which PostgreSQL reads as the whole row) are watched by the last-resort count of names as the
      * encrypted columns' own are.
      */
-    Source fromItem(FromItem item, Scope level) {
+    private Source fromItem(FromItem item, Scope level) {
         Source source = source(item, level);
         source.encryptedByName().forEach(analysis::carrier);
         if (!source.encryptedByName().isEmpty() && !source.spelling().isEmpty()) {
@@ -45,6 +45,32 @@ final class FromClause {
             analysis.carrier(Identifiers.key(source.spelling()), source.encryptedByName().values().iterator().next());
         }
         return source;
+    }
+
+    /**
+     * Adds the sources of one FROM item to {@code level}. A parenthesised join ({@code (a JOIN b ON …)}, as
+     * PostgreSQL's pg_get_viewdef writes every join) adds its items and joins as they would be added written without
+     * the parentheses: the server reads the same sources and keeps every alias inside visible, and each inner join
+     * gets the checks of any join.
+     */
+    void add(FromItem item, Scope level) {
+        if (item instanceof ParenthesedFromItem parenthesed && !(parenthesed.getFromItem() instanceof Values)) {
+            if (parenthesed.getAlias() != null || parenthesed.getPivot() != null
+                    || parenthesed.getUnPivot() != null || parenthesed.getSampleClause() != null) {
+                // (a JOIN b) AS j hides the aliases a and b, and names the join's columns otherwise
+                throw new Rejection("an alias, PIVOT or TABLESAMPLE on a parenthesised join in a statement on"
+                        + " configured table " + analysis.involvedName() + Rejection.NOT_YET
+                        + ": leave the parentheses unaliased, or select from a subquery");
+            }
+            add(parenthesed.getFromItem(), level);
+            if (present(parenthesed.getJoins())) {
+                for (Join join : parenthesed.getJoins()) {
+                    join(join, level);
+                }
+            }
+            return;
+        }
+        level.add(fromItem(item, level));
     }
 
     private Source source(FromItem item, Scope level) {
@@ -140,15 +166,13 @@ final class FromClause {
                     + Rejection.NOT_YET + ": use JOIN ... ON");
         }
         List<Source> left = List.copyOf(level.sources());
-        Source right = fromItem(join.getRightItem(), level);
-        level.add(right);
+        add(join.getRightItem(), level);
+        // one source, or those of a parenthesised join on the right: b JOIN (c JOIN d ON …) USING (x)
+        List<Source> right = List.copyOf(level.sources().subList(left.size(), level.sources().size()));
         if (present(join.getUsingColumns())) {
             for (Column using : join.getUsingColumns()) {
-                EncryptedColumn a = null;
-                for (Source source : left) {
-                    a = a != null ? a : source.encrypted(using);
-                }
-                EncryptedColumn b = right.encrypted(using);
+                EncryptedColumn a = firstEncrypted(left, using);
+                EncryptedColumn b = firstEncrypted(right, using);
                 analysis.approve(using);
                 if (a != null || b != null) {
                     CiphertextRules.requireJoinable(a, b, "JOIN ... USING", Identifiers.unquote(using.getColumnName()));
@@ -165,14 +189,26 @@ final class FromClause {
         }
     }
 
+    private static EncryptedColumn firstEncrypted(List<Source> sources, Column name) {
+        for (Source source : sources) {
+            EncryptedColumn encrypted = source.encrypted(name);
+            if (encrypted != null) {
+                return encrypted;
+            }
+        }
+        return null;
+    }
+
     /**
      * NATURAL JOIN compares every column name the sides share: allowed only when each encrypted column is
      * matched by one of the same key domain (both deterministic), or certainly absent on the other side.
      */
-    private static void naturalJoin(List<Source> left, Source right, Analysis analysis) {
+    private static void naturalJoin(List<Source> left, List<Source> right, Analysis analysis) {
         for (Source source : left) {
-            naturalPair(source, right, analysis);
-            naturalPair(right, source, analysis);
+            for (Source other : right) {
+                naturalPair(source, other, analysis);
+                naturalPair(other, source, analysis);
+            }
         }
     }
 

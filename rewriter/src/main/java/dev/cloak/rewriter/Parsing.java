@@ -1,5 +1,6 @@
 package dev.cloak.rewriter;
 
+import dev.cloak.rewriter.lexer.JdbcParameterTokens;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -51,7 +52,7 @@ final class Parsing {
     static Statements statements(String text, long deadlineMillis, String whole, int offset) {
         CCJSqlParser parser;
         try {
-            parser = new CCJSqlParser(text);
+            parser = JdbcParameterTokens.parser(text);
         } catch (ParseException e) {
             throw new Rejection(failure(e, whole, offset));
         }

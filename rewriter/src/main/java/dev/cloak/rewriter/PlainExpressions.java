@@ -264,10 +264,14 @@ final class PlainExpressions {
         }
 
         /**
-         * Whether the argument of a COUNT is an encrypted column, approved: NULL-ness is visible at rest, so the
-         * count is right for any column; the distinct count only where equal values have equal ciphertexts.
+         * Whether the argument of a COUNT is an encrypted column or a whole row, approved: NULL-ness is visible at
+         * rest, so the count is right for any column; the distinct count only where equal values have equal
+         * ciphertexts.
          */
         private boolean counted(Expression argument, boolean distinct) {
+            if (!distinct && countsRows(argument)) {
+                return true;
+            }
             if (!(argument instanceof Column column)) {
                 return false;
             }
@@ -282,6 +286,22 @@ final class PlainExpressions {
             analysis.use(encrypted, distinct ? ColumnUse.Kind.COMPARE : ColumnUse.Kind.NULL_TEST);
             analysis.approve(column);
             return true;
+        }
+
+        /**
+         * {@code COUNT(t)} and {@code COUNT(t.*)} of a source in scope: PostgreSQL counts its rows (a row whose cells
+         * are all NULL counts too; only an outer join's missing row does not), so no cell reaches the result. Only
+         * without DISTINCT, which would compare the rows, cells included.
+         */
+        private boolean countsRows(Expression argument) {
+            if (argument instanceof AllTableColumns all) {
+                return scope.sourceFor(all.getTable()) != null;
+            }
+            if (argument instanceof Column column && scope.wholeRowOf(column) != null) {
+                analysis.approve(column);
+                return true;
+            }
+            return false;
         }
 
         @Override

@@ -242,7 +242,7 @@ final class QueryAnalyzer {
         }
         Scope level = new Scope(outer);
         if (plain.getFromItem() != null) {
-            level.add(analysis.from.fromItem(plain.getFromItem(), level));
+            analysis.from.add(plain.getFromItem(), level);
         }
         if (plain.getJoins() != null) {
             for (Join join : plain.getJoins()) {

@@ -129,14 +129,33 @@ final class Scope {
      * build from ciphertext: refused for a source with encrypted columns.
      */
     private void rejectWholeRow(Column column) {
+        Source source = sourceWithEncryptedColumnsNamed(column);
+        if (source != null) {
+            throw wholeRow(Identifiers.unquote(column.getColumnName()), source);
+        }
+    }
+
+    /**
+     * The source with encrypted columns that a bare name reads as its whole row on PostgreSQL, because no encrypted
+     * column has that name; null for a qualified reference, an encrypted column, or a name no such source answers to.
+     */
+    Source wholeRowOf(Column column) {
+        if (column.getTable() != null && column.getTable().getName() != null || unqualified(column, false) != null) {
+            return null;
+        }
+        return sourceWithEncryptedColumnsNamed(column);
+    }
+
+    private Source sourceWithEncryptedColumnsNamed(Column column) {
         Table name = new Table(column.getColumnName());
         for (Scope scope = this; scope != null; scope = scope.outer) {
             for (Source source : scope.sources) {
                 if (source.answersTo(name) && !source.encryptedByName().isEmpty()) {
-                    throw wholeRow(Identifiers.unquote(column.getColumnName()), source);
+                    return source;
                 }
             }
         }
+        return null;
     }
 
     /** The refusal of a whole-row reference {@code name} to a source with encrypted columns. */

@@ -41,7 +41,7 @@ final class UpdateAnalyzer {
             }
         }
         if (update.getFromItem() != null) {
-            level.add(analysis.from.fromItem(update.getFromItem(), level));
+            analysis.from.add(update.getFromItem(), level);
         }
         if (present(update.getJoins())) {
             for (Join join : update.getJoins()) {

@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.regex.Pattern;
 import net.sf.jsqlparser.parser.CCJSqlParserConstants;
 import net.sf.jsqlparser.parser.CCJSqlParserTokenManager;
-import net.sf.jsqlparser.parser.SimpleCharStream;
-import net.sf.jsqlparser.parser.StringProvider;
 import net.sf.jsqlparser.parser.Token;
 
 /**
@@ -29,13 +27,15 @@ public final class ParserReading {
         this.complete = complete;
     }
 
-    /** Scans {@code sql} with JSqlParser's token manager (its default features, as the parser uses them). */
+    /**
+     * Scans {@code sql} with JSqlParser's token manager (its default features, as the parser uses them), reading
+     * {@code ?} as the parses do ({@link JdbcParameterTokens}).
+     */
     public static ParserReading of(String sql) {
         List<SqlToken> tokens = new ArrayList<>();
         int[] pos = {0};
         try {
-            CCJSqlParserTokenManager manager = new CCJSqlParserTokenManager(
-                    new SimpleCharStream(new StringProvider(sql)));
+            CCJSqlParserTokenManager manager = JdbcParameterTokens.scanner(sql);
             while (true) {
                 Token token = manager.getNextToken();
                 Deque<Token> specials = new ArrayDeque<>();
