@@ -30,6 +30,7 @@ import net.sf.jsqlparser.statement.create.sequence.CreateSequence;
 import net.sf.jsqlparser.statement.create.table.CheckConstraint;
 import net.sf.jsqlparser.statement.create.table.ColDataType;
 import net.sf.jsqlparser.statement.create.table.ColumnDefinition;
+import net.sf.jsqlparser.statement.create.table.ColumnOption;
 import net.sf.jsqlparser.statement.create.table.CreateTable;
 import net.sf.jsqlparser.statement.create.table.ForeignKeyIndex;
 import net.sf.jsqlparser.statement.create.table.Index;
@@ -212,6 +213,10 @@ final class DdlRewriter {
                 if (column != null && !(set.getDefaultExpression() instanceof NullValue)) {
                     throw defaultRefused(column);
                 }
+                if (column == null && set.getDefaultExpression() != null) {
+                    computesNoEncryptedValue(table, set.getColumnName(), "a DEFAULT expression",
+                            String.valueOf(set.getDefaultExpression()));
+                }
             }
             if (expression.getColDataTypeList() != null) {
                 for (AlterExpression.ColumnDataType definition : expression.getColDataTypeList()) {
@@ -294,16 +299,8 @@ final class DdlRewriter {
                     + " without USING, or write the values through Cloak");
         }
         if (column == null && definition.getUsingExpression() != null) {
-            // a plain column's new values computed from an encrypted one's cells would be read back raw
-            String expression = String.valueOf(definition.getUsingExpression());
-            for (EncryptedColumn encrypted : tables.columnsOf(table)) {
-                if (!SqlText.countIdentifiers(expression, Set.of(Identifiers.key(encrypted.column()))).isEmpty()) {
-                    throw new Rejection("a USING expression of column " + Identifiers.unquote(
-                            definition.getColumnName()) + " that reads encrypted column " + encrypted.name()
-                            + " is not supported: it would compute over its ciphertext, and the result would be"
-                            + " read back as raw ciphertext; compute the values in the application");
-                }
-            }
+            computesNoEncryptedValue(table, definition.getColumnName(), "a USING expression",
+                    String.valueOf(definition.getUsingExpression()));
         }
     }
 
@@ -604,10 +601,19 @@ final class DdlRewriter {
     }
 
     /**
-     * A plain column's generated expression or CHECK constraint may not read an encrypted column of its table: it
-     * would compute over ciphertext, and a copy of the cells would be read back, raw, through the plain column.
+     * A plain column's DEFAULT, generated expression or CHECK constraint may not read an encrypted column of its
+     * table: it would compute over ciphertext (a literal compared with it is sent and stored in plaintext), and a
+     * copy of the cells would be read back, raw, through the plain column.
      */
     private void readsNoEncryptedColumn(Table table, ColumnDefinition definition) {
+        for (ColumnOption option : orEmpty(definition.getColumnOptions())) {
+            List<String> tokens = orEmpty(option.getTokens());
+            if (option.getKind() != ColumnOption.Kind.REFERENCE
+                    && tokens.stream().anyMatch("DEFAULT"::equalsIgnoreCase)) {
+                computesNoEncryptedValue(table, definition.getColumnName(), "a DEFAULT expression",
+                        String.join(" ", tokens));
+            }
+        }
         if (definition.getColumnSpecs() == null || definition.getColumnSpecs().isEmpty()) {
             return;
         }
@@ -616,14 +622,21 @@ final class DdlRewriter {
         if (!words.contains(" CHECK") && !words.contains(" GENERATED ") && !words.contains(" AS ")) {
             return; // REFERENCES other (c) names another table's column
         }
-        for (EncryptedColumn encrypted : tables.columnsOf(table)) {
-            if (!SqlText.countIdentifiers(specs, Set.of(encrypted.column().toLowerCase(Locale.ROOT))).isEmpty()) {
-                throw new Rejection("a generated expression or CHECK constraint of column "
-                        + Identifiers.unquote(definition.getColumnName()) + " that reads encrypted column "
-                        + encrypted.name() + " is not supported: it would compute over its ciphertext, and a copy"
-                        + " would be read back as raw ciphertext; compute the value in the application and store it"
-                        + " through Cloak");
-            }
+        computesNoEncryptedValue(table, definition.getColumnName(), "a generated expression or CHECK constraint",
+                specs);
+    }
+
+    /**
+     * Refuses {@code what} (a DEFAULT, generated, CHECK or USING expression) of plain column {@code column} when its
+     * text names an encrypted column of {@code table}.
+     */
+    private void computesNoEncryptedValue(Table table, String column, String what, String text) {
+        EncryptedColumn encrypted = tables.encryptedColumnNamedIn(table, text);
+        if (encrypted != null) {
+            throw new Rejection(what + " of column " + Identifiers.unquote(column) + " that reads encrypted column "
+                    + encrypted.name() + " is not supported: it would compute over its ciphertext, and a copy would"
+                    + " be read back as raw ciphertext; compute the value in the application and store it through"
+                    + " Cloak");
         }
     }
 
@@ -648,12 +661,10 @@ final class DdlRewriter {
     private void constraint(Table table, Index index) {
         String type = String.valueOf(index.getType()).toUpperCase(Locale.ROOT);
         if (index instanceof CheckConstraint check) {
-            String text = String.valueOf(check.getExpression());
-            for (EncryptedColumn column : tables.columnsOf(table)) {
-                if (SqlText.countIdentifiers(text, Set.of(column.column().toLowerCase(Locale.ROOT))).size() > 0) {
-                    throw new Rejection("a CHECK constraint on encrypted column " + column.name()
-                            + " is not supported: the database only sees its ciphertext");
-                }
+            EncryptedColumn column = tables.encryptedColumnNamedIn(table, String.valueOf(check.getExpression()));
+            if (column != null) {
+                throw new Rejection("a CHECK constraint on encrypted column " + column.name()
+                        + " is not supported: the database only sees its ciphertext");
             }
             return;
         }

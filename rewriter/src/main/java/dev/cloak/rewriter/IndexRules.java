@@ -100,11 +100,10 @@ final class IndexRules {
     }
 
     private void functionOverEncrypted(Table table, String text) {
-        for (EncryptedColumn column : tables.columnsOf(table)) {
-            if (!SqlText.countIdentifiers(text, Set.of(column.column().toLowerCase(Locale.ROOT))).isEmpty()) {
-                throw new Rejection("an index expression on " + column.mode() + " column " + column.name()
-                        + " is not supported: it would compute over ciphertext; index the column itself");
-            }
+        EncryptedColumn column = tables.encryptedColumnNamedIn(table, text);
+        if (column != null) {
+            throw new Rejection("an index expression on " + column.mode() + " column " + column.name()
+                    + " is not supported: it would compute over ciphertext; index the column itself");
         }
     }
 
