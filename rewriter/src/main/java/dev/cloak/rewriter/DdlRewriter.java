@@ -657,9 +657,11 @@ final class DdlRewriter {
         return kept.isEmpty() ? null : kept;
     }
 
-    /** Table constraints: UNIQUE, PRIMARY KEY and FOREIGN KEY need deterministic columns; CHECK none at all. */
+    /**
+     * Table constraints: FOREIGN KEY needs deterministic columns, CHECK none at all; indexes, UNIQUE, PRIMARY KEY and
+     * EXCLUDE follow {@link IndexRules}.
+     */
     private void constraint(Table table, Index index) {
-        String type = String.valueOf(index.getType()).toUpperCase(Locale.ROOT);
         if (index instanceof CheckConstraint check) {
             EncryptedColumn column = tables.encryptedColumnNamedIn(table, String.valueOf(check.getExpression()));
             if (column != null) {
@@ -668,14 +670,14 @@ final class DdlRewriter {
             }
             return;
         }
-        List<String> names = index.getColumns() == null ? List.of() : index.getColumnsNames();
-        for (String name : names) {
+        if (!(index instanceof ForeignKeyIndex)) {
+            new IndexRules(tables, sql, parameterCount, dialect).checkDeclared(table, index);
+            return;
+        }
+        for (String name : index.getColumns() == null ? List.<String>of() : index.getColumnsNames()) {
             EncryptedColumn column = tables.column(table, name);
-            if (column != null && (type.contains("UNIQUE") || type.contains("PRIMARY") || type.contains("FOREIGN"))) {
-                CiphertextRules.requireDeterministic(column, "a " + type + " constraint");
-            } else if (column != null) {
-                // INDEX (c), KEY (c), FULLTEXT (c): an index the table declares
-                IndexRules.requireEqualityIndex(column, index);
+            if (column != null) {
+                CiphertextRules.requireDeterministic(column, "a FOREIGN KEY constraint");
             }
         }
     }
