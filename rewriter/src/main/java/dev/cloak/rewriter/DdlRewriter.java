@@ -46,9 +46,10 @@ import net.sf.jsqlparser.statement.truncate.Truncate;
  * {@code ALTER COLUMN ... SET DEFAULT}, a {@code USING} expression and a rename that takes it, or its table, out of
  * the policy's names. An index may cover an encrypted column only as a plain equality index on a deterministic
  * one. A table may share rows with a configured one (inheritance, partitions) only when it lists the same encrypted
- * columns alike ({@link SharedRows}). DDL naming no configured table passes through. Each plan says which tables'
- * columns and which views the statement may change, so that what Cloak read from the catalog about them is read
- * again, and which encrypted columns' keys to make before it locks their tables.
+ * columns alike ({@link SharedRows}), and be partitioned by bounds only on plain columns ({@link PartitionKeys}).
+ * DDL naming no configured table passes through. Each plan says which tables' columns and which views the statement
+ * may change, so that what Cloak read from the catalog about them is read again, and which encrypted columns' keys
+ * to make before it locks their tables.
  */
 final class DdlRewriter {
 
@@ -189,6 +190,7 @@ final class DdlRewriter {
 
     private StatementPlan createTable(CreateTable create) {
         Table table = create.getTable();
+        PartitionKeys.check(tables, table, create.getPartitioning());
         boolean rewritten = false;
         if (create.getColumnDefinitions() != null) {
             for (ColumnDefinition definition : create.getColumnDefinitions()) {
@@ -208,6 +210,7 @@ final class DdlRewriter {
         boolean rewritten = false;
         for (AlterExpression expression : alter.getAlterExpressions()) {
             keepsEncryptedColumnsNamed(table, expression);
+            PartitionKeys.check(tables, table, expression);
             for (AlterExpression.ColumnSetDefault set : orEmpty(expression.getColumnSetDefaultList())) {
                 EncryptedColumn column = tables.column(table, set.getColumnName());
                 if (column != null && !(set.getDefaultExpression() instanceof NullValue)) {
