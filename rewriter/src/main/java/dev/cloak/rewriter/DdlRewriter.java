@@ -100,6 +100,9 @@ final class DdlRewriter {
                         .checkEveryMentionSeen(walk, List.of(), null);
             }
             SharedRows.check(tables, sql, dialect, create);
+            if (create.getPartitionOf() != null && tables.isConfigured(create.getPartitionOf())) {
+                new PartitionKeys(tables, catalog).checkBounds(create.getPartitionOf(), create.getPartitionBound());
+            }
             foreignKeys(create);
             if (create.getTable() != null && tables.isConfigured(create.getTable())
                     && TYPED_TABLE.matcher(String.valueOf(create)).find()) {
@@ -190,7 +193,7 @@ final class DdlRewriter {
 
     private StatementPlan createTable(CreateTable create) {
         Table table = create.getTable();
-        PartitionKeys.check(tables, table, create.getPartitioning());
+        new PartitionKeys(tables, catalog).check(table, create.getPartitioning());
         boolean rewritten = false;
         if (create.getColumnDefinitions() != null) {
             for (ColumnDefinition definition : create.getColumnDefinitions()) {
@@ -210,7 +213,7 @@ final class DdlRewriter {
         boolean rewritten = false;
         for (AlterExpression expression : alter.getAlterExpressions()) {
             keepsEncryptedColumnsNamed(table, expression);
-            PartitionKeys.check(tables, table, expression);
+            new PartitionKeys(tables, catalog).check(table, expression, sql, dialect);
             for (AlterExpression.ColumnSetDefault set : orEmpty(expression.getColumnSetDefaultList())) {
                 EncryptedColumn column = tables.column(table, set.getColumnName());
                 if (column != null && !(set.getDefaultExpression() instanceof NullValue)) {
