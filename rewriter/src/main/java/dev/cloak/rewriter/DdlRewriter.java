@@ -30,7 +30,6 @@ import net.sf.jsqlparser.statement.create.sequence.CreateSequence;
 import net.sf.jsqlparser.statement.create.table.CheckConstraint;
 import net.sf.jsqlparser.statement.create.table.ColDataType;
 import net.sf.jsqlparser.statement.create.table.ColumnDefinition;
-import net.sf.jsqlparser.statement.create.table.ColumnOption;
 import net.sf.jsqlparser.statement.create.table.CreateTable;
 import net.sf.jsqlparser.statement.create.table.ForeignKeyIndex;
 import net.sf.jsqlparser.statement.create.table.Index;
@@ -263,7 +262,8 @@ final class DdlRewriter {
 
     /**
      * A column attribute set by {@code ALTER COLUMN c SET …}: sent as written. On an encrypted column only those that
-     * hold no value pass (statistics target, storage, compression); one that may (H2's {@code ON UPDATE}) is refused.
+     * hold no value pass (statistics target, storage, compression); one that may (H2's {@code ON UPDATE}) is refused,
+     * and on a plain column one that reads an encrypted column.
      */
     private void attribute(Table table, AlterExpression.ColumnDataType definition) {
         EncryptedColumn column = tables.column(table, definition.getColumnName());
@@ -274,6 +274,10 @@ final class DdlRewriter {
             throw new Rejection("ALTER COLUMN ... SET " + what + " on encrypted column " + column.name()
                     + " is not supported: the database would compute or store its values in plaintext; write them"
                     + " through Cloak");
+        }
+        if (column == null) {
+            computesNoEncryptedValue(table, definition.getColumnName(), "an ALTER COLUMN ... SET expression",
+                    String.join(" ", specs));
         }
     }
 
@@ -580,9 +584,10 @@ final class DdlRewriter {
             throw defaultRefused(column);
         }
         if (words.contains("CHECK") || words.contains("GENERATED") || words.contains(" AS ")
-                || words.startsWith("AS ")) {
-            throw new Rejection("a CHECK constraint or generated expression on encrypted column " + column.name()
-                    + " is not supported: the database only sees its ciphertext");
+                || words.startsWith("AS ") || words.matches("(.*\\s)?ON\\s+UPDATE\\b.*")) {
+            // ON UPDATE (H2's expression, MariaDB's CURRENT_TIMESTAMP) would store a value the database computes
+            throw new Rejection("a CHECK constraint, ON UPDATE or generated expression on encrypted column "
+                    + column.name() + " is not supported: the database only sees its ciphertext");
         }
         if (words.contains("UNIQUE") || words.contains("PRIMARY") || words.contains("REFERENCES")) {
             CiphertextRules.requireDeterministic(column, "a UNIQUE, PRIMARY KEY or REFERENCES constraint");
@@ -606,30 +611,24 @@ final class DdlRewriter {
         return true;
     }
 
+    /** Words that start a column's expression: its DEFAULT, H2's and MariaDB's ON UPDATE, generated or CHECK. */
+    private static final List<String> COMPUTING_WORDS = List.of(" DEFAULT ", " ON UPDATE ", " CHECK", " GENERATED ",
+            " AS ");
+
     /**
-     * A plain column's DEFAULT, generated expression or CHECK constraint may not read an encrypted column of its
+     * A plain column's DEFAULT, ON UPDATE, generated or CHECK expression may not read an encrypted column of its
      * table: it would compute over ciphertext (a literal compared with it is sent and stored in plaintext), and a
      * copy of the cells would be read back, raw, through the plain column.
      */
     private void readsNoEncryptedColumn(Table table, ColumnDefinition definition) {
-        for (ColumnOption option : orEmpty(definition.getColumnOptions())) {
-            List<String> tokens = orEmpty(option.getTokens());
-            if (option.getKind() != ColumnOption.Kind.REFERENCE
-                    && tokens.stream().anyMatch("DEFAULT"::equalsIgnoreCase)) {
-                computesNoEncryptedValue(table, definition.getColumnName(), "a DEFAULT expression",
-                        String.join(" ", tokens));
-            }
-        }
-        if (definition.getColumnSpecs() == null || definition.getColumnSpecs().isEmpty()) {
-            return;
-        }
-        String specs = String.join(" ", definition.getColumnSpecs());
+        // REFERENCES other (c) names another table's column
+        String specs = String.join(" ", orEmpty(definition.getColumnSpecs()).stream()
+                .filter(spec -> !spec.regionMatches(true, 0, "REFERENCES", 0, "REFERENCES".length())).toList());
         String words = " " + specs.toUpperCase(Locale.ROOT) + " ";
-        if (!words.contains(" CHECK") && !words.contains(" GENERATED ") && !words.contains(" AS ")) {
-            return; // REFERENCES other (c) names another table's column
+        if (COMPUTING_WORDS.stream().anyMatch(words::contains)) {
+            computesNoEncryptedValue(table, definition.getColumnName(),
+                    "a DEFAULT, ON UPDATE, generated or CHECK expression", specs);
         }
-        computesNoEncryptedValue(table, definition.getColumnName(), "a generated expression or CHECK constraint",
-                specs);
     }
 
     /**
