@@ -632,8 +632,8 @@ final class DdlRewriter {
     }
 
     /**
-     * Refuses {@code what} (a DEFAULT, generated, CHECK or USING expression) of plain column {@code column} when its
-     * text names an encrypted column of {@code table}.
+     * Refuses {@code what} (a DEFAULT, ON UPDATE, generated, CHECK or USING expression) of plain column {@code column}
+     * when its text names an encrypted column of {@code table}.
      */
     private void computesNoEncryptedValue(Table table, String column, String what, String text) {
         EncryptedColumn encrypted = tables.encryptedColumnNamedIn(table, text);
