@@ -45,6 +45,20 @@ public interface Catalog {
     }
 
     /**
+     * The partition key of a partitioned table, as the database prints it ({@code RANGE (ts)}, MariaDB's
+     * {@code RANGE COLUMNS (`ts`)}): a partition's bounds, given apart from the key ({@code PARTITION OF t FOR VALUES
+     * …}), pass only when the key reads no encrypted column.
+     *
+     * @param schema the schema as the SQL text names it (quotes kept), or null for the connection's own
+     * @param table  the table as the SQL text names it (quotes kept)
+     * @return the key's method and columns or expression; empty when the table is not partitioned; null when the
+     *     table cannot be found or the catalog cannot be read
+     */
+    default String partitionKey(String schema, String table) {
+        return null;
+    }
+
+    /**
      * The language and source of the PostgreSQL function {@code name()} without arguments (a trigger function), as
      * the catalog keeps them: a trigger on a configured table passes only when its function's body cannot touch
      * an encrypted value.

@@ -119,6 +119,19 @@ final class ConfiguredTables {
     }
 
     /**
+     * The first encrypted column of {@code table} that {@code text} names as a word or quoted identifier, in any
+     * dialect's reading, or null: DDL text that names one would have the database compute over its ciphertext.
+     */
+    EncryptedColumn encryptedColumnNamedIn(Table table, String text) {
+        for (EncryptedColumn column : columnsOf(table)) {
+            if (!SqlText.countIdentifiers(text, Set.of(column.column().toLowerCase(Locale.ROOT))).isEmpty()) {
+                return column;
+            }
+        }
+        return null;
+    }
+
+    /**
      * The relation's encrypted columns by lower-case name, as {@code *} over it yields them: the one place a
      * statement reads or writes a relation, so a view Cloak cannot map is refused here.
      */

@@ -45,9 +45,10 @@ import net.sf.jsqlparser.statement.truncate.Truncate;
  * {@code ALTER COLUMN ... SET DEFAULT}, a {@code USING} expression and a rename that takes it, or its table, out of
  * the policy's names. An index may cover an encrypted column only as a plain equality index on a deterministic
  * one. A table may share rows with a configured one (inheritance, partitions) only when it lists the same encrypted
- * columns alike ({@link SharedRows}). DDL naming no configured table passes through. Each plan says which tables'
- * columns and which views the statement may change, so that what Cloak read from the catalog about them is read
- * again, and which encrypted columns' keys to make before it locks their tables.
+ * columns alike ({@link SharedRows}), and be partitioned by bounds only on plain columns ({@link PartitionKeys}).
+ * DDL naming no configured table passes through. Each plan says which tables' columns and which views the statement
+ * may change, so that what Cloak read from the catalog about them is read again, and which encrypted columns' keys
+ * to make before it locks their tables.
  */
 final class DdlRewriter {
 
@@ -98,6 +99,9 @@ final class DdlRewriter {
                         .checkEveryMentionSeen(walk, List.of(), null);
             }
             SharedRows.check(tables, sql, dialect, create);
+            if (create.getPartitionOf() != null && tables.isConfigured(create.getPartitionOf())) {
+                new PartitionKeys(tables, catalog).checkBounds(create.getPartitionOf(), create.getPartitionBound());
+            }
             foreignKeys(create);
             if (create.getTable() != null && tables.isConfigured(create.getTable())
                     && TYPED_TABLE.matcher(String.valueOf(create)).find()) {
@@ -188,6 +192,7 @@ final class DdlRewriter {
 
     private StatementPlan createTable(CreateTable create) {
         Table table = create.getTable();
+        new PartitionKeys(tables, catalog).check(table, create.getPartitioning());
         boolean rewritten = false;
         if (create.getColumnDefinitions() != null) {
             for (ColumnDefinition definition : create.getColumnDefinitions()) {
@@ -207,10 +212,15 @@ final class DdlRewriter {
         boolean rewritten = false;
         for (AlterExpression expression : alter.getAlterExpressions()) {
             keepsEncryptedColumnsNamed(table, expression);
+            new PartitionKeys(tables, catalog).check(table, expression, sql, dialect);
             for (AlterExpression.ColumnSetDefault set : orEmpty(expression.getColumnSetDefaultList())) {
                 EncryptedColumn column = tables.column(table, set.getColumnName());
                 if (column != null && !(set.getDefaultExpression() instanceof NullValue)) {
                     throw defaultRefused(column);
+                }
+                if (column == null && set.getDefaultExpression() != null) {
+                    computesNoEncryptedValue(table, set.getColumnName(), "a DEFAULT expression",
+                            String.valueOf(set.getDefaultExpression()));
                 }
             }
             if (expression.getColDataTypeList() != null) {
@@ -252,7 +262,8 @@ final class DdlRewriter {
 
     /**
      * A column attribute set by {@code ALTER COLUMN c SET …}: sent as written. On an encrypted column only those that
-     * hold no value pass (statistics target, storage, compression); one that may (H2's {@code ON UPDATE}) is refused.
+     * hold no value pass (statistics target, storage, compression); one that may (H2's {@code ON UPDATE}) is refused,
+     * and on a plain column one that reads an encrypted column.
      */
     private void attribute(Table table, AlterExpression.ColumnDataType definition) {
         EncryptedColumn column = tables.column(table, definition.getColumnName());
@@ -263,6 +274,10 @@ final class DdlRewriter {
             throw new Rejection("ALTER COLUMN ... SET " + what + " on encrypted column " + column.name()
                     + " is not supported: the database would compute or store its values in plaintext; write them"
                     + " through Cloak");
+        }
+        if (column == null) {
+            computesNoEncryptedValue(table, definition.getColumnName(), "an ALTER COLUMN ... SET expression",
+                    String.join(" ", specs));
         }
     }
 
@@ -294,16 +309,8 @@ final class DdlRewriter {
                     + " without USING, or write the values through Cloak");
         }
         if (column == null && definition.getUsingExpression() != null) {
-            // a plain column's new values computed from an encrypted one's cells would be read back raw
-            String expression = String.valueOf(definition.getUsingExpression());
-            for (EncryptedColumn encrypted : tables.columnsOf(table)) {
-                if (!SqlText.countIdentifiers(expression, Set.of(Identifiers.key(encrypted.column()))).isEmpty()) {
-                    throw new Rejection("a USING expression of column " + Identifiers.unquote(
-                            definition.getColumnName()) + " that reads encrypted column " + encrypted.name()
-                            + " is not supported: it would compute over its ciphertext, and the result would be"
-                            + " read back as raw ciphertext; compute the values in the application");
-                }
-            }
+            computesNoEncryptedValue(table, definition.getColumnName(), "a USING expression",
+                    String.valueOf(definition.getUsingExpression()));
         }
     }
 
@@ -577,9 +584,10 @@ final class DdlRewriter {
             throw defaultRefused(column);
         }
         if (words.contains("CHECK") || words.contains("GENERATED") || words.contains(" AS ")
-                || words.startsWith("AS ")) {
-            throw new Rejection("a CHECK constraint or generated expression on encrypted column " + column.name()
-                    + " is not supported: the database only sees its ciphertext");
+                || words.startsWith("AS ") || words.matches("(.*\\s)?ON\\s+UPDATE\\b.*")) {
+            // ON UPDATE (H2's expression, MariaDB's CURRENT_TIMESTAMP) would store a value the database computes
+            throw new Rejection("a CHECK constraint, ON UPDATE or generated expression on encrypted column "
+                    + column.name() + " is not supported: the database only sees its ciphertext");
         }
         if (words.contains("UNIQUE") || words.contains("PRIMARY") || words.contains("REFERENCES")) {
             CiphertextRules.requireDeterministic(column, "a UNIQUE, PRIMARY KEY or REFERENCES constraint");
@@ -603,27 +611,37 @@ final class DdlRewriter {
         return true;
     }
 
+    /** Words that start a column's expression: its DEFAULT, H2's and MariaDB's ON UPDATE, generated or CHECK. */
+    private static final List<String> COMPUTING_WORDS = List.of(" DEFAULT ", " ON UPDATE ", " CHECK", " GENERATED ",
+            " AS ");
+
     /**
-     * A plain column's generated expression or CHECK constraint may not read an encrypted column of its table: it
-     * would compute over ciphertext, and a copy of the cells would be read back, raw, through the plain column.
+     * A plain column's DEFAULT, ON UPDATE, generated or CHECK expression may not read an encrypted column of its
+     * table: it would compute over ciphertext (a literal compared with it is sent and stored in plaintext), and a
+     * copy of the cells would be read back, raw, through the plain column.
      */
     private void readsNoEncryptedColumn(Table table, ColumnDefinition definition) {
-        if (definition.getColumnSpecs() == null || definition.getColumnSpecs().isEmpty()) {
-            return;
-        }
-        String specs = String.join(" ", definition.getColumnSpecs());
+        // REFERENCES other (c) names another table's column
+        String specs = String.join(" ", orEmpty(definition.getColumnSpecs()).stream()
+                .filter(spec -> !spec.regionMatches(true, 0, "REFERENCES", 0, "REFERENCES".length())).toList());
         String words = " " + specs.toUpperCase(Locale.ROOT) + " ";
-        if (!words.contains(" CHECK") && !words.contains(" GENERATED ") && !words.contains(" AS ")) {
-            return; // REFERENCES other (c) names another table's column
+        if (COMPUTING_WORDS.stream().anyMatch(words::contains)) {
+            computesNoEncryptedValue(table, definition.getColumnName(),
+                    "a DEFAULT, ON UPDATE, generated or CHECK expression", specs);
         }
-        for (EncryptedColumn encrypted : tables.columnsOf(table)) {
-            if (!SqlText.countIdentifiers(specs, Set.of(encrypted.column().toLowerCase(Locale.ROOT))).isEmpty()) {
-                throw new Rejection("a generated expression or CHECK constraint of column "
-                        + Identifiers.unquote(definition.getColumnName()) + " that reads encrypted column "
-                        + encrypted.name() + " is not supported: it would compute over its ciphertext, and a copy"
-                        + " would be read back as raw ciphertext; compute the value in the application and store it"
-                        + " through Cloak");
-            }
+    }
+
+    /**
+     * Refuses {@code what} (a DEFAULT, ON UPDATE, generated, CHECK or USING expression) of plain column {@code column}
+     * when its text names an encrypted column of {@code table}.
+     */
+    private void computesNoEncryptedValue(Table table, String column, String what, String text) {
+        EncryptedColumn encrypted = tables.encryptedColumnNamedIn(table, text);
+        if (encrypted != null) {
+            throw new Rejection(what + " of column " + Identifiers.unquote(column) + " that reads encrypted column "
+                    + encrypted.name() + " is not supported: it would compute over its ciphertext, and a copy would"
+                    + " be read back as raw ciphertext; compute the value in the application and store it through"
+                    + " Cloak");
         }
     }
 
@@ -644,27 +662,27 @@ final class DdlRewriter {
         return kept.isEmpty() ? null : kept;
     }
 
-    /** Table constraints: UNIQUE, PRIMARY KEY and FOREIGN KEY need deterministic columns; CHECK none at all. */
+    /**
+     * Table constraints: FOREIGN KEY needs deterministic columns, CHECK none at all; indexes, UNIQUE, PRIMARY KEY and
+     * EXCLUDE follow {@link IndexRules}.
+     */
     private void constraint(Table table, Index index) {
-        String type = String.valueOf(index.getType()).toUpperCase(Locale.ROOT);
         if (index instanceof CheckConstraint check) {
-            String text = String.valueOf(check.getExpression());
-            for (EncryptedColumn column : tables.columnsOf(table)) {
-                if (SqlText.countIdentifiers(text, Set.of(column.column().toLowerCase(Locale.ROOT))).size() > 0) {
-                    throw new Rejection("a CHECK constraint on encrypted column " + column.name()
-                            + " is not supported: the database only sees its ciphertext");
-                }
+            EncryptedColumn column = tables.encryptedColumnNamedIn(table, String.valueOf(check.getExpression()));
+            if (column != null) {
+                throw new Rejection("a CHECK constraint on encrypted column " + column.name()
+                        + " is not supported: the database only sees its ciphertext");
             }
             return;
         }
-        List<String> names = index.getColumns() == null ? List.of() : index.getColumnsNames();
-        for (String name : names) {
+        if (!(index instanceof ForeignKeyIndex)) {
+            new IndexRules(tables, sql, parameterCount, dialect).checkDeclared(table, index);
+            return;
+        }
+        for (String name : index.getColumns() == null ? List.<String>of() : index.getColumnsNames()) {
             EncryptedColumn column = tables.column(table, name);
-            if (column != null && (type.contains("UNIQUE") || type.contains("PRIMARY") || type.contains("FOREIGN"))) {
-                CiphertextRules.requireDeterministic(column, "a " + type + " constraint");
-            } else if (column != null) {
-                // INDEX (c), KEY (c), FULLTEXT (c): an index the table declares
-                IndexRules.requireEqualityIndex(column, index);
+            if (column != null) {
+                CiphertextRules.requireDeterministic(column, "a FOREIGN KEY constraint");
             }
         }
     }

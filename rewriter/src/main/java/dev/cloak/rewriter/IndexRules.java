@@ -10,16 +10,18 @@ import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.create.index.CreateIndex;
+import net.sf.jsqlparser.statement.create.table.ExcludeConstraint;
 import net.sf.jsqlparser.statement.create.table.Index;
 
 /**
  * What an index on a configured table may do with an encrypted column: be a plain equality index on a
  * deterministic one, whose equal ciphertexts stand for equal values, or a plain index on a randomized one (it serves
  * no lookup, but holds only cells: schemas index the columns they search, and keep the index when they encrypt
- * one), never a UNIQUE one, which could not keep equal values apart. An expression, an operator class, a
- * collation, a full-text or spatial index, or an access method other than btree or hash would compute over
- * ciphertext; a partial index's predicate may test an encrypted column only for NULL, since a literal in it would be
- * stored in plaintext in the catalog.
+ * one), never a UNIQUE one (nor an exclusion constraint), which could not keep equal values apart. An expression, an
+ * operator class, a collation, a prefix length, an exclusion operator other than {@code =}, a full-text or spatial
+ * index, or an access method other than btree or hash would compute over ciphertext; a partial index's (or an
+ * exclusion constraint's) predicate may test an encrypted column only for NULL, since a literal in it would be stored
+ * in plaintext in the catalog.
  */
 final class IndexRules {
 
@@ -37,12 +39,25 @@ final class IndexRules {
 
     /** Refuses the index when it would use an encrypted column of its configured table other than for equality. */
     void check(CreateIndex create) {
-        Table table = create.getTable();
-        Index index = create.getIndex();
+        check(create.getTable(), create.getIndex(), method(create, create.getIndex()), create.getWhere(), sql);
+    }
+
+    /**
+     * An index or constraint that a CREATE or ALTER TABLE declares ({@code UNIQUE (c)}, {@code KEY k (c)},
+     * PostgreSQL's {@code EXCLUDE USING btree (c WITH =) WHERE (…)}), checked as a CREATE INDEX of it would be: an
+     * exclusion constraint whose operators are all {@code =} is a unique one.
+     */
+    void checkDeclared(Table table, Index index) {
+        String method = index.getUsing() == null ? null : index.getUsing().toUpperCase(Locale.ROOT);
+        Expression where = index instanceof ExcludeConstraint exclude ? exclude.getExpression() : null;
+        check(table, index, method, where, String.valueOf(index));
+    }
+
+    /** The index's parts and predicate; {@code text}, the statement or the declared index, is what is sent. */
+    private void check(Table table, Index index, String method, Expression where, String text) {
         Scope scope = new Scope(null);
         scope.add(Source.table(tables, table, null));
         String type = index.getType() == null ? "" : index.getType().toUpperCase(Locale.ROOT);
-        String method = method(create, index);
         List<Index.ColumnParams> parts = index.getColumns() == null ? List.of() : index.getColumns();
         Map<String, Integer> named = new HashMap<>();
         if (index.getName() != null) {
@@ -65,14 +80,16 @@ final class IndexRules {
             }
             EncryptedColumn column = name == null ? null : tables.column(table, name);
             if (column != null) {
+                excludesEqualOnly(column, part);
                 equalityOnly(column, type, method, part);
                 named.merge(Identifiers.key(name), 1, Integer::sum);
             }
         }
-        if (create.getWhere() != null) {
-            analysis.plain.requirePlain(create.getWhere(), "a partial index predicate", scope);
+        if (where != null) {
+            analysis.plain.requirePlain(where, index instanceof ExcludeConstraint ? "an EXCLUDE constraint's predicate"
+                    : "a partial index predicate", scope);
         }
-        everyMentionSeen(table, named);
+        everyMentionSeen(table, named, text);
     }
 
     /**
@@ -80,11 +97,11 @@ final class IndexRules {
      * references the analysis read: one in a part of an expression that JSqlParser's visitors skip ({@code
      * substring(ssn from 1) = '…'}) would keep a plaintext in the index definition.
      */
-    private void everyMentionSeen(Table table, Map<String, Integer> named) {
+    private void everyMentionSeen(Table table, Map<String, Integer> named, String text) {
         Map<String, Integer> handled = analysis.columnsHandled();
         Set<String> watched = new HashSet<>();
         tables.columnsOf(table).forEach(column -> watched.add(Identifiers.key(column.column())));
-        SqlText.countIdentifiers(sql, watched).forEach((name, count) -> {
+        SqlText.countIdentifiers(text, watched).forEach((name, count) -> {
             if (count > named.getOrDefault(name, 0) + handled.getOrDefault(name, 0)) {
                 throw new Rejection("encrypted column " + tables.policyName(table) + "." + name + " is used"
                         + " in the index where Cloak cannot check it: index the column itself, with no expression"
@@ -100,29 +117,32 @@ final class IndexRules {
     }
 
     private void functionOverEncrypted(Table table, String text) {
-        for (EncryptedColumn column : tables.columnsOf(table)) {
-            if (!SqlText.countIdentifiers(text, Set.of(column.column().toLowerCase(Locale.ROOT))).isEmpty()) {
-                throw new Rejection("an index expression on " + column.mode() + " column " + column.name()
-                        + " is not supported: it would compute over ciphertext; index the column itself");
-            }
+        EncryptedColumn column = tables.encryptedColumnNamedIn(table, text);
+        if (column != null) {
+            throw new Rejection("an index expression on " + column.mode() + " column " + column.name()
+                    + " is not supported: it would compute over ciphertext; index the column itself");
         }
     }
 
     /**
-     * An index that a CREATE or ALTER TABLE declares ({@code INDEX (c)}, {@code KEY (c)}, {@code FULLTEXT (c)}) on
-     * encrypted column {@code column}.
+     * An exclusion constraint's part on an encrypted column ({@code c WITH op}): {@code =} compares ciphertexts as a
+     * unique index does; any other operator ({@code <>}, {@code &&}) would compute over them.
      */
-    static void requireEqualityIndex(EncryptedColumn column, Index index) {
-        String type = index.getType() == null ? "" : index.getType().toUpperCase(Locale.ROOT);
-        String method = index.getUsing() == null ? null : index.getUsing().toUpperCase(Locale.ROOT);
-        equalityOnly(column, type, method, null);
+    private static void excludesEqualOnly(EncryptedColumn column, Index.ColumnParams part) {
+        String operator = part.getExclusionOperator();
+        if (operator != null && !operator.trim().equals("=")) {
+            throw new Rejection("an EXCLUDE constraint with an operator other than = on encrypted column "
+                    + column.name() + " is not supported: it would compare its ciphertexts; exclude with = on a"
+                    + " deterministic column, or leave the column out");
+        }
     }
 
     private static void equalityOnly(EncryptedColumn column, String type, String method, Index.ColumnParams part) {
-        if (!column.deterministic() && (type.contains("UNIQUE") || type.contains("PRIMARY"))) {
-            throw new Rejection("a UNIQUE index on randomized column " + column.name() + " is not supported: equal"
-                    + " values have different ciphertexts, so the database could not keep them unique; make the column"
-                    + " deterministic");
+        if (!column.deterministic() && (type.contains("UNIQUE") || type.contains("PRIMARY")
+                || type.contains("EXCLUDE"))) {
+            throw new Rejection("a " + (type.contains("EXCLUDE") ? "EXCLUDE constraint" : "UNIQUE index")
+                    + " on randomized column " + column.name() + " is not supported: equal values have different"
+                    + " ciphertexts, so the database could not keep them apart; make the column deterministic");
         }
         if (type.contains("FULLTEXT") || type.contains("SPATIAL")
                 || method != null && !EQUALITY_METHODS.contains(method)) {
@@ -130,17 +150,16 @@ final class IndexRules {
                     + column.name() + " is not supported: it would compute over ciphertext; use a plain (btree or"
                     + " hash) index");
         }
-        if (part == null) {
-            return;
-        }
         if (part.getOperatorClass() != null || part.getCollation() != null) {
             throw new Rejection("an operator class or collation on encrypted column " + column.name() + " in an"
                     + " index is not supported: its ciphertexts are bytes; index the column as it is");
         }
         boolean prefix = part.getParams() != null && part.getParams().stream().anyMatch(p -> p.startsWith("("));
-        if (prefix && type.contains("UNIQUE")) {
-            throw new Rejection("a UNIQUE index on a prefix of encrypted column " + column.name() + " is not"
-                    + " supported: it would compare part of the ciphertext; index the whole column");
+        if (prefix) {
+            // every cell starts with the same format, mode and key id bytes
+            throw new Rejection("an index on a prefix of encrypted column " + column.name() + " is not supported: it"
+                    + " would compare part of the ciphertext, which starts alike in every cell; index the whole"
+                    + " column");
         }
     }
 

@@ -12,11 +12,11 @@ import net.sf.jsqlparser.schema.Table;
  * A second, narrower reader for the utility statements JSqlParser cannot parse: {@code VACUUM}, {@code ANALYZE},
  * {@code LOCK}, {@code TRUNCATE} with its options, {@code CREATE/ALTER/DROP SEQUENCE}, {@code REINDEX},
  * {@code CLUSTER}, {@code ALTER TABLE} forms that only drop or validate keys and constraints or add a foreign key,
- * H2's {@code DROP TABLE|VIEW t IF EXISTS}, MariaDB's table maintenance statements and {@code FLUSH TABLES}. Each
- * form is read token by token to its end; it carries no value into or out of any column (no literals, no
- * parameters), so a statement that is wholly one of them may be sent. Anything else, or any token the reading is
- * not sure of, is not recognised and stays refused. {@code COPY} and {@code LOAD DATA} are refused by name: they
- * move rows past Cloak.
+ * a check or an exclusion constraint over plain columns, H2's {@code DROP TABLE|VIEW t IF EXISTS}, MariaDB's table
+ * maintenance statements and {@code FLUSH TABLES}. Each form is read token by token to its end; it carries no value
+ * into or out of any column (no literals, no parameters), so a statement that is wholly one of them may be sent.
+ * Anything else, or any token the reading is not sure of, is not recognised and stays refused. {@code COPY} and
+ * {@code LOAD DATA} are refused by name: they move rows past Cloak.
  */
 final class UnparsedUtility {
 
@@ -331,10 +331,10 @@ final class UnparsedUtility {
 
     /**
      * {@code ALTER TABLE [IF EXISTS] [ONLY] t action, ...} whose actions only drop or validate constraints, keys and
-     * indexes, or add a foreign key or a check over plain columns: MariaDB's {@code DROP FOREIGN KEY fk}
-     * (Hibernate's schema drop), {@code DROP CHECK c}, {@code DROP PRIMARY KEY}, {@code DROP INDEX|KEY i};
-     * PostgreSQL's {@code NOT VALID}, {@code DEFERRABLE INITIALLY DEFERRED} and {@code VALIDATE CONSTRAINT c}
-     * (zero-downtime migrations, pg_dump).
+     * indexes, or add a foreign key, a check or an exclusion constraint over plain columns: MariaDB's
+     * {@code DROP FOREIGN KEY fk} (Hibernate's schema drop), {@code DROP CHECK c}, {@code DROP PRIMARY KEY},
+     * {@code DROP INDEX|KEY i}; PostgreSQL's {@code NOT VALID}, {@code DEFERRABLE INITIALLY DEFERRED} and
+     * {@code VALIDATE CONSTRAINT c} (zero-downtime migrations, pg_dump).
      */
     private boolean alterTable() {
         if (word("IF") && !word("EXISTS")) {
@@ -384,7 +384,7 @@ final class UnparsedUtility {
         if (word("CONSTRAINT") && !name()) {
             return false;
         }
-        return word("CHECK") ? check(altered) : addForeignKey(altered);
+        return word("CHECK") ? check(altered) : word("EXCLUDE") ? exclude(altered) : addForeignKey(altered);
     }
 
     /**
@@ -392,6 +392,29 @@ final class UnparsedUtility {
      * condition are columns of the altered table (none may be encrypted) or functions and types.
      */
     private boolean check(Table altered) {
+        if (!namesInParentheses(altered)) {
+            return false;
+        }
+        while (word("NOT") ? word("VALID") : word("NO") && word("INHERIT")) {
+            // NOT VALID, NO INHERIT: how the server checks it, not what
+        }
+        return true;
+    }
+
+    /**
+     * After {@code ADD [CONSTRAINT c] EXCLUDE}: PostgreSQL's {@code [USING method] (element WITH operator, …)
+     * [WHERE (predicate)]}; as in a check, the names are columns of the altered table (none may be encrypted: an
+     * exclusion over one needs the parsed analysis's rules) or functions, types and the word {@code WITH}.
+     */
+    private boolean exclude(Table altered) {
+        if (word("USING") && !name()) {
+            return false;
+        }
+        return namesInParentheses(altered) && (!word("WHERE") || namesInParentheses(altered));
+    }
+
+    /** A parenthesised part whose names are taken for columns of {@code altered}. */
+    private boolean namesInParentheses(Table altered) {
         if (!symbol('(')) {
             return false;
         }
@@ -409,9 +432,6 @@ final class UnparsedUtility {
             } else if (token.isName()) {
                 keyColumns.add(Map.entry(altered, token.text()));
             }
-        }
-        while (word("NOT") ? word("VALID") : word("NO") && word("INHERIT")) {
-            // NOT VALID, NO INHERIT: how the server checks it, not what
         }
         return true;
     }

@@ -1,11 +1,13 @@
 package dev.cloak.rewriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -362,7 +364,66 @@ class DdlRewriteTest {
                 "ALTER TABLE patients DETACH PARTITION patients_2024", "ALTER TABLE patients NO INHERIT people",
                 "CREATE TABLE kids (extra int) INHERITS (people)", "ALTER TABLE kids INHERIT people",
                 "ALTER TABLE patients ADD COLUMN inherit int")) {
-            assertThat(new SqlRewriter(PARTITIONED, 10, Dialect.POSTGRESQL).plan(sql).sql()).as(sql).isEqualTo(sql);
+            assertThat(new SqlRewriter(PARTITIONED, 10, Dialect.POSTGRESQL).plan(sql, partitionKey("RANGE (id)"))
+                    .sql()).as(sql).isEqualTo(sql);
+        }
+    }
+
+    /** A catalog that answers {@code key} for every table's partition key. */
+    private static Catalog partitionKey(String key) {
+        return new Catalog() {
+            @Override
+            public List<String> columns(String schema, String table) {
+                return null;
+            }
+
+            @Override
+            public List<ViewDefinition> views() {
+                return List.of();
+            }
+
+            @Override
+            public String partitionKey(String schema, String table) {
+                return key;
+            }
+        };
+    }
+
+    private static String boundsRejection(Dialect dialect, String sql, String key) {
+        UnsupportedStatementException e = catchThrowableOfType(UnsupportedStatementException.class,
+                () -> new SqlRewriter(PARTITIONED, 10, dialect).plan(sql, partitionKey(key)));
+        assertThat((Throwable) e).as(sql).isNotNull();
+        return e.getMessage();
+    }
+
+    @Test
+    void partitionBoundsGivenApartFromTheKeyPassOnlyWhenTheCatalogShowsThatTheKeyIsPlain() throws Exception {
+        Map<String, Dialect> bounded = Map.of(
+                "CREATE TABLE patients_2024 PARTITION OF patients FOR VALUES IN ('SSN-A')", Dialect.POSTGRESQL,
+                "ALTER TABLE patients ATTACH PARTITION patients_2024 FOR VALUES FROM ('SSN-A') TO ('SSN-M')",
+                Dialect.POSTGRESQL,
+                "ALTER TABLE patients ADD PARTITION (PARTITION p9 VALUES LESS THAN ('SSN-Z'))", Dialect.MARIADB,
+                "ALTER TABLE patients REORGANIZE PARTITION p1 INTO (PARTITION p2 VALUES IN ('SSN-A'))",
+                Dialect.MARIADB);
+        bounded.forEach((sql, dialect) -> {
+            assertThat(boundsRejection(dialect, sql, "LIST (ssn)")).as(sql)
+                    .contains("LIST partitioning by encrypted column patients.ssn").doesNotContain("SSN-");
+            assertThat(boundsRejection(dialect, sql, "RANGE COLUMNS(`name`)")).as(sql)
+                    .contains("RANGE partitioning by encrypted column patients.name");
+            assertThat(boundsRejection(dialect, sql, null)).as(sql)
+                    .contains("cannot read the table's partition key");
+            assertThatCode(() -> new SqlRewriter(PARTITIONED, 10, dialect).plan(sql, partitionKey("RANGE (id)")))
+                    .as(sql).doesNotThrowAnyException();
+            assertThatCode(() -> new SqlRewriter(PARTITIONED, 10, dialect).plan(sql, partitionKey("HASH (ssn)")))
+                    .as(sql).doesNotThrowAnyException();
+        });
+        // a hash partition's modulus and a default partition hold no value of the key
+        for (String sql : List.of("CREATE TABLE patients_2024 PARTITION OF patients DEFAULT",
+                "CREATE TABLE patients_2024 PARTITION OF patients FOR VALUES WITH (MODULUS 4, REMAINDER 0)",
+                "ALTER TABLE patients ATTACH PARTITION patients_2024 FOR VALUES WITH (MODULUS 4, REMAINDER 1)",
+                "ALTER TABLE patients ATTACH PARTITION patients_2024 DEFAULT")) {
+            assertThat(new SqlRewriter(PARTITIONED, 10, Dialect.POSTGRESQL).plan(sql, partitionKey(null)).sql())
+                    .as(sql).isEqualTo(sql);
         }
     }
     @Test

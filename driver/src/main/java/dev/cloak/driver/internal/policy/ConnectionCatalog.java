@@ -14,15 +14,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The rewriter's {@link Catalog} over one connection's own session, so it sees what that session sees (a table or
  * view created earlier in its open transaction too): a table's columns and primary key through
- * {@link CatalogColumns}, and the views of the database with their definitions from the dialect's catalog tables.
- * A failure is logged and answered with null; the rewriter then refuses what needs the answer, and asks again
- * later.
+ * {@link CatalogColumns}, and the views of the database with their definitions, a table's partition key and trigger
+ * functions from the dialect's catalog tables. A failure is logged and answered with null; the rewriter then
+ * refuses what needs the answer, and asks again later.
  */
 final class ConnectionCatalog implements Catalog {
 
@@ -46,6 +47,13 @@ final class ConnectionCatalog implements Catalog {
             + " JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
             + " WHERE NOT t.tgisinternal AND t.tgfoid = pg_catalog.to_regprocedure(?)";
+    /** A table's partition key, the name resolved as the server resolves it; false first when there is none. */
+    private static final String POSTGRESQL_PARTITION_KEY = "SELECT c IS NOT NULL, pg_catalog.pg_get_partkeydef(c)"
+            + " FROM pg_catalog.to_regclass(?) AS c";
+    /** A table's partitioning method and expression (null when not partitioned); no row when there is no table. */
+    private static final String MARIADB_PARTITION_KEY = "SELECT PARTITION_METHOD, PARTITION_EXPRESSION"
+            + " FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
+            + " LIMIT 1";
     private static final String MARIADB_VIEWS = "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION"
             + " FROM information_schema.VIEWS"
             + " WHERE TABLE_SCHEMA NOT IN ('mysql', 'sys', 'information_schema', 'performance_schema')";
@@ -136,11 +144,15 @@ final class ConnectionCatalog implements Catalog {
 
     /** A MariaDB name as a text writes it (bare, backquoted or double-quoted), backquoted. */
     private static String backquoted(String name) {
-        String bare = name.length() >= 2 && (name.startsWith("`") && name.endsWith("`")
+        return "`" + bare(name).replace("`", "``") + "`";
+    }
+
+    /** A MariaDB name as a text writes it (bare, backquoted or double-quoted), without its quotes. */
+    private static String bare(String name) {
+        return name.length() >= 2 && (name.startsWith("`") && name.endsWith("`")
                 || name.startsWith("\"") && name.endsWith("\""))
                 ? name.substring(1, name.length() - 1).replace(name.substring(0, 1) + name.charAt(0),
                         name.substring(0, 1)) : name;
-        return "`" + bare.replace("`", "``") + "`";
     }
 
     @Override
@@ -181,13 +193,37 @@ final class ConnectionCatalog implements Catalog {
      * read fails ({@code what} names it in the warning).
      */
     private <T> T functionQuery(String query, String function, String what, Rows<T> rows) {
-        if (dialect != Dialect.POSTGRESQL) {
-            return null;
+        return dialect == Dialect.POSTGRESQL ? catalogQuery(query, what, rows, function + "()") : null;
+    }
+
+    /**
+     * The partition key as PostgreSQL's {@code pg_get_partkeydef} prints it, or MariaDB's partitioning method and
+     * expression; empty for a table that is not partitioned; null when there is no such table, on another
+     * database, or when the read fails.
+     */
+    @Override
+    public String partitionKey(String schema, String table) {
+        if (dialect == Dialect.POSTGRESQL) {
+            return catalogQuery(POSTGRESQL_PARTITION_KEY, "a table's partition key", rs -> rs.next()
+                    && rs.getBoolean(1) ? Objects.toString(rs.getString(2), "") : null,
+                    (schema == null ? "" : schema + ".") + table);
         }
+        if (dialect == Dialect.MARIADB) {
+            return catalogQuery(MARIADB_PARTITION_KEY, "a table's partition key", rs -> !rs.next() ? null
+                    : rs.getString(1) == null ? "" : rs.getString(1) + " (" + rs.getString(2) + ")",
+                    schema == null ? null : bare(schema), bare(table));
+        }
+        return null;
+    }
+
+    /** Runs a catalog query with string parameters; null when the read fails ({@code what} names it in the warning). */
+    private <T> T catalogQuery(String query, String what, Rows<T> rows, String... parameters) {
         try {
             return guarded(() -> {
                 try (PreparedStatement statement = connection.prepareStatement(query)) {
-                    statement.setString(1, function + "()");
+                    for (int i = 0; i < parameters.length; i++) {
+                        statement.setString(i + 1, parameters[i]);
+                    }
                     try (ResultSet rs = statement.executeQuery()) {
                         return rows.read(rs);
                     }
