@@ -155,11 +155,12 @@ final class IndexRules {
                     + " index is not supported: its ciphertexts are bytes; index the column as it is");
         }
         boolean prefix = part.getParams() != null && part.getParams().stream().anyMatch(p -> p.startsWith("("));
-        if (prefix) {
-            // every cell starts with the same format, mode and key id bytes
-            throw new Rejection("an index on a prefix of encrypted column " + column.name() + " is not supported: it"
-                    + " would compare part of the ciphertext, which starts alike in every cell; index the whole"
-                    + " column");
+        if (prefix && (type.contains("UNIQUE") || type.contains("PRIMARY"))) {
+            // every cell starts with the same format, mode and key id bytes; a plain index on a prefix only holds
+            // cells (as MySQL schemas write KEY (email(191))), a unique one would refuse distinct values
+            throw new Rejection("a UNIQUE index on a prefix of encrypted column " + column.name() + " is not"
+                    + " supported: it would compare part of the ciphertext, which starts alike in every cell; index"
+                    + " the whole column");
         }
     }
 
