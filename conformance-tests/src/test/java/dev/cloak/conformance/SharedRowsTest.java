@@ -70,6 +70,32 @@ class SharedRowsTest {
         }
     }
 
+    @Test
+    void boundsOfAPartitionOfATablePartitionedByAnEncryptedColumnAreRefused() throws Exception {
+        try (Fixture fx = Fixture.open(TestDatabase.POSTGRESQL, dir)) {
+            String parent = fx.table("parted_by_ssn");
+            String listed = fx.table("parted_by_ssn_a");
+            Path policy = fx.policy()
+                    .column(parent + ".ssn", "varchar", "deterministic")
+                    .column(parent + ".name", "varchar", "randomized")
+                    .rawColumn(listed + ".ssn", "{ type: varchar, mode: deterministic, key: " + parent + ".ssn }")
+                    .rawColumn(listed + ".name", "{ type: varchar, mode: randomized, key: " + parent + ".name }")
+                    .write();
+            // partitioned by the encrypted column outside Cloak, which refuses that itself
+            fx.rawExecute("CREATE TABLE " + parent + " (id INT, ssn BYTEA, name BYTEA) PARTITION BY LIST (ssn)");
+            Connection c = fx.cloak(policy);
+            SQLException refused = catchThrowableOfType(SQLException.class, () -> {
+                try (Statement s = c.createStatement()) {
+                    // the bound would be sent, and kept in the catalog, in clear
+                    s.execute("CREATE TABLE " + listed + " PARTITION OF " + parent + " FOR VALUES IN ('"
+                            + LeakCapture.written("SSN-PART-1") + "')");
+                }
+            });
+            assertThat(refused.getSQLState()).isEqualTo("0A000");
+            assertThat(rawTableExists(fx, listed)).isFalse();
+        }
+    }
+
     private static void insert(Connection c, String table, int id, String ssn) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (id, ssn, name) VALUES (?, ?, ?)")) {
             ps.setInt(1, id);
