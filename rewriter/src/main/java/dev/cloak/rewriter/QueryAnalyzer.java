@@ -264,11 +264,12 @@ final class QueryAnalyzer {
         }
         ResultColumns result = analysis.clauses.projections(plain.getSelectItems(), level);
         List<Projection> projections = result.projections();
-        analysis.clauses.distinct(plain.getDistinct(), plain.getSelectItems(), projections, level);
         if (plain.getWhere() != null) {
             analysis.conditions.condition(plain.getWhere(), level);
         }
         level.ownAliasesVisible();
+        // DISTINCT ON names output columns as ORDER BY does
+        analysis.clauses.distinct(plain.getDistinct(), plain.getSelectItems(), projections, level);
         analysis.clauses.groupBy(plain.getGroupBy(), projections, level);
         if (plain.getHaving() != null) {
             analysis.conditions.condition(plain.getHaving(), level);

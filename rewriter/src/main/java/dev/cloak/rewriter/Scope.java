@@ -167,6 +167,23 @@ final class Scope {
     }
 
     /**
+     * A name in this level's GROUP BY, HAVING or ORDER BY (or PostgreSQL's DISTINCT ON) that is both a select-list
+     * alias of an encrypted column and another column of the FROM items: the servers read it either way, by clause
+     * (PostgreSQL's ORDER BY and DISTINCT ON and MariaDB's HAVING and ORDER BY take the alias, GROUP BY and
+     * PostgreSQL's HAVING the column), so a value compared with it could be sent in clear: refused unless both
+     * readings encrypt alike.
+     */
+    private void requireOneReading(Column column, EncryptedColumn found, boolean plain) {
+        EncryptedColumn alias = selectAliases.get(Identifiers.key(column.getColumnName()));
+        if (alias != null && (found == null ? plain : !CiphertextRules.interchangeable(found, alias))) {
+            throw new Rejection("name " + Identifiers.unquote(column.getColumnName()) + " is a select-list alias of"
+                    + " encrypted column " + alias.name() + " and " + (found == null ? "a plain column" : "encrypted"
+                    + " column " + found.name()) + " of the FROM items, which the server reads by clause: give the"
+                    + " alias a name no column has");
+        }
+    }
+
+    /**
      * An unqualified name: the innermost level with a source that has it decides. With {@code overMatch}, any
      * level's encrypted column of that name counts, even behind a plain one.
      */
@@ -191,6 +208,9 @@ final class Scope {
                 } else if (lookup == Source.Lookup.MAYBE) {
                     maybe = true;
                 }
+            }
+            if (scope == this && ownAliasesVisible) {
+                requireOneReading(column, found, plain);
             }
             if (found == null && !plain && (scope != this || ownAliasesVisible)) {
                 // MariaDB and H2 let a subquery name an enclosing query's select-list alias

@@ -303,6 +303,10 @@ public final class SqlRewriter {
                     + " (a value bound there is not encrypted, a row fetched there is not decrypted): run the"
                     + " statement itself with ? parameters, and set a fetch size to read rows in batches");
         }
+        if (dialect != Dialect.MARIADB && !schema.isEmpty() && DynamicSql.changesSessionUser(sql)) {
+            throw new Rejection("SET SESSION AUTHORIZATION is not sent: the access policy decides on the user the"
+                    + " session logged in as, which Cloak reads once per connection; connect as that user instead");
+        }
         if (dialect == Dialect.MARIADB && !schema.isEmpty() && DynamicSql.executesPreparedByName(sql)) {
             throw new Rejection("MariaDB's EXECUTE of a statement prepared by name is not sent: the server resolves its"
                     + " names again at each EXECUTE, and a table it names may since have become a view over a"

@@ -28,9 +28,8 @@ public final class DynamicSql {
     private static final Set<String> STATISTICS_VIEWS = Set.of("pg_stats", "pg_statistic", "pg_stats_ext",
             "pg_stats_ext_exprs", "pg_statistic_ext_data", "column_stats", "column_statistics");
 
-    /** Words after which a statement starts inside MariaDB's compound statements (procedure bodies, blocks). */
-    private static final Set<String> COMPOUND_STARTS = Set.of("begin", "atomic", "do", "then", "else", "loop",
-            "repeat");
+    /** What stands before {@code EXECUTE} as a privilege: {@code GRANT EXECUTE}, {@code REVOKE SELECT, EXECUTE}. */
+    private static final Set<String> PRIVILEGE_LIST = Set.of("grant", "revoke", ",");
 
     /** Statements that name a prepared statement or cursor. */
     private static final Set<String> DRIVER_NAME_USERS = Set.of("prepare", "deallocate", "declare", "close", "move");
@@ -188,29 +187,48 @@ public final class DynamicSql {
 
 
     /**
-     * Whether {@code sql} runs a statement MariaDB holds prepared by name ({@code EXECUTE s [USING …]}, at the start
-     * of any of its statements; not {@code EXECUTE IMMEDIATE '…'}, whose text is in the statement). Cloak read the
-     * prepared text when it was prepared, but the server resolves its names again at each {@code EXECUTE}: a table
-     * it names may since have been replaced by a view over a configured table, whose cells it would then write in
-     * clear or hand back raw.
+     * Whether {@code sql} runs a statement MariaDB holds prepared by name: {@code EXECUTE s [USING …]} anywhere, as a
+     * statement, in a procedure's body or a handler; not {@code EXECUTE IMMEDIATE '…'}, whose text is in the
+     * statement, nor the privilege ({@code GRANT EXECUTE ON …}). Cloak read the prepared text when it was prepared,
+     * but the server resolves its names again at each {@code EXECUTE}: a table it names may since have been
+     * replaced by a view over a configured table, whose cells it would then write in clear or hand back raw.
      */
     public static boolean executesPreparedByName(String sql) {
         if (!mentions(sql, "execute")) {
             return false;
         }
-        String previous = null;
-        boolean atStart = true;
-        for (SqlToken token : SqlLexer.read(sql, Dialect.MARIADB).tokens()) {
-            if (token.kind() == TokenKind.COMMENT) {
-                continue;
-            }
-            String word = token.kind() == TokenKind.WORD
-                    ? sql.substring(token.start(), token.end()).toLowerCase(Locale.ROOT) : "";
-            if ("execute".equals(previous) && !word.equals("immediate")) {
+        List<SqlToken> tokens = SqlLexer.read(sql, Dialect.MARIADB).tokens().stream()
+                .filter(t -> t.kind() != TokenKind.COMMENT).toList();
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            SqlToken next = tokens.get(i + 1);
+            boolean named = next.kind() == TokenKind.WORD || next.kind() == TokenKind.QUOTED_IDENTIFIER;
+            String previous = i == 0 ? "" : sql.substring(tokens.get(i - 1).start(), tokens.get(i - 1).end());
+            if (isWord(sql, tokens.get(i), "EXECUTE") && named && !isWord(sql, next, "IMMEDIATE")
+                    && !isWord(sql, next, "ON") && !PRIVILEGE_LIST.contains(previous.toLowerCase(Locale.ROOT))) {
                 return true;
             }
-            previous = atStart ? word : null;
-            atStart = token.kind() == TokenKind.SEMICOLON || COMPOUND_STARTS.contains(word);
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code sql} makes the session another user: PostgreSQL's {@code SET [SESSION | LOCAL] SESSION
+     * AUTHORIZATION}, {@code RESET SESSION AUTHORIZATION}, or {@code set_config('session_authorization', …)}. The
+     * access policy decides on the user the session logged in as, read once per physical connection.
+     */
+    public static boolean changesSessionUser(String sql) {
+        if (!mentions(sql, "authorization")) {
+            return false;
+        }
+        List<SqlToken> tokens = SqlLexer.read(sql, Dialect.POSTGRESQL).tokens().stream()
+                .filter(t -> t.kind() != TokenKind.COMMENT).toList();
+        for (int i = 0; i < tokens.size(); i++) {
+            SqlToken token = tokens.get(i);
+            if (i + 1 < tokens.size() && isWord(sql, token, "SESSION") && isWord(sql, tokens.get(i + 1),
+                    "AUTHORIZATION") || token.kind() == TokenKind.STRING && sql.substring(token.start(), token.end())
+                    .toLowerCase(Locale.ROOT).contains("session_authorization")) {
+                return true;
+            }
         }
         return false;
     }
