@@ -375,6 +375,12 @@ public final class SqlRewriter {
             // planned, and sent, with the content of MariaDB's executable comments as the plain SQL the server runs
             return planUncached(executed, catalog);
         }
+        String uncommented = dialect == Dialect.MARIADB && server.disagreement() == null && server.setAside() == null
+                ? SqlText.withoutHashComments(sql, server.tokens()) : null;
+        if (uncommented != null) {
+            // planned, and sent, with MariaDB's # comments blanked, which JSqlParser would read as SQL
+            return planUncached(uncommented, catalog);
+        }
         String quoted = server.disagreement() == null && server.setAside() == null
                 ? SqlText.withParserKeywordsQuoted(sql, server.tokens(), dialect) : null;
         if (quoted != null) {
