@@ -2,6 +2,7 @@ package dev.cloak.rewriter;
 
 import dev.cloak.rewriter.lexer.DriverReading;
 import dev.cloak.rewriter.lexer.Reading;
+import dev.cloak.rewriter.lexer.ReadingAgreement;
 import dev.cloak.rewriter.lexer.ServerReading;
 import dev.cloak.rewriter.lexer.SqlToken;
 import dev.cloak.rewriter.lexer.TokenKind;
@@ -29,15 +30,19 @@ final class MentionsInStrings {
      * Whether {@code sql} is sent untouched: under every reading, no token outside strings and comments is one
      * {@code mayMention} accepts, every statement is a query or a write ({@link #DATA_STATEMENTS}, so no string of
      * it is run as SQL: {@code DO}, function bodies, {@code PREPARE … FROM} and {@code EXECUTE IMMEDIATE} stay
-     * planned), no executable or version comment stands in it (which some servers run and others skip), and
-     * neither the server nor the JDBC driver finds a parameter in it; each statement the driver splits off reads so
-     * too.
+     * planned), no executable or version comment stands in it (which some servers run and others skip), neither
+     * the server nor the JDBC driver finds a parameter in it, and on MariaDB no non-ASCII character stands before a
+     * backslash or backquote (a multi-byte client character set reads them otherwise); each statement pgjdbc splits
+     * off reads so too.
      */
     static boolean passUntouched(String sql, Dialect dialect, Predicate<String> mayMention) {
         if (!readsAsData(sql, dialect, mayMention)) {
             return false;
         }
         if (dialect == Dialect.MARIADB || dialect == null) {
+            if (ReadingAgreement.multibyteHazard(sql, List.of()) != null) {
+                return false;
+            }
             for (boolean noBackslashEscapes : new boolean[] {false, true}) {
                 if (!DriverReading.connectorJ(sql, noBackslashEscapes).placeholders().isEmpty()) {
                     return false;
