@@ -1,9 +1,10 @@
 package dev.cloak.rewriter;
 
 import dev.cloak.rewriter.lexer.DriverReading;
+import dev.cloak.rewriter.lexer.LexicalSetting;
 import dev.cloak.rewriter.lexer.Reading;
 import dev.cloak.rewriter.lexer.ReadingAgreement;
-import dev.cloak.rewriter.lexer.ServerReading;
+import dev.cloak.rewriter.lexer.SqlLexer;
 import dev.cloak.rewriter.lexer.SqlToken;
 import dev.cloak.rewriter.lexer.TokenKind;
 import java.util.List;
@@ -77,19 +78,27 @@ final class MentionsInStrings {
      * holds only data statements and no executable comment.
      */
     private static boolean readsAsData(String sql, Dialect dialect, Predicate<String> mayMention) {
-        for (Reading reading : ServerReading.everyReading(sql, dialect)) {
-            if (namesOutside(sql, reading, mayMention) || !onlyDataStatements(sql, reading.tokens())) {
-                return false;
-            }
-        }
-        return true;
+        return !anyReading(sql, dialect,
+                reading -> namesOutside(sql, reading, mayMention) || !onlyDataStatements(sql, reading.tokens()));
     }
 
     /** Whether some reading of {@code sql} names what {@code mayMention} accepts outside strings and comments. */
     static boolean namedOutsideStrings(String sql, Dialect dialect, Predicate<String> mayMention) {
-        for (Reading reading : ServerReading.everyReading(sql, dialect)) {
-            if (namesOutside(sql, reading, mayMention)) {
-                return true;
+        return anyReading(sql, dialect, reading -> namesOutside(sql, reading, mayMention));
+    }
+
+    /**
+     * Whether {@code test} holds for some reading the server may make of {@code sql}: under each combination of the
+     * settings of {@code dialect} that could change how it is scanned (of every known dialect when {@code dialect}
+     * is {@code null}), the default first. A reading that stops at a failure holds the tokens before it, the only
+     * ones that server could run.
+     */
+    private static boolean anyReading(String sql, Dialect dialect, Predicate<Reading> test) {
+        for (Dialect each : dialect == null ? List.of(Dialect.values()) : List.of(dialect)) {
+            for (Set<LexicalSetting> settings : LexicalSetting.combinations(each, sql)) {
+                if (test.test(SqlLexer.read(sql, each, settings))) {
+                    return true;
+                }
             }
         }
         return false;

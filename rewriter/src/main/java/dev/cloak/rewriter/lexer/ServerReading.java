@@ -87,21 +87,6 @@ public final class ServerReading {
     }
 
     /**
-     * Every reading the server may make of {@code sql}: one per combination of the settings of {@code dialect} that
-     * could change how it is scanned (of every known dialect when {@code dialect} is {@code null}). A reading that
-     * stops at a failure holds the tokens before it, the only ones that server could run.
-     */
-    public static List<Reading> everyReading(String sql, Dialect dialect) {
-        List<Reading> readings = new ArrayList<>();
-        for (Dialect each : dialect == null ? List.of(Dialect.values()) : List.of(dialect)) {
-            for (Set<LexicalSetting> settings : LexicalSetting.combinations(each, sql)) {
-                readings.add(SqlLexer.read(sql, each, settings));
-            }
-        }
-        return List.copyOf(readings);
-    }
-
-    /**
      * What the server cannot read under some setting (those readings were set aside), or {@code null} when it
      * reads the text under every setting. A plan for such a text must send it as written: a literal replaced by
      * ciphertext would change the text the set-aside readings fail on.
