@@ -399,20 +399,19 @@ public final class SqlRewriter {
         }
         String disagreement = ReadingAgreement.refusal(sql, dialect, server, ParserReading.of(sql));
         if (disagreement != null) {
-            throw new Rejection(statementOn(sql) + " is not sent: "
-                    + disagreement);
+            throw new Rejection(statementOn(sql) + " is not sent: " + disagreement);
         }
         if (dialect != Dialect.MARIADB && dialect != Dialect.H2
                 && !SqlText.postgresTruncatedNames(sql, server.tokens()).isEmpty()) {
-            throw new Rejection(statementOn(sql) + " is not sent: it holds a name"
-                    + " longer than PostgreSQL's 63 bytes, which the server cuts and Cloak's analysis reads in full,"
-                    + " so two names could be one: use names of at most 63 bytes");
+            throw new Rejection(statementOn(sql) + " is not sent: it holds a name longer than PostgreSQL's 63 bytes,"
+                    + " which the server cuts and Cloak's analysis reads in full, so two names could be one: use names"
+                    + " of at most 63 bytes");
         }
         String clash = SqlText.caseClash(sql, server.tokens(), dialect);
         if (clash != null) {
-            throw new Rejection(statementOn(sql) + " is not sent: it spells the name "
-                    + clash + " in two ways the server tells apart (quoted with another case, and unquoted), which"
-                    + " Cloak's analysis takes for one name: spell each name one way");
+            throw new Rejection(statementOn(sql) + " is not sent: it spells the name " + clash + " in two ways the"
+                    + " server tells apart (quoted with another case, and unquoted), which Cloak's analysis takes for"
+                    + " one name: spell each name one way");
         }
         StatementPlan trigger = Triggers.plan(sql, server.tokens(), dialect,
                 new ConfiguredTables(schema, views.snapshot()), SqlText.countPlaceholders(server.tokens(), 0,
