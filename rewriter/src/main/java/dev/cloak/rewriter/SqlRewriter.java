@@ -351,6 +351,10 @@ public final class SqlRewriter {
         if (!mayMention(sql)) {
             return StatementPlan.passThrough(sql, SqlText.countParameters(sql, dialect));
         }
+        if (MentionsInStrings.passUntouched(sql, dialect, this::mayMention)) {
+            // it names configured tables and known views only inside strings and comments, however the server reads it
+            return StatementPlan.passThrough(sql, SqlText.countParameters(sql, dialect));
+        }
         if (sql.length() > MAX_SQL_LENGTH) {
             throw new Rejection("statement text over " + MAX_SQL_LENGTH + " characters that names a configured"
                     + " table is not analysed: send smaller statements with ? parameters");
@@ -380,6 +384,12 @@ public final class SqlRewriter {
             // planned, and sent, with the content of MariaDB's executable comments as the plain SQL the server runs
             return planUncached(executed, catalog);
         }
+        String uncommented = dialect == Dialect.MARIADB && server.disagreement() == null && server.setAside() == null
+                ? SqlText.withoutHashComments(sql, server.tokens()) : null;
+        if (uncommented != null) {
+            // planned, and sent, with MariaDB's # comments blanked, which JSqlParser would read as SQL
+            return planUncached(uncommented, catalog);
+        }
         String quoted = server.disagreement() == null && server.setAside() == null
                 ? SqlText.withParserKeywordsQuoted(sql, server.tokens(), dialect) : null;
         if (quoted != null) {
@@ -398,20 +408,19 @@ public final class SqlRewriter {
         }
         String disagreement = ReadingAgreement.refusal(sql, dialect, server, ParserReading.of(sql));
         if (disagreement != null) {
-            throw new Rejection("statement on configured table " + mentioned(sql) + " is not sent: "
-                    + disagreement);
+            throw new Rejection(statementOn(sql) + " is not sent: " + disagreement);
         }
         if (dialect != Dialect.MARIADB && dialect != Dialect.H2
                 && !SqlText.postgresTruncatedNames(sql, server.tokens()).isEmpty()) {
-            throw new Rejection("statement on configured table " + mentioned(sql) + " is not sent: it holds a name"
-                    + " longer than PostgreSQL's 63 bytes, which the server cuts and Cloak's analysis reads in full,"
-                    + " so two names could be one: use names of at most 63 bytes");
+            throw new Rejection(statementOn(sql) + " is not sent: it holds a name longer than PostgreSQL's 63 bytes,"
+                    + " which the server cuts and Cloak's analysis reads in full, so two names could be one: use names"
+                    + " of at most 63 bytes");
         }
         String clash = SqlText.caseClash(sql, server.tokens(), dialect);
         if (clash != null) {
-            throw new Rejection("statement on configured table " + mentioned(sql) + " is not sent: it spells the name "
-                    + clash + " in two ways the server tells apart (quoted with another case, and unquoted), which"
-                    + " Cloak's analysis takes for one name: spell each name one way");
+            throw new Rejection(statementOn(sql) + " is not sent: it spells the name " + clash + " in two ways the"
+                    + " server tells apart (quoted with another case, and unquoted), which Cloak's analysis takes for"
+                    + " one name: spell each name one way");
         }
         StatementPlan trigger = Triggers.plan(sql, server.tokens(), dialect,
                 new ConfiguredTables(schema, views.snapshot()), SqlText.countPlaceholders(server.tokens(), 0,
@@ -693,6 +702,16 @@ public final class SqlRewriter {
                 SqlRewriter.this.requireViewsSettled(before);
             }
         };
+    }
+
+    /**
+     * How a refusal names the statement: on the configured table or known view it names, or, when no reading of it
+     * names one outside strings and comments, by the strings that do.
+     */
+    private String statementOn(String sql) {
+        return MentionsInStrings.namedOutsideStrings(sql, dialect, this::mayMention)
+                ? "statement on configured table " + mentioned(sql)
+                : "statement whose strings name configured table " + mentioned(sql);
     }
 
     /** The configured table or known view a refusal names. */

@@ -244,6 +244,22 @@ final class SqlText {
     }
 
     /**
+     * MariaDB's text with each {@code #} comment blanked, from the {@code #} to the end of its line (the line break
+     * stays), where the server's reading puts it: the server skips it and JSqlParser, which does not know it, then
+     * reads the same tokens at the same places. Null when there is none.
+     */
+    static String withoutHashComments(String sql, List<SqlToken> tokens) {
+        char[] text = null;
+        for (SqlToken token : tokens) {
+            if (token.form() == TokenForm.HASH_COMMENT) {
+                text = text == null ? sql.toCharArray() : text;
+                Arrays.fill(text, token.start(), token.end(), ' ');
+            }
+        }
+        return text == null ? null : new String(text);
+    }
+
+    /**
      * The text with each run of line breaks between tokens cut to its first (the others become blanks, so every
      * token keeps its place), or null when no run of three is found: JSqlParser takes three line breaks in a row for
      * a statement boundary, which no server does, and a blank between tokens reads as a line break does. The first

@@ -5,6 +5,7 @@ import static dev.cloak.rewriter.Fixtures.SSN;
 import static dev.cloak.rewriter.Fixtures.assertRejected;
 import static dev.cloak.rewriter.Fixtures.plan;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,36 @@ class StatementLevelTest {
         assertThat(plan.passThrough()).isTrue();
         assertThat(plan.sql()).isEqualTo("VACUUM (VERBOSE, ANALYZE) doctors; SELECT 1");
         assertThat(rewriter.parseCount()).isZero();
+    }
+
+    @Test
+    void statementNamingConfiguredTableOnlyInsideStringsIsPassedThroughWithoutParsing() throws Exception {
+        SqlRewriter rewriter = new SqlRewriter(SCHEMA, 10, Dialect.MARIADB);
+        String seed = "INSERT INTO `onl_cgform_field` VALUES ('3816bb', 'patients where name like \\'a%\\'', 1)";
+        StatementPlan plan = rewriter.plan(seed);
+        assertThat(plan.passThrough()).isTrue();
+        assertThat(plan.sql()).isEqualTo(seed);
+        assertThat(rewriter.parseCount()).isZero();
+    }
+
+    @Test
+    void statementWhoseBackslashPutsConfiguredTableOutsideStringUnderOneSettingIsRejected() {
+        SqlRewriter rewriter = new SqlRewriter(SCHEMA, 10, Dialect.MARIADB);
+        assertThatThrownBy(() -> rewriter.plan(
+                "INSERT INTO audit_log VALUES ('a\\' , (SELECT ssn FROM patients) , \\'')"))
+                .isInstanceOf(UnsupportedStatementException.class)
+                .hasMessageContaining("statement on configured table patients")
+                .hasMessageContaining("NO_BACKSLASH_ESCAPES");
+    }
+
+    @Test
+    void mariaDbHashCommentIsBlankedInTheTextPlannedAndSent() throws Exception {
+        String sql = "# refresh ?\nUPDATE patients SET name = ? WHERE id = ? # by id\n";
+        StatementPlan plan = new SqlRewriter(SCHEMA, 10, Dialect.MARIADB).plan(sql);
+        assertThat(plan.sql()).isEqualTo("           \nUPDATE patients SET name = ? WHERE id = ?        \n");
+        assertThat(plan.parameterCount()).isEqualTo(2);
+        assertThat(plan.parameter(1)).isNotNull();
+        assertThat(plan.parameter(2)).isNull();
     }
 
     @Test

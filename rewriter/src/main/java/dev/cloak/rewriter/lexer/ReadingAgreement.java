@@ -120,9 +120,10 @@ public final class ReadingAgreement {
     /**
      * A non-ASCII character right before a backslash or backquote: a session whose {@code character_set_client}
      * is a multi-byte set (gbk, big5, sjis, cp932, gb18030) reads the UTF-8 bytes of the character together with
-     * the backslash or backquote as one character, which moves where strings and identifiers end.
+     * the backslash or backquote as one character, which moves where strings and identifiers end. What it says in
+     * words for a refusal, or null; {@code tokens} are the comments to look past (none: the whole text counts).
      */
-    private static String multibyteHazard(String sql, List<SqlToken> tokens) {
+    public static String multibyteHazard(String sql, List<SqlToken> tokens) {
         for (int i = 1; i < sql.length(); i++) {
             char c = sql.charAt(i);
             if ((c == '\\' || c == '`') && sql.charAt(i - 1) >= 0x80 && !inComment(tokens, i)) {
