@@ -100,6 +100,17 @@ class ViewTest {
             } finally {
                 fx.rawExecute("DROP VIEW IF EXISTS " + v);
             }
+            String outside = t + "_outside";
+            try (PreparedStatement find = c.prepareStatement("SELECT id FROM " + outside + " WHERE contact = ?")) {
+                // made outside Cloak: learned from the catalog once the TTL (1 s) has passed, before the next run
+                fx.rawExecute("CREATE VIEW " + outside + " AS SELECT id, phone AS contact FROM " + t);
+                Thread.sleep(1_500);
+                find.setString(1, LeakCapture.written("555-0102"));
+                assertThatThrownBy(find::executeQuery).isInstanceOf(SQLException.class)
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("40001"));
+            } finally {
+                fx.rawExecute("DROP VIEW IF EXISTS " + outside);
+            }
             try (Statement raw = fx.raw().createStatement();
                  ResultSet rs = raw.executeQuery("SELECT COUNT(*) FROM " + t + " WHERE id = 3")) {
                 assertThat(rs.next()).isTrue();

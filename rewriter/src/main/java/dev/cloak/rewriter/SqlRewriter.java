@@ -124,9 +124,7 @@ public final class SqlRewriter {
      */
     public StatementPlan plan(String sql, Catalog catalog) throws UnsupportedStatementException {
         Objects.requireNonNull(sql, "sql");
-        if (catalog != Catalog.NONE && System.nanoTime() - viewsDue >= 0) {
-            readViews(catalog);
-        }
+        readViewsIfDue(catalog);
         if (catalog != Catalog.NONE && !viewsRead) {
             // a view made outside Cloak over a configured table would be taken for a plain table
             throw new UnsupportedStatementException("the views could not be read from the database's catalog, so"
@@ -147,6 +145,16 @@ public final class SqlRewriter {
             throw new UnsupportedStatementException(outcome.rejection());
         }
         return outcome.plan();
+    }
+
+    /**
+     * Reads the views from {@code catalog} when the catalog interval has passed since the last read, as planning
+     * does: a statement prepared earlier, about to run again, learns of a view made outside Cloak meanwhile.
+     */
+    public void readViewsIfDue(Catalog catalog) {
+        if (catalog != Catalog.NONE && System.nanoTime() - viewsDue >= 0) {
+            readViews(catalog);
+        }
     }
 
     /**

@@ -151,7 +151,7 @@ public final class EncryptingConnection extends DelegatingConnection implements 
     void checkBeforeRun(PreparedPlan prepared) throws SQLException {
         StatementPlan plan = prepared.plan;
         policy.checkLayout(prepared.layout);
-        if (!policy.holds(prepared.basis)) {
+        if (!policy.holds(prepared.basis, catalog)) {
             CompiledPolicy.PlanBasis now = policy.planBasis();
             if (!plan(prepared.sql).sameLayoutAs(plan)) {
                 throw SqlErrors.of(SqlState.LAYOUT_CHANGED, "what Cloak knows of the schema changed after this"

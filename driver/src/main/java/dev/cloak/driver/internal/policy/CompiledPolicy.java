@@ -406,8 +406,12 @@ public final class CompiledPolicy implements AutoCloseable {
         return new PlanBasis(rewriter, rewriter.catalogGeneration());
     }
 
-    /** Whether nothing changed since {@code basis}: no DDL through Cloak, no new views from the catalog. */
-    public boolean holds(PlanBasis basis) {
+    /**
+     * Whether nothing changed since {@code basis}: no DDL through Cloak, no new views from the catalog, which is read
+     * again over {@code catalog} first when it is due.
+     */
+    public boolean holds(PlanBasis basis, Catalog catalog) {
+        planner.rewriter().readViewsIfDue(catalog);
         SqlRewriter rewriter = planner.rewriter();
         return basis.rewriter() == rewriter && basis.catalogGeneration() == rewriter.catalogGeneration();
     }
