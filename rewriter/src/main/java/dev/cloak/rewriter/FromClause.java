@@ -91,6 +91,7 @@ final class FromClause {
                 // FROM cte AS t(a, b) renames the WITH query's columns, in order, as a subquery's alias list does
                 return Source.derived(renamed(cte, table.getAlias()), alias, table.getName());
             }
+            analysis.readsRelation(table);
             return Source.table(analysis.tables, table, alias);
         }
         if (item instanceof ParenthesedSelect select) {

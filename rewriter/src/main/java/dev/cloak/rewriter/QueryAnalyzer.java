@@ -194,7 +194,6 @@ final class QueryAnalyzer {
             EncryptedColumn b = ((Projection.Column) other.projections().get(i)).column();
             if (a != null && !a.equals(b)) {
                 analysis.use(b, ColumnUse.Kind.COPY);
-                analysis.mergedColumns();
             }
         }
     }

@@ -33,6 +33,7 @@ final class WriteTarget {
     static WriteTarget enter(Analysis analysis, Table table) {
         analysis.setTarget(table);
         WriteTarget target = new WriteTarget(analysis, table);
+        analysis.readsRelation(table);
         target.scope.add(Source.table(analysis.tables, table,
                 table.getAlias() == null ? null : table.getAlias().getName()));
         return target;
