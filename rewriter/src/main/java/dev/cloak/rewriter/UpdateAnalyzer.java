@@ -60,7 +60,7 @@ final class UpdateAnalyzer {
             boolean paired = columns.size() == values.size();
             for (int i = 0; i < columns.size(); i++) {
                 Column column = columns.get(i);
-                EncryptedColumn encrypted = level.encryptedOf(column);
+                EncryptedColumn encrypted = target.setColumn(column, level);
                 analysis.approve(column);
                 if (!paired && encrypted != null) {
                     throw new Rejection("row assignment to encrypted column " + encrypted.name() + Rejection.NOT_YET

@@ -47,6 +47,29 @@ final class WriteTarget {
         return scope;
     }
 
+    /**
+     * The encrypted column an UPDATE's SET assigns, resolved as the server does, or null for a plain one. PostgreSQL
+     * (and H2) write only the target: a SET column names a column of it, never of a FROM item, and {@code x.f} there
+     * is field {@code f} of the target's column {@code x}. MariaDB's multiple-table UPDATE writes any joined table: a
+     * qualified column names its table's, an unqualified one is resolved over all of them (the server refuses it
+     * when two have it).
+     */
+    EncryptedColumn setColumn(Column column, Scope level) {
+        if (analysis.dialect == Dialect.MARIADB) {
+            return level.encryptedOf(column);
+        }
+        Table qualifier = column.getTable();
+        if (qualifier == null || qualifier.getName() == null || scope.sources().get(0).answersTo(qualifier)) {
+            return column(column.getColumnName());
+        }
+        EncryptedColumn composite = column(qualifier.getName());
+        if (composite != null) {
+            throw new Rejection("assigning a field of encrypted column " + composite.name() + " is not supported:"
+                    + " its cells are ciphertext; assign the whole column with a ? parameter");
+        }
+        return null;
+    }
+
     /** The encrypted column of the target that a column name (in a column list or SET) names, or null. */
     EncryptedColumn column(String name) {
         return analysis.tables.column(table, name);
