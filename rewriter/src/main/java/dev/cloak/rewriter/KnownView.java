@@ -32,7 +32,7 @@ record KnownView(String schema, String name, Map<String, EncryptedColumn> encryp
     }
 
     /** A view over plain tables only, replacing a known view of its name. */
-    static KnownView plain(String schema, String name) {
+    static KnownView overPlainTables(String schema, String name) {
         return new KnownView(schema, name, Map.of(), List.of(), null);
     }
 

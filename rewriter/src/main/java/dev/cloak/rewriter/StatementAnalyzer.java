@@ -108,7 +108,7 @@ final class StatementAnalyzer {
                 return StatementPlan.passThrough(sql, parameterCount);
             }
             // a known view replaced by one over plain tables: Cloak must forget its columns
-            return viewPlan(KnownView.plain(schema, name), view);
+            return viewPlan(KnownView.overPlainTables(schema, name), view);
         }
         List<String> columnNames = null;
         if (create.getColumnNames() != null && !create.getColumnNames().isEmpty()) {
