@@ -67,6 +67,15 @@ final class WriteTarget {
             throw new Rejection("assigning a field of encrypted column " + composite.name() + " is not supported:"
                     + " its cells are ciphertext; assign the whole column with a ? parameter");
         }
+        Source named = level.sourceFor(qualifier);
+        EncryptedColumn meant = named != null ? named.encrypted(column) : column(column.getColumnName());
+        if (meant != null) {
+            // UPDATE t AS a SET t.c, or SET f.c for a FROM item f: the server reads a field of t's column t or f
+            throw new Rejection("SET " + Identifiers.unquote(qualifier.getName()) + "."
+                    + Identifiers.unquote(column.getColumnName()) + " is not supported: PostgreSQL writes only the"
+                    + " UPDATE's target and reads it as a field of a column, not encrypted column " + meant.name()
+                    + "; write SET " + Identifiers.unquote(column.getColumnName()) + " = …");
+        }
         return null;
     }
 
