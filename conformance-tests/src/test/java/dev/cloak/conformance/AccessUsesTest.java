@@ -276,4 +276,43 @@ class AccessUsesTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void aViewsJoinsAndGroupsAreDecidedForThePrincipalThatReadsTheView(TestDatabase db) throws Exception {
+        try (Fixture fx = Fixture.open(db, dir)) {
+            Tables t = setUp(fx, DecryptAccess.DENY);
+            String joined = t.patients() + "_joined";
+            String matched = t.patients() + "_matched";
+            String grouped = t.patients() + "_grouped";
+            try {
+                try (Connection app = connect(db, t.config(), "app"); Statement st = app.createStatement()) {
+                    prepared("INSERT INTO " + t.visits() + " (id, patient_ssn) VALUES (?, ?)", 7, SSN).run(app);
+                    // no view shows an encrypted column: only its query compares them
+                    st.execute("CREATE VIEW " + joined + " AS SELECT p.id FROM " + t.patients() + " p JOIN "
+                            + t.visits() + " v ON v.patient_ssn = p.ssn");
+                    st.execute("CREATE VIEW " + matched + " AS SELECT id FROM " + t.visits()
+                            + " WHERE patient_ssn IN (SELECT ssn FROM " + t.patients() + ")");
+                    st.execute("CREATE VIEW " + grouped + " AS SELECT COUNT(*) AS n FROM " + t.patients()
+                            + " GROUP BY ssn");
+                }
+                List<String> views = List.of(joined, matched, grouped);
+                try (Connection c = connect(db, t.config(), "restricted")) {
+                    for (String view : views) {
+                        refused(c, prepared("SELECT * FROM " + view));
+                    }
+                }
+                try (Connection c = connect(db, t.config(), "app"); Statement st = c.createStatement()) {
+                    for (String view : views) {
+                        try (ResultSet rs = st.executeQuery("SELECT * FROM " + view)) {
+                            assertThat(rs.next()).as(view).isTrue();
+                        }
+                    }
+                }
+            } finally {
+                fx.rawExecute("DROP VIEW IF EXISTS " + joined, "DROP VIEW IF EXISTS " + matched,
+                        "DROP VIEW IF EXISTS " + grouped);
+            }
+        }
+    }
 }

@@ -51,8 +51,6 @@ final class Analysis {
     private final List<LookupSlot> lookups = new ArrayList<>();
     private final Map<Projection, StarTable> starTables = new IdentityHashMap<>();
     private final List<ColumnUse> uses = new ArrayList<>();
-    /** Whether a set operation put two encrypted columns in one result column. */
-    private boolean mergesColumns;
 
     private final Set<Integer> plainParameters = new HashSet<>();
     /** The parameters only tested for NULL, each with the stand-in the driver binds instead of its value. */
@@ -178,17 +176,20 @@ final class Analysis {
         }
     }
 
-    /** A UNION, INTERSECT or EXCEPT put two encrypted columns in one result column ({@link #mergesColumns}). */
-    void mergedColumns() {
-        mergesColumns = true;
+    /**
+     * A relation the statement reads or writes: a known view's query uses encrypted columns (joins, groups, copies)
+     * each time the view is read, so they are this statement's uses too.
+     */
+    void readsRelation(Table table) {
+        KnownView view = tables.view(table);
+        if (view != null) {
+            view.uses().forEach(use -> use(use.column(), use.kind()));
+        }
     }
 
-    /**
-     * Whether a result column holds the cells of two encrypted columns, read as the first one's: a statement records
-     * the other's use as a copy; a view's query cannot, since its readers' principals are not known when it is made.
-     */
-    boolean mergesColumns() {
-        return mergesColumns;
+    /** The uses recorded so far: a view's query gives them to the view. */
+    List<ColumnUse> uses() {
+        return List.copyOf(uses);
     }
 
     /** The physical table a star item covers, so the driver can count its columns. */

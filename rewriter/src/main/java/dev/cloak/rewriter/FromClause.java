@@ -91,6 +91,7 @@ final class FromClause {
                 // FROM cte AS t(a, b) renames the WITH query's columns, in order, as a subquery's alias list does
                 return Source.derived(renamed(cte, table.getAlias()), alias, table.getName());
             }
+            analysis.readsRelation(table);
             return Source.table(analysis.tables, table, alias);
         }
         if (item instanceof ParenthesedSelect select) {
@@ -136,7 +137,7 @@ final class FromClause {
                 alias.getAliasColumns().forEach(c -> analysis.alias(Identifiers.key(c.name)));
             }
         }
-        return Source.derived(new ResultColumns(List.of(), List.of(), true), name, null);
+        return Source.derived(new ResultColumns(List.of(), List.of(), true, false), name, null);
     }
 
     /** The columns as an alias's column list renames them ({@code AS t(a, b)}); as they are without one. */
@@ -169,6 +170,9 @@ final class FromClause {
         add(join.getRightItem(), level);
         // one source, or those of a parenthesised join on the right: b JOIN (c JOIN d ON …) USING (x)
         List<Source> right = List.copyOf(level.sources().subList(left.size(), level.sources().size()));
+        if (present(join.getUsingColumns()) || join.isNatural()) {
+            level.mergesJoinColumns();
+        }
         if (present(join.getUsingColumns())) {
             for (Column using : join.getUsingColumns()) {
                 EncryptedColumn a = firstEncrypted(left, using);

@@ -1,39 +1,50 @@
 package dev.cloak.rewriter;
 
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * A view over configured tables, as Cloak knows it: which of its columns hold which encrypted column's cells (so
- * statements on the view decrypt and encrypt as on the table), or why Cloak cannot tell, in which case every
- * statement that reads or writes through the view is refused.
+ * statements on the view decrypt and encrypt as on the table), and how its query uses encrypted columns (so each
+ * statement on the view is decided by the access policy as the query written out would be), or why Cloak cannot
+ * tell, in which case every statement that reads or writes through the view is refused.
  *
  * @param schema                   the view's schema, unquoted; null when the SQL that defined it named none
  * @param name                     the view's name, unquoted
  * @param encryptedByLowerCaseName the view's columns that hold an encrypted column's cells
+ * @param uses                     how the view's query uses encrypted columns: a join, a group, a copy by UNION
  * @param refusal                  why the view cannot be mapped, or null when it can
  */
-record KnownView(String schema, String name, Map<String, EncryptedColumn> encryptedByLowerCaseName, String refusal) {
+record KnownView(String schema, String name, Map<String, EncryptedColumn> encryptedByLowerCaseName,
+                 List<ColumnUse> uses, String refusal) {
 
     KnownView {
         encryptedByLowerCaseName = Map.copyOf(encryptedByLowerCaseName);
+        uses = List.copyOf(new LinkedHashSet<>(uses));
     }
 
     /** A view whose columns Cloak cannot map, refused with {@code reason}. */
     static KnownView unmappable(String schema, String name, String reason) {
-        return new KnownView(schema, name, Map.of(), reason);
+        return new KnownView(schema, name, Map.of(), List.of(), reason);
+    }
+
+    /** A view over plain tables only, replacing a known view of its name. */
+    static KnownView overPlainTables(String schema, String name) {
+        return new KnownView(schema, name, Map.of(), List.of(), null);
     }
 
     /**
-     * The view defined by a query whose result is {@code result}.
+     * The view defined by a query whose result is {@code result} and that uses encrypted columns as {@code uses}.
      *
      * @param columnNames the view's column names, or null to take the query's own names
      * @param renames     whether {@code columnNames} rename the query's columns by position (a column list in
      *                    {@code CREATE VIEW}) rather than list the view's columns as the catalog reports them
      */
-    static KnownView of(String schema, String name, ResultColumns result, List<String> columnNames, boolean renames) {
+    static KnownView of(String schema, String name, ResultColumns result, List<ColumnUse> uses,
+                        List<String> columnNames, boolean renames) {
         Map<String, EncryptedColumn> byName = new LinkedHashMap<>();
         if (result.open()) {
             // a star: its columns keep the names of the tables' columns, unless a column list renames them
@@ -47,7 +58,7 @@ record KnownView(String schema, String name, Map<String, EncryptedColumn> encryp
                 }
                 byName.put(entry.getKey(), entry.getValue());
             }
-            return new KnownView(schema, name, byName, null);
+            return new KnownView(schema, name, byName, uses, null);
         }
         List<Projection> projections = result.projections();
         List<String> names = columnNames != null ? columnNames : result.names();
@@ -68,7 +79,7 @@ record KnownView(String schema, String name, Map<String, EncryptedColumn> encryp
                 return unmappable(schema, name, "two of its columns differ only in case");
             }
         }
-        return new KnownView(schema, name, byName, null);
+        return new KnownView(schema, name, byName, uses, null);
     }
 
     /** Whether statements on the view can be planned. */
@@ -76,9 +87,12 @@ record KnownView(String schema, String name, Map<String, EncryptedColumn> encryp
         return refusal == null;
     }
 
-    /** Whether the view holds no encrypted column's cells and can be mapped: Cloak need not know it. */
+    /**
+     * Whether the view holds no encrypted column's cells, its query uses none, and it can be mapped: Cloak need not
+     * know it.
+     */
     boolean plain() {
-        return refusal == null && encryptedByLowerCaseName.isEmpty();
+        return refusal == null && encryptedByLowerCaseName.isEmpty() && uses.isEmpty();
     }
 
     String lowerCaseName() {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import net.sf.jsqlparser.schema.Table;
 
 /**
@@ -77,6 +78,7 @@ final class KnownViews {
         KnownView first = matching.get(0);
         for (KnownView other : matching) {
             if (!other.encryptedByLowerCaseName().equals(first.encryptedByLowerCaseName())
+                    || !Set.copyOf(other.uses()).equals(Set.copyOf(first.uses()))
                     || !Objects.equals(other.refusal(), first.refusal())) {
                 return KnownView.unmappable(null, first.name(), "views of this name in several schemas differ;"
                         + " qualify the view with its schema");

@@ -53,7 +53,7 @@ final class QueryAnalyzer {
         }
         if (select instanceof Values values) {
             analysis.plain.requirePlain(values.getExpressions(), "VALUES", new Scope(level));
-            return new ResultColumns(List.of(), List.of(), true);
+            return new ResultColumns(List.of(), List.of(), true, false);
         }
         throw new Rejection("this query form over configured table " + analysis.involvedName() + Rejection.NOT_YET
                 + ": write a plain SELECT");
@@ -148,7 +148,7 @@ final class QueryAnalyzer {
                 throw new Rejection("a column list over * or of another width for " + what + " with encrypted"
                         + " columns" + Rejection.NOT_YET + ": list the columns in the query");
             }
-            return new ResultColumns(result.projections(), names, true);
+            return new ResultColumns(result.projections(), names, true, result.widthKnown());
         }
         return result.renamed(names);
     }
@@ -194,7 +194,6 @@ final class QueryAnalyzer {
             EncryptedColumn b = ((Projection.Column) other.projections().get(i)).column();
             if (a != null && !a.equals(b)) {
                 analysis.use(b, ColumnUse.Kind.COPY);
-                analysis.mergedColumns();
             }
         }
     }

@@ -5,10 +5,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The result of an analysed query: its projections, the lower-case name of each (null when unnamed or a star)
- * and whether a star makes the set of names open, so a name not listed may still be a result column.
+ * The result of an analysed query: its projections, the lower-case name of each (null when unnamed or a star),
+ * whether a star makes the set of names open, so a name not listed may still be a result column, and whether the
+ * projections stand for the result's columns one for one, in order ({@code widthKnown}; a {@code *} over a table
+ * counts, as the driver finds its columns by name). They do not when a {@code *} covers a set-returning function or
+ * VALUES in FROM, whose columns Cloak does not count, or a {@code USING} or {@code NATURAL} join, whose merged
+ * columns the server puts first and once.
  */
-record ResultColumns(List<Projection> projections, List<String> names, boolean open) {
+record ResultColumns(List<Projection> projections, List<String> names, boolean open, boolean widthKnown) {
+
+    ResultColumns(List<Projection> projections, List<String> names, boolean open) {
+        this(projections, names, open, true);
+    }
 
     /** The named result columns that are encrypted, with what any star covers. */
     Map<String, EncryptedColumn> encryptedByName() {
@@ -25,7 +33,7 @@ record ResultColumns(List<Projection> projections, List<String> names, boolean o
     }
 
     ResultColumns renamed(List<String> newNames) {
-        return new ResultColumns(projections, newNames, open);
+        return new ResultColumns(projections, newNames, open, widthKnown);
     }
 
     /** The encrypted columns one result item carries: its column, or every encrypted column a star covers. */

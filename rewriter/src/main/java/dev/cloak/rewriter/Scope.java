@@ -25,6 +25,8 @@ final class Scope {
      * AS c2} and {@code WHERE city = ?} read the column city), though a subquery in them may (MariaDB, H2).
      */
     private boolean ownAliasesVisible;
+    /** Whether a USING or NATURAL join merges columns of this level's sources, which {@code *} then shows once. */
+    private boolean mergesJoinColumns;
 
     /** A level nested in {@code outer}, or a statement's outermost level when it is null. */
     Scope(Scope outer) {
@@ -52,6 +54,15 @@ final class Scope {
     /** From now on, this level's own clauses (GROUP BY, HAVING, ORDER BY) may name its select-list aliases. */
     void ownAliasesVisible() {
         ownAliasesVisible = true;
+    }
+
+    /** A USING or NATURAL join at this level: {@code *} shows its merged columns first and once. */
+    void mergesJoinColumns() {
+        mergesJoinColumns = true;
+    }
+
+    boolean joinsMergeColumns() {
+        return mergesJoinColumns;
     }
 
     void cte(String lowerCaseName, ResultColumns result) {

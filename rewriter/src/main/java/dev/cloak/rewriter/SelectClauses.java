@@ -46,6 +46,7 @@ final class SelectClauses {
         List<Projection> projections = new ArrayList<>();
         List<String> names = new ArrayList<>();
         boolean open = false;
+        boolean widthKnown = true;
         // an alias of an encrypted column is known to the whole list: a subquery in an earlier item may name it
         for (SelectItem<?> item : items) {
             if (item.getAlias() != null && item.getExpression() instanceof Column column) {
@@ -64,7 +65,11 @@ final class SelectClauses {
                     throw new Rejection("* with EXCEPT or REPLACE on configured table " + analysis.tableName()
                             + Rejection.NOT_YET + ": list the columns");
                 }
-                for (Source source : starSources(all, scope)) {
+                List<Source> covered = starSources(all, scope);
+                // t.* shows all of t's columns; * shows a USING or NATURAL join's merged columns first and once
+                widthKnown &= covered.stream().allMatch(Source::widthKnown)
+                        && (all instanceof AllTableColumns || !scope.joinsMergeColumns());
+                for (Source source : covered) {
                     List<Projection> star = source.star();
                     if (source.starTable() != null) {
                         analysis.starTable(star.get(0), source.starTable());
@@ -105,7 +110,29 @@ final class SelectClauses {
                 analysis.alias(alias);
             }
         }
-        return new ResultColumns(List.copyOf(projections), Collections.unmodifiableList(names), open);
+        if (!widthKnown) {
+            requireNoEncryptedPosition(projections);
+        }
+        return new ResultColumns(List.copyOf(projections), Collections.unmodifiableList(names), open, widthKnown);
+    }
+
+    /**
+     * A select list whose {@code *} Cloak cannot count column for column: the driver would find each encrypted
+     * column at a position the server filled with another, and hand back a cell as a plain value. Refused when the
+     * list holds an encrypted column, unless it is one {@code *} over a table, whose columns the driver finds by name.
+     */
+    private void requireNoEncryptedPosition(List<Projection> projections) {
+        if (projections.size() == 1 && projections.get(0) instanceof Projection.AllColumns) {
+            return;
+        }
+        for (Projection projection : projections) {
+            List<EncryptedColumn> encrypted = ResultColumns.encryptedIn(projection);
+            if (!encrypted.isEmpty()) {
+                throw new Rejection("* over a set-returning function, VALUES, or a JOIN ... USING or NATURAL JOIN,"
+                        + " beside encrypted column " + encrypted.get(0).name() + ", is not supported: Cloak cannot"
+                        + " tell which result column holds it; list the columns, or qualify the stars (t.*)");
+            }
+        }
     }
 
     /** The sources {@code *} (all, in FROM order) or {@code t.*} (the one named) covers. */

@@ -134,6 +134,14 @@ final class Source {
         return table != null ? Collections.singletonList(null) : derived.names();
     }
 
+    /**
+     * Whether {@link #star()} stands for the source's columns one for one: a table's star is matched by name, a
+     * derived table's is its projections, which a set-returning function or VALUES leaves uncounted.
+     */
+    boolean widthKnown() {
+        return table != null || derived.widthKnown();
+    }
+
     /** The physical table this source reads, or null for a derived table or common table expression. */
     Table table() {
         return table;

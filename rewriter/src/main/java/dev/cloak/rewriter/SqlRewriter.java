@@ -244,9 +244,8 @@ public final class SqlRewriter {
                 return KnownView.unmappable(view.schema(), view.name(), "its definition is not one query");
             }
             ConfiguredTables tables = new ConfiguredTables(schema, known);
-            ResultColumns result = new StatementAnalyzer(tables, text, 0, dialect)
-                    .definingQuery(select, StatementWalk.of(select), view.name(), view.columns(), false);
-            return KnownView.of(view.schema(), view.name(), result, view.columns(), false);
+            return new StatementAnalyzer(tables, text, 0, dialect)
+                    .definingQuery(select, StatementWalk.of(select), view.schema(), view.name(), view.columns(), false);
         } catch (Rejection refused) {
             return KnownView.unmappable(view.schema(), view.name(), refused.getMessage());
         } catch (RuntimeException | StackOverflowError unexpected) {

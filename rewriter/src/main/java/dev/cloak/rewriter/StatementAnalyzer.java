@@ -108,15 +108,13 @@ final class StatementAnalyzer {
                 return StatementPlan.passThrough(sql, parameterCount);
             }
             // a known view replaced by one over plain tables: Cloak must forget its columns
-            return viewPlan(new KnownView(schema, name, Map.of(), null), view);
+            return viewPlan(KnownView.overPlainTables(schema, name), view);
         }
         List<String> columnNames = null;
         if (create.getColumnNames() != null && !create.getColumnNames().isEmpty()) {
             columnNames = create.getColumnNames().stream().map(Column::getColumnName).toList();
         }
-        ResultColumns result = definingQuery(create.getSelect(), walk, name,
-                columnNames == null ? List.of() : columnNames);
-        KnownView known = KnownView.of(schema, name, result, columnNames, true);
+        KnownView known = definingQuery(create.getSelect(), walk, schema, name, columnNames, true);
         if (!known.mappable()) {
             throw new Rejection("CREATE VIEW " + known.displayName() + " over configured tables is not supported:"
                     + " Cloak could not tell which of its columns hold encrypted values (" + known.refusal()
@@ -163,24 +161,21 @@ final class StatementAnalyzer {
     }
 
     /**
-     * The result columns of a view's defining query (from CREATE VIEW, or as the catalog keeps it), analysed as a
-     * SELECT; refused when it holds a value of an encrypted column.
+     * The view a defining query makes (from CREATE VIEW, or as the catalog keeps it), analysed as a SELECT: its
+     * columns that hold encrypted cells and the uses of encrypted columns its readers make; refused when it holds a
+     * value of an encrypted column. {@code created} says whether the text is CREATE VIEW, holding the view's name and
+     * a column list that renames the query's columns by position, or the query alone, whose column names the catalog
+     * lists (and which then gets no credit for them in the count of names).
      */
-    ResultColumns definingQuery(Select select, StatementWalk walk, String viewName, List<String> columnNames) {
-        return definingQuery(select, walk, viewName, columnNames, true);
-    }
-
-    /**
-     * As above; {@code namesInText} says whether the text holds the view's name and column list (CREATE VIEW), or
-     * is the query alone (a definition the catalog keeps), which then gets no credit for them in the count of names.
-     */
-    ResultColumns definingQuery(Select select, StatementWalk walk, String viewName, List<String> columnNames,
-                                boolean namesInText) {
+    KnownView definingQuery(Select select, StatementWalk walk, String schema, String viewName,
+                            List<String> columnNames, boolean created) {
         Analysis analysis = new Analysis(tables, sql, parameterCount, dialect, tables.firstConfiguredName(walk));
-        if (namesInText) {
+        if (created) {
             // the view's own name and column list may spell an encrypted column's name without reading it
             analysis.alias(Identifiers.key(viewName));
-            columnNames.forEach(name -> analysis.alias(Identifiers.key(name)));
+            if (columnNames != null) {
+                columnNames.forEach(name -> analysis.alias(Identifiers.key(name)));
+            }
         }
         if (walk.namedParameters > 0 || !walk.parameters.isEmpty()) {
             throw new Rejection("? parameters in the query of view " + viewName + " are not supported: a view"
@@ -188,17 +183,12 @@ final class StatementAnalyzer {
         }
         ResultColumns result = analysis.queries.query(select, null);
         checkEverythingSeen(walk, analysis);
-        if (analysis.mergesColumns()) {
-            throw new Rejection("a UNION, INTERSECT or EXCEPT that puts two encrypted columns in one column of view "
-                    + viewName + " is not supported: its readers' access would be decided by one column's rules for"
-                    + " both; give each its own column, or write the UNION in the statements that read them");
-        }
         if (analysis.holdsEncryptedValues()) {
             throw new Rejection("a value compared with or assigned to an encrypted column in the query of view "
                     + viewName + " is not supported: the view would keep its ciphertext under one key version;"
                     + " filter by encrypted columns in the statements that read the view");
         }
-        return result;
+        return KnownView.of(schema, viewName, result, analysis.uses(), columnNames, created);
     }
 
     private StatementPlan analyzeDml(Statement statement) {

@@ -60,11 +60,17 @@ final class UpdateAnalyzer {
             boolean paired = columns.size() == values.size();
             for (int i = 0; i < columns.size(); i++) {
                 Column column = columns.get(i);
-                EncryptedColumn encrypted = level.encryptedOf(column);
+                EncryptedColumn encrypted = target.setColumn(column, level);
                 analysis.approve(column);
                 if (!paired && encrypted != null) {
                     throw new Rejection("row assignment to encrypted column " + encrypted.name() + Rejection.NOT_YET
                             + ": write SET column = ? for each column");
+                }
+                if (paired && encrypted == null && values.get(i) instanceof Column source) {
+                    // SET plain = encrypted: the database would copy the cell
+                    String name = Identifiers.unquote(column.getColumnName());
+                    CiphertextRules.requireCopyable(null, level.encryptedOf(source), "SET " + name + " = column",
+                            name);
                 }
                 if (paired) {
                     target.assign(encrypted, values.get(i), "value for column");

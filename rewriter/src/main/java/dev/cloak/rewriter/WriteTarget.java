@@ -33,6 +33,7 @@ final class WriteTarget {
     static WriteTarget enter(Analysis analysis, Table table) {
         analysis.setTarget(table);
         WriteTarget target = new WriteTarget(analysis, table);
+        analysis.readsRelation(table);
         target.scope.add(Source.table(analysis.tables, table,
                 table.getAlias() == null ? null : table.getAlias().getName()));
         return target;
@@ -44,6 +45,38 @@ final class WriteTarget {
 
     Scope scope() {
         return scope;
+    }
+
+    /**
+     * The encrypted column an UPDATE's SET assigns, resolved as the server does, or null for a plain one. PostgreSQL
+     * (and H2) write only the target: a SET column names a column of it, never of a FROM item, and {@code x.f} there
+     * is field {@code f} of the target's column {@code x}. MariaDB's multiple-table UPDATE writes any joined table: a
+     * qualified column names its table's, an unqualified one is resolved over all of them (the server refuses it
+     * when two have it).
+     */
+    EncryptedColumn setColumn(Column column, Scope level) {
+        if (analysis.dialect == Dialect.MARIADB) {
+            return level.encryptedOf(column);
+        }
+        Table qualifier = column.getTable();
+        if (qualifier == null || qualifier.getName() == null || scope.sources().get(0).answersTo(qualifier)) {
+            return column(column.getColumnName());
+        }
+        EncryptedColumn composite = column(qualifier.getName());
+        if (composite != null) {
+            throw new Rejection("assigning a field of encrypted column " + composite.name() + " is not supported:"
+                    + " its cells are ciphertext; assign the whole column with a ? parameter");
+        }
+        Source named = level.sourceFor(qualifier);
+        EncryptedColumn meant = named != null ? named.encrypted(column) : column(column.getColumnName());
+        if (meant != null) {
+            // UPDATE t AS a SET t.c, or SET f.c for a FROM item f: the server reads a field of t's column t or f
+            throw new Rejection("SET " + Identifiers.unquote(qualifier.getName()) + "."
+                    + Identifiers.unquote(column.getColumnName()) + " is not supported: PostgreSQL writes only the"
+                    + " UPDATE's target and reads it as a field of a column, not encrypted column " + meant.name()
+                    + "; write SET " + Identifiers.unquote(column.getColumnName()) + " = …");
+        }
+        return null;
     }
 
     /** The encrypted column of the target that a column name (in a column list or SET) names, or null. */

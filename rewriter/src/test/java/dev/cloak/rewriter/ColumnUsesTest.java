@@ -78,6 +78,44 @@ class ColumnUsesTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
+            CREATE VIEW vj AS SELECT v.patient_ssn, p.id FROM visits v, patients p WHERE p.ssn = v.patient_ssn | SELECT id, patient_ssn FROM vj | COMPARE patients.ssn, COMPARE visits.patient_ssn
+            CREATE VIEW vj AS SELECT p.id FROM patients p JOIN visits v ON v.patient_ssn = p.ssn | SELECT id FROM vj | COMPARE patients.ssn, COMPARE visits.patient_ssn
+            CREATE VIEW vj AS SELECT v.patient_ssn FROM visits v WHERE v.patient_ssn IN (SELECT ssn FROM patients) | SELECT count(*) FROM vj | COMPARE patients.ssn, COMPARE visits.patient_ssn
+            CREATE VIEW vj AS SELECT ssn, count(*) AS n FROM patients GROUP BY ssn          | SELECT n FROM vj WHERE n > ?        | COMPARE patients.ssn
+            CREATE VIEW vj AS SELECT DISTINCT ssn FROM patients                             | SELECT * FROM vj                    | COMPARE patients.ssn
+            CREATE VIEW vj AS SELECT ssn FROM patients UNION ALL SELECT patient_ssn FROM visits | SELECT ssn FROM vj              | COPY visits.patient_ssn
+            CREATE VIEW vj AS SELECT id FROM patients WHERE name IS NOT NULL                | SELECT a.city FROM addresses a JOIN vj ON vj.id = a.patient_id | NULL_TEST patients.name
+            CREATE VIEW vj AS SELECT id, ssn FROM patients WHERE name IS NULL               | DELETE FROM vj WHERE id = ?         | NULL_TEST patients.name
+            CREATE VIEW vj AS SELECT id, ssn FROM patients WHERE name IS NULL               | SELECT id FROM vj WHERE ssn = ?     | NULL_TEST patients.name, LOOKUP patients.ssn
+            """)
+    void aStatementOnAViewReportsTheUsesOfTheViewsQuery(String view, String sql, String expected) throws Exception {
+        SqlRewriter rewriter = new SqlRewriter(CorpusTest.SCHEMA, 0, Dialect.POSTGRESQL);
+        rewriter.schemaChanged(rewriter.plan(view));
+
+        StatementPlan plan = rewriter.plan(sql);
+
+        assertThat(plan.uses().stream().map(ColumnUse::toString).toList())
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(expected.split(",")).map(String::strip).toList());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            CREATE VIEW vj AS SELECT p.id FROM patients p JOIN visits v ON v.patient_ssn = p.ssn | CREATE VIEW vk AS SELECT id FROM vj | SELECT id FROM vk | COMPARE patients.ssn, COMPARE visits.patient_ssn
+            """)
+    void aViewOverAViewCarriesTheInnerViewsUses(String inner, String outer, String sql, String expected)
+            throws Exception {
+        SqlRewriter rewriter = new SqlRewriter(CorpusTest.SCHEMA, 0, Dialect.POSTGRESQL);
+        rewriter.schemaChanged(rewriter.plan(inner));
+        rewriter.schemaChanged(rewriter.plan(outer));
+
+        StatementPlan plan = rewriter.plan(sql);
+
+        assertThat(plan.uses().stream().map(ColumnUse::toString).toList())
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(expected.split(",")).map(String::strip).toList());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
             SELECT name FROM patients WHERE id = 1                                         | patients
             SELECT count(*) FROM audit_log                                                 | audit_log
             """)

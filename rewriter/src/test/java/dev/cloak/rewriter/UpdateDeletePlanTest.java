@@ -47,7 +47,7 @@ class UpdateDeletePlanTest {
 
     @Test
     void copyingAnEncryptedColumnIntoAPlainColumnIsRejected() {
-        assertRejected("UPDATE patients SET note = name WHERE id = ?", "randomized column patients.name");
+        assertRejected("UPDATE patients SET note = name WHERE id = ?", "encrypted column patients.name into plain column note");
     }
 
     @Test
