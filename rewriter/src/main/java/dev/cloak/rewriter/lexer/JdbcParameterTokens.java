@@ -52,7 +52,8 @@ public final class JdbcParameterTokens extends CCJSqlParserTokenManager {
         return token;
     }
 
-    private static int kindOf(String image) {
+    /** JSqlParser's token kind of a token image as its grammar writes it ({@code "\"?\""}). */
+    static int kindOf(String image) {
         String[] images = CCJSqlParserConstants.tokenImage;
         for (int i = 0; i < images.length; i++) {
             if (images[i].equals(image)) {

@@ -16,7 +16,7 @@ import net.sf.jsqlparser.parser.Token;
  */
 public final class ParserReading {
 
-    private static final int QUESTION_MARK = kindOf("\"?\"");
+    private static final int QUESTION_MARK = JdbcParameterTokens.kindOf("\"?\"");
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}\\p{M}_$#@]+");
 
     private final List<SqlToken> tokens;
@@ -133,15 +133,5 @@ public final class ParserReading {
     /** JSqlParser's {@code SKIP}: only these four characters are white space to it. */
     private static boolean isSkipped(char c) {
         return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-    }
-
-    private static int kindOf(String image) {
-        String[] images = CCJSqlParserConstants.tokenImage;
-        for (int i = 0; i < images.length; i++) {
-            if (images[i].equals(image)) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("JSqlParser has no token " + image);
     }
 }
