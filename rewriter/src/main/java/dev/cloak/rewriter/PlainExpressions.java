@@ -63,6 +63,27 @@ final class PlainExpressions {
         return "the database only sees its ciphertext; use the column on its own, compared with a ? parameter";
     }
 
+    /**
+     * Refuses a window's {@code PARTITION BY} or {@code ORDER BY} expression that names a select-list alias of an
+     * encrypted column of its level: MariaDB reads the alias there (where Cloak reads the FROM items' column), so
+     * a value compared with it would be sent in clear, and its cells grouped or ordered as they are stored.
+     */
+    void requireNoSelectAlias(Expression window, Scope scope) {
+        window.accept(new ExpressionVisitorAdapter<Void>() {
+            @Override
+            public <S> Void visit(Column column, S context) {
+                EncryptedColumn alias = scope.ownSelectAlias(column);
+                if (alias != null) {
+                    throw new Rejection("name " + Identifiers.unquote(column.getColumnName()) + " in a window is a"
+                            + " select-list alias of encrypted column " + alias.name() + ", which MariaDB reads there"
+                            + " and Cloak does not: give the alias a name no column has, and order or partition by"
+                            + " plain columns");
+                }
+                return null;
+            }
+        }, null);
+    }
+
     /** Finds encrypted columns, parameters and subqueries inside an expression, naming the innermost construct. */
     private final class Walk extends ExpressionVisitorAdapter<Void> {
 
@@ -255,6 +276,12 @@ final class PlainExpressions {
             boolean filterOnly = analytic.getType() == AnalyticType.FILTER_ONLY && analytic.getKeep() == null
                     && analytic.getOffset() == null && analytic.getDefaultValue() == null;
             String name = "function " + analytic.getName() + "()";
+            if (analytic.getPartitionExpressionList() != null) {
+                analytic.getPartitionExpressionList().forEach(partition -> requireNoSelectAlias(partition, scope));
+            }
+            if (analytic.getOrderByElements() != null) {
+                analytic.getOrderByElements().forEach(order -> requireNoSelectAlias(order.getExpression(), scope));
+            }
             if (filterOnly && "count".equalsIgnoreCase(analytic.getName())
                     && counted(analytic.getExpression(), analytic.isDistinct())) {
                 Expression filter = analytic.getFilterExpression();

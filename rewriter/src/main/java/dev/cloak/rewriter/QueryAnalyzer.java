@@ -251,17 +251,18 @@ final class QueryAnalyzer {
         if (plain.getFromItem() instanceof Table table) {
             analysis.setTargetIfAbsent(table);
         }
-        for (WindowDefinition window : plain.getWindowDefinitions() == null ? List.<WindowDefinition>of()
-                : plain.getWindowDefinitions()) {
-            // WINDOW w AS (PARTITION BY … ORDER BY …): partitions and orders compare the values, which must be plain
-            for (Expression expression : window.getAllExpressions()) {
-                analysis.plain.requirePlain(expression, "a WINDOW clause", level);
-            }
-        }
         if (plain.getTop() != null) {
             analysis.plain.requirePlain(plain.getTop().getExpression(), "TOP", level);
         }
         ResultColumns result = analysis.clauses.projections(plain.getSelectItems(), level);
+        for (WindowDefinition window : plain.getWindowDefinitions() == null ? List.<WindowDefinition>of()
+                : plain.getWindowDefinitions()) {
+            // WINDOW w AS (PARTITION BY … ORDER BY …): partitions and orders compare the values, which must be plain
+            for (Expression expression : window.getAllExpressions()) {
+                analysis.plain.requireNoSelectAlias(expression, level);
+                analysis.plain.requirePlain(expression, "a WINDOW clause", level);
+            }
+        }
         List<Projection> projections = result.projections();
         if (plain.getWhere() != null) {
             analysis.conditions.condition(plain.getWhere(), level);

@@ -51,6 +51,15 @@ final class Scope {
         selectAliases.put(lowerCaseAlias, column);
     }
 
+    /**
+     * The encrypted column a bare name stands for as a select-list alias of this level, or null: MariaDB reads such
+     * a name in a window's {@code PARTITION BY} and {@code ORDER BY} as the alias, PostgreSQL as a column.
+     */
+    EncryptedColumn ownSelectAlias(Column column) {
+        return column.getTable() != null && column.getTable().getName() != null ? null
+                : selectAliases.get(Identifiers.key(column.getColumnName()));
+    }
+
     /** From now on, this level's own clauses (GROUP BY, HAVING, ORDER BY) may name its select-list aliases. */
     void ownAliasesVisible() {
         ownAliasesVisible = true;

@@ -54,7 +54,15 @@ public final class DynamicSql {
             "execute_prepared_stmt", "crosstab", "crosstab2", "crosstab3", "crosstab4", "connectby",
             "get_raw_page", "heap_page_items", "heap_page_item_attrs", "tuple_data_split", "bt_page_items",
             "brin_page_items", "gin_leafpage_items", "gist_page_items", "hash_page_items", "pg_read_file",
-            "pg_read_binary_file", "lo_import");
+            "pg_read_binary_file", "lo_import", "xpath_table", "pg_background_launch");
+
+    /**
+     * dblink's functions, every one of which reaches a table named in a string ({@code dblink_build_sql_insert} hands
+     * back a row of it as SQL text), and pg_cron's jobs, whose command runs later, past Cloak.
+     */
+    private static final Pattern TABLE_READER_FAMILIES = Pattern.compile("(?i)(?<![\\p{L}\\p{N}_$])"
+            + "(dblink_[\\p{L}\\p{N}_]*|cron\\s*\\.\\s*(?:schedule|schedule_in_database|alter_job))"
+            + "(?![\\p{L}\\p{N}_$])");
 
     private DynamicSql() {
     }
@@ -166,11 +174,17 @@ public final class DynamicSql {
         if (!mentions(sql, "xml") && !mentions(sql, "ts_") && !mentions(sql, "dblink")
                 && !mentions(sql, "execute_prepared_stmt") && !mentions(sql, "crosstab")
                 && !mentions(sql, "connectby") && !mentions(sql, "page") && !mentions(sql, "tuple_data")
-                && !mentions(sql, "read_file") && !mentions(sql, "read_binary") && !mentions(sql, "lo_import")) {
+                && !mentions(sql, "read_file") && !mentions(sql, "read_binary") && !mentions(sql, "lo_import")
+                && !mentions(sql, "xpath") && !mentions(sql, "background") && !mentions(sql, "cron")) {
             return null;
         }
         // the whole text, strings and comments included: a function defined here may call one in its body
-        return firstWordIn(sql, TABLE_READERS);
+        String reader = firstWordIn(sql, TABLE_READERS);
+        if (reader != null) {
+            return reader;
+        }
+        Matcher family = TABLE_READER_FAMILIES.matcher(sql);
+        return family.find() ? family.group(1).replaceAll("\\s", "").toLowerCase(Locale.ROOT) : null;
     }
 
     /** The first word of {@code sql} (strings and comments included), in lower case, that {@code names} holds. */
