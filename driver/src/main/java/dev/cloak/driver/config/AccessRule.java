@@ -1,14 +1,13 @@
 package dev.cloak.driver.config;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
  * One rule of the access policy: what {@code principal} gets when it uses {@code columns}.
  *
- * @param principal the connection principal the rule applies to, matched as the database compares user names:
- *                  exactly on PostgreSQL and MariaDB, ignoring ASCII case on H2, which upper-cases them
+ * @param principal the connection principal the rule applies to, matched ignoring the case of ASCII letters
+ *                  ({@link #principalKey})
  * @param columns   policy names of the columns ({@code table.column} or {@code schema.table.column}), matched to
  *                  the policy's encrypted columns as SQL matches identifiers ({@link CloakConfig#columnsNamedBy})
  * @param decrypt   what the principal gets when it reads them, and so which other uses it is refused
@@ -29,10 +28,19 @@ public record AccessRule(String principal, List<String> columns, DecryptAccess d
     }
 
     /**
-     * Which rules a policy may not hold twice for one column: those whose principals differ only in case, which are
-     * one user on a database that folds user names (H2), and a mistake to keep apart on the others.
+     * How principals compare: ignoring the case of ASCII letters, so that a rule written {@code Analytics} applies to
+     * the role {@code analytics} an unquoted {@code CREATE ROLE Analytics} makes (and H2's {@code ANALYTICS}), and a
+     * deny rule is not lost to a difference of case; never Unicode case folding, which no database applies to user
+     * names (the Kelvin sign, U+212A, is not {@code k}). Two users whose names differ only in ASCII case are one
+     * principal to Cloak.
      */
     public static String principalKey(String principal) {
-        return principal.toLowerCase(Locale.ROOT);
+        char[] chars = principal.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            if (chars[i] >= 'A' && chars[i] <= 'Z') {
+                chars[i] = (char) (chars[i] + ('a' - 'A'));
+            }
+        }
+        return new String(chars);
     }
 }

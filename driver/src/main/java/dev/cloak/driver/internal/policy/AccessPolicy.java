@@ -14,7 +14,6 @@ import dev.cloak.keyring.audit.AuditException;
 import dev.cloak.keyring.audit.AuditOutcome;
 import dev.cloak.keyring.audit.AuditTrail;
 import dev.cloak.rewriter.ColumnUse;
-import dev.cloak.rewriter.Dialect;
 import dev.cloak.rewriter.StatementPlan;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,8 +25,8 @@ import java.util.Map;
 /**
  * Who may do what with an encrypted column: the access policy's decision for a principal and a column, what the
  * decision makes of a stored cell, and which uses of the column in a statement it refuses before the statement is
- * sent. Principals match as the database compares user names ({@link #principalKey}); a principal no rule names
- * gets the policy's default. Every refusal goes through {@link #denied}, which records it
+ * sent. Principals match ignoring the case of ASCII letters ({@link AccessRule#principalKey}); a principal no rule
+ * names gets the policy's default. Every refusal goes through {@link #denied}, which records it
  * on the audit trail.
  *
  * <p>What each decision allows besides reading:
@@ -51,8 +50,6 @@ public final class AccessPolicy {
     private static final String MASK_ALL = "*".repeat(MASK_STARS.length() + MASK_VISIBLE);
 
     private final DecryptAccess defaultAccess;
-    /** Whether the database folds user names to one case (H2), so rules match principals ignoring ASCII case. */
-    private final boolean foldsUserNames;
     /** The rules of each column, by the identity of the policy's own column objects, which codecs carry. */
     private final Map<ColumnPolicy, Map<String, DecryptAccess>> byColumn;
     /** Whether no principal is refused anything: then statements need no check. */
@@ -61,13 +58,12 @@ public final class AccessPolicy {
     private final AuditTrail audit;
     private final Telemetry telemetry;
 
-    AccessPolicy(CloakConfig config, AuditTrail audit, ColumnCodecs codecs, Dialect dialect) {
-        this(config, audit, codecs, dialect, new Telemetry());
+    AccessPolicy(CloakConfig config, AuditTrail audit, ColumnCodecs codecs) {
+        this(config, audit, codecs, new Telemetry());
     }
 
-    AccessPolicy(CloakConfig config, AuditTrail audit, ColumnCodecs codecs, Dialect dialect, Telemetry telemetry) {
+    AccessPolicy(CloakConfig config, AuditTrail audit, ColumnCodecs codecs, Telemetry telemetry) {
         this.telemetry = telemetry;
-        this.foldsUserNames = dialect == Dialect.H2;
         this.defaultAccess = config.defaultAccess();
         this.audit = audit;
         this.codecs = codecs;
@@ -78,7 +74,7 @@ public final class AccessPolicy {
         for (AccessRule rule : config.accessRules()) {
             // the one matcher of policy column names decides which columns a rule covers
             for (ColumnPolicy column : config.columnsNamedBy(rule)) {
-                byColumn.get(column).putIfAbsent(principalKey(rule.principal()), rule.decrypt());
+                byColumn.get(column).putIfAbsent(AccessRule.principalKey(rule.principal()), rule.decrypt());
             }
         }
         byColumn.replaceAll((column, rules) -> Map.copyOf(rules));
@@ -94,27 +90,8 @@ public final class AccessPolicy {
             // codecs only carry the policy's own columns; anything else is a bug: refuse, do not guess
             throw SqlErrors.of(SqlState.INTERNAL_ERROR, "Cloak has no policy for column " + column.name());
         }
-        DecryptAccess access = principal == null ? null : rules.get(principalKey(principal));
+        DecryptAccess access = principal == null ? null : rules.get(AccessRule.principalKey(principal));
         return access != null ? access : defaultAccess;
-    }
-
-    /**
-     * What a principal is matched by: its name as it is, as PostgreSQL and MariaDB compare user names ({@code Alice}
-     * and {@code alice} are two users), or on H2, which upper-cases unquoted names ({@code analytics} logs in as
-     * {@code ANALYTICS}), its name with ASCII letters in lower case. Never Unicode case folding, which no database
-     * applies to user names: the Kelvin sign (U+212A) is not {@code k}.
-     */
-    private String principalKey(String principal) {
-        if (!foldsUserNames) {
-            return principal;
-        }
-        char[] chars = principal.toCharArray();
-        for (int i = 0; i < chars.length; i++) {
-            if (chars[i] >= 'A' && chars[i] <= 'Z') {
-                chars[i] = (char) (chars[i] + ('a' - 'A'));
-            }
-        }
-        return new String(chars);
     }
 
     /**

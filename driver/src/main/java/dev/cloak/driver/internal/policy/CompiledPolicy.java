@@ -87,7 +87,7 @@ public final class CompiledPolicy implements AutoCloseable {
                 config.cacheTtl()));
         this.keyring = keyring;
         this.codecs = codecs;
-        this.access = new AccessPolicy(config, keyring.auditTrail(), codecs, dialect, telemetry);
+        this.access = new AccessPolicy(config, keyring.auditTrail(), codecs, telemetry);
         this.serverText = new ServerText(codecs, dialect);
         this.catalogColumns = new CatalogColumns(config.cacheTtl());
         this.dialect = dialect;

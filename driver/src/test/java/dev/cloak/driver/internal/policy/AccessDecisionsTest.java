@@ -82,7 +82,7 @@ class AccessDecisionsTest {
             codecs.put(RewriterColumns.of(column), new CellCodec(column, NO_KEYS));
         }
         SqlRewriter rewriter = RewriterColumns.rewriter(List.copyOf(codecs.keySet()), 0, dialect);
-        return new Compiled(new AccessPolicy(config, trail, new ColumnCodecs(codecs), dialect), rewriter, config);
+        return new Compiled(new AccessPolicy(config, trail, new ColumnCodecs(codecs)), rewriter, config);
     }
 
     private static ColumnPolicy column(CloakConfig config, String name) {
@@ -105,22 +105,19 @@ class AccessDecisionsTest {
     }
 
     @Example
-    void principalsMatchAsTheDatabaseComparesUserNames() throws SQLException {
-        CloakConfig config = policy().defaultAccess(DecryptAccess.DENY)
-                .accessRule(new AccessRule("analytics_k", List.of(SSN), DecryptAccess.ALLOW)).build();
+    void principalsMatchIgnoringTheCaseOfAsciiLettersOnly() throws SQLException {
+        CloakConfig config = policy().defaultAccess(DecryptAccess.ALLOW)
+                .accessRule(new AccessRule("Analytics_K", List.of(SSN), DecryptAccess.DENY)).build();
 
-        for (Dialect caseSensitive : List.of(Dialect.POSTGRESQL, Dialect.MARIADB)) {
-            AccessPolicy access = compile(config, caseSensitive).access();
-            assertThat(access.decide(column(config, SSN), "analytics_k")).isEqualTo(DecryptAccess.ALLOW);
-            assertThat(access.decide(column(config, SSN), "ANALYTICS_K")).as("another user")
+        for (Dialect dialect : Dialect.values()) {
+            AccessPolicy access = compile(config, dialect).access();
+            // a deny rule written in another case than the role an unquoted CREATE ROLE made still applies
+            assertThat(access.decide(column(config, SSN), "analytics_k")).as(dialect.name())
                     .isEqualTo(DecryptAccess.DENY);
+            assertThat(access.decide(column(config, SSN), "ANALYTICS_K")).isEqualTo(DecryptAccess.DENY);
+            // U+212A, the Kelvin sign, lower-cases to k in Java but is another user name to every database
+            assertThat(access.decide(column(config, SSN), "analytics_\u212A")).isEqualTo(DecryptAccess.ALLOW);
         }
-        AccessPolicy h2 = compile(config, Dialect.H2).access();
-        assertThat(h2.decide(column(config, SSN), "ANALYTICS_K")).isEqualTo(DecryptAccess.ALLOW);
-        // U+212A, the Kelvin sign, lower-cases to k in Java but is another user name to every database
-        assertThat(h2.decide(column(config, SSN), "analytics_\u212A")).isEqualTo(DecryptAccess.DENY);
-        assertThat(compile(config, Dialect.POSTGRESQL).access().decide(column(config, SSN), "analytics_\u212A"))
-                .isEqualTo(DecryptAccess.DENY);
     }
 
     @Example
