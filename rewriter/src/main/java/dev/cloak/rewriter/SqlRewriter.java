@@ -479,8 +479,7 @@ public final class SqlRewriter {
         if (!DynamicSql.mentions(sql, "rename")) {
             return;
         }
-        List<SqlToken> words = SqlLexer.read(sql, dialect == null ? Dialect.POSTGRESQL : dialect).tokens().stream()
-                .filter(t -> t.kind() != TokenKind.COMMENT).toList();
+        List<SqlToken> words = SqlLexer.read(sql, dialect == null ? Dialect.POSTGRESQL : dialect).withoutComments();
         for (int i = 0; i + 5 < words.size(); i++) {
             if (DynamicSql.isWord(sql, words.get(i), "ALTER") && DynamicSql.isWord(sql, words.get(i + 1), "SCHEMA")
                     && DynamicSql.isWord(sql, words.get(i + 3), "RENAME")
@@ -562,8 +561,7 @@ public final class SqlRewriter {
                 && !DynamicSql.mentions(sql, "import")) {
             return;
         }
-        List<SqlToken> tokens = SqlLexer.read(sql, dialect == null ? Dialect.POSTGRESQL : dialect).tokens().stream()
-                .filter(t -> t.kind() != TokenKind.COMMENT).toList();
+        List<SqlToken> tokens = SqlLexer.read(sql, dialect == null ? Dialect.POSTGRESQL : dialect).withoutComments();
         if (tokens.isEmpty()) {
             return;
         }

@@ -199,7 +199,6 @@ public final class DynamicSql {
         return null;
     }
 
-
     /**
      * Whether {@code sql} runs a statement MariaDB holds prepared by name: {@code EXECUTE s [USING …]} anywhere, as a
      * statement, in a procedure's body or a handler; not {@code EXECUTE IMMEDIATE '…'}, whose text is in the
@@ -211,8 +210,7 @@ public final class DynamicSql {
         if (!mentions(sql, "execute")) {
             return false;
         }
-        List<SqlToken> tokens = SqlLexer.read(sql, Dialect.MARIADB).tokens().stream()
-                .filter(t -> t.kind() != TokenKind.COMMENT).toList();
+        List<SqlToken> tokens = SqlLexer.read(sql, Dialect.MARIADB).withoutComments();
         for (int i = 0; i + 1 < tokens.size(); i++) {
             SqlToken next = tokens.get(i + 1);
             boolean named = next.kind() == TokenKind.WORD || next.kind() == TokenKind.QUOTED_IDENTIFIER;
@@ -234,8 +232,7 @@ public final class DynamicSql {
         if (!mentions(sql, "authorization")) {
             return false;
         }
-        List<SqlToken> tokens = SqlLexer.read(sql, Dialect.POSTGRESQL).tokens().stream()
-                .filter(t -> t.kind() != TokenKind.COMMENT).toList();
+        List<SqlToken> tokens = SqlLexer.read(sql, Dialect.POSTGRESQL).withoutComments();
         for (int i = 0; i < tokens.size(); i++) {
             SqlToken token = tokens.get(i);
             if (i + 1 < tokens.size() && isWord(sql, token, "SESSION") && isWord(sql, tokens.get(i + 1),
@@ -382,8 +379,7 @@ public final class DynamicSql {
         if (body == null) {
             return true;
         }
-        List<SqlToken> tokens = SqlLexer.read(body, Dialect.POSTGRESQL).tokens().stream()
-                .filter(t -> t.kind() != TokenKind.COMMENT).toList();
+        List<SqlToken> tokens = SqlLexer.read(body, Dialect.POSTGRESQL).withoutComments();
         for (int t = 0; t < tokens.size(); t++) {
             if (!isWord(body, tokens.get(t), "EXECUTE")) {
                 continue;

@@ -16,6 +16,11 @@ public record Reading(List<SqlToken> tokens, LexFailure failure) {
         tokens = List.copyOf(tokens);
     }
 
+    /** The tokens without the comments: what the server runs, in text order. */
+    public List<SqlToken> withoutComments() {
+        return tokens.stream().filter(t -> t.kind() != TokenKind.COMMENT).toList();
+    }
+
     /** Counts and spans only. */
     @Override
     public String toString() {

@@ -411,8 +411,8 @@ public final class CompiledPolicy implements AutoCloseable {
      * again over {@code catalog} first when it is due.
      */
     public boolean holds(PlanBasis basis, Catalog catalog) {
-        planner.rewriter().readViewsIfDue(catalog);
         SqlRewriter rewriter = planner.rewriter();
+        rewriter.readViewsIfDue(catalog);
         return basis.rewriter() == rewriter && basis.catalogGeneration() == rewriter.catalogGeneration();
     }
 
